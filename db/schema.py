@@ -1,0 +1,145 @@
+"""The database schema: versioned, migrated in place, WAL mode.
+
+Two kinds of tables. Knowledge tables are emptied and refilled from the data files on every
+``hrdbot load``. Operational tables (users, roles, subscriptions, deliveries, notices,
+unanswered questions, audit log) hold what the bot learns while running; a reload never touches
+them. ``PRAGMA user_version`` carries the number of applied migrations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("hrdbot")
+
+# Each knowledge table: (name, indexed columns besides id). Every row also has
+# `data` (the whole validated record as JSON) and `source`.
+KNOWLEDGE_TABLES: dict[str, tuple[str, ...]] = {
+    "categories": ("id", "name"),
+    "programs": ("id", "name", "category", "parent"),
+    "sessions": ("id", "program_id", "name", "start", "end", "month"),
+    "plan_rows": ("id", "mode", "area", "category"),
+    "departments": ("id", "name"),
+    "buildings": ("id", "name"),
+    "amenities": ("id", "name", "building"),
+    "works": ("id", "name", "status", "start", "end"),
+    "rounds": ("id", "name", "kind"),
+    "events": ("id", "round", "type", "start", "end"),
+    "expert_categories": ("id", "name"),
+    "priorities": ("rank", "grp"),
+    "budget": ("id", "name", "tbl"),
+    "assessments": ("id", "name"),
+    "topics": ("id", "title"),
+}
+# Tables filled on load that are not one-per-kind.
+AUX_KNOWLEDGE_TABLES = ("sections", "facts", "aliases", "exam_stats")
+SCHEMA_VERSION = 2
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for table, columns in KNOWLEDGE_TABLES.items():
+        cols = ", ".join(
+            f'"{c}" INTEGER PRIMARY KEY' if (c == "rank" and table == "priorities")
+            else f'"{c}" TEXT PRIMARY KEY' if c == "id" else f'"{c}" TEXT'
+            for c in columns
+        )
+        db.execute(f'CREATE TABLE "{table}" ({cols}, data TEXT NOT NULL, source TEXT)')
+    db.execute("CREATE TABLE sections (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE facts (id INTEGER PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT "
+        "NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, keywords TEXT NOT NULL, source TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE aliases (kind TEXT NOT NULL, ref_id TEXT NOT NULL, alias TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE exam_stats (round TEXT NOT NULL, data TEXT NOT NULL, source TEXT)"
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    for stmt in (
+        "CREATE INDEX idx_programs_category ON programs(category)",
+        "CREATE INDEX idx_programs_parent ON programs(parent)",
+        "CREATE INDEX idx_sessions_program ON sessions(program_id)",
+        "CREATE INDEX idx_sessions_start ON sessions(start)",
+        "CREATE INDEX idx_events_round ON events(round, start)",
+        "CREATE INDEX idx_events_type ON events(type, start)",
+        "CREATE INDEX idx_events_start ON events(start)",
+        "CREATE INDEX idx_facts_owner ON facts(owner_kind, owner_id)",
+        "CREATE INDEX idx_aliases_kind ON aliases(kind, ref_id)",
+    ):
+        db.execute(stmt)
+    # Operational tables.
+    db.execute(
+        "CREATE TABLE users (user_id INTEGER PRIMARY KEY, chat_id INTEGER, first_name TEXT, "
+        "username TEXT, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE roles (user_id INTEGER NOT NULL, role TEXT NOT NULL, granted_by INTEGER, "
+        "granted_at TEXT NOT NULL, PRIMARY KEY (user_id, role))"
+    )
+    db.execute(
+        "CREATE TABLE unanswered (text TEXT PRIMARY KEY, first_seen TEXT NOT NULL, "
+        "last_seen TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 1)"
+    )
+    db.execute(
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER, "
+        "action TEXT NOT NULL, detail TEXT, allowed INTEGER NOT NULL DEFAULT 1)"
+    )
+
+
+@migrations()
+def m002_audience_and_notices(db: Database) -> None:
+    """Users say who they are (직원/수험생/학부모/기타); unanswered questions get the normalised
+    form they were matched with, so staff can group near-duplicates; notices are kept."""
+    db.execute("ALTER TABLE users ADD COLUMN audience TEXT")
+    db.execute("ALTER TABLE unanswered ADD COLUMN normalized TEXT")
+    db.execute("CREATE INDEX idx_users_audience ON users(audience, active)")
+    db.execute("CREATE INDEX idx_unanswered_count ON unanswered(count DESC)")
+    db.execute(
+        "CREATE TABLE notices (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, "
+        "author_id INTEGER, audience TEXT NOT NULL, text TEXT NOT NULL)"
+    )
+
+
+def default_db_path() -> Path:
+    """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
+    env = os.environ.get("HRDBOT_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hrdbot" / "hrdbot.db"
+
+
+def connect(path: Path | str, *, stop_before: str | None = None) -> Database:
+    """Open (creating if needed) the database at ``path`` in WAL mode and migrate it.
+
+    ``stop_before`` names a migration not to apply yet (used by migration tests).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    migrate(db, stop_before=stop_before)
+    return db
+
+
+def migrate(db: Database, *, stop_before: str | None = None) -> int:
+    """Apply pending migrations; return the schema version (number of applied migrations)."""
+    if migrations.pending(db):
+        migrations.apply(db, stop_before=stop_before)
+    version = len(migrations.applied(db))
+    db.execute(f"PRAGMA user_version={version}")
+    return version
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])

@@ -1,0 +1,37 @@
+"""Opening the bot's database: migrate it, and fill it from the shipped files when it is new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from db.schema import connect
+from knowledge.loader import DATA_DIR, validate
+
+
+def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
+    """Open the database at ``path``; if it holds no knowledge yet, load ``data_dir`` into it.
+
+    Raises ``knowledge.loader.KnowledgeError`` if the shipped files are invalid (the database is
+    then migrated but left without knowledge).
+    """
+    db = connect(path)
+    if not kdb.is_loaded(db):
+        kb = validate(data_dir)
+        kdb.replace_knowledge(db, kb, loaded_from=str(data_dir))
+    return db
+
+
+def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
+    """Validate ``data_dir`` completely, and only then open the database and swap it in.
+
+    On a validation error nothing is opened, so the database file stays byte-identical.
+    """
+    kb = validate(data_dir)
+    db = connect(path)
+    try:
+        return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()))
+    finally:
+        db.close()
