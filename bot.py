@@ -76,6 +76,76 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _now(args: argparse.Namespace) -> dt.datetime:
+    """The question time: --today at noon Asia/Seoul, else the real time."""
+    if args.today:
+        return dt.datetime.combine(args.today, dt.time(12, 0), tzinfo=SEOUL)
+    return dt.datetime.now(SEOUL)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or a batch file of questions (JSON Lines out)."""
+    import json
+
+    from knowledge.core import Brain
+    from knowledge.reply import EMPTY_CONTEXT
+
+    if args.batch is None and not args.question:
+        raise UsageError('give a question (hrdbot ask "신임자 과정 언제 시작해요?") or --batch FILE')
+    if args.batch is not None and args.question:
+        raise UsageError("give either a question or --batch FILE, not both")
+    if args.conversation and args.batch is None:
+        raise UsageError("--conversation only applies to --batch FILE")
+    if args.batch is not None:
+        try:
+            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise UsageError(f"batch file not found: {args.batch}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"batch file is not UTF-8 text: {args.batch}") from None
+        except IsADirectoryError:
+            raise UsageError(f"batch file is a directory: {args.batch}") from None
+    db = _open_db(args)
+    brain = Brain(db)
+    now = _now(args)
+    if args.batch is None:
+        reply = brain.answer(" ".join(args.question), EMPTY_CONTEXT, now=now)
+        if args.json:
+            print(json.dumps(reply.to_json(), ensure_ascii=False))
+        else:
+            print(reply.text)
+        return EXIT_OK
+    context = EMPTY_CONTEXT
+    for line in lines:
+        reply = brain.answer(line, context if args.conversation else EMPTY_CONTEXT, now=now)
+        context = reply.context
+        print(json.dumps(reply.to_json(), ensure_ascii=False), flush=False)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Interactive console conversation on the same core (the default without a token)."""
+    from knowledge.core import Brain
+    from knowledge.reply import EMPTY_CONTEXT
+
+    db = _open_db(args)
+    brain = Brain(db)
+    print("서울시 인재개발원 안내 챗봇입니다. 질문을 입력하세요 (끝내려면 Ctrl+D 또는 '종료').")
+    context = EMPTY_CONTEXT
+    while True:
+        try:
+            text = input("나> ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        if text.strip() in ("종료", "exit", "quit", "/quit"):
+            return EXIT_OK
+        reply = brain.answer(text, context, now=_now(args))
+        context = reply.context
+        print(f"봇> {reply.text}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdbot",
@@ -90,6 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the shipped knowledge/data)")
     _common(p, suppress=True)
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("ask", help="answer a question (or a batch file of questions)")
+    p.add_argument("question", nargs="*", help="the question, in Korean")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON Lines out")
+    p.add_argument("--conversation", action="store_true",
+                   help="with --batch: the lines are one conversation (context carried)")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive console chat")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_chat)
     return parser
 
 

@@ -1,0 +1,857 @@
+"""Answer composition: from an understood question to polite Korean text built from the database.
+
+Every figure and date comes from a query on the knowledge tables; the wording around it is the
+only thing written here. Each answer says what it is based on (``BASIS``) and marks dates that
+are already past relative to ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from knowledge.reply import Context, Reply, Topic
+from knowledge.understand import Understanding
+
+BASIS = "2018년 업무보고 기준"
+WEEKDAYS = "월화수목금토일"
+EVENT_NAMES = {
+    "application": "원서접수", "written_exam": "필기시험", "written_result": "필기 합격자 발표",
+    "personality_test": "인성검사", "interview": "면접시험", "final_result": "최종 합격자 발표",
+}
+EVENT_ORDER = list(EVENT_NAMES)
+
+
+@dataclass
+class Composed:
+    text: str
+    entities: dict[str, Any] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
+
+
+def fmt_date(iso: str, *, year: bool = True) -> str:
+    d = dt.date.fromisoformat(iso)
+    head = f"{d.year}년 {d.month}월 {d.day}일" if year else f"{d.month}월 {d.day}일"
+    return f"{head}({WEEKDAYS[d.weekday()]})"
+
+
+def fmt_span(start: str, end: str | None) -> str:
+    if not end or end == start:
+        return fmt_date(start)
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return f"{fmt_date(start)} ~ {fmt_date(end, year=s.year != e.year)}"
+
+
+def fmt_month(ym: str) -> str:
+    y, m = ym.split("-")
+    return f"{int(y)}년 {int(m)}월"
+
+
+def when_note(start: str, end: str | None, today: dt.date) -> str:
+    """'이미 지난 일정입니다' / '진행 중' / 'D-n' relative to ``today``."""
+    s = dt.date.fromisoformat(start)
+    e = dt.date.fromisoformat(end) if end else s
+    if e < today:
+        return "이미 지난 일정입니다"
+    if s <= today <= e:
+        return "현재 진행 중입니다" if e != s else "오늘입니다"
+    return f"D-{(s - today).days}"
+
+
+def josa(word: str, pair: str) -> str:
+    """``word`` with the particle of ``pair`` ('은는', '이가', '을를', '과와') that fits its last
+    syllable (the first of the pair after a final consonant)."""
+    last = word.rstrip(")]’' ")[-1:] or " "
+    code = ord(last) - 0xAC00
+    if 0 <= code <= 11171:
+        has_final = code % 28 != 0
+    else:
+        has_final = last.isdigit() and last in "013678"
+    return word + (pair[0] if has_final else pair[1])
+
+
+def num(n: int | float | None, unit: str = "") -> str:
+    if n is None:
+        return "-"
+    text = f"{n:,}" if isinstance(n, int) else f"{n:,.1f}".rstrip("0").rstrip(".")
+    return text + unit
+
+
+def won(thousands: int | None) -> str:
+    """An amount in 천원 as Korean text (e.g. 1,816,633천원 → 18억 1,663만원)."""
+    if thousands is None:
+        return "-"
+    sign = "-" if thousands < 0 else ""
+    man = abs(thousands) // 10  # 만원
+    eok, rest = divmod(man, 10000)
+    parts = []
+    if eok:
+        parts.append(f"{eok:,}억")
+    if rest:
+        parts.append(f"{rest:,}만")
+    words = " ".join(parts) + "원" if parts else f"{abs(thousands):,}천원"
+    return f"{sign}{abs(thousands):,}천원({sign}{words})"
+
+
+def basis(source: str | None = None) -> str:
+    return f"({BASIS}" + (f" · 출처: {source})" if source else ")")
+
+
+class Composer:
+    """Builds answers for each intent. ``compose`` dispatches on the intent id."""
+
+    def __init__(self, db: Database, nlu: dict[str, Any]) -> None:
+        self.db = db
+        self.nlu = nlu
+        self.handlers: dict[str, Callable[[Understanding, dt.date], Composed | None]] = {
+            "program.schedule": self.program_schedule,
+            "program.duration": self.program_duration,
+            "program.target": self.program_target,
+            "program.headcount": self.program_headcount,
+            "program.content": self.program_content,
+            "program.info": self.program_info,
+            "program.recommend": self.program_recommend,
+            "program.list": self.program_list,
+            "exam.schedule": self.exam_schedule,
+            "exam.figures": self.exam_figures,
+            "exam.expert": self.exam_expert,
+            "exam.interview_format": self.exam_interview_format,
+            "daycare.priority": self.daycare_priority,
+            "daycare.eligibility": self.daycare_eligibility,
+            "facility.building": self.facility_building,
+            "facility.site": self.facility_site,
+            "facility.amenity": self.facility_amenity,
+            "facility.works": self.facility_works,
+            "org.department": self.org_department,
+            "org.overview": self.org_overview,
+            "elearning.info": self.elearning_info,
+            "budget.info": self.budget_info,
+            "assessment.info": self.assessment_info,
+            "plan.overview": self.plan_overview,
+            "vision.info": self.vision_info,
+            "topic.answer": self.topic_answer,
+            "fact.answer": self.fact_answer,
+        }
+        missing = set(nlu["intents"]) - set(self.handlers)
+        if missing:
+            raise ValueError(f"nlu.yaml names intents without an answer: {sorted(missing)}")
+
+    def compose(self, u: Understanding, today: dt.date) -> Composed | None:
+        handler = self.handlers[u.intent or ""]
+        out = handler(u, today)
+        if out is None:
+            return None
+        entities = {k: v for k, v in u.entities.items() if k not in ("smalltalk", "oos")}
+        if u.dates:
+            entities["dates"] = [u.dates[0].isoformat(), u.dates[1].isoformat()]
+        if u.cohort is not None:
+            entities["cohort"] = u.cohort
+        out.entities = {**entities, **out.entities}
+        return out
+
+    def small_talk(self, name: str, context: Context) -> Reply:
+        spec = self.nlu["small_talk"][name]
+        suggestions = tuple(self.nlu["default_suggestions"]) if name in ("greeting", "help") \
+            else ()
+        return Reply(spec["reply"], f"smalltalk.{name}", 0.9, {}, suggestions, context)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _program(self, u: Understanding) -> kdb.Program | None:
+        for pid in u.entities.get("program", []):
+            p = kdb.program(self.db, pid)
+            if p:
+                return p
+        return None
+
+    def _sessions(self, p: kdb.Program) -> list[kdb.Session]:
+        sessions = kdb.sessions_of(self.db, p.id)
+        for child in kdb.programs(self.db, parent=p.id):
+            sessions += kdb.sessions_of(self.db, child.id)
+        return sessions
+
+    def _session_line(self, s: kdb.Session, today: dt.date, prefix: str = "") -> str:
+        label = f"{prefix}{s.name}"
+        extra = []
+        if s.headcount:
+            extra.append(f"{s.headcount:,}명")
+        if s.target:
+            extra.append(s.target)
+        tail = f" ({', '.join(extra)})" if extra else ""
+        if s.start:
+            return f"• {label}: {fmt_span(s.start, s.end)}{tail} — {when_note(s.start, s.end, today)}"
+        if s.month:
+            return f"• {label}: {fmt_month(s.month)}{tail}"
+        note = f" — {s.note}" if s.note else ""
+        return f"• {label}: 날짜 미정(업무보고에 없음){tail}{note}"
+
+    def _topic(self, p: kdb.Program) -> tuple[Topic, ...]:
+        return (Topic("program", p.id),)
+
+    # -- programs --------------------------------------------------------------------------
+
+    def program_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        sessions = self._sessions(p)
+        if u.cohort is not None:
+            picked = [s for s in sessions if _cohort_of(s.name) == u.cohort]
+            if not picked:
+                names = ", ".join(s.name for s in sessions) or "없음"
+                return Composed(
+                    f"{p.name} {u.cohort}기 일정은 업무보고에 나와 있지 않습니다. "
+                    f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
+                    topics=self._topic(p))
+            sessions = picked
+        dated = [s for s in sessions if s.start]
+        lines: list[str] = []
+        if dated:
+            upcoming = [s for s in dated if (s.end or s.start) >= today.isoformat()]
+            if upcoming:
+                s = min(upcoming, key=lambda x: x.start or "")
+                verb = "진행 중입니다" if (s.start or "") <= today.isoformat() else "시작합니다"
+                if verb == "시작합니다":
+                    head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.start or '')}에 시작합니다"
+                            f" ({when_note(s.start or '', s.end, today)}).")
+                else:
+                    head = (f"{josa(f'{p.name} {s.name}', '은는')} 현재 진행 중입니다 "
+                            f"({fmt_span(s.start or '', s.end)}).")
+            else:
+                last = max(dated, key=lambda x: x.end or x.start or "")
+                head = (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
+                        f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
+        else:
+            head = f"{p.name}의 구체적인 날짜는 업무보고에 나와 있지 않습니다."
+            if p.duration:
+                head += f" 교육기간은 {p.duration}입니다."
+        lines.append(head)
+        if sessions:
+            lines.append("")
+            lines.append("기수별 일정:")
+            lines += [self._session_line(s, today) for s in sessions]
+        if p.sessions_planned or p.headcount:
+            lines.append(f"2018년 계획: {_plan_text(p)}")
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p))
+
+    def program_duration(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        if p.duration:
+            text = f"{p.name}의 교육기간은 {p.duration}입니다."
+        else:
+            text = f"{p.name}의 교육기간은 업무보고에 따로 나와 있지 않습니다."
+        dated = [s for s in self._sessions(p) if s.start and s.end]
+        if dated:
+            text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
+        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+
+    def program_target(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        if p.target:
+            text = f"{p.name}의 교육대상은 {p.target}입니다."
+        else:
+            text = f"{p.name}의 교육대상은 업무보고에 따로 나와 있지 않습니다."
+            if p.summary:
+                text += f" {p.summary}"
+        if p.ranks:
+            text += f"\n해당 직급·직위: {', '.join(p.ranks)}"
+        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+
+    def program_headcount(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        if p.headcount or p.sessions_planned:
+            text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
+        else:
+            text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
+        extra = [f"• {f.label}: {f.text}" for f in p.facts
+                 if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))]
+        if extra:
+            text += "\n" + "\n".join(extra[:5])
+        sessions = [s for s in self._sessions(p) if s.headcount]
+        if sessions and not extra:
+            text += "\n" + "\n".join(self._session_line(s, today) for s in sessions[:6])
+        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+
+    def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        lines = [f"{p.name}의 교육내용입니다."]
+        if p.summary:
+            lines.append(p.summary)
+        lines += [f"• {c}" for c in p.content]
+        if not p.content:
+            lines += [f"• {f.label}: {f.text}" for f in p.facts[:4]]
+        if p.format:
+            lines.append(f"교육방식: {p.format}")
+        children = kdb.programs(self.db, parent=p.id)
+        if children:
+            lines.append("세부 과정: " + ", ".join(c.name for c in children))
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p))
+
+    def program_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        lines = [f"[{p.name}]"]
+        if p.summary:
+            lines.append(p.summary)
+        for label, value in (("대상", p.target), ("기간", p.duration), ("방식", p.format)):
+            if value:
+                lines.append(f"• {label}: {value}")
+        if p.sessions_planned or p.headcount:
+            lines.append(f"• 2018년 계획: {_plan_text(p)}")
+        sessions = self._sessions(p)
+        dated = [s for s in sessions if s.start]
+        upcoming = [s for s in dated if (s.end or s.start or "") >= today.isoformat()]
+        if upcoming:
+            s = min(upcoming, key=lambda x: x.start or "")
+            lines.append(f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} "
+                         f"({when_note(s.start or '', s.end, today)})")
+        elif dated:
+            lines.append("• 일정: 업무보고상 2018년 일정은 모두 지났습니다.")
+        children = kdb.programs(self.db, parent=p.id)
+        if children:
+            lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
+        if p.content:
+            lines.append("• 주요 내용: " + "; ".join(p.content[:4]))
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p),
+                        suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
+
+    def program_recommend(self, u: Understanding, today: dt.date) -> Composed | None:
+        ranks = u.entities.get("rank", [])
+        if not ranks:
+            return None
+        found: list[kdb.Program] = []
+        for rank in ranks:
+            for p in kdb.programs_for_rank(self.db, rank):
+                if p not in found:
+                    found.append(p)
+        label = ", ".join(ranks)
+        if not found:
+            return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n"
+                            f"{basis()}")
+        lines = [f"{label}에게 해당하는 교육과정은 다음과 같습니다."]
+        for p in found[:8]:
+            nxt = ""
+            dated = [s for s in self._sessions(p) if s.start
+                     and (s.end or s.start) >= today.isoformat()]
+            if dated:
+                s = min(dated, key=lambda x: x.start or "")
+                nxt = f" — 다음 일정 {s.name} {fmt_span(s.start or '', s.end)}"
+            lines.append(f"• {p.name}{': ' + _plan_text(p) if (p.headcount or p.sessions_planned) else ''}{nxt}")
+        lines.append(basis())
+        return Composed("\n".join(lines), topics=tuple(Topic("program", p.id) for p in found[:3]))
+
+    def program_list(self, u: Understanding, today: dt.date) -> Composed | None:
+        if u.dates:
+            start, end = u.dates
+            sessions = kdb.sessions_between(self.db, start, end)
+            span = fmt_span(start.isoformat(), end.isoformat())
+            if not sessions:
+                return Composed(f"{span} 기간에 진행되는 교육 일정은 업무보고에 없습니다.\n{basis()}")
+            lines = [f"{span} 기간의 교육 일정입니다."]
+            for s in sessions[:15]:
+                p = kdb.program(self.db, s.program_id or "")
+                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+            lines.append(basis())
+            return Composed("\n".join(lines))
+        cats = u.entities.get("category")
+        if cats:
+            cat = next((c for c in kdb.categories(self.db) if c.id == cats[0]), None)
+            progs = kdb.programs(self.db, category=cats[0], top_level=True)
+            if cat is None or not progs:
+                return None
+            lines = [f"{cat.name} 분야 교육과정입니다."]
+            lines += [f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else "")
+                      for p in progs]
+            lines.append(basis(cat.source))
+            return Composed("\n".join(lines))
+        upcoming = kdb.sessions_between(self.db, today, today + dt.timedelta(days=60))
+        lines = ["2018년 교육계획은 230개 과정입니다. 분야별 주요 과정:"]
+        for cat in kdb.categories(self.db):
+            progs = kdb.programs(self.db, category=cat.id, top_level=True)
+            if progs:
+                lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs[:6]))
+        if upcoming:
+            lines.append("")
+            lines.append("앞으로 60일 안의 교육 일정:")
+            for s in upcoming[:8]:
+                p = kdb.program(self.db, s.program_id or "")
+                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+        lines.append(basis())
+        return Composed("\n".join(lines))
+
+    # -- exams -----------------------------------------------------------------------------
+
+    def exam_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
+        round_ids = u.entities.get("round", [])
+        types = u.entities.get("event_type", [])
+        if "expert" in round_ids and len(round_ids) == 1:
+            return self.exam_expert(u, today)
+        if u.dates and not round_ids and not types:
+            start, end = u.dates
+            evs = kdb.events(self.db, start=start, end=end)
+            span = fmt_span(start.isoformat(), end.isoformat())
+            if not evs:
+                return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
+            lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True)
+                                                          for e in evs]
+            return Composed("\n".join(lines + [basis()]))
+        rounds = [r for r in (kdb.round_(self.db, rid) for rid in round_ids) if r] \
+            or [r for r in kdb.rounds(self.db) if r.kind != "전문가"]
+        lines: list[str] = []
+        topics: list[Topic] = []
+        single = len(rounds) == 1
+        for r in rounds:
+            evs = kdb.events(self.db, round_id=r.id)
+            chosen = [e for e in evs if e.type in types] if types else evs
+            if types and not chosen:
+                if single or round_ids:
+                    names = "·".join(EVENT_NAMES[t] for t in types)
+                    lines.append(f"{r.name}의 {names} 날짜는 업무보고에 나와 있지 않습니다.")
+                    if evs:
+                        lines.append("업무보고에 있는 일정:")
+                        lines += [self._event_line(e, today) for e in evs]
+                continue
+            if not chosen:
+                lines.append(f"{r.name}: 업무보고에 날짜별 일정이 없습니다"
+                             + (f" (상태: {r.status})." if r.status else "."))
+                continue
+            topics.append(Topic("exam_round", r.id))
+            if types and len(chosen) <= 2:
+                for e in chosen:
+                    lines.append(f"{josa(f'{r.name} {EVENT_NAMES[e.type]}', '은는')} {fmt_span(e.start, e.end)}"
+                                 f"입니다 ({when_note(e.start, e.end, today)}).")
+                    if e.note:
+                        lines.append(f"  참고: {e.note}")
+            else:
+                lines.append(f"[{r.name}] 일정")
+                lines += [self._event_line(e, today) for e in chosen]
+        if not lines:
+            return None
+        lines.append(basis())
+        return Composed("\n".join(lines), topics=tuple(topics))
+
+    def _event_line(self, e: kdb.Event, today: dt.date, with_round: bool = False) -> str:
+        prefix = ""
+        if with_round:
+            r = kdb.round_(self.db, e.round)
+            prefix = f"{r.name} " if r else ""
+        return (f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — "
+                f"{when_note(e.start, e.end, today)}")
+
+    def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
+        round_ids = u.entities.get("round", [])
+        if not round_ids:
+            overview = kdb.section(self.db, "overview")
+            exam_facts = kdb.facts(self.db, owner_kind="section", owner_id="exams") or []
+            lines = []
+            if overview and overview.get("planned_total"):
+                lines.append(f"2018년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
+                             f" (’17년 {overview.get('planned_2017', 0):,}명).")
+            lines += [f"• {r.name}: 계획 {num(r.planned, '명')}"
+                      + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else
+                         f" ({r.status})" if r.status else "")
+                      for r in kdb.rounds(self.db)]
+            lines += [f"참고 — {f.label}: {f.text}" for f in exam_facts if "2,980" in f.text][:1]
+            if not lines:
+                return None
+            return Composed("\n".join(lines + [basis()]))
+        lines = []
+        for rid in round_ids:
+            r = kdb.round_(self.db, rid)
+            if r is None:
+                continue
+            text = f"{r.name}: 채용계획 {num(r.planned, '명')}"
+            text += f", 채용인원 {num(r.hired, '명')}" if r.hired is not None else \
+                f", 채용인원은 아직 확정되지 않았습니다({r.status})" if r.status else ""
+            lines.append(text + ".")
+            if r.series:
+                lines.append(f"• 채용직렬: {r.series}")
+            for st in kdb.exam_stats(self.db, rid):
+                parts = []
+                if st.date:
+                    parts.append(f"필기시험 {fmt_date(st.date)}")
+                if st.sites:
+                    parts.append(f"시험장 {st.sites:,}곳")
+                if st.rooms:
+                    parts.append(f"시험실 {st.rooms:,}실")
+                if st.applications:
+                    parts.append(f"원서접수 {st.applications:,}명")
+                if st.applicants:
+                    parts.append(f"응시 {st.applicants:,}명")
+                if st.turnout_pct is not None:
+                    parts.append(f"응시율 {st.turnout_pct}%")
+                lines.append("• " + ", ".join(parts))
+            lines += [f"• {f.label}: {f.text}" for f in r.facts[:3]]
+        if not lines:
+            return None
+        return Composed("\n".join(lines + [basis()]),
+                        topics=tuple(Topic("exam_round", r) for r in round_ids))
+
+    def exam_expert(self, u: Understanding, today: dt.date) -> Composed | None:
+        cats = kdb.expert_categories(self.db)
+        wanted = u.entities.get("expert_category")
+        chosen = [c for c in cats if c.id in wanted] if wanted else cats
+        r = kdb.round_(self.db, "expert")
+        lines = []
+        if r and not wanted:
+            lines.append(f"전문가 채용은 {r.status or '수시'}로 진행하며 2018년 채용계획은 "
+                         f"{num(r.planned, '명')}입니다"
+                         + (f" (상반기까지 {r.hired}명 채용)." if r.hired is not None else "."))
+        for c in chosen:
+            detail = ", ".join(x for x in (c.cadence, c.rounds) if x)
+            lines.append(f"• {c.name}: {c.planned}명" + (f" ({detail})" if detail else ""))
+        if r:
+            lines += [f"• {f.label}: {f.text}" for f in r.facts
+                      if wanted is None and ("방법" in f.label or "시기" in f.label)]
+        if not lines:
+            return None
+        return Composed("\n".join(lines + [basis(chosen[0].source if chosen else None)]))
+
+    def exam_interview_format(self, u: Understanding, today: dt.date) -> Composed | None:
+        facts = [f for f in kdb.facts(self.db)
+                 if "면접" in f.label and ("방식" in f.text or "분" in f.text or "면접" in f.text)]
+        if not facts:
+            return None
+        lines = ["면접시험 방식에 관한 내용입니다."]
+        lines += [f"• {f.label}: {f.text}" for f in facts[:4]]
+        return Composed("\n".join(lines + [basis(facts[0].source)]))
+
+    # -- daycare ---------------------------------------------------------------------------
+
+    def daycare_priority(self, u: Understanding, today: dt.date) -> Composed | None:
+        prios = kdb.priorities(self.db)
+        if not prios:
+            return None
+        groups = [int(g) for g in u.entities.get("priority_group", [])]
+        lines: list[str] = []
+        if groups:
+            for p in prios:
+                if p.rank in groups:
+                    basis_text = f" (근거: {p.basis})" if p.basis else ""
+                    lines.append(f"{josa(p.group, '은는')} {p.rank}순위입니다{basis_text}.")
+                    if p.note:
+                        lines.append(f"참고: {p.note}")
+            lines.append("")
+        lines.append("인재개발원 직장어린이집 입소 우선순위는 다음과 같습니다.")
+        for p in prios:
+            detail = f" — {p.detail}" if p.detail else ""
+            basis_text = f" (근거: {p.basis})" if p.basis else ""
+            lines.append(f"• {p.rank}순위: {p.group}{detail}{basis_text}")
+        daycare = kdb.section(self.db, "daycare")
+        if daycare and daycare.get("vacancy"):
+            lines.append(f"결원 시: {daycare.get('vacancy')}")
+        lines.append(basis(prios[0].source))
+        return Composed("\n".join(lines))
+
+    def daycare_eligibility(self, u: Understanding, today: dt.date) -> Composed | None:
+        daycare = kdb.section(self.db, "daycare")
+        if daycare is None:
+            return None
+        lines = [f"{daycare.get('name')} 입소 대상: {daycare.get('eligibility')}"]
+        if daycare.get("vacancy"):
+            lines.append(f"결원 시: {daycare.get('vacancy')}")
+        prios = kdb.priorities(self.db)
+        if prios:
+            lines.append("우선순위: " + " / ".join(f"{p.rank}순위 {p.group}" for p in prios))
+        lines.append(basis(daycare.get("source")))
+        return Composed("\n".join(lines), suggestions=("어린이집 입소 순위 알려주세요",))
+
+    # -- facilities ------------------------------------------------------------------------
+
+    def facility_building(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("building", [])
+        blds = [b for b in kdb.buildings(self.db) if b.id in wanted] or kdb.buildings(self.db)
+        lines = []
+        for b in blds:
+            floors = f"지상 {b.floors_above}층"
+            if b.floors_below:
+                floors = f"지하 {b.floors_below}층, " + floors
+            line = f"{josa(b.name, '은는')} {floors} 건물입니다."
+            if b.note:
+                line += f" {b.note}"
+            lines.append(line)
+            inside = kdb.amenities(self.db, building=b.id)
+            if inside and wanted:
+                lines.append("• 시설: " + ", ".join(a.name for a in inside))
+        lines.append(basis(blds[0].source if blds else None))
+        return Composed("\n".join(lines))
+
+    def facility_site(self, u: Understanding, today: dt.date) -> Composed | None:
+        site = kdb.section(self.db, "site")
+        if site is None:
+            return None
+        lines = [
+            f"인재개발원 부지는 {site.get('parcels')}필지, {num(site.get('area_m2'))}㎡"
+            f"({num(site.get('area_pyeong'))}평)입니다.",
+            f"건물은 {site.get('building_count')}개동, 연면적 {num(site.get('floor_area_m2'))}㎡"
+            f"({num(site.get('floor_area_pyeong'))}평)입니다: "
+            + ", ".join(b.name for b in kdb.buildings(self.db)) + ".",
+        ]
+        amen = kdb.amenities(self.db)
+        if amen:
+            lines.append("교육시설: " + ", ".join(a.name for a in amen))
+        lines.append(basis(site.get("source")))
+        return Composed("\n".join(lines))
+
+    def facility_amenity(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("amenity", [])
+        amen = [a for a in kdb.amenities(self.db) if a.id in wanted]
+        if not amen:
+            return None
+        lines = []
+        for a in amen:
+            line = f"{a.name}"
+            if a.building:
+                b = next((b for b in kdb.buildings(self.db) if b.id == a.building), None)
+                line += f" (위치: {b.name if b else a.building})"
+            line += f": {a.description}" if a.description else "이(가) 있습니다."
+            lines.append(line)
+        lines.append(basis(amen[0].source))
+        return Composed("\n".join(lines))
+
+    def facility_works(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("work", [])
+        ws = [w for w in kdb.works(self.db) if w.id in wanted] or kdb.works(self.db)
+        if not ws:
+            return None
+        lines = [] if wanted else ["2018년 인재개발원 시설 공사·용역입니다."]
+        for w in ws:
+            when = ""
+            if w.start:
+                when = fmt_span(w.start, w.end)
+            elif w.start_month:
+                when = fmt_month(w.start_month) + (f" ~ {fmt_month(w.end_month)}"
+                                                   if w.end_month else "")
+            if w.end_month and w.start and not w.end:
+                when += f" ~ {fmt_month(w.end_month)}"
+            cost = f", {num(w.cost_million_krw)}백만원" if w.cost_million_krw else ""
+            desc = f" — {w.description}" if w.description and wanted else ""
+            lines.append(f"• {w.name} ({w.status}{', ' + when if when else ''}{cost}){desc}")
+        lines.append(basis(ws[0].source))
+        return Composed("\n".join(lines))
+
+    # -- organisation ----------------------------------------------------------------------
+
+    def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("department", [])
+        depts = [d for d in kdb.departments(self.db) if d.id in wanted]
+        if not depts:
+            scores: dict[str, int] = {}
+            for m in u.matches:
+                if m.kind == "attr" and m.value == "who":
+                    continue
+                for d in kdb.departments_by_duty(self.db, m.text):
+                    scores[d.id] = scores.get(d.id, 0) + m.length
+            if not scores:
+                return None
+            best = max(scores, key=lambda i: scores[i])
+            depts = [d for d in kdb.departments(self.db) if d.id == best]
+            lines = [f"그 업무는 {depts[0].name}에서 담당합니다."]
+        else:
+            lines = []
+        for d in depts:
+            lines.append(f"{d.name}({d.headcount}명) 담당 업무:")
+            lines += [f"• {duty}" for duty in d.duties]
+        lines.append(basis(depts[0].source))
+        return Composed("\n".join(lines))
+
+    def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
+        ov = kdb.section(self.db, "overview")
+        depts = kdb.departments(self.db)
+        if not depts:
+            return None
+        org = next((s for s in [kdb.section(self.db, "overview")] if s and s.get("teams")), ov)
+        lines = []
+        if org and org.get("teams"):
+            lines.append(f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
+                         f"{org.get('staff')}명으로 구성되어 있습니다.")
+        lines += [f"• {d.name} {d.headcount}명: {', '.join(d.duties)}" for d in depts]
+        lines.append(basis(depts[0].source))
+        return Composed("\n".join(lines))
+
+    # -- the rest --------------------------------------------------------------------------
+
+    def elearning_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        el = kdb.section(self.db, "elearning")
+        if el is None:
+            return None
+        feats = u.features
+        lines: list[str] = []
+        facts = el.facts
+        if "concept.lms" in feats:
+            lms = [f for f in facts if "LMS" in f.label or "교육통합" in f.label
+                   or "LMS" in f.text]
+            if lms:
+                lines += [f"• {f.label}: {f.text}" for f in lms[:5]]
+                return Composed("교육통합시스템(LMS) 안내입니다.\n" + "\n".join(lines)
+                                + f"\n{basis(lms[0].source)}")
+        if "concept.app" in feats and el.get("app"):
+            lines.append(f"모바일 학습: {el.get('app')}")
+        lines.insert(0, f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
+        if el.get("courses"):
+            lines.append(f"• 운영과정: {el.get('courses')}개 과정")
+        if el.get("trainees_planned"):
+            lines.append(f"• 2018년 교육계획 인원: {el.get('trainees_planned'):,}명")
+        if el.get("target"):
+            lines.append(f"• 대상: {el.get('target')}")
+        if el.get("method"):
+            lines.append(f"• 수강방법: {el.get('method')}")
+        if el.get("app") and "concept.app" not in feats:
+            lines.append(f"• 앱: {el.get('app')}")
+        if el.get("live_channel"):
+            lines.append(f"• 실시간 방송: {el.get('live_channel')}")
+        lines.append(basis(el.get("source")))
+        return Composed("\n".join(lines))
+
+    def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("budget_line", [])
+        lines: list[str] = []
+        for lid in wanted[:3]:
+            b = kdb.budget_line(self.db, lid)
+            if b is None:
+                continue
+            amount = b.y2018
+            lines.append(f"{b.name}의 2018년 예산은 {won(amount)}입니다"
+                         + (f" (’17년 {won(b.y2017)})" if b.y2017 is not None else "") + ".")
+            if b.executed is not None:
+                lines.append(f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
+                             + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else ""))
+            if b.spent is not None:
+                lines.append(f"• 지출액: {won(b.spent)}")
+            if b.year_end_forecast is not None:
+                lines.append(f"• 연말 집행 예상액: {won(b.year_end_forecast)}")
+            if b.note:
+                lines.append(f"참고: {b.note}")
+            lines.append(basis(b.source))
+        if lines:
+            return Composed("\n".join(lines))
+        exp = kdb.budget_lines(self.db, "expenditure")
+        rev = kdb.budget_lines(self.db, "revenue")
+        if not exp and not rev:
+            return None
+        if rev:
+            lines.append(f"2018년 세입예산: {won(rev[0].y2018)}")
+        if exp:
+            total = exp[0]
+            lines.append(f"2018년 세출예산: {won(total.y2018)} (’17년 {won(total.y2017)}, "
+                         f"{num(total.change_pct)}%)")
+            if total.executed is not None:
+                lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 "
+                             f"{total.executed_pct}%")
+        lines.append(basis(exp[0].source if exp else rev[0].source))
+        return Composed("\n".join(lines))
+
+    def assessment_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        items = kdb.assessments(self.db)
+        wanted = u.entities.get("assessment", [])
+        chosen = [a for a in items if a.id in wanted] or items[:1]
+        if not chosen:
+            return None
+        a = chosen[0]
+        lines = [f"[{a.name}]"]
+        if a.target:
+            lines.append(f"• 대상: {a.target}")
+        if a.rounds_planned or a.headcount_planned:
+            lines.append(f"• 2018년 계획: {num(a.rounds_planned, '회')}, "
+                         f"{num(a.headcount_planned, '명')}")
+        if a.competencies:
+            lines.append(f"• 평가역량({len(a.competencies)}개): {', '.join(a.competencies)}")
+        lines += [f"• {f.label}: {f.text}" for f in a.facts[:4]]
+        lines.append(basis(a.source))
+        return Composed("\n".join(lines))
+
+    def plan_overview(self, u: Understanding, today: dt.date) -> Composed | None:
+        rows = kdb.plan_rows(self.db)
+        if not rows:
+            return None
+        lines = ["2018년 교육계획입니다."]
+        for r in rows:
+            if r.area in ("전체", "소계") or r.mode == "전체":
+                c = r.y2018
+                sessions = f", {c['sessions']:,}회" if c.get("sessions") else ""
+                lines.append(f"• {r.mode} {r.category if r.category not in ('전체', '소계') else ''}"
+                             .rstrip() + f": {c.get('courses', '-')}개 과정{sessions}, "
+                             f"{num(c.get('trainees'), '명')}")
+        lines.append(basis(rows[0].source))
+        return Composed("\n".join(lines))
+
+    def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        topics = {t.id: t for t in kdb.topics(self.db)}
+        chosen = [topics[i] for i in ("vision", "goals") if i in topics]
+        if not chosen:
+            return None
+        return Composed("\n\n".join(t.answer for t in chosen) + f"\n{basis(chosen[0].source)}")
+
+    def topic_answer(self, u: Understanding, today: dt.date) -> Composed | None:
+        ids = u.entities.get("topic", [])
+        topics = {t.id: t for t in kdb.topics(self.db)}
+        chosen = [topics[i] for i in ids if i in topics][:2]
+        if not chosen:
+            return None
+        parts = []
+        for t in chosen:
+            status = f" ({t.status})" if t.status else ""
+            parts.append(f"[{t.title}]{status}\n{t.answer}")
+        return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
+
+    def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
+        ids = [int(i) for i in u.entities.get("fact", [])]
+        facts = kdb.facts(self.db)
+        chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
+        if not chosen:
+            return None
+        text = "\n\n".join(f"[{f.label}]\n{f.text}" for f in chosen)
+        return Composed(f"{text}\n{basis(chosen[0].source)}")
+
+    # -- suggestions -----------------------------------------------------------------------
+
+    def example_questions(self) -> list[str]:
+        """Questions the bot can answer, used as "혹시 이것을 찾으셨나요?" suggestions."""
+        out: list[str] = []
+        for p in kdb.programs(self.db, top_level=True):
+            out += [f"{p.name} 일정 알려주세요", f"{p.name} 교육대상은?"]
+        for p in kdb.programs(self.db):
+            if p.parent:
+                out.append(f"{p.name} 언제 해요?")
+        for r in kdb.rounds(self.db):
+            out.append(f"{r.name} 일정 알려주세요")
+        for b in kdb.buildings(self.db):
+            out.append(f"{b.name} 몇 층이에요?")
+        out += ["어린이집 입소 순위 알려주세요", "어린이집 입소 대상은?", "e-러닝 어떻게 들어요?",
+                "2018년 예산은 얼마예요?", "인재개발원 비전은?", "5급 역량평가 평가역량은?",
+                "면접 방식이 어떻게 바뀌었나요?", "부서별 담당 업무 알려주세요",
+                "2차 필기 합격자 발표 언제예요?", "경력경쟁 면접 일정 알려주세요"]
+        out += [t.title for t in kdb.topics(self.db)]
+        return list(dict.fromkeys(out))
+
+
+def _plan_text(p: kdb.Program) -> str:
+    parts = []
+    if p.sessions_planned:
+        parts.append(f"{p.sessions_planned:,}회")
+    if p.headcount:
+        parts.append(f"{p.headcount:,}명")
+    return " ".join(parts) or "-"
+
+
+def _cohort_of(name: str) -> int | None:
+    digits = "".join(ch if ch.isdigit() else " " for ch in name).split()
+    return int(digits[0]) if digits else None

@@ -1,0 +1,225 @@
+"""The one core every channel calls: ``Brain.answer(text, context, now=...) -> Reply``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from db import ops
+from knowledge.compose import Composer
+from knowledge.matcher import Term, make_term
+from knowledge.normalize import clean, key, strip_ending
+from knowledge.reply import EMPTY_CONTEXT, Context, Reply
+from knowledge.understand import (
+    FAMILY,
+    MIN_SCORE,
+    SUBJECT_KINDS,
+    Understander,
+    Understanding,
+    load_nlu,
+)
+
+MAX_INPUT = 2000  # characters of a question that are looked at
+_WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
+COVERED_YEARS = frozenset({2017, 2018, 2019})
+
+
+def entity_terms(db: Database) -> list[Term]:
+    """Every name and alias of every record the bot can talk about, as matchable terms."""
+    terms: list[Term | None] = []
+    kind_of_table = {
+        "programs": "program", "rounds": "round", "buildings": "building",
+        "amenities": "amenity", "departments": "department", "budget": "budget_line",
+        "expert_categories": "expert_category", "assessments": "assessment", "works": "work",
+        "categories": "category", "topics": "topic",
+    }
+    names = {
+        "programs": kdb.programs(db), "rounds": kdb.rounds(db), "buildings": kdb.buildings(db),
+        "amenities": kdb.amenities(db), "departments": kdb.departments(db),
+        "budget": kdb.budget_lines(db), "expert_categories": kdb.expert_categories(db),
+        "assessments": kdb.assessments(db), "works": kdb.works(db),
+        "categories": kdb.categories(db),
+    }
+    for table, records in names.items():
+        kind = kind_of_table[table]
+        for r in records:
+            if kind != "department":  # departments are named by their names only
+                terms.append(make_term(kind, r.id, r.name))
+            else:
+                terms.append(make_term(kind, r.id, r.name))
+            for alias in getattr(r, "aliases", ()):
+                terms.append(make_term(kind, r.id, alias))
+    for topic in kdb.topics(db):
+        for word in topic.keywords:
+            terms.append(make_term("topic", topic.id, word))
+    for p in kdb.priorities(db):
+        for word in p.keywords:
+            terms.append(make_term("priority_group", str(p.rank), word))
+    for i, fact in enumerate(kdb.facts(db)):
+        for word in fact.keywords:
+            terms.append(make_term("fact", str(i), word))
+    return [t for t in terms if t is not None and len(t.key) >= 2]
+
+
+def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
+    """Words of every text in the knowledge (stems), and the years it mentions."""
+    words: set[str] = set()
+    years: set[int] = set()
+    texts: list[str] = []
+    for table in ("programs", "sessions", "rounds", "events", "buildings", "amenities", "works",
+                  "departments", "priorities", "budget", "topics", "assessments", "categories",
+                  "expert_categories", "plan_rows"):
+        texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
+    texts += [r[0] for r in db.execute("SELECT data FROM sections")]
+    texts += [f"{r[0]} {r[1]}" for r in db.execute("SELECT label, text FROM facts")]
+    for text in texts:
+        for raw in _WORD_RE.findall(json.loads(json.dumps(text))):
+            w = clean(raw).replace(" ", "")
+            words.add(w)
+            words.add(strip_ending(w))
+        for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", text):
+            years.add(int(y))
+        for y in re.findall(r"[’'](\d{2})(?!\d)", text):
+            years.add(2000 + int(y))
+    return words, years
+
+
+class Brain:
+    """Understands questions and answers them from the database. Build once, call many times."""
+
+    def __init__(self, db: Database, *, log_unanswered: bool = True) -> None:
+        self.db = db
+        self.nlu = load_nlu()
+        vocabulary, years = knowledge_vocabulary(db)
+        self.understander = Understander(self.nlu, entity_terms(db), vocabulary,
+                                         years | set(COVERED_YEARS))
+        self.composer = Composer(db, self.nlu)
+        self.log_unanswered = log_unanswered
+        self._suggestion_pool = self.composer.example_questions()
+        self._suggestion_keys = [key(s) for s in self._suggestion_pool]
+
+    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *,
+               now: dt.datetime) -> Reply:
+        """Answer one question. ``now`` is the aware Asia/Seoul time of the question."""
+        text = (text or "")[:MAX_INPUT]
+        today = now.date()
+        if not key(text):
+            return Reply("질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\"", None, 0.0,
+                         suggestions=tuple(self.nlu["default_suggestions"]), context=context)
+        u = self.understander.understand(text, today)
+        if context.fresh(now):
+            self._inherit(u, context)
+        self.understander.classify(u)
+        decline_reason = self._decline_reason(u)
+        if decline_reason is None and u.intent is not None:
+            reply = self.composer.compose(u, today)
+            if reply is not None:
+                ctx_entities = {k: v for k, v in reply.entities.items()}
+                return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
+                             reply.suggestions, Context(u.intent, ctx_entities, now),
+                             reply.topics)
+            decline_reason = "no_data"
+        return self._decline(text, u, decline_reason or "unknown", now, context)
+
+    # -- context ---------------------------------------------------------------------------
+
+    def _inherit(self, u: Understanding, context: Context) -> None:
+        """Fill what a follow-up leaves out from the previous turn's entities."""
+        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS}
+        if current_subjects and not context.entities:
+            return
+        families_now = {FAMILY.get(k) for k in u.entities if k in SUBJECT_KINDS}
+        ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
+        if families_now and ctx_families and not families_now & ctx_families:
+            return
+        if "smalltalk" in u.entities or "oos" in u.entities:
+            return
+        for kind, values in context.entities.items():
+            if kind in u.entities or kind in ("smalltalk", "oos", "event_type_all"):
+                continue
+            if kind in SUBJECT_KINDS and current_subjects:
+                continue
+            u.entities[kind] = list(values) if isinstance(values, list) else [values]
+            u.inherited[kind] = u.entities[kind]
+            u.features.setdefault(kind, 0.9)
+        # A bare follow-up ("면접은요?", "그럼 기간은?") keeps the previous question's kind.
+        if context.intent and not any(k in u.features for k in ("attr.schedule",)):
+            prev = context.intent
+            if prev.startswith("exam.") and "event_type" in u.entities:
+                u.features.setdefault("attr.schedule", 0.6)
+
+    # -- declining -------------------------------------------------------------------------
+
+    def _decline_reason(self, u: Understanding) -> str | None:
+        strong_subject = any(
+            m.kind in SUBJECT_KINDS and m.score >= 0.999 and m.length >= 3 for m in u.matches
+        )
+        if u.out_of_scope and not strong_subject:
+            return "out_of_scope"
+        if u.out_of_scope and strong_subject and u.unknown_words:
+            return "out_of_scope"
+        other_years = [y for y in u.years if y not in self.understander.known_years]
+        if other_years:
+            return "year"
+        if "smalltalk" in u.entities and u.intent is None:
+            return None
+        if u.intent is None or u.score < MIN_SCORE:
+            return "unknown"
+        has_specific = any(k in SUBJECT_KINDS or k == "event_type" for k in u.entities)
+        if u.unknown_words and not has_specific:
+            return "unknown_subject"
+        if u.unknown_words and len(u.unknown_words) >= 2 and u.score < 4:
+            return "unknown_subject"
+        return None
+
+    def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,
+                 context: Context) -> Reply:
+        if "smalltalk" in u.entities and reason in ("unknown", "no_data"):
+            return self.composer.small_talk(u.entities["smalltalk"][0], context)
+        suggestions = self.suggest(text)
+        if reason == "year":
+            years = ", ".join(f"{y}년" for y in sorted(set(u.years)))
+            body = (f"죄송합니다. {years} 정보는 가지고 있지 않습니다. 저는 서울시 인재개발원의 "
+                    "2018년 업무보고에 있는 내용(2018년 교육·채용 계획)만 안내할 수 있습니다.")
+        elif reason == "out_of_scope":
+            body = ("죄송합니다. 그 질문은 제가 안내할 수 있는 범위 밖입니다. 저는 서울시 "
+                    "인재개발원의 교육과정, 채용시험, 직장어린이집, 시설 정보만 알고 있습니다.")
+        else:
+            body = ("죄송합니다. 그 내용은 제가 가진 자료(2018년 업무보고)에서 찾지 못했습니다. "
+                    "다르게 물어봐 주시거나 인재개발원에 직접 문의해 주세요.")
+        if suggestions:
+            body += "\n\n혹시 이것을 찾으셨나요?\n" + "\n".join(f"• {s}" for s in suggestions)
+        if self.log_unanswered:
+            ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
+        entities = {k: v for k, v in u.entities.items() if k not in ("oos",)}
+        return Reply(body, None, 0.0, _public_entities(entities), tuple(suggestions), context)
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Up to ``limit`` example questions close to ``text``."""
+        k = key(text)
+        if not k:
+            return list(self.nlu["default_suggestions"])[:limit]
+        found = process.extract(k, self._suggestion_keys, scorer=fuzz.partial_ratio,
+                                processor=None, limit=limit * 3, score_cutoff=45)
+        out: list[str] = []
+        for _choice, _score, idx in found:
+            s = self._suggestion_pool[idx]
+            if s not in out:
+                out.append(s)
+            if len(out) == limit:
+                break
+        return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entities.items() if k != "smalltalk"}
+
+
+def _confidence(score: float) -> float:
+    return max(0.0, min(1.0, score / 8.0))

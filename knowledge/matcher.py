@@ -1,0 +1,155 @@
+"""Finding known terms (entity names, aliases, cue words) in a question.
+
+A pure structure over prepared terms: exact matches are found by looking up every substring of
+the spacing-free question in a dict (cost independent of how many terms there are); one-jamo
+typos are found with rapidfuzz on the jamo forms of the few terms that share syllable bigrams
+with the question.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from knowledge.normalize import is_hangul, key, to_jamo
+
+MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
+
+
+@dataclass(frozen=True)
+class Term:
+    """One way of naming something: ``kind`` and ``value`` say what (e.g. program/newcomer)."""
+
+    kind: str
+    value: str
+    text: str
+    key: str
+    jamo: str
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    value: str
+    text: str  # the term as written in the data
+    start: int  # span in the question's key
+    end: int
+    score: float  # 1.0 exact; below for typo matches
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def make_term(kind: str, value: str, text: str) -> Term | None:
+    k = key(text)
+    if not k:
+        return None
+    return Term(kind, value, text, k, to_jamo(k))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _jamo_offsets(text: str) -> tuple[str, list[int]]:
+    """Jamo form of ``text`` and, for each jamo, the index of the character it came from."""
+    jamo: list[str] = []
+    owner: list[int] = []
+    for i, ch in enumerate(text):
+        part = to_jamo(ch)
+        jamo.append(part)
+        owner.extend([i] * len(part))
+    return "".join(jamo), owner
+
+
+class Matcher:
+    """Finds terms in questions. Build once per knowledge load; ``find`` is pure."""
+
+    def __init__(self, terms: list[Term], *, fuzzy_kinds: frozenset[str] | None = None) -> None:
+        self.exact: dict[str, list[Term]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        self.terms: list[Term] = []
+        for term in terms:
+            ident = (term.kind, term.value, term.key)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            self.terms.append(term)
+            self.exact[term.key].append(term)
+        self.max_len = max((len(k) for k in self.exact), default=0)
+        # Fuzzy matching only for Hangul terms of 3+ syllables: shorter ones are too ambiguous.
+        self.fuzzy: list[Term] = [
+            t for t in self.terms
+            if len(t.key) >= 3 and sum(is_hangul(c) for c in t.key) >= 3
+            and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
+        ]
+        self.bigram_index: dict[str, list[int]] = defaultdict(list)
+        self.needed: list[int] = []
+        for idx, term in enumerate(self.fuzzy):
+            grams = _bigrams(term.key)
+            for gram in grams:
+                self.bigram_index[gram].append(idx)
+            # One typo breaks at most two bigrams.
+            self.needed.append(max(1, len(grams) - 2))
+
+    def find(self, query_key: str) -> list[Match]:
+        """All term matches in ``query_key`` (a ``normalize.key``), overlaps resolved."""
+        q = query_key[:MAX_QUERY]
+        found: list[Match] = []
+        exact_spans: set[tuple[str, str]] = set()
+        for i in range(len(q)):
+            for j in range(i + 1, min(len(q), i + self.max_len) + 1):
+                for term in self.exact.get(q[i:j], ()):
+                    found.append(Match(term.kind, term.value, term.text, i, j, 1.0))
+                    exact_spans.add((term.kind, term.value))
+        found.extend(self._fuzzy(q, exact_spans))
+        return _resolve(found)
+
+    def _fuzzy(self, q: str, exact: set[tuple[str, str]]) -> list[Match]:
+        if len(q) < 3 or not self.fuzzy:
+            return []
+        counts: Counter[int] = Counter()
+        for gram in _bigrams(q):
+            posting = self.bigram_index.get(gram)
+            if posting:
+                counts.update(posting)
+        if not counts:
+            return []
+        q_jamo, owner = _jamo_offsets(q)
+        out: list[Match] = []
+        for idx, shared in counts.items():
+            if shared < self.needed[idx]:
+                continue
+            term = self.fuzzy[idx]
+            if (term.kind, term.value) in exact or term.key in q:
+                continue
+            n = len(term.jamo)
+            edits = 1 if n < 15 else 2
+            cutoff = 100.0 * (1 - edits / n) - 0.01
+            res = fuzz.partial_ratio_alignment(term.jamo, q_jamo, score_cutoff=cutoff)
+            if res is None:
+                continue
+            start = owner[res.dest_start]
+            end = owner[max(res.dest_start, res.dest_end - 1)] + 1
+            out.append(Match(term.kind, term.value, term.text, start, end, res.score / 100.0))
+        return out
+
+
+def _resolve(matches: list[Match]) -> list[Match]:
+    """Drop matches strictly inside a longer (or better) match; keep equal spans of other kinds."""
+    ordered = sorted(matches, key=lambda m: (-m.length, -m.score, m.start))
+    kept: list[Match] = []
+    for m in ordered:
+        shadowed = any(
+            k.start <= m.start and m.end <= k.end and (k.length > m.length or k.score > m.score)
+            for k in kept
+        )
+        if shadowed:
+            continue
+        if any(k.kind == m.kind and k.value == m.value for k in kept):
+            continue
+        kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, -m.length))

@@ -1,0 +1,81 @@
+"""Korean text normalisation for matching.
+
+Users type with spacing errors, typos, casual endings and abbreviations. Matching therefore works
+on a *key*: NFKC, case-folded, punctuation and spaces removed, abbreviations expanded; and for
+fuzzy comparison on its *jamo* form, where each Hangul syllable is decomposed into its letters so
+that a one-letter typo (어린이짚 → 어린이집) costs one edit instead of a whole syllable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
+_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONG = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ",
+         "ㅁ", "ㅂ", "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
+
+# Everything that is not a letter or digit separates words (keeps Hangul, Latin, digits, '~').
+_NON_WORD = re.compile(r"[^\w~·]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+# Trailing particles and endings that do not change what is asked, longest first. Stripped from
+# the end of each word for the residual-word analysis (never from entity names themselves).
+ENDINGS: tuple[str, ...] = tuple(sorted({
+    "인가요", "인가여", "인데요", "이에요", "이예요", "예요", "에요", "입니까", "입니다", "이죠", "이지요",
+    "나요", "까요", "가요", "세요", "해요", "해여", "했어요", "돼요", "되나요", "되요", "할까요",
+    "있나요", "있어요", "있음", "없나요", "인지", "언제야", "언제임", "이야", "이냐", "냐", "니",
+    "임", "요", "여", "죠", "지", "야", "에서는", "에서", "에게", "한테", "으로", "로", "부터",
+    "까지", "이랑", "랑", "하고", "와", "과", "은", "는", "이", "가", "을", "를", "에", "의", "도",
+    "만", "좀",
+}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def to_jamo(text: str) -> str:
+    """Decompose Hangul syllables into compatibility jamo; other characters pass through."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if _HANGUL_BASE <= code <= _HANGUL_LAST:
+            index = code - _HANGUL_BASE
+            out.append(_CHO[index // 588])
+            out.append(_JUNG[(index % 588) // 28])
+            jong = _JONG[index % 28]
+            if jong:
+                out.append(jong)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean(text: str) -> str:
+    """NFKC, case-fold, control characters and punctuation to single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def key(text: str) -> str:
+    """Spacing-insensitive matching key: cleaned text with spaces removed."""
+    return clean(text).replace(" ", "")
+
+
+def words(text: str) -> list[str]:
+    return clean(text).split()
+
+
+def strip_ending(word: str) -> str:
+    """Remove one trailing particle/ending if something meaningful remains."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 1:
+            return word[: -len(ending)]
+    return word
+
+
+def is_hangul(ch: str) -> bool:
+    return _HANGUL_BASE <= ord(ch) <= _HANGUL_LAST

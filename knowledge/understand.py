@@ -1,0 +1,290 @@
+"""Turning a question into an intent and entities (no database access, no answer text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from knowledge.matcher import Match, Matcher, Term, make_term
+from knowledge.normalize import clean, key, strip_ending, to_jamo
+
+NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
+
+# Entity kinds that name what a question is about (as opposed to modifiers such as an event
+# type or an attribute). Used for context carry-over and for the out-of-scope decision.
+SUBJECT_KINDS = frozenset({
+    "program", "round", "building", "amenity", "department", "topic", "budget_line",
+    "expert_category", "assessment", "work", "priority_group", "rank", "category", "fact",
+})
+FAMILY = {
+    "program": "course", "rank": "course", "category": "course", "session": "course",
+    "round": "exam", "event_type": "exam", "expert_category": "exam",
+    "building": "facility", "amenity": "facility", "work": "facility",
+    "priority_group": "daycare",
+}
+MIN_SCORE = 2.0
+_YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
+_COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
+_MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
+_RELATIVE = {
+    "오늘": ("day", 0), "금일": ("day", 0), "내일": ("day", 1), "모레": ("day", 2),
+    "어제": ("day", -1), "이번주": ("week", 0), "금주": ("week", 0), "다음주": ("week", 1),
+    "담주": ("week", 1), "지난주": ("week", -1), "저번주": ("week", -1), "이번달": ("month", 0),
+    "이달": ("month", 0), "금월": ("month", 0), "다음달": ("month", 1), "담달": ("month", 1),
+    "지난달": ("month", -1), "저번달": ("month", -1), "올해": ("year", 0), "금년": ("year", 0),
+    "내년": ("year", 1), "작년": ("year", -1),
+}
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    id: str
+    needs: tuple[str, ...]
+    signals: dict[str, float]
+    base: float = 0.0
+
+
+@dataclass
+class Understanding:
+    """What was understood of one question."""
+
+    text: str
+    key: str
+    matches: list[Match]
+    features: dict[str, float]  # feature -> strength (0..1)
+    entities: dict[str, list[str]]
+    dates: tuple[dt.date, dt.date] | None
+    years: list[int]
+    cohort: int | None
+    unknown_words: list[str]
+    out_of_scope: bool
+    intent: str | None = None
+    score: float = 0.0
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+    inherited: dict[str, list[str]] = field(default_factory=dict)
+
+
+def load_nlu(path: Path = NLU_FILE) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict) or "intents" not in data:
+        raise ValueError(f"{path}: expected a mapping with 'intents'")
+    return data
+
+
+def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:
+    """Terms from nlu.yaml: event types, ranks, concepts, attributes, small talk, out of scope."""
+    terms: list[Term | None] = []
+    for etype, words in nlu["event_types"].items():
+        terms += [make_term("event_type", etype, w) for w in words]
+    for group in nlu.get("ambiguous_events", []):
+        terms += [make_term("event_any", ",".join(group["types"]), w) for w in group["words"]]
+    for rank, words in nlu["ranks"].items():
+        terms += [make_term("rank", rank, w) for w in words]
+    for concept, words in nlu["concepts"].items():
+        terms += [make_term("concept", concept, w) for w in words]
+    for attr, words in nlu["attributes"].items():
+        terms += [make_term("attr", attr, w) for w in words]
+    for name, spec in nlu["small_talk"].items():
+        terms += [make_term("smalltalk", name, w) for w in spec["words"]]
+    for i, words in enumerate(nlu["out_of_scope"]):
+        terms += [make_term("oos", str(i), w) for w in words]
+    return [t for t in terms if t is not None]
+
+
+class Understander:
+    """Intent and entity recognition over prepared terms (pure once built)."""
+
+    def __init__(self, nlu: dict[str, Any], entity_terms: list[Term], vocabulary: set[str],
+                 known_years: set[int]) -> None:
+        self.nlu = nlu
+        self.intents = [
+            IntentSpec(iid, tuple(spec["needs"]), dict(spec.get("signals") or {}),
+                       float(spec.get("base", 0.0)))
+            for iid, spec in nlu["intents"].items()
+        ]
+        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms)
+        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms}
+        self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
+        self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
+        self.known_years = known_years
+
+    # -- features -----------------------------------------------------------------------------
+
+    def understand(self, text: str, today: dt.date) -> Understanding:
+        k = key(text)
+        matches = self.matcher.find(k)
+        features: dict[str, float] = {}
+        entities: dict[str, list[str]] = {}
+        for m in matches:
+            if m.kind in ("concept", "attr"):
+                name = f"{m.kind}.{m.value}"
+                features[name] = max(features.get(name, 0.0), m.score)
+                continue
+            if m.kind == "event_any":
+                for etype in m.value.split(","):
+                    _add(entities, "event_type", etype)
+                features["event_type"] = max(features.get("event_type", 0.0), 0.8 * m.score)
+                continue
+            _add(entities, m.kind, m.value)
+            features[m.kind] = max(features.get(m.kind, 0.0), m.score)
+        cleaned = clean(text)
+        dates = self._dates(cleaned, today)
+        if dates:
+            features["date"] = 1.0
+        years = self._years(cleaned)
+        cohort_match = _COHORT_RE.search(cleaned)
+        cohort = int(cohort_match.group(1)) if cohort_match else None
+        if cohort is not None:
+            features["session"] = 1.0
+        unknown = self._unknown_words(cleaned, matches, k)
+        oos = "oos" in entities
+        return Understanding(text, k, matches, features, entities, dates, years, cohort,
+                             unknown, oos)
+
+    def _dates(self, cleaned: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+        compact = cleaned.replace(" ", "")
+        for word, (unit, offset) in _RELATIVE.items():
+            if word in compact:
+                return _relative_range(today, unit, offset)
+        m = _MONTH_DAY_RE.search(cleaned)
+        if m:
+            month = int(m.group(1))
+            if not 1 <= month <= 12:
+                return None
+            year = self._years(cleaned)
+            y = year[0] if year else 2018
+            if m.group(2):
+                try:
+                    day = dt.date(y, month, int(m.group(2)))
+                except ValueError:
+                    return None
+                return day, day
+            first = dt.date(y, month, 1)
+            last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            return first, last
+        return None
+
+    def _years(self, cleaned: str) -> list[int]:
+        years = []
+        for m in _YEAR_RE.finditer(cleaned):
+            if m.group(1):
+                years.append(int(m.group(1)))
+            elif m.group(2):
+                years.append(2000 + int(m.group(2)))
+            elif m.group(3):
+                years.append(2000 + int(m.group(3)))
+        return years
+
+    def _unknown_words(self, cleaned: str, matches: list[Match], k: str) -> list[str]:
+        """Content words that nothing in the knowledge or the vocabulary accounts for."""
+        covered = [False] * len(k)
+        for m in matches:
+            for i in range(m.start, min(m.end, len(k))):
+                covered[i] = True
+        unknown: list[str] = []
+        pos = 0
+        for word in cleaned.split()[:60]:
+            idx = k.find(word, pos)
+            if idx >= 0:
+                pos = idx + len(word)
+                if all(covered[idx : idx + len(word)]):
+                    continue
+                # Partly covered words: judge only the uncovered remainder.
+                rest = "".join(ch for ch, c in zip(word, covered[idx : idx + len(word)],
+                                                   strict=False) if not c)
+            else:
+                rest = word
+            stem = strip_ending(rest)
+            if len(stem) < 2 or stem.isdigit() or not _has_letters(stem):
+                continue
+            if stem in self.vocabulary or rest in self.vocabulary:
+                continue
+            if self._near_vocab(stem):
+                continue
+            unknown.append(stem)
+        return unknown
+
+    def _near_vocab(self, word: str) -> bool:
+        if len(word) < 2:
+            return True
+        jamo = to_jamo(word)
+        n = len(jamo)
+        cutoff = 100.0 * (1 - 1 / n) - 0.01 if n >= 5 else 100.0
+        found = process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=cutoff)
+        if found:
+            return True
+        # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래").
+        return any(word.startswith(v) for v in _COMMON_STEMS)
+
+    # -- intent ---------------------------------------------------------------------------------
+
+    def classify(self, u: Understanding) -> None:
+        ranking: list[tuple[str, float]] = []
+        present = dict(u.features)
+        for kind in u.entities:
+            present.setdefault(kind, 1.0)
+        for spec in self.intents:
+            if not any(n in present for n in spec.needs):
+                continue
+            score = spec.base + sum(w * present.get(sig, 0.0) for sig, w in spec.signals.items())
+            # A need met by a specific entity is stronger than one met by a concept only.
+            score += max((1.5 if n in SUBJECT_KINDS else 1.0) * present[n]
+                         for n in spec.needs if n in present)
+            ranking.append((spec.id, score))
+        ranking.sort(key=lambda x: -x[1])
+        u.ranking = ranking
+        if ranking:
+            u.intent, u.score = ranking[0]
+
+
+def _has_letters(word: str) -> bool:
+    return any(ch.isalpha() for ch in word)
+
+
+# Stems of everyday question words: not knowledge, but no sign of an unknown subject either.
+_COMMON_STEMS = (
+    "알려", "알고", "궁금", "가르쳐", "말해", "물어", "부탁", "확인", "찾아", "보여", "설명", "안내",
+    "있", "없", "되", "돼", "하", "해", "할", "한", "했", "받", "듣", "들", "가", "갈", "와", "오",
+    "보", "봐", "시작", "끝", "언제", "어디", "어떻", "어떤", "어느", "무슨", "무엇", "뭐", "뭔", "뭘",
+    "몇", "얼마", "누가", "누구", "왜", "그럼", "그러면", "그리고", "근데", "혹시", "제가", "저는",
+    "저희", "우리", "이번", "다음", "지난", "올해", "작년", "내년", "정도", "관련", "대해", "대한",
+    "혹시", "진짜", "정말", "좀", "빨리", "지금", "아직", "이미", "벌써", "그거", "이거", "저거",
+    "거기", "여기", "거", "것", "게", "수", "때", "중", "쯤", "전", "후", "날", "번", "개", "명",
+    "요즘", "나", "내", "너", "당신", "챗봇", "봇", "선생", "님", "씨", "분", "혹", "자세", "간단",
+    "모든", "전체", "각", "다른", "같은", "주", "월", "일", "년", "시", "분", "예정", "계획", "확정",
+    "신청", "참여", "참가", "가능", "필요", "정보", "문의", "질문", "답", "결과", "언젠", "뭐",
+)
+
+
+def _add(entities: dict[str, list[str]], kind: str, value: str) -> None:
+    values = entities.setdefault(kind, [])
+    if value not in values:
+        values.append(value)
+
+
+def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt.date]:
+    if unit == "day":
+        day = today + dt.timedelta(days=offset)
+        return day, day
+    if unit == "week":
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=offset)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == "month":
+        month_index = today.year * 12 + today.month - 1 + offset
+        year, month = divmod(month_index, 12)
+        first = dt.date(year, month + 1, 1)
+        nxt = dt.date(year + (month == 11), (month + 1) % 12 + 1, 1)
+        return first, nxt - dt.timedelta(days=1)
+    year = today.year + offset
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY", "MIN_SCORE"]
