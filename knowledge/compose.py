@@ -69,10 +69,7 @@ def josa(word: str, pair: str) -> str:
     syllable (the first of the pair after a final consonant)."""
     last = word.rstrip(")]’' ")[-1:] or " "
     code = ord(last) - 0xAC00
-    if 0 <= code <= 11171:
-        has_final = code % 28 != 0
-    else:
-        has_final = last.isdigit() and last in "013678"
+    has_final = code % 28 != 0 if 0 <= code <= 11171 else last in "013678"
     return word + (pair[0] if has_final else pair[1])
 
 
@@ -214,7 +211,15 @@ class Composer:
         lines: list[str] = []
         if dated:
             upcoming = [s for s in dated if (s.end or s.start) >= today.isoformat()]
-            if upcoming:
+            asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터")
+                             for m in u.matches)
+            asks_end = "attr.end" in u.features and not asks_start
+            if asks_end and (u.cohort is not None or len(dated) == 1):
+                s = dated[0]
+                head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
+                        f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
+                        f"{when_note(s.end or s.start or '', None, today)}).")
+            elif upcoming:
                 s = min(upcoming, key=lambda x: x.start or "")
                 verb = "진행 중입니다" if (s.start or "") <= today.isoformat() else "시작합니다"
                 if verb == "시작합니다":

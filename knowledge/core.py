@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from db import knowledge as kdb
 from db import ops
 from knowledge.compose import Composer
-from knowledge.matcher import Term, make_term
+from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.understand import (
@@ -171,7 +171,8 @@ class Brain:
             return None
         if u.intent is None or u.score < MIN_SCORE:
             return "unknown"
-        has_specific = any(k in SUBJECT_KINDS or k == "event_type" for k in u.entities)
+        has_specific = any((k in SUBJECT_KINDS and k not in SOFT_KINDS) or k == "event_type"
+                           for k in u.entities)
         if u.unknown_words and not has_specific:
             return "unknown_subject"
         if u.unknown_words and len(u.unknown_words) >= 2 and u.score < 4:

@@ -29,7 +29,7 @@ from knowledge.schema import (
     Str,
     describe,
 )
-from knowledge.yamlio import KnowledgeYamlError, LineDict, LineList, read_yaml
+from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -73,7 +73,7 @@ class Knowledge:
     """Validated knowledge: records by kind, single-record sections, and labelled facts."""
 
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
     facts: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, kind: str) -> list[dict[str, Any]]:
@@ -202,9 +202,9 @@ class _Validator:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, LineDict) or isinstance(value, dict):
+    if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, LineList) or isinstance(value, list):
+    if isinstance(value, list):
         return "a list"
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"

@@ -138,13 +138,20 @@ class Matcher:
         return out
 
 
+# Keyword matches of free-text records: they never hide the words inside them, so that
+# "입소 순위" (a topic keyword) still counts as the cue word "순위".
+SOFT_KINDS = frozenset({"topic", "fact"})
+
+
 def _resolve(matches: list[Match]) -> list[Match]:
     """Drop matches strictly inside a longer (or better) match; keep equal spans of other kinds."""
     ordered = sorted(matches, key=lambda m: (-m.length, -m.score, m.start))
     kept: list[Match] = []
     for m in ordered:
         shadowed = any(
-            k.start <= m.start and m.end <= k.end and (k.length > m.length or k.score > m.score)
+            k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
+            # a free-text keyword that only repeats a name or cue word adds nothing
+            and (k.length > m.length or k.score > m.score or m.kind in SOFT_KINDS)
             for k in kept
         )
         if shadowed:

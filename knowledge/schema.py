@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+
 @dataclass(frozen=True)
 class Spec:
     """Base of all field specs. ``doc`` says what is expected in an error message."""

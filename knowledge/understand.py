@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from knowledge.matcher import Match, Matcher, Term, make_term
+from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
 from knowledge.normalize import clean, key, strip_ending, to_jamo
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
@@ -32,6 +32,7 @@ MIN_SCORE = 2.0
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
 _COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
+_NUMBERISH = re.compile(r"^(제)?\d+[가-힣a-z]{0,3}$")
 _RELATIVE = {
     "오늘": ("day", 0), "금일": ("day", 0), "내일": ("day", 1), "모레": ("day", 2),
     "어제": ("day", -1), "이번주": ("week", 0), "금주": ("week", 0), "다음주": ("week", 1),
@@ -114,6 +115,7 @@ class Understander:
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         self.known_years = known_years
+        self.common_stems = tuple(nlu.get("common_words") or ())
 
     # -- features -----------------------------------------------------------------------------
 
@@ -133,7 +135,11 @@ class Understander:
                 features["event_type"] = max(features.get("event_type", 0.0), 0.8 * m.score)
                 continue
             _add(entities, m.kind, m.value)
-            features[m.kind] = max(features.get(m.kind, 0.0), m.score)
+            strength = m.score
+            if m.kind in SOFT_KINDS:
+                # A long, specific keyword ("시험일 통일") is stronger evidence than a short one.
+                strength *= min(2.0, max(0.5, m.length / 3))
+            features[m.kind] = max(features.get(m.kind, 0.0), strength)
         cleaned = clean(text)
         dates = self._dates(cleaned, today)
         if dates:
@@ -202,7 +208,7 @@ class Understander:
             else:
                 rest = word
             stem = strip_ending(rest)
-            if len(stem) < 2 or stem.isdigit() or not _has_letters(stem):
+            if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem):
                 continue
             if stem in self.vocabulary or rest in self.vocabulary:
                 continue
@@ -222,7 +228,7 @@ class Understander:
         if found:
             return True
         # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래").
-        return any(word.startswith(v) for v in _COMMON_STEMS)
+        return word.startswith(self.common_stems)
 
     # -- intent ---------------------------------------------------------------------------------
 
@@ -236,8 +242,8 @@ class Understander:
                 continue
             score = spec.base + sum(w * present.get(sig, 0.0) for sig, w in spec.signals.items())
             # A need met by a specific entity is stronger than one met by a concept only.
-            score += max((1.5 if n in SUBJECT_KINDS else 1.0) * present[n]
-                         for n in spec.needs if n in present)
+            score += max((1.5 if n in SUBJECT_KINDS and n not in SOFT_KINDS else 1.0)
+                         * present[n] for n in spec.needs if n in present)
             ranking.append((spec.id, score))
         ranking.sort(key=lambda x: -x[1])
         u.ranking = ranking
@@ -249,19 +255,6 @@ def _has_letters(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
 
 
-# Stems of everyday question words: not knowledge, but no sign of an unknown subject either.
-_COMMON_STEMS = (
-    "알려", "알고", "궁금", "가르쳐", "말해", "물어", "부탁", "확인", "찾아", "보여", "설명", "안내",
-    "있", "없", "되", "돼", "하", "해", "할", "한", "했", "받", "듣", "들", "가", "갈", "와", "오",
-    "보", "봐", "시작", "끝", "언제", "어디", "어떻", "어떤", "어느", "무슨", "무엇", "뭐", "뭔", "뭘",
-    "몇", "얼마", "누가", "누구", "왜", "그럼", "그러면", "그리고", "근데", "혹시", "제가", "저는",
-    "저희", "우리", "이번", "다음", "지난", "올해", "작년", "내년", "정도", "관련", "대해", "대한",
-    "혹시", "진짜", "정말", "좀", "빨리", "지금", "아직", "이미", "벌써", "그거", "이거", "저거",
-    "거기", "여기", "거", "것", "게", "수", "때", "중", "쯤", "전", "후", "날", "번", "개", "명",
-    "요즘", "나", "내", "너", "당신", "챗봇", "봇", "선생", "님", "씨", "분", "혹", "자세", "간단",
-    "모든", "전체", "각", "다른", "같은", "주", "월", "일", "년", "시", "분", "예정", "계획", "확정",
-    "신청", "참여", "참가", "가능", "필요", "정보", "문의", "질문", "답", "결과", "언젠", "뭐",
-)
 
 
 def _add(entities: dict[str, list[str]], kind: str, value: str) -> None:
