@@ -292,6 +292,10 @@ def _assemble(v: _Validator, cleaned: dict[str, dict[str, Any]]) -> Knowledge:
         for key, value in content.items():
             spec = FILES[file_name].fields[key]
             if not (isinstance(spec, ListOf) and isinstance(spec.item, Rec) and spec.item.kind):
+                # Qualified by file, since two files may use the same key ('overview' in both
+                # organisation.yaml and exams.yaml). The plain key is kept for existing callers;
+                # when it is shared, the file later in FILES wins.
+                kb.sections[f"{file_name.removesuffix('.yaml')}.{key}"] = value
                 kb.sections[key] = value
     owners = _fact_owners(cleaned)
     for fact, file, line, _path in v.facts:
@@ -307,11 +311,12 @@ def _fact_owners(cleaned: dict[str, dict[str, Any]]) -> dict[int, tuple[str, str
         for key, value in content.items():
             items = value if isinstance(value, list) else [value]
             for item in items:
-                if not isinstance(item, dict):
+                # Only records with an id own their facts; the facts of a single-record section
+                # belong to ("section", file stem), set in _assemble.
+                if not isinstance(item, dict) or "id" not in item:
                     continue
-                owner_id = str(item.get("id", key))
                 for fact in item.get("facts") or []:
-                    owners[id(fact)] = (key, owner_id)
+                    owners[id(fact)] = (key, str(item["id"]))
     return owners
 
 

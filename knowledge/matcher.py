@@ -16,6 +16,11 @@ from rapidfuzz import fuzz
 from knowledge.normalize import is_hangul, key, to_jamo
 
 MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
+# Words that must be typed as they are: out-of-scope markers and small talk would otherwise
+# turn ordinary words into false alarms ("언제임" is not "게임").
+EXACT_ONLY_KINDS = frozenset({"oos", "smalltalk"})
+# Two-syllable words are fuzzy-matched only for the cue vocabulary (면졉 → 면접, 일졍 → 일정).
+SHORT_FUZZY_KINDS = frozenset({"event_type", "attr", "concept", "rank"})
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,10 @@ def _jamo_offsets(text: str) -> tuple[str, list[int]]:
 class Matcher:
     """Finds terms in questions. Build once per knowledge load; ``find`` is pure."""
 
-    def __init__(self, terms: list[Term], *, fuzzy_kinds: frozenset[str] | None = None) -> None:
+    def __init__(self, terms: list[Term], *, fuzzy_kinds: frozenset[str] | None = None,
+                 known_words: frozenset[str] = frozenset()) -> None:
+        # A correctly spelt word is never read as a typo of another ("면적" is not "면접").
+        self.known_words = known_words
         self.exact: dict[str, list[Term]] = defaultdict(list)
         seen: set[tuple[str, str, str]] = set()
         self.terms: list[Term] = []
@@ -80,39 +88,41 @@ class Matcher:
             self.terms.append(term)
             self.exact[term.key].append(term)
         self.max_len = max((len(k) for k in self.exact), default=0)
-        # Fuzzy matching only for Hangul terms of 3+ syllables: shorter ones are too ambiguous.
+        # Fuzzy matching only for all-Hangul terms of 2+ syllables: one-syllable words are
+        # too ambiguous. Candidates are found through shared syllable bigrams (3+ syllables)
+        # or a shared syllable (2 syllables), so the cost does not grow with every term.
         self.fuzzy: list[Term] = [
             t for t in self.terms
-            if len(t.key) >= 3 and sum(is_hangul(c) for c in t.key) >= 3
+            if t.kind not in EXACT_ONLY_KINDS
+            and sum(is_hangul(c) for c in t.key) >= 2
+            and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
             and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
         ]
         self.bigram_index: dict[str, list[int]] = defaultdict(list)
         self.needed: list[int] = []
         for idx, term in enumerate(self.fuzzy):
-            grams = _bigrams(term.key)
+            grams = _bigrams(term.key) if len(term.key) >= 3 else set(term.key)
             for gram in grams:
                 self.bigram_index[gram].append(idx)
-            # One typo breaks at most two bigrams.
+            # One typo breaks at most two bigrams (or one syllable of a two-syllable word).
             self.needed.append(max(1, len(grams) - 2))
 
     def find(self, query_key: str) -> list[Match]:
         """All term matches in ``query_key`` (a ``normalize.key``), overlaps resolved."""
         q = query_key[:MAX_QUERY]
         found: list[Match] = []
-        exact_spans: set[tuple[str, str]] = set()
         for i in range(len(q)):
             for j in range(i + 1, min(len(q), i + self.max_len) + 1):
                 for term in self.exact.get(q[i:j], ()):
                     found.append(Match(term.kind, term.value, term.text, i, j, 1.0))
-                    exact_spans.add((term.kind, term.value))
-        found.extend(self._fuzzy(q, exact_spans))
+        found.extend(self._fuzzy(q))
         return _resolve(found)
 
-    def _fuzzy(self, q: str, exact: set[tuple[str, str]]) -> list[Match]:
-        if len(q) < 3 or not self.fuzzy:
+    def _fuzzy(self, q: str) -> list[Match]:
+        if len(q) < 2 or not self.fuzzy:
             return []
         counts: Counter[int] = Counter()
-        for gram in _bigrams(q):
+        for gram in _bigrams(q) | set(q):
             posting = self.bigram_index.get(gram)
             if posting:
                 counts.update(posting)
@@ -124,9 +134,11 @@ class Matcher:
             if shared < self.needed[idx]:
                 continue
             term = self.fuzzy[idx]
-            if (term.kind, term.value) in exact or term.key in q:
+            if term.key in q:
                 continue
             n = len(term.jamo)
+            if n < 5:
+                continue
             edits = 1 if n < 15 else 2
             cutoff = 100.0 * (1 - edits / n) - 0.01
             res = fuzz.partial_ratio_alignment(term.jamo, q_jamo, score_cutoff=cutoff)
@@ -134,8 +146,20 @@ class Matcher:
                 continue
             start = owner[res.dest_start]
             end = owner[max(res.dest_start, res.dest_end - 1)] + 1
+            if self._is_known(q, start, end, term.key):
+                continue
             out.append(Match(term.kind, term.value, term.text, start, end, res.score / 100.0))
         return out
+
+    def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:
+        """Whether the typo candidate q[start:end] (give or take a syllable at either edge) is a
+        correctly spelt word other than a part of the term itself."""
+        for i, j in ((start, end), (start, end - 1), (start + 1, end), (start + 1, end - 1)):
+            part = q[i:j]
+            if len(part) >= 2 and part not in term_key and (
+                    part in self.exact or part in self.known_words):
+                return True
+        return False
 
 
 # Keyword matches of free-text records: they never hide the words inside them, so that

@@ -110,7 +110,8 @@ class Understander:
                        float(spec.get("base", 0.0)))
             for iid, spec in nlu["intents"].items()
         ]
-        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms)
+        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
+                               known_words=frozenset(w for w in vocabulary if len(w) >= 2))
         self.vocabulary = vocabulary | {t.key for t in self.matcher.terms}
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
