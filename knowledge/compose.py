@@ -545,7 +545,7 @@ class Composer:
         prios = kdb.priorities(self.db)
         if not prios:
             return None
-        groups = [int(g) for g in u.entities.get("priority_group", [])]
+        groups = [int(g) for g in u.entities.get("priority_group", []) if str(g).isdigit()]
         lines: list[str] = []
         if groups:
             for p in prios:
@@ -818,7 +818,7 @@ class Composer:
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
 
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
-        ids = [int(i) for i in u.entities.get("fact", [])]
+        ids = [int(i) for i in u.entities.get("fact", []) if str(i).isdigit()]
         facts = kdb.facts(self.db)
         chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
         if not chosen:

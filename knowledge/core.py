@@ -28,6 +28,10 @@ from knowledge.understand import (
 MAX_INPUT = 2000  # characters of a question that are looked at
 _WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 COVERED_YEARS = frozenset({2017, 2018, 2019})
+# Entity kinds a follow-up question may take over from the previous turn.
+INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
+                         "budget_line", "expert_category", "assessment", "work", "rank",
+                         "category", "priority_group"})
 
 
 def entity_terms(db: Database) -> list[Term]:
@@ -141,7 +145,11 @@ class Brain:
         if "smalltalk" in u.entities or "oos" in u.entities:
             return
         for kind, values in context.entities.items():
-            if kind in u.entities or kind in ("smalltalk", "oos", "event_type_all"):
+            if kind in u.entities or kind not in INHERITABLE:
+                continue
+            valid = self.understander.known_values.get(kind, set())
+            if not isinstance(values, list) or not values or not all(
+                    isinstance(v, str) and v in valid for v in values):
                 continue
             if kind in SUBJECT_KINDS and current_subjects:
                 continue

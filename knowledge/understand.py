@@ -117,6 +117,11 @@ class Understander:
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         self.known_years = known_years
         self.common_stems = tuple(nlu.get("common_words") or ())
+        self.known_values: dict[str, set[str]] = {}
+        for term in self.matcher.terms:
+            for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
+                kind = "event_type" if term.kind == "event_any" else term.kind
+                self.known_values.setdefault(kind, set()).add(value)
 
     # -- features -----------------------------------------------------------------------------
 
