@@ -146,6 +146,57 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print(f"봇> {reply.text}\n")
 
 
+def _instant(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date and time; expected e.g. 2018-08-21T08:29:00+09:00"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=SEOUL)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the Telegram bot (polling, or webhook with --webhook-url)."""
+    import logging
+
+    from handlers import redact
+    from handlers.app import build_application, run
+    from handlers.clock import StartedClock, SystemClock
+    from handlers.config import ConfigError, load_config
+    from handlers.features import default_features
+    from handlers.state import AppState
+    from knowledge.loader import KnowledgeError
+
+    try:
+        config = load_config(os.environ, Path.cwd(), base_url=args.base_url,
+                             webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact.install(config.token)
+    if args.now:
+        clock = StartedClock(args.now)
+    elif args.today:
+        clock = StartedClock(dt.datetime.combine(args.today, dt.datetime.now(SEOUL).timetz()))
+    else:
+        clock = SystemClock()
+    try:
+        db = _open_db(args)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from knowledge.core import Brain
+
+    state = AppState(db=db, brain=Brain(db), clock=clock)
+    run(build_application(config, state, default_features()), config)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdbot",
@@ -160,6 +211,23 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the shipped knowledge/data)")
     _common(p, suppress=True)
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("run", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN or .env)")
+    p.add_argument("--base-url", metavar="URL",
+                   help="Bot API server base URL, the token is appended "
+                        "(e.g. http://127.0.0.1:8081/bot)")
+    p.add_argument("--webhook-url", metavar="URL",
+                   help="receive updates by webhook at this public URL instead of polling")
+    p.add_argument("--listen", default=None, metavar="ADDR",
+                   help="webhook mode: address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None,
+                   help="webhook mode: port to listen on (default 8443)")
+    p.add_argument("--now", type=_instant, default=None, metavar="ISO-DATETIME",
+                   help="start the bot's clock at this instant (Asia/Seoul unless given); "
+                        "it runs forward in real time")
+    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("ask", help="answer a question (or a batch file of questions)")
     p.add_argument("question", nargs="*", help="the question, in Korean")

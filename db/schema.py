@@ -143,3 +143,12 @@ def migrate(db: Database, *, stop_before: str | None = None) -> int:
 
 def schema_version(db: Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+@migrations()
+def m003_callback_data(db: Database) -> None:
+    """Long button callback data stored under a short hash key (restart-safe buttons)."""
+    db.execute(
+        "CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
+        "created_at TEXT NOT NULL)"
+    )

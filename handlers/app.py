@@ -1,0 +1,195 @@
+"""Building and running the python-telegram-bot ``Application``.
+
+``build_application(config, state, features)`` wires everything; ``running(app)`` serves it
+inside an ``async with`` (tests, benchmarks); ``run(app, config)`` blocks in polling or webhook
+mode (``hrdbot run``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import random
+import warnings
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
+from telegram.warnings import PTBDeprecationWarning
+
+from handlers import render
+from handlers.config import RunConfig
+from handlers.registry import Feature, bot_commands, register
+from handlers.send import send
+from handlers.state import STATE_KEY, AppState, BotContext
+
+log = logging.getLogger("hrdbot.telegram")
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    """Retries Bot API calls: 429 after its ``retry_after``; timeouts, network errors and 5xx
+    with exponential backoff and jitter. It does not throttle (replies are one per question).
+
+    A caller that handles failures itself (e.g. a broadcast engine) passes
+    ``rate_limit_args={"max_retries": 0}``.
+    """
+
+    def __init__(self, max_retries: int = 3, backoff: float = 0.5,
+                 max_delay: float = 30.0, sleep: Callable[[float], Coroutine[Any, Any, None]]
+                 = asyncio.sleep) -> None:
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_delay = max_delay
+        self._sleep = sleep
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        retries = (rate_limit_args or {}).get("max_retries", self.max_retries)
+        attempt = 0
+        while True:
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt >= retries:
+                    raise
+                delay = retry_after_seconds(exc)
+                error: TelegramError = exc
+            except BadRequest:
+                raise
+            except NetworkError as exc:  # timeouts, connection errors, 5xx
+                if attempt >= retries:
+                    raise
+                delay = self.backoff * 2**attempt * (1 + random.random() / 4)
+                error = exc
+            attempt += 1
+            delay = min(delay, self.max_delay)
+            log.warning("%s failed (%s); retry %d of %d in %.2fs", endpoint, error, attempt,
+                        retries, delay)
+            await self._sleep(delay)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """The one error handler: log with the update id, apologise briefly, keep serving."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await send(update, context, [render.Out(render.APOLOGY)])
+        except TelegramError:
+            log.warning("could not send the apology for update %s", update_id, exc_info=True)
+
+
+def build_application(config: RunConfig, state: AppState,
+                      features: Sequence[Feature]) -> BotApplication:
+    """The Application with every feature's handlers, the error handler and start-up hooks."""
+
+    async def post_init(app: BotApplication) -> None:
+        await app.bot.set_my_commands(bot_commands(app.bot_data[STATE_KEY].commands))
+        for feature in features:
+            for hook in feature.on_startup:
+                await hook(app)
+
+    async def post_shutdown(app: BotApplication) -> None:
+        for feature in reversed(features):
+            for hook in feature.on_shutdown:
+                await hook(app)
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(RetryingRateLimiter(config.max_retries, config.retry_backoff))
+        .concurrent_updates(config.concurrent_updates)
+        .connection_pool_size(max(8, min(config.concurrent_updates, 256)))
+        .pool_timeout(10.0)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if config.base_url:
+        builder = builder.base_url(config.base_url)
+    if config.base_file_url:
+        builder = builder.base_file_url(config.base_file_url)
+    app: BotApplication = builder.build()
+    commands = register(app, features)
+    app.bot_data[STATE_KEY] = dataclasses.replace(state, commands=commands)
+    app.add_error_handler(on_error)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def running(app: BotApplication, config: RunConfig) -> AsyncIterator[BotApplication]:
+    """Serve ``app`` for the duration of the ``async with``, by webhook when
+    ``config.webhook_url`` is set, else by polling (as ``run`` does, without taking over the
+    event loop or the signals)."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        if config.webhook_url:
+            await app.updater.start_webhook(
+                listen=config.listen, port=config.port, url_path=config.webhook_path,
+                webhook_url=config.webhook_url, secret_token=config.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.updater.start_polling(timeout=dt.timedelta(seconds=config.poll_timeout),
+                                            allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+def run(app: BotApplication, config: RunConfig) -> None:
+    """Block serving ``app``: webhook mode when ``config.webhook_url`` is set, else polling."""
+    if config.webhook_url:
+        log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
+                 config.webhook_path)
+        app.run_webhook(
+            listen=config.listen, port=config.port, url_path=config.webhook_path,
+            webhook_url=config.webhook_url, secret_token=config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("polling %s", config.base_url or "the Telegram Bot API")
+        app.run_polling(allowed_updates=Update.ALL_TYPES,
+                        timeout=dt.timedelta(seconds=config.poll_timeout))
