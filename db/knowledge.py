@@ -364,7 +364,7 @@ def categories(db: Database) -> list[Category]:
 
 
 def programs(db: Database, *, category: str | None = None, parent: str | None = None,
-             top_level: bool = False) -> list[Program]:
+             top_level: bool = False, limit: int | None = None) -> list[Program]:
     sql, params = "SELECT data FROM programs WHERE 1=1", []
     if category is not None:
         sql += " AND category = ?"
@@ -374,7 +374,21 @@ def programs(db: Database, *, category: str | None = None, parent: str | None = 
         params.append(parent)
     if top_level:
         sql += " AND parent IS NULL"
-    return _rows(db, Program, sql + " ORDER BY rowid", params)
+    sql += " ORDER BY rowid"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _rows(db, Program, sql, params)
+
+
+def count_programs(db: Database, *, category: str | None = None, top_level: bool = False) -> int:
+    sql, params = "SELECT count(*) FROM programs WHERE 1=1", []
+    if category is not None:
+        sql += " AND category = ?"
+        params.append(category)
+    if top_level:
+        sql += " AND parent IS NULL"
+    return int(db.execute(sql, params).fetchone()[0])
 
 
 def program(db: Database, program_id: str) -> Program | None:
@@ -407,7 +421,7 @@ def programs_for_rank(db: Database, rank: str) -> list[Program]:
 
 
 def sessions_between(db: Database, start: dt.date, end: dt.date,
-                     program_id: str | None = None) -> list[Session]:
+                     program_id: str | None = None, limit: int = 1000) -> list[Session]:
     """Sessions running at any time in [start, end] (inclusive)."""
     sql = ("SELECT data FROM sessions WHERE start IS NOT NULL AND start <= ? "
            "AND coalesce(\"end\", start) >= ?")
@@ -415,11 +429,9 @@ def sessions_between(db: Database, start: dt.date, end: dt.date,
     if program_id:
         sql += " AND program_id = ?"
         params.append(program_id)
-    return [
-        dataclasses.replace(s, program_id=s.program_id) for s in _rows(
-            db, Session, sql.replace("SELECT data", "SELECT json_set(data, '$.program_id', "
-                                     "program_id)") + " ORDER BY start", params)
-    ]
+    params.append(limit)
+    return _rows(db, Session, sql.replace("SELECT data", "SELECT json_set(data, '$.program_id', "
+                                          "program_id)") + " ORDER BY start LIMIT ?", params)
 
 
 def sessions_starting_between(db: Database, start: dt.date, end: dt.date) -> list[Session]:

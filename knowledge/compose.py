@@ -366,7 +366,7 @@ class Composer:
     def program_list(self, u: Understanding, today: dt.date) -> Composed | None:
         if u.dates:
             start, end = u.dates
-            sessions = kdb.sessions_between(self.db, start, end)
+            sessions = kdb.sessions_between(self.db, start, end, limit=15)
             span = fmt_span(start.isoformat(), end.isoformat())
             if not sessions:
                 return Composed(f"{span} 기간에 진행되는 교육 일정은 업무보고에 없습니다.\n{basis()}")
@@ -379,20 +379,25 @@ class Composer:
         cats = u.entities.get("category")
         if cats:
             cat = next((c for c in kdb.categories(self.db) if c.id == cats[0]), None)
-            progs = kdb.programs(self.db, category=cats[0], top_level=True)
+            progs = kdb.programs(self.db, category=cats[0], top_level=True, limit=20)
             if cat is None or not progs:
                 return None
             lines = [f"{cat.name} 분야 교육과정입니다."]
             lines += [f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else "")
                       for p in progs]
+            more = kdb.count_programs(self.db, category=cats[0], top_level=True) - len(progs)
+            if more > 0:
+                lines.append(f"외 {more:,}개 과정")
             lines.append(basis(cat.source))
             return Composed("\n".join(lines))
-        upcoming = kdb.sessions_between(self.db, today, today + dt.timedelta(days=60))
+        upcoming = kdb.sessions_between(self.db, today, today + dt.timedelta(days=60), limit=8)
         lines = ["2018년 교육계획은 230개 과정입니다. 분야별 주요 과정:"]
         for cat in kdb.categories(self.db):
-            progs = kdb.programs(self.db, category=cat.id, top_level=True)
+            progs = kdb.programs(self.db, category=cat.id, top_level=True, limit=6)
             if progs:
-                lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs[:6]))
+                more = kdb.count_programs(self.db, category=cat.id, top_level=True) - len(progs)
+                lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs)
+                             + (f" 외 {more:,}개" if more > 0 else ""))
         if upcoming:
             lines.append("")
             lines.append("앞으로 60일 안의 교육 일정:")
