@@ -65,7 +65,7 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         retries = (rate_limit_args or {}).get("max_retries", self.max_retries)
-        attempt = 0
+        attempt = failures = 0  # all retries; retries after network errors (for the backoff)
         while True:
             try:
                 return await callback(*args, **kwargs)
@@ -79,7 +79,8 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
             except NetworkError as exc:  # timeouts, connection errors, 5xx
                 if attempt >= retries:
                     raise
-                delay = self.backoff * 2**attempt * (1 + random.random() / 4)
+                delay = self.backoff * 2**failures * (1 + random.random() / 4)
+                failures += 1
                 error = exc
             attempt += 1
             delay = min(delay, self.max_delay)
