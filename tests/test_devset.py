@@ -68,8 +68,10 @@ class Outcome:
         r = self.row
         wanted = "|".join(sorted(r.intents)) or NONE
         reply = self.reply.text.replace("\n", " ⏎ ")[:120]
-        return (f"  line {r.line}: {r.question!r}\n"
-                f"      expected {wanted} {list(r.expect)} · got {self.reply.intent} · {reply}")
+        return (
+            f"  line {r.line}: {r.question!r}\n"
+            f"      expected {wanted} {list(r.expect)} · got {self.reply.intent} · {reply}"
+        )
 
 
 def _squash(text: str) -> str:
@@ -89,14 +91,16 @@ def load_devset(path: Path = DEVSET) -> list[Row]:
             assert len(fields) == len(HEADER), f"{path.name}:{line}: expected 5 tab-separated fields"
             question, intent, expect, today, note = (f.strip() for f in fields)
             intents = frozenset() if intent == NONE else frozenset(intent.split("|"))
-            rows.append(Row(
-                line=line,
-                question=question,
-                intents=intents,
-                expect=tuple(e for e in expect.split("|") if e) if expect else (),
-                today=dt.date.fromisoformat(today) if today else DEFAULT_TODAY,
-                note=note,
-            ))
+            rows.append(
+                Row(
+                    line=line,
+                    question=question,
+                    intents=intents,
+                    expect=tuple(e for e in expect.split("|") if e) if expect else (),
+                    today=dt.date.fromisoformat(today) if today else DEFAULT_TODAY,
+                    note=note,
+                )
+            )
     return rows
 
 
@@ -125,6 +129,7 @@ def outcomes(brain: Brain) -> list[Outcome]:
 
 # -- the set itself -----------------------------------------------------------------------------
 
+
 def test_devset_is_well_formed() -> None:
     known = known_intents()
     problems = []
@@ -150,10 +155,11 @@ def test_devset_meets_the_bar_of_the_issue() -> None:
     typos = [r for r in in_scope if "typo" in r.note]
     assert len(ROWS) >= MIN_ROWS, f"{len(ROWS)} questions, the issue asks for at least {MIN_ROWS}"
     assert len(out_of_scope) >= MIN_OUT_OF_SCOPE, (
-        f"{len(out_of_scope)} out-of-scope questions, the issue asks for at least {MIN_OUT_OF_SCOPE}")
+        f"{len(out_of_scope)} out-of-scope questions, the issue asks for at least {MIN_OUT_OF_SCOPE}"
+    )
     assert len(typos) >= MIN_TYPO_SHARE * len(in_scope), (
-        f"{len(typos)} of {len(in_scope)} in-scope questions have typos or spacing errors; "
-        f"the issue asks for a quarter")
+        f"{len(typos)} of {len(in_scope)} in-scope questions have typos or spacing errors; the issue asks for a quarter"
+    )
 
 
 def test_devset_covers_every_intent() -> None:
@@ -163,6 +169,7 @@ def test_devset_covers_every_intent() -> None:
 
 
 # -- the bot on the set -------------------------------------------------------------------------
+
 
 def test_in_scope_accuracy(outcomes: list[Outcome]) -> None:
     scored = [o for o in outcomes if o.row.in_scope]
