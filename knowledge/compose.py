@@ -115,6 +115,7 @@ class Composer:
             "program.info": self.program_info,
             "program.recommend": self.program_recommend,
             "program.list": self.program_list,
+            "calendar.day": self.calendar_day,
             "exam.schedule": self.exam_schedule,
             "exam.figures": self.exam_figures,
             "exam.expert": self.exam_expert,
@@ -407,6 +408,28 @@ class Composer:
         lines.append(basis())
         return Composed("\n".join(lines))
 
+    def calendar_day(self, u: Understanding, today: dt.date) -> Composed | None:
+        """Everything on a day or in a period: exam events and course sessions."""
+        if not u.dates:
+            return None
+        start, end = u.dates
+        span = fmt_span(start.isoformat(), end.isoformat())
+        evs = kdb.events(self.db, start=start, end=end)
+        sessions = kdb.sessions_between(self.db, start, end, limit=15)
+        if not evs and not sessions:
+            return Composed(f"{span}에는 업무보고에 있는 교육·시험 일정이 없습니다.\n{basis()}")
+        lines = [f"{span}의 일정입니다."]
+        if evs:
+            lines.append("채용시험:")
+            lines += [self._event_line(e, today, True) for e in evs]
+        if sessions:
+            lines.append("교육과정:")
+            for s in sessions:
+                p = kdb.program(self.db, s.program_id or "")
+                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+        lines.append(basis())
+        return Composed("\n".join(lines))
+
     # -- exams -----------------------------------------------------------------------------
 
     def exam_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -468,9 +491,11 @@ class Composer:
 
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
         round_ids = u.entities.get("round", [])
+        if not round_ids and ("attr.count_figures" in u.features or "event_type" in u.entities):
+            round_ids = list(dict.fromkeys(st.round for st in kdb.exam_stats(self.db)))
         if not round_ids:
-            overview = kdb.section(self.db, "overview")
-            exam_facts = kdb.facts(self.db, owner_kind="section", owner_id="exams") or []
+            overview = kdb.section(self.db, "recruitment")
+            exam_facts = kdb.facts(self.db, owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
                 lines.append(f"2018년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
@@ -684,11 +709,10 @@ class Composer:
         return Composed("\n".join(lines))
 
     def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
-        ov = kdb.section(self.db, "overview")
+        org = kdb.section(self.db, "organisation")
         depts = kdb.departments(self.db)
         if not depts:
             return None
-        org = next((s for s in [kdb.section(self.db, "overview")] if s and s.get("teams")), ov)
         lines = []
         if org and org.get("teams"):
             lines.append(f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
@@ -732,7 +756,11 @@ class Composer:
         return Composed("\n".join(lines))
 
     def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
-        wanted = u.entities.get("budget_line", [])
+        wanted = list(u.entities.get("budget_line", []))
+        if not wanted:
+            program = self._program(u)
+            if program and program.budget_line:
+                wanted = [program.budget_line]
         lines: list[str] = []
         for lid in wanted[:3]:
             b = kdb.budget_line(self.db, lid)

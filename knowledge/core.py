@@ -166,7 +166,8 @@ class Brain:
 
     def _decline_reason(self, u: Understanding) -> str | None:
         strong_subject = any(
-            m.kind in SUBJECT_KINDS and m.score >= 0.999 and m.length >= 3 for m in u.matches
+            m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.score >= 0.999
+            and m.length >= 3 for m in u.matches
         )
         if u.out_of_scope and not strong_subject:
             return "out_of_scope"

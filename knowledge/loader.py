@@ -292,11 +292,7 @@ def _assemble(v: _Validator, cleaned: dict[str, dict[str, Any]]) -> Knowledge:
         for key, value in content.items():
             spec = FILES[file_name].fields[key]
             if not (isinstance(spec, ListOf) and isinstance(spec.item, Rec) and spec.item.kind):
-                # Qualified by file, since two files may use the same key ('overview' in both
-                # organisation.yaml and exams.yaml). The plain key is kept for existing callers;
-                # when it is shared, the file later in FILES wins.
-                kb.sections[f"{file_name.removesuffix('.yaml')}.{key}"] = value
-                kb.sections[key] = value
+                kb.sections[key] = value  # top-level keys are unique across files (schema)
     owners = _fact_owners(cleaned)
     for fact, file, line, _path in v.facts:
         owner_kind, owner_id = owners.get(id(fact), ("section", file.removesuffix(".yaml")))

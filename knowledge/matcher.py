@@ -107,18 +107,22 @@ class Matcher:
             # One typo breaks at most two bigrams (or one syllable of a two-syllable word).
             self.needed.append(max(1, len(grams) - 2))
 
-    def find(self, query_key: str) -> list[Match]:
-        """All term matches in ``query_key`` (a ``normalize.key``), overlaps resolved."""
+    def find(self, query_key: str, boundaries: frozenset[int] = frozenset()) -> list[Match]:
+        """All term matches in ``query_key`` (a ``normalize.key``), overlaps resolved.
+
+        ``boundaries`` are the positions in the key where the user put a space; a typo match
+        never spans one (unless the term itself has a space there).
+        """
         q = query_key[:MAX_QUERY]
         found: list[Match] = []
         for i in range(len(q)):
             for j in range(i + 1, min(len(q), i + self.max_len) + 1):
                 for term in self.exact.get(q[i:j], ()):
                     found.append(Match(term.kind, term.value, term.text, i, j, 1.0))
-        found.extend(self._fuzzy(q))
+        found.extend(self._fuzzy(q, boundaries))
         return _resolve(found)
 
-    def _fuzzy(self, q: str) -> list[Match]:
+    def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:
         if len(q) < 2 or not self.fuzzy:
             return []
         counts: Counter[int] = Counter()
@@ -144,8 +148,16 @@ class Matcher:
             res = fuzz.partial_ratio_alignment(term.jamo, q_jamo, score_cutoff=cutoff)
             if res is None:
                 continue
-            start = owner[res.dest_start]
-            end = owner[max(res.dest_start, res.dest_end - 1)] + 1
+            d0, d1 = res.dest_start, res.dest_end
+            # Whole syllables only: a typo changes letters inside syllables, it does not start
+            # a word in the middle of another syllable ("민원 어떻게" holds no "원서").
+            if (d0 > 0 and owner[d0 - 1] == owner[d0]) or (
+                    d1 < len(owner) and owner[d1 - 1] == owner[d1]):
+                continue
+            start = owner[d0]
+            end = owner[max(d0, d1 - 1)] + 1
+            if " " not in term.text and any(start < b < end for b in boundaries):
+                continue
             if self._is_known(q, start, end, term.key):
                 continue
             out.append(Match(term.kind, term.value, term.text, start, end, res.score / 100.0))

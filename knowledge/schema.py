@@ -235,7 +235,7 @@ def _file(**fields: Spec) -> Rec:
 
 FILES: dict[str, Rec] = {
     "organisation.yaml": _file(
-        overview=_rec(None, ("name", "source"), name=Str(), departments=Int(), teams=Int(),
+        organisation=_rec(None, ("name", "source"), name=Str(), departments=Int(), teams=Int(),
                       staff=Int(), facts=FACTS, source=SOURCE),
         departments=ListOf(DEPARTMENT, min_items=1),
     ),
@@ -255,7 +255,7 @@ FILES: dict[str, Rec] = {
         programs=ListOf(PROGRAM, min_items=1),
     ),
     "exams.yaml": _file(
-        overview=_rec(None, ("source",), planned_total=Int(), planned_2017=Int(),
+        recruitment=_rec(None, ("source",), planned_total=Int(), planned_2017=Int(),
                       facts=FACTS, source=SOURCE),
         rounds=ListOf(ROUND, min_items=1),
         events=ListOf(EVENT),
@@ -273,6 +273,11 @@ FILES: dict[str, Rec] = {
     "budget.yaml": _file(budget=ListOf(BUDGET_LINE, min_items=1)),
     "topics.yaml": _file(topics=ListOf(TOPIC)),
 }
+
+
+_section_keys = [key for spec in FILES.values() for key in spec.fields]
+if len(_section_keys) != len(set(_section_keys)):  # pragma: no cover - schema bug
+    raise ValueError("top-level keys of the knowledge files must be unique across files")
 
 
 def describe(spec: Spec) -> str:

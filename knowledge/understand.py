@@ -127,7 +127,7 @@ class Understander:
 
     def understand(self, text: str, today: dt.date) -> Understanding:
         k = key(text)
-        matches = self.matcher.find(k)
+        matches = self.matcher.find(k, _boundaries(clean(text)))
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         for m in matches:
@@ -218,6 +218,8 @@ class Understander:
                 continue
             if stem in self.vocabulary or rest in self.vocabulary:
                 continue
+            if _is_predicate(word) or _is_predicate(stem):
+                continue
             if self._near_vocab(stem):
                 continue
             unknown.append(stem)
@@ -255,6 +257,27 @@ class Understander:
         u.ranking = ranking
         if ranking:
             u.intent, u.score = ranking[0]
+
+
+# Endings of verbs and adjectives ("늘었어요", "됐나요", "작다는"): predicates say what is asked
+# about something, they are not the unknown subject of a question.
+_PREDICATE_END = re.compile(
+    r"(었|았|였|했|됐|겠|시|셨|줘|줬|래|대|는데|는지|니까|다는|라는|다고|냐고|려면|으면|면서|"
+    r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|인|던|어|아|여|해|돼|지|고|게|다|면)$"
+)
+
+
+def _boundaries(cleaned: str) -> frozenset[int]:
+    """Positions in the spacing-free key where the cleaned text had a space."""
+    out, pos = set(), 0
+    for word in cleaned.split(" "):
+        pos += len(word)
+        out.add(pos)
+    return frozenset(out)
+
+
+def _is_predicate(word: str) -> bool:
+    return bool(_PREDICATE_END.search(word))
 
 
 def _has_letters(word: str) -> bool:
