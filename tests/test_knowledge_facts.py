@@ -8,6 +8,7 @@ uses. Where the report contradicts itself (../shared/SEED-NOTES.md) both figures
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +22,13 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def db(_loaded_db_template: Path) -> Iterator[Database]:
-    """One read-only connection to the shipped knowledge for this whole module (these tests
-    only query), instead of the conftest's per-test copy."""
-    database = open_database(_loaded_db_template)
+def db(_loaded_db_template: Path, tmp_path_factory: pytest.TempPathFactory
+       ) -> Iterator[Database]:
+    """One connection for this whole module (these tests only query), to its own copy of the
+    loaded database, instead of the conftest's per-test copy."""
+    path = tmp_path_factory.mktemp("facts") / "hrdbot.db"
+    shutil.copyfile(_loaded_db_template, path)
+    database = open_database(path)
     yield database
     database.close()
 
