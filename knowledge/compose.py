@@ -8,6 +8,7 @@ are already past relative to ``today``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db import knowledge as kdb
+from knowledge.normalize import strip_ending
 from knowledge.reply import Context, Reply, Topic
 from knowledge.understand import Understanding
 
@@ -192,6 +194,28 @@ class Composer:
     def _topic(self, p: kdb.Program) -> tuple[Topic, ...]:
         return (Topic("program", p.id),)
 
+    def _relevant_facts(self, facts: tuple[kdb.Fact, ...], u: Understanding,
+                        limit: int = 2) -> list[kdb.Fact]:
+        """The facts of a record that share the most words with the question (if any)."""
+        words = _question_words(u)
+        if not words:
+            return []
+        scored = []
+        for f in facts:
+            hay = (f.label + " " + f.text + " " + " ".join(f.keywords)).replace(" ", "")
+            label = f.label.replace(" ", "")
+            score = sum(2 if w in label else 1 for w in words if w in hay)
+            if score:
+                scored.append((score, f))
+        scored.sort(key=lambda x: -x[0])
+        return [f for _, f in scored[:limit]]
+
+    def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
+        shown = "\n".join(lines)
+        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(p.facts, u)
+                 if f.text not in shown]
+        return lines + extra
+
     # -- programs --------------------------------------------------------------------------
 
     def program_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -199,6 +223,9 @@ class Composer:
         if p is None:
             return None
         sessions = self._sessions(p)
+        if u.entities.get("session"):
+            named = [s for s in sessions if s.id in u.entities["session"]]
+            sessions = named or sessions
         if u.cohort is not None:
             picked = [s for s in sessions if _cohort_of(s.name) == u.cohort]
             if not picked:
@@ -233,6 +260,10 @@ class Composer:
                 last = max(dated, key=lambda x: x.end or x.start or "")
                 head = (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
                         f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
+        elif len(sessions) == 1 and sessions[0].month:
+            s = sessions[0]
+            head = f"{josa(f'{p.name} {s.name}', '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
+                " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else ".")
         else:
             head = f"{p.name}의 구체적인 날짜는 업무보고에 나와 있지 않습니다."
             if p.duration:
@@ -244,6 +275,7 @@ class Composer:
             lines += [self._session_line(s, today) for s in sessions]
         if p.sessions_planned or p.headcount:
             lines.append(f"2018년 계획: {_plan_text(p)}")
+        lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p))
 
@@ -258,6 +290,7 @@ class Composer:
         dated = [s for s in self._sessions(p) if s.start and s.end]
         if dated:
             text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
+        text = "\n".join(self._with_facts([text], p, u))
         return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
 
     def program_target(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -272,6 +305,10 @@ class Composer:
                 text += f" {p.summary}"
         if p.ranks:
             text += f"\n해당 직급·직위: {', '.join(p.ranks)}"
+        sessions = [s for s in self._sessions(p) if s.target]
+        if sessions:
+            text += "\n" + "\n".join(f"• {s.name}: {s.target}" for s in sessions[:6])
+        text = "\n".join(self._with_facts([text], p, u))
         return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
 
     def program_headcount(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -282,10 +319,12 @@ class Composer:
             text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
         else:
             text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        extra = [f"• {f.label}: {f.text}" for f in p.facts
-                 if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))]
+        relevant = self._relevant_facts(p.facts, u, limit=3)
+        extra = [f"• {f.label}: {f.text}" for f in relevant or [
+            f for f in p.facts
+            if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))][:4]]
         if extra:
-            text += "\n" + "\n".join(extra[:5])
+            text += "\n" + "\n".join(extra)
         sessions = [s for s in self._sessions(p) if s.headcount]
         if sessions and not extra:
             text += "\n" + "\n".join(self._session_line(s, today) for s in sessions[:6])
@@ -301,6 +340,7 @@ class Composer:
         lines += [f"• {c}" for c in p.content]
         if not p.content:
             lines += [f"• {f.label}: {f.text}" for f in p.facts[:4]]
+        lines = self._with_facts(lines, p, u)
         if p.format:
             lines.append(f"교육방식: {p.format}")
         children = kdb.programs(self.db, parent=p.id)
@@ -335,6 +375,7 @@ class Composer:
             lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
         if p.content:
             lines.append("• 주요 내용: " + "; ".join(p.content[:4]))
+        lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p),
                         suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
@@ -690,13 +731,15 @@ class Composer:
         depts = [d for d in kdb.departments(self.db) if d.id in wanted]
         if not depts:
             scores: dict[str, int] = {}
-            for m in u.matches:
-                if m.kind == "attr" and m.value == "who":
-                    continue
-                for d in kdb.departments_by_duty(self.db, m.text):
-                    scores[d.id] = scores.get(d.id, 0) + m.length
+            probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
+            probes += _question_words(u)
+            for d in kdb.departments(self.db):
+                duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
+                for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
+                    if any(probe in duty or duty in probe for duty in duties):
+                        scores[d.id] = scores.get(d.id, 0) + len(probe)
             if not scores:
-                return None
+                return self.org_overview(u, today)
             best = max(scores, key=lambda i: scores[i])
             depts = [d for d in kdb.departments(self.db) if d.id == best]
             lines = [f"그 업무는 {depts[0].name}에서 담당합니다."]
@@ -761,8 +804,17 @@ class Composer:
             program = self._program(u)
             if program and program.budget_line:
                 wanted = [program.budget_line]
+                # the 세출 table line too, where the report names the same business there
+                wanted += [b.id for b in kdb.budget_lines(self.db, "expenditure")
+                           if b.id != program.budget_line and _same_business(b.name, program)]
+        if not wanted:
+            probes = {m.text.replace(" ", "").replace("-", "") for m in u.matches
+                      if m.kind not in ("attr",) and not (m.kind == "concept" and m.value == "budget")}
+            wanted = [b.id for b in kdb.budget_lines(self.db)
+                      if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold()
+                             for p in probes)]
         lines: list[str] = []
-        for lid in wanted[:3]:
+        for lid in wanted[:4]:
             b = kdb.budget_line(self.db, lid)
             if b is None:
                 continue
@@ -825,9 +877,12 @@ class Composer:
             if r.area in ("전체", "소계") or r.mode == "전체":
                 c = r.y2018
                 sessions = f", {c['sessions']:,}회" if c.get("sessions") else ""
+                c17 = r.y2017
+                s17 = f", {c17['sessions']:,}회" if c17.get("sessions") else ""
                 lines.append(f"• {r.mode} {r.category if r.category not in ('전체', '소계') else ''}"
                              .rstrip() + f": {c.get('courses', '-')}개 과정{sessions}, "
-                             f"{num(c.get('trainees'), '명')}")
+                             f"{num(c.get('trainees'), '명')} (2017년 {c17.get('courses', '-')}개 과정"
+                             f"{s17}, {num(c17.get('trainees'), '명')})")
         lines.append(basis(rows[0].source))
         return Composed("\n".join(lines))
 
@@ -881,6 +936,25 @@ class Composer:
         return list(dict.fromkeys(out))
 
 
+def _same_business(name: str, program: kdb.Program) -> bool:
+    compact = name.replace(" ", "").replace("운영", "")
+    names = [program.name, *program.aliases]
+    return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact
+               for n in names)
+
+
+def _question_words(u: Understanding) -> list[str]:
+    """Content words of the question that no entity name accounts for (e.g. '상반기', '실적')."""
+    named = {m.text.replace(" ", "") for m in u.matches if m.kind not in ("attr", "concept")}
+    out = []
+    for word in u.text.split():
+        w = "".join(ch for ch in word if ch.isalnum())
+        w = strip_ending(w)
+        if len(w) >= 2 and w not in named and not any(w in n for n in named):
+            out.append(w)
+    return out
+
+
 def _plan_text(p: kdb.Program) -> str:
     parts = []
     if p.sessions_planned:
@@ -890,6 +964,9 @@ def _plan_text(p: kdb.Program) -> str:
     return " ".join(parts) or "-"
 
 
+_COHORT_IN_NAME = re.compile(r"(\d+)\s*기")
+
+
 def _cohort_of(name: str) -> int | None:
-    digits = "".join(ch if ch.isdigit() else " " for ch in name).split()
-    return int(digits[0]) if digits else None
+    found = _COHORT_IN_NAME.search(name)
+    return int(found.group(1)) if found else None

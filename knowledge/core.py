@@ -23,42 +23,83 @@ from knowledge.understand import (
     Understander,
     Understanding,
     load_nlu,
+    vocabulary_terms,
 )
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 _WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 COVERED_YEARS = frozenset({2017, 2018, 2019})
+# Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
+IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target"})
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
                          "budget_line", "expert_category", "assessment", "work", "rank",
                          "category", "priority_group"})
 
 
-def entity_terms(db: Database) -> list[Term]:
-    """Every name and alias of every record the bot can talk about, as matchable terms."""
+# Words too general to name one record on their own when derived from a longer name.
+GENERIC_NAME_WORDS = frozenset(key(w) for w in (
+    "운영", "교육", "과정", "사업", "예산", "인재원", "인재개발원", "서울시", "교육과정", "프로그램",
+    "계획", "관리", "지원", "실무", "역량", "강화", "공무원", "시험", "임용시험", "채용", "기본경비",
+    "합계", "소계", "분야", "연수", "직원", "시설", "공사", "개선", "설치", "추진", "향상", "직위별",
+    "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
+))
+_NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
+_COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차)$")
+VARIANT_WEIGHT = 0.9
+
+
+def name_variants(name: str) -> list[str]:
+    """Shorter names a user may use for a long official name: its words, adjacent word pairs
+    and the tails of long compound words ("교육생급식지원" → "급식지원")."""
+    words = [w for w in _NAME_SPLIT.split(name) if w]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        out.append(word)
+        if i + 1 < len(words):
+            out.append(word + words[i + 1])
+        hangul = sum(1 for ch in word if "가" <= ch <= "힣")
+        if hangul >= 5:
+            out += [word[j:] for j in range(1, len(word) - 2)]
+    return [v for v in dict.fromkeys(out)
+            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in GENERIC_NAME_WORDS
+            and not _COHORT_NAME.match(v)]
+
+
+def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[Term]:
+    """Every name and alias of every record the bot can talk about, as matchable terms.
+
+    Besides the written names and aliases, shorter names derived from long official names are
+    added when they name exactly one record and are not a word of the vocabulary (``reserved``).
+    """
     terms: list[Term | None] = []
-    kind_of_table = {
-        "programs": "program", "rounds": "round", "buildings": "building",
-        "amenities": "amenity", "departments": "department", "budget": "budget_line",
-        "expert_categories": "expert_category", "assessments": "assessment", "works": "work",
-        "categories": "category", "topics": "topic",
-    }
-    names = {
-        "programs": kdb.programs(db), "rounds": kdb.rounds(db), "buildings": kdb.buildings(db),
-        "amenities": kdb.amenities(db), "departments": kdb.departments(db),
-        "budget": kdb.budget_lines(db), "expert_categories": kdb.expert_categories(db),
-        "assessments": kdb.assessments(db), "works": kdb.works(db),
-        "categories": kdb.categories(db),
-    }
-    for table, records in names.items():
-        kind = kind_of_table[table]
-        for r in records:
-            if kind != "department":  # departments are named by their names only
-                terms.append(make_term(kind, r.id, r.name))
-            else:
-                terms.append(make_term(kind, r.id, r.name))
-            for alias in getattr(r, "aliases", ()):
-                terms.append(make_term(kind, r.id, alias))
+    records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
+    for kind, rows in (
+        ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
+        ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
+        ("budget_line", kdb.budget_lines(db)), ("expert_category", kdb.expert_categories(db)),
+        ("assessment", kdb.assessments(db)), ("work", kdb.works(db)),
+        ("category", kdb.categories(db)),
+    ):
+        records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
+    for p in kdb.programs(db):
+        for s in kdb.sessions_of(db, p.id):
+            records.append(("session", f"{p.id}|{s.id}", s.name, ()))
+    derived: dict[str, set[tuple[str, str]]] = {}
+    written: set[str] = set()
+    for kind, value, name, aliases in records:
+        if kind != "session":
+            terms.append(make_term(kind, value, name))
+            written.add(key(name))
+        for alias in aliases:
+            terms.append(make_term(kind, value, alias))
+            written.add(key(alias))
+        for variant in name_variants(name):
+            derived.setdefault(key(variant), set()).add((kind, value))
+    for variant_key, owners in derived.items():
+        if len(owners) == 1 and variant_key not in reserved and variant_key not in written:
+            kind, value = next(iter(owners))
+            terms.append(make_term(kind, value, variant_key, VARIANT_WEIGHT))
     for topic in kdb.topics(db):
         for word in topic.keywords:
             terms.append(make_term("topic", topic.id, word))
@@ -101,7 +142,8 @@ class Brain:
         self.db = db
         self.nlu = load_nlu()
         vocabulary, years = knowledge_vocabulary(db)
-        self.understander = Understander(self.nlu, entity_terms(db), vocabulary,
+        reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
+        self.understander = Understander(self.nlu, entity_terms(db, reserved), vocabulary,
                                          years | set(COVERED_YEARS))
         self.composer = Composer(db, self.nlu)
         self.log_unanswered = log_unanswered
@@ -173,20 +215,40 @@ class Brain:
             return "out_of_scope"
         if u.out_of_scope and strong_subject and u.unknown_words:
             return "out_of_scope"
-        other_years = [y for y in u.years if y not in self.understander.known_years]
-        if other_years:
+        # Figures and dates are for 2017–2019; other years the report mentions (2016 LMS, the
+        # 2011–2017 tenure table) are only answered from the topic and fact texts that hold them.
+        allowed = self.understander.known_years if u.intent in ("topic.answer", "fact.answer") \
+            else COVERED_YEARS
+        if any(y not in allowed for y in u.years):
             return "year"
         if "smalltalk" in u.entities and u.intent is None:
             return None
         if u.intent is None or u.score < MIN_SCORE:
             return "unknown"
-        has_specific = any((k in SUBJECT_KINDS and k not in SOFT_KINDS) or k == "event_type"
-                           for k in u.entities)
+        has_specific = any(
+            (m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank")
+            or m.kind == "event_type" or (m.kind in SOFT_KINDS and m.length >= 4)
+            for m in u.matches) or bool(u.inherited)
         if u.unknown_words and not has_specific:
             return "unknown_subject"
         if u.unknown_words and len(u.unknown_words) >= 2 and u.score < 4:
             return "unknown_subject"
+        if self._asks_something_else(u):
+            return "unknown_subject"
         return None
+
+    def _asks_something_else(self, u: Understanding) -> bool:
+        """The best intent would answer with its record, but the question asks for something
+        the intent does not give ("2차 시험 과목", "어린이집 원비", "구내식당 메뉴")."""
+        spec = self.understander.intent(u.intent or "")
+        if spec is None:
+            return False
+        cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
+        if any(f in spec.signals for f in cues):
+            return False
+        if u.unknown_words:
+            return True
+        return spec.strict and bool(cues - IGNORABLE_CUES)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,
                  context: Context) -> Reply:

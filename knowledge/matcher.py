@@ -18,7 +18,9 @@ from knowledge.normalize import is_hangul, key, to_jamo
 MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
 # Words that must be typed as they are: out-of-scope markers and small talk would otherwise
 # turn ordinary words into false alarms ("언제임" is not "게임").
-EXACT_ONLY_KINDS = frozenset({"oos", "smalltalk"})
+# Free-text keywords (topics, facts, daycare groups) are exact too: they are phrases such as
+# "인재개발원 직원" whose typo neighbours are different questions ("인재개발원 원장").
+EXACT_ONLY_KINDS = frozenset({"oos", "smalltalk", "topic", "fact", "priority_group"})
 # Two-syllable words are fuzzy-matched only for the cue vocabulary (면졉 → 면접, 일졍 → 일정).
 SHORT_FUZZY_KINDS = frozenset({"event_type", "attr", "concept", "rank"})
 
@@ -32,6 +34,7 @@ class Term:
     text: str
     key: str
     jamo: str
+    weight: float = 1.0  # below 1 for names derived from a record's name rather than written
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,15 @@ class Match:
         return self.end - self.start
 
 
-def make_term(kind: str, value: str, text: str) -> Term | None:
+def make_term(kind: str, value: str, text: str, weight: float = 1.0) -> Term | None:
     k = key(text)
     if not k:
         return None
-    return Term(kind, value, text, k, to_jamo(k))
+    return Term(kind, value, text, k, to_jamo(k), weight)
+
+
+def _non_hangul(text: str) -> str:
+    return "".join(ch for ch in text if not is_hangul(ch))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -118,7 +125,7 @@ class Matcher:
         for i in range(len(q)):
             for j in range(i + 1, min(len(q), i + self.max_len) + 1):
                 for term in self.exact.get(q[i:j], ()):
-                    found.append(Match(term.kind, term.value, term.text, i, j, 1.0))
+                    found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
         found.extend(self._fuzzy(q, boundaries))
         return _resolve(found)
 
@@ -148,19 +155,24 @@ class Matcher:
             res = fuzz.partial_ratio_alignment(term.jamo, q_jamo, score_cutoff=cutoff)
             if res is None:
                 continue
-            d0, d1 = res.dest_start, res.dest_end
-            # Whole syllables only: a typo changes letters inside syllables, it does not start
-            # a word in the middle of another syllable ("민원 어떻게" holds no "원서").
-            if (d0 > 0 and owner[d0 - 1] == owner[d0]) or (
-                    d1 < len(owner) and owner[d1 - 1] == owner[d1]):
+            # Whole syllables only: widen the aligned span to the syllables it touches and score
+            # again, so a typo in the last letter (어린이짐) counts but a word is never taken
+            # from the middle of another syllable.
+            start = owner[res.dest_start]
+            end = owner[max(res.dest_start, res.dest_end - 1)] + 1
+            score = fuzz.ratio(term.jamo, to_jamo(q[start:end]), score_cutoff=cutoff)
+            if not score:
                 continue
-            start = owner[d0]
-            end = owner[max(d0, d1 - 1)] + 1
-            if " " not in term.text and any(start < b < end for b in boundaries):
+            # A short word typo-matched across the user's space is two words, not one.
+            if len(term.key) <= 3 and any(start < b < end for b in boundaries):
+                continue
+            # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
+            if _non_hangul(q[start:end]) != _non_hangul(term.key):
                 continue
             if self._is_known(q, start, end, term.key):
                 continue
-            out.append(Match(term.kind, term.value, term.text, start, end, res.score / 100.0))
+            out.append(Match(term.kind, term.value, term.text, start, end,
+                             term.weight * score / 100.0))
         return out
 
     def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:

@@ -479,6 +479,9 @@ class Due:
     text: str
     rule_id: str
     ref: str | None = None  # "session:<id>" / "event:<id>" for reminders
+    # Quiet hours that hold a late send of this message (none for a daily push the user chose
+    # to get inside their quiet hours).
+    quiet: tuple[dt.time | None, dt.time | None] = (None, None)
 
     def to_json(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "key": self.key, "kind": self.kind,
@@ -576,6 +579,8 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
     for sub in subscribers:
         found: list[Due] = []
         settings = sub.settings
+        quiet = (settings.quiet_start, settings.quiet_end)
+        push_quiet = (None, None) if in_quiet(settings.push_time, *quiet) else quiet
         for p in planned:
             matched = [sub.topics[t] for t in p.occurrence.topics if t in sub.topics]
             if not matched:
@@ -585,7 +590,7 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
             if not start <= due_at < end or (since is not None and due_at < since):
                 continue
             found.append(Due(sub.user_id, sub.chat_id, p.key, "reminder", due_at, p.text,
-                             p.rule_id, f"{p.occurrence.kind}:{p.occurrence.ref_id}"))
+                             p.rule_id, f"{p.occurrence.kind}:{p.occurrence.ref_id}", quiet))
         if settings.daily_push and sub.topics:
             since_any = _earliest(list(sub.topics.values()))
             topic_set = frozenset(sub.topics)
@@ -600,7 +605,7 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
                 text = digests[cache_key]
                 if text is not None:
                     found.append(Due(sub.user_id, sub.chat_id, f"daily:{d.isoformat()}", "daily",
-                                     due_at, text, "daily"))
+                                     due_at, text, "daily", None, push_quiet))
         found.sort(key=lambda x: (x.due_at, x.key))
         yield from found
 

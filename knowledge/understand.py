@@ -38,9 +38,11 @@ _RELATIVE = {
     "어제": ("day", -1), "이번주": ("week", 0), "금주": ("week", 0), "다음주": ("week", 1),
     "담주": ("week", 1), "지난주": ("week", -1), "저번주": ("week", -1), "이번달": ("month", 0),
     "이달": ("month", 0), "금월": ("month", 0), "다음달": ("month", 1), "담달": ("month", 1),
-    "지난달": ("month", -1), "저번달": ("month", -1), "올해": ("year", 0), "금년": ("year", 0),
-    "내년": ("year", 1), "작년": ("year", -1),
+    "지난달": ("month", -1), "저번달": ("month", -1),
 }
+# Years named relative to today: they select the year a figure is for, not a date range.
+_RELATIVE_YEARS = {"올해": 0, "금년": 0, "올": 0, "내년": 1, "작년": -1, "지난해": -1, "전년": -1}
+_SLASH_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class IntentSpec:
     needs: tuple[str, ...]
     signals: dict[str, float]
     base: float = 0.0
+    # A strict intent answers only what its signals name: asked anything else about its
+    # record ("어린이집 원비"), the bot declines rather than answer with a near miss.
+    strict: bool = False
 
 
 @dataclass
@@ -107,12 +112,13 @@ class Understander:
         self.nlu = nlu
         self.intents = [
             IntentSpec(iid, tuple(spec["needs"]), dict(spec.get("signals") or {}),
-                       float(spec.get("base", 0.0)))
+                       float(spec.get("base", 0.0)), bool(spec.get("strict", False)))
             for iid, spec in nlu["intents"].items()
         ]
         self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
                                known_words=frozenset(w for w in vocabulary if len(w) >= 2))
-        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms}
+        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) \
+            | set(_RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         self.known_years = known_years
@@ -135,6 +141,13 @@ class Understander:
                 name = f"{m.kind}.{m.value}"
                 features[name] = max(features.get(name, 0.0), m.score)
                 continue
+            if m.kind == "session":
+                program_id, session_id = m.value.split("|", 1)
+                _add(entities, "program", program_id)
+                _add(entities, "session", session_id)
+                features["program"] = max(features.get("program", 0.0), m.score)
+                features["session"] = 1.0
+                continue
             if m.kind == "event_any":
                 for etype in m.value.split(","):
                     _add(entities, "event_type", etype)
@@ -151,6 +164,9 @@ class Understander:
         if dates:
             features["date"] = 1.0
         years = self._years(cleaned)
+        compact = cleaned.replace(" ", "")
+        years += [today.year + off for word, off in _RELATIVE_YEARS.items()
+                  if len(word) > 1 and word in compact]
         cohort_match = _COHORT_RE.search(cleaned)
         cohort = int(cohort_match.group(1)) if cohort_match else None
         if cohort is not None:
@@ -165,6 +181,13 @@ class Understander:
         for word, (unit, offset) in _RELATIVE.items():
             if word in compact:
                 return _relative_range(today, unit, offset)
+        slash = _SLASH_DATE_RE.search(cleaned)
+        if slash:
+            try:
+                day = dt.date(2018, int(slash.group(1)), int(slash.group(2)))
+            except ValueError:
+                return None
+            return day, day
         m = _MONTH_DAY_RE.search(cleaned)
         if m:
             month = int(m.group(1))
@@ -214,6 +237,8 @@ class Understander:
             else:
                 rest = word
             stem = strip_ending(rest)
+            if len(stem) < 2:
+                stem = rest
             if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem):
                 continue
             if stem in self.vocabulary or rest in self.vocabulary:
@@ -239,6 +264,9 @@ class Understander:
         return word.startswith(self.common_stems)
 
     # -- intent ---------------------------------------------------------------------------------
+
+    def intent(self, intent_id: str) -> IntentSpec | None:
+        return next((spec for spec in self.intents if spec.id == intent_id), None)
 
     def classify(self, u: Understanding) -> None:
         ranking: list[tuple[str, float]] = []
