@@ -45,7 +45,7 @@ GENERIC_NAME_WORDS = frozenset(key(w) for w in (
     "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
 ))
 _NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
-_COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차)$")
+_COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
 VARIANT_WEIGHT = 0.9
 
 

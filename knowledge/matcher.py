@@ -126,7 +126,10 @@ class Matcher:
             for j in range(i + 1, min(len(q), i + self.max_len) + 1):
                 for term in self.exact.get(q[i:j], ()):
                     found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
-        found.extend(self._fuzzy(q, boundaries))
+        exact_cover = [(m.start, m.end) for m in found]
+        found.extend(m for m in self._fuzzy(q, boundaries)
+                     # never read a typo into text that already is a correctly spelt term
+                     if not any(s <= m.start and m.end <= e for s, e in exact_cover))
         return _resolve(found)
 
     def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:

@@ -12,7 +12,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import clean, key, strip_ending, to_jamo
+from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -32,6 +32,7 @@ MIN_SCORE = 2.0
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
 _COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
+_ENDING_SET = frozenset(ENDINGS)
 _NUMBERISH = re.compile(r"^(제)?\d+[가-힣a-z]{0,3}$")
 _RELATIVE = {
     "오늘": ("day", 0), "금일": ("day", 0), "내일": ("day", 1), "모레": ("day", 2),
@@ -160,7 +161,7 @@ class Understander:
                 strength *= min(2.0, max(0.5, m.length / 3))
             features[m.kind] = max(features.get(m.kind, 0.0), strength)
         cleaned = clean(text)
-        dates = self._dates(cleaned, today)
+        dates = self._dates(cleaned, today, raw=text)
         if dates:
             features["date"] = 1.0
         years = self._years(cleaned)
@@ -176,12 +177,12 @@ class Understander:
         return Understanding(text, k, matches, features, entities, dates, years, cohort,
                              unknown, oos)
 
-    def _dates(self, cleaned: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    def _dates(self, cleaned: str, today: dt.date, raw: str = "") -> tuple[dt.date, dt.date] | None:
         compact = cleaned.replace(" ", "")
         for word, (unit, offset) in _RELATIVE.items():
             if word in compact:
                 return _relative_range(today, unit, offset)
-        slash = _SLASH_DATE_RE.search(cleaned)
+        slash = _SLASH_DATE_RE.search(raw)
         if slash:
             try:
                 day = dt.date(2018, int(slash.group(1)), int(slash.group(2)))
@@ -231,9 +232,12 @@ class Understander:
                 pos = idx + len(word)
                 if all(covered[idx : idx + len(word)]):
                     continue
-                # Partly covered words: judge only the uncovered remainder.
+                # Partly covered words: judge only the uncovered remainder, which is often
+                # just an ending ("몇 명이에요" → "이에요").
                 rest = "".join(ch for ch, c in zip(word, covered[idx : idx + len(word)],
                                                    strict=False) if not c)
+                if _only_endings(rest):
+                    continue
             else:
                 rest = word
             stem = strip_ending(rest)
@@ -291,7 +295,8 @@ class Understander:
 # about something, they are not the unknown subject of a question.
 _PREDICATE_END = re.compile(
     r"(었|았|였|했|됐|겠|시|셨|줘|줬|래|대|는데|는지|니까|다는|라는|다고|냐고|려면|으면|면서|"
-    r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|인|던|어|아|여|해|돼|지|고|게|다|면)$"
+    r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|인|던|어|아|여|해|돼|지|고|게|다|면|"
+    r"은거|는거|던거|거|건|걸)$"
 )
 
 
@@ -302,6 +307,18 @@ def _boundaries(cleaned: str) -> frozenset[int]:
         pos += len(word)
         out.add(pos)
     return frozenset(out)
+
+
+def _only_endings(text: str) -> bool:
+    """Whether ``text`` is nothing but particles and endings ("이에요", "이야", "은요")."""
+    for _ in range(4):
+        if not text or text in _ENDING_SET:
+            return True
+        stripped = strip_ending(text)
+        if stripped == text:
+            return len(text) == 1
+        text = stripped
+    return False
 
 
 def _is_predicate(word: str) -> bool:
