@@ -82,6 +82,9 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[T
         ("category", kdb.categories(db)),
     ):
         records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
+    for r in kdb.rounds(db):
+        if r.kind == "전문가":  # its names also mean "expert recruitment" in general
+            terms += [make_term("concept", "expert", n) for n in (r.name, *r.aliases)]
     for p in kdb.programs(db):
         for s in kdb.sessions_of(db, p.id):
             records.append(("session", f"{p.id}|{s.id}", s.name, ()))

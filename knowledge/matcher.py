@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.normalize import is_hangul, key, to_jamo
 
@@ -105,14 +106,21 @@ class Matcher:
             and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
             and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
         ]
+        # Candidates: terms sharing enough syllable bigrams with the question (one typo breaks
+        # at most two), or, for words of up to four syllables, all but one syllable.
         self.bigram_index: dict[str, list[int]] = defaultdict(list)
+        self.syllable_index: dict[str, list[int]] = defaultdict(list)
         self.needed: list[int] = []
+        self.needed_syllables: list[int] = []
         for idx, term in enumerate(self.fuzzy):
-            grams = _bigrams(term.key) if len(term.key) >= 3 else set(term.key)
+            grams = _bigrams(term.key) if len(term.key) >= 3 else set()
             for gram in grams:
                 self.bigram_index[gram].append(idx)
-            # One typo breaks at most two bigrams (or one syllable of a two-syllable word).
-            self.needed.append(max(1, len(grams) - 2))
+            self.needed.append(max(1, len(grams) - 2) if grams else 10**6)
+            syllables = set(term.key) if len(term.key) <= 4 else set()
+            for syllable in syllables:
+                self.syllable_index[syllable].append(idx)
+            self.needed_syllables.append(max(1, len(syllables) - 1) if syllables else 10**6)
 
     def find(self, query_key: str, boundaries: frozenset[int] = frozenset()) -> list[Match]:
         """All term matches in ``query_key`` (a ``normalize.key``), overlaps resolved.
@@ -136,17 +144,22 @@ class Matcher:
         if len(q) < 2 or not self.fuzzy:
             return []
         counts: Counter[int] = Counter()
-        for gram in _bigrams(q) | set(q):
+        for gram in _bigrams(q):
             posting = self.bigram_index.get(gram)
             if posting:
                 counts.update(posting)
-        if not counts:
+        syllable_counts: Counter[int] = Counter()
+        for syllable in set(q):
+            posting = self.syllable_index.get(syllable)
+            if posting:
+                syllable_counts.update(posting)
+        candidates = {i for i, n in counts.items() if n >= self.needed[i]}
+        candidates |= {i for i, n in syllable_counts.items() if n >= self.needed_syllables[i]}
+        if not candidates:
             return []
         q_jamo, owner = _jamo_offsets(q)
         out: list[Match] = []
-        for idx, shared in counts.items():
-            if shared < self.needed[idx]:
-                continue
+        for idx in candidates:
             term = self.fuzzy[idx]
             if term.key in q:
                 continue
@@ -163,8 +176,10 @@ class Matcher:
             # from the middle of another syllable.
             start = owner[res.dest_start]
             end = owner[max(res.dest_start, res.dest_end - 1)] + 1
-            score = fuzz.ratio(term.jamo, to_jamo(q[start:end]), score_cutoff=cutoff)
-            if not score:
+            span_jamo = to_jamo(q[start:end])
+            score = fuzz.ratio(term.jamo, span_jamo, score_cutoff=cutoff)
+            # One typo is one letter: a different word ("우선" for "예산") is two or more.
+            if not score or Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) > 1:
                 continue
             # A short word typo-matched across the user's space is two words, not one.
             if len(term.key) <= 3 and any(start < b < end for b in boundaries):
@@ -192,6 +207,7 @@ class Matcher:
 # Keyword matches of free-text records: they never hide the words inside them, so that
 # "입소 순위" (a topic keyword) still counts as the cue word "순위".
 SOFT_KINDS = frozenset({"topic", "fact"})
+CUE_KINDS = frozenset({"concept", "attr"})
 
 
 def _resolve(matches: list[Match]) -> list[Match]:
@@ -201,6 +217,8 @@ def _resolve(matches: list[Match]) -> list[Match]:
     for m in ordered:
         shadowed = any(
             k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
+            # cue words never hide other cue words ("교육 일정" still says "일정")
+            and not (k.kind in CUE_KINDS and m.kind in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score or m.kind in SOFT_KINDS)
             for k in kept
