@@ -197,6 +197,91 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reminders(args: argparse.Namespace) -> int:
+    """List the reminders and daily pushes due on a day, sending nothing."""
+    import json
+
+    from db import reminders as rdb
+    from knowledge import reminders as rk
+
+    config = _reminder_config(args.rules)
+    day = args.date or today_in_seoul(args)
+    db = _open_db(args)
+    view = rk.knowledge_view(db)
+    start, end = rk.day_window(day)
+    if args.all_topics:
+        subscribers = [rk.everything(view, rk.Settings.from_defaults(config.defaults))]
+    else:
+        subscribers = rdb.subscribers(db, config.defaults)
+    found = list(rk.plan(view, config, subscribers, start, end))
+    status = {} if args.all_topics else rdb.statuses(db, {d.key for d in found})
+    if args.json:
+        print(json.dumps({
+            "date": day.isoformat(),
+            "all_topics": bool(args.all_topics),
+            "count": len(found),
+            "reminders": [
+                {**d.to_json(), "user_id": None if args.all_topics else d.user_id,
+                 "status": status.get((d.user_id, d.key), "planned")}
+                for d in found
+            ],
+        }, ensure_ascii=False))
+        return EXIT_OK
+    who = ("a subscriber of every topic (--all-topics)" if args.all_topics
+           else "every subscriber")
+    print(f"{day.isoformat()} ({rk.WEEKDAYS[day.weekday()]}): {len(found)} message(s) due to "
+          f"{who}; nothing is sent.")
+    for d in found:
+        user = "" if args.all_topics else f"user {d.user_id}  "
+        state = "" if args.all_topics else f"  [{status.get((d.user_id, d.key), 'planned')}]"
+        print(f"\n{d.due_at:%H:%M}  {user}{d.key}{state}")
+        print("\n".join(f"    {line}" for line in d.text.splitlines()))
+    return EXIT_OK
+
+
+def _reminder_config(path: Path | None):  # noqa: ANN202 - knowledge.reminders.ReminderConfig
+    from knowledge.reminders import CONFIG_PATH, RemindersConfigError, load_config
+
+    try:
+        return load_config(path or CONFIG_PATH)
+    except RemindersConfigError as exc:
+        raise UsageError("invalid reminder rules; nothing was done:\n  "
+                         + "\n  ".join(exc.problems)) from None
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    """Write an .ics file of the exam events and course sessions in some topics."""
+    from db import reminders as rdb
+    from knowledge import reminders as rk
+    from knowledge.calendar import build_calendar, selected
+
+    if args.user is not None and args.topic:
+        raise UsageError("give either --user ID or --topic TOPIC, not both")
+    db = _open_db(args)
+    view = rk.knowledge_view(db)
+    topics: list[str] | None = None
+    if args.user is not None:
+        topics = rdb.topics_of(db, args.user)
+        if not topics:
+            raise UsageError(f"user {args.user} has no subscriptions")
+    elif args.topic:
+        try:
+            topics = [rk.parse_topic(t, view) for t in args.topic]
+        except rk.UnknownTopicError as exc:
+            raise UsageError(str(exc)) from None
+    data = build_calendar(view, topics, _now(args))
+    count = len(selected(view, topics))
+    if args.out == "-":
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"Wrote {count} event(s) to {args.out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdbot",
@@ -241,6 +326,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="interactive console chat")
     _common(p, suppress=True)
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("reminders", help="list the reminders due on a day (sends nothing)")
+    p.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="the day (default: --today or the real date)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--all-topics", action="store_true",
+                   help="for a hypothetical subscriber of every topic, not the real subscribers")
+    p.add_argument("--rules", type=Path, default=None, metavar="FILE",
+                   help="reminder rules file (default: the shipped knowledge/reminders.yaml)")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_reminders)
+
+    p = sub.add_parser("calendar", help="write an .ics calendar of exam and course dates")
+    p.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--user", type=int, default=None, metavar="ID",
+                   help="the topics this Telegram user subscribed to")
+    p.add_argument("--topic", action="append", default=[], metavar="TOPIC",
+                   help="a topic (exam_round:second, exam_round:*, program:newcomer, "
+                        "category:leadership); repeatable; default: everything")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_calendar)
     return parser
 
 

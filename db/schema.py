@@ -37,7 +37,7 @@ KNOWLEDGE_TABLES: dict[str, tuple[str, ...]] = {
 }
 # Tables filled on load that are not one-per-kind.
 AUX_KNOWLEDGE_TABLES = ("sections", "facts", "aliases", "exam_stats")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 
 @migrations()
@@ -152,3 +152,28 @@ def m003_callback_data(db: Database) -> None:
         "CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
         "created_at TEXT NOT NULL)"
     )
+
+
+@migrations()
+def m004_reminders(db: Database) -> None:
+    """Reminders: subscriptions per user, per-user settings (NULL = the default in
+    ``knowledge/reminders.yaml``), and the ledger of every (user, reminder key) claimed before
+    sending: sent, skipped (too late), blocked (403) or failed. The ledger's primary key is what
+    keeps two processes from both sending one reminder."""
+    db.execute(
+        "CREATE TABLE reminder_subscriptions (user_id INTEGER NOT NULL, topic TEXT NOT NULL, "
+        "created_at TEXT NOT NULL, PRIMARY KEY (user_id, topic))"
+    )
+    db.execute("CREATE INDEX idx_reminder_subscriptions_topic ON reminder_subscriptions(topic)")
+    db.execute(
+        "CREATE TABLE reminder_settings (user_id INTEGER PRIMARY KEY, daily_push INTEGER, "
+        "daily_always INTEGER, push_time TEXT, quiet_start TEXT, quiet_end TEXT, "
+        "updated_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE reminder_ledger (user_id INTEGER NOT NULL, key TEXT NOT NULL, "
+        "status TEXT NOT NULL, due_at TEXT NOT NULL, claimed_at TEXT NOT NULL, "
+        "finished_at TEXT, owner TEXT, detail TEXT, PRIMARY KEY (user_id, key))"
+    )
+    db.execute("CREATE INDEX idx_reminder_ledger_key ON reminder_ledger(key, status)")
+    db.execute("CREATE INDEX idx_reminder_ledger_due ON reminder_ledger(due_at)")

@@ -43,6 +43,7 @@ GENERIC_NAME_WORDS = frozenset(key(w) for w in (
     "계획", "관리", "지원", "실무", "역량", "강화", "공무원", "시험", "임용시험", "채용", "기본경비",
     "합계", "소계", "분야", "연수", "직원", "시설", "공사", "개선", "설치", "추진", "향상", "직위별",
     "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
+    "상반기", "하반기", "상반기과정", "하반기과정", "기수", "전체",
 ))
 _NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
 _COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
@@ -232,7 +233,8 @@ class Brain:
             (m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank")
             or m.kind == "event_type" or (m.kind in SOFT_KINDS and m.length >= 4)
             for m in u.matches) or bool(u.inherited)
-        if u.unknown_words and not has_specific:
+        spec = self.understander.intent(u.intent or "")
+        if u.unknown_words and not has_specific and not (spec and spec.open):
             return "unknown_subject"
         if u.unknown_words and len(u.unknown_words) >= 2 and u.score < 4:
             return "unknown_subject"
@@ -249,9 +251,9 @@ class Brain:
         cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
         if any(f in spec.signals for f in cues):
             return False
-        if u.unknown_words:
-            return True
-        return spec.strict and bool(cues - IGNORABLE_CUES)
+        if not spec.strict:
+            return False
+        return bool(u.unknown_words) or bool(cues - IGNORABLE_CUES)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,
                  context: Context) -> Reply:

@@ -19,8 +19,9 @@ from knowledge.normalize import is_hangul, key, to_jamo
 MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
 # Words that must be typed as they are: out-of-scope markers and small talk would otherwise
 # turn ordinary words into false alarms ("언제임" is not "게임").
-# Free-text keywords (topics, facts, daycare groups) are exact too: they are phrases such as
-# "인재개발원 직원" whose typo neighbours are different questions ("인재개발원 원장").
+# Free-text keywords (topics, facts, daycare groups) are exact too, except topic and fact
+# keywords of four letters or more: short phrases such as "인재개발원 직원" have typo
+# neighbours that are different questions ("인재개발원 원장").
 EXACT_ONLY_KINDS = frozenset({"oos", "smalltalk", "topic", "fact", "priority_group"})
 # Two-syllable words are fuzzy-matched only for the cue vocabulary (면졉 → 면접, 일졍 → 일정).
 SHORT_FUZZY_KINDS = frozenset({"event_type", "attr", "concept", "rank"})
@@ -101,7 +102,8 @@ class Matcher:
         # or a shared syllable (2 syllables), so the cost does not grow with every term.
         self.fuzzy: list[Term] = [
             t for t in self.terms
-            if t.kind not in EXACT_ONLY_KINDS
+            if (t.kind not in EXACT_ONLY_KINDS
+                or (t.kind in SOFT_KINDS and len(t.key) >= 4 and t.key.isalpha()))
             and sum(is_hangul(c) for c in t.key) >= 2
             and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
             and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
@@ -182,7 +184,8 @@ class Matcher:
             if not score or Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) > 1:
                 continue
             # A short word typo-matched across the user's space is two words, not one.
-            if len(term.key) <= 3 and any(start < b < end for b in boundaries):
+            if " " not in term.text and len(term.key) <= 3 and any(
+                    start < b < end for b in boundaries):
                 continue
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):
@@ -217,15 +220,14 @@ def _resolve(matches: list[Match]) -> list[Match]:
     for m in ordered:
         shadowed = any(
             k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
-            # cue words never hide other cue words ("교육 일정" still says "일정")
-            and not (k.kind in CUE_KINDS and m.kind in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score or m.kind in SOFT_KINDS)
             for k in kept
         )
         if shadowed:
             continue
-        if any(k.kind == m.kind and k.value == m.value for k in kept):
+        if any(k.kind == m.kind and k.value == m.value and k.start == m.start and k.end == m.end
+               for k in kept):
             continue
         kept.append(m)
     return sorted(kept, key=lambda m: (m.start, -m.length))

@@ -55,6 +55,9 @@ class IntentSpec:
     # A strict intent answers only what its signals name: asked anything else about its
     # record ("어린이집 원비"), the bot declines rather than answer with a near miss.
     strict: bool = False
+    # An open intent looks its subject up in the records' own words ("교재발간 담당"), so a word
+    # that is no entity is what it searches for, not a sign of an unknown subject.
+    open: bool = False
 
 
 @dataclass
@@ -113,7 +116,8 @@ class Understander:
         self.nlu = nlu
         self.intents = [
             IntentSpec(iid, tuple(spec["needs"]), dict(spec.get("signals") or {}),
-                       float(spec.get("base", 0.0)), bool(spec.get("strict", False)))
+                       float(spec.get("base", 0.0)), bool(spec.get("strict", False)),
+                       bool(spec.get("open", False)))
             for iid, spec in nlu["intents"].items()
         ]
         self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
@@ -322,7 +326,14 @@ def _only_endings(text: str) -> bool:
 
 
 def _is_predicate(word: str) -> bool:
-    return bool(_PREDICATE_END.search(word))
+    if _PREDICATE_END.search(word):
+        return True
+    # Conjugated verbs end in an open syllable with ㅓ/ㅕ/ㅝ ("다녀", "세워", "가져").
+    last = word[-1:]
+    if last and "가" <= last <= "힣":
+        code = ord(last) - 0xAC00
+        return code % 28 == 0 and (code % 588) // 28 in (4, 6, 14, 10)
+    return False
 
 
 def _has_letters(word: str) -> bool:
