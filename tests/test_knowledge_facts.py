@@ -439,8 +439,8 @@ def test_expert_categories_add_up_to_110(db):
 
 @pytest.mark.parametrize(
     ("alias", "round_id"),
-    [("2회", "second"), ("2차", "second"), ("하반기 공채", "second"), ("추가공채", "extra"),
-     ("1차", "first"), ("경력경쟁", "third"), ("임기제", "expert")],
+    [("2회 공채", "second"), ("2차", "second"), ("제2회", "second"), ("하반기 공채", "second"),
+     ("추가공채", "extra"), ("1차", "first"), ("경력경쟁", "third"), ("임기제", "expert")],
 )
 def test_round_aliases_users_type(db, alias, round_id):
     """SEED-NOTES 10: the table's 1차/2차/3차 and the text's 제1회/제2회/경력경쟁 are one set."""
