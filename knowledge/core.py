@@ -181,10 +181,10 @@ class Brain:
 
     def _inherit(self, u: Understanding, context: Context) -> None:
         """Fill what a follow-up leaves out from the previous turn's entities."""
-        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS}
+        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
         if current_subjects and not context.entities:
             return
-        families_now = {FAMILY.get(k) for k in u.entities if k in SUBJECT_KINDS}
+        families_now = {FAMILY.get(k) for k in current_subjects}
         ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
         if families_now and ctx_families and not families_now & ctx_families:
             return
@@ -229,9 +229,12 @@ class Brain:
             return None
         if u.intent is None or u.score < MIN_SCORE:
             return "unknown"
+        cue_spans = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept")]
         has_specific = any(
             (m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank")
-            or m.kind == "event_type" or (m.kind in SOFT_KINDS and m.length >= 4)
+            or m.kind == "event_type"
+            # a long free-text keyword counts, unless it is only cue words ("몇 명 뽑나")
+            or (m.kind in SOFT_KINDS and m.length >= 4 and not _covered(m, cue_spans))
             for m in u.matches) or bool(u.inherited)
         spec = self.understander.intent(u.intent or "")
         if u.unknown_words and not has_specific and not (spec and spec.open):
@@ -292,6 +295,11 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+def _covered(m: Any, spans: list[tuple[int, int]]) -> bool:
+    """Whether every character of match ``m`` lies inside one of ``spans``."""
+    return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

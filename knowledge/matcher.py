@@ -103,7 +103,7 @@ class Matcher:
         self.fuzzy: list[Term] = [
             t for t in self.terms
             if (t.kind not in EXACT_ONLY_KINDS
-                or (t.kind in SOFT_KINDS and len(t.key) >= 4 and t.key.isalpha()))
+                or (t.kind in SOFT_KINDS and len(t.key) >= 3 and t.key.isalpha()))
             and sum(is_hangul(c) for c in t.key) >= 2
             and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
             and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
@@ -138,8 +138,10 @@ class Matcher:
                     found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
         exact_cover = [(m.start, m.end) for m in found]
         found.extend(m for m in self._fuzzy(q, boundaries)
-                     # never read a typo into text that already is a correctly spelt term
-                     if not any(s <= m.start and m.end <= e for s, e in exact_cover))
+                     # never read a typo into text that already is a correctly spelt term, nor
+                     # across the edge of one ("경쟁원서" holds no "정원")
+                     if not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end)
+                                for s, e in exact_cover))
         return _resolve(found)
 
     def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:
@@ -215,13 +217,14 @@ CUE_KINDS = frozenset({"concept", "attr"})
 
 def _resolve(matches: list[Match]) -> list[Match]:
     """Drop matches strictly inside a longer (or better) match; keep equal spans of other kinds."""
-    ordered = sorted(matches, key=lambda m: (-m.length, -m.score, m.start))
+    ordered = sorted(matches, key=lambda m: (-m.length, -m.score, m.kind in SOFT_KINDS, m.start))
     kept: list[Match] = []
     for m in ordered:
         shadowed = any(
             k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
             # a free-text keyword that only repeats a name or cue word adds nothing
-            and (k.length > m.length or k.score > m.score or m.kind in SOFT_KINDS)
+            and (k.length > m.length or k.score > m.score
+                 or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))
             for k in kept
         )
         if shadowed:

@@ -120,8 +120,10 @@ class Understander:
                        bool(spec.get("open", False)))
             for iid, spec in nlu["intents"].items()
         ]
-        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
-                               known_words=frozenset(w for w in vocabulary if len(w) >= 2))
+        self.matcher = Matcher(
+            vocabulary_terms(nlu) + entity_terms,
+            known_words=frozenset(w for w in vocabulary if len(w) >= 2)
+            | frozenset(key(w) for w in nlu.get("not_typos") or ()))
         self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) \
             | set(_RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
@@ -238,9 +240,9 @@ class Understander:
                     continue
                 # Partly covered words: judge only the uncovered remainder, which is often
                 # just an ending ("몇 명이에요" → "이에요").
-                rest = "".join(ch for ch, c in zip(word, covered[idx : idx + len(word)],
-                                                   strict=False) if not c)
-                if _only_endings(rest):
+                marks = covered[idx : idx + len(word)]
+                rest = "".join(ch for ch, c in zip(word, marks, strict=False) if not c)
+                if any(marks) and _only_endings(rest):
                     continue
             else:
                 rest = word
