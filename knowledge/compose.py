@@ -210,9 +210,22 @@ class Composer:
         scored.sort(key=lambda x: -x[0])
         return [f for _, f in scored[:limit]]
 
+    def _program_facts(self, p: kdb.Program) -> tuple[kdb.Fact, ...]:
+        """A program's facts plus its fields and cohorts as facts, for relevance search."""
+        fields = [("교육대상", p.target), ("교육기간", p.duration), ("교육방식", p.format),
+                  ("개요", p.summary)]
+        extra = [kdb.Fact(label, value, p.source) for label, value in fields if value]
+        extra += [kdb.Fact("교육내용", c, p.source) for c in p.content]
+        for s in self._sessions(p):
+            detail = ", ".join(x for x in (
+                fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
+                f"{s.headcount:,}명" if s.headcount else "", s.target or "", s.note or "") if x)
+            extra.append(kdb.Fact(s.name, detail, s.source))
+        return (*p.facts, *extra)
+
     def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
         shown = "\n".join(lines)
-        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(p.facts, u)
+        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(self._program_facts(p), u)
                  if f.text not in shown]
         return lines + extra
 
@@ -945,7 +958,8 @@ def _same_business(name: str, program: kdb.Program) -> bool:
 
 def _question_words(u: Understanding) -> list[str]:
     """Content words of the question that no entity name accounts for (e.g. '상반기', '실적')."""
-    named = {m.text.replace(" ", "") for m in u.matches if m.kind not in ("attr", "concept")}
+    named = {m.text.replace(" ", "") for m in u.matches
+             if m.kind not in ("attr", "concept", "topic", "fact")}
     out = []
     for word in u.text.split():
         w = "".join(ch for ch in word if ch.isalnum())

@@ -178,13 +178,12 @@ class Matcher:
             # Whole syllables only: widen the aligned span to the syllables it touches and score
             # again, so a typo in the last letter (어린이짐) counts but a word is never taken
             # from the middle of another syllable.
-            start = owner[res.dest_start]
-            end = owner[max(res.dest_start, res.dest_end - 1)] + 1
-            span_jamo = to_jamo(q[start:end])
-            score = fuzz.ratio(term.jamo, span_jamo, score_cutoff=cutoff)
-            # One typo is one letter: a different word ("우선" for "예산") is two or more.
-            if not score or Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) > 1:
+            lo = owner[res.dest_start]
+            hi = owner[max(res.dest_start, res.dest_end - 1)] + 1
+            best = self._best_window(term, q, lo, hi, cutoff)
+            if best is None:
                 continue
+            start, end, score = best
             # A short word typo-matched across the user's space is two words, not one.
             if " " not in term.text and len(term.key) <= 3 and any(
                     start < b < end for b in boundaries):
@@ -197,6 +196,25 @@ class Matcher:
             out.append(Match(term.kind, term.value, term.text, start, end,
                              term.weight * score / 100.0))
         return out
+
+    @staticmethod
+    def _best_window(term: Term, q: str, lo: int, hi: int,
+                     cutoff: float) -> tuple[int, int, float] | None:
+        """The whole-syllable span near the aligned region [lo, hi) that is one typo away from
+        the term (alignment may start a syllable early when several spans score alike)."""
+        best: tuple[int, int, float] | None = None
+        n = len(term.key)
+        for length in (n, n - 1, n + 1):
+            if length < 1:
+                continue
+            for start in range(max(0, lo - 1), min(len(q) - length, hi) + 1):
+                span_jamo = to_jamo(q[start : start + length])
+                score = fuzz.ratio(term.jamo, span_jamo, score_cutoff=cutoff)
+                # One typo is one letter: a different word ("우선" for "예산") is two or more.
+                if score and Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) <= 1 \
+                        and (best is None or score > best[2]):
+                    best = (start, start + length, score)
+        return best
 
     def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:
         """Whether the typo candidate q[start:end] (give or take a syllable at either edge) is a

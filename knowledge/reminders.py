@@ -557,11 +557,15 @@ def _days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _earliest(times: list[dt.datetime | None]) -> dt.datetime | None:
+def _earliest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
     """The earliest subscription time; None (subscribed since always) beats any time."""
-    if any(t is None for t in times):
-        return None
-    return min(t for t in times if t is not None)
+    earliest: dt.datetime | None = None
+    for t in times:
+        if t is None:
+            return None
+        if earliest is None or t < earliest:
+            earliest = t
+    return earliest
 
 
 def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subscriber],
@@ -572,41 +576,70 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
     reminder is due at its rule's time, moved past the user's quiet hours; the daily push at the
     user's own time (what they asked for, so quiet hours do not hold it). Nothing is due from
     before the user subscribed to the topic.
+
+    Built for streams of many subscribers: everything that depends only on the knowledge, the
+    window or a settings profile is computed once, and digests are shared between users whose
+    topics select the same events.
     """
     days = _days(start, end)
-    planned = [p for d in days for p in reminders_on(view, config, d)]
+    planned = [(p, tuple(p.occurrence.topics), f"{p.occurrence.kind}:{p.occurrence.ref_id}")
+               for d in days for p in reminders_on(view, config, d)]
+    # Per day: the topics that select anything for that day's digest.
+    week = dt.timedelta(days=config.defaults.week_days - 1)
+    digest_topics = {
+        d: frozenset(t for o in view.occurrences
+                     if o.start <= d + week and o.last_day >= d for t in o.topics)
+        for d in days
+    }
     digests: dict[tuple[frozenset[str], dt.date, bool], str | None] = {}
+    shifted: dict[tuple[dt.datetime, dt.time | None, dt.time | None], dt.datetime] = {}
+    pushes: dict[dt.time, list[tuple[dt.date, dt.datetime]]] = {}
     for sub in subscribers:
         found: list[Due] = []
         settings = sub.settings
+        topics = sub.topics
         quiet = (settings.quiet_start, settings.quiet_end)
-        push_quiet = (None, None) if in_quiet(settings.push_time, *quiet) else quiet
-        for p in planned:
-            matched = [sub.topics[t] for t in p.occurrence.topics if t in sub.topics]
+        for p, occ_topics, ref in planned:
+            matched = [topics[t] for t in occ_topics if t in topics]
             if not matched:
                 continue
-            since = _earliest(matched)
-            due_at = out_of_quiet(p.fire_at, settings.quiet_start, settings.quiet_end)
-            if not start <= due_at < end or (since is not None and due_at < since):
+            cache = (p.fire_at, *quiet)
+            due_at = shifted.get(cache)
+            if due_at is None:
+                due_at = shifted[cache] = out_of_quiet(p.fire_at, *quiet)
+            if not start <= due_at < end:
+                continue
+            since = matched[0] if len(matched) == 1 else _earliest(matched)
+            if since is not None and due_at < since:
                 continue
             found.append(Due(sub.user_id, sub.chat_id, p.key, "reminder", due_at, p.text,
-                             p.rule_id, f"{p.occurrence.kind}:{p.occurrence.ref_id}", quiet))
-        if settings.daily_push and sub.topics:
-            since_any = _earliest(list(sub.topics.values()))
-            topic_set = frozenset(sub.topics)
-            for d in days:
-                due_at = dt.datetime.combine(d, settings.push_time, tzinfo=SEOUL)
-                if not start <= due_at < end or (since_any is not None and due_at < since_any):
+                             p.rule_id, ref, quiet))
+        if settings.daily_push and topics:
+            moments = pushes.get(settings.push_time)
+            if moments is None:
+                moments = pushes[settings.push_time] = [
+                    (d, at) for d in days
+                    if start <= (at := dt.datetime.combine(d, settings.push_time, tzinfo=SEOUL))
+                    < end]
+            if moments:
+                since_any = _earliest(topics.values())
+                push_quiet = (None, None) if in_quiet(settings.push_time, *quiet) else quiet
+            for d, due_at in moments:
+                if since_any is not None and due_at < since_any:
                     continue
-                cache_key = (topic_set, d, settings.daily_always)
-                if cache_key not in digests:
-                    digests[cache_key] = digest(view, config, topic_set, d,
-                                                always=settings.daily_always)
-                text = digests[cache_key]
+                relevant = digest_topics[d].intersection(topics)
+                if not relevant and not settings.daily_always:
+                    continue
+                cache_key = (relevant, d, settings.daily_always)
+                text = digests.get(cache_key, "")
+                if text == "":
+                    text = digests[cache_key] = digest(view, config, relevant, d,
+                                                       always=settings.daily_always)
                 if text is not None:
                     found.append(Due(sub.user_id, sub.chat_id, f"daily:{d.isoformat()}", "daily",
                                      due_at, text, "daily", None, push_quiet))
-        found.sort(key=lambda x: (x.due_at, x.key))
+        if len(found) > 1:
+            found.sort(key=lambda x: (x.due_at, x.key))
         yield from found
 
 

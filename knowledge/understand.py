@@ -283,6 +283,12 @@ class Understander:
         present = dict(u.features)
         for kind in u.entities:
             present.setdefault(kind, 1.0)
+        subject_matches = [m for m in u.matches
+                           if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+        concept_at = {}
+        for m in u.matches:
+            if m.kind == "concept":
+                concept_at.setdefault((m.start, m.end), set()).add(f"concept.{m.value}")
         for spec in self.intents:
             if not any(n in present for n in spec.needs):
                 continue
@@ -290,6 +296,13 @@ class Understander:
             # A need met by a specific entity is stronger than one met by a concept only.
             score += max((1.5 if n in SUBJECT_KINDS and n not in SOFT_KINDS else 1.0)
                          * present[n] for n in spec.needs if n in present)
+            # A question naming a specific record ("신임자 교육 e-러닝 선수학습") is about that
+            # record, not about a concept that merely appears in it.
+            uses = set(spec.needs) | set(spec.signals)
+            unexplained = [m for m in subject_matches if m.kind not in uses
+                           and not (concept_at.get((m.start, m.end), set()) & uses)]
+            if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
+                score -= 2.0
             ranking.append((spec.id, score))
         ranking.sort(key=lambda x: -x[1])
         u.ranking = ranking
