@@ -102,11 +102,38 @@ def basis(source: str | None = None) -> str:
     return f"({BASIS}" + (f" · 출처: {source})" if source else ")")
 
 
+class _Knowledge:
+    """The knowledge queries of ``db.knowledge``, bound to one database and memoised.
+
+    Knowledge tables only change through ``hrdbot load``, which swaps them whole; a Brain is
+    rebuilt after that, so answers never need the same query twice.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        fn = getattr(kdb, name)
+        if not callable(fn) or isinstance(fn, type):
+            return fn
+
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            cache_key = (name, args, tuple(sorted(kwargs.items())))
+            if cache_key not in self._cache:
+                self._cache[cache_key] = fn(self._db, *args, **kwargs)
+            value = self._cache[cache_key]
+            return list(value) if isinstance(value, list) else value
+
+        return cached
+
+
 class Composer:
     """Builds answers for each intent. ``compose`` dispatches on the intent id."""
 
     def __init__(self, db: Database, nlu: dict[str, Any]) -> None:
         self.db = db
+        self.kb = _Knowledge(db)
         self.nlu = nlu
         self.handlers: dict[str, Callable[[Understanding, dt.date], Composed | None]] = {
             "program.schedule": self.program_schedule,
@@ -165,15 +192,15 @@ class Composer:
 
     def _program(self, u: Understanding) -> kdb.Program | None:
         for pid in u.entities.get("program", []):
-            p = kdb.program(self.db, pid)
+            p = self.kb.program(pid)
             if p:
                 return p
         return None
 
     def _sessions(self, p: kdb.Program) -> list[kdb.Session]:
-        sessions = kdb.sessions_of(self.db, p.id)
-        for child in kdb.programs(self.db, parent=p.id):
-            sessions += kdb.sessions_of(self.db, child.id)
+        sessions = self.kb.sessions_of(p.id)
+        for child in self.kb.programs(parent=p.id):
+            sessions += self.kb.sessions_of(child.id)
         return sessions
 
     def _session_line(self, s: kdb.Session, today: dt.date, prefix: str = "") -> str:
@@ -356,7 +383,7 @@ class Composer:
         lines = self._with_facts(lines, p, u)
         if p.format:
             lines.append(f"교육방식: {p.format}")
-        children = kdb.programs(self.db, parent=p.id)
+        children = self.kb.programs(parent=p.id)
         if children:
             lines.append("세부 과정: " + ", ".join(c.name for c in children))
         lines.append(basis(p.source))
@@ -383,7 +410,7 @@ class Composer:
                          f"({when_note(s.start or '', s.end, today)})")
         elif dated:
             lines.append("• 일정: 업무보고상 2018년 일정은 모두 지났습니다.")
-        children = kdb.programs(self.db, parent=p.id)
+        children = self.kb.programs(parent=p.id)
         if children:
             lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
         if p.content:
@@ -399,7 +426,7 @@ class Composer:
             return None
         found: list[kdb.Program] = []
         for rank in ranks:
-            for p in kdb.programs_for_rank(self.db, rank):
+            for p in self.kb.programs_for_rank(rank):
                 if p not in found:
                     found.append(p)
         label = ", ".join(ranks)
@@ -421,43 +448,43 @@ class Composer:
     def program_list(self, u: Understanding, today: dt.date) -> Composed | None:
         if u.dates:
             start, end = u.dates
-            sessions = kdb.sessions_between(self.db, start, end, limit=15)
+            sessions = self.kb.sessions_between(start, end, limit=15)
             span = fmt_span(start.isoformat(), end.isoformat())
             if not sessions:
                 return Composed(f"{span} 기간에 진행되는 교육 일정은 업무보고에 없습니다.\n{basis()}")
             lines = [f"{span} 기간의 교육 일정입니다."]
             for s in sessions[:15]:
-                p = kdb.program(self.db, s.program_id or "")
+                p = self.kb.program(s.program_id or "")
                 lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
             lines.append(basis())
             return Composed("\n".join(lines))
         cats = u.entities.get("category")
         if cats:
-            cat = next((c for c in kdb.categories(self.db) if c.id == cats[0]), None)
-            progs = kdb.programs(self.db, category=cats[0], top_level=True, limit=20)
+            cat = next((c for c in self.kb.categories() if c.id == cats[0]), None)
+            progs = self.kb.programs(category=cats[0], top_level=True, limit=20)
             if cat is None or not progs:
                 return None
             lines = [f"{cat.name} 분야 교육과정입니다."]
             lines += [f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else "")
                       for p in progs]
-            more = kdb.count_programs(self.db, category=cats[0], top_level=True) - len(progs)
+            more = self.kb.count_programs(category=cats[0], top_level=True) - len(progs)
             if more > 0:
                 lines.append(f"외 {more:,}개 과정")
             lines.append(basis(cat.source))
             return Composed("\n".join(lines))
-        upcoming = kdb.sessions_between(self.db, today, today + dt.timedelta(days=60), limit=8)
+        upcoming = self.kb.sessions_between(today, today + dt.timedelta(days=60), limit=8)
         lines = ["2018년 교육계획은 230개 과정입니다. 분야별 주요 과정:"]
-        for cat in kdb.categories(self.db):
-            progs = kdb.programs(self.db, category=cat.id, top_level=True, limit=6)
+        for cat in self.kb.categories():
+            progs = self.kb.programs(category=cat.id, top_level=True, limit=6)
             if progs:
-                more = kdb.count_programs(self.db, category=cat.id, top_level=True) - len(progs)
+                more = self.kb.count_programs(category=cat.id, top_level=True) - len(progs)
                 lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs)
                              + (f" 외 {more:,}개" if more > 0 else ""))
         if upcoming:
             lines.append("")
             lines.append("앞으로 60일 안의 교육 일정:")
             for s in upcoming[:8]:
-                p = kdb.program(self.db, s.program_id or "")
+                p = self.kb.program(s.program_id or "")
                 lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
         lines.append(basis())
         return Composed("\n".join(lines))
@@ -468,8 +495,8 @@ class Composer:
             return None
         start, end = u.dates
         span = fmt_span(start.isoformat(), end.isoformat())
-        evs = kdb.events(self.db, start=start, end=end)
-        sessions = kdb.sessions_between(self.db, start, end, limit=15)
+        evs = self.kb.events(start=start, end=end)
+        sessions = self.kb.sessions_between(start, end, limit=15)
         if not evs and not sessions:
             return Composed(f"{span}에는 업무보고에 있는 교육·시험 일정이 없습니다.\n{basis()}")
         lines = [f"{span}의 일정입니다."]
@@ -479,7 +506,7 @@ class Composer:
         if sessions:
             lines.append("교육과정:")
             for s in sessions:
-                p = kdb.program(self.db, s.program_id or "")
+                p = self.kb.program(s.program_id or "")
                 lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
         lines.append(basis())
         return Composed("\n".join(lines))
@@ -493,20 +520,20 @@ class Composer:
             return self.exam_expert(u, today)
         if u.dates and not round_ids and not types:
             start, end = u.dates
-            evs = kdb.events(self.db, start=start, end=end)
+            evs = self.kb.events(start=start, end=end)
             span = fmt_span(start.isoformat(), end.isoformat())
             if not evs:
                 return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
             lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True)
                                                           for e in evs]
             return Composed("\n".join(lines + [basis()]))
-        rounds = [r for r in (kdb.round_(self.db, rid) for rid in round_ids) if r] \
-            or [r for r in kdb.rounds(self.db) if r.kind != "전문가"]
+        rounds = [r for r in (self.kb.round_(rid) for rid in round_ids) if r] \
+            or [r for r in self.kb.rounds() if r.kind != "전문가"]
         lines: list[str] = []
         topics: list[Topic] = []
         single = len(rounds) == 1
         for r in rounds:
-            evs = kdb.events(self.db, round_id=r.id)
+            evs = self.kb.events(round_id=r.id)
             chosen = [e for e in evs if e.type in types] if types else evs
             if types and not chosen:
                 if single or round_ids:
@@ -538,7 +565,7 @@ class Composer:
     def _event_line(self, e: kdb.Event, today: dt.date, with_round: bool = False) -> str:
         prefix = ""
         if with_round:
-            r = kdb.round_(self.db, e.round)
+            r = self.kb.round_(e.round)
             prefix = f"{r.name} " if r else ""
         return (f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — "
                 f"{when_note(e.start, e.end, today)}")
@@ -546,10 +573,10 @@ class Composer:
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
         round_ids = u.entities.get("round", [])
         if not round_ids and ("attr.count_figures" in u.features or "event_type" in u.entities):
-            round_ids = list(dict.fromkeys(st.round for st in kdb.exam_stats(self.db)))
+            round_ids = list(dict.fromkeys(st.round for st in self.kb.exam_stats()))
         if not round_ids:
-            overview = kdb.section(self.db, "recruitment")
-            exam_facts = kdb.facts(self.db, owner_kind="section", owner_id="exams")
+            overview = self.kb.section("recruitment")
+            exam_facts = self.kb.facts(owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
                 lines.append(f"2018년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
@@ -557,14 +584,14 @@ class Composer:
             lines += [f"• {r.name}: 계획 {num(r.planned, '명')}"
                       + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else
                          f" ({r.status})" if r.status else "")
-                      for r in kdb.rounds(self.db)]
+                      for r in self.kb.rounds()]
             lines += [f"참고 — {f.label}: {f.text}" for f in exam_facts if "2,980" in f.text][:1]
             if not lines:
                 return None
             return Composed("\n".join(lines + [basis()]))
         lines = []
         for rid in round_ids:
-            r = kdb.round_(self.db, rid)
+            r = self.kb.round_(rid)
             if r is None:
                 continue
             text = f"{r.name}: 채용계획 {num(r.planned, '명')}"
@@ -573,7 +600,7 @@ class Composer:
             lines.append(text + ".")
             if r.series:
                 lines.append(f"• 채용직렬: {r.series}")
-            for st in kdb.exam_stats(self.db, rid):
+            for st in self.kb.exam_stats(rid):
                 parts = []
                 if st.date:
                     parts.append(f"필기시험 {fmt_date(st.date)}")
@@ -595,10 +622,10 @@ class Composer:
                         topics=tuple(Topic("exam_round", r) for r in round_ids))
 
     def exam_expert(self, u: Understanding, today: dt.date) -> Composed | None:
-        cats = kdb.expert_categories(self.db)
+        cats = self.kb.expert_categories()
         wanted = u.entities.get("expert_category")
         chosen = [c for c in cats if c.id in wanted] if wanted else cats
-        r = kdb.round_(self.db, "expert")
+        r = self.kb.round_("expert")
         lines = []
         if r and not wanted:
             lines.append(f"전문가 채용은 {r.status or '수시'}로 진행하며 2018년 채용계획은 "
@@ -615,7 +642,7 @@ class Composer:
         return Composed("\n".join(lines + [basis(chosen[0].source if chosen else None)]))
 
     def exam_interview_format(self, u: Understanding, today: dt.date) -> Composed | None:
-        facts = [f for f in kdb.facts(self.db)
+        facts = [f for f in self.kb.facts()
                  if "면접" in f.label and ("방식" in f.text or "분" in f.text or "면접" in f.text)]
         if not facts:
             return None
@@ -626,7 +653,7 @@ class Composer:
     # -- daycare ---------------------------------------------------------------------------
 
     def daycare_priority(self, u: Understanding, today: dt.date) -> Composed | None:
-        prios = kdb.priorities(self.db)
+        prios = self.kb.priorities()
         if not prios:
             return None
         groups = [int(g) for g in u.entities.get("priority_group", []) if str(g).isdigit()]
@@ -644,20 +671,20 @@ class Composer:
             detail = f" — {p.detail}" if p.detail else ""
             basis_text = f" (근거: {p.basis})" if p.basis else ""
             lines.append(f"• {p.rank}순위: {p.group}{detail}{basis_text}")
-        daycare = kdb.section(self.db, "daycare")
+        daycare = self.kb.section("daycare")
         if daycare and daycare.get("vacancy"):
             lines.append(f"결원 시: {daycare.get('vacancy')}")
         lines.append(basis(prios[0].source))
         return Composed("\n".join(lines))
 
     def daycare_eligibility(self, u: Understanding, today: dt.date) -> Composed | None:
-        daycare = kdb.section(self.db, "daycare")
+        daycare = self.kb.section("daycare")
         if daycare is None:
             return None
         lines = [f"{daycare.get('name')} 입소 대상: {daycare.get('eligibility')}"]
         if daycare.get("vacancy"):
             lines.append(f"결원 시: {daycare.get('vacancy')}")
-        prios = kdb.priorities(self.db)
+        prios = self.kb.priorities()
         if prios:
             lines.append("우선순위: " + " / ".join(f"{p.rank}순위 {p.group}" for p in prios))
         lines.append(basis(daycare.get("source")))
@@ -667,7 +694,7 @@ class Composer:
 
     def facility_building(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("building", [])
-        blds = [b for b in kdb.buildings(self.db) if b.id in wanted] or kdb.buildings(self.db)
+        blds = [b for b in self.kb.buildings() if b.id in wanted] or self.kb.buildings()
         lines = []
         for b in blds:
             floors = f"지상 {b.floors_above}층"
@@ -677,14 +704,14 @@ class Composer:
             if b.note:
                 line += f" {b.note}"
             lines.append(line)
-            inside = kdb.amenities(self.db, building=b.id)
+            inside = self.kb.amenities(building=b.id)
             if inside and wanted:
                 lines.append("• 시설: " + ", ".join(a.name for a in inside))
         lines.append(basis(blds[0].source if blds else None))
         return Composed("\n".join(lines))
 
     def facility_site(self, u: Understanding, today: dt.date) -> Composed | None:
-        site = kdb.section(self.db, "site")
+        site = self.kb.section("site")
         if site is None:
             return None
         lines = [
@@ -692,9 +719,9 @@ class Composer:
             f"({num(site.get('area_pyeong'))}평)입니다.",
             f"건물은 {site.get('building_count')}개동, 연면적 {num(site.get('floor_area_m2'))}㎡"
             f"({num(site.get('floor_area_pyeong'))}평)입니다: "
-            + ", ".join(b.name for b in kdb.buildings(self.db)) + ".",
+            + ", ".join(b.name for b in self.kb.buildings()) + ".",
         ]
-        amen = kdb.amenities(self.db)
+        amen = self.kb.amenities()
         if amen:
             lines.append("교육시설: " + ", ".join(a.name for a in amen))
         lines.append(basis(site.get("source")))
@@ -702,14 +729,14 @@ class Composer:
 
     def facility_amenity(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("amenity", [])
-        amen = [a for a in kdb.amenities(self.db) if a.id in wanted]
+        amen = [a for a in self.kb.amenities() if a.id in wanted]
         if not amen:
             return None
         lines = []
         for a in amen:
             line = f"{a.name}"
             if a.building:
-                b = next((b for b in kdb.buildings(self.db) if b.id == a.building), None)
+                b = next((b for b in self.kb.buildings() if b.id == a.building), None)
                 line += f" (위치: {b.name if b else a.building})"
             line += f": {a.description}" if a.description else "이(가) 있습니다."
             lines.append(line)
@@ -718,7 +745,7 @@ class Composer:
 
     def facility_works(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("work", [])
-        ws = [w for w in kdb.works(self.db) if w.id in wanted] or kdb.works(self.db)
+        ws = [w for w in self.kb.works() if w.id in wanted] or self.kb.works()
         if not ws:
             return None
         lines = [] if wanted else ["2018년 인재개발원 시설 공사·용역입니다."]
@@ -741,12 +768,12 @@ class Composer:
 
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("department", [])
-        depts = [d for d in kdb.departments(self.db) if d.id in wanted]
+        depts = [d for d in self.kb.departments() if d.id in wanted]
         if not depts:
             scores: dict[str, int] = {}
             probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
             probes += _question_words(u)
-            for d in kdb.departments(self.db):
+            for d in self.kb.departments():
                 duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
                 for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
                     if any(probe in duty or duty in probe for duty in duties):
@@ -754,7 +781,7 @@ class Composer:
             if not scores:
                 return self.org_overview(u, today)
             best = max(scores, key=lambda i: scores[i])
-            depts = [d for d in kdb.departments(self.db) if d.id == best]
+            depts = [d for d in self.kb.departments() if d.id == best]
             lines = [f"그 업무는 {depts[0].name}에서 담당합니다."]
         else:
             lines = []
@@ -765,8 +792,8 @@ class Composer:
         return Composed("\n".join(lines))
 
     def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
-        org = kdb.section(self.db, "organisation")
-        depts = kdb.departments(self.db)
+        org = self.kb.section("organisation")
+        depts = self.kb.departments()
         if not depts:
             return None
         lines = []
@@ -780,7 +807,7 @@ class Composer:
     # -- the rest --------------------------------------------------------------------------
 
     def elearning_info(self, u: Understanding, today: dt.date) -> Composed | None:
-        el = kdb.section(self.db, "elearning")
+        el = self.kb.section("elearning")
         if el is None:
             return None
         feats = u.features
@@ -818,17 +845,17 @@ class Composer:
             if program and program.budget_line:
                 wanted = [program.budget_line]
                 # the 세출 table line too, where the report names the same business there
-                wanted += [b.id for b in kdb.budget_lines(self.db, "expenditure")
+                wanted += [b.id for b in self.kb.budget_lines("expenditure")
                            if b.id != program.budget_line and _same_business(b.name, program)]
         if not wanted:
             probes = {m.text.replace(" ", "").replace("-", "") for m in u.matches
                       if m.kind not in ("attr",) and not (m.kind == "concept" and m.value == "budget")}
-            wanted = [b.id for b in kdb.budget_lines(self.db)
+            wanted = [b.id for b in self.kb.budget_lines()
                       if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold()
                              for p in probes)]
         lines: list[str] = []
         for lid in wanted[:4]:
-            b = kdb.budget_line(self.db, lid)
+            b = self.kb.budget_line(lid)
             if b is None:
                 continue
             amount = b.y2018
@@ -846,8 +873,8 @@ class Composer:
             lines.append(basis(b.source))
         if lines:
             return Composed("\n".join(lines))
-        exp = kdb.budget_lines(self.db, "expenditure")
-        rev = kdb.budget_lines(self.db, "revenue")
+        exp = self.kb.budget_lines("expenditure")
+        rev = self.kb.budget_lines("revenue")
         if not exp and not rev:
             return None
         if rev:
@@ -863,7 +890,7 @@ class Composer:
         return Composed("\n".join(lines))
 
     def assessment_info(self, u: Understanding, today: dt.date) -> Composed | None:
-        items = kdb.assessments(self.db)
+        items = self.kb.assessments()
         wanted = u.entities.get("assessment", [])
         chosen = [a for a in items if a.id in wanted] or items[:1]
         if not chosen:
@@ -882,7 +909,7 @@ class Composer:
         return Composed("\n".join(lines))
 
     def plan_overview(self, u: Understanding, today: dt.date) -> Composed | None:
-        rows = kdb.plan_rows(self.db)
+        rows = self.kb.plan_rows()
         if not rows:
             return None
         lines = ["2018년 교육계획입니다."]
@@ -900,7 +927,7 @@ class Composer:
         return Composed("\n".join(lines))
 
     def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
-        topics = {t.id: t for t in kdb.topics(self.db)}
+        topics = {t.id: t for t in self.kb.topics()}
         chosen = [topics[i] for i in ("vision", "goals") if i in topics]
         if not chosen:
             return None
@@ -908,7 +935,7 @@ class Composer:
 
     def topic_answer(self, u: Understanding, today: dt.date) -> Composed | None:
         ids = u.entities.get("topic", [])
-        topics = {t.id: t for t in kdb.topics(self.db)}
+        topics = {t.id: t for t in self.kb.topics()}
         chosen = [topics[i] for i in ids if i in topics][:2]
         if not chosen:
             return None
@@ -920,7 +947,7 @@ class Composer:
 
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
         ids = [int(i) for i in u.entities.get("fact", []) if str(i).isdigit()]
-        facts = kdb.facts(self.db)
+        facts = self.kb.facts()
         chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
         if not chosen:
             return None
@@ -932,20 +959,20 @@ class Composer:
     def example_questions(self) -> list[str]:
         """Questions the bot can answer, used as "혹시 이것을 찾으셨나요?" suggestions."""
         out: list[str] = []
-        for p in kdb.programs(self.db, top_level=True):
+        for p in self.kb.programs(top_level=True):
             out += [f"{p.name} 일정 알려주세요", f"{p.name} 교육대상은?"]
-        for p in kdb.programs(self.db):
+        for p in self.kb.programs():
             if p.parent:
                 out.append(f"{p.name} 언제 해요?")
-        for r in kdb.rounds(self.db):
+        for r in self.kb.rounds():
             out.append(f"{r.name} 일정 알려주세요")
-        for b in kdb.buildings(self.db):
+        for b in self.kb.buildings():
             out.append(f"{b.name} 몇 층이에요?")
         out += ["어린이집 입소 순위 알려주세요", "어린이집 입소 대상은?", "e-러닝 어떻게 들어요?",
                 "2018년 예산은 얼마예요?", "인재개발원 비전은?", "5급 역량평가 평가역량은?",
                 "면접 방식이 어떻게 바뀌었나요?", "부서별 담당 업무 알려주세요",
                 "2차 필기 합격자 발표 언제예요?", "경력경쟁 면접 일정 알려주세요"]
-        out += [t.title for t in kdb.topics(self.db)]
+        out += [t.title for t in self.kb.topics()]
         return list(dict.fromkeys(out))
 
 
