@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from db import knowledge as kdb
 from knowledge.normalize import strip_ending
 from knowledge.reply import Context, Reply, Topic
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, is_predicate
 
 BASIS = "2018년 업무보고 기준"
 WEEKDAYS = "월화수목금토일"
@@ -222,9 +222,9 @@ class Composer:
         return (Topic("program", p.id),)
 
     def _relevant_facts(self, facts: tuple[kdb.Fact, ...], u: Understanding,
-                        limit: int = 2) -> list[kdb.Fact]:
+                        limit: int = 2, names: tuple[str, ...] | None = None) -> list[kdb.Fact]:
         """The facts of a record that share the most words with the question (if any)."""
-        words = _question_words(u)
+        words = _question_words(u, names)
         if not words:
             return []
         scored = []
@@ -248,12 +248,14 @@ class Composer:
                 fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
                 f"{s.headcount:,}명" if s.headcount else "", s.target or "", s.note or "") if x)
             extra.append(kdb.Fact(s.name, detail, s.source))
-        return (*p.facts, *extra)
+        parent = self.kb.program(p.parent) if p.parent else None
+        # A sub-course's figures are often reported on its parent ("4차 산업혁명 교육 2,172명").
+        return (*p.facts, *extra, *(parent.facts if parent else ()))
 
     def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
         shown = "\n".join(lines)
-        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(self._program_facts(p), u)
-                 if f.text not in shown]
+        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(
+            self._program_facts(p), u, names=(p.name,)) if f.text not in shown]
         return lines + extra
 
     # -- programs --------------------------------------------------------------------------
@@ -359,7 +361,7 @@ class Composer:
             text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
         else:
             text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        relevant = self._relevant_facts(p.facts, u, limit=3)
+        relevant = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         extra = [f"• {f.label}: {f.text}" for f in relevant or [
             f for f in p.facts
             if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))][:4]]
@@ -615,7 +617,8 @@ class Composer:
                 if st.turnout_pct is not None:
                     parts.append(f"응시율 {st.turnout_pct}%")
                 lines.append("• " + ", ".join(parts))
-            lines += [f"• {f.label}: {f.text}" for f in r.facts[:3]]
+            relevant = self._relevant_facts(r.facts, u, names=(r.name, *r.aliases))
+            lines += [f"• {f.label}: {f.text}" for f in relevant or r.facts[:2]]
         if not lines:
             return None
         return Composed("\n".join(lines + [basis()]),
@@ -635,8 +638,9 @@ class Composer:
             detail = ", ".join(x for x in (c.cadence, c.rounds) if x)
             lines.append(f"• {c.name}: {c.planned}명" + (f" ({detail})" if detail else ""))
         if r:
-            lines += [f"• {f.label}: {f.text}" for f in r.facts
-                      if wanted is None and ("방법" in f.label or "시기" in f.label)]
+            relevant = self._relevant_facts(r.facts, u, limit=3, names=(r.name, *r.aliases))
+            lines += [f"• {f.label}: {f.text}" for f in relevant or [
+                f for f in r.facts if wanted is None and ("방법" in f.label or "시기" in f.label)]]
         if not lines:
             return None
         return Composed("\n".join(lines + [basis(chosen[0].source if chosen else None)]))
@@ -820,6 +824,9 @@ class Composer:
                 lines += [f"• {f.label}: {f.text}" for f in lms[:5]]
                 return Composed("교육통합시스템(LMS) 안내입니다.\n" + "\n".join(lines)
                                 + f"\n{basis(lms[0].source)}")
+        relevant = self._relevant_facts(facts, u, names=("e-러닝", "이러닝", "elearning"))
+        if relevant:
+            lines += [f"• {f.label}: {f.text}" for f in relevant]
         if "concept.app" in feats and el.get("app"):
             lines.append(f"모바일 학습: {el.get('app')}")
         lines.insert(0, f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
@@ -870,6 +877,11 @@ class Composer:
                 lines.append(f"• 연말 집행 예상액: {won(b.year_end_forecast)}")
             if b.note:
                 lines.append(f"참고: {b.note}")
+            if b.table == "revenue" and "합계" in (b.name + (b.group or "")) or b.id.endswith("total"):
+                parts = [x for x in self.kb.budget_lines(b.table) if x.id != b.id
+                         and not x.id.endswith("total")][:8]
+                lines += [f"• {x.name}: {won(x.y2018)}" + (f" — {x.note}" if x.note else "")
+                          for x in parts]
             lines.append(basis(b.source))
         if lines:
             return Composed("\n".join(lines))
@@ -904,7 +916,8 @@ class Composer:
                          f"{num(a.headcount_planned, '명')}")
         if a.competencies:
             lines.append(f"• 평가역량({len(a.competencies)}개): {', '.join(a.competencies)}")
-        lines += [f"• {f.label}: {f.text}" for f in a.facts[:4]]
+        relevant = self._relevant_facts(a.facts, u, limit=3, names=(a.name, *a.aliases))
+        lines += [f"• {f.label}: {f.text}" for f in relevant or a.facts[:4]]
         lines.append(basis(a.source))
         return Composed("\n".join(lines))
 
@@ -983,15 +996,20 @@ def _same_business(name: str, program: kdb.Program) -> bool:
                for n in names)
 
 
-def _question_words(u: Understanding) -> list[str]:
-    """Content words of the question that no entity name accounts for (e.g. '상반기', '실적')."""
-    named = {m.text.replace(" ", "") for m in u.matches
-             if m.kind not in ("attr", "concept", "topic", "fact")}
+def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> list[str]:
+    """Content words of the question that do not just name the record asked about (e.g.
+    '상반기', '실적', '국제반'). ``names``: the record's own names; default: every matched name."""
+    if names is None:
+        named = {m.text.replace(" ", "") for m in u.matches
+                 if m.kind not in ("attr", "concept", "topic", "fact")}
+    else:
+        named = {n.replace(" ", "") for n in names}
     out = []
     for word in u.text.split():
         w = "".join(ch for ch in word if ch.isalnum())
         w = strip_ending(w)
-        if len(w) >= 2 and w not in named and not any(w in n for n in named):
+        if len(w) >= 2 and not is_predicate(w) and w not in named \
+                and not any(w in n for n in named):
             out.append(w)
     return out
 

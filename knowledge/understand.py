@@ -253,7 +253,7 @@ class Understander:
                 continue
             if stem in self.vocabulary or rest in self.vocabulary:
                 continue
-            if _is_predicate(word) or _is_predicate(stem):
+            if is_predicate(word) or is_predicate(stem):
                 continue
             if self._near_vocab(stem):
                 continue
@@ -340,7 +340,8 @@ def _only_endings(text: str) -> bool:
     return False
 
 
-def _is_predicate(word: str) -> bool:
+def is_predicate(word: str) -> bool:
+    """Whether ``word`` looks like a conjugated verb or adjective rather than a noun."""
     if _PREDICATE_END.search(word):
         return True
     # Conjugated verbs end in an open syllable with ㅓ/ㅕ/ㅝ ("다녀", "세워", "가져").
