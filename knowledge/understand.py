@@ -124,8 +124,9 @@ class Understander:
             vocabulary_terms(nlu) + entity_terms,
             known_words=frozenset(w for w in vocabulary if len(w) >= 2)
             | frozenset(key(w) for w in nlu.get("not_typos") or ()))
-        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) \
-            | set(_RELATIVE_YEARS)
+        not_typos = {key(w) for w in nlu.get("not_typos") or ()}
+        self.vocabulary = (vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE)
+                           | set(_RELATIVE_YEARS)) - not_typos
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         self.known_years = known_years
