@@ -12,7 +12,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
+from knowledge.normalize import ENDINGS, clean, is_hangul, key, strip_ending, to_jamo
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -130,7 +130,11 @@ class Understander:
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         self.known_years = known_years
-        self.common_stems = tuple(nlu.get("common_words") or ())
+        common = [key(w) for w in nlu.get("common_words") or ()]
+        self.common_words = frozenset(common)
+        # Only stems of two letters or more may begin a longer word: "월" is not in "월급".
+        self.common_stems = tuple(w for w in common if len(w) >= 2)
+        self.not_typos = frozenset(key(w) for w in nlu.get("not_typos") or ())
         self.known_values: dict[str, set[str]] = {}
         for term in self.matcher.terms:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
@@ -250,7 +254,8 @@ class Understander:
             stem = strip_ending(rest)
             if len(stem) < 2:
                 stem = rest
-            if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem):
+            if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem) \
+                    or not any(is_hangul(ch) or ch.isascii() for ch in stem):
                 continue
             if stem in self.vocabulary or rest in self.vocabulary:
                 continue
@@ -264,15 +269,22 @@ class Understander:
     def _near_vocab(self, word: str) -> bool:
         if len(word) < 2:
             return True
+        if word in self.not_typos:
+            return False
+        # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래"),
+        # or is one everyday syllable plus endings ("해요", "뭐예요", "되나요").
+        if word.startswith(self.common_stems) or word in self.common_words:
+            return True
+        if word[0] in self.common_words and _only_endings(word[1:]):
+            return True
+        if len(word) < 3:  # two-syllable words have too many one-letter neighbours
+            return False
         jamo = to_jamo(word)
         n = len(jamo)
         cutoff = 100.0 * (1 - 1 / n) - 0.01 if n >= 5 else 100.0
         found = process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
                                    score_cutoff=cutoff)
-        if found:
-            return True
-        # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래").
-        return word.startswith(self.common_stems)
+        return found is not None
 
     # -- intent ---------------------------------------------------------------------------------
 
@@ -315,8 +327,8 @@ class Understander:
 # about something, they are not the unknown subject of a question.
 _PREDICATE_END = re.compile(
     r"(었|았|였|했|됐|겠|시|셨|줘|줬|래|대|는데|는지|니까|다는|라는|다고|냐고|려면|으면|면서|"
-    r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|인|던|어|아|여|해|돼|지|고|게|다|면|"
-    r"은거|는거|던거|거|건|걸|워|줘|봐|써)$"
+    r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|던|어|아|여|해|돼|지|고|게|다|면|"
+    r"은거|는거|던거|거|건|걸|워|줘|봐|써|던데|은데|는데)$"
 )
 
 
