@@ -282,6 +282,67 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    """Queue a broadcast for the running bot (it picks it up within a few seconds)."""
+    from db import broadcasts as bdb
+    from handlers import broadcast_text as btext
+
+    try:
+        notice = args.text if args.html else btext.plain_to_html(args.text)
+        btext.check_notice(notice)
+    except btext.NoticeTextError as exc:
+        raise UsageError(f"--text: {exc}") from None
+    db = _open_db(args)
+    now = _now(args)
+    try:
+        audience = bdb.parse_audience(args.audience, db)
+        at = btext.parse_when(args.at, now) if args.at else None
+    except bdb.UnknownAudienceError as exc:
+        raise UsageError(f"--audience: {exc}") from None
+    except btext.WhenError as exc:
+        raise UsageError(f"--at: {exc}") from None
+    b = bdb.create(db, text=notice, now=now, audience=audience, state=bdb.QUEUED,
+                   scheduled_at=at)
+    from db.ops import audit
+
+    audit(db, now, None, "cli.broadcast", f"#{b.id} {audience}")
+    count = bdb.count_audience(db, audience)
+    when = f"at {at.isoformat(timespec='minutes')}" if at else "as soon as the running bot sees it"
+    print(f"Queued broadcast #{b.id} to {bdb.audience_label(audience)} ({audience}): "
+          f"{count} recipient(s) now; sending {when}.")
+    return EXIT_OK
+
+
+def cmd_broadcasts(args: argparse.Namespace) -> int:
+    """List broadcasts with their delivery counts."""
+    import json
+
+    from db import broadcasts as bdb
+    from handlers import broadcast_text as btext
+
+    items = bdb.recent(_open_db(args), args.limit, include_drafts=args.all)
+    if args.json:
+        print(json.dumps([{
+            "id": b.id, "state": b.state, "audience": b.audience, "created_at": b.created_at,
+            "scheduled_at": b.scheduled_at, "started_at": b.started_at,
+            "finished_at": b.finished_at, "total": b.total, "sent": b.sent,
+            "blocked": b.blocked, "failed": b.failed, "remaining": b.remaining,
+            "resent": b.resent, "text": b.text,
+        } for b in items], ensure_ascii=False))
+        return EXIT_OK
+    if not items:
+        print("No broadcasts yet.")
+        return EXIT_OK
+    print(f"{'id':>4}  {'state':<9} {'audience':<20} {'total':>7} {'sent':>7} {'blocked':>7} "
+          f"{'failed':>6} {'left':>7}  when / text")
+    for b in items:
+        when = b.scheduled_at or b.started_at or b.created_at
+        preview = btext.shorten(b.text, 40)
+        print(f"{b.id:>4}  {b.state:<9} {b.audience or '-':<20} {b.total:>7} {b.sent:>7} "
+              f"{b.blocked:>7} {b.failed:>6} {b.remaining:>7}  {when}  {preview}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdbot",
@@ -347,6 +408,26 @@ def build_parser() -> argparse.ArgumentParser:
                         "category:leadership); repeatable; default: everything")
     _common(p, suppress=True)
     p.set_defaults(func=cmd_calendar)
+
+    p = sub.add_parser("broadcast", help="queue a staff broadcast for the running bot")
+    p.add_argument("--text", required=True, help="the notice (plain text; see --html)")
+    p.add_argument("--html", action="store_true",
+                   help="--text is Telegram HTML (<b>, <i>, <u>, <s>, <a href>, <code>, <pre>)")
+    p.add_argument("--audience", required=True, metavar="A",
+                   help="all (전체), staff (직원), examinee (수험생), parent (학부모), other "
+                        "(기타), or topic:<topic> (e.g. topic:notices, topic:exam_round:*)")
+    p.add_argument("--at", metavar="TIME", default=None,
+                   help="send later, Asia/Seoul: '내일 09:00', '2018-08-22 14:30' or ISO 8601 "
+                        "(default: now)")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_broadcast)
+
+    p = sub.add_parser("broadcasts", help="list broadcasts with their delivery counts")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
+    p.add_argument("--all", action="store_true", help="include unfinished drafts")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_broadcasts)
     return parser
 
 

@@ -37,7 +37,7 @@ KNOWLEDGE_TABLES: dict[str, tuple[str, ...]] = {
 }
 # Tables filled on load that are not one-per-kind.
 AUX_KNOWLEDGE_TABLES = ("sections", "facts", "aliases", "exam_stats")
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @migrations()
@@ -152,6 +152,34 @@ def m003_callback_data(db: Database) -> None:
         "CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
         "created_at TEXT NOT NULL)"
     )
+
+
+@migrations()
+def m005_broadcasts(db: Database) -> None:
+    """Staff broadcasts: one row per broadcast, one delivery row per recipient.
+
+    A delivery moves pending -> sending (claimed just before the Bot API call) -> sent, blocked
+    (403) or failed; after a crash every row still ``sending`` goes back to ``pending``. The
+    counters in ``broadcasts`` change in the same transaction as the delivery rows.
+    """
+    db.execute(
+        "CREATE TABLE broadcasts (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, "
+        "author_id INTEGER, audience TEXT, text TEXT NOT NULL, media_kind TEXT, media TEXT, "
+        "state TEXT NOT NULL, scheduled_at TEXT, started_at TEXT, finished_at TEXT, "
+        "total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, "
+        "blocked INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, "
+        "resent INTEGER NOT NULL DEFAULT 0, report_chat_id INTEGER, "
+        "progress_message_id INTEGER, notice_id INTEGER)"
+    )
+    db.execute(
+        "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, "
+        "broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id), user_id INTEGER NOT NULL, "
+        "chat_id INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending', "
+        "attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL DEFAULT 0, "
+        "message_id INTEGER, sent_at TEXT, error TEXT, UNIQUE (broadcast_id, user_id))"
+    )
+    db.execute("CREATE INDEX idx_deliveries_queue ON deliveries(broadcast_id, state, id)")
+    db.execute("CREATE INDEX idx_broadcasts_state ON broadcasts(state, scheduled_at)")
 
 
 @migrations()

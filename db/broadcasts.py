@@ -1,0 +1,517 @@
+"""Broadcasts and their deliveries: the record a staff broadcast is sent from.
+
+One ``broadcasts`` row per notice and one ``deliveries`` row per recipient. The delivery engine
+(``handlers.broadcast_engine``) only ever moves rows through these functions:
+
+    draft -> queued -> preparing -> sending -> done          (broadcast)
+                  \\-> cancelled (from draft, queued or sending)
+    pending -> sending -> sent | blocked | failed            (delivery)
+               sending -> pending  (retry later, or resume after a crash)
+
+A delivery is *claimed* (``sending``) in its own committed transaction before its Bot API call
+and *finished* right after, so after a SIGKILL the rows still ``sending`` are exactly the ones
+that may or may not have reached Telegram; ``resume`` puts them back to ``pending`` (at least
+once; the possible duplicates are bounded by the number of sends in flight).
+
+Recipients are streamed: the audience is read from ``users`` page by page (keyset on user_id)
+into ``deliveries``, and the engine claims small pages of deliveries in id order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from db import reminders as reminders_db
+from db.users import AUDIENCES
+from knowledge import reminders as reminders_kb
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+# Audience codes: everyone, the users-table audiences, or ``topic:<name>`` (subscribers).
+EVERYONE = "all"
+TOPIC_PREFIX = "topic:"
+AUDIENCE_LABELS: dict[str, str] = {EVERYONE: "전체", **AUDIENCES}
+_AUDIENCE_ALIASES: dict[str, str] = {
+    "all": EVERYONE, "everyone": EVERYONE, "전체": EVERYONE, "모두": EVERYONE,
+    **{code: code for code in AUDIENCES},
+    **{label: code for code, label in AUDIENCES.items()},
+}
+
+# Broadcast states.
+DRAFT, QUEUED, PREPARING, SENDING, DONE, CANCELLED = (
+    "draft", "queued", "preparing", "sending", "done", "cancelled")
+ACTIVE_STATES = (QUEUED, PREPARING, SENDING)
+# Delivery states.
+PENDING, CLAIMED, SENT, BLOCKED, FAILED = "pending", "sending", "sent", "blocked", "failed"
+FINAL_DELIVERY_STATES = (SENT, BLOCKED, FAILED)
+
+MEDIA_KINDS = ("photo", "document")
+
+
+class BroadcastError(Exception):
+    """Base of this module's domain errors (their text is shown to staff)."""
+
+
+class UnknownAudienceError(BroadcastError, ValueError):
+    """An audience that is none of 전체/직원/수험생/학부모/기타 nor ``topic:<name>``."""
+
+
+class NoSuchBroadcastError(BroadcastError, LookupError):
+    """A broadcast id that does not exist."""
+
+
+class BroadcastStateError(BroadcastError):
+    """The broadcast is not in a state that allows the operation (e.g. confirming a sent one)."""
+
+
+# --- audiences -------------------------------------------------------------------------------
+
+
+# Topic audiences offered on the /broadcast keyboard (any topic works from the command line).
+COMMON_TOPICS: dict[str, str] = {
+    reminders_kb.NOTICES: "공지 구독자",
+    reminders_kb.ALL_ROUNDS: "시험 일정 구독자",
+    reminders_kb.DAYCARE: "어린이집 알림 구독자",
+}
+
+
+def parse_audience(text: str, db: Database | None = None) -> str:
+    """The audience code for ``text`` (a code or a Korean label); raises UnknownAudienceError.
+
+    ``topic:<name>`` (or ``구독:<name>``) selects the subscribers of a reminder topic
+    (``notices``, ``daycare``, ``exam_round:*``, ``exam_round:<id>``, ``program:<id>``,
+    ``category:<id>``); with a database the topic is checked against the knowledge.
+    """
+    raw = (text or "").strip()
+    key = raw.lower()
+    if key in _AUDIENCE_ALIASES:
+        return _AUDIENCE_ALIASES[key]
+    for prefix in (TOPIC_PREFIX, "구독:"):
+        if key.startswith(prefix) and raw[len(prefix):].strip():
+            topic = raw[len(prefix):].strip()
+            if db is not None:
+                try:
+                    topic = reminders_kb.parse_topic(topic, reminders_kb.knowledge_view(db))
+                except reminders_kb.UnknownTopicError as exc:
+                    raise UnknownAudienceError(f"모르는 구독 주제예요: {topic!r}. / {exc}") from None
+            return TOPIC_PREFIX + topic
+    choices = "전체(all), 직원(staff), 수험생(examinee), 학부모(parent), 기타(other), topic:<주제>"
+    raise UnknownAudienceError(
+        f"모르는 대상이에요: {raw!r}. 가능한 대상: {choices} / unknown audience {raw!r}; "
+        f"expected one of: {choices}")
+
+
+def audience_label(audience: str | None) -> str:
+    if audience is None:
+        return "(대상 미정)"
+    if audience.startswith(TOPIC_PREFIX):
+        topic = audience[len(TOPIC_PREFIX):]
+        return COMMON_TOPICS.get(topic, f"'{topic}' 구독자")
+    return AUDIENCE_LABELS.get(audience, audience)
+
+
+def _check_audience(audience: str) -> None:
+    if not audience.startswith(TOPIC_PREFIX) and audience not in AUDIENCE_LABELS:
+        raise UnknownAudienceError(f"unknown audience {audience!r}")
+
+
+def _users_page(db: Database, audience: str, after: int, limit: int) -> list[tuple[int, int]]:
+    sql = ("SELECT user_id, chat_id FROM users WHERE active = 1 AND chat_id IS NOT NULL "
+           "AND user_id > ?")
+    params: list[object] = [after]
+    if audience != EVERYONE:
+        sql += " AND audience = ?"
+        params.append(audience)
+    sql += " ORDER BY user_id LIMIT ?"
+    params.append(limit)
+    return [(int(u), int(c)) for u, c in db.execute(sql, params)]
+
+
+def _chats_of(db: Database, user_ids: Sequence[int]) -> list[tuple[int, int]]:
+    marks = ", ".join("?" * len(user_ids))
+    return [(int(u), int(c)) for u, c in db.execute(
+        f"SELECT user_id, chat_id FROM users WHERE user_id IN ({marks}) "  # noqa: S608
+        "AND active = 1 AND chat_id IS NOT NULL ORDER BY user_id", list(user_ids))]
+
+
+def iter_audience(db: Database, audience: str, page_size: int = 2000
+                  ) -> Iterator[list[tuple[int, int]]]:
+    """The (user_id, chat_id) recipients of ``audience`` in pages, streamed from SQLite (never
+    all in memory). Topic subscribers come from ``db.reminders``."""
+    _check_audience(audience)
+    if audience.startswith(TOPIC_PREFIX):
+        ids = reminders_db.subscribed_user_ids(db, audience[len(TOPIC_PREFIX):])
+        while chunk := list(itertools.islice(ids, min(page_size, 500))):
+            page = _chats_of(db, chunk)
+            if page:
+                yield page
+        return
+    after = -(2**63)
+    while page := _users_page(db, audience, after, page_size):
+        yield page
+        after = page[-1][0]
+
+
+def count_audience(db: Database, audience: str) -> int:
+    """How many users would receive a broadcast to ``audience`` now."""
+    _check_audience(audience)
+    if audience.startswith(TOPIC_PREFIX):
+        return sum(len(page) for page in iter_audience(db, audience))
+    sql = "SELECT count(*) FROM users WHERE active = 1 AND chat_id IS NOT NULL"
+    params: list[object] = []
+    if audience != EVERYONE:
+        sql += " AND audience = ?"
+        params.append(audience)
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+# --- broadcasts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or document sent with the notice, by its Telegram file_id."""
+
+    kind: str  # "photo" | "document"
+    file_id: str
+
+    @classmethod
+    def from_row(cls, kind: str | None, file_id: str | None) -> Media | None:
+        return cls(kind, file_id) if kind and file_id else None
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_at: str
+    author_id: int | None
+    audience: str | None
+    text: str  # Telegram HTML (the caption when there is media)
+    media: Media | None
+    state: str
+    scheduled_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    resent: int
+    report_chat_id: int | None
+    progress_message_id: int | None
+
+    @property
+    def done_count(self) -> int:
+        return self.sent + self.blocked + self.failed
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.done_count)
+
+
+_BCOLS = ("id, created_at, author_id, audience, text, media_kind, media, state, scheduled_at, "
+          "started_at, finished_at, total, sent, blocked, failed, resent, report_chat_id, "
+          "progress_message_id")
+
+
+def _broadcast(row: tuple) -> Broadcast:
+    (id_, created, author, audience, text, media_kind, media, state, scheduled, started,
+     finished, total, sent, blocked, failed, resent, report_chat, progress) = row
+    return Broadcast(id_, created, author, audience, text, Media.from_row(media_kind, media),
+                     state, scheduled, started, finished, total, sent, blocked, failed, resent,
+                     report_chat, progress)
+
+
+def stamp(at: dt.datetime) -> str:
+    """The stored form of an instant: ISO 8601 in Asia/Seoul, to the second."""
+    if at.tzinfo is None:
+        raise ValueError("broadcast times must be timezone-aware")
+    return at.astimezone(SEOUL).isoformat(timespec="seconds")
+
+
+def create(db: Database, *, text: str, now: dt.datetime, author_id: int | None = None,
+           audience: str | None = None, media: Media | None = None,
+           report_chat_id: int | None = None, state: str = DRAFT,
+           scheduled_at: dt.datetime | None = None) -> Broadcast:
+    """A new broadcast (a draft unless ``state=QUEUED``)."""
+    if state not in (DRAFT, QUEUED):
+        raise ValueError(f"a new broadcast is a draft or queued, not {state!r}")
+    if state == QUEUED and audience is None:
+        raise BroadcastStateError("대상을 정하지 않은 공지는 보낼 수 없어요.")
+    if media is not None and media.kind not in MEDIA_KINDS:
+        raise ValueError(f"media kind must be one of {MEDIA_KINDS}")
+    with db.conn:
+        cursor = db.conn.execute(
+            "INSERT INTO broadcasts (created_at, author_id, audience, text, media_kind, media, "
+            "state, scheduled_at, report_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stamp(now), author_id, audience, text, media.kind if media else None,
+             media.file_id if media else None, state,
+             stamp(scheduled_at) if scheduled_at else None, report_chat_id))
+    return get(db, int(cursor.lastrowid))
+
+
+def get(db: Database, broadcast_id: int) -> Broadcast:
+    row = db.execute(f"SELECT {_BCOLS} FROM broadcasts WHERE id = ?",  # noqa: S608
+                     [broadcast_id]).fetchone()
+    if row is None:
+        raise NoSuchBroadcastError(f"공지 #{broadcast_id} 이(가) 없어요. / no broadcast "
+                                   f"#{broadcast_id}")
+    return _broadcast(row)
+
+
+def recent(db: Database, limit: int = 20, *, include_drafts: bool = False) -> list[Broadcast]:
+    """The latest broadcasts, newest first."""
+    skip = "" if include_drafts else DRAFT
+    return [_broadcast(r) for r in db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE state != ? ORDER BY id DESC LIMIT ?",  # noqa: S608
+        [skip, limit])]
+
+
+def active(db: Database) -> list[Broadcast]:
+    """Queued, preparing and sending broadcasts, oldest first."""
+    marks = ", ".join("?" * len(ACTIVE_STATES))
+    return [_broadcast(r) for r in db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+        list(ACTIVE_STATES))]
+
+
+def _transition(db: Database, broadcast_id: int, allowed: Sequence[str], sets: str,
+                params: Sequence[object]) -> Broadcast:
+    marks = ", ".join("?" * len(allowed))
+    with db.conn:
+        cursor = db.conn.execute(
+            f"UPDATE broadcasts SET {sets} WHERE id = ? AND state IN ({marks})",  # noqa: S608
+            [*params, broadcast_id, *allowed])
+    current = get(db, broadcast_id)
+    if cursor.rowcount == 0:
+        raise BroadcastStateError(
+            f"공지 #{broadcast_id} 은(는) 지금 '{state_label(current.state)}' 상태라서 그렇게 할 수 "
+            f"없어요. / broadcast #{broadcast_id} is {current.state}")
+    return current
+
+
+def set_audience(db: Database, broadcast_id: int, audience: str) -> Broadcast:
+    return _transition(db, broadcast_id, (DRAFT,), "audience = ?", [audience])
+
+
+def set_progress_message(db: Database, broadcast_id: int, message_id: int) -> None:
+    with db.conn:
+        db.conn.execute("UPDATE broadcasts SET progress_message_id = ? WHERE id = ?",
+                        (message_id, broadcast_id))
+
+
+def queue(db: Database, broadcast_id: int, *, at: dt.datetime | None = None) -> Broadcast:
+    """Confirm a draft: send as soon as possible, or at ``at`` (a scheduled broadcast)."""
+    b = get(db, broadcast_id)
+    if b.state == DRAFT and b.audience is None:
+        raise BroadcastStateError("대상을 먼저 골라 주세요. / choose the audience first")
+    return _transition(db, broadcast_id, (DRAFT,), "state = ?, scheduled_at = ?",
+                       [QUEUED, stamp(at) if at else None])
+
+
+def cancel(db: Database, broadcast_id: int, now: dt.datetime) -> Broadcast:
+    """Cancel a draft, a queued broadcast, or stop one being sent (what is sent stays sent)."""
+    return _transition(db, broadcast_id, (DRAFT, QUEUED, PREPARING, SENDING),
+                       "state = ?, finished_at = ?", [CANCELLED, stamp(now)])
+
+
+def next_due(db: Database, now: dt.datetime) -> Broadcast | None:
+    """The broadcast the engine should work on: one already started (resume), else the oldest
+    queued one whose time has come."""
+    row = db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE state IN (?, ?) ORDER BY id LIMIT 1",  # noqa: S608
+        [PREPARING, SENDING]).fetchone()
+    if row is None:
+        row = db.execute(
+            f"SELECT {_BCOLS} FROM broadcasts WHERE state = ? AND "  # noqa: S608
+            "(scheduled_at IS NULL OR scheduled_at <= ?) "
+            "ORDER BY coalesce(scheduled_at, created_at), id LIMIT 1",
+            [QUEUED, stamp(now)]).fetchone()
+    return _broadcast(row) if row else None
+
+
+def next_scheduled_at(db: Database) -> dt.datetime | None:
+    """When the earliest scheduled (queued, timed) broadcast is due."""
+    row = db.execute("SELECT min(scheduled_at) FROM broadcasts WHERE state = ? AND "
+                     "scheduled_at IS NOT NULL", [QUEUED]).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def start_preparing(db: Database, broadcast_id: int, now: dt.datetime) -> Broadcast:
+    return _transition(db, broadcast_id, (QUEUED, PREPARING), "state = ?, started_at = ?",
+                       [PREPARING, stamp(now)])
+
+
+def add_recipients(db: Database, broadcast_id: int,
+                   recipients: Iterable[tuple[int, int]]) -> int:
+    """Insert pending deliveries (idempotent: a recipient already there is skipped)."""
+    with db.conn:
+        cursor = db.conn.executemany(
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, chat_id) VALUES (?, ?, ?)",
+            ((broadcast_id, user_id, chat_id) for user_id, chat_id in recipients))
+    return cursor.rowcount
+
+
+def start_sending(db: Database, broadcast_id: int, now: dt.datetime) -> Broadcast:
+    """All deliveries are in: fix the total, publish the notice to /notices, start sending."""
+    b = get(db, broadcast_id)
+    if b.state != PREPARING:
+        raise BroadcastStateError(f"broadcast #{broadcast_id} is {b.state}, not preparing")
+    with db.conn:
+        total = db.conn.execute("SELECT count(*) FROM deliveries WHERE broadcast_id = ?",
+                                (broadcast_id,)).fetchone()[0]
+        notice = db.conn.execute(
+            "INSERT INTO notices (created_at, author_id, audience, text) VALUES (?, ?, ?, ?)",
+            (stamp(now), b.author_id, b.audience or EVERYONE, b.text)).lastrowid
+        db.conn.execute("UPDATE broadcasts SET state = ?, total = ?, notice_id = ? WHERE id = ?",
+                        (SENDING, total, notice, broadcast_id))
+    return get(db, broadcast_id)
+
+
+def finish(db: Database, broadcast_id: int, now: dt.datetime) -> Broadcast:
+    """Mark a broadcast done (every delivery is sent, blocked or failed)."""
+    return _transition(db, broadcast_id, (SENDING,), "state = ?, finished_at = ?",
+                       [DONE, stamp(now)])
+
+
+def state_label(state: str) -> str:
+    return {DRAFT: "작성 중", QUEUED: "대기", PREPARING: "준비 중", SENDING: "발송 중",
+            DONE: "완료", CANCELLED: "취소됨"}.get(state, state)
+
+
+# --- deliveries ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A claimed delivery: the engine must finish or release it."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    attempts: int  # including this one
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one send, recorded by ``record``."""
+
+    delivery_id: int
+    user_id: int
+    state: str  # SENT | BLOCKED | FAILED
+    message_id: int | None = None
+    error: str | None = None
+
+
+def claim(db: Database, broadcast_id: int, limit: int, now_ts: float) -> list[Delivery]:
+    """Claim up to ``limit`` due pending deliveries (state -> sending), committed at once."""
+    if limit <= 0:
+        return []
+    with db.conn:
+        rows = db.conn.execute(
+            "UPDATE deliveries SET state = ?, attempts = attempts + 1 WHERE id IN ("
+            "SELECT id FROM deliveries WHERE broadcast_id = ? AND state = ? AND next_at <= ? "
+            "ORDER BY id LIMIT ?) RETURNING id, user_id, chat_id, attempts",
+            (CLAIMED, broadcast_id, PENDING, now_ts, limit)).fetchall()
+    return sorted((Delivery(*r) for r in rows), key=lambda d: d.id)
+
+
+def record(db: Database, broadcast_id: int, outcomes: Sequence[Outcome],
+           now: dt.datetime) -> None:
+    """Store finished sends and their counters in one transaction; users who blocked the bot
+    become inactive."""
+    if not outcomes:
+        return
+    when = stamp(now)
+    counts = {SENT: 0, BLOCKED: 0, FAILED: 0}
+    for o in outcomes:
+        counts[o.state] += 1
+    blocked = [(when, o.user_id) for o in outcomes if o.state == BLOCKED]
+    with db.conn:
+        changed = db.conn.executemany(
+            "UPDATE deliveries SET state = ?, message_id = ?, sent_at = ?, error = ? "
+            "WHERE id = ? AND state = ?",
+            [(o.state, o.message_id, when, o.error, o.delivery_id, CLAIMED) for o in outcomes],
+        ).rowcount
+        if changed != len(outcomes):
+            raise BroadcastStateError(
+                f"broadcast #{broadcast_id}: {len(outcomes) - changed} outcome(s) for "
+                "deliveries that were not claimed")
+        db.conn.execute(
+            "UPDATE broadcasts SET sent = sent + ?, blocked = blocked + ?, failed = failed + ? "
+            "WHERE id = ?", (counts[SENT], counts[BLOCKED], counts[FAILED], broadcast_id))
+        if blocked:
+            db.conn.executemany("UPDATE users SET active = 0, updated_at = ? WHERE user_id = ?",
+                                blocked)
+
+
+def release(db: Database, deliveries: Sequence[tuple[int, float, str | None, bool]]) -> None:
+    """Put claimed deliveries back to pending: (id, not before epoch, error, count_attempt).
+
+    ``count_attempt=False`` gives the attempt back (a 429, or a claim never sent)."""
+    if not deliveries:
+        return
+    with db.conn:
+        db.conn.executemany(
+            "UPDATE deliveries SET state = ?, next_at = ?, error = ?, "
+            "attempts = attempts - ? WHERE id = ? AND state = ?",
+            [(PENDING, not_before, error, 0 if counted else 1, id_, CLAIMED)
+             for id_, not_before, error, counted in deliveries])
+
+
+def resume(db: Database, broadcast_id: int) -> int:
+    """After a crash: every delivery still claimed goes back to pending (it may have been sent;
+    it is sent again). Returns how many, which is also added to ``broadcasts.resent``."""
+    with db.conn:
+        n = db.conn.execute(
+            "UPDATE deliveries SET state = ? WHERE broadcast_id = ? AND state = ?",
+            (PENDING, broadcast_id, CLAIMED)).rowcount
+        if n:
+            db.conn.execute("UPDATE broadcasts SET resent = resent + ? WHERE id = ?",
+                            (n, broadcast_id))
+    return n
+
+
+def next_retry_at(db: Database, broadcast_id: int) -> float | None:
+    """The earliest ``next_at`` of a pending delivery (epoch seconds), None if none pending."""
+    row = db.execute("SELECT min(next_at) FROM deliveries WHERE broadcast_id = ? AND state = ?",
+                     [broadcast_id, PENDING]).fetchone()
+    return float(row[0]) if row and row[0] is not None else None
+
+
+def delivery_counts(db: Database, broadcast_id: int) -> dict[str, int]:
+    """Deliveries by state, counted from the rows (a check on the counters)."""
+    return {state: n for state, n in db.execute(
+        "SELECT state, count(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state",
+        [broadcast_id])}
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: int
+    created_at: str
+    audience: str
+    text: str
+
+
+def notices_for(db: Database, audience: str | None, limit: int = 5,
+                topics: Iterable[str] = ()) -> list[Notice]:
+    """Recent notices a user of ``audience`` may see (everyone's, their audience's and their
+    subscribed topics'), newest first."""
+    wanted = [EVERYONE]
+    if audience:
+        wanted.append(audience)
+    wanted += [TOPIC_PREFIX + t for t in topics]
+    marks = ", ".join("?" * len(wanted))
+    return [Notice(*r) for r in db.execute(
+        f"SELECT id, created_at, audience, text FROM notices WHERE audience IN ({marks}) "  # noqa: S608
+        "ORDER BY id DESC LIMIT ?", [*wanted, limit])]
