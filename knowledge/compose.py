@@ -855,8 +855,12 @@ class Composer:
                 wanted += [b.id for b in self.kb.budget_lines("expenditure")
                            if b.id != program.budget_line and _same_business(b.name, program)]
         if not wanted:
-            probes = {m.text.replace(" ", "").replace("-", "") for m in u.matches
-                      if m.kind not in ("attr",) and not (m.kind == "concept" and m.value == "budget")}
+            probes = {m.text for m in u.matches if m.kind not in ("attr", "topic", "fact")
+                      and not (m.kind == "concept" and m.value == "budget")}
+            for m in u.matches:  # a concept is searched by all its names ("LMS" → 교육통합시스템)
+                if m.kind == "concept" and m.value != "budget":
+                    probes |= set(self.nlu["concepts"].get(m.value, ()))
+            probes = {p.replace(" ", "").replace("-", "").casefold() for p in probes}
             wanted = [b.id for b in self.kb.budget_lines()
                       if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold()
                              for p in probes)]

@@ -27,6 +27,7 @@ from knowledge.understand import (
 )
 
 MAX_INPUT = 2000  # characters of a question that are looked at
+SMALLTALK_OVER = 3.5  # "사용법 알려줘" is small talk unless a real question scores above this
 _WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 COVERED_YEARS = frozenset({2017, 2018, 2019})
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -166,6 +167,8 @@ class Brain:
         if context.fresh(now):
             self._inherit(u, context)
         self.understander.classify(u)
+        if "smalltalk" in u.entities and (u.intent is None or u.score < SMALLTALK_OVER):
+            return self.composer.small_talk(u.entities["smalltalk"][0], context)
         decline_reason = self._decline_reason(u)
         if decline_reason is None and u.intent is not None:
             reply = self.composer.compose(u, today)

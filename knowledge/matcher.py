@@ -240,6 +240,8 @@ def _resolve(matches: list[Match]) -> list[Match]:
     for m in ordered:
         shadowed = any(
             k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
+            # a name never hides the cue words inside it ("인재개발원 어린이집" still says 어린이집)
+            and not (m.kind in CUE_KINDS and k.kind not in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score
                  or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))

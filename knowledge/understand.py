@@ -167,8 +167,11 @@ class Understander:
                 continue
             _add(entities, m.kind, m.value)
             strength = m.score
-            if m.kind in SOFT_KINDS:
-                # A long, specific keyword ("시험일 통일") is stronger evidence than a short one.
+            if m.kind in SOFT_KINDS and not any(
+                    c.kind in ("concept", "attr") and c.start == m.start and c.end == m.end
+                    for c in matches):
+                # A long, specific keyword ("시험일 통일") is stronger evidence than a short one,
+                # unless it is just a cue word of the vocabulary ("교육통합시스템").
                 strength *= min(2.0, max(0.5, m.length / 3))
             features[m.kind] = max(features.get(m.kind, 0.0), strength)
         cleaned = clean(text)
