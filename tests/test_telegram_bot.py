@@ -350,9 +350,12 @@ async def test_handler_exception_is_logged_apologised_and_serving_goes_on(
     assert record.exc_info is not None and "the core broke" in str(record.exc_info[1])
 
 
-async def test_bot_api_500_on_send_message_is_retried(api: FakeBotApi, bot: Any) -> None:
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_bot_api_500_on_send_message_is_retried(api: FakeBotApi, make_bot: Any,
+                                                      transport: str) -> None:
     api.fail_next("sendMessage", status=500, times=2)
-    [reply] = await say(api, "/help")
+    async with make_bot(transport=transport):
+        [reply] = await say(api, "/help")
     attempts = api.calls("sendMessage", USER)
     assert [c.status for c in attempts] == [500, 500, 200]
     assert "사용할 수 있는 명령" in reply.text
@@ -368,8 +371,10 @@ async def test_bot_api_429_retry_after_is_honoured(api: FakeBotApi, bot: Any) ->
     assert delivered.monotonic - refused.monotonic >= 1.0
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: FixedClock,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+                                           caplog: pytest.LogCaptureFixture,
+                                           transport: str) -> None:
     from handlers import redact
 
     token = "987654321:AAHsecretSECRETsecret-0123456789"
@@ -377,7 +382,8 @@ async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: Fi
     filter_ = redact.install(token)
     try:
         async with FakeBotApi(token=token) as api:
-            config = RunConfig(token=token, base_url=api.base_url, poll_timeout=2.0)
+            config = RunConfig(token=token, base_url=api.base_url, poll_timeout=2.0,
+                               transport=transport)
             app = build_application(config, AppState(db, brain, clock), default_features())
             async with running(app, config):
                 await say(api, "/help")
@@ -386,7 +392,7 @@ async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: Fi
             logging.getLogger(name).removeFilter(filter_)
         for handler in logging.getLogger().handlers:
             handler.removeFilter(filter_)
-    assert "/bot<token>/" in caplog.text  # httpx did log the request URLs ...
+    assert "/bot<token>" in caplog.text  # PTB (and httpx) did log URLs with the token ...
     assert token not in caplog.text and "AAHsecret" not in caplog.text  # ... redacted
 
 
@@ -422,3 +428,32 @@ def test_every_callback_fits_or_is_stored(db: Database, tmp_path: Path) -> None:
     datas += [f"c:p:{p.id}:9" for p in kdb.programs(db)]
     datas += [f"x:r:{r.id}" for r in kdb.rounds(db)]
     assert max(len(d.encode()) for d in datas) <= 64
+
+
+async def test_files_go_up_as_multipart(api: FakeBotApi, bot: Any) -> None:
+    """Other features send files (the .ics calendar); the aiohttp transport uploads them."""
+    await bot.bot.send_document(USER, document=b"BEGIN:VCALENDAR\r\n", filename="hrd.ics",
+                                caption="일정 <파일>")
+    [uploaded] = api.uploaded_files(USER)
+    assert (uploaded.filename, uploaded.data) == ("hrd.ics", b"BEGIN:VCALENDAR\r\n")
+    [call] = api.calls("sendDocument", USER)
+    assert call.params["caption"] == "일정 <파일>"
+
+
+async def test_aiohttp_transport_maps_timeouts_and_refusals(api: FakeBotApi) -> None:
+    from telegram.error import NetworkError, TimedOut
+
+    from handlers.transport import AiohttpRequest
+
+    request = AiohttpRequest(read_timeout=0.2)
+    await request.initialize()
+    try:
+        api.set_latency(2.0, "getMe")
+        with pytest.raises(TimedOut):
+            await request.post(f"{api.base_url}{api.token}/getMe")
+        api.set_latency(0, "getMe")
+        assert (await request.post(f"{api.base_url}{api.token}/getMe"))["is_bot"]
+        with pytest.raises(NetworkError):
+            await request.post("http://127.0.0.1:9/botX/getMe")  # nothing listens there
+    finally:
+        await request.shutdown()
