@@ -254,9 +254,20 @@ class Composer:
 
     def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
         shown = "\n".join(lines)
-        extra = [f"• {f.label}: {f.text}" for f in self._relevant_facts(
-            self._program_facts(p), u, names=(p.name,)) if f.text not in shown]
+        facts = self._relevant_facts(self._program_facts(p), u, names=(p.name,))
+        if not facts and p.parent and not p.facts:
+            facts = self._parent_mentions(p)
+        extra = [f"• {f.label}: {f.text}" for f in facts if f.text not in shown]
         return lines + extra
+
+    def _parent_mentions(self, p: kdb.Program) -> list[kdb.Fact]:
+        """Facts of the parent program that name this sub-course ("재난안전실무 확대 ...")."""
+        parent = self.kb.program(p.parent) if p.parent else None
+        if parent is None:
+            return []
+        names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
+        return [f for f in parent.facts
+                if any(n in f.text.replace(" ", "") for n in names)][:2]
 
     # -- programs --------------------------------------------------------------------------
 
@@ -361,7 +372,8 @@ class Composer:
             text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
         else:
             text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        relevant = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+        relevant = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,)) \
+            or self._parent_mentions(p)
         extra = [f"• {f.label}: {f.text}" for f in relevant or [
             f for f in p.facts
             if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))][:4]]

@@ -136,7 +136,12 @@ class Matcher:
             for j in range(i + 1, min(len(q), i + self.max_len) + 1):
                 for term in self.exact.get(q[i:j], ()):
                     found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
-        exact_cover = [(m.start, m.end) for m in found]
+        # A two-letter term read across the user's space joins two words ("준비 교육" has
+        # no "비교").
+        found = [m for m in found if m.length > 2 or " " in m.text
+                 or not any(m.start < b < m.end for b in boundaries)]
+        exact_cover = [(m.start, m.end) for m in found
+                       if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
         found.extend(m for m in self._fuzzy(q, boundaries)
                      # never read a typo into text that already is a correctly spelt term, nor
                      # across the edge of one ("경쟁원서" holds no "정원")

@@ -299,8 +299,10 @@ class Understander:
         present = dict(u.features)
         for kind in u.entities:
             present.setdefault(kind, 1.0)
+        # Named records, read as written (not from a derived short name or a typo).
         subject_matches = [m for m in u.matches
-                           if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+                           if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
+                           and m.score >= 0.95]
         concept_at = {}
         for m in u.matches:
             if m.kind == "concept":
@@ -315,8 +317,9 @@ class Understander:
             # A question naming a specific record ("신임자 교육 e-러닝 선수학습") is about that
             # record, not about a concept that merely appears in it.
             uses = set(spec.needs) | set(spec.signals)
-            unexplained = [m for m in subject_matches if m.kind not in uses
-                           and not (concept_at.get((m.start, m.end), set()) & uses)]
+            unexplained = [m for m in subject_matches if m.kind not in uses and not any(
+                names & uses for (start, end), names in concept_at.items()
+                if m.start <= start and end <= m.end)]
             if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
                 score -= 2.0
             ranking.append((spec.id, score))
