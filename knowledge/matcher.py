@@ -97,6 +97,7 @@ class Matcher:
             self.terms.append(term)
             self.exact[term.key].append(term)
         self.max_len = max((len(k) for k in self.exact), default=0)
+        self.spaced_keys = frozenset(t.key for t in terms if " " in t.text)
         # Fuzzy matching only for all-Hangul terms of 2+ syllables: one-syllable words are
         # too ambiguous. Candidates are found through shared syllable bigrams (3+ syllables)
         # or a shared syllable (2 syllables), so the cost does not grow with every term.
@@ -138,7 +139,7 @@ class Matcher:
                     found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
         # A two-letter term read across the user's space joins two words ("준비 교육" has
         # no "비교").
-        found = [m for m in found if m.length > 2 or " " in m.text
+        found = [m for m in found if m.length > 2 or q[m.start:m.end] in self.spaced_keys
                  or not any(m.start < b < m.end for b in boundaries)]
         exact_cover = [(m.start, m.end) for m in found
                        if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
@@ -245,8 +246,9 @@ def _resolve(matches: list[Match]) -> list[Match]:
     for m in ordered:
         shadowed = any(
             k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
-            # a name never hides the cue words inside it ("인재개발원 어린이집" still says 어린이집)
-            and not (m.kind in CUE_KINDS and k.kind not in CUE_KINDS)
+            # a name never hides the concept inside it ("인재개발원 어린이집" is still about the
+            # daycare), but it does hide question words ("승진대상자 교육" asks no 대상)
+            and not (m.kind == "concept" and k.kind not in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score
                  or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))

@@ -317,9 +317,11 @@ class Understander:
             # A question naming a specific record ("신임자 교육 e-러닝 선수학습") is about that
             # record, not about a concept that merely appears in it.
             uses = set(spec.needs) | set(spec.signals)
+            # A concept at the end of a name is what the name is ("인재개발원 어린이집");
+            # one inside it only qualifies it ("인재채용과" is no exam).
             unexplained = [m for m in subject_matches if m.kind not in uses and not any(
                 names & uses for (start, end), names in concept_at.items()
-                if m.start <= start and end <= m.end)]
+                if m.start <= start and end == m.end)]
             if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
                 score -= 2.0
             ranking.append((spec.id, score))
