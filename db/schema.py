@@ -37,7 +37,6 @@ KNOWLEDGE_TABLES: dict[str, tuple[str, ...]] = {
 }
 # Tables filled on load that are not one-per-kind.
 AUX_KNOWLEDGE_TABLES = ("sections", "facts", "aliases", "exam_stats")
-SCHEMA_VERSION = 5
 
 
 @migrations()
@@ -107,44 +106,6 @@ def m002_audience_and_notices(db: Database) -> None:
     )
 
 
-def default_db_path() -> Path:
-    """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
-    env = os.environ.get("HRDBOT_DB")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "hrdbot" / "hrdbot.db"
-
-
-def connect(path: Path | str, *, stop_before: str | None = None) -> Database:
-    """Open (creating if needed) the database at ``path`` in WAL mode and migrate it.
-
-    ``stop_before`` names a migration not to apply yet (used by migration tests).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=10000")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA synchronous=NORMAL")
-    migrate(db, stop_before=stop_before)
-    return db
-
-
-def migrate(db: Database, *, stop_before: str | None = None) -> int:
-    """Apply pending migrations; return the schema version (number of applied migrations)."""
-    if migrations.pending(db):
-        migrations.apply(db, stop_before=stop_before)
-    version = len(migrations.applied(db))
-    db.execute(f"PRAGMA user_version={version}")
-    return version
-
-
-def schema_version(db: Database) -> int:
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
-
-
 @migrations()
 def m003_callback_data(db: Database) -> None:
     """Long button callback data stored under a short hash key (restart-safe buttons)."""
@@ -152,6 +113,31 @@ def m003_callback_data(db: Database) -> None:
         "CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
         "created_at TEXT NOT NULL)"
     )
+
+
+@migrations()
+def m004_reminders(db: Database) -> None:
+    """Reminders: subscriptions per user, per-user settings (NULL = the default in
+    ``knowledge/reminders.yaml``), and the ledger of every (user, reminder key) claimed before
+    sending: sent, skipped (too late), blocked (403) or failed. The ledger's primary key is what
+    keeps two processes from both sending one reminder."""
+    db.execute(
+        "CREATE TABLE reminder_subscriptions (user_id INTEGER NOT NULL, topic TEXT NOT NULL, "
+        "created_at TEXT NOT NULL, PRIMARY KEY (user_id, topic))"
+    )
+    db.execute("CREATE INDEX idx_reminder_subscriptions_topic ON reminder_subscriptions(topic)")
+    db.execute(
+        "CREATE TABLE reminder_settings (user_id INTEGER PRIMARY KEY, daily_push INTEGER, "
+        "daily_always INTEGER, push_time TEXT, quiet_start TEXT, quiet_end TEXT, "
+        "updated_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE reminder_ledger (user_id INTEGER NOT NULL, key TEXT NOT NULL, "
+        "status TEXT NOT NULL, due_at TEXT NOT NULL, claimed_at TEXT NOT NULL, "
+        "finished_at TEXT, owner TEXT, detail TEXT, PRIMARY KEY (user_id, key))"
+    )
+    db.execute("CREATE INDEX idx_reminder_ledger_key ON reminder_ledger(key, status)")
+    db.execute("CREATE INDEX idx_reminder_ledger_due ON reminder_ledger(due_at)")
 
 
 @migrations()
@@ -182,26 +168,40 @@ def m005_broadcasts(db: Database) -> None:
     db.execute("CREATE INDEX idx_broadcasts_state ON broadcasts(state, scheduled_at)")
 
 
-@migrations()
-def m004_reminders(db: Database) -> None:
-    """Reminders: subscriptions per user, per-user settings (NULL = the default in
-    ``knowledge/reminders.yaml``), and the ledger of every (user, reminder key) claimed before
-    sending: sent, skipped (too late), blocked (403) or failed. The ledger's primary key is what
-    keeps two processes from both sending one reminder."""
-    db.execute(
-        "CREATE TABLE reminder_subscriptions (user_id INTEGER NOT NULL, topic TEXT NOT NULL, "
-        "created_at TEXT NOT NULL, PRIMARY KEY (user_id, topic))"
-    )
-    db.execute("CREATE INDEX idx_reminder_subscriptions_topic ON reminder_subscriptions(topic)")
-    db.execute(
-        "CREATE TABLE reminder_settings (user_id INTEGER PRIMARY KEY, daily_push INTEGER, "
-        "daily_always INTEGER, push_time TEXT, quiet_start TEXT, quiet_end TEXT, "
-        "updated_at TEXT NOT NULL)"
-    )
-    db.execute(
-        "CREATE TABLE reminder_ledger (user_id INTEGER NOT NULL, key TEXT NOT NULL, "
-        "status TEXT NOT NULL, due_at TEXT NOT NULL, claimed_at TEXT NOT NULL, "
-        "finished_at TEXT, owner TEXT, detail TEXT, PRIMARY KEY (user_id, key))"
-    )
-    db.execute("CREATE INDEX idx_reminder_ledger_key ON reminder_ledger(key, status)")
-    db.execute("CREATE INDEX idx_reminder_ledger_due ON reminder_ledger(due_at)")
+def default_db_path() -> Path:
+    """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
+    env = os.environ.get("HRDBOT_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hrdbot" / "hrdbot.db"
+
+
+def connect(path: Path | str, *, stop_before: str | None = None) -> Database:
+    """Open (creating if needed) the database at ``path`` in WAL mode and migrate it.
+
+    ``stop_before`` names a migration not to apply yet (used by migration tests).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    migrate(db, stop_before=stop_before)
+    return db
+
+
+def migrate(db: Database, *, stop_before: str | None = None) -> int:
+    """Apply pending migrations; return the schema version (number of applied migrations)."""
+    if migrations.pending(db):
+        migrations.apply(db, stop_before=stop_before)
+    version = len(migrations.applied(db))
+    if schema_version(db) != version:  # opening a database must not change its bytes
+        db.execute(f"PRAGMA user_version={version}")
+    return version
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
