@@ -30,7 +30,11 @@ class KnowledgeYamlError(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster); same constructors.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader without implicit timestamps (dates are validated by the schema instead, so an
     impossible date is reported with its line rather than crashing the parser) and with line
     numbers on every mapping and sequence."""
@@ -39,7 +43,7 @@ class _Loader(yaml.SafeLoader):
 # Drop the timestamp resolver: '2018-13-45' must reach the validator as text.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
 
@@ -79,7 +83,7 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise KnowledgeYamlError(path, None, f"not UTF-8 text ({exc.reason})") from exc
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
