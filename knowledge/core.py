@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -128,15 +127,17 @@ def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
         texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
     texts += [r[0] for r in db.execute("SELECT data FROM sections")]
     texts += [f"{r[0]} {r[1]}" for r in db.execute("SELECT label, text FROM facts")]
+    raw_words: set[str] = set()
     for text in texts:
-        for raw in _WORD_RE.findall(json.loads(json.dumps(text))):
-            w = clean(raw).replace(" ", "")
-            words.add(w)
-            words.add(strip_ending(w))
+        raw_words.update(_WORD_RE.findall(text))
         for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", text):
             years.add(int(y))
         for y in re.findall(r"[’'](\d{2})(?!\d)", text):
             years.add(2000 + int(y))
+    for raw in raw_words:
+        w = clean(raw).replace(" ", "")
+        words.add(w)
+        words.add(strip_ending(w))
     return words, years
 
 

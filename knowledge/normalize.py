@@ -69,11 +69,15 @@ def words(text: str) -> list[str]:
     return clean(text).split()
 
 
+_ENDING_SET = frozenset(ENDINGS)
+_ENDING_LENGTHS = sorted({len(e) for e in ENDINGS}, reverse=True)
+
+
 def strip_ending(word: str) -> str:
-    """Remove one trailing particle/ending if something meaningful remains."""
-    for ending in ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 1:
-            return word[: -len(ending)]
+    """Remove one trailing particle/ending (the longest) if something meaningful remains."""
+    for n in _ENDING_LENGTHS:
+        if len(word) > n and word[-n:] in _ENDING_SET:
+            return word[:-n]
     return word
 
 

@@ -82,7 +82,7 @@ class Understanding:
 
 def load_nlu(path: Path = NLU_FILE) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     if not isinstance(data, dict) or "intents" not in data:
         raise ValueError(f"{path}: expected a mapping with 'intents'")
     return data
