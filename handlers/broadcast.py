@@ -46,6 +46,7 @@ from handlers.broadcast_engine import (
     RetryLater,
     Transient,
 )
+from handlers.config import ConfigError
 from handlers.registry import Command, Feature
 from handlers.render import UNKNOWN_COMMAND
 from handlers.state import STATE_KEY, BotContext
@@ -72,9 +73,16 @@ class BroadcastSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> BroadcastSettings:
-        """Raises ``roles.RoleError`` or ``EngineConfigError`` naming the bad variable."""
-        return cls(roles.parse_admins(environ.get(roles.ADMINS_VAR)),
-                   EngineConfig.from_env(environ))
+        """Raises a ``ConfigError`` naming the bad variable and what it should hold."""
+        try:
+            admins = roles.parse_admins(environ.get(roles.ADMINS_VAR))
+        except roles.RoleError as exc:
+            raise BroadcastConfigError(str(exc)) from None
+        return cls(admins, EngineConfig.from_env(environ))
+
+
+class BroadcastConfigError(ConfigError, ValueError):
+    """HRDBOT_ADMINS is not a list of user ids."""
 
 
 @dataclass

@@ -38,6 +38,7 @@ from sqlite_utils import Database
 from db import broadcasts as bdb
 from handlers import broadcast_text as text
 from handlers.clock import Clock
+from handlers.config import ConfigError
 
 log = logging.getLogger("hrdbot.broadcast")
 
@@ -47,7 +48,7 @@ POLL_VAR = "HRDBOT_BROADCAST_POLL"
 PROGRESS_VAR = "HRDBOT_BROADCAST_PROGRESS"
 
 
-class EngineConfigError(ValueError):
+class EngineConfigError(ConfigError, ValueError):
     """A bad broadcast setting in the environment; the text names the variable and the fix."""
 
 
@@ -143,6 +144,11 @@ class RateLimiter:
         self._last_start = -math.inf
         self._lock = asyncio.Lock()
         self._answered = asyncio.Event()
+
+    @property
+    def memory(self) -> float:
+        """How far back the limits look (seconds)."""
+        return max(self._window, self.per_chat_interval)
 
     def _ready_at(self, chat_id: int) -> float | None:
         """When a call to ``chat_id`` may start; None while it must wait for an answer."""
@@ -334,6 +340,10 @@ class BroadcastEngine:
     # -- one broadcast
 
     async def _work(self, b: bdb.Broadcast) -> None:
+        if b.state == bdb.SENDING:
+            # Sent by a process that stopped: its last second of sends is not in this limiter,
+            # so let that second pass before sending on (the limits hold across a restart).
+            await asyncio.sleep(self.limiter.memory)
         if b.state in (bdb.QUEUED, bdb.PREPARING):
             b = await self._prepare(b)
         resent = bdb.resume(self.db, b.id)

@@ -38,4 +38,6 @@ def basic_feature() -> Feature:
 
 def default_features() -> list[Feature]:
     """Every feature of ``hrdbot run``, in handler order."""
-    return [basic_feature()]
+    from handlers.broadcast import broadcast_feature
+
+    return [basic_feature(), broadcast_feature()]
