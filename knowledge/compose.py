@@ -372,11 +372,12 @@ class Composer:
             text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
         else:
             text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        relevant = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,)) \
-            or self._parent_mentions(p)
-        extra = [f"• {f.label}: {f.text}" for f in relevant or [
-            f for f in p.facts
-            if any(w in f.label for w in ("인원", "실적", "계획", "규모", "차이", "횟수"))][:4]]
+        relevant = (
+            self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+            or [f for f in p.facts if any(w in f.label + f.text for w in (
+                "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4]
+            or self._parent_mentions(p))
+        extra = [f"• {f.label}: {f.text}" for f in relevant]
         if extra:
             text += "\n" + "\n".join(extra)
         sessions = [s for s in self._sessions(p) if s.headcount]
@@ -549,6 +550,11 @@ class Composer:
         for r in rounds:
             evs = self.kb.events(round_id=r.id)
             chosen = [e for e in evs if e.type in types] if types else evs
+            if u.dates and not round_ids:  # "12월에 무슨 발표 있어요"
+                chosen = [e for e in chosen if e.start <= u.dates[1].isoformat()
+                          and (e.end or e.start) >= u.dates[0].isoformat()]
+                if not chosen:
+                    continue
             if types and not chosen:
                 if single or round_ids:
                     names = "·".join(EVENT_NAMES[t] for t in types)

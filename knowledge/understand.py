@@ -148,6 +148,7 @@ class Understander:
         matches = self.matcher.find(k, _boundaries(clean(text)))
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
+        ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named
         for m in matches:
             if m.kind in ("concept", "attr"):
                 name = f"{m.kind}.{m.value}"
@@ -161,8 +162,7 @@ class Understander:
                 features["session"] = 1.0
                 continue
             if m.kind == "event_any":
-                for etype in m.value.split(","):
-                    _add(entities, "event_type", etype)
+                ambiguous.extend(m.value.split(","))
                 features["event_type"] = max(features.get("event_type", 0.0), 0.8 * m.score)
                 continue
             _add(entities, m.kind, m.value)
@@ -174,6 +174,9 @@ class Understander:
                 # unless it is just a cue word of the vocabulary ("교육통합시스템").
                 strength *= min(2.0, max(0.5, m.length / 3))
             features[m.kind] = max(features.get(m.kind, 0.0), strength)
+        if ambiguous and "event_type" not in entities:
+            for etype in ambiguous:
+                _add(entities, "event_type", etype)
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
         if dates:
