@@ -194,6 +194,12 @@ class Composer:
         for pid in u.entities.get("program", []):
             p = self.kb.program(pid)
             if p:
+                # "과장 리더십 교육": the sub-course meant for the rank named in the question
+                ranks = set(u.entities.get("rank", []))
+                if ranks:
+                    for child in self.kb.programs(parent=p.id):
+                        if ranks & set(child.ranks):
+                            return child
                 return p
         return None
 
