@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -312,3 +313,32 @@ def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:
 
 def _confidence(score: float) -> float:
     return max(0.0, min(1.0, score / 8.0))
+
+
+class LiveBrain:
+    """A Brain that follows ``hrdbot load``: when the knowledge in the database changes (its
+    hash in the meta table), the next question after a short interval is answered by a Brain
+    rebuilt from the new knowledge. For long-running channels (the Telegram bot)."""
+
+    def __init__(self, db: Database, *, check_every: float = 5.0) -> None:
+        self.db = db
+        self.check_every = check_every
+        self._brain = Brain(db)
+        self._sha = kdb.knowledge_meta(db).get("knowledge_sha256")
+        self._checked = time.monotonic()
+
+    @property
+    def brain(self) -> Brain:
+        now = time.monotonic()
+        if now - self._checked >= self.check_every:
+            self._checked = now
+            sha = kdb.knowledge_meta(self.db).get("knowledge_sha256")
+            if sha != self._sha:
+                self._brain, self._sha = Brain(self.db), sha
+        return self._brain
+
+    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *, now: dt.datetime) -> Reply:
+        return self.brain.answer(text, context, now=now)
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        return self.brain.suggest(text, limit)

@@ -169,3 +169,23 @@ def test_context_dataclass_freshness() -> None:
     assert ctx.fresh(NOW + dt.timedelta(minutes=29))
     assert not ctx.fresh(NOW + dt.timedelta(minutes=31))
     assert not EMPTY_CONTEXT.fresh(NOW)
+
+
+def test_live_brain_follows_a_reload(tmp_path: Path) -> None:
+    """After `hrdbot load` with a changed date, the running bot answers with the new date."""
+    import shutil
+
+    import bot
+    from knowledge.core import LiveBrain
+    from knowledge.loader import DATA_DIR
+
+    db_path = tmp_path / "live.db"
+    live = LiveBrain(open_database(db_path), check_every=0.0)
+    assert "8월 22일" in live.answer("2차 필기 합격자 발표 언제예요?", now=NOW).text
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    exams = data / "exams.yaml"
+    exams.write_text(exams.read_text(encoding="utf-8").replace("2018-08-22", "2018-08-23"),
+                     encoding="utf-8")
+    assert bot.main(["load", str(data), "--db", str(db_path)]) == 0
+    assert "8월 23일" in live.answer("2차 필기 합격자 발표 언제예요?", now=NOW).text
