@@ -191,9 +191,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     from knowledge.core import Brain
+    from knowledge.reminders import RemindersConfigError
 
+    try:
+        features = default_features()
+    except RemindersConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     state = AppState(db=db, brain=Brain(db), clock=clock)
-    run(build_application(config, state, default_features()), config)
+    run(build_application(config, state, features), config)
     return EXIT_OK
 
 

@@ -410,3 +410,11 @@ async def _settings_button(update: Update, context: BotContext, action: str, arg
         reminder_jobs.reschedule(context.application)
     await query.answer()
     await show(update, context, [settings_menu(rdb.settings_of(state.db, user_id, defaults))])
+
+
+def offer(update: Update, context: BotContext, outs: list[Out],
+          topics: Sequence[Topic]) -> list[Out]:
+    """Add "이 일정 알림 받기" to an answer about dated things (private chats, feature on)."""
+    if not topics or not _private(update) or reminder_jobs.SERVICE_KEY not in context.bot_data:
+        return outs
+    return with_subscribe_button(outs, topics, reminder_jobs.service(context).view())
