@@ -2,17 +2,23 @@
 
 Three processes, so that the bot's own CPU can be measured:
 
-* the fake Bot API server (``tests/fake_bot_api.py``, a subprocess);
-* the driver (this file with ``--drive``, a subprocess): ``--users`` simulated users, each
-  sending a question, waiting for the bot's reply, sending the next (a closed loop);
+* the fake Bot API server (``tests/fake_bot_api.py``, a subprocess, counters only);
+* the driver (this file with ``--drive``, a subprocess) playing the users;
 * the bot (this process): the real ``Application`` from ``handlers.app`` with concurrent update
   processing, the real core (``knowledge.core.Brain``) and a temporary SQLite database loaded
   from the shipped knowledge files, polling the fake.
 
-Latency is from the moment the driver queues an update to the moment the fake receives the
-reply; both read the same system-wide monotonic clock. Prints figures; asserts nothing.
+Two phases:
 
-    .venv/bin/python bench/bench_telegram.py [--users 200] [--messages 12000]
+1. *throughput* — ``--users`` users in a closed loop (each sends a question, waits for the
+   answer, sends the next): answered messages per second at saturation;
+2. *latency at the target rate* — questions arrive at ``--rate`` per second from all users
+   (an open loop): p50/p99 from queueing an update to receiving the reply.
+
+Latency is measured by the driver: from just before it queues the update at the fake to the
+moment the fake tells it the reply arrived. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/bench_telegram.py [--users 200] [--messages 6000] [--rate 150]
 """
 
 from __future__ import annotations
@@ -24,13 +30,13 @@ import datetime as dt
 import json
 import logging
 import os
-import resource
 import statistics
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,16 +54,18 @@ QUESTIONS = (
     "올해 채용 인원 몇 명이에요?",
     "오늘 날씨 어때요?",
 )
-FIRST_CHAT = 100_000
 
 
 # --- the driver (a separate process) --------------------------------------------------------
 
 
-async def drive(url: str, users: int, per_user: int) -> list[tuple[int, int, float]]:
+async def drive(url: str, first_chat: int, users: int, messages: int,
+                rate: float | None) -> dict[str, Any]:
+    """Send ``messages`` questions from ``users`` chats; closed loop, or paced at ``rate``/s."""
     import aiohttp
 
-    pushes: list[tuple[int, int, float]] = []
+    latencies: list[float] = []
+    sent = dict.fromkeys(range(users), 0)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
 
@@ -67,18 +75,34 @@ async def drive(url: str, users: int, per_user: int) -> list[tuple[int, int, flo
                 if not body.get("ok"):
                     raise RuntimeError(f"{name}: {body}")
 
-        async def user(index: int) -> None:
-            chat = FIRST_CHAT + index
-            for k in range(per_user):
-                text = QUESTIONS[(index + k) % len(QUESTIONS)]
-                pushed = time.monotonic()
-                await control("send_text", {"chat_id": chat, "text": text,
-                                            "first_name": f"사용자{index}"})
-                pushes.append((chat, k, pushed))
-                await control("wait", {"count": k + 1, "chat_id": chat, "timeout": 60})
+        async def ask(user: int) -> None:
+            k = sent[user]
+            sent[user] += 1
+            chat = first_chat + user
+            pushed = time.monotonic()
+            await control("send_text", {"chat_id": chat, "first_name": f"사용자{user}",
+                                        "text": QUESTIONS[(user + k) % len(QUESTIONS)]})
+            await control("wait", {"count": k + 1, "chat_id": chat, "timeout": 60})
+            latencies.append(time.monotonic() - pushed)
 
-        await asyncio.gather(*(user(i) for i in range(users)))
-    return pushes
+        start = time.monotonic()
+        if rate is None:
+            async def user_loop(user: int, count: int) -> None:
+                for _ in range(count):
+                    await ask(user)
+
+            per_user = max(1, messages // users)
+            await asyncio.gather(*(user_loop(u, per_user) for u in range(users)))
+        else:
+            tasks = []
+            for i in range(messages):
+                delay = start + i / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(ask(i % users)))
+            await asyncio.gather(*tasks)
+        end = time.monotonic()
+    return {"latencies": latencies, "seconds": end - start}
 
 
 # --- the bot (this process) -----------------------------------------------------------------
@@ -95,7 +119,46 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def bench(users: int, per_user: int, concurrency: int, transport: str) -> None:
+async def phase(name: str, api: Any, tmp: Path, first_chat: int, users: int, messages: int,
+                rate: float | None) -> None:
+    """Run the driver once and print what the bot did meanwhile."""
+    out = tmp / f"{name}.json"
+    ok0 = api.info()["ok_counts"].get("sendMessage", 0)
+    fake_pid = api.process.pid
+    fake0, cpu0, wall0 = cpu_seconds(fake_pid), time.process_time(), time.monotonic()
+    driver = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--drive", api.url, "--first-chat", str(first_chat),
+        "--users", str(users), "--messages", str(messages), "--out", str(out),
+        *(["--rate", str(rate)] if rate else []),
+    )
+    driver_cpu = 0.0
+    while driver.returncode is None:
+        with contextlib.suppress(OSError, IndexError):
+            driver_cpu = cpu_seconds(driver.pid)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(driver.wait(), 0.5)
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    fake_cpu = cpu_seconds(fake_pid) - fake0
+    if driver.returncode != 0:
+        raise SystemExit(f"driver failed with exit code {driver.returncode}")
+    result = json.loads(out.read_text())
+    latencies, seconds = result["latencies"], result["seconds"]
+    answered = api.info()["ok_counts"].get("sendMessage", 0) - ok0
+    mode = f"{users} users, closed loop" if rate is None else \
+        f"{rate:g} questions/s offered by {users} users"
+    print(f"\n[{name}] {mode}")
+    print(f"  answered messages:    {answered} of {len(latencies)} questions in {seconds:.2f} s"
+          f" → {answered / seconds:.1f} messages/s")
+    print(f"  latency update→reply: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+          f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms")
+    print(f"  bot CPU:              {cpu:.2f} s in {wall:.2f} s ({cpu / wall * 100:.0f}% of one "
+          f"core) = {cpu / max(answered, 1) * 1000:.2f} ms per answered message")
+    print(f"  others' CPU:          fake Bot API {fake_cpu:.2f} s, driver ≥{driver_cpu:.2f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+async def bench(args: argparse.Namespace) -> None:
     from handlers.app import build_application, running
     from handlers.clock import StartedClock
     from handlers.config import RunConfig
@@ -105,99 +168,51 @@ async def bench(users: int, per_user: int, concurrency: int, transport: str) -> 
     from knowledge.store import open_database
     from tests.fake_bot_api import FakeBotApiProcess
 
-    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp, \
-            FakeBotApiProcess(record=True) as api:
-        db = open_database(Path(tmp) / "hrdbot.db")
+    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp_name, \
+            FakeBotApiProcess(record=False) as api:
+        tmp = Path(tmp_name)
+        db = open_database(tmp / "hrdbot.db")
         clock = StartedClock(dt.datetime(2018, 8, 21, 9, 0, tzinfo=ZoneInfo("Asia/Seoul")))
-        state = AppState(db, Brain(db), clock)
-        config = RunConfig(token=api.token, base_url=api.base_url,
-                           concurrent_updates=concurrency, poll_timeout=5.0, transport=transport)
-        app = build_application(config, state, default_features())
+        config = RunConfig(token=api.token, base_url=api.base_url, poll_timeout=5.0,
+                           concurrent_updates=args.concurrency, transport=args.transport)
+        app = build_application(config, AppState(db, Brain(db), clock), default_features())
+        print(f"bot: concurrent_updates={config.concurrent_updates}, "
+              f"transport={config.resolved_transport}, max_in_flight={config.max_in_flight}")
         async with running(app, config):
-            # Warm up (first imports, connections, the users table).
-            api.send_text(1, QUESTIONS[0])
+            api.send_text(1, QUESTIONS[0])  # warm up: connections, first queries
             await api.async_wait_for(1, timeout=30, chat_id=1)
-            api.clear_calls()
-
-            pushes_file = Path(tmp) / "pushes.json"
-            fake_pid = api.process.pid if api.process else 0
-            fake0 = cpu_seconds(fake_pid)
-            cpu0, wall0 = time.process_time(), time.monotonic()
-            rusage0 = resource.getrusage(resource.RUSAGE_SELF)
-            driver = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--drive", api.url, "--users", str(users),
-                "--per-user", str(per_user), "--out", str(pushes_file),
-            )
-            driver_cpu = 0.0
-            while driver.returncode is None:
-                with contextlib.suppress(OSError, IndexError):
-                    driver_cpu = cpu_seconds(driver.pid)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(driver.wait(), 0.5)
-            code = driver.returncode
-            cpu1, wall1 = time.process_time(), time.monotonic()
-            fake_cpu = cpu_seconds(fake_pid) - fake0
-            rusage1 = resource.getrusage(resource.RUSAGE_SELF)
-            if code != 0:
-                raise SystemExit(f"driver failed with exit code {code}")
-        replies = await asyncio.to_thread(api.calls, "sendMessage")
-        pushes = json.loads(pushes_file.read_text())
-
-    sent_at: dict[tuple[int, int], float] = {(c, k): t for c, k, t in pushes}
-    by_chat: dict[int, list[float]] = {}
-    for call in replies:
-        if call["ok"]:
-            by_chat.setdefault(call["params"]["chat_id"], []).append(call["monotonic"])
-    latencies = []
-    for chat, times in by_chat.items():
-        for k, received in enumerate(sorted(times)):
-            if (chat, k) in sent_at:
-                latencies.append(received - sent_at[(chat, k)])
-    answered = len(latencies)
-    first = min(t for _, _, t in pushes)
-    last = max(t for ts in by_chat.values() for t in ts)
-    span = last - first
-    cpu = cpu1 - cpu0
-    print(f"users {users} x {per_user} questions, concurrent_updates={concurrency}, "
-          f"transport {transport}")
-    print(f"answered messages:        {answered} in {span:.2f} s")
-    print(f"throughput:               {answered / span:.1f} answered messages/s")
-    print(f"latency update→reply:     p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
-          f"mean {statistics.fmean(latencies) * 1000:.1f} ms")
-    print(f"bot CPU:                  {cpu:.2f} s over {wall1 - wall0:.2f} s wall "
-          f"({cpu / (wall1 - wall0) * 100:.0f}% of one core), "
-          f"{cpu / answered * 1000:.2f} ms per message")
-    print(f"bot peak RSS:             {rusage1.ru_maxrss / 1024:.0f} MB "
-          f"(at start of run {rusage0.ru_maxrss / 1024:.0f} MB)")
-    print(f"other processes:          fake Bot API {fake_cpu:.2f} s CPU, "
-          f"driver ≥{driver_cpu:.2f} s CPU; machine load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    failed = sum(1 for call in replies if not call["ok"])
-    if failed:
-        print(f"failed sendMessage calls: {failed}")
+            await phase("throughput", api, tmp, 100_000, args.users, args.messages, None)
+            await phase("latency", api, tmp, 200_000, args.users,
+                        int(args.rate * args.seconds), args.rate)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=12_000,
-                        help="total questions (rounded to a multiple of --users)")
+    parser.add_argument("--messages", type=int, default=6000,
+                        help="questions in the throughput phase")
+    parser.add_argument("--rate", type=float, default=150.0,
+                        help="questions per second in the latency phase")
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="length of the latency phase")
     parser.add_argument("--concurrency", type=int, default=256,
                         help="concurrent_updates of the Application")
-    parser.add_argument("--drive", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--per-user", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--transport", default="auto", choices=("auto", "aiohttp", "httpx"))
+    parser.add_argument("--drive", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--first-chat", type=int, default=100_000, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
-        pushes = asyncio.run(drive(args.drive, args.users, args.per_user))
-        args.out.write_text(json.dumps(pushes))
+        rate = args.rate if "--rate" in sys.argv else None
+        result = asyncio.run(drive(args.drive, args.first_chat, args.users, args.messages,
+                                   rate))
+        args.out.write_text(json.dumps(result))
         return
     logging.basicConfig(level=logging.WARNING)
     warnings.simplefilter("ignore")
-    per_user = max(1, args.messages // args.users)
-    asyncio.run(bench(args.users, per_user, args.concurrency, args.transport))
+    started = time.monotonic()
+    asyncio.run(bench(args))
+    print(f"\n(benchmark took {time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,6 @@ NOTHING_TO_CANCEL = "지금 진행 중인 작업이 없어요."
 CHECK_CANCELLED = "입소 순위 확인을 그만두었어요. 필요하면 /daycare 에서 다시 시작할 수 있어요."
 CHECK_OVER = "입소 순위 확인이 끝났거나 취소되었어요. /daycare 에서 다시 시작해 주세요."
 UNKNOWN_COMMAND = "모르는 명령이에요. /help 로 명령 목록을 볼 수 있어요."
-NOT_FOUND = "찾는 항목이 없어요. 메뉴를 다시 열어 주세요."
 
 
 @dataclass(frozen=True)

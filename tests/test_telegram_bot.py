@@ -445,10 +445,10 @@ async def test_aiohttp_transport_maps_timeouts_and_refusals(api: FakeBotApi) -> 
 
     from handlers.transport import AiohttpRequest
 
-    request = AiohttpRequest(read_timeout=0.2)
+    request = AiohttpRequest(read_timeout=0.1)
     await request.initialize()
     try:
-        api.set_latency(2.0, "getMe")
+        api.set_latency(0.4, "getMe")
         with pytest.raises(TimedOut):
             await request.post(f"{api.base_url}{api.token}/getMe")
         api.set_latency(0, "getMe")
