@@ -199,6 +199,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except ConfigError as exc:  # a feature's settings (HRDBOT_ADMINS, HRDBOT_BROADCAST_RATE)
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     state = AppState(db=db, brain=Brain(db), clock=clock)
     run(build_application(config, state, features), config)
     return EXIT_OK

@@ -237,6 +237,12 @@ async def begin(update: Update, context: BotContext) -> int:
     return NOTICE
 
 
+@staff_only("/broadcast")
+async def begin_elsewhere(update: Update, context: BotContext) -> None:
+    """/broadcast outside a private chat: notices are written in a private chat with the bot."""
+    await _reply(update, text.PRIVATE_ONLY)
+
+
 async def got_notice(update: Update, context: BotContext) -> int:
     """The notice (text, or a photo/document with a caption): save a draft, ask the audience."""
     message = update.effective_message
@@ -479,7 +485,7 @@ def broadcast_feature(settings: BroadcastSettings | None = None) -> Feature:
         name="broadcast",
         commands=(
             Command("notices", "최근 공지 보기", notices),
-            Command("broadcast", "공지 보내기 (직원)", begin, staff_only=True),
+            Command("broadcast", "공지 보내기 (직원)", begin_elsewhere, staff_only=True),
             Command("broadcast_status", "공지 발송 현황 (직원)", broadcast_status,
                     staff_only=True),
             Command("grant", "직원 권한 주기 (관리자)", grant, staff_only=True),

@@ -168,10 +168,12 @@ class RateLimiter:
     def _prune(self, now: float) -> None:
         while self._n and len(self._recent) > self._n:
             self._recent.popleft()
-        if len(self._chats) > 64:
-            for chat_id in [c for c, s in self._chats.items()
-                            if s.end is not None and s.end + self.per_chat_interval <= now]:
-                del self._chats[chat_id]
+        # Chats are kept in start order; forget those whose interval has passed.
+        while self._chats:
+            oldest = next(iter(self._chats.values()))
+            if oldest.end is None or oldest.end + self.per_chat_interval > now:
+                break
+            del self._chats[oldest.chat_id]
 
     async def acquire(self, chat_id: int) -> Slot:
         async with self._lock:
@@ -189,6 +191,7 @@ class RateLimiter:
                 self._last_start = now
                 if self._n:
                     self._recent.append(slot)
+                self._chats.pop(chat_id, None)
                 self._chats[chat_id] = slot
                 self._prune(now)
                 return slot

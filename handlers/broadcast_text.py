@@ -177,6 +177,7 @@ ASK_AUDIENCE = "<b>누구에게 보낼까요?</b>"
 ASK_WHEN = (f"<b>언제 보낼까요?</b>\n{WHEN_EXAMPLES} (서울 시각)\n"
             "그만두려면 /cancel 을 보내 주세요.")
 CANCELLED = "공지 보내기를 취소했어요."
+PRIVATE_ONLY = "공지는 봇과의 개인 대화에서 /broadcast 로 보내 주세요."
 STALE = "이 공지는 이미 처리되었어요. /broadcast_status 로 상태를 볼 수 있어요."
 BAD_BUTTON = "알 수 없는 버튼이에요. /broadcast 로 다시 시작해 주세요."
 NO_NOTICES = "아직 받은 공지가 없어요."

@@ -214,6 +214,13 @@ async def test_schedule_with_a_bad_then_a_good_time_and_cancel(api, app, db):
     assert not [c for c in api.sent_messages() if c.chat_id in range(1, 6)]
 
 
+async def test_broadcast_in_a_group_points_to_the_private_chat(api, app, db):
+    [reply] = await say(api, "/broadcast", -100500, user_id=STAFF, chat_type="supergroup")
+    assert reply.text == btext.PRIVATE_ONLY
+    [reply] = await say(api, "/broadcast", -100500, user_id=USER, chat_type="supergroup")
+    assert reply.text == UNKNOWN_COMMAND
+
+
 async def test_cancel_while_writing(api, app, db):
     await say(api, "/broadcast", STAFF)
     [reply] = await say(api, "/cancel", STAFF)
