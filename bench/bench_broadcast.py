@@ -290,7 +290,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--default-seconds", type=float, default=25.0)
-    parser.add_argument("--lifted-seconds", type=float, default=60.0,
+    parser.add_argument("--lifted-seconds", type=float, default=0.0,
                         help="stop the limit-lifted broadcast after this long (0: send to all)")
     parser.add_argument("--window", type=int, default=16,
                         help="sends in flight with the limit lifted (default 16)")

@@ -29,7 +29,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from db import broadcasts as bdb
 from db import roles
@@ -155,8 +155,15 @@ def engine_bot(app_bot: Bot, window: int) -> Bot:
     """A Bot of its own for the engine: same token and server, its own connection pool, so a
     large broadcast never holds up the connections that answer questions."""
     base_url, file_url = app_bot.base_url, app_bot.base_file_url
-    request = HTTPXRequest(connection_pool_size=window + 4, pool_timeout=5.0,
-                           read_timeout=10.0, write_timeout=10.0, connect_timeout=5.0)
+    request: BaseRequest
+    if type(app_bot.request).__name__ == "AiohttpRequest":  # the same transport as the app's
+        from handlers.transport import AiohttpRequest
+
+        request = AiohttpRequest(window + 4, read_timeout=10.0, write_timeout=10.0,
+                                 connect_timeout=5.0, pool_timeout=5.0)
+    else:
+        request = HTTPXRequest(connection_pool_size=window + 4, pool_timeout=5.0,
+                               read_timeout=10.0, write_timeout=10.0, connect_timeout=5.0)
     return Bot(app_bot.token, base_url=lambda _token: base_url,
                base_file_url=lambda _token: file_url, request=request)
 
