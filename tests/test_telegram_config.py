@@ -197,3 +197,24 @@ def test_started_clock_runs_forward_from_its_start() -> None:
     assert clock.now() == start + dt.timedelta(seconds=60.5)
     with pytest.raises(ValueError, match="aware"):
         StartedClock(dt.datetime(2018, 8, 21))
+
+
+def test_run_now_option_is_an_aware_seoul_instant() -> None:
+    args = bot.build_parser().parse_args(["run", "--now", "2018-08-21T08:29:00"])
+    assert args.now == dt.datetime(2018, 8, 21, 8, 29, tzinfo=ZoneInfo("Asia/Seoul"))
+    utc = bot.build_parser().parse_args(["run", "--now", "2018-08-20T23:29:00+00:00"]).now
+    assert utc == args.now
+    with pytest.raises(SystemExit):
+        bot.build_parser().parse_args(["run", "--now", "내일 아침"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@hrd_test_bot 면접 언제예요?", "면접 언제예요?"),
+    ("면접 @HRD_Test_Bot 언제예요?", "면접 언제예요?"),
+    ("@hrd_test_bot_two 안녕", "@hrd_test_bot_two 안녕"),
+    ("  공백   많은   질문 ", "공백 많은 질문"),
+])
+def test_strip_mention(text: str, expected: str) -> None:
+    from handlers.parse import strip_mention
+
+    assert strip_mention(text, "hrd_test_bot") == expected
