@@ -580,3 +580,12 @@ def aliases(db: Database, kind: str | None = None) -> list[tuple[str, str, str]]
         return [tuple(r) for r in db.execute(
             "SELECT kind, ref_id, alias FROM aliases WHERE kind = ?", [kind])]
     return [tuple(r) for r in db.execute("SELECT kind, ref_id, alias FROM aliases")]
+
+
+def all_texts(db: Database) -> list[str]:
+    """Every stored text of the knowledge (records as JSON, facts as label and text)."""
+    texts: list[str] = []
+    for table in (*KNOWLEDGE_TABLES, "sections"):
+        texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
+    texts += [f"{label} {text}" for label, text in db.execute("SELECT label, text FROM facts")]
+    return texts

@@ -121,15 +121,8 @@ def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
     """Words of every text in the knowledge (stems), and the years it mentions."""
     words: set[str] = set()
     years: set[int] = set()
-    texts: list[str] = []
-    for table in ("programs", "sessions", "rounds", "events", "buildings", "amenities", "works",
-                  "departments", "priorities", "budget", "topics", "assessments", "categories",
-                  "expert_categories", "plan_rows"):
-        texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
-    texts += [r[0] for r in db.execute("SELECT data FROM sections")]
-    texts += [f"{r[0]} {r[1]}" for r in db.execute("SELECT label, text FROM facts")]
     raw_words: set[str] = set()
-    for text in texts:
+    for text in kdb.all_texts(db):
         raw_words.update(_WORD_RE.findall(text))
         for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", text):
             years.add(int(y))
