@@ -19,12 +19,12 @@ from db.users import AUDIENCES
 from knowledge.daycare_check import QUESTIONS, Outcome, Question
 from knowledge.daycare_check import encode as encode_answers
 from knowledge.reply import Reply
+from knowledge.text import EVENT_NAMES, fmt_date, fmt_month, fmt_span
 
 MESSAGE_LIMIT = 4096
 PAGE_SIZE = 6
 MAX_SUGGESTIONS = 5
 BASIS = "2018년 인재개발원 업무보고 기준"
-_WEEKDAYS = "월화수목금토일"
 
 MENU_LABELS: dict[str, str] = {
     "courses": "📚 교육과정",
@@ -39,14 +39,6 @@ MENUS_BY_AUDIENCE: dict[str | None, tuple[str, ...]] = {
     "parent": ("daycare", "facility", "ask"),
     "other": ("courses", "exams", "daycare", "facility", "ask"),
     None: ("courses", "exams", "daycare", "facility", "ask"),
-}
-EVENT_LABELS: dict[str, str] = {
-    "application": "원서접수",
-    "written_exam": "필기시험",
-    "written_result": "필기 합격자 발표",
-    "personality_test": "인성검사",
-    "interview": "면접",
-    "final_result": "최종 합격자 발표",
 }
 
 APOLOGY = "죄송해요, 요청을 처리하다가 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
@@ -156,23 +148,8 @@ def _josa_euro(word: str) -> str:
     return "로"
 
 
-def kdate(iso: str, *, with_year: bool = True) -> str:
-    """'2018-07-17' → '2018. 7. 17.(화)'."""
-    d = dt.date.fromisoformat(iso)
-    head = f"{d.year}. " if with_year else ""
-    return f"{head}{d.month}. {d.day}.({_WEEKDAYS[d.weekday()]})"
-
-
-def kperiod(start: str, end: str | None) -> str:
-    if not end or end == start:
-        return kdate(start)
-    same_year = start[:4] == end[:4]
-    return f"{kdate(start)} ~ {kdate(end, with_year=not same_year)}"
-
-
-def kmonth(month: str) -> str:
-    year, mon = month.split("-")
-    return f"{year}년 {int(mon)}월"
+def fmt_span_compact(start: str, end: str | None) -> str:
+    return fmt_span(start, end, compact=True)
 
 
 def when_status(start: str, end: str | None, today: dt.date) -> str:
@@ -303,9 +280,9 @@ def programs_page(category: kdb.Category, programs: Sequence[kdb.Program], page:
 
 def _session_line(s: kdb.Session, today: dt.date) -> str:
     if s.start:
-        when = f"{kperiod(s.start, s.end)} — {when_status(s.start, s.end, today)}"
+        when = f"{fmt_span_compact(s.start, s.end)} — {when_status(s.start, s.end, today)}"
     elif s.month:
-        when = f"{kmonth(s.month)} (날짜 미정)"
+        when = f"{fmt_month(s.month)} (날짜 미정)"
     else:
         when = "일정 미정"
     extra = []
@@ -340,7 +317,7 @@ def program_detail(program: kdb.Program, sessions: Sequence[kdb.Session],
     if program.content:
         lines.append("• 내용: " + escape(", ".join(program.content)))
     if sessions:
-        lines += ["", f"<b>기수 일정</b> (오늘 {kdate(today.isoformat())} 기준)"]
+        lines += ["", f"<b>기수 일정</b> (오늘 {fmt_date(today.isoformat(), compact=True)} 기준)"]
         lines += [_session_line(s, today) for s in sessions]
     for fact in program.facts:
         lines.append(f"• {escape(fact.label)}: {escape(fact.text)}")
@@ -373,15 +350,15 @@ def round_timeline(rnd: kdb.Round, events: Sequence[kdb.Event], today: dt.date) 
         facts.append(escape(rnd.status))
     if facts:
         lines.append(" · ".join(facts))
-    lines += ["", f"<b>일정</b> (오늘 {kdate(today.isoformat())} 기준)"]
+    lines += ["", f"<b>일정</b> (오늘 {fmt_date(today.isoformat(), compact=True)} 기준)"]
     if events:
         for e in events:
-            label = EVENT_LABELS.get(e.type, e.type)
+            label = EVENT_NAMES.get(e.type, e.type)
             note = f" — {escape(e.note)}" if e.note else ""
             lines.append(f"{when_status(e.start, e.end, today)} · <b>{escape(label)}</b>: "
-                         f"{kperiod(e.start, e.end)}{note}")
+                         f"{fmt_span_compact(e.start, e.end)}{note}")
     elif rnd.exam_month:
-        lines.append(f"날짜가 정해진 일정은 보고서에 없어요. 시험은 {kmonth(rnd.exam_month)} 예정이에요.")
+        lines.append(f"날짜가 정해진 일정은 보고서에 없어요. 시험은 {fmt_month(rnd.exam_month)} 예정이에요.")
     else:
         lines.append("날짜가 정해진 일정은 보고서에 없어요.")
     lines += ["", source_line(rnd.source)]

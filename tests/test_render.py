@@ -95,7 +95,7 @@ def test_when_status(start: str, end: str | None, expected: str) -> None:
     ("2018-08-22", None, "2018. 8. 22.(수)"),
 ])
 def test_korean_periods(start: str, end: str | None, expected: str) -> None:
-    assert render.kperiod(start, end) == expected
+    assert render.fmt_span_compact(start, end) == expected
 
 
 @pytest.mark.parametrize(("audience", "expected"), [

@@ -201,7 +201,7 @@ async def test_exams_timeline_marks_past_and_upcoming(api: FakeBotApi, bot: Any,
     again = await press(api, timeline, button(timeline, "회차 목록"))
     later = await press(api, again, button(again, "제2회"))
     assert "✔ 지난 일정 · <b>필기 합격자 발표</b>" in later.text
-    assert "▶ 진행 중 · <b>면접</b>: 2018. 10. 15.(월) ~ 10. 31.(수)" in later.text
+    assert "▶ 진행 중 · <b>면접시험</b>: 2018. 10. 15.(월) ~ 10. 31.(수)" in later.text
 
 
 async def test_facility_lists_buildings_floors_and_amenities(api: FakeBotApi, bot: Any) -> None:
