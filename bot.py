@@ -190,7 +190,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    from knowledge.core import Brain
+    from knowledge.core import LiveBrain
     from knowledge.reminders import RemindersConfigError
 
     try:
@@ -202,7 +202,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:  # a feature's settings (HRDBOT_ADMINS, HRDBOT_BROADCAST_RATE)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    state = AppState(db=db, brain=Brain(db), clock=clock)
+    # The running bot follows `hrdbot load`: a reload is picked up within seconds.
+    state = AppState(db=db, brain=LiveBrain(db), clock=clock)
     run(build_application(config, state, features), config)
     return EXIT_OK
 
