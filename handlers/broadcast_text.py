@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from db import broadcasts as bdb
 from db.roles import Grant
+from knowledge.text import WEEKDAYS
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 NEUTRAL_DENIAL = "모르는 명령이에요. /help 로 명령 목록을 볼 수 있어요."
-_WEEKDAYS = "월화수목금토일"
 
 
 class WhenError(ValueError):
@@ -111,7 +111,7 @@ def kdatetime(at: dt.datetime | str) -> str:
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at)
     at = at.astimezone(SEOUL)
-    return (f"{at.year}년 {at.month}월 {at.day}일({_WEEKDAYS[at.weekday()]}) "
+    return (f"{at.year}년 {at.month}월 {at.day}일({WEEKDAYS[at.weekday()]}) "
             f"{at.hour:02d}:{at.minute:02d}")
 
 
