@@ -47,6 +47,7 @@ from handlers.broadcast_engine import (
     Transient,
 )
 from handlers.config import ConfigError
+from handlers.ratelimit import shared_limiter
 from handlers.registry import Command, Feature
 from handlers.render import UNKNOWN_COMMAND
 from handlers.state import STATE_KEY, BotContext
@@ -175,7 +176,10 @@ async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     bot = engine_bot(app.bot, rt.settings.engine.window)
     await bot.initialize()
     rt.sender = TelegramSender(bot)
-    rt.engine = BroadcastEngine(state.db, rt.sender, state.clock, rt.settings.engine)
+    engine_config = rt.settings.engine
+    rt.engine = BroadcastEngine(state.db, rt.sender, state.clock, engine_config,
+                                limiter=shared_limiter(app.bot_data, engine_config.rate,
+                                                       engine_config.per_chat_interval))
     rt.engine.start()
 
 

@@ -15,7 +15,6 @@ module is the only reminder code that calls ``clock.now()``.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import warnings
@@ -26,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, CallbackQueryHandler
 from telegram.warnings import PTBDeprecationWarning
 
+from handlers.ratelimit import RateLimiter, shared_limiter
 from handlers.registry import Command, Feature
 from handlers.reminder_delivery import Blocked, ReminderService, RetryLater, SendFailed
 from handlers.state import STATE_KEY, BotContext
@@ -46,18 +46,13 @@ DEFAULT_RATE = 25.0  # messages per second
 class TelegramSender:
     """``Sender`` over a Telegram bot: paces sends and maps Bot API errors to delivery outcomes."""
 
-    def __init__(self, bot: Bot, rate: float = DEFAULT_RATE) -> None:
+    def __init__(self, bot: Bot, rate: float = DEFAULT_RATE, *,
+                 limiter: RateLimiter | None = None) -> None:
         self.bot = bot
-        self.interval = 1 / rate if rate > 0 else 0.0
-        self._next = 0.0
+        self.limiter = limiter or RateLimiter(rate if rate > 0 else None)
 
     async def send(self, chat_id: int, text: str) -> None:
-        if self.interval:
-            loop = asyncio.get_running_loop()
-            wait = self._next - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._next = max(self._next, loop.time()) + self.interval
+        slot = await self.limiter.acquire(chat_id)
         try:
             await self.bot.send_message(chat_id, text, rate_limit_args={"max_retries": 0})
         except Forbidden as exc:
@@ -72,6 +67,8 @@ class TelegramSender:
             raise RetryLater(30.0) from exc
         except TelegramError as exc:
             raise SendFailed(exc.message) from exc
+        finally:
+            self.limiter.release(slot)
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -109,8 +106,9 @@ async def wake(context: BotContext) -> None:
     """A scheduler wake-up: deliver what is due now."""
     app = context.application
     now = context.state.clock.now()
-    report = await service(app).deliver_due(now, TelegramSender(context.bot, app.bot_data.get(
-        "hrdbot.reminders.rate", DEFAULT_RATE)))
+    rate = app.bot_data.get("hrdbot.reminders.rate", DEFAULT_RATE)
+    limiter = shared_limiter(app.bot_data, rate if rate > 0 else None)  # 0: unlimited (tests)
+    report = await service(app).deliver_due(now, TelegramSender(context.bot, limiter=limiter))
     if report.sent or report.skipped or report.blocked or report.failed:
         log.info("reminders at %s: %s", now.isoformat(timespec="seconds"), report)
     if report.retry_after is not None and app.job_queue is not None:

@@ -16,7 +16,8 @@ from telegram.request import HTTPXRequest
 
 from db import broadcasts as bdb
 from handlers.broadcast import TelegramSender
-from handlers.broadcast_engine import BroadcastEngine, EngineConfig, EngineConfigError, RateLimiter
+from handlers.broadcast_engine import BroadcastEngine, EngineConfig, EngineConfigError
+from handlers.ratelimit import RateLimiter
 from tests.broadcast_helpers import FakeTime, JumpClock, add_users, clock
 from tests.fake_bot_api import FakeBotApi
 
