@@ -378,6 +378,10 @@ class Composer:
             for p in self.kb.programs_for_rank(rank):
                 if p not in found:
                     found.append(p)
+        if not found:  # ranks the data does not list: look for the rank's words in the targets
+            words = [w.replace(" ", "") for r in ranks for w in self.nlu["ranks"].get(r, [r])]
+            found = [p for p in self.kb.programs()
+                     if p.target and any(w in p.target.replace(" ", "") for w in words)]
         label = ", ".join(ranks)
         if not found:
             return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n"
@@ -414,8 +418,11 @@ class Composer:
             if cat is None or not progs:
                 return None
             lines = [f"{cat.name} 분야 교육과정입니다."]
-            lines += [f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else "")
-                      for p in progs]
+            for p in progs:
+                lines.append(f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else ""))
+                children = self.kb.programs(parent=p.id, limit=12)
+                if children:
+                    lines.append("  세부 과정: " + ", ".join(c.name for c in children))
             more = self.kb.count_programs(category=cats[0], top_level=True) - len(progs)
             if more > 0:
                 lines.append(f"외 {more:,}개 과정")

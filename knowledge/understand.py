@@ -303,9 +303,11 @@ class Understander:
         for kind in u.entities:
             present.setdefault(kind, 1.0)
         # Named records, read as written (not from a derived short name or a typo).
+        # (Budget lines are names of money: a question naming one without asking about money
+        # is about the business itself, not its budget.)
         subject_matches = [m for m in u.matches
                            if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
-                           and m.score >= 0.95]
+                           and m.kind != "budget_line" and m.score >= 0.95]
         concept_at = {}
         for m in u.matches:
             if m.kind == "concept":
