@@ -912,6 +912,12 @@ class Composer:
     def topic_answer(self, u: Understanding, today: dt.date) -> Composed | None:
         ids = u.entities.get("topic", [])
         topics = {t.id: t for t in self.kb.topics()}
+        if not ids:  # a concept only ("감사 지적 몇 건"): the topic whose keywords say it most
+            words = {w.replace(" ", "") for m in u.matches if m.kind == "concept"
+                     for w in self.nlu["concepts"].get(m.value, ())}
+            scored = sorted(((sum(k.replace(" ", "") in words for k in t.keywords), t.id)
+                             for t in topics.values()), reverse=True)
+            ids = [scored[0][1]] if scored and scored[0][0] else []
         chosen = [topics[i] for i in ids if i in topics][:2]
         if not chosen:
             return None

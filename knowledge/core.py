@@ -28,6 +28,7 @@ from knowledge.understand import (
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 SMALLTALK_OVER = 3.5  # "사용법 알려줘" is small talk unless a real question scores above this
+_COHORT = re.compile(r"(\d+)\s*기")
 _WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 COVERED_YEARS = frozenset({2017, 2018, 2019})
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -147,6 +148,13 @@ class Brain:
                                          years | set(COVERED_YEARS))
         self.composer = Composer(db, self.nlu)
         self.log_unanswered = log_unanswered
+        self._cohort_programs: dict[int, set[str]] = {}
+        for p in kdb.programs(db):
+            for session in kdb.sessions_of(db, p.id):
+                found = _COHORT.search(session.name)
+                if found:
+                    self._cohort_programs.setdefault(int(found.group(1)), set()).add(
+                        p.parent or p.id)
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -161,6 +169,7 @@ class Brain:
         u = self.understander.understand(text, today)
         if context.fresh(now):
             self._inherit(u, context)
+        self._program_from_cohort(u)
         self.understander.classify(u)
         if "smalltalk" in u.entities and (u.intent is None or u.score < SMALLTALK_OVER):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
@@ -174,6 +183,15 @@ class Brain:
                              reply.topics)
             decline_reason = "no_data"
         return self._decline(text, u, decline_reason or "unknown", now, context)
+
+    def _program_from_cohort(self, u: Understanding) -> None:
+        """"9기 교육 언제 끝나?": a cohort number only one program has names that program."""
+        if u.cohort is None or "program" in u.entities:
+            return
+        owners = self._cohort_programs.get(u.cohort, set())
+        if len(owners) == 1:
+            u.entities["program"] = [next(iter(owners))]
+            u.features["program"] = 0.9
 
     # -- context ---------------------------------------------------------------------------
 

@@ -141,13 +141,16 @@ class Matcher:
         # no "비교").
         found = [m for m in found if m.length > 2 or q[m.start:m.end] in self.spaced_keys
                  or not any(m.start < b < m.end for b in boundaries)]
-        exact_cover = [(m.start, m.end) for m in found
-                       if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
-        found.extend(m for m in self._fuzzy(q, boundaries)
-                     # never read a typo into text that already is a correctly spelt term, nor
-                     # across the edge of one ("경쟁원서" holds no "정원")
-                     if not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end)
-                                for s, e in exact_cover))
+        # Never read a typo into text that already is a correctly spelt term ("보직기간" holds no
+        # "조직"), nor across the edge of a name ("경쟁원서" holds no "정원").
+        spelt = [(m.start, m.end) for m in found]
+        names = [(m.start, m.end) for m in found
+                 if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
+        found.extend(
+            m for m in self._fuzzy(q, boundaries)
+            if not any(s <= m.start and m.end <= e for s, e in spelt)
+            and not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end)
+                        for s, e in names))
         return _resolve(found)
 
     def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:

@@ -325,7 +325,7 @@ class Understander:
             # A concept at the end of a name is what the name is ("인재개발원 어린이집");
             # one inside it only qualifies it ("인재채용과" is no exam).
             unexplained = [m for m in subject_matches if m.kind not in uses and not any(
-                names & uses for (start, end), names in concept_at.items()
+                names & set(spec.needs) for (start, end), names in concept_at.items()
                 if m.start <= start and end == m.end)]
             if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
                 score -= 2.0
