@@ -70,6 +70,16 @@ def test_strip_ending(word: str, stem: str) -> None:
         ("인재개발원 비전이 뭐예요", "vision.info", ["시민에봉사하고소통하는"]),
         ("5급 역량평가 평가역량 뭐뭐 있어요", "assessment.info", ["정책기획", "협의조정"]),
         ("올해 세출예산 얼마예요?", "budget.info", ["15,073,737"]),
+        # phrasings outside the development set
+        ("9기 교육 언제 끝남?", "program.schedule", ["9월7일"]),
+        ("과장님 리더십 교육 몇 명 들어요", "program.headcount", ["30명"]),
+        ("급식비 예산", "budget.info", ["499,272"]),
+        ("감사 지적 몇건", "topic.answer", ["18건"]),
+        ("12월에 무슨 시험 발표 있어요", "exam.schedule", ["12월28일"]),
+        ("퇴직 앞둔 공무원 교육 있나요", "program.recommend", ["인생설계"]),
+        ("3차 최종합격 발표 언제야?", "exam.schedule", ["12월28일"]),
+        ("일반 아동은 몇 순위", "daycare.priority", ["3순위"]),
+        ("경채 면접 언제부터 언제까지", "exam.schedule", ["12월17일", "12월21일"]),
     ],
 )
 def test_answers(brain: Brain, question: str, intent: str | None, facts: list[str]) -> None:
@@ -94,7 +104,9 @@ def test_past_dates_are_marked(brain: Brain) -> None:
 @pytest.mark.parametrize(
     "question",
     ["오늘 날씨 어때?", "국가직 9급 시험 언제야", "경기도 공무원 시험 일정 알려줘", "바리스타 과정 언제 시작해요?",
-     "2020년 신임자 과정 일정", "삼성전자 주가 알려줘", "근처 맛집 추천해줘", "코딩 부트캠프 있나요"],
+     "2020년 신임자 과정 일정", "삼성전자 주가 알려줘", "근처 맛집 추천해줘", "코딩 부트캠프 있나요",
+     "부산시 공무원 채용 일정", "인재개발원 주차 가능해요?", "2021년 교육 계획 알려줘", "어린이집 원비 얼마예요?",
+     "2차 시험 과목 뭐야", "내 필기 점수 알려줘"],
 )
 def test_out_of_scope_is_declined_with_suggestions(brain: Brain, question: str) -> None:
     reply = brain.answer(question, now=NOW)
