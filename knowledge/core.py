@@ -171,6 +171,8 @@ class Brain:
             self._inherit(u, context)
         self._program_from_cohort(u)
         self.understander.classify(u)
+        if context.fresh(now):
+            self._keep_previous_question(u, context)
         if "smalltalk" in u.entities and (u.intent is None or u.score < SMALLTALK_OVER):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
         decline_reason = self._decline_reason(u)
@@ -183,6 +185,23 @@ class Brain:
                              reply.topics)
             decline_reason = "no_data"
         return self._decline(text, u, decline_reason or "unknown", now, context)
+
+    @staticmethod
+    def _keep_previous_question(u: Understanding, context: Context) -> None:
+        """"그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the
+        previous question again."""
+        if "date" in u.features or not u.ranking:
+            return
+        names = [(m.start, m.end) for m in u.matches
+                 if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+        if any(m.kind in ("attr", "concept") and not any(s <= m.start and m.end <= e
+                                                        for s, e in names)
+               for m in u.matches):
+            return  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
+        scores = dict(u.ranking)
+        previous = context.intent
+        if previous in scores and previous != u.intent and scores[previous] >= u.score - 2.5:
+            u.intent = previous  # as confident as the reading it replaces
 
     def _program_from_cohort(self, u: Understanding) -> None:
         """"9기 교육 언제 끝나?": a cohort number only one program has names that program."""

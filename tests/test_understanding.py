@@ -201,3 +201,11 @@ def test_live_brain_follows_a_reload(tmp_path: Path) -> None:
                      encoding="utf-8")
     assert bot.main(["load", str(data), "--db", str(db_path)]) == 0
     assert "8월 23일" in live.answer("2차 필기 합격자 발표 언제예요?", now=NOW).text
+
+
+def test_a_bare_new_subject_asks_the_previous_question_again(brain: Brain) -> None:
+    r1 = brain.answer("신임자 과정 몇 명이에요?", now=NOW)
+    r2 = brain.answer("그럼 6급 미래인재는?", r1.context, now=NOW)
+    assert r2.intent == "program.headcount" and "190명" in r2.text
+    r3 = brain.answer("어린이집 입소 순위 알려줘", r2.context, now=NOW)
+    assert r3.intent == "daycare.priority"
