@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -515,3 +515,28 @@ def notices_for(db: Database, audience: str | None, limit: int = 5,
     return [Notice(*r) for r in db.execute(
         f"SELECT id, created_at, audience, text FROM notices WHERE audience IN ({marks}) "  # noqa: S608
         "ORDER BY id DESC LIMIT ?", [*wanted, limit])]
+
+
+# --- the engine lease -------------------------------------------------------------------------
+
+
+def take_lease(db: Database, name: str, owner: str, now_ts: float, ttl: float,
+               owner_alive: Callable[[str], bool]) -> bool:
+    """Hold lease ``name`` for ``ttl`` seconds if it is free, ours, expired, or its owner is
+    known to be dead; return whether ``owner`` holds it now."""
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        row = db.conn.execute("SELECT owner, expires_at FROM leases WHERE name = ?",
+                              [name]).fetchone()
+        if row is not None and row[0] != owner and row[1] > now_ts and owner_alive(row[0]):
+            return False
+        db.conn.execute(
+            "INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, "
+            "expires_at = excluded.expires_at", [name, owner, now_ts + ttl])
+    return True
+
+
+def give_up_lease(db: Database, name: str, owner: str) -> None:
+    with db.conn:
+        db.conn.execute("DELETE FROM leases WHERE name = ? AND owner = ?", [name, owner])

@@ -168,6 +168,13 @@ def m005_broadcasts(db: Database) -> None:
     db.execute("CREATE INDEX idx_broadcasts_state ON broadcasts(state, scheduled_at)")
 
 
+@migrations()
+def m006_leases(db: Database) -> None:
+    """Named leases held by one process at a time (the broadcast engine)."""
+    db.execute("CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, "
+               "expires_at REAL NOT NULL)")
+
+
 def default_db_path() -> Path:
     """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
     env = os.environ.get("HRDBOT_DB")

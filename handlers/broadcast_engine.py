@@ -28,7 +28,10 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -105,6 +108,28 @@ def _positive(var: str, raw: str, example: str) -> float:
     return value
 
 
+LEASE = "broadcast-engine"
+LEASE_TTL = 15.0  # seconds
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process named in a lease may still run (``host:pid:nonce``). A process of
+    this host that no longer exists is dead; one of another host is alive until its TTL."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True
+    if int(pid_text) == os.getpid():
+        return True  # this process: another engine of ours (tests) is alive
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 
@@ -179,8 +204,13 @@ class BroadcastEngine:
 
     def __init__(self, db: Database, sender: Sender, clock: Clock, config: EngineConfig, *,
                  monotonic: Callable[[], float] = time.monotonic,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None, owner: str | None = None) -> None:
         self.db = db
+        # Only one engine per database sends (a second bot process waits): the lease names
+        # this process, so one killed with SIGKILL is taken over at once, not after the TTL.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_renewed = -math.inf
+        self._lost_lease = False
         self.sender = sender
         self.clock = clock
         self.config = config
@@ -207,6 +237,16 @@ class BroadcastEngine:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        bdb.give_up_lease(self.db, LEASE, self.owner)
+
+    def _hold_lease(self) -> bool:
+        """Take or renew the engine lease (renewals at most every third of its TTL)."""
+        now = time.time()
+        if now - self._lease_renewed < LEASE_TTL / 3:
+            return True
+        held = bdb.take_lease(self.db, LEASE, self.owner, now, LEASE_TTL, _owner_alive)
+        self._lease_renewed = now if held else -math.inf
+        return held
 
     def wake(self) -> None:
         """Look at the queue now (a broadcast was queued or cancelled in this process)."""
@@ -222,6 +262,10 @@ class BroadcastEngine:
         """Forever: work on the next due broadcast, or wait for one."""
         while True:
             try:
+                if not self._hold_lease():  # another bot process is sending
+                    self._idle.set()
+                    await self._wait(self.config.poll_every)
+                    continue
                 b = bdb.next_due(self.db, self.clock.now())
                 if b is None:
                     self._idle.set()
@@ -266,7 +310,10 @@ class BroadcastEngine:
             with contextlib.suppress(DeliveryError):
                 message_id = await self._post(b.report_chat_id, text.progress(b, 0.0, None))
                 bdb.set_progress_message(self.db, b.id, message_id)
+        self._lost_lease = False
         cancelled = await self._deliver_all(b.id, Notice(b.text, b.media), progress)
+        if self._lost_lease:  # another process took over; it finishes and reports
+            return
         b = bdb.get(self.db, b.id)
         if not cancelled and b.state == bdb.SENDING:
             b = bdb.finish(self.db, b.id, self.clock.now())
@@ -297,6 +344,9 @@ class BroadcastEngine:
                     checked = now
                     if bdb.get(self.db, broadcast_id).state == bdb.CANCELLED:
                         cancelled = True
+                        break
+                    if not self._hold_lease():
+                        self._lost_lease = True
                         break
                 self._maybe_progress(broadcast_id, progress)
                 if len(queue) <= cfg.window // 2:

@@ -293,3 +293,37 @@ async def test_media_notice_is_sent_with_its_caption(db, api, bot, make_engine):
     await run_until_idle(make_engine())
     photos = [c for c in api.calls("sendPhoto") if c.ok and c.chat_id in (1, 2)]
     assert len(photos) == 2 and all(c.params["caption"] == "<b>사진</b> 공지" for c in photos)
+
+
+# --- one sending engine per database ----------------------------------------------------------
+
+
+async def test_a_second_engine_on_the_same_database_waits(db, bot, make_engine, api):
+    """Two bot processes on one database: only the lease holder sends; nothing goes twice."""
+    add_users(db, range(1000, 1040))
+    first = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST),
+                            owner="host-a:1:first")
+    second = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST),
+                             owner="host-b:2:second")
+    assert first._hold_lease()
+    assert not second._hold_lease()
+    queue(db)
+    second.start()
+    await asyncio.sleep(0.5)
+    assert notice_chats(api) == Counter()  # the second engine did not send
+    await second.stop()
+    await run_until_idle(first)
+    assert set(notice_chats(api).values()) == {1}
+    assert len(notice_chats(api)) == 40
+
+
+async def test_the_lease_of_a_dead_process_is_taken_over_at_once(db, bot):
+    """A bot killed with SIGKILL leaves its lease behind; a restart does not wait for the TTL."""
+    import socket
+
+    dead = f"{socket.gethostname()}:999999999:gone"
+    assert bdb.take_lease(db, "broadcast-engine", dead, 0.0, 10**9, lambda _owner: True)
+    engine = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST))
+    assert engine._hold_lease()
+    await engine.stop()
+    assert db.execute("SELECT count(*) FROM leases").fetchone()[0] == 0
