@@ -194,8 +194,10 @@ class Brain:
             return
         names = [(m.start, m.end) for m in u.matches
                  if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
-        if any(m.kind in ("attr", "concept") and not any(s <= m.start and m.end <= e
-                                                        for s, e in names)
+        if not names:
+            return  # no new subject: the follow-up ("면접은요?") is read on its own
+        if any(m.kind in ("attr", "concept", "event_type", "event_any")
+               and not any(s <= m.start and m.end <= e for s, e in names)
                for m in u.matches):
             return  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
         scores = dict(u.ranking)

@@ -209,3 +209,9 @@ def test_a_bare_new_subject_asks_the_previous_question_again(brain: Brain) -> No
     assert r2.intent == "program.headcount" and "190명" in r2.text
     r3 = brain.answer("어린이집 입소 순위 알려줘", r2.context, now=NOW)
     assert r3.intent == "daycare.priority"
+
+
+def test_an_exam_follow_up_after_a_course_question_is_about_exams(brain: Brain) -> None:
+    r1 = brain.answer("신임자 과정 언제 시작해요?", now=NOW)
+    r2 = brain.answer("면접은요?", r1.context, now=NOW)
+    assert r2.intent == "exam.schedule" and "면접" in r2.text
