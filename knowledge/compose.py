@@ -214,7 +214,7 @@ class Composer:
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
         if u.cohort is not None:
-            picked = [s for s in sessions if _cohort_of(s.name) == u.cohort]
+            picked = [s for s in sessions if cohort_of(s.name) == u.cohort]
             if not picked:
                 names = ", ".join(s.name for s in sessions) or "없음"
                 return Composed(
@@ -995,6 +995,7 @@ def _plan_text(p: kdb.Program) -> str:
 _COHORT_IN_NAME = re.compile(r"(\d+)\s*기")
 
 
-def _cohort_of(name: str) -> int | None:
+def cohort_of(name: str) -> int | None:
+    """The cohort number in a session name ("제8기" → 8, "분야별 2주 교육 3기" → 3)."""
     found = _COHORT_IN_NAME.search(name)
     return int(found.group(1)) if found else None

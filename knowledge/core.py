@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
-from knowledge.compose import Composer
+from knowledge.compose import Composer, cohort_of
 from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
@@ -28,7 +28,6 @@ from knowledge.understand import (
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 SMALLTALK_OVER = 3.5  # "사용법 알려줘" is small talk unless a real question scores above this
-_COHORT = re.compile(r"(\d+)\s*기")
 _WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
 COVERED_YEARS = frozenset({2017, 2018, 2019})
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -151,10 +150,9 @@ class Brain:
         self._cohort_programs: dict[int, set[str]] = {}
         for p in kdb.programs(db):
             for session in kdb.sessions_of(db, p.id):
-                found = _COHORT.search(session.name)
-                if found:
-                    self._cohort_programs.setdefault(int(found.group(1)), set()).add(
-                        p.parent or p.id)
+                number = cohort_of(session.name)
+                if number is not None:
+                    self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -179,9 +177,8 @@ class Brain:
         if decline_reason is None and u.intent is not None:
             reply = self.composer.compose(u, today)
             if reply is not None:
-                ctx_entities = {k: v for k, v in reply.entities.items()}
                 return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
-                             reply.suggestions, Context(u.intent, ctx_entities, now),
+                             reply.suggestions, Context(u.intent, dict(reply.entities), now),
                              reply.topics)
             decline_reason = "no_data"
         return self._decline(text, u, decline_reason or "unknown", now, context)
@@ -236,14 +233,8 @@ class Brain:
                 continue
             if kind in SUBJECT_KINDS and current_subjects:
                 continue
-            u.entities[kind] = list(values) if isinstance(values, list) else [values]
-            u.inherited[kind] = u.entities[kind]
+            u.entities[kind] = u.inherited[kind] = list(values)
             u.features.setdefault(kind, 0.9)
-        # A bare follow-up ("면접은요?", "그럼 기간은?") keeps the previous question's kind.
-        if context.intent and not any(k in u.features for k in ("attr.schedule",)):
-            prev = context.intent
-            if prev.startswith("exam.") and "event_type" in u.entities:
-                u.features.setdefault("attr.schedule", 0.6)
 
     # -- declining -------------------------------------------------------------------------
 
