@@ -13,7 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # imported lazily below, to keep `hrdbot ask` starting fast
+    from sqlite_utils import Database
+
+    from knowledge.reminders import ReminderConfig
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -45,7 +51,7 @@ def today_in_seoul(args: argparse.Namespace) -> dt.date:
     return args.today or dt.datetime.now(SEOUL).date()
 
 
-def _open_db(args: argparse.Namespace):  # noqa: ANN202 - sqlite_utils.Database
+def _open_db(args: argparse.Namespace) -> Database:
     from db.schema import default_db_path
     from knowledge.store import open_database
 
@@ -250,7 +256,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _reminder_config(path: Path | None):  # noqa: ANN202 - knowledge.reminders.ReminderConfig
+def _reminder_config(path: Path | None) -> ReminderConfig:
     from knowledge.reminders import CONFIG_PATH, RemindersConfigError, load_config
 
     try:

@@ -82,7 +82,7 @@ def _jamo_offsets(text: str) -> tuple[str, list[int]]:
 class Matcher:
     """Finds terms in questions. Build once per knowledge load; ``find`` is pure."""
 
-    def __init__(self, terms: list[Term], *, fuzzy_kinds: frozenset[str] | None = None,
+    def __init__(self, terms: list[Term], *,
                  known_words: frozenset[str] = frozenset()) -> None:
         # A correctly spelt word is never read as a typo of another ("면적" is not "면접").
         self.known_words = known_words
@@ -107,7 +107,6 @@ class Matcher:
                 or (t.kind in SOFT_KINDS and len(t.key) >= 3 and t.key.isalpha()))
             and sum(is_hangul(c) for c in t.key) >= 2
             and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
-            and (fuzzy_kinds is None or t.kind in fuzzy_kinds)
         ]
         # Candidates: terms sharing enough syllable bigrams with the question (one typo breaks
         # at most two), or, for words of up to four syllables, all but one syllable.
