@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
+import sqlite3
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # imported lazily below, to keep `hrdbot ask` starting fast
@@ -24,10 +27,20 @@ if TYPE_CHECKING:  # imported lazily below, to keep `hrdbot ask` starting fast
 SEOUL = ZoneInfo("Asia/Seoul")
 
 EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
+TRY_2018 = "--today 2018-07-01"
 
 
-class UsageError(Exception):
-    """Bad command-line usage or configuration; shown to the user with exit code 2."""
+class CliError(Exception):
+    """A known failure: its message (Korean, with the technical detail) is printed, no
+    traceback, and the process exits with ``code``."""
+
+    code = EXIT_RUNTIME
+
+
+class UsageError(CliError):
+    """Bad command-line usage or input; exit code 2."""
+
+    code = EXIT_USAGE
 
 
 def _date(text: str) -> dt.date:
@@ -35,8 +48,18 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; expected YYYY-MM-DD, e.g. 2018-08-21"
+            f"'{text}'은(는) 날짜가 아닙니다. YYYY-MM-DD 형식으로 적어 주세요 (예: 2018-08-21)"
         ) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': 1 이상의 정수를 적어 주세요")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -44,7 +67,11 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--db", type=Path, default=default,
                         help="database file (default: $HRDBOT_DB or ~/.local/share/hrdbot/hrdbot.db)")
     parser.add_argument("--today", type=_date, default=default, metavar="YYYY-MM-DD",
-                        help="the date the bot takes as today (Asia/Seoul); default: the real date")
+                        help="the date the bot takes as today (Asia/Seoul); default: the real "
+                             f"date. The knowledge is the 2018 plan: try {TRY_2018}")
+    parser.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="show the traceback of a failure")
 
 
 def today_in_seoul(args: argparse.Namespace) -> dt.date:
@@ -52,10 +79,29 @@ def today_in_seoul(args: argparse.Namespace) -> dt.date:
 
 
 def _open_db(args: argparse.Namespace) -> Database:
+    """The database (created and loaded on first use); see ``_hint_2018``."""
     from db.schema import default_db_path
     from knowledge.store import open_database
 
-    return open_database(args.db or default_db_path())
+    db = open_database(args.db or default_db_path())
+    _hint_2018(args, db)
+    return db
+
+
+def _hint_2018(args: argparse.Namespace, db: Database) -> None:
+    """Once per database, on a run at the real date after the knowledge's last date: say that
+    the knowledge is the 2018 report and how to try the bot at a 2018 date."""
+    if args.today is not None:
+        return
+    from db import ops
+
+    now = dt.datetime.now(SEOUL)
+    last = ops.knowledge_last_date(db)
+    if last is None or now.date() <= last or not ops.first_time(db, "hint_2018", now):
+        return
+    print(f"안내: 이 챗봇의 지식은 서울시 인재개발원 2018년 업무보고 기준이라, 오늘({now.date()}) "
+          f"기준으로는 일정이 모두 지난 일로 답합니다. 2018년의 하루로 시험해 보려면 {TRY_2018} "
+          "옵션을 붙이세요.", file=sys.stderr)
 
 
 # --- subcommands ------------------------------------------------------------------------------
@@ -72,14 +118,16 @@ def cmd_load(args: argparse.Namespace) -> int:
     try:
         counts = load_directory(path, directory)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {directory}; the database was not changed.",
-              file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(*_problems(exc.problems), f"{directory}에 문제가 {len(exc.problems)}개 "
+                         "있어 아무것도 바꾸지 않았습니다 (the database was not changed). "
+                         "고친 뒤 다시 hrdbot load 하세요.") from None
     summary = ", ".join(f"{table} {n}" for table, n in counts.items())
     print(f"Loaded {directory} into {path}: {summary}")
     return EXIT_OK
+
+
+def _problems(problems: Sequence[str]) -> list[str]:
+    return [str(p) for p in problems]
 
 
 def _now(args: argparse.Namespace) -> dt.datetime:
@@ -96,26 +144,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from knowledge.core import Brain
     from knowledge.reply import EMPTY_CONTEXT
 
-    if args.batch is None and not args.question:
-        raise UsageError('give a question (hrdbot ask "신임자 과정 언제 시작해요?") or --batch FILE')
+    question = " ".join(args.question).strip()
+    if args.batch is None and not question:
+        raise UsageError('질문을 적어 주세요: hrdbot ask "신임자 과정 언제 시작해요?" '
+                         "(또는 --batch FILE, 표준 입력은 --batch -)")
     if args.batch is not None and args.question:
-        raise UsageError("give either a question or --batch FILE, not both")
+        raise UsageError("질문과 --batch FILE 중 하나만 주세요")
     if args.conversation and args.batch is None:
-        raise UsageError("--conversation only applies to --batch FILE")
+        raise UsageError("--conversation 은 --batch FILE 과 함께만 쓸 수 있습니다")
     if args.batch is not None:
-        try:
-            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            raise UsageError(f"batch file not found: {args.batch}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"batch file is not UTF-8 text: {args.batch}") from None
-        except IsADirectoryError:
-            raise UsageError(f"batch file is a directory: {args.batch}") from None
+        lines = _read_batch(args.batch)
     db = _open_db(args)
     brain = Brain(db)
     now = _now(args)
     if args.batch is None:
-        reply = brain.answer(" ".join(args.question), EMPTY_CONTEXT, now=now)
+        reply = brain.answer(question, EMPTY_CONTEXT, now=now)
         if args.json:
             print(json.dumps(reply.to_json(), ensure_ascii=False))
         else:
@@ -128,6 +171,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(reply.to_json(), ensure_ascii=False), flush=False)
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _read_batch(name: str) -> list[str]:
+    """The lines of the batch file (``-``: standard input)."""
+    try:
+        if name == "-":
+            return sys.stdin.buffer.read().decode("utf-8").splitlines()
+        return Path(name).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"질문 파일이 없습니다: {name} (batch file not found)") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"질문 파일이 UTF-8 텍스트가 아닙니다: {name} (batch file is not UTF-8 "
+                         "text)") from None
+    except IsADirectoryError:
+        raise UsageError(f"질문 파일 자리에 폴더를 주셨습니다: {name} (batch file is a "
+                         "directory)") from None
+    except OSError as exc:
+        raise UsageError(f"질문 파일을 읽을 수 없습니다: {name} ({exc.strerror})") from None
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -169,45 +230,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     from handlers import redact
     from handlers.app import build_application, run
     from handlers.clock import StartedClock, SystemClock
-    from handlers.config import ConfigError, load_config
+    from handlers.config import load_config
     from handlers.features import default_features
     from handlers.state import AppState
-    from knowledge.loader import KnowledgeError
+    from knowledge.core import LiveBrain
 
-    try:
-        config = load_config(os.environ, Path.cwd(), base_url=args.base_url,
-                             webhook_url=args.webhook_url, listen=args.listen, port=args.port)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+    config = load_config(os.environ, Path.cwd(), base_url=args.base_url,
+                         webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    redact.install(config.token)  # before the first log line and the first request
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact.install(config.token)
     if args.now:
         clock = StartedClock(args.now)
     elif args.today:
         clock = StartedClock(dt.datetime.combine(args.today, dt.datetime.now(SEOUL).timetz()))
     else:
         clock = SystemClock()
-    try:
-        db = _open_db(args)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    from knowledge.core import LiveBrain
-    from knowledge.reminders import RemindersConfigError
-
-    try:
-        features = default_features()
-    except RemindersConfigError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as exc:  # a feature's settings (HRDBOT_ADMINS, HRDBOT_BROADCAST_RATE)
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    db = _open_db(args)
+    features = default_features()
     # The running bot follows `hrdbot load`: a reload is picked up within seconds.
     state = AppState(db=db, brain=LiveBrain(db), clock=clock)
     run(build_application(config, state, features), config)
@@ -262,8 +303,9 @@ def _reminder_config(path: Path | None) -> ReminderConfig:
     try:
         return load_config(path or CONFIG_PATH)
     except RemindersConfigError as exc:
-        raise UsageError("invalid reminder rules; nothing was done:\n  "
-                         + "\n  ".join(exc.problems)) from None
+        raise UsageError(*_problems(exc.problems),
+                         "알림 규칙 파일이 올바르지 않아 아무것도 하지 않았습니다 "
+                         "(invalid reminder rules).") from None
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -273,19 +315,21 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from knowledge.calendar import build_calendar, selected
 
     if args.user is not None and args.topic:
-        raise UsageError("give either --user ID or --topic TOPIC, not both")
+        raise UsageError("--user ID 와 --topic TOPIC 중 하나만 주세요")
     db = _open_db(args)
     view = rk.knowledge_view(db)
     topics: list[str] | None = None
     if args.user is not None:
         topics = rdb.topics_of(db, args.user)
         if not topics:
-            raise UsageError(f"user {args.user} has no subscriptions")
+            raise UsageError(f"사용자 {args.user}은(는) 구독한 알림이 없습니다 (user has no "
+                             "subscriptions). --topic 으로 주제를 고르거나 둘 다 빼면 전체 "
+                             "일정을 씁니다.")
     elif args.topic:
         try:
             topics = [rk.parse_topic(t, view) for t in args.topic]
         except rk.UnknownTopicError as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(f"--topic: {exc}") from None
     data = build_calendar(view, topics, _now(args))
     count = len(selected(view, topics))
     if args.out == "-":
@@ -294,7 +338,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     try:
         Path(args.out).write_bytes(data)
     except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+        raise UsageError(f"{args.out} 에 쓸 수 없습니다 ({exc.strerror})") from None
     print(f"Wrote {count} event(s) to {args.out}")
     return EXIT_OK
 
@@ -314,8 +358,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     try:
         audience = bdb.parse_audience(args.audience, db)
         at = btext.parse_when(args.at, now) if args.at else None
-    except bdb.UnknownAudienceError as exc:
-        raise UsageError(f"--audience: {exc}") from None
+    except bdb.UnknownAudienceError as exc:  # its text is Korean, then " / " and English
+        raise UsageError(f"--audience: {str(exc).split(' / ')[0]}") from None
     except btext.WhenError as exc:
         raise UsageError(f"--at: {exc}") from None
     b = bdb.create(db, text=notice, now=now, audience=audience, state=bdb.QUEUED,
@@ -337,7 +381,8 @@ def cmd_broadcasts(args: argparse.Namespace) -> int:
     from db import broadcasts as bdb
     from handlers import broadcast_text as btext
 
-    items = bdb.recent(_open_db(args), args.limit, include_drafts=args.all)
+    db = _open_db(args)
+    items = bdb.recent(db, args.limit, include_drafts=args.all)
     if args.json:
         print(json.dumps([{
             "id": b.id, "state": b.state, "audience": b.audience, "created_at": b.created_at,
@@ -348,7 +393,9 @@ def cmd_broadcasts(args: argparse.Namespace) -> int:
         } for b in items], ensure_ascii=False))
         return EXIT_OK
     if not items:
-        print("No broadcasts yet.")
+        drafts = len(bdb.recent(db, 1, include_drafts=True))
+        print("No broadcasts yet, only unfinished drafts (see --all)." if drafts
+              else "No broadcasts yet.")
         return EXIT_OK
     print(f"{'id':>4}  {'state':<9} {'audience':<20} {'total':>7} {'sent':>7} {'blocked':>7} "
           f"{'failed':>6} {'left':>7}  when / text")
@@ -360,22 +407,60 @@ def cmd_broadcasts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with its error messages in Korean (the detail kept), exit code 2."""
+
+    _PATTERNS = (
+        (re.compile(r"^the following arguments are required: (.*)$"), "필요한 인자가 없습니다: {0}"),
+        (re.compile(r"^unrecognized arguments: (.*)$"), "알 수 없는 인자입니다: {0}"),
+        (re.compile(r"^argument (\S+): expected one argument$"), "{0}: 값을 하나 적어 주세요"),
+        (re.compile(r"^argument (\S+): invalid int value: (.*)$"), "{0}: 정수가 아닙니다: {1}"),
+        (re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+         "{0}: 고를 수 없는 값입니다: {1} (가능한 값: {2})"),
+        (re.compile(r"^argument (\S+): not allowed with argument (.*)$"),
+         "{0} 와 {1} 는 함께 쓸 수 없습니다"),
+        (re.compile(r"^ambiguous option: (.*)$"), "어느 옵션인지 모호합니다: {0}"),
+        (re.compile(r"^argument (\S+): (.*)$"), "{0}: {1}"),
+    )
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, korean in self._PATTERNS:
+            match = pattern.match(message)
+            if match:
+                message = korean.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 오류: {message}\n"
+                              f"도움말: {self.prog} --help\n")
+
+
+def _subcommand(sub: Any, name: str, func: Callable[[argparse.Namespace], int],
+                summary: str) -> argparse.ArgumentParser:
+    """A subcommand parser with its one-line summary (list and --help) and the common options.
+    Add the subcommand's own options to the parser it returns."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=summary)
+    _common(p, suppress=True)
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="hrdbot",
-        description="서울시 인재개발원 안내 챗봇 (hrdbot). Without a command: the Telegram bot "
-                    "when TELEGRAM_BOT_TOKEN is set, otherwise the console chat.",
+        description="서울시 인재개발원 안내 챗봇 (hrdbot). 명령 없이 실행하면 TELEGRAM_BOT_TOKEN "
+                    "(환경 변수나 .env)이 있을 때 텔레그램 봇, 없으면 콘솔 대화입니다. "
+                    f"지식은 2018년 업무보고 기준입니다: 그 시점으로 시험하려면 {TRY_2018}.",
     )
     _common(parser, suppress=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    p = sub.add_parser("load", help="validate knowledge files and load them into the database")
+    p = _subcommand(sub, "load", cmd_load,
+                    "지식 파일을 검사한 뒤 데이터베이스에 한 번에 바꿔 넣습니다")
     p.add_argument("directory", nargs="?", help="folder of knowledge YAML files "
                    "(default: the shipped knowledge/data)")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("run", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN or .env)")
+    p = _subcommand(sub, "run", cmd_run,
+                    "텔레그램 봇을 실행합니다 (토큰: TELEGRAM_BOT_TOKEN 또는 .env)")
     p.add_argument("--base-url", metavar="URL",
                    help="Bot API server base URL, the token is appended "
                         "(e.g. http://127.0.0.1:8081/bot)")
@@ -388,24 +473,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", type=_instant, default=None, metavar="ISO-DATETIME",
                    help="start the bot's clock at this instant (Asia/Seoul unless given); "
                         "it runs forward in real time")
-    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_run)
+    p.add_argument("--log-level", default="INFO", type=str.upper,
+                   choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                   help="logging level (default INFO)")
 
-    p = sub.add_parser("ask", help="answer a question (or a batch file of questions)")
+    p = _subcommand(sub, "ask", cmd_ask, "질문 하나(또는 파일의 질문들)에 답합니다")
     p.add_argument("question", nargs="*", help="the question, in Korean")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--batch", metavar="FILE", help="one question per line; JSON Lines out")
+    p.add_argument("--batch", metavar="FILE",
+                   help="one question per line (- for standard input); JSON Lines out")
     p.add_argument("--conversation", action="store_true",
                    help="with --batch: the lines are one conversation (context carried)")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", help="interactive console chat")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_chat)
+    _subcommand(sub, "chat", cmd_chat, "콘솔에서 봇과 대화합니다")
 
-    p = sub.add_parser("reminders", help="list the reminders due on a day (sends nothing)")
+    p = _subcommand(sub, "reminders", cmd_reminders,
+                    "그날 보낼 알림을 보여 줍니다 (아무것도 보내지 않습니다)")
     p.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
                    help="the day (default: --today or the real date)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -413,20 +496,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="for a hypothetical subscriber of every topic, not the real subscribers")
     p.add_argument("--rules", type=Path, default=None, metavar="FILE",
                    help="reminder rules file (default: the shipped knowledge/reminders.yaml)")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_reminders)
 
-    p = sub.add_parser("calendar", help="write an .ics calendar of exam and course dates")
+    p = _subcommand(sub, "calendar", cmd_calendar,
+                    "시험·교육 일정을 캘린더 파일(.ics)로 씁니다")
     p.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     p.add_argument("--user", type=int, default=None, metavar="ID",
                    help="the topics this Telegram user subscribed to")
     p.add_argument("--topic", action="append", default=[], metavar="TOPIC",
                    help="a topic (exam_round:second, exam_round:*, program:newcomer, "
                         "category:leadership); repeatable; default: everything")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_calendar)
 
-    p = sub.add_parser("broadcast", help="queue a staff broadcast for the running bot")
+    p = _subcommand(sub, "broadcast", cmd_broadcast,
+                    "실행 중인 봇이 보낼 공지를 예약합니다 (직원용)")
     p.add_argument("--text", required=True, help="the notice (plain text; see --html)")
     p.add_argument("--html", action="store_true",
                    help="--text is Telegram HTML (<b>, <i>, <u>, <s>, <a href>, <code>, <pre>)")
@@ -436,34 +517,97 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="TIME", default=None,
                    help="send later, Asia/Seoul: '내일 09:00', '2018-08-22 14:30' or ISO 8601 "
                         "(default: now)")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_broadcast)
 
-    p = sub.add_parser("broadcasts", help="list broadcasts with their delivery counts")
+    p = _subcommand(sub, "broadcasts", cmd_broadcasts, "공지 발송 내역과 건수를 보여 줍니다")
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
+    p.add_argument("--limit", type=_positive_int, default=20, metavar="N",
+                   help="how many, newest first, 1 or more (default 20)")
     p.add_argument("--all", action="store_true", help="include unfinished drafts")
-    _common(p, suppress=True)
-    p.set_defaults(func=cmd_broadcasts)
     return parser
+
+
+def _failure(exc: BaseException) -> tuple[list[str], int] | None:
+    """The message lines and exit code of a known failure; None for a bug."""
+    def cls(module: str, name: str) -> type[BaseException]:
+        # Only modules already imported can have raised; importing more would slow `ask`.
+        found = getattr(sys.modules.get(module), name, None)
+        return found if isinstance(found, type) else _Never
+
+    if isinstance(exc, CliError):
+        return [str(a) for a in exc.args], exc.code
+    if isinstance(exc, cls("db.schema", "DatabaseOpenError")):
+        return [str(exc)], EXIT_USAGE
+    if isinstance(exc, cls("knowledge.loader", "KnowledgeError")):
+        problems = _problems(exc.problems)  # type: ignore[attr-defined]
+        return [*problems, f"지식 파일에 문제가 {len(problems)}개 있습니다 (knowledge files "
+                           "are invalid). 고친 뒤 hrdbot load 로 확인하세요."], EXIT_USAGE
+    if isinstance(exc, cls("knowledge.reminders", "RemindersConfigError")):
+        return [*_problems(exc.problems),  # type: ignore[attr-defined]
+                "알림 규칙 파일(knowledge/reminders.yaml)이 올바르지 않습니다."], EXIT_USAGE
+    if isinstance(exc, cls("handlers.config", "ConfigError")):
+        return [str(exc)], EXIT_USAGE
+    if isinstance(exc, cls("handlers.app", "BotApiRejectedToken")):
+        return ["Bot API가 토큰을 거부했습니다 (getMe: HTTP 401/404 Unauthorized). "
+                "TELEGRAM_BOT_TOKEN 이 @BotFather 가 준 토큰인지, --base-url 이 맞는지 "
+                "확인해 주세요."], EXIT_USAGE
+    if isinstance(exc, cls("handlers.app", "NeverConnected")):
+        detail = f" (마지막 오류: {exc.last_error})" if exc.last_error else ""  # type: ignore[attr-defined]
+        return [f"Bot API에 한 번도 연결하지 못한 채 멈췄습니다{detail}. 네트워크와 "
+                "--base-url 을 확인해 주세요."], EXIT_RUNTIME
+    if isinstance(exc, cls("telegram.error", "TelegramError")):
+        return [f"Bot API 오류로 봇이 멈췄습니다 ({type(exc).__name__}: "
+                f"{exc.message}). 잠시 뒤 다시 실행해 주세요."], EXIT_RUNTIME  # type: ignore[attr-defined]
+    if isinstance(exc, BrokenPipeError):
+        return ["출력을 받던 쪽이 먼저 닫혀 나머지를 쓰지 않았습니다 (broken pipe)."], EXIT_RUNTIME
+    if isinstance(exc, sqlite3.OperationalError) and any(
+            word in str(exc) for word in ("locked", "readonly", "disk")):
+        return [f"데이터베이스를 쓸 수 없습니다 ({exc}). 다른 프로세스가 오래 잡고 있거나 "
+                "디스크·권한 문제입니다."], EXIT_RUNTIME
+    return None
+
+
+class _Never(Exception):
+    """Stands in for an exception class whose module was never imported."""
+
+
+def _report(lines: Sequence[str], exc: BaseException, debug: bool) -> None:
+    from handlers import redact
+
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    for line in lines:
+        print(redact.scrub(f"hrdbot: 오류: {line}" if line is lines[0] else line),
+              file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: send what is still buffered nowhere, so exiting stays quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        chosen = "run" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat"
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), chosen])
-    if not hasattr(args, "func"):
-        parser.print_help()
-        return EXIT_USAGE
     try:
-        return int(args.func(args))
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        if args.command is None:
+            from handlers.config import token_configured
+
+            chosen = "run" if token_configured(os.environ, Path.cwd()) else "chat"
+            args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), chosen])
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         return EXIT_OK
+    except Exception as exc:
+        failure = _failure(exc)
+        if failure is None:
+            raise  # a bug: the traceback is the report
+        if isinstance(exc, BrokenPipeError):
+            _quiet_stdout()
+        _report(failure[0], exc, getattr(args, "debug", False))
+        return failure[1]
 
 
 if __name__ == "__main__":

@@ -43,3 +43,20 @@ def audit(db: Database, at: dt.datetime, user_id: int | None, action: str, detai
             "INSERT INTO audit_log (at, user_id, action, detail, allowed) VALUES (?, ?, ?, ?, ?)",
             (at.isoformat(timespec="seconds"), user_id, action, detail, int(allowed)),
         )
+
+
+def knowledge_last_date(db: Database) -> dt.date | None:
+    """The latest course or exam date the knowledge holds (None when nothing is loaded)."""
+    row = db.execute(
+        'SELECT max(d) FROM (SELECT max(start) AS d FROM sessions UNION ALL '
+        'SELECT max("end") FROM sessions UNION ALL SELECT max(start) FROM events UNION ALL '
+        'SELECT max("end") FROM events)').fetchone()
+    return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
+
+
+def first_time(db: Database, key: str, at: dt.datetime) -> bool:
+    """True the first time ``key`` is asked about in this database (one-time notices)."""
+    with db.conn:
+        cursor = db.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                                 (f"once:{key}", at.isoformat(timespec="seconds")))
+    return cursor.rowcount == 1

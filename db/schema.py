@@ -8,7 +8,10 @@ them. ``PRAGMA user_version`` carries the number of applied migrations.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -184,20 +187,92 @@ def default_db_path() -> Path:
     return Path(base) / "hrdbot" / "hrdbot.db"
 
 
+class DatabaseOpenError(Exception):
+    """The database path cannot be used; the message says why and what to do (Korean)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"데이터베이스를 열 수 없습니다: {path} ({reason}). "
+            "--db (또는 HRDBOT_DB)에 새로 만들 수 있는 경로나 기존 hrdbot 데이터베이스 파일을 "
+            "지정해 주세요."
+        )
+        self.path = path
+        self.reason = reason
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": ")
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+@contextlib.contextmanager
+def creation_lock(path: Path) -> Iterator[None]:
+    """Hold ``<path>.lock`` exclusively: the one process that creates, migrates or first loads a
+    database does so while the others wait (SQLite's own locks cannot cover "check, then
+    create tables", which is what raced)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the busy timeout alone
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=30.0)
+    try:
+        # Before anything else, so that every later statement waits for a writer.
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn)
+
+
 def connect(path: Path | str, *, stop_before: str | None = None) -> Database:
     """Open (creating if needed) the database at ``path`` in WAL mode and migrate it.
 
-    ``stop_before`` names a migration not to apply yet (used by migration tests).
+    Creation and migration happen under ``creation_lock``, so processes that start together on
+    a new file all succeed. ``stop_before`` names a migration not to apply yet (used by
+    migration tests). Raises ``DatabaseOpenError`` if ``path`` cannot be a database (a
+    directory, a file that is not SQLite, a parent that is a file, no permission).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=10000")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA synchronous=NORMAL")
-    migrate(db, stop_before=stop_before)
-    return db
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if path.is_file() and path.stat().st_size and not _looks_like_sqlite(path):
+            raise sqlite3.DatabaseError("file is not a database")
+        if path.is_file():
+            db = _open(path)
+            if stop_before is None and not migrations.pending(db):
+                return db  # the usual case: no lock file, no writes
+            db.close()
+        with creation_lock(path):
+            db = _open(path)
+            try:
+                migrate(db, stop_before=stop_before)
+            except BaseException:
+                db.close()
+                raise
+            return db
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise DatabaseOpenError(path, _reason(exc)) from exc
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
 
 
 def migrate(db: Database, *, stop_before: str | None = None) -> int:

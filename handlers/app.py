@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
@@ -36,8 +36,10 @@ BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 
 class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Retries Bot API calls: 429 after its ``retry_after``; timeouts, network errors and 5xx
-    with exponential backoff and jitter. It does not throttle (replies are one per question).
+    """Retries Bot API calls: 429 after exactly its ``retry_after`` (plus up to ``jitter``
+    seconds), only that call waiting; timeouts, network errors and 5xx with exponential backoff
+    and jitter, at most ``max_delay``. It does not throttle (replies are one per question).
+    ``getMe`` is not retried here: start-up (``wait_for_bot_api``) has its own loop.
 
     A caller that handles failures itself (e.g. a broadcast engine) passes
     ``rate_limit_args={"max_retries": 0}``.
@@ -45,8 +47,9 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def __init__(self, max_retries: int = 3, backoff: float = 0.5,
                  max_delay: float = 30.0, sleep: Callable[[float], Coroutine[Any, Any, None]]
-                 = asyncio.sleep, max_in_flight: int = 16) -> None:
+                 = asyncio.sleep, max_in_flight: int = 16, jitter: float = 0.5) -> None:
         self.max_retries = max_retries
+        self.jitter = jitter
         self.backoff = backoff
         self.max_delay = max_delay
         self.max_in_flight = max_in_flight
@@ -71,6 +74,8 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         retries = (rate_limit_args or {}).get("max_retries", self.max_retries)
+        if endpoint == "getMe":
+            retries = 0
         attempt = failures = 0  # all retries; retries after network errors (for the backoff)
         while True:
             try:
@@ -81,18 +86,19 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
             except RetryAfter as exc:
                 if attempt >= retries:
                     raise
-                delay = retry_after_seconds(exc)
+                # Exactly what the server asked for: a cap would only earn another 429.
+                delay = retry_after_seconds(exc) + random.uniform(0, self.jitter)
                 error: TelegramError = exc
             except BadRequest:
                 raise
             except NetworkError as exc:  # timeouts, connection errors, 5xx
                 if attempt >= retries:
                     raise
-                delay = self.backoff * 2**failures * (1 + random.random() / 4)
+                delay = min(self.backoff * 2**failures, self.max_delay)
+                delay *= 1 + random.random() / 4
                 failures += 1
                 error = exc
             attempt += 1
-            delay = min(delay, self.max_delay)
             log.warning("%s failed (%s); retry %d of %d in %.2fs", endpoint, error, attempt,
                         retries, delay)
             await self._sleep(delay)
@@ -142,7 +148,10 @@ def build_application(config: RunConfig, state: AppState,
     async def post_shutdown(app: BotApplication) -> None:
         for feature in reversed(features):
             for hook in feature.on_shutdown:
-                await hook(app)
+                try:
+                    await hook(app)
+                except Exception:  # one feature's failed clean-up must not skip the others'
+                    log.exception("shutting down %s failed", feature.name)
 
     builder = (
         ApplicationBuilder()
@@ -206,17 +215,89 @@ async def running(app: BotApplication, config: RunConfig) -> AsyncIterator[BotAp
             await app.post_shutdown(app)
 
 
+class BotApiRejectedToken(Exception):
+    """The Bot API answered getMe with 401/404: the token is wrong (it is never in the text)."""
+
+
+class NeverConnected(Exception):
+    """Stopped before the Bot API ever answered."""
+
+    def __init__(self, last_error: str) -> None:
+        super().__init__(last_error)
+        self.last_error = last_error
+
+
+async def wait_for_bot_api(bot: Any, *, sleep: Callable[[float], Coroutine[Any, Any, None]]
+                           = asyncio.sleep, first_delay: float = 1.0,
+                           max_delay: float = 60.0) -> None:
+    """``bot.initialize()`` (which calls getMe) until the Bot API answers, waiting 1, 2, 4 ...
+    up to ``max_delay`` seconds between tries and logging each retry on one line.
+
+    Raises ``BotApiRejectedToken`` at once when the token is refused (401/404);
+    ``NeverConnected`` (with the last error) when cancelled before any answer.
+    """
+    attempt = 0
+    last_error = ""
+    while True:
+        try:
+            await bot.initialize()
+            if attempt:
+                log.info("Bot API에 연결했습니다 (%d번 다시 시도한 뒤).", attempt)
+            return
+        except InvalidToken:
+            raise BotApiRejectedToken() from None
+        except RetryAfter as exc:
+            delay = retry_after_seconds(exc)
+            last_error = "429 Too Many Requests"
+        except NetworkError as exc:  # refused, unreachable, timed out, 5xx
+            delay = min(first_delay * 2**attempt, max_delay) * (1 + random.random() / 10)
+            last_error = f"{type(exc).__name__}: {exc.message}"
+        attempt += 1
+        log.warning("Bot API에 연결할 수 없습니다 (%s); %.0f초 뒤 다시 시도합니다 (%d번째).",
+                    last_error, delay, attempt)
+        try:
+            await sleep(delay)
+        except asyncio.CancelledError:
+            raise NeverConnected(last_error) from None
+
+
+async def serve(app: BotApplication, config: RunConfig, stop: asyncio.Event) -> None:
+    """Wait for the Bot API, serve until ``stop`` is set, and release every connection in
+    whatever state it ends (never connected, rejected token, failed start-up, stopped)."""
+    waiting = asyncio.ensure_future(wait_for_bot_api(app.bot))
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+        try:
+            await waiting
+        except asyncio.CancelledError:
+            raise NeverConnected("") from None
+        if stop.is_set():
+            return
+        if config.webhook_url:
+            log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
+                     config.webhook_path)
+        else:
+            log.info("polling %s", config.base_url or "the Telegram Bot API")
+        async with running(app, config):
+            await stopping
+    finally:
+        stopping.cancel()
+        await app.bot.shutdown()  # a no-op when running() has already closed it
+
+
 def run(app: BotApplication, config: RunConfig) -> None:
-    """Block serving ``app``: webhook mode when ``config.webhook_url`` is set, else polling."""
-    if config.webhook_url:
-        log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
-                 config.webhook_path)
-        app.run_webhook(
-            listen=config.listen, port=config.port, url_path=config.webhook_path,
-            webhook_url=config.webhook_url, secret_token=config.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("polling %s", config.base_url or "the Telegram Bot API")
-        app.run_polling(allowed_updates=Update.ALL_TYPES,
-                        timeout=dt.timedelta(seconds=config.poll_timeout))
+    """Block serving ``app`` (webhook mode when ``config.webhook_url`` is set, else polling)
+    until SIGINT or SIGTERM. Raises ``BotApiRejectedToken`` or ``NeverConnected``."""
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(app, config, stop)
+
+    asyncio.run(main())

@@ -184,7 +184,9 @@ async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def stop_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    rt: BroadcastRuntime = app.bot_data[RUNTIME_KEY]
+    rt: BroadcastRuntime | None = app.bot_data.get(RUNTIME_KEY)
+    if rt is None:  # start-up never got this far
+        return
     if rt.engine is not None:
         await rt.engine.stop()
     if rt.sender is not None:

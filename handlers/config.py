@@ -14,7 +14,8 @@ WEBHOOK_SECRET_VAR = "TELEGRAM_WEBHOOK_SECRET"  # noqa: S105
 
 
 class ConfigError(Exception):
-    """The run configuration is unusable; the message says what to set (Korean and English)."""
+    """The run configuration is unusable; the message says what to set (Korean, with the
+    variable names)."""
 
 
 class MissingTokenError(ConfigError):
@@ -22,10 +23,8 @@ class MissingTokenError(ConfigError):
 
     def __init__(self) -> None:
         super().__init__(
-            f"{TOKEN_VAR} 가 설정되지 않았습니다. 환경 변수로 지정하거나 현재 폴더의 .env 파일에 "
-            f"'{TOKEN_VAR}=<BotFather가 준 토큰>' 한 줄을 적어 주세요.\n"
-            f"{TOKEN_VAR} is not set: export {TOKEN_VAR}=<token from @BotFather>, or put that "
-            "line in a .env file in the current directory."
+            f"{TOKEN_VAR} 가 설정되지 않았습니다 (no bot token). 환경 변수로 지정하거나 현재 "
+            f"폴더의 .env 파일에 '{TOKEN_VAR}=<BotFather가 준 토큰>' 한 줄을 적어 주세요."
         )
 
 
@@ -73,7 +72,12 @@ def read_dotenv(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} 를 읽을 수 없습니다 ({type(exc).__name__}). .env 는 UTF-8 "
+                          "텍스트로 'KEY=VALUE' 줄을 적는 파일입니다.") from None
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -85,6 +89,13 @@ def read_dotenv(path: Path) -> dict[str, str]:
             value = value.split(" #", 1)[0].rstrip()
         values[name.strip()] = value
     return values
+
+
+def token_configured(environ: Mapping[str, str], cwd: Path) -> bool:
+    """Whether a bot token is set, in the environment or in ``cwd/.env`` (as ``load_config``
+    reads it): plain ``hrdbot`` then runs the bot rather than the console chat."""
+    return bool((environ.get(TOKEN_VAR) or read_dotenv(cwd / ".env").get(TOKEN_VAR) or "")
+                .strip())
 
 
 def load_config(environ: Mapping[str, str], cwd: Path, **options: object) -> RunConfig:
@@ -106,8 +117,7 @@ def load_config(environ: Mapping[str, str], cwd: Path, **options: object) -> Run
     if given.get("webhook_url"):
         if importlib.util.find_spec("tornado") is None:
             raise ConfigError(
-                "웹훅 모드에는 추가 패키지가 필요합니다: pip install 'python-telegram-bot[webhooks]'\n"
-                "Webhook mode needs: pip install 'python-telegram-bot[webhooks]'"
+                "웹훅 모드에는 추가 패키지가 필요합니다: pip install 'python-telegram-bot[webhooks]'"
             )
         given.setdefault("webhook_secret", setting(WEBHOOK_SECRET_VAR) or secrets.token_urlsafe(32))
     return RunConfig(token=token, **given)  # type: ignore[arg-type]

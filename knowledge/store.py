@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db import knowledge as kdb
-from db.schema import connect
+from db.schema import connect, creation_lock
 from knowledge.loader import DATA_DIR, validate
 
 
@@ -19,8 +19,11 @@ def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
     """
     db = connect(path)
     if not kdb.is_loaded(db):
-        kb = validate(data_dir)
-        kdb.replace_knowledge(db, kb, loaded_from=str(data_dir))
+        # Under the creation lock: processes started together on a new file load it once.
+        with creation_lock(Path(path)):
+            if not kdb.is_loaded(db):
+                kb = validate(data_dir)
+                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir))
     return db
 
 
