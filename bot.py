@@ -329,7 +329,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         try:
             topics = [rk.parse_topic(t, view) for t in args.topic]
         except rk.UnknownTopicError as exc:
-            raise UsageError(f"--topic: {exc}") from None
+            raise UsageError(f"--topic: 알 수 없는 알림 주제입니다 ({exc})") from None
     data = build_calendar(view, topics, _now(args))
     count = len(selected(view, topics))
     if args.out == "-":
@@ -545,7 +545,10 @@ def _failure(exc: BaseException) -> tuple[list[str], int] | None:
         return [*_problems(exc.problems),  # type: ignore[attr-defined]
                 "알림 규칙 파일(knowledge/reminders.yaml)이 올바르지 않습니다."], EXIT_USAGE
     if isinstance(exc, cls("handlers.config", "ConfigError")):
-        return [str(exc)], EXIT_USAGE
+        text = str(exc)
+        if not re.search("[가-힣]", text):  # an English detail: say in Korean what it is
+            text = f"환경 설정이 올바르지 않습니다 ({text}). 값을 고친 뒤 다시 실행해 주세요."
+        return [text], EXIT_USAGE
     if isinstance(exc, cls("handlers.app", "BotApiRejectedToken")):
         return ["Bot API가 토큰을 거부했습니다 (getMe: HTTP 401/404 Unauthorized). "
                 "TELEGRAM_BOT_TOKEN 이 @BotFather 가 준 토큰인지, --base-url 이 맞는지 "
@@ -575,9 +578,10 @@ def _report(lines: Sequence[str], exc: BaseException, debug: bool) -> None:
 
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
-    for line in lines:
-        print(redact.scrub(f"hrdbot: 오류: {line}" if line is lines[0] else line),
-              file=sys.stderr)
+    *problems, message = lines  # a list of problems (file:line: ...), then what to do
+    for line in problems:
+        print(redact.scrub(f"오류: {line}"), file=sys.stderr)
+    print(redact.scrub(f"hrdbot: 오류: {message}"), file=sys.stderr)
 
 
 def _quiet_stdout() -> None:

@@ -117,6 +117,11 @@ async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log with the update id, apologise briefly, keep serving."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query is not None:
+        try:  # stop the button's spinner, if the handler had not yet
+            await update.callback_query.answer()
+        except TelegramError as exc:  # already answered, or too old: nothing left to stop
+            log.debug("callback query of update %s: %s", update_id, exc)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await send(update, context, [render.Out(render.APOLOGY)])

@@ -114,17 +114,11 @@ async def _menu(update: Update, context: BotContext, section: str) -> bool:
 
 
 async def _courses(update: Update, context: BotContext, rest: str) -> bool:
-    if not await menus.on_courses_button(update, context, rest.split(":")):
-        return False
-    await update.callback_query.answer()
-    return True
+    return await menus.on_courses_button(update, context, rest.split(":"))
 
 
 async def _exams(update: Update, context: BotContext, rest: str) -> bool:
-    if not await menus.on_exams_button(update, context, rest.split(":")):
-        return False
-    await update.callback_query.answer()
-    return True
+    return await menus.on_exams_button(update, context, rest.split(":"))
 
 
 _BUTTON_ROUTES = {

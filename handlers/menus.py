@@ -120,6 +120,7 @@ async def on_courses_button(update: Update, context: BotContext, args: list[str]
         return False
     if outs is None:
         return False
+    await update.callback_query.answer()  # stop the spinner before the edit, which may fail
     await show(update, context, outs)
     return True
 
@@ -134,5 +135,6 @@ async def on_exams_button(update: Update, context: BotContext, args: list[str]) 
         return False
     if outs is None:
         return False
+    await update.callback_query.answer()  # stop the spinner before the edit, which may fail
     await show(update, context, outs)
     return True

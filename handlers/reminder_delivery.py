@@ -49,11 +49,16 @@ class Blocked(Exception):
 
 
 class RetryLater(Exception):
-    """The message certainly was not sent (rate limit, connection refused): retry later."""
+    """The message certainly was not sent (rate limit, connection refused): retry later.
 
-    def __init__(self, retry_after: float = 60.0) -> None:
+    ``chat_only``: only this chat must wait (a 429 with its ``retry_after``); the other sends
+    of the run go on. Otherwise (the Bot API is unreachable) the whole run pauses.
+    """
+
+    def __init__(self, retry_after: float = 60.0, *, chat_only: bool = False) -> None:
         super().__init__(f"retry after {retry_after:.0f} s")
         self.retry_after = retry_after
+        self.chat_only = chat_only
 
 
 class SendFailed(Exception):
@@ -93,6 +98,7 @@ class ReminderService:
         self.owner = owner or default_owner()
         self._view: KnowledgeView | None = None
         self._lock = asyncio.Lock()
+        self._paused: dict[int, dt.datetime] = {}  # chat id -> no send before (429)
 
     def view(self) -> KnowledgeView:
         """The knowledge view, rebuilt whenever the loaded knowledge changed."""
@@ -152,14 +158,19 @@ class ReminderService:
                 continue
             pending.append(due)
         blocked: set[int] = set()
+        self._paused = {chat: until for chat, until in self._paused.items() if until > now}
         for index, due in enumerate(pending):
+            chat_id = due.chat_id or due.user_id
             if due.user_id in blocked:
+                continue
+            if chat_id in self._paused:  # a 429 asked this chat to wait
+                report.held += 1
                 continue
             if not rdb.claim(self.db, due.user_id, due.key, due.due_at, now, self.owner):
                 report.already += 1
                 continue
             try:
-                await sender.send(due.chat_id or due.user_id, due.text)
+                await sender.send(chat_id, due.text)
             except Blocked:
                 rdb.finish(self.db, due.user_id, due.key, "blocked", now, "user blocked the bot")
                 rdb.mark_blocked(self.db, due.user_id, now)
@@ -168,6 +179,10 @@ class ReminderService:
             except RetryLater as exc:
                 rdb.release(self.db, due.user_id, due.key)
                 report.released += 1
+                if exc.chat_only:
+                    self._paused[chat_id] = now + dt.timedelta(seconds=exc.retry_after)
+                    log.info("chat %s asked to wait %.0f s (429)", chat_id, exc.retry_after)
+                    continue
                 report.retry_after = exc.retry_after
                 log.warning("reminders paused after %d of %d sends: %s", index, len(pending),
                             exc)
@@ -178,6 +193,11 @@ class ReminderService:
             else:
                 rdb.finish(self.db, due.user_id, due.key, "sent", now)
                 report.sent += 1
+        if self._paused:
+            first = min(self._paused.values())
+            wait = (first - now).total_seconds()
+            report.retry_after = wait if report.retry_after is None else min(
+                report.retry_after, wait)
         return report
 
 

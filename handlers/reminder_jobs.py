@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import warnings
 from typing import Any
 
@@ -57,8 +58,8 @@ class TelegramSender:
             await self.bot.send_message(chat_id, text, rate_limit_args={"max_retries": 0})
         except Forbidden as exc:
             raise Blocked() from exc
-        except RetryAfter as exc:
-            raise RetryLater(_seconds(exc)) from exc
+        except RetryAfter as exc:  # that chat waits exactly retry_after (plus jitter)
+            raise RetryLater(_seconds(exc) + random.uniform(0, 0.5), chat_only=True) from exc
         except TimedOut as exc:  # it may have arrived: do not risk a duplicate
             raise SendFailed(f"timed out: {exc.message}") from exc
         except BadRequest as exc:

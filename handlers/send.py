@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from collections.abc import Sequence
 
 from sqlite_utils import Database
@@ -22,6 +23,8 @@ from telegram.error import BadRequest
 from db import callbacks
 from handlers.render import Button, Out
 from handlers.state import BotContext
+
+log = logging.getLogger("hrdbot.telegram")
 
 CALLBACK_LIMIT = 64
 STORED_PREFIX = "k:"
@@ -100,5 +103,9 @@ async def show(update: Update, context: BotContext, outs: Sequence[Out]) -> None
             link_preview_options=_NO_PREVIEW,
         )
     except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+        if "not modified" in exc.message:
+            return
+        # Too old to edit, deleted, ...: the user still gets what the button asked for.
+        log.info("could not edit message %s (%s); sending it anew", query.message.message_id,
+                 exc.message)
+        await send(update, context, outs)

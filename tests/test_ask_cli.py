@@ -83,10 +83,12 @@ def test_batch_conversation_carries_context(db_path: Path, tmp_path: Path,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ask"], "give a question"),
-        (["ask", "질문", "--batch", "x.txt"], "either a question or --batch"),
-        (["ask", "질문", "--conversation"], "--conversation only applies"),
-        (["ask", "--batch", "/nonexistent/q.txt"], "batch file not found"),
+        (["ask"], "질문을 적어 주세요"),
+        (["ask", ""], "질문을 적어 주세요"),
+        (["ask", "  "], "질문을 적어 주세요"),
+        (["ask", "질문", "--batch", "x.txt"], "질문과 --batch FILE 중 하나만"),
+        (["ask", "질문", "--conversation"], "--conversation 은 --batch FILE 과 함께만"),
+        (["ask", "--batch", "/nonexistent/q.txt"], "질문 파일이 없습니다"),
     ],
 )
 def test_ask_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
@@ -109,7 +111,8 @@ def test_bad_today_is_a_usage_error(db_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as exc:
         bot.main(["ask", "안녕", "--today", today, "--db", str(db_path)])
     assert exc.value.code == 2
-    assert "expected YYYY-MM-DD" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--today" in err and "날짜가 아닙니다" in err and "YYYY-MM-DD" in err
 
 
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,4 +86,4 @@ def test_run_refuses_bad_broadcast_settings(capsys, db_path, tmp_path, monkeypat
     monkeypatch.setenv(variable, value)
     code, _, err = run(capsys, db_path, "run", "--base-url", "http://127.0.0.1:9/bot")
     assert code == 2
-    assert f"error: {variable}" in err and "Traceback" not in err
+    assert "환경 설정이 올바르지 않습니다" in err and variable in err and "Traceback" not in err

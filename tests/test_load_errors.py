@@ -42,7 +42,7 @@ def run_load(data_dir: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 
 def problem_at(err: str, where: str) -> str:
     """The one error line that starts at ``where`` ('file:line:')."""
-    found = [line for line in err.splitlines() if line.startswith(f"error: {where}")]
+    found = [line for line in err.splitlines() if line.startswith(f"오류: {where}")]
     assert found, f"no error at {where} in:\n{err}"
     return found[0]
 
@@ -173,7 +173,7 @@ def test_missing_directory(tmp_path, db_path, capsys):
     code, _out, err = run_load(missing, db_path, capsys)
 
     assert code == 2
-    assert f"error: {missing}: is not a directory" in err
+    assert f"오류: {missing}: is not a directory" in err
     assert snapshot(db_path) == before
 
 
@@ -196,9 +196,9 @@ def test_all_problems_are_listed_at_once(data_copy, db_path, edit, capsys):
 
     assert code == 2
     assert {"programs.yaml", "organisation.yaml", "topics.yaml"} <= {
-        line.removeprefix("error: ").split(":")[0]
-        for line in err.splitlines() if line.startswith("error: ")}
-    assert "4 problem(s)" in err  # unknown headcont + missing headcount + date + empty
+        line.removeprefix("오류: ").split(":")[0]
+        for line in err.splitlines() if line.startswith("오류: ")}
+    assert "문제가 4개" in err  # unknown headcont + missing headcount + date + empty
 
 
 # --- through a real process -------------------------------------------------------------------

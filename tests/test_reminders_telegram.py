@@ -274,8 +274,11 @@ async def test_rate_limited_send_is_retried(bot: Any, api: FakeBotApi, db: Datab
     now = dt.datetime(2018, 7, 16, 9, 0, tzinfo=SEOUL)
     service = reminder_jobs.service(bot)
     report = await service.deliver_due(now, TelegramSender(bot.bot, 0))
-    assert (report.released, report.retry_after) == (1, 7)
-    report = await service.deliver_due(now + dt.timedelta(seconds=7), TelegramSender(bot.bot, 0))
+    assert report.released == 1 and 7 <= report.retry_after <= 7.5  # retry_after + jitter
+    early = await service.deliver_due(now + dt.timedelta(seconds=6), TelegramSender(bot.bot, 0))
+    assert (early.sent, early.held) == (0, 1)  # that chat still waits
+    report = await service.deliver_due(now + dt.timedelta(seconds=report.retry_after),
+                                       TelegramSender(bot.bot, 0))
     assert report.sent == 1
 
 

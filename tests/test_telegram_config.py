@@ -137,8 +137,19 @@ async def test_limiter_honours_retry_after_and_backs_off() -> None:
     flaky = Flaky(RetryAfter(7), NetworkError("Internal Server Error (500)"), TimedOut())
     assert await _process(limiter, flaky) == {"ok": True}
     assert flaky.calls == 4
-    assert sleeps.delays[0] == 7
+    assert 7 <= sleeps.delays[0] <= 7.5  # retry_after plus at most half a second of jitter
     assert 0.5 <= sleeps.delays[1] <= 0.625 and 1.0 <= sleeps.delays[2] <= 1.25
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.parametrize("retry_after", [1, 60, 300])
+async def test_limiter_waits_the_whole_retry_after(retry_after: int) -> None:
+    """No cap: a 429 asking for 60 s is retried after 60 s, not after 30."""
+    sleeps = Sleeps()
+    limiter = RetryingRateLimiter(max_retries=1, max_delay=30.0, sleep=sleeps)
+    assert await _process(limiter, Flaky(RetryAfter(retry_after))) == {"ok": True}
+    [delay] = sleeps.delays
+    assert retry_after <= delay <= retry_after + 0.5
 
 
 async def test_limiter_gives_up_after_max_retries() -> None:
