@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 TOKEN_VAR = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a token
+BASE_URL_VAR = "HRDBOT_BASE_URL"  # the default of --base-url (a self-hosted Bot API server)
 WEBHOOK_SECRET_VAR = "TELEGRAM_WEBHOOK_SECRET"  # noqa: S105
 
 
@@ -114,6 +115,8 @@ def load_config(environ: Mapping[str, str], cwd: Path, **options: object) -> Run
     if not token:
         raise MissingTokenError()
     given = {k: v for k, v in options.items() if v is not None}
+    if "base_url" not in given and setting(BASE_URL_VAR):
+        given["base_url"] = setting(BASE_URL_VAR)
     if given.get("webhook_url"):
         if importlib.util.find_spec("tornado") is None:
             raise ConfigError(
