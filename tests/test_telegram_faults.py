@@ -1,0 +1,297 @@
+"""Faults at the Telegram edge (issue 11), with the real ``Application`` over HTTP against the
+local fake Bot API: token redaction at the logging root, start-up that waits for the Bot API,
+clean shut-down in every state, callback queries answered before the work, 429 per chat."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from handlers import redact, render
+from handlers.app import (
+    BotApiRejectedToken,
+    NeverConnected,
+    build_application,
+    running,
+    serve,
+    wait_for_bot_api,
+)
+from handlers.broadcast import stop_engine
+from handlers.clock import SEOUL
+from handlers.config import RunConfig
+from handlers.features import default_features
+from handlers.reminder_delivery import ReminderService, RetryLater
+from handlers.state import AppState
+from knowledge import reminders as rk
+from knowledge.core import Brain
+from knowledge.store import open_database
+from tests.fake_bot_api import ApiCall, FakeBotApi
+
+TOKEN = "5555:REDACT-me-secret-value"
+SECRET = "REDACT-me-secret"
+USER = 4711
+
+
+class FixedClock:
+    def __init__(self, now: dt.datetime) -> None:
+        self._now = now
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+
+class Sleeps:
+    """A fake ``asyncio.sleep``: records the delays, returns at once."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    return open_database(tmp_path_factory.mktemp("faults") / "hrdbot.db")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi(token=TOKEN) as server:
+        yield server
+
+
+def config_for(base_url: str) -> RunConfig:
+    return RunConfig(token=TOKEN, base_url=base_url, retry_backoff=0.01, poll_timeout=2.0)
+
+
+def make_app(db: Database, base_url: str) -> Any:
+    clock = FixedClock(dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL))
+    return build_application(config_for(base_url), AppState(db, Brain(db), clock),
+                             default_features())
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    """Everything logged at DEBUG by any logger while the token is installed, as a handler
+    added after ``install`` would see it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    redact.install(TOKEN)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        redact.uninstall()
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}/bot"
+
+
+# --- redaction -----------------------------------------------------------------------------------
+
+
+class Holder:
+    def __repr__(self) -> str:
+        return f"Holder(token={TOKEN!r})"
+
+
+def test_every_logger_and_traceback_is_redacted(captured: io.StringIO) -> None:
+    library = logging.getLogger("some.library.deep.inside")  # no filter of its own
+    library.debug("GET %s", f"https://api.telegram.org/bot{TOKEN}/getMe")
+    library.info("holding %r", Holder())
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+    except RuntimeError:
+        library.exception("failed")
+    logging.getLogger("telegram.ext.Updater").warning("secret half alone: %s",
+                                                      TOKEN.split(":", 1)[1])
+    text = captured.getvalue()
+    assert TOKEN not in text and SECRET not in text
+    assert "/bot<token>/getMe" in text and "Holder(token='<token>')" in text
+    assert "RuntimeError: The token `<token>` was rejected" in text
+    assert "secret half alone: <token>" in text
+
+
+async def test_token_echoed_in_a_401_never_reaches_the_log(db: Database, api: FakeBotApi,
+                                                         captured: io.StringIO) -> None:
+    api.fail_next("getMe", 401, times=None,
+                  description=f"Unauthorized: the token {TOKEN} is not valid")
+    app = make_app(db, api.base_url)
+    with pytest.raises(BotApiRejectedToken) as raised:
+        await serve(app, config_for(api.base_url), asyncio.Event())
+    assert TOKEN not in str(raised.value) and TOKEN not in repr(raised.value)
+    assert len(api.calls("getMe")) == 1  # refused: no retry
+    text = captured.getvalue()
+    assert TOKEN not in text and SECRET not in text and "Unclosed" not in text
+
+
+# --- start-up and shut-down ----------------------------------------------------------------------
+
+
+async def test_start_up_retries_with_backoff_until_the_api_answers(
+        db: Database, api: FakeBotApi, caplog: pytest.LogCaptureFixture) -> None:
+    api.fail_next("getMe", 502, times=3)
+    app = make_app(db, api.base_url)
+    sleeps = Sleeps()
+    try:
+        await wait_for_bot_api(app.bot, sleep=sleeps)
+    finally:
+        await app.bot.shutdown()
+    assert len(api.calls("getMe")) == 4
+    for delay, base in zip(sleeps.delays, [1, 2, 4], strict=True):
+        assert base <= delay <= base * 1.1  # 1, 2, 4 s (+ up to 10 %)
+    retries = [r.getMessage() for r in caplog.records if "다시 시도합니다" in r.getMessage()]
+    assert len(retries) == 3 and all("\n" not in line for line in retries)
+
+
+async def test_start_up_waits_a_429_exactly(db: Database, api: FakeBotApi) -> None:
+    api.fail_next("getMe", 429, retry_after=42)
+    app = make_app(db, api.base_url)
+    sleeps = Sleeps()
+    try:
+        await wait_for_bot_api(app.bot, sleep=sleeps)
+    finally:
+        await app.bot.shutdown()
+    assert sleeps.delays == [42]
+
+
+async def test_backoff_is_capped(db: Database, api: FakeBotApi) -> None:
+    api.fail_next("getMe", 503, times=9)
+    app = make_app(db, api.base_url)
+    sleeps = Sleeps()
+    try:
+        await wait_for_bot_api(app.bot, sleep=sleeps, max_delay=60.0)
+    finally:
+        await app.bot.shutdown()
+    for delay, base in zip(sleeps.delays, [1, 2, 4, 8, 16, 32, 60, 60, 60], strict=True):
+        assert base <= delay <= base * 1.1
+
+
+async def test_stopped_before_the_api_ever_answered(db: Database,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    url = closed_port_url()
+    app = make_app(db, url)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(1.5, stop.set)
+    with pytest.raises(NeverConnected) as raised:
+        await serve(app, config_for(url), stop)
+    assert "NetworkError" in raised.value.last_error
+    assert not any("Unclosed" in r.getMessage() or r.levelno >= logging.ERROR
+                   for r in caplog.records)
+
+
+async def test_stop_engine_when_start_up_never_got_that_far(db: Database) -> None:
+    app = make_app(db, closed_port_url())
+    await stop_engine(app)  # no KeyError: nothing was started
+
+
+async def test_served_and_stopped_cleanly(db: Database, api: FakeBotApi,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    app = make_app(db, api.base_url)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config_for(api.base_url), stop))
+    api.send_text(USER, "배움관 몇 층이에요?")
+    [answer] = await api.wait_for(1, chat_id=USER)
+    stop.set()
+    await asyncio.wait_for(task, 30)
+    assert "지상 3층" in answer.text
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+
+
+# --- callback queries ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def bot(db: Database, api: FakeBotApi) -> AsyncIterator[Any]:
+    app = make_app(db, api.base_url)
+    async with running(app, config_for(api.base_url)):
+        yield app
+
+
+def _data(call: ApiCall, label_part: str) -> str:
+    markup = call.reply_markup or {}
+    found = [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+             if label_part in b["text"]]
+    assert found, markup
+    return found[0]
+
+
+async def test_callback_is_answered_before_the_edit(bot: Any, api: FakeBotApi) -> None:
+    api.send_text(USER, "/courses")
+    [menu] = await api.wait_for(1, chat_id=USER)
+    data = _data(menu, "")
+    api.press_button(USER, menu.message_id, data)
+    await api.wait_for(1, method="editMessageText", chat_id=USER)
+    answered = api.calls("answerCallbackQuery")[-1]
+    edited = api.calls("editMessageText", USER)[-1]
+    assert answered.monotonic <= edited.monotonic
+
+
+async def test_failed_menu_edit_sends_the_menu_anew(bot: Any, api: FakeBotApi) -> None:
+    api.send_text(USER + 1, "/courses")
+    [menu] = await api.wait_for(1, chat_id=USER + 1)
+    api.fail_next("editMessageText", 400, description="Bad Request: message can't be edited")
+    api.press_button(USER + 1, menu.message_id, _data(menu, ""))
+    sent = await api.wait_for(2, chat_id=USER + 1)
+    assert len(api.calls("answerCallbackQuery")) >= 1  # the spinner stopped
+    again = sent[1]
+    assert render.APOLOGY not in (again.text or "")
+    assert again.reply_markup  # the page the button asked for, with its buttons
+
+
+# --- 429: that chat only, exactly retry_after -----------------------------------------------------
+
+
+class OneChatLimited:
+    """A sender whose first send to ``chat`` gets a 429 asking to wait ``seconds``."""
+
+    def __init__(self, chat: int, seconds: float) -> None:
+        self.chat, self.seconds = chat, seconds
+        self.sent: list[int] = []
+        self.refused = False
+
+    async def send(self, chat_id: int, text: str) -> None:
+        if chat_id == self.chat and not self.refused:
+            self.refused = True
+            raise RetryLater(self.seconds, chat_only=True)
+        self.sent.append(chat_id)
+
+
+async def test_reminder_429_holds_that_chat_only(tmp_path: Path) -> None:
+    from db import reminders as rdb
+
+    database = open_database(tmp_path / "r.db")
+    since = dt.datetime(2018, 1, 1, tzinfo=SEOUL)
+    for user in (1, 4):
+        rdb.subscribe(database, user, "exam_round:second", since)
+    service = ReminderService(database, rk.load_config())
+    sender = OneChatLimited(1, 40.0)
+    now = dt.datetime(2018, 6, 22, 9, 0, tzinfo=SEOUL)  # D-1 of the written exam: both due
+    report = await service.deliver_due(now, sender)
+    assert 4 in sender.sent and 1 not in sender.sent  # the other chat went on
+    assert report.released == 1 and report.retry_after == 40
+    sent_before = len(sender.sent)
+    early = await service.deliver_due(now + dt.timedelta(seconds=39), sender)
+    assert early.sent == 0 and early.held >= 1 and len(sender.sent) == sent_before
+    late = await service.deliver_due(now + dt.timedelta(seconds=40), sender)
+    assert late.sent >= 1 and set(sender.sent[sent_before:]) == {1}
