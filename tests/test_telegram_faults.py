@@ -295,3 +295,75 @@ async def test_reminder_429_holds_that_chat_only(tmp_path: Path) -> None:
     assert early.sent == 0 and early.held >= 1 and len(sender.sent) == sent_before
     late = await service.deliver_due(now + dt.timedelta(seconds=40), sender)
     assert late.sent >= 1 and set(sender.sent[sent_before:]) == {1}
+
+
+# --- 429 in the broadcast engine, on a clock the test moves ---------------------------------------
+
+
+class ManualClock:
+    def __init__(self, start: dt.datetime) -> None:
+        self.at = start
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+class RecordingSender:
+    """The engine's ``Sender``: the first send to ``limited`` gets a 429 of ``seconds``."""
+
+    def __init__(self, limited: int, seconds: float) -> None:
+        from handlers.broadcast_engine import RetryLater as EngineRetryLater
+
+        self._error = EngineRetryLater(seconds)
+        self.limited = limited
+        self.sent: list[int] = []
+        self.refused = False
+        self.changed = asyncio.Event()
+
+    async def send(self, chat_id: int, notice: Any) -> int:
+        self.changed.set()
+        if chat_id == self.limited and not self.refused:
+            self.refused = True
+            raise self._error
+        self.sent.append(chat_id)
+        return len(self.sent)
+
+    async def post(self, chat_id: int, html: str) -> int:
+        return 0
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        return None
+
+
+async def _until(sender: RecordingSender, predicate: Any, limit: float = 10.0) -> None:
+    async with asyncio.timeout(limit):
+        while not predicate():
+            sender.changed.clear()
+            await sender.changed.wait()
+
+
+async def test_broadcast_429_waits_exactly_retry_after_for_that_chat(tmp_path: Path) -> None:
+    from db import broadcasts as bdb
+    from handlers.broadcast_engine import BroadcastEngine, EngineConfig
+    from tests.broadcast_helpers import START, add_users
+
+    database = open_database(tmp_path / "b.db")
+    add_users(database, range(1, 11))
+    clock = ManualClock(START)
+    sender = RecordingSender(limited=3, seconds=60.0)
+    engine = BroadcastEngine(database, sender, clock, EngineConfig(
+        rate=1000.0, per_chat_interval=0.0, backoff=0.05, progress_every=0.05,
+        poll_every=0.05, window=4))
+    b = bdb.create(database, text="공지", now=START, audience="all", state=bdb.QUEUED)
+    engine.start()
+    try:
+        await _until(sender, lambda: len(sender.sent) == 9)  # everyone else, without waiting
+        assert 3 not in sender.sent and sender.refused
+        clock.at = START + dt.timedelta(seconds=59.9)
+        await asyncio.sleep(0.3)
+        assert 3 not in sender.sent  # not a moment before retry_after
+        clock.at = START + dt.timedelta(seconds=60)
+        await _until(sender, lambda: 3 in sender.sent)
+    finally:
+        await engine.stop()
+    assert bdb.get(database, b.id).sent == 10
