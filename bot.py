@@ -218,7 +218,7 @@ def _instant(text: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date and time; expected e.g. 2018-08-21T08:29:00+09:00"
+            f"'{text}'은(는) 날짜와 시각이 아닙니다. 예: 2018-08-21T08:29:00+09:00"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=SEOUL)
 

@@ -76,7 +76,7 @@ def test_bad_date(db_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -
     with pytest.raises(SystemExit) as info:
         bot.main(["reminders", "--date", bad, "--db", str(db_path)])
     assert info.value.code == 2
-    assert "is not a date; expected YYYY-MM-DD" in capsys.readouterr().err
+    assert "날짜가 아닙니다. YYYY-MM-DD 형식으로" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad", ["2018-08-21 8:29", "soon", "2018-02-30T08:00"])
@@ -84,7 +84,7 @@ def test_bad_now(capsys: pytest.CaptureFixture[str], bad: str) -> None:
     with pytest.raises(SystemExit) as info:
         bot.main(["run", "--now", bad])
     assert info.value.code == 2
-    assert "is not a date and time" in capsys.readouterr().err
+    assert "날짜와 시각이 아닙니다" in capsys.readouterr().err
 
 
 def test_malformed_rules_file(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,6 +92,6 @@ def test_malformed_rules_file(db_path: Path, tmp_path: Path, capsys: pytest.Capt
     rules.write_text("rules:\n  - {id: x, anchor: lunch, days_before: 1, at: '9', text: t}\n", encoding="utf-8")
     code, out, err = run(capsys, "reminders", "--date", "2018-07-16", "--rules", str(rules), "--db", str(db_path))
     assert code == 2 and not out
-    assert "invalid reminder rules; nothing was done" in err
+    assert "알림 규칙 파일이 올바르지 않아 아무것도 하지 않았습니다" in err
     assert "reminders.yaml:2: rules[0].anchor: 'lunch': expected one of" in err
     assert "reminders.yaml:2: rules[0].at: '9' is not a time; expected HH:MM" in err
