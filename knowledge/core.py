@@ -18,7 +18,7 @@ from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import PassageIndex
-from knowledge.text import basis, josa
+from knowledge.text import BASIS, basis, josa
 from knowledge.understand import (
     FAMILY,
     MIN_SCORE,
@@ -41,17 +41,13 @@ INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity"
                          "category", "priority_group"})
 
 
-# Words too general to name one record on their own when derived from a longer name.
-GENERIC_NAME_WORDS = frozenset(key(w) for w in (
-    "운영", "교육", "과정", "사업", "예산", "인재원", "인재개발원", "서울시", "교육과정", "프로그램",
-    "계획", "관리", "지원", "실무", "역량", "강화", "공무원", "시험", "임용시험", "채용", "기본경비",
-    "합계", "소계", "분야", "연수", "직원", "시설", "공사", "개선", "설치", "추진", "향상", "직위별",
-    "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
-    "상반기", "하반기", "상반기과정", "하반기과정", "기수", "전체",
-))
 _NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
 _COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
 VARIANT_WEIGHT = 0.9
+SHORT_LINES = 5  # lines of a reply before "자세히"
+LIST_LINES = 8  # a list that answers the question is shown whole up to this many items
+MORE_HINT = "… (전체 내용은 \"자세히\")"
+DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기", "자세히보기"})
 NOISE_REPLY = "네, 더 궁금한 점이 있으면 말씀해 주세요. 예: \"신임자 과정 언제 시작해요?\""
 # The subject family a concept word brings: a new family means a new question, not a follow-up.
 CONCEPT_FAMILY = {
@@ -66,7 +62,7 @@ GENERIC_RECORDS = 8  # a word in this many records' texts names none of them in 
 _NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
 
 
-def name_variants(name: str) -> list[str]:
+def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]:
     """Shorter names a user may use for a long official name: its words, adjacent word pairs
     and the tails of long compound words ("교육생급식지원" → "급식지원")."""
     words = [w for w in _NAME_SPLIT.split(name) if w]
@@ -79,7 +75,7 @@ def name_variants(name: str) -> list[str]:
         if hangul >= 5:
             out += [word[j:] for j in range(1, len(word) - 2)]
     return [v for v in dict.fromkeys(out)
-            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in GENERIC_NAME_WORDS
+            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in generic
             and not _COHORT_NAME.match(v)]
 
 
@@ -116,8 +112,11 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[T
             written.add(key(alias))
         for variant in name_variants(name):
             derived.setdefault(key(variant), set()).add((kind, value))
+    texts = [key(t) for t in kdb.record_texts(db).values()]
     for variant_key, owners in derived.items():
-        if len(owners) == 1 and variant_key not in reserved and variant_key not in written:
+        # a word many records use ("운영", "기본경비") names none of them on its own
+        if len(owners) == 1 and variant_key not in reserved and variant_key not in written \
+                and sum(variant_key in t for t in texts) < GENERIC_RECORDS:
             kind, value = next(iter(owners))
             terms.append(make_term(kind, value, variant_key, VARIANT_WEIGHT))
     org = kdb.section(db, "organisation")
@@ -156,11 +155,10 @@ def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
 
 
 def report_words(db: Database) -> frozenset[str]:
-    """Every content word of the knowledge: the closed world a question's words are checked in."""
-    words: set[str] = set()
-    for text in kdb.all_texts(db):
-        words |= {key(w) for w in morph.nouns(text)}
-    return frozenset(w for w in words if len(w) >= 2)
+    """Every content word of the knowledge: the closed world a question's words are checked in
+    (stored by ``hrdbot load``; built here only for a database loaded before it was)."""
+    stored = kdb.vocabulary(db)
+    return stored if stored is not None else morph.vocabulary(kdb.all_texts(db))
 
 
 class Brain:
@@ -199,6 +197,8 @@ class Brain:
         if not key(text):
             return Reply("질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\"", None, 0.0,
                          suggestions=tuple(self.nlu["default_suggestions"]), context=context)
+        if key(text) in DETAIL_WORDS and context.fresh(now) and context.detail:
+            return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
         if not _asks_anything(u):
             return Reply(NOISE_REPLY, None, 0.0, {}, (), context)
@@ -222,9 +222,11 @@ class Brain:
                     return Reply(reply.text, None, 0.0, reply.entities, reply.suggestions,
                                  context, reply.topics)
                 if not missing:
-                    return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
-                                 reply.suggestions, Context(u.intent, dict(reply.entities), now),
-                                 reply.topics)
+                    short, full = shape(reply.text, _question_tokens(u))
+                    return Reply(short, u.intent, _confidence(u.score), reply.entities,
+                                 reply.suggestions,
+                                 Context(u.intent, dict(reply.entities), now, full),
+                                 reply.topics, full if full != short else "")
                 found = self._retrieve(u, now)
                 if found is not None:
                     return found
@@ -455,6 +457,42 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+def _question_tokens(u: Understanding) -> list[str]:
+    tokens = [u.key[m.start : m.end] for m in u.matches if m.kind not in ("smalltalk", "self")]
+    tokens += list(u.elsewhere)
+    if u.cohort is not None:
+        tokens.append(f"{u.cohort}기")
+    return [t for t in tokens if len(t) >= 2]
+
+
+def shape(card: str, tokens: list[str] = (), max_lines: int = SHORT_LINES) -> tuple[str, str]:  # type: ignore[assignment]
+    """The short reply and the full card: the answer line first, then the supporting lines that
+    share the most words with the question, then the basis; repeated lines dropped."""
+    lines: list[str] = []
+    for line in card.splitlines():
+        if line.strip() and line in lines:
+            continue
+        if not line.strip() and (not lines or not lines[-1].strip()):
+            continue
+        lines.append(line)
+    full = "\n".join(lines).strip()
+    basis_line = lines[-1] if lines and lines[-1].startswith(f"({BASIS}") else ""
+    body = [line for line in (lines[:-1] if basis_line else lines) if line.strip()]
+    bullets = 0  # a list right under the answer line is the answer ("2차 시험 일정", "순위")
+    while bullets + 1 < len(body) and body[bullets + 1].startswith("•"):
+        bullets += 1
+    if bullets <= LIST_LINES:
+        max_lines = max(max_lines, bullets + 1)
+    if len(body) <= max_lines:
+        return full, full
+    score = [sum(t in key(line) for t in tokens) for line in body]
+    order = sorted(range(1, len(body)), key=lambda i: (-score[i], i))[: max_lines - 1]
+    kept = [body[0]] + [body[i] for i in sorted(order)] + [MORE_HINT]
+    if basis_line:
+        kept.append(basis_line)
+    return "\n".join(kept), full
 
 
 def _asks_anything(u: Understanding) -> bool:
