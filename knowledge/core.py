@@ -186,6 +186,15 @@ class Brain:
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._generic_cache: dict[str, bool] = {}
+        places = "|".join(re.escape(b.name) for b in kdb.buildings(db)) or "층"
+        self._value_of = {
+            "attr.location": re.compile(rf"{places}|\d+\s*층|지하|지상|홈페이지|\.kr|현장|센터"),
+            "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
+            "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
+            "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|\d{4}년"),
+            "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정)"),
+            "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
+        }
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -263,6 +272,12 @@ class Brain:
                    if w not in compact and w not in own and not self._generic(w)]
         missing += [word for attr, word in u.suffix_attrs.items()
                      if f"attr.{attr}" not in uses and word not in compact]
+        # The asked attribute must have a value of its kind in the answer: a place for "어디",
+        # a sum for "얼마", a date for "언제" ("신임자 과정 어디서 해요?" has no place to give).
+        for m in u.matches:
+            pattern = self._value_of.get(f"{m.kind}.{m.value}")
+            if pattern is not None and not pattern.search(answer):
+                missing.append(u.key[m.start : m.end])
         return missing
 
     def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:

@@ -302,6 +302,11 @@ class Understander:
             if word in self.function_words or _NUMBERISH.match(word) or not _has_letters(word):
                 continue
             verdict = self._account(word, m)
+            if verdict == "foreign" and len(whole) >= 4:
+                parts = self._segment(whole)  # MeCab cut an unspaced word badly ("가독성")
+                if parts is not None:
+                    elsewhere += [w for w in parts if w not in self.function_words]
+                    continue
             if verdict == "known" and not m.action:
                 elsewhere.append(word)
             elif verdict == "foreign":
@@ -336,6 +341,22 @@ class Understander:
         if len(word) >= 3 and (not m.dictionary or len(word) >= 4) and self._typo_of_vocab(word):
             return "typo"
         return "foreign"
+
+    def _segment(self, word: str) -> list[str] | None:
+        """``word`` as a sequence of known words (and a trailing ending), or None."""
+        n = len(word)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            if best[i] is None:
+                continue
+            if _is_ending(word[i:]):
+                return best[i]
+            for j in range(min(n, i + 10), i + 1, -1):
+                piece = word[i:j]
+                if (piece in self.report_words or piece in self.function_words) and best[j] is None:
+                    best[j] = [*best[i], piece]
+        return best[n]
 
     def _word_of(self, m: morph.Morpheme) -> str:
         return self._current_key[m.word[0] : m.word[1]]
