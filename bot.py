@@ -97,7 +97,12 @@ def _hint_2018(args: argparse.Namespace, db: Database) -> None:
 
     now = dt.datetime.now(SEOUL)
     last = ops.knowledge_last_date(db)
-    if last is None or now.date() <= last or not ops.first_time(db, "hint_2018", now):
+    if last is None or now.date() <= last:
+        return
+    try:
+        if not ops.first_time(db, "hint_2018", now):
+            return
+    except sqlite3.OperationalError:  # a read-only or busy database: the hint can wait
         return
     print(f"안내: 이 챗봇의 지식은 서울시 인재개발원 2018년 업무보고 기준이라, 오늘({now.date()}) "
           f"기준으로는 일정이 모두 지난 일로 답합니다. 2018년의 하루로 시험해 보려면 {TRY_2018} "
