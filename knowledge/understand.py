@@ -333,11 +333,11 @@ class Understander:
             return "known"
         if m.parts and all(len(p) >= 2 and p in self.report_words for p in m.parts):
             return "known"
-        if len(word) == 1:
-            return "foreign"
         whole = strip_ending(k_word) if (k_word := self._word_of(m)) else word
         if len(whole) >= 2 and whole != word and self._typo_of_vocab(whole):
             return "typo"  # a misspelt word that MeCab cut into pieces ("퇴즉" → 퇴/즉)
+        if len(word) == 1:
+            return "foreign"
         if len(word) >= 3 and (not m.dictionary or len(word) >= 4) and self._typo_of_vocab(word):
             return "typo"
         return "foreign"
@@ -365,6 +365,8 @@ class Understander:
         """One letter away from a word of the vocabulary (어린이짚, 교육게획)."""
         jamo = to_jamo(word)
         n = len(jamo)
+        if n < 4:
+            return False
         cutoff = 100.0 * (1 - 1 / n) - 0.01
         return process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
                                   score_cutoff=cutoff) is not None
