@@ -91,7 +91,7 @@ def _open_db(args: argparse.Namespace) -> Database:
 def _hint_2018(args: argparse.Namespace, db: Database) -> None:
     """Once per database, on a run at the real date after the knowledge's last date: say that
     the knowledge is the 2018 report and how to try the bot at a 2018 date."""
-    if args.today is not None:
+    if args.today is not None or getattr(args, "now", None) is not None:
         return
     from db import ops
 

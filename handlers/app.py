@@ -139,6 +139,13 @@ def _cache_missing_sniffio() -> None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
+def _polling_failed(exc: TelegramError) -> None:
+    """A failed getUpdates (the network is down, the server restarts): one line, no traceback;
+    python-telegram-bot tries again with a growing interval."""
+    log.warning("업데이트를 받지 못했습니다 (%s: %s); 다시 시도합니다.", type(exc).__name__,
+                exc.message)
+
+
 def build_application(config: RunConfig, state: AppState,
                       features: Sequence[Feature]) -> BotApplication:
     """The Application with every feature's handlers, the error handler and start-up hooks."""
@@ -203,7 +210,8 @@ async def running(app: BotApplication, config: RunConfig) -> AsyncIterator[BotAp
             )
         else:
             await app.updater.start_polling(timeout=dt.timedelta(seconds=config.poll_timeout),
-                                            allowed_updates=Update.ALL_TYPES)
+                                            allowed_updates=Update.ALL_TYPES,
+                                            error_callback=_polling_failed)
         await app.start()
         try:
             yield app

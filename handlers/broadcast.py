@@ -174,7 +174,11 @@ async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rt: BroadcastRuntime = app.bot_data[RUNTIME_KEY]
     state = app.bot_data[STATE_KEY]
     bot = engine_bot(app.bot, rt.settings.engine.window)
-    await bot.initialize()
+    try:
+        await bot.initialize()
+    except BaseException:
+        await bot.shutdown()  # its connections, opened before getMe failed
+        raise
     rt.sender = TelegramSender(bot)
     engine_config = rt.settings.engine
     rt.engine = BroadcastEngine(state.db, rt.sender, state.clock, engine_config,

@@ -367,3 +367,46 @@ async def test_broadcast_429_waits_exactly_retry_after_for_that_chat(tmp_path: P
     finally:
         await engine.stop()
     assert bdb.get(database, b.id).sent == 10
+
+
+class Seen(logging.Handler):
+    """Sets ``event`` when a record containing ``text`` is logged."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.event = asyncio.Event()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.lines.append(f"{record.levelname} {message} {record.exc_text or ''}")
+        if self.text in message:
+            self.event.set()
+
+
+async def test_outage_while_running_is_ridden_out(db: Database) -> None:
+    first = await FakeBotApi(token=TOKEN).start()
+    port = first.port
+    app = make_app(db, first.base_url)
+    seen = Seen("업데이트를 받지 못했습니다")
+    logging.getLogger().addHandler(seen)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config_for(first.base_url), stop))
+    try:
+        await first.wait_for(1, method="getUpdates")  # started and polling
+        await first.stop()  # the network goes away while the bot runs
+        async with asyncio.timeout(30):
+            await seen.event.wait()
+        async with FakeBotApi(token=TOKEN, port=port) as back:  # ... and comes back
+            back.send_text(USER + 2, "배움관 몇 층이에요?")
+            [answer] = await back.wait_for(1, chat_id=USER + 2, timeout=60)
+            stop.set()
+            await asyncio.wait_for(task, 30)
+    finally:
+        logging.getLogger().removeHandler(seen)
+        stop.set()
+    assert "지상 3층" in answer.text
+    failures = [line for line in seen.lines if "업데이트를 받지 못했습니다" in line]
+    assert failures and all("Traceback" not in line for line in failures)
+    assert not [line for line in seen.lines if line.startswith(("ERROR", "CRITICAL"))]
