@@ -276,26 +276,40 @@ async def wait_for_bot_api(bot: Any, *, sleep: Callable[[float], Coroutine[Any, 
 
 async def serve(app: BotApplication, config: RunConfig, stop: asyncio.Event) -> None:
     """Wait for the Bot API, serve until ``stop`` is set, and release every connection in
-    whatever state it ends (never connected, rejected token, failed start-up, stopped)."""
-    waiting = asyncio.ensure_future(wait_for_bot_api(app.bot))
+    whatever state it ends (never connected, rejected token, failed start-up, stopped).
+
+    A connection lost during start-up (between getMe and the first poll) sends it back to
+    waiting; once serving, python-telegram-bot's polling rides out outages itself.
+    """
     stopping = asyncio.ensure_future(stop.wait())
     try:
-        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if not waiting.done():
-            waiting.cancel()
-        try:
-            await waiting
-        except asyncio.CancelledError:
-            raise NeverConnected("") from None
-        if stop.is_set():
-            return
-        if config.webhook_url:
-            log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
-                     config.webhook_path)
-        else:
-            log.info("polling %s", config.base_url or "the Telegram Bot API")
-        async with running(app, config):
-            await stopping
+        while True:
+            waiting = asyncio.ensure_future(wait_for_bot_api(app.bot))
+            await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():
+                waiting.cancel()
+            try:
+                await waiting
+            except asyncio.CancelledError:
+                raise NeverConnected("") from None
+            if stop.is_set():
+                return
+            if config.webhook_url:
+                log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
+                         config.webhook_path)
+            else:
+                log.info("polling %s", config.base_url or "the Telegram Bot API")
+            started = False
+            try:
+                async with running(app, config):
+                    started = True
+                    await stopping
+                return
+            except NetworkError as exc:
+                if started:
+                    raise
+                log.warning("시작하는 도중 Bot API 연결이 끊겼습니다 (%s: %s); 다시 연결을 "
+                            "기다립니다.", type(exc).__name__, exc.message)
     finally:
         stopping.cancel()
         await app.bot.shutdown()  # a no-op when running() has already closed it

@@ -410,3 +410,29 @@ async def test_outage_while_running_is_ridden_out(db: Database) -> None:
     failures = [line for line in seen.lines if "업데이트를 받지 못했습니다" in line]
     assert failures and all("Traceback" not in line for line in failures)
     assert not [line for line in seen.lines if line.startswith(("ERROR", "CRITICAL"))]
+
+
+async def test_outage_during_start_up_goes_back_to_waiting(db: Database) -> None:
+    first = await FakeBotApi(token=TOKEN).start()
+    port = first.port
+    first.set_latency(0.5, "setMyCommands")  # start-up is under way while the network goes
+    app = make_app(db, first.base_url)
+    seen = Seen("다시 연결을 기다립니다")
+    logging.getLogger().addHandler(seen)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config_for(first.base_url), stop))
+    try:
+        await first.wait_for(1, method="getMe")
+        await first.stop()
+        async with asyncio.timeout(30):
+            await seen.event.wait()
+        async with FakeBotApi(token=TOKEN, port=port) as back:
+            back.send_text(USER + 3, "배움관 몇 층이에요?")
+            [answer] = await back.wait_for(1, chat_id=USER + 3, timeout=60)
+            stop.set()
+            await asyncio.wait_for(task, 30)
+    finally:
+        logging.getLogger().removeHandler(seen)
+        stop.set()
+    assert "지상 3층" in answer.text
+    assert not [line for line in seen.lines if line.startswith(("ERROR", "CRITICAL"))]
