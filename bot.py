@@ -555,7 +555,7 @@ def _failure(exc: BaseException) -> tuple[list[str], int] | None:
             text = f"환경 설정이 올바르지 않습니다 ({text}). 값을 고친 뒤 다시 실행해 주세요."
         return [text], EXIT_USAGE
     if isinstance(exc, cls("handlers.app", "BotApiRejectedToken")):
-        return ["Bot API가 토큰을 거부했습니다 (getMe: HTTP 401/404 Unauthorized). "
+        return ["Bot API가 토큰을 거부했습니다 (getMe: HTTP 401 Unauthorized 또는 404 Not Found). "
                 "TELEGRAM_BOT_TOKEN 이 @BotFather 가 준 토큰인지, --base-url 이 맞는지 "
                 "확인해 주세요."], EXIT_USAGE
     if isinstance(exc, cls("handlers.app", "NeverConnected")):
@@ -582,7 +582,7 @@ def _report(lines: Sequence[str], exc: BaseException, debug: bool) -> None:
     from handlers import redact
 
     if debug:
-        traceback.print_exception(exc, file=sys.stderr)
+        sys.stderr.write(redact.scrub("".join(traceback.format_exception(exc))))
     *problems, message = lines  # a list of problems (file:line: ...), then what to do
     for line in problems:
         print(redact.scrub(f"오류: {line}"), file=sys.stderr)
