@@ -316,6 +316,7 @@ def _reminder_config(path: Path | None) -> ReminderConfig:
 def cmd_calendar(args: argparse.Namespace) -> int:
     """Write an .ics file of the exam events and course sessions in some topics."""
     from db import reminders as rdb
+    from db import users
     from knowledge import reminders as rk
     from knowledge.calendar import build_calendar, selected
 
@@ -326,6 +327,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     topics: list[str] | None = None
     if args.user is not None:
         topics = rdb.topics_of(db, args.user)
+        if not topics and users.get(db, args.user) is None:
+            raise UsageError(f"사용자 {args.user}을(를) 모릅니다 (unknown user): 봇과 대화한 적이 "
+                             "없는 Telegram 사용자 id 입니다. --topic 으로 주제를 고르거나 둘 다 "
+                             "빼면 전체 일정을 씁니다.")
         if not topics:
             raise UsageError(f"사용자 {args.user}은(는) 구독한 알림이 없습니다 (user has no "
                              "subscriptions). --topic 으로 주제를 고르거나 둘 다 빼면 전체 "

@@ -112,8 +112,8 @@ def test_cli_stdout(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--topic", "program:nope"], "unknown topic 'program:nope'"),
         (["--topic", "weather"], "expected exam_round:<id>"),
-        (["--user", "77"], "사용자 77은(는) 구독한 알림이 없습니다"),
-        (["--user", "12345"], "사용자 12345은(는) 구독한 알림이 없습니다"),
+        (["--user", "77"], "사용자 77을(를) 모릅니다 (unknown user)"),
+        (["--user", "12345"], "사용자 12345을(를) 모릅니다 (unknown user)"),
         (["--user", "1", "--topic", "exam_round:*"], "--user ID 와 --topic TOPIC 중 하나만"),
         (["--out", "/nonexistent-dir/x.ics"], "/nonexistent-dir/x.ics 에 쓸 수 없습니다"),
     ],

@@ -86,3 +86,17 @@ def test_broadcasts_limit_one_shows_the_newest(db_path: Path,
                    "all", "--db", str(db_path))[0] == 0
     code, out, _ = run(capsys, "broadcasts", "--limit", "1", "--db", str(db_path))
     assert code == 0 and "둘째 공지" in out and "첫 공지" not in out
+
+
+def test_calendar_of_a_known_user_without_subscriptions(db_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from db import users
+
+    users.touch(connect(db_path), user_id=555, chat_id=555, first_name="민지", username=None,
+                now=dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL))
+    code, out, err = run(capsys, "calendar", "--user", "555", "--db", str(db_path), "--today",
+                         "2018-08-21")
+    assert (code, out) == (2, "")
+    assert err.startswith("hrdbot: 오류: 사용자 555은(는) 구독한 알림이 없습니다")
