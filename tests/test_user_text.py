@@ -31,7 +31,7 @@ HIDDEN_FIELDS = {"editor_note", "source", "id"}
 # parenthesis / dash that starts a remark ("…다르다 (sec-…)").
 PLAIN_DA = re.compile(r"(?<!니)다(?=\s*(?:[.)」\"'”’]|$|\(|—|;))")
 # Clipped endings of notes written for editors.
-CLIPPED = re.compile(r"(?:미기재|없음|있음|표기됨|적음|않음)(?=\s*(?:[.)」]|$|;))")
+CLIPPED = re.compile(r"(?:미기재|없음|있음|표기됨|적음|않음)(?=\s*(?:[.)」(]|$|;))")
 YAML_NAME = re.compile(r"[\w-]+\.ya?ml\b", re.IGNORECASE)
 
 
