@@ -117,8 +117,8 @@ TOPIC = _rec("topics", ("id", "title", "answer", "source"),
              status=Str(doc="e.g. 추진완료, 검토완료"),
              source=SOURCE)
 
-COUNTS = _rec(None, (), courses=Int(), sessions=Int(), trainees=Int(),
-              note=NOTE)
+# The figures of one year in a plan row: not a record, so no editor_note (the row has one).
+COUNTS = Rec(fields={"courses": Int(), "sessions": Int(), "trainees": Int(), "note": NOTE})
 
 SESSION = _rec("sessions", ("id", "name", "source"), ("start", "end"),
                id=ID,

@@ -13,6 +13,7 @@ Notes for data editors belong in ``editor_note``, which the bot never shows.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from db import knowledge as kdb
 from knowledge.loader import DATA_DIR, iter_files
-from knowledge.schema import FILES, ListOf, Rec, Spec, Str
+from knowledge.schema import COUNTS, FILES, ListOf, Rec, Spec, Str
 from knowledge.yamlio import read_yaml
 
 HIDDEN_FIELDS = {"editor_note", "source", "id"}
@@ -116,3 +118,73 @@ def test_shipped_user_text_is_polite_and_clean():
 )
 def test_the_check_itself(text, bad):
     assert bool(problems([("x", text)], {"exp-newcomer", "sec-elearning-ops"})) is bad
+
+
+def all_specs(spec: Spec) -> Iterator[Rec]:
+    if isinstance(spec, Rec):
+        yield spec
+        for sub in spec.fields.values():
+            yield from all_specs(sub)
+    elif isinstance(spec, ListOf):
+        yield from all_specs(spec.item)
+
+
+def test_every_record_may_carry_an_editor_note():
+    """Except a plan row's yearly figures, which reach the bot as a plain mapping."""
+    records = [r for spec in FILES.values() for sub in spec.fields.values()
+               for r in all_specs(sub) if r is not COUNTS]
+    assert len(records) > 15
+    assert all("editor_note" in r.fields for r in records)
+
+
+def editor_notes(data_dir: Path) -> list[str]:
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("editor_note"), str):
+                found.append(value["editor_note"])
+            for sub in value.values():
+                walk(sub)
+        elif isinstance(value, list):
+            for sub in value:
+                walk(sub)
+
+    for path in iter_files(data_dir):
+        walk(read_yaml(path))
+    return found
+
+
+def test_editor_notes_never_reach_what_the_bot_reads(db):
+    """The dataclasses the answers are built from have no editor_note, and no field of any record
+    read back from the loaded database carries an editor note's text."""
+    classes = [c for c in vars(kdb).values()
+               if dataclasses.is_dataclass(c) and c.__module__ == kdb.__name__]
+    assert len(classes) > 10
+    assert not [c.__name__ for c in classes if "editor_note" in {f.name for f in
+                                                                dataclasses.fields(c)}]
+    notes = set(editor_notes(DATA_DIR))
+    assert len(notes) > 50
+
+    def values(obj: Any) -> Iterator[str]:
+        if isinstance(obj, str):
+            yield obj
+        elif dataclasses.is_dataclass(obj):
+            for f in dataclasses.fields(obj):
+                yield from values(getattr(obj, f.name))
+        elif isinstance(obj, (list, tuple)):
+            for x in obj:
+                yield from values(x)
+        elif isinstance(obj, dict):
+            for x in obj.values():
+                yield from values(x)
+
+    records: list[Any] = []
+    for query in (kdb.programs, kdb.rounds, kdb.departments, kdb.buildings, kdb.amenities,
+                  kdb.works, kdb.priorities, kdb.budget_lines, kdb.plan_rows, kdb.assessments,
+                  kdb.topics, kdb.expert_categories, kdb.categories, kdb.facts, kdb.events):
+        records += query(db)
+    records += [s for p in kdb.programs(db) for s in kdb.sessions_of(db, p.id)]
+    shown = {v for r in records for v in values(r)}
+    assert len(shown) > 500
+    assert not notes & shown, sorted(notes & shown)
