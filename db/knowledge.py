@@ -20,7 +20,8 @@ _COLUMN_FIELD = {"grp": "group", "tbl": "table"}
 _ALIAS_FIELDS = ("aliases", "keywords")
 
 
-def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> dict[str, int]:
+def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
+                      vocabulary: Iterable[str] = ()) -> dict[str, int]:
     """Swap every knowledge table for the contents of ``kb`` in one transaction.
 
     Operational tables are not touched. Returns the row count per table.
@@ -75,6 +76,7 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> 
                        sort_keys=True).encode()
         ).hexdigest()
         for key, value in (("knowledge_sha256", digest), ("loaded_from", loaded_from),
+                           ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
                            ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))):
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         conn.execute("RELEASE knowledge_swap")
@@ -86,6 +88,13 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> 
 def is_loaded(db: Database) -> bool:
     row = db.execute("SELECT value FROM meta WHERE key = 'knowledge_sha256'").fetchone()
     return row is not None
+
+
+def vocabulary(db: Database) -> frozenset[str] | None:
+    """The content words of the knowledge, as stored by the last load (None if not stored)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'vocabulary'").fetchone()
+    words = json.loads(row[0]) if row else []
+    return frozenset(words) if words else None
 
 
 def knowledge_meta(db: Database) -> dict[str, str]:

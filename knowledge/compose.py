@@ -302,22 +302,23 @@ class Composer:
         p = self._program(u)
         if p is None:
             return None
-        if p.headcount or p.sessions_planned:
-            text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
-        else:
-            text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        relevant = (
-            self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
-            or [f for f in p.facts if any(w in f.label + f.text for w in (
-                "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4]
-            or self._parent_mentions(p))
-        extra = [f"• {f.label}: {f.text}" for f in relevant]
-        if extra:
-            text += "\n" + "\n".join(extra)
+        plan = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다." if (
+            p.headcount or p.sessions_planned) else ""
+        asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+        general = [f for f in p.facts if any(w in f.label + f.text for w in (
+            "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4] or self._parent_mentions(p)
+        facts = asked or general
+        lines = [f"{f.label}: {f.text}" for f in facts]
+        # the figure the question names first ("하반기 계획", "상반기 실적"), else the plan
+        if plan:
+            lines.insert(1 if asked else 0, plan)
+        if not lines:
+            lines = [f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."]
+        lines = [lines[0]] + [f"• {x}" if not x.startswith("•") else x for x in lines[1:]]
         sessions = [s for s in self._sessions(p) if s.headcount]
-        if sessions and not extra:
-            text += "\n" + "\n".join(self._session_line(s, today) for s in sessions[:6])
-        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+        if sessions and not facts:
+            lines += [self._session_line(s, today) for s in sessions[:6]]
+        return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
 
     def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
         p = self._program(u)

@@ -8,6 +8,7 @@ with the spans of matched terms.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -55,6 +56,7 @@ def analyse(text: str) -> tuple[Morpheme, ...]:
     for w in cleaned.split(" "):
         words.append((pos_in_key, pos_in_key + len(w)))
         pos_in_key += len(w)
+    starts = [w[0] for w in words]
     for token in _tagger().parse(cleaned):
         surface = token.surface.replace(" ", "")
         if not surface:
@@ -68,10 +70,18 @@ def analyse(text: str) -> tuple[Morpheme, ...]:
         parts: tuple[str, ...] = ()
         if feature.type == "Compound" and feature.expression:
             parts = tuple(p.split("/")[0] for p in feature.expression.split("+"))
-        word = next((w for w in words if w[0] <= idx < w[1]), (idx, cursor))
+        word = words[bisect.bisect_right(starts, idx) - 1] if words else (idx, cursor)
         out.append(Morpheme(surface, pos, idx, cursor, feature.pos != "UNKNOWN", parts,
                             feature.semantic == "행위", word))
     return tuple(out)
+
+
+def vocabulary(texts: list[str]) -> frozenset[str]:
+    """The content words (two letters or more) of ``texts``, as matching keys."""
+    words: set[str] = set()
+    for text in texts:
+        words |= {clean(w).replace(" ", "") for w in nouns(text)}
+    return frozenset(w for w in words if len(w) >= 2)
 
 
 def nouns(text: str) -> set[str]:
