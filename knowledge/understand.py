@@ -135,9 +135,11 @@ class Understander:
                            | set(_RELATIVE_YEARS))
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
-        nlu_words = {t.key for t in vocabulary_terms(nlu)}
+        # small talk words ("메뉴", "도움") are no vocabulary of the knowledge
+        cue_terms = [t for t in vocabulary_terms(nlu) if t.kind != "smalltalk"]
+        nlu_words = {t.key for t in cue_terms}
         self.cue_words = frozenset(nlu_words)
-        for t in vocabulary_terms(nlu):
+        for t in cue_terms:
             nlu_words |= morph.nouns(t.text)
         self.report_words = frozenset(w for w in report_words | nlu_words
                                       | {t.key for t in entity_terms} if len(w) >= 2)
