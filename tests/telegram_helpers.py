@@ -34,14 +34,14 @@ class FixedClock:
 
 
 def bot_maker(api: FakeBotApi, db: Database, clock: FixedClock,
-              features: Callable[[], Sequence[Feature]]) -> Maker:
+              features: Callable[[], Sequence[Feature]], **options: Any) -> Maker:
     """``make()`` builds a new Application on ``db`` (nothing in memory carries over) and
-    returns the ``async with`` that serves it."""
+    returns the ``async with`` that serves it; ``options`` go to ``RunConfig``."""
     brain = Brain(db)
 
     def make() -> AbstractAsyncContextManager[Any]:
         config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01,
-                           poll_timeout=2.0)
+                           poll_timeout=2.0, **options)
         app = build_application(config, AppState(db, brain, clock), list(features()))
         return running(app, config)
 
