@@ -75,7 +75,7 @@ def _offered(name: str, topics: Collection[str], open_: Collection[str]) -> bool
 
 
 def _closed_mark(name: str, open_: Collection[str]) -> str:
-    return "" if name in open_ else " (지난 일정)"
+    return "" if name in open_ else " (남은 일정 없음)"
 
 
 def toggle_data(topic: str) -> str:

@@ -74,7 +74,7 @@ def test_a_followed_finished_round_stays_in_the_menu_to_be_stopped(
         view: rk.KnowledgeView) -> None:
     menu = subs.exams_menu(view, ["exam_round:first"], rk.open_topics(view, TODAY))
     labels = {b.data: b.label for row in menu.rows for b in row}
-    assert labels["rs:t:exam_round:first"].endswith("(지난 일정)")
+    assert labels["rs:t:exam_round:first"].endswith("(남은 일정 없음)")
     assert labels["rs:t:exam_round:first"].startswith(subs.ON)
 
 
@@ -175,7 +175,7 @@ async def test_a_closed_topic_already_followed_can_be_stopped(
     rdb.subscribe(bot_db, USER, "exam_round:extra", dt.datetime(2018, 1, 1, tzinfo=SEOUL))
     menu = await say(api, "/subscribe", USER)
     exams = await press(api, menu, "rs:exams", USER)
-    assert "✅ 제1회 공개경쟁 임용시험 (1차) (지난 일정)" in buttons(exams)
+    assert "✅ 제1회 공개경쟁 임용시험 (1차) (남은 일정 없음)" in buttons(exams)
     await press(api, exams, "rs:t:exam_round:first", USER)
     listing = await say(api, "/unsubscribe", USER)
     await press(api, listing, "rs:u:exam_round:extra", USER)
