@@ -12,10 +12,13 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
+from knowledge import morph
 from knowledge.compose import Composer, cohort_of
 from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
+from knowledge.retrieve import PassageIndex
+from knowledge.text import BASIS, basis, josa
 from knowledge.understand import (
     FAMILY,
     MIN_SCORE,
@@ -38,20 +41,28 @@ INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity"
                          "category", "priority_group"})
 
 
-# Words too general to name one record on their own when derived from a longer name.
-GENERIC_NAME_WORDS = frozenset(key(w) for w in (
-    "운영", "교육", "과정", "사업", "예산", "인재원", "인재개발원", "서울시", "교육과정", "프로그램",
-    "계획", "관리", "지원", "실무", "역량", "강화", "공무원", "시험", "임용시험", "채용", "기본경비",
-    "합계", "소계", "분야", "연수", "직원", "시설", "공사", "개선", "설치", "추진", "향상", "직위별",
-    "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
-    "상반기", "하반기", "상반기과정", "하반기과정", "기수", "전체",
-))
 _NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
 _COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
 VARIANT_WEIGHT = 0.9
+SHORT_LINES = 5  # lines of a reply before "자세히"
+LIST_LINES = 8  # a list that answers the question is shown whole up to this many items
+MORE_HINT = "… (전체 내용은 \"자세히\")"
+DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기", "자세히보기"})
+NOISE_REPLY = "네, 더 궁금한 점이 있으면 말씀해 주세요. 예: \"신임자 과정 언제 시작해요?\""
+# The subject family a concept word brings: a new family means a new question, not a follow-up.
+CONCEPT_FAMILY = {
+    "course": "course", "promotion": "course", "exam": "exam", "expert": "exam",
+    "interview_format": "exam", "daycare": "daycare", "priority": "daycare",
+    "facility": "facility", "works": "facility", "budget": "budget", "org": "org",
+    "elearning": "elearning", "lms": "elearning", "app": "elearning", "plan": "plan",
+    "assessment": "assessment", "vision": "vision", "audit": "audit",
+}
+GENERIC_RECORDS = 8  # a word in this many records' texts names none of them in particular
+# A first sentence that says the report does not give what was asked: not an answer.
+_NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
 
 
-def name_variants(name: str) -> list[str]:
+def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]:
     """Shorter names a user may use for a long official name: its words, adjacent word pairs
     and the tails of long compound words ("교육생급식지원" → "급식지원")."""
     words = [w for w in _NAME_SPLIT.split(name) if w]
@@ -64,7 +75,7 @@ def name_variants(name: str) -> list[str]:
         if hangul >= 5:
             out += [word[j:] for j in range(1, len(word) - 2)]
     return [v for v in dict.fromkeys(out)
-            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in GENERIC_NAME_WORDS
+            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in generic
             and not _COHORT_NAME.match(v)]
 
 
@@ -101,10 +112,18 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[T
             written.add(key(alias))
         for variant in name_variants(name):
             derived.setdefault(key(variant), set()).add((kind, value))
+    texts = [key(t) for t in kdb.record_texts(db).values()]
     for variant_key, owners in derived.items():
-        if len(owners) == 1 and variant_key not in reserved and variant_key not in written:
+        # a word many records use ("운영", "기본경비") names none of them on its own
+        if len(owners) == 1 and variant_key not in reserved and variant_key not in written \
+                and sum(variant_key in t for t in texts) < GENERIC_RECORDS:
             kind, value = next(iter(owners))
             terms.append(make_term(kind, value, variant_key, VARIANT_WEIGHT))
+    org = kdb.section(db, "organisation")
+    if org:
+        for name in (org.get("name"), *(org.get("aliases") or ())):
+            if name:
+                terms.append(make_term("self", "organisation", name))
     for topic in kdb.topics(db):
         for word in topic.keywords:
             terms.append(make_term("topic", topic.id, word))
@@ -135,6 +154,13 @@ def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
     return words, years
 
 
+def report_words(db: Database) -> frozenset[str]:
+    """Every content word of the knowledge: the closed world a question's words are checked in
+    (stored by ``hrdbot load``; built here only for a database loaded before it was)."""
+    stored = kdb.vocabulary(db)
+    return stored if stored is not None else morph.vocabulary(kdb.all_texts(db))
+
+
 class Brain:
     """Understands questions and answers them from the database. Build once, call many times."""
 
@@ -144,7 +170,8 @@ class Brain:
         vocabulary, years = knowledge_vocabulary(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
         self.understander = Understander(self.nlu, entity_terms(db, reserved), vocabulary,
-                                         years | set(COVERED_YEARS))
+                                         years | set(COVERED_YEARS),
+                                         report_words(db) | frozenset(vocabulary))
         self.composer = Composer(db, self.nlu)
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
@@ -153,6 +180,12 @@ class Brain:
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
+        self._record_keys = {ident: key(text) for ident, text in kdb.record_texts(db).items()}
+        self.passages = PassageIndex(db)
+        self._names: dict[tuple[str, str], set[str]] = {}
+        for term in self.understander.matcher.terms:
+            self._names.setdefault((term.kind, term.value), set()).add(term.key)
+        self._generic_cache: dict[str, bool] = {}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -164,7 +197,11 @@ class Brain:
         if not key(text):
             return Reply("질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\"", None, 0.0,
                          suggestions=tuple(self.nlu["default_suggestions"]), context=context)
+        if key(text) in DETAIL_WORDS and context.fresh(now) and context.detail:
+            return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
+        if not _asks_anything(u):
+            return Reply(NOISE_REPLY, None, 0.0, {}, (), context)
         if context.fresh(now):
             self._inherit(u, context)
         self._program_from_cohort(u)
@@ -177,11 +214,103 @@ class Brain:
         if decline_reason is None and u.intent is not None:
             reply = self.composer.compose(u, today)
             if reply is not None:
-                return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
-                             reply.suggestions, Context(u.intent, dict(reply.entities), now),
-                             reply.topics)
+                missing = self._unanswered_words(u, reply.text)
+                first = re.split(r"(?<=[.!?])\s|\n", reply.text.strip(), maxsplit=1)[0]
+                if not missing and _NOT_GIVEN.search(first):
+                    if self.log_unanswered:
+                        ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
+                    return Reply(reply.text, None, 0.0, reply.entities, reply.suggestions,
+                                 context, reply.topics)
+                if not missing:
+                    short, full = shape(reply.text, _question_tokens(u))
+                    return Reply(short, u.intent, _confidence(u.score), reply.entities,
+                                 reply.suggestions,
+                                 Context(u.intent, dict(reply.entities), now, full),
+                                 reply.topics, full if full != short else "")
+                found = self._retrieve(u, now)
+                if found is not None:
+                    return found
+                return self._not_in_report(text, u, missing, reply.text, now, context)
             decline_reason = "no_data"
+        if decline_reason in ("unknown", "unknown_subject", "no_data") and not u.unknown_words:
+            found = self._retrieve(u, now, min_words=2)
+            if found is not None:
+                return found
+        if decline_reason == "not_in_report" and u.intent is not None:
+            reply = self.composer.compose(u, today)
+            return self._not_in_report(text, u, u.unknown_words, reply.text if reply else "",
+                                       now, context)
         return self._decline(text, u, decline_reason or "unknown", now, context)
+
+    def _unanswered_words(self, u: Understanding, answer: str) -> list[str]:
+        """Words of the question the report knows, but that the chosen answer does not mention:
+        uncovered content words, and records named beside the one the intent answers about."""
+        spec = self.understander.intent(u.intent or "")
+        uses = set(spec.needs) | set(spec.signals) if spec else set()
+        words = list(u.elsewhere)
+        cues = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept", "event_type",
+                                                                    "event_any", "rank")]
+        for m in u.matches:
+            if m.kind in SUBJECT_KINDS and m.kind not in uses and m.kind != "rank" \
+                    and m.kind not in SOFT_KINDS \
+                    and m.kind not in u.inherited and not _covered(m, cues):
+                words.append(u.key[m.start : m.end])
+        compact = key(answer)
+        own = "".join(self._record_keys.get((kind, str(v)), "")
+                      for kind, values in u.entities.items() if isinstance(values, list)
+                      for v in values)
+        missing = [w for w in dict.fromkeys(words)
+                   if w not in compact and w not in own and not self._generic(w)]
+        missing += [word for attr, word in u.suffix_attrs.items()
+                     if f"attr.{attr}" not in uses and word not in compact]
+        return missing
+
+    def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
+        """The one fact sentence or table row that accounts for every content word, if any."""
+        words: list[tuple[str, ...]] = []
+        owners: set[tuple[str, str]] = set()
+        for m in u.matches:
+            if m.kind in ("attr", "concept", "smalltalk", "self", "oos", "event_any"):
+                continue
+            forms = {u.key[m.start : m.end]}
+            if m.kind not in SOFT_KINDS:
+                forms |= self._names.get((m.kind, m.value), set())
+                owners.add((m.kind, m.value))
+            words.append(tuple(forms))
+        words += [(w,) for w in u.elsewhere if not self._generic(w)]
+        if len(words) < min_words:
+            return None
+        passage = self.passages.best(words, owners)
+        if passage is None:
+            return None
+        text = f"{passage.text}\n{basis(passage.source)}"
+        entities = _public_entities(u.entities)
+        return Reply(text, "fact.answer", _confidence(u.score), entities, (),
+                     Context("fact.answer", dict(entities), now))
+
+    def _generic(self, word: str) -> bool:
+        """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
+        if word not in self._generic_cache:
+            n = sum(word in text for text in self._record_keys.values())
+            self._generic_cache[word] = n >= GENERIC_RECORDS
+        return self._generic_cache[word]
+
+    def _not_in_report(self, text: str, u: Understanding, words: list[str], card: str,
+                       now: dt.datetime, context: Context) -> Reply:
+        """The record is known but the asked attribute is not in it: say so first."""
+        subject = _subject_name(u)
+        asked = " ".join(words[:2])
+        head = (f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다." if subject
+                else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다.")
+        lines = [head]
+        known = next((line for line in card.splitlines() if line.strip()), "")
+        if known:
+            lines.append(f"업무보고에 있는 내용: {known}")
+        if self.log_unanswered:
+            ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
+        suggestions = tuple(self.suggest(text))
+        return Reply("\n".join(lines), None, 0.0, _public_entities(u.entities), suggestions,
+                     context)
 
     @staticmethod
     def _keep_previous_question(u: Understanding, context: Context) -> None:
@@ -219,6 +348,9 @@ class Brain:
         if current_subjects and not context.entities:
             return
         families_now = {FAMILY.get(k) for k in current_subjects}
+        families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches
+                         if m.kind == "concept" and m.value in CONCEPT_FAMILY}
+        families_now.discard(None)
         ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
         if families_now and ctx_families and not families_now & ctx_families:
             return
@@ -255,6 +387,8 @@ class Brain:
             return "year"
         if "smalltalk" in u.entities and u.intent is None:
             return None
+        if u.unknown_words:
+            return "not_in_report" if _subject_name(u) and u.intent is not None else "unknown"
         if u.intent is None or u.score < MIN_SCORE:
             return "unknown"
         cue_spans = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept")]
@@ -280,7 +414,7 @@ class Brain:
         if spec is None:
             return False
         cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
-        if any(f in spec.signals for f in cues):
+        if any(f in spec.signals or f in spec.needs for f in cues):
             return False
         if not spec.strict:
             return False
@@ -323,6 +457,58 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+def _question_tokens(u: Understanding) -> list[str]:
+    tokens = [u.key[m.start : m.end] for m in u.matches if m.kind not in ("smalltalk", "self")]
+    tokens += list(u.elsewhere)
+    if u.cohort is not None:
+        tokens.append(f"{u.cohort}기")
+    return [t for t in tokens if len(t) >= 2]
+
+
+def shape(card: str, tokens: list[str] = (), max_lines: int = SHORT_LINES) -> tuple[str, str]:  # type: ignore[assignment]
+    """The short reply and the full card: the answer line first, then the supporting lines that
+    share the most words with the question, then the basis; repeated lines dropped."""
+    lines: list[str] = []
+    for line in card.splitlines():
+        if line.strip() and line in lines:
+            continue
+        if not line.strip() and (not lines or not lines[-1].strip()):
+            continue
+        lines.append(line)
+    full = "\n".join(lines).strip()
+    basis_line = lines[-1] if lines and lines[-1].startswith(f"({BASIS}") else ""
+    body = [line for line in (lines[:-1] if basis_line else lines) if line.strip()]
+    bullets = 0  # a list right under the answer line is the answer ("2차 시험 일정", "순위")
+    while bullets + 1 < len(body) and body[bullets + 1].startswith("•"):
+        bullets += 1
+    if bullets <= LIST_LINES:
+        max_lines = max(max_lines, bullets + 1)
+    if len(body) <= max_lines:
+        return full, full
+    score = [sum(t in key(line) for t in tokens) for line in body]
+    order = sorted(range(1, len(body)), key=lambda i: (-score[i], i))[: max_lines - 1]
+    kept = [body[0]] + [body[i] for i in sorted(order)] + [MORE_HINT]
+    if basis_line:
+        kept.append(basis_line)
+    return "\n".join(kept), full
+
+
+def _asks_anything(u: Understanding) -> bool:
+    """Whether a turn has anything of its own to ask ("ㅋㅋㅋ", "ok", "아니요" have not)."""
+    return bool(u.unknown_words or u.elsewhere or u.dates or u.cohort is not None or u.years
+                or any(m.kind not in ("self",) for m in u.matches))
+
+
+def _subject_name(u: Understanding) -> str:
+    """How the question named its subject (the longest record name matched), or ''."""
+    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
+             and m.kind != "rank"]
+    if not names:
+        return ""
+    best = max(names, key=lambda m: (m.length, m.score))
+    return best.text
 
 
 def _covered(m: Any, spans: list[tuple[int, int]]) -> bool:
