@@ -142,8 +142,7 @@ class Brain:
         words += [(w,) for w in u.suffix_attrs.values()]
         if len(words) < min_words:
             return None
-        patterns = [p for m in u.matches
-                    if (p := self.accounting.value_of.get(f"{m.kind}.{m.value}")) is not None]
+        patterns = self.accounting.asked_values(u)
         passage = self.passages.best(words, owners,
                                      accept=lambda text: all(p.search(text) for p in patterns))
         if passage is None:

@@ -334,7 +334,8 @@ class Understander:
         if m.parts and all(len(p) >= 2 and p in self.report_words for p in m.parts):
             return "known"
         whole = strip_ending(k[m.word[0] : m.word[1]]) or word
-        if len(whole) >= 2 and whole != word and self._typo_of_vocab(whole):
+        fragment = m.end - m.start == 1 or not m.dictionary
+        if whole != word and (len(whole) >= 3 or fragment) and self._typo_of_vocab(whole):
             return "typo"  # a misspelt word that MeCab cut into pieces ("퇴즉" → 퇴/즉)
         if len(word) == 1:
             return "foreign"
