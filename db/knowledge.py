@@ -191,6 +191,7 @@ class Amenity:
     aliases: tuple[str, ...] = ()
     description: str | None = None
     building: str | None = None
+    floor: int | None = None  # 1 = ground floor, -1 = first basement
 
 
 @dataclass(frozen=True)
@@ -589,3 +590,13 @@ def all_texts(db: Database) -> list[str]:
         texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
     texts += [f"{label} {text}" for label, text in db.execute("SELECT label, text FROM facts")]
     return texts
+
+
+def sessions_of_month(db: Database, month: str) -> list[Session]:
+    """Sessions the data places in ``month`` ('YYYY-MM') without dates."""
+    return _rows(
+        db, Session,
+        "SELECT json_set(data, '$.program_id', program_id) FROM sessions "
+        "WHERE start IS NULL AND month = ? ORDER BY rowid",
+        [month],
+    )
