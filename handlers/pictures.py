@@ -14,11 +14,12 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 from telegram import InputFile, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from db import pictures as pdb
 from db import reminders as rdb
@@ -204,7 +205,18 @@ async def on_button(update: Update, context: BotContext) -> None:
     await send_picture(update, context, request)
 
 
+async def warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start-up, load matplotlib and the font on a worker thread (off the event loop)."""
+    from pictures.draw import warm_up as load
+
+    try:
+        await asyncio.to_thread(load)
+    except (PictureError, ImportError, OSError):
+        log.warning("pictures are not available; answers go out as text", exc_info=True)
+
+
 def pictures_feature() -> Feature:
     """The ``p:`` picture buttons (the commands that send pictures live in ``menus``)."""
     return Feature(name="pictures",
-                   handlers=(CallbackQueryHandler(on_button, pattern=r"^p:"),))
+                   handlers=(CallbackQueryHandler(on_button, pattern=r"^p:"),),
+                   on_startup=(warm_up,))

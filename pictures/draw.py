@@ -78,6 +78,16 @@ def _korean_family() -> str:
     return _family
 
 
+def warm_up() -> None:
+    """Import matplotlib and register the font now (about a second, once per process), so the
+    first picture a user asks for is not the one that pays for it."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    with _lock:
+        _korean_family()
+
+
 def figure(layout: Layout) -> Figure:
     """The matplotlib figure of ``layout`` (not yet rendered)."""
     from matplotlib.figure import Figure
