@@ -497,7 +497,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sqlite_utils_without_numpy() -> None:
+    """sqlite-utils imports numpy whenever it is installed (matplotlib brings it, for the
+    pictures), which would add about 0.1 s to every `hrdbot ask`; no hrdbot table stores numpy
+    values, so sqlite-utils is imported with numpy hidden. numpy stays importable afterwards."""
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _sqlite_utils_without_numpy()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

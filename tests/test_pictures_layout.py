@@ -309,7 +309,7 @@ def test_no_two_texts_overlap_on_the_canvas(db: Database, which: str) -> None:
     boxes = text_boxes(req.layout)
     assert len(boxes) > 5
     assert _overlaps(boxes) == []
-    assert all(0 <= b[0] and b[2] <= 1200 for _, b in boxes)
+    assert all(b[0] >= 0 and b[2] <= 1200 for _, b in boxes)
 
 
 def test_the_overlap_check_sees_overlaps() -> None:
