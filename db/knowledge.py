@@ -592,6 +592,34 @@ def all_texts(db: Database) -> list[str]:
     return texts
 
 
+# Entity kinds of the understanding and the tables their records live in.
+ENTITY_TABLES = {
+    "program": "programs", "round": "rounds", "building": "buildings", "amenity": "amenities",
+    "department": "departments", "budget_line": "budget", "expert_category": "expert_categories",
+    "assessment": "assessments", "work": "works", "category": "categories", "topic": "topics",
+}
+
+
+def record_texts(db: Database) -> dict[tuple[str, str], str]:
+    """Every record's own text (its stored data and its facts), by (entity kind, id): what the
+    record can account for in a question about it."""
+    out: dict[tuple[str, str], str] = {}
+    for kind, table in ENTITY_TABLES.items():
+        for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608
+            out[(kind, str(rid))] = data
+    owners = {v: k for k, v in ENTITY_TABLES.items()}
+    for owner_kind, owner_id, label, text in db.execute(
+            "SELECT owner_kind, owner_id, label, text FROM facts"):
+        kind = owners.get(owner_kind)
+        if kind:
+            out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
+    for program_id, data in db.execute("SELECT program_id, data FROM sessions"):
+        out[("program", program_id)] = out.get(("program", program_id), "") + " " + data
+    for round_id, data in db.execute('SELECT round, data FROM "events"'):
+        out[("round", round_id)] = out.get(("round", round_id), "") + " " + data
+    return out
+
+
 def sessions_of_month(db: Database, month: str) -> list[Session]:
     """Sessions the data places in ``month`` ('YYYY-MM') without dates."""
     return _rows(

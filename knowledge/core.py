@@ -12,10 +12,13 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
+from knowledge import morph
 from knowledge.compose import Composer, cohort_of
 from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
+from knowledge.retrieve import PassageIndex
+from knowledge.text import basis, josa
 from knowledge.understand import (
     FAMILY,
     MIN_SCORE,
@@ -49,6 +52,18 @@ GENERIC_NAME_WORDS = frozenset(key(w) for w in (
 _NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
 _COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
 VARIANT_WEIGHT = 0.9
+NOISE_REPLY = "네, 더 궁금한 점이 있으면 말씀해 주세요. 예: \"신임자 과정 언제 시작해요?\""
+# The subject family a concept word brings: a new family means a new question, not a follow-up.
+CONCEPT_FAMILY = {
+    "course": "course", "promotion": "course", "exam": "exam", "expert": "exam",
+    "interview_format": "exam", "daycare": "daycare", "priority": "daycare",
+    "facility": "facility", "works": "facility", "budget": "budget", "org": "org",
+    "elearning": "elearning", "lms": "elearning", "app": "elearning", "plan": "plan",
+    "assessment": "assessment", "vision": "vision", "audit": "audit",
+}
+GENERIC_RECORDS = 8  # a word in this many records' texts names none of them in particular
+# A first sentence that says the report does not give what was asked: not an answer.
+_NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
 
 
 def name_variants(name: str) -> list[str]:
@@ -105,6 +120,11 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[T
         if len(owners) == 1 and variant_key not in reserved and variant_key not in written:
             kind, value = next(iter(owners))
             terms.append(make_term(kind, value, variant_key, VARIANT_WEIGHT))
+    org = kdb.section(db, "organisation")
+    if org:
+        for name in (org.get("name"), *(org.get("aliases") or ())):
+            if name:
+                terms.append(make_term("self", "organisation", name))
     for topic in kdb.topics(db):
         for word in topic.keywords:
             terms.append(make_term("topic", topic.id, word))
@@ -135,6 +155,14 @@ def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
     return words, years
 
 
+def report_words(db: Database) -> frozenset[str]:
+    """Every content word of the knowledge: the closed world a question's words are checked in."""
+    words: set[str] = set()
+    for text in kdb.all_texts(db):
+        words |= {key(w) for w in morph.nouns(text)}
+    return frozenset(w for w in words if len(w) >= 2)
+
+
 class Brain:
     """Understands questions and answers them from the database. Build once, call many times."""
 
@@ -144,7 +172,8 @@ class Brain:
         vocabulary, years = knowledge_vocabulary(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
         self.understander = Understander(self.nlu, entity_terms(db, reserved), vocabulary,
-                                         years | set(COVERED_YEARS))
+                                         years | set(COVERED_YEARS),
+                                         report_words(db) | frozenset(vocabulary))
         self.composer = Composer(db, self.nlu)
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
@@ -153,6 +182,12 @@ class Brain:
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
+        self._record_keys = {ident: key(text) for ident, text in kdb.record_texts(db).items()}
+        self.passages = PassageIndex(db)
+        self._names: dict[tuple[str, str], set[str]] = {}
+        for term in self.understander.matcher.terms:
+            self._names.setdefault((term.kind, term.value), set()).add(term.key)
+        self._generic_cache: dict[str, bool] = {}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -165,6 +200,8 @@ class Brain:
             return Reply("질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\"", None, 0.0,
                          suggestions=tuple(self.nlu["default_suggestions"]), context=context)
         u = self.understander.understand(text, today)
+        if not _asks_anything(u):
+            return Reply(NOISE_REPLY, None, 0.0, {}, (), context)
         if context.fresh(now):
             self._inherit(u, context)
         self._program_from_cohort(u)
@@ -177,11 +214,101 @@ class Brain:
         if decline_reason is None and u.intent is not None:
             reply = self.composer.compose(u, today)
             if reply is not None:
-                return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
-                             reply.suggestions, Context(u.intent, dict(reply.entities), now),
-                             reply.topics)
+                missing = self._unanswered_words(u, reply.text)
+                first = re.split(r"(?<=[.!?])\s|\n", reply.text.strip(), maxsplit=1)[0]
+                if not missing and _NOT_GIVEN.search(first):
+                    if self.log_unanswered:
+                        ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
+                    return Reply(reply.text, None, 0.0, reply.entities, reply.suggestions,
+                                 context, reply.topics)
+                if not missing:
+                    return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
+                                 reply.suggestions, Context(u.intent, dict(reply.entities), now),
+                                 reply.topics)
+                found = self._retrieve(u, now)
+                if found is not None:
+                    return found
+                return self._not_in_report(text, u, missing, reply.text, now, context)
             decline_reason = "no_data"
+        if decline_reason in ("unknown", "unknown_subject", "no_data") and not u.unknown_words:
+            found = self._retrieve(u, now, min_words=2)
+            if found is not None:
+                return found
+        if decline_reason == "not_in_report" and u.intent is not None:
+            reply = self.composer.compose(u, today)
+            return self._not_in_report(text, u, u.unknown_words, reply.text if reply else "",
+                                       now, context)
         return self._decline(text, u, decline_reason or "unknown", now, context)
+
+    def _unanswered_words(self, u: Understanding, answer: str) -> list[str]:
+        """Words of the question the report knows, but that the chosen answer does not mention:
+        uncovered content words, and records named beside the one the intent answers about."""
+        spec = self.understander.intent(u.intent or "")
+        uses = set(spec.needs) | set(spec.signals) if spec else set()
+        words = list(u.elsewhere)
+        cues = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept", "event_type",
+                                                                    "event_any", "rank")]
+        for m in u.matches:
+            if m.kind in SUBJECT_KINDS and m.kind not in uses and m.kind != "rank" \
+                    and m.kind not in SOFT_KINDS \
+                    and m.kind not in u.inherited and not _covered(m, cues):
+                words.append(u.key[m.start : m.end])
+        compact = key(answer)
+        own = "".join(self._record_keys.get((kind, str(v)), "")
+                      for kind, values in u.entities.items() if isinstance(values, list)
+                      for v in values)
+        missing = [w for w in dict.fromkeys(words)
+                   if w not in compact and w not in own and not self._generic(w)]
+        missing += [word for attr, word in u.suffix_attrs.items()
+                     if f"attr.{attr}" not in uses and word not in compact]
+        return missing
+
+    def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
+        """The one fact sentence or table row that accounts for every content word, if any."""
+        words: list[tuple[str, ...]] = []
+        owners: set[tuple[str, str]] = set()
+        for m in u.matches:
+            if m.kind in ("attr", "concept", "smalltalk", "self", "oos", "event_any"):
+                continue
+            forms = {u.key[m.start : m.end]}
+            if m.kind not in SOFT_KINDS:
+                forms |= self._names.get((m.kind, m.value), set())
+                owners.add((m.kind, m.value))
+            words.append(tuple(forms))
+        words += [(w,) for w in u.elsewhere if not self._generic(w)]
+        if len(words) < min_words:
+            return None
+        passage = self.passages.best(words, owners)
+        if passage is None:
+            return None
+        text = f"{passage.text}\n{basis(passage.source)}"
+        entities = _public_entities(u.entities)
+        return Reply(text, "fact.answer", _confidence(u.score), entities, (),
+                     Context("fact.answer", dict(entities), now))
+
+    def _generic(self, word: str) -> bool:
+        """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
+        if word not in self._generic_cache:
+            n = sum(word in text for text in self._record_keys.values())
+            self._generic_cache[word] = n >= GENERIC_RECORDS
+        return self._generic_cache[word]
+
+    def _not_in_report(self, text: str, u: Understanding, words: list[str], card: str,
+                       now: dt.datetime, context: Context) -> Reply:
+        """The record is known but the asked attribute is not in it: say so first."""
+        subject = _subject_name(u)
+        asked = " ".join(words[:2])
+        head = (f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다." if subject
+                else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다.")
+        lines = [head]
+        known = next((line for line in card.splitlines() if line.strip()), "")
+        if known:
+            lines.append(f"업무보고에 있는 내용: {known}")
+        if self.log_unanswered:
+            ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
+        suggestions = tuple(self.suggest(text))
+        return Reply("\n".join(lines), None, 0.0, _public_entities(u.entities), suggestions,
+                     context)
 
     @staticmethod
     def _keep_previous_question(u: Understanding, context: Context) -> None:
@@ -219,6 +346,9 @@ class Brain:
         if current_subjects and not context.entities:
             return
         families_now = {FAMILY.get(k) for k in current_subjects}
+        families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches
+                         if m.kind == "concept" and m.value in CONCEPT_FAMILY}
+        families_now.discard(None)
         ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
         if families_now and ctx_families and not families_now & ctx_families:
             return
@@ -255,6 +385,8 @@ class Brain:
             return "year"
         if "smalltalk" in u.entities and u.intent is None:
             return None
+        if u.unknown_words:
+            return "not_in_report" if _subject_name(u) and u.intent is not None else "unknown"
         if u.intent is None or u.score < MIN_SCORE:
             return "unknown"
         cue_spans = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept")]
@@ -280,7 +412,7 @@ class Brain:
         if spec is None:
             return False
         cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
-        if any(f in spec.signals for f in cues):
+        if any(f in spec.signals or f in spec.needs for f in cues):
             return False
         if not spec.strict:
             return False
@@ -323,6 +455,22 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+def _asks_anything(u: Understanding) -> bool:
+    """Whether a turn has anything of its own to ask ("ㅋㅋㅋ", "ok", "아니요" have not)."""
+    return bool(u.unknown_words or u.elsewhere or u.dates or u.cohort is not None or u.years
+                or any(m.kind not in ("self",) for m in u.matches))
+
+
+def _subject_name(u: Understanding) -> str:
+    """How the question named its subject (the longest record name matched), or ''."""
+    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
+             and m.kind != "rank"]
+    if not names:
+        return ""
+    best = max(names, key=lambda m: (m.length, m.score))
+    return best.text
 
 
 def _covered(m: Any, spans: list[tuple[int, int]]) -> bool:
