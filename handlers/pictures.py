@@ -34,6 +34,7 @@ from pictures.layout import PictureError, parse_month
 log = logging.getLogger("hrdbot.pictures")
 
 CACHE_KEY = "hrdbot.pictures"
+WARM_UP_KEY = "hrdbot.pictures.warm_up"
 ALL_ROUNDS = "exam_round:*"
 MONTH_BUTTON = "🗓 이번 달 교육 일정 보기"
 ROUND_BUTTON = "🖼 이 회차 일정 그림으로 보기"
@@ -205,8 +206,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     await send_picture(update, context, request)
 
 
-async def warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start-up, load matplotlib and the font on a worker thread (off the event loop)."""
+async def _load() -> None:
     from pictures.draw import warm_up as load
 
     try:
@@ -215,8 +215,22 @@ async def warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         log.warning("pictures are not available; answers go out as text", exc_info=True)
 
 
+async def warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start-up, begin loading matplotlib and the font on a worker thread. Not awaited:
+    the start (and jobs due right now, which the scheduler drops when more than a second
+    late) must not wait for it."""
+    app.bot_data[WARM_UP_KEY] = asyncio.create_task(_load())
+
+
+async def finish_warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At shut-down, let a warm-up still running end (its thread cannot be interrupted)."""
+    task = app.bot_data.pop(WARM_UP_KEY, None)
+    if task is not None:
+        await task
+
+
 def pictures_feature() -> Feature:
     """The ``p:`` picture buttons (the commands that send pictures live in ``menus``)."""
     return Feature(name="pictures",
                    handlers=(CallbackQueryHandler(on_button, pattern=r"^p:"),),
-                   on_startup=(warm_up,))
+                   on_startup=(warm_up,), on_shutdown=(finish_warm_up,))
