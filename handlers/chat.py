@@ -68,7 +68,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     reply = state.brain.answer(question, previous if previous.fresh(now) else EMPTY_CONTEXT,
                                now=now)
     context.chat_data[CONTEXT_KEY] = reply.context
-    outs = pictures.offer(reply, render.reply_messages(reply))
+    outs = pictures.offer(reply, render.reply_messages(reply), state.db)
     outs = subscriptions.offer(update, context, outs, reply.topics)
     await send(update, context, outs)
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
+from sqlite_utils import Database
 from telegram import InputFile, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
+from db import knowledge as kdb
 from db import pictures as pdb
 from db import reminders as rdb
 from handlers.registry import Feature
@@ -54,8 +57,20 @@ def with_row(outs: Sequence[Out], *buttons: Button) -> list[Out]:
     return [*outs[:-1], dataclasses.replace(last, rows=(*last.rows, tuple(buttons)))]
 
 
-def picture_buttons(reply: Reply) -> list[Button]:
-    """Buttons that show an answer as a picture, from the answer's intent and entities."""
+def _floor(value: object) -> int | None:
+    """A ``floor`` entity (2, -1 for 지하1층, or a one-item list of that), else None."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def picture_buttons(reply: Reply, floors: Mapping[str, Collection[int]] = MappingProxyType({})
+                    ) -> list[Button]:
+    """Buttons that show an answer as a picture, from the answer's intent and entities.
+
+    A ``floor`` entity beside one building marks that floor, when ``floors`` (the levels of
+    each building) has it; the understanding does not give floors yet, so today a building
+    question marks the whole building."""
     entities = reply.entities
     if reply.intent == "exam.schedule":
         rounds = entities.get("round") or []
@@ -65,6 +80,9 @@ def picture_buttons(reply: Reply) -> list[Button]:
     if reply.intent == "facility.building":
         buildings = entities.get("building") or []
         if len(buildings) == 1:
+            floor = _floor(entities.get("floor"))
+            if floor is not None and floor in floors.get(buildings[0], ()):
+                return [Button(CAMPUS_BUTTON, f"p:c:{buildings[0]}:{floor}")]
             return [Button(CAMPUS_BUTTON, f"p:c:{buildings[0]}")]
         return [Button(CAMPUS_BUTTON, "p:c")]
     if reply.intent == "facility.site":
@@ -77,9 +95,13 @@ def picture_buttons(reply: Reply) -> list[Button]:
     return []
 
 
-def offer(reply: Reply, outs: Sequence[Out]) -> list[Out]:
+def offer(reply: Reply, outs: Sequence[Out], db: Database) -> list[Out]:
     """An answer's messages with its picture button, if the answer has a picture."""
-    return with_row(outs, *picture_buttons(reply))
+    floors: dict[str, set[int]] = {}
+    if "floor" in reply.entities:
+        floors = {b.id: {*range(-(b.floors_below or 0), 0), *range(1, b.floors_above + 1)}
+                  for b in kdb.buildings(db)}
+    return with_row(outs, *picture_buttons(reply, floors))
 
 
 def subscribed_rounds(update: Update, context: BotContext) -> set[str]:
@@ -89,8 +111,6 @@ def subscribed_rounds(update: Update, context: BotContext) -> set[str]:
         return set()
     topics = rdb.topics_of(context.state.db, user.id)
     if ALL_ROUNDS in topics:
-        from db import knowledge as kdb
-
         return {r.id for r in kdb.rounds(context.state.db)}
     return {t.split(":", 1)[1] for t in topics if t.startswith("exam_round:")}
 

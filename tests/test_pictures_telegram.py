@@ -17,7 +17,7 @@ from handlers import pictures as hp
 from handlers.app import build_application, running
 from handlers.config import RunConfig
 from handlers.features import default_features
-from handlers.render import STALE_BUTTON
+from handlers.render import STALE_BUTTON, Out
 from handlers.state import AppState
 from knowledge.core import Brain
 from knowledge.reply import Reply
@@ -197,3 +197,19 @@ def test_which_answers_have_a_picture(intent: str | None, entities: dict[str, An
                                       expected: list[str]) -> None:
     reply = Reply("답", intent, 0.9, entities)
     assert [b.data for b in hp.picture_buttons(reply)] == expected
+
+
+@pytest.mark.parametrize(("entities", "expected"), [
+    ({"building": ["baeum"], "floor": [2]}, "p:c:baeum:2"),
+    ({"building": ["baeum"], "floor": -1}, "p:c:baeum:-1"),
+    ({"building": ["changui"], "floor": [-1]}, "p:c:changui"),  # no basement: the building
+    ({"building": ["baeum"], "floor": [9]}, "p:c:baeum"),
+    ({"building": ["baeum"], "floor": ["2층"]}, "p:c:baeum"),
+    ({"building": ["baeum"], "floor": True}, "p:c:baeum"),
+    ({"building": ["baeum"], "floor": [1, 2]}, "p:c:baeum"),
+])
+def test_a_floor_entity_marks_that_floor_when_the_building_has_it(
+        db: Database, entities: dict[str, Any], expected: str) -> None:
+    reply = Reply("답", "facility.building", 0.9, entities)
+    [out] = hp.offer(reply, [Out("답")], db)
+    assert [b.data for row in out.rows for b in row] == [expected]
