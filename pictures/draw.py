@@ -269,7 +269,7 @@ def _draw_timeline(ax: Axes, tl: Timeline, family: str) -> None:
 FLOOR_H = 46.0
 COL_W = 285.0
 BOX_W = 200.0
-NOTE_EM = 21.0
+NOTE_EM = 23.0
 
 
 def _campus_geometry(c: Campus) -> tuple[float, float]:
@@ -278,12 +278,19 @@ def _campus_geometry(c: Campus) -> tuple[float, float]:
     return ground, ground + FLOOR_H * c.max_below
 
 
+def _hanging(text: str) -> list[str]:
+    first, *rest = _wrap(text, NOTE_EM)
+    return [first, *("   " + line for line in rest)]
+
+
 def _building_lines(s: BuildingSection) -> list[str]:
     lines = []
     for item in s.items:
-        lines += _wrap(f"· {item} (층 미상)", NOTE_EM)
+        lines += _hanging(f"· {item} (층 미상)")
+    if s.notes:
+        lines.append("2018년 공사·보수")
     for note in s.notes:
-        lines += _wrap(f"· {note}", NOTE_EM)
+        lines += _hanging(f"· {note}")
     return lines
 
 
@@ -328,8 +335,9 @@ def _draw_campus(ax: Axes, c: Campus, family: str) -> None:
         _text(ax, cx, basement + 40, s.floors_text, family, 9.5, ha="center", va="top",
               color=MUTED)
         for j, line in enumerate(_building_lines(s)):
+            heading = not line.startswith((" ", "·"))
             _text(ax, cx - COL_W / 2 + 18, notes_top + 17 * j, line, family, 8.5, va="top",
-                  color=MUTED)
+                  color=INK if heading else MUTED, weight=BOLD if heading else "normal")
     if c.unplaced:
         notes = max((len(_building_lines(s)) for s in c.buildings), default=0)
         y = notes_top + 17 * notes + 14
