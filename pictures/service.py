@@ -107,6 +107,7 @@ class PictureCache:
         self.maxsize = maxsize
         self._items: OrderedDict[str, Picture] = OrderedDict()
         self._lock = threading.Lock()
+        self._render_lock = threading.Lock()
         self.renders = 0
 
     def cached(self, key: str) -> Picture | None:
@@ -117,13 +118,19 @@ class PictureCache:
             return found
 
     def picture(self, request: Request) -> Picture:
+        """The rendered picture of ``request``; requests arriving together for a picture not
+        yet cached wait for the one render (matplotlib draws one picture at a time anyway)."""
         found = self.cached(request.key)
         if found is not None:
             return found
         from pictures.draw import render_png
 
-        made = Picture(request.key, render_png(request.layout), request.caption,
-                       request.filename)
+        with self._render_lock:
+            found = self.cached(request.key)
+            if found is not None:
+                return found
+            made = Picture(request.key, render_png(request.layout), request.caption,
+                           request.filename)
         with self._lock:
             self.renders += 1
             self._items[request.key] = made

@@ -318,3 +318,19 @@ def test_the_overlap_check_sees_overlaps() -> None:
     events = [_event(i, "r", dt.date(2018, 3, 1) + dt.timedelta(days=i), kind)
               for i, kind in enumerate(lay.EVENT_SHORT)]
     assert _overlaps(text_boxes(lay.timeline(rounds, events, JULY_1))) != []
+
+
+def test_the_cache_renders_a_picture_once_even_when_asked_together(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = service.PictureCache(maxsize=2)
+    requests = [service.exams_request(db, JULY_1) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        pictures = list(pool.map(cache.picture, requests))
+    assert cache.renders == 1 and len({id(p) for p in pictures}) == 1
+    # a new day, a subscriber's highlight and the campus are other pictures; the oldest goes
+    cache.picture(service.exams_request(db, dt.date(2018, 7, 2)))
+    cache.picture(service.campus_request(db))
+    assert cache.renders == 3
+    assert cache.cached(requests[0].key) is None
+    assert cache.cached(service.campus_request(db).key) is not None
