@@ -172,7 +172,9 @@ BUILDING = _rec("buildings", ("id", "name", "floors_above", "source"),
 
 AMENITY = _rec("amenities", ("id", "name", "source"),
                id=ID, name=Str(), aliases=ALIASES, description=Str(),
-               building=Ref(kind="buildings"), source=SOURCE)
+               building=Ref(kind="buildings"),
+               floor=Int(minimum=None, doc="a floor number (1 = ground floor, -1 = first basement)"),
+               source=SOURCE)
 
 WORK = _rec("works", ("id", "name", "status", "source"), ("start", "end"),
             id=ID, name=Str(), aliases=ALIASES, description=Str(),
