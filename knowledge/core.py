@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from db import knowledge as kdb
 from db import ops
 from knowledge import morph
-from knowledge.compose import Composer, cohort_of
+from knowledge.answers import Composer, cohort_of
 from knowledge.matcher import SOFT_KINDS, Term, make_term
 from knowledge.normalize import clean, key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
