@@ -52,12 +52,30 @@ class _Knowledge:
         return cached
 
 
+def report_year(kb: _Knowledge) -> int:
+    """The year the work report covers (``organisation.report_year`` in the data), e.g. 2018."""
+    org = kb.section("organisation")
+    year = org.get("report_year") if org else None
+    if not isinstance(year, int):
+        raise LookupError("the knowledge has no organisation.report_year; run 'hrdbot load'")
+    return year
+
+
+def short_year(year: int) -> str:
+    """'’17' for 2017: how the report abbreviates a year."""
+    return f"’{year % 100:02d}"
+
+
 class AnswerBase:
     """State and helpers the domain mixins of ``Composer`` share."""
 
     db: Database
     kb: _Knowledge
     nlu: dict[str, Any]
+
+    @property
+    def year(self) -> int:
+        return report_year(self.kb)
 
     def _program(self, u: Understanding) -> kdb.Program | None:
         for pid in u.entities.get("program", []):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from knowledge.answers.common import AnswerBase, Composed
+from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
 from knowledge.understand import Understanding
@@ -75,8 +75,8 @@ class ExamAnswers(AnswerBase):
             exam_facts = self.kb.facts(owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
-                lines.append(f"2018년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
-                             f" (’17년 {overview.get('planned_2017', 0):,}명).")
+                lines.append(f"{self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
+                             f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명).")
             lines += [f"• {r.name}: 계획 {num(r.planned, '명')}"
                       + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else
                          f" ({r.status})" if r.status else "")
@@ -125,7 +125,7 @@ class ExamAnswers(AnswerBase):
         r = self.kb.round_("expert")
         lines = []
         if r and not wanted:
-            lines.append(f"전문가 채용은 {r.status or '수시'}로 진행하며 2018년 채용계획은 "
+            lines.append(f"전문가 채용은 {r.status or '수시'}로 진행하며 {self.year}년 채용계획은 "
                          f"{num(r.planned, '명')}입니다"
                          + (f" (상반기까지 {r.hired}명 채용)." if r.hired is not None else "."))
         for c in chosen:

@@ -105,7 +105,7 @@ class FacilityAnswers(AnswerBase):
         ws = [w for w in self.kb.works() if w.id in wanted] or self.kb.works()
         if not ws:
             return None
-        lines = [] if wanted else ["2018년 인재개발원 시설 공사·용역입니다."]
+        lines = [] if wanted else [f"{self.year}년 인재개발원 시설 공사·용역입니다."]
         for w in ws:
             when = ""
             if w.start:

@@ -72,7 +72,7 @@ class GeneralAnswers(AnswerBase):
         if el.get("courses"):
             lines.append(f"• 운영과정: {el.get('courses')}개 과정")
         if el.get("trainees_planned"):
-            lines.append(f"• 2018년 교육계획 인원: {el.get('trainees_planned'):,}명")
+            lines.append(f"• {self.year}년 교육계획 인원: {el.get('trainees_planned'):,}명")
         if el.get("target"):
             lines.append(f"• 대상: {el.get('target')}")
         if el.get("method"):
@@ -95,7 +95,7 @@ class GeneralAnswers(AnswerBase):
         if a.target:
             lines.append(f"• 대상: {a.target}")
         if a.rounds_planned or a.headcount_planned:
-            lines.append(f"• 2018년 계획: {num(a.rounds_planned, '회')}, "
+            lines.append(f"• {self.year}년 계획: {num(a.rounds_planned, '회')}, "
                          f"{num(a.headcount_planned, '명')}")
         if a.competencies:
             lines.append(f"• 평가역량({len(a.competencies)}개): {', '.join(a.competencies)}")

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from db import knowledge as kdb
-from knowledge.answers.common import AnswerBase, Composed
+from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.text import basis, num, won
 from knowledge.understand import Understanding
 
@@ -42,8 +42,9 @@ class MoneyAnswers(AnswerBase):
             if b.change is not None:
                 change = f", 증감액 {b.change:+,}천원" + (
                     f", 증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else "")
-            lines.append(f"{b.name}의 2018년 예산은 {won(amount)}입니다"
-                         + (f" (’17년 {won(b.y2017)}{change})" if b.y2017 is not None else "") + ".")
+            lines.append(f"{b.name}의 {self.year}년 예산은 {won(amount)}입니다"
+                         + (f" ({short_year(self.year - 1)}년 {won(b.y2017)}{change})"
+                            if b.y2017 is not None else "") + ".")
             if b.executed is not None:
                 lines.append(f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
                              + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else ""))
@@ -66,11 +67,11 @@ class MoneyAnswers(AnswerBase):
         if not exp and not rev:
             return None
         if rev:
-            lines.append(f"2018년 세입예산: {won(rev[0].y2018)}")
+            lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
         if exp:
             total = exp[0]
-            lines.append(f"2018년 세출예산: {won(total.y2018)} (’17년 {won(total.y2017)}, "
-                         f"{num(total.change_pct)}%)")
+            lines.append(f"{self.year}년 세출예산: {won(total.y2018)} "
+                         f"({short_year(self.year - 1)}년 {won(total.y2017)}, {num(total.change_pct)}%)")
             if total.executed is not None:
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 "
                              f"{total.executed_pct}%")
@@ -83,10 +84,10 @@ class MoneyAnswers(AnswerBase):
             return None
         chosen = _plan_rows_asked(rows, u)
         if chosen:
-            lines = [_plan_line(r, first=True) for r in chosen[:3]]
+            lines = [_plan_line(r, self.year, first=True) for r in chosen[:3]]
         else:
-            lines = ["2018년 교육계획입니다."]
-            lines += ["• " + _plan_line(r) for r in rows
+            lines = [f"{self.year}년 교육계획입니다."]
+            lines += ["• " + _plan_line(r, self.year) for r in rows
                       if r.area in ("전체", "소계") or r.mode == "전체"]
         lines.append(basis(rows[0].source))
         return Composed("\n".join(lines))
@@ -115,8 +116,8 @@ def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.Plan
     return []
 
 
-def _plan_line(r: kdb.PlanRow, first: bool = False) -> str:
-    """One plan-table row with its 2017 figures and the change."""
+def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
+    """One plan-table row with the previous year's figures and the change."""
     def figures(c: dict[str, Any]) -> str:
         bits = []
         if isinstance(c.get("courses"), int):
@@ -136,6 +137,6 @@ def _plan_line(r: kdb.PlanRow, first: bool = False) -> str:
             change.append(f"{b - a:+,}{unit}")
     tail = f"; 전년 대비 {', '.join(change)}" if change else ""
     if first:
-        return (f"2018년 {label} 교육계획은 {figures(r.y2018)}입니다 "
-                f"(2017년 {figures(r.y2017)}{tail}).")
-    return f"{label}: {figures(r.y2018)} (2017년 {figures(r.y2017)}{tail})"
+        return (f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 "
+                f"({year - 1}년 {figures(r.y2017)}{tail}).")
+    return f"{label}: {figures(r.y2018)} ({year - 1}년 {figures(r.y2017)}{tail})"

@@ -70,7 +70,7 @@ class ProgramAnswers(AnswerBase):
             lines.append("기수별 일정:")
             lines += [self._session_line(s, today) for s in sessions]
         if p.sessions_planned or p.headcount:
-            lines.append(f"2018년 계획: {_plan_text(p)}")
+            lines.append(f"{self.year}년 계획: {_plan_text(p)}")
         lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p))
@@ -111,7 +111,7 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        plan = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다." if (
+        plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (
             p.headcount or p.sessions_planned) else ""
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         general = [f for f in p.facts if any(w in f.label + f.text for w in (
@@ -159,7 +159,7 @@ class ProgramAnswers(AnswerBase):
             if value:
                 lines.append(f"• {label}: {value}")
         if p.sessions_planned or p.headcount:
-            lines.append(f"• 2018년 계획: {_plan_text(p)}")
+            lines.append(f"• {self.year}년 계획: {_plan_text(p)}")
         sessions = self._sessions(p)
         dated = [s for s in sessions if s.start]
         upcoming = [s for s in dated if (s.end or s.start or "") >= today.isoformat()]
@@ -168,7 +168,7 @@ class ProgramAnswers(AnswerBase):
             lines.append(f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} "
                          f"({when_note(s.start or '', s.end, today)})")
         elif dated:
-            lines.append("• 일정: 업무보고상 2018년 일정은 모두 지났습니다.")
+            lines.append(f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다.")
         children = self.kb.programs(parent=p.id)
         if children:
             lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
@@ -239,7 +239,10 @@ class ProgramAnswers(AnswerBase):
             lines.append(basis(cat.source))
             return Composed("\n".join(lines))
         upcoming = self.kb.sessions_between(today, today + dt.timedelta(days=60), limit=8)
-        lines = ["2018년 교육계획은 230개 과정입니다. 분야별 주요 과정:"]
+        total = next((r for r in self.kb.plan_rows() if r.mode == "전체"), None)
+        courses = total.y2018.get("courses") if total else None
+        lines = [f"{self.year}년 교육계획은 {courses:,}개 과정입니다. 분야별 주요 과정:"
+                 if isinstance(courses, int) else f"{self.year}년 교육계획의 분야별 주요 과정:"]
         for cat in self.kb.categories():
             progs = self.kb.programs(category=cat.id, top_level=True, limit=6)
             if progs:
