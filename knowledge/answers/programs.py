@@ -18,7 +18,8 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        sessions = self._sessions(p)
+        every = self._sessions(p)
+        sessions = every
         if u.entities.get("session"):
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
@@ -34,7 +35,6 @@ class ProgramAnswers(AnswerBase):
         dated = [s for s in sessions if s.start]
         lines: list[str] = []
         if dated:
-            upcoming = [s for s in dated if (s.end or s.start) >= today.isoformat()]
             asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터")
                              for m in u.matches)
             asks_end = "attr.end" in u.features and not asks_start
@@ -43,19 +43,9 @@ class ProgramAnswers(AnswerBase):
                 head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
                         f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
                         f"{when_note(s.end or s.start or '', None, today)}).")
-            elif upcoming:
-                s = min(upcoming, key=lambda x: x.start or "")
-                verb = "진행 중입니다" if (s.start or "") <= today.isoformat() else "시작합니다"
-                if verb == "시작합니다":
-                    head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.start or '')}에 시작합니다"
-                            f" ({when_note(s.start or '', s.end, today)}).")
-                else:
-                    head = (f"{josa(f'{p.name} {s.name}', '은는')} 현재 진행 중입니다 "
-                            f"({fmt_span(s.start or '', s.end)}).")
             else:
-                last = max(dated, key=lambda x: x.end or x.start or "")
-                head = (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
-                        f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
+                others = [] if len(sessions) == len(every) else [s for s in every if s.start]
+                head = self._course_timing(p, dated, others, today)
         elif len(sessions) == 1 and sessions[0].month:
             s = sessions[0]
             head = f"{josa(f'{p.name} {s.name}', '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
@@ -74,6 +64,43 @@ class ProgramAnswers(AnswerBase):
         lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p))
+
+    def _course_timing(self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session],
+                       today: dt.date) -> str:
+        """Where the asked dated cohorts stand today: one under way is "진행 중", else the next
+        to come "시작합니다", else all are over. ``others``: every dated cohort of the program
+        when the question named some (e.g. "8기"), so a finished one points to the current one."""
+        iso = today.isoformat()
+
+        def running(s: kdb.Session) -> bool:
+            return (s.start or "") <= iso <= (s.end or s.start or "")
+
+        def first(group: list[kdb.Session]) -> kdb.Session | None:
+            return min(group, key=lambda x: x.start or "", default=None)
+
+        now = first([s for s in asked if running(s)])
+        if now is not None:
+            return (f"{josa(f'{p.name} {now.name}', '은는')} 현재 진행 중입니다 "
+                    f"({fmt_span(now.start or '', now.end)}).")
+        nxt = first([s for s in asked if (s.start or "") > iso])
+        if nxt is not None:
+            return (f"{josa(f'{p.name} {nxt.name}', '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
+                    f" ({when_note(nxt.start or '', nxt.end, today)}).")
+        last = max(asked, key=lambda x: x.end or x.start or "")
+        if not others:
+            return (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
+                    f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
+        head = (f"{josa(f'{p.name} {last.name}', '은는')} {fmt_span(last.start or '', last.end)}에 "
+                f"진행되어 이미 끝났습니다.")
+        now = first([s for s in others if running(s)])
+        nxt = first([s for s in others if (s.start or "") > iso])
+        if now is not None:
+            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다 "
+                           f"({fmt_span(now.start or '', now.end)}).")
+        if nxt is not None:
+            return head + (f" 다음 일정은 {nxt.name}, {fmt_date(nxt.start or '')}에 시작합니다 "
+                           f"({when_note(nxt.start or '', nxt.end, today)}).")
+        return head + " 업무보고상 그 뒤의 일정은 없습니다."
 
     def program_duration(self, u: Understanding, today: dt.date) -> Composed | None:
         p = self._program(u)
