@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, is_hangul, key, strip_ending, to_jamo
+from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -29,7 +29,6 @@ FAMILY = {
     "building": "facility", "amenity": "facility", "work": "facility",
     "priority_group": "daycare",
 }
-MIN_SCORE = 2.0
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
 _COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
@@ -62,7 +61,7 @@ class IntentSpec:
     open: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Understanding:
     """What was understood of one question."""
 
@@ -130,13 +129,10 @@ class Understander:
                        bool(spec.get("open", False)))
             for iid, spec in nlu["intents"].items()
         ]
-        self.matcher = Matcher(
-            vocabulary_terms(nlu) + entity_terms,
-            known_words=frozenset(w for w in vocabulary if len(w) >= 2)
-            | frozenset(key(w) for w in nlu.get("not_typos") or ()))
-        not_typos = {key(w) for w in nlu.get("not_typos") or ()}
+        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
+                               known_words=frozenset(w for w in vocabulary if len(w) >= 2))
         self.vocabulary = (vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE)
-                           | set(_RELATIVE_YEARS)) - not_typos
+                           | set(_RELATIVE_YEARS))
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         nlu_words = {t.key for t in vocabulary_terms(nlu)}
@@ -145,11 +141,6 @@ class Understander:
         self.report_words = frozenset(w for w in report_words | nlu_words
                                       | {t.key for t in entity_terms} if len(w) >= 2)
         self.known_years = known_years
-        common = [key(w) for w in nlu.get("common_words") or ()]
-        self.common_words = frozenset(common)
-        # Only stems of two letters or more may begin a longer word: "월" is not in "월급".
-        self.common_stems = tuple(w for w in common if len(w) >= 2)
-        self.not_typos = frozenset(key(w) for w in nlu.get("not_typos") or ())
         self.known_values: dict[str, set[str]] = {}
         for term in self.matcher.terms:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
@@ -274,7 +265,6 @@ class Understander:
         foreign: list[tuple[int, int]] = []
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
-        self._current_key = k
         for m in morph.analyse(text):
             if not m.content or m.end > len(k):
                 continue
@@ -301,7 +291,7 @@ class Understander:
                 continue
             if word in self.function_words or _NUMBERISH.match(word) or not _has_letters(word):
                 continue
-            verdict = self._account(word, m)
+            verdict = self._account(word, m, k)
             if verdict == "foreign" and len(whole) >= 4:
                 parts = self._segment(whole)  # MeCab cut an unspaced word badly ("가독성")
                 if parts is not None:
@@ -326,14 +316,14 @@ class Understander:
             return self.suffixes[word]
         return ""
 
-    def _account(self, word: str, m: morph.Morpheme) -> str:
+    def _account(self, word: str, m: morph.Morpheme, k: str) -> str:
         """'known' (a word of the report or the vocabulary), 'typo' (one letter from one) or
         'foreign'."""
         if len(word) >= 2 and word in self.report_words:
             return "known"
         if m.parts and all(len(p) >= 2 and p in self.report_words for p in m.parts):
             return "known"
-        whole = strip_ending(k_word) if (k_word := self._word_of(m)) else word
+        whole = strip_ending(k[m.word[0] : m.word[1]]) or word
         if len(whole) >= 2 and whole != word and self._typo_of_vocab(whole):
             return "typo"  # a misspelt word that MeCab cut into pieces ("퇴즉" → 퇴/즉)
         if len(word) == 1:
@@ -358,9 +348,6 @@ class Understander:
                     best[j] = [*best[i], piece]
         return best[n]
 
-    def _word_of(self, m: morph.Morpheme) -> str:
-        return self._current_key[m.word[0] : m.word[1]]
-
     def _typo_of_vocab(self, word: str) -> bool:
         """One letter away from a word of the vocabulary (어린이짚, 교육게획)."""
         jamo = to_jamo(word)
@@ -371,69 +358,12 @@ class Understander:
         return process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
                                   score_cutoff=cutoff) is not None
 
-    def _unknown_words(self, cleaned: str, matches: list[Match], k: str) -> list[str]:
-        """Content words that nothing in the knowledge or the vocabulary accounts for."""
-        covered = [False] * len(k)
-        for m in matches:
-            for i in range(m.start, min(m.end, len(k))):
-                covered[i] = True
-        unknown: list[str] = []
-        pos = 0
-        for word in cleaned.split()[:60]:
-            idx = k.find(word, pos)
-            if idx >= 0:
-                pos = idx + len(word)
-                if all(covered[idx : idx + len(word)]):
-                    continue
-                # Partly covered words: judge only the uncovered remainder, which is often
-                # just an ending ("몇 명이에요" → "이에요").
-                marks = covered[idx : idx + len(word)]
-                rest = "".join(ch for ch, c in zip(word, marks, strict=False) if not c)
-                if any(marks) and _only_endings(rest):
-                    continue
-            else:
-                rest = word
-            stem = strip_ending(rest)
-            if len(stem) < 2:
-                stem = rest
-            if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem) \
-                    or not any(is_hangul(ch) or ch.isascii() for ch in stem):
-                continue
-            if stem in self.vocabulary or rest in self.vocabulary:
-                continue
-            if is_predicate(word) or is_predicate(stem):
-                continue
-            if self._near_vocab(stem):
-                continue
-            unknown.append(stem)
-        return unknown
-
-    def _near_vocab(self, word: str) -> bool:
-        if len(word) < 2:
-            return True
-        if word in self.not_typos:
-            return False
-        # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래"),
-        # or is one everyday syllable plus endings ("해요", "뭐예요", "되나요").
-        if word.startswith(self.common_stems) or word in self.common_words:
-            return True
-        if word[0] in self.common_words and _only_endings(word[1:]):
-            return True
-        if len(word) < 3:  # two-syllable words have too many one-letter neighbours
-            return False
-        jamo = to_jamo(word)
-        n = len(jamo)
-        cutoff = 100.0 * (1 - 1 / n) - 0.01 if n >= 5 else 100.0
-        found = process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
-                                   score_cutoff=cutoff)
-        return found is not None
-
     # -- intent ---------------------------------------------------------------------------------
 
     def intent(self, intent_id: str) -> IntentSpec | None:
         return next((spec for spec in self.intents if spec.id == intent_id), None)
 
-    def classify(self, u: Understanding) -> None:
+    def classify(self, u: Understanding) -> Understanding:
         ranking: list[tuple[str, float]] = []
         present = dict(u.features)
         for kind in u.entities:
@@ -467,9 +397,9 @@ class Understander:
                 score -= 2.0
             ranking.append((spec.id, score))
         ranking.sort(key=lambda x: -x[1])
-        u.ranking = ranking
-        if ranking:
-            u.intent, u.score = ranking[0]
+        if not ranking:
+            return replace(u, ranking=[], intent=None, score=0.0)
+        return replace(u, ranking=ranking, intent=ranking[0][0], score=ranking[0][1])
 
 
 # Endings of verbs and adjectives ("늘었어요", "됐나요", "작다는"): predicates say what is asked
@@ -555,4 +485,4 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY", "MIN_SCORE"]
+__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]
