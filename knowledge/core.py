@@ -17,7 +17,7 @@ from db import knowledge as kdb
 from db import ops
 from knowledge import shape as shapes
 from knowledge import stages
-from knowledge.compose import Composer, cohort_of
+from knowledge.answers import Composer, cohort_of
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply

@@ -245,8 +245,9 @@ def _file(**fields: Spec) -> Rec:
 
 FILES: dict[str, Rec] = {
     "organisation.yaml": _file(
-        organisation=_rec(None, ("name", "source"), name=Str(), aliases=ListOf(Str()),
-                          departments=Int(), teams=Int(),
+        organisation=_rec(None, ("name", "report_year", "source"), name=Str(),
+                          report_year=Int(doc="the year the work report covers, e.g. 2018"),
+                          aliases=ListOf(Str()), departments=Int(), teams=Int(),
                       staff=Int(), facts=FACTS, source=SOURCE),
         departments=ListOf(DEPARTMENT, min_items=1),
     ),
