@@ -31,8 +31,10 @@ class GeneralAnswers(AnswerBase):
         else:
             lines = []
         for d in depts:
-            lines.append(f"{d.name}({d.headcount}명) 담당 업무:")
-            lines += [f"• {duty}" for duty in d.duties]
+            lines.append(f"{d.name}({d.headcount}명)의 주요 업무는 {', '.join(d.duties)}입니다."
+                         if not lines else f"{d.name}({d.headcount}명) 담당 업무:")
+            if len(lines) > 1:
+                lines += [f"• {duty}" for duty in d.duties]
         lines.append(basis(depts[0].source))
         return Composed("\n".join(lines))
 
@@ -60,15 +62,19 @@ class GeneralAnswers(AnswerBase):
             lms = [f for f in facts if "LMS" in f.label or "교육통합" in f.label
                    or "LMS" in f.text]
             if lms:
-                lines += [f"• {f.label}: {f.text}" for f in lms[:5]]
-                return Composed("교육통합시스템(LMS) 안내입니다.\n" + "\n".join(lines)
-                                + f"\n{basis(lms[0].source)}")
+                asked = self._relevant_facts(tuple(lms), u, limit=1, names=("LMS", "교육통합시스템"))
+                first = asked[0] if asked else lms[0]
+                lines = [f"{first.label}: {first.text}"]
+                lines += [f"• {f.label}: {f.text}" for f in lms[:5] if f is not first]
+                return Composed("\n".join(lines) + f"\n{basis(lms[0].source)}")
         relevant = self._relevant_facts(facts, u, names=("e-러닝", "이러닝", "elearning"))
-        if relevant:
-            lines += [f"• {f.label}: {f.text}" for f in relevant]
+        if relevant:  # the fact the question names first
+            lines.append(f"{relevant[0].label}: {relevant[0].text}")
+            lines += [f"• {f.label}: {f.text}" for f in relevant[1:]]
         if "concept.app" in feats and el.get("app"):
-            lines.append(f"모바일 학습: {el.get('app')}")
-        lines.insert(0, f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
+            lines.insert(0, f"모바일 학습: {el.get('app')}")
+        lines.insert(1 if lines else 0,
+                     f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
         if el.get("courses"):
             lines.append(f"• 운영과정: {el.get('courses')}개 과정")
         if el.get("trainees_planned"):
@@ -91,16 +97,17 @@ class GeneralAnswers(AnswerBase):
         if not chosen:
             return None
         a = chosen[0]
-        lines = [f"[{a.name}]"]
+        relevant = self._relevant_facts(a.facts, u, limit=3, names=(a.name, *a.aliases))
+        plan = (f"{a.name}의 {self.year}년 계획은 {num(a.rounds_planned, '회')}, "
+                f"{num(a.headcount_planned, '명')}입니다."
+                if a.rounds_planned or a.headcount_planned else f"{a.name} 안내입니다.")
+        # the fact the question names first ("평가역량", "상반기 실적"), else the plan
+        lines = [f"{relevant[0].label}: {relevant[0].text}", f"• {plan}"] if relevant else [plan]
         if a.target:
             lines.append(f"• 대상: {a.target}")
-        if a.rounds_planned or a.headcount_planned:
-            lines.append(f"• {self.year}년 계획: {num(a.rounds_planned, '회')}, "
-                         f"{num(a.headcount_planned, '명')}")
         if a.competencies:
             lines.append(f"• 평가역량({len(a.competencies)}개): {', '.join(a.competencies)}")
-        relevant = self._relevant_facts(a.facts, u, limit=3, names=(a.name, *a.aliases))
-        lines += [f"• {f.label}: {f.text}" for f in relevant or a.facts[:4]]
+        lines += [f"• {f.label}: {f.text}" for f in relevant[1:] or a.facts[:4]]
         lines.append(basis(a.source))
         return Composed("\n".join(lines))
     def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -123,9 +130,9 @@ class GeneralAnswers(AnswerBase):
         if not chosen:
             return None
         parts = []
-        for t in chosen:
-            status = f" ({t.status})" if t.status else ""
-            parts.append(f"[{t.title}]{status}\n{t.answer}")
+        for t in chosen:  # the answer itself first; the editors' question title is no answer
+            status = f" (추진상황: {t.status})" if t.status and t.status not in t.answer else ""
+            parts.append(f"{t.answer}{status}")
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
 
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -134,5 +141,5 @@ class GeneralAnswers(AnswerBase):
         chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
         if not chosen:
             return None
-        text = "\n\n".join(f"[{f.label}]\n{f.text}" for f in chosen)
+        text = "\n\n".join(f"{f.label}: {f.text}" for f in chosen)
         return Composed(f"{text}\n{basis(chosen[0].source)}")

@@ -179,9 +179,7 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        lines = [f"[{p.name}]"]
-        if p.summary:
-            lines.append(p.summary)
+        lines = [f"{p.name}: {p.summary}" if p.summary else f"{p.name} 안내입니다."]
         for label, value in (("대상", p.target), ("기간", p.duration), ("방식", p.format)):
             if value:
                 lines.append(f"• {label}: {value}")
