@@ -144,6 +144,8 @@ class ExamAnswers(AnswerBase):
                  if "면접" in f.label and ("방식" in f.text or "분" in f.text or "면접" in f.text)]
         if not facts:
             return None
-        lines = ["면접시험 방식에 관한 내용입니다."]
-        lines += [f"• {f.label}: {f.text}" for f in facts[:4]]
+        asked = self._relevant_facts(tuple(facts), u, limit=1, names=("면접", "면접시험"))
+        first = asked[0] if asked else facts[0]
+        lines = [f"{first.label}: {first.text}"]
+        lines += [f"• {f.label}: {f.text}" for f in facts[:4] if f is not first]
         return Composed("\n".join(lines + [basis(facts[0].source)]))

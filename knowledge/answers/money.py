@@ -86,9 +86,9 @@ class MoneyAnswers(AnswerBase):
         if chosen:
             lines = [_plan_line(r, self.year, first=True) for r in chosen[:3]]
         else:
-            lines = [f"{self.year}년 교육계획입니다."]
-            lines += ["• " + _plan_line(r, self.year) for r in rows
-                      if r.area in ("전체", "소계") or r.mode == "전체"]
+            totals = [r for r in rows if r.area in ("전체", "소계") or r.mode == "전체"]
+            lines = [_plan_line(totals[0], self.year, first=True)] if totals else []
+            lines += ["• " + _plan_line(r, self.year) for r in totals[1:]]
         lines.append(basis(rows[0].source))
         return Composed("\n".join(lines))
 

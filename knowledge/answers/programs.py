@@ -160,7 +160,13 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        lines = [f"{p.name}의 교육내용입니다."]
+        asked = self._relevant_facts(self._program_facts(p), u, limit=1, names=(p.name,))
+        if asked:  # the part the question names ("국내반", "4차 산업혁명")
+            lines = [f"{asked[0].label}: {asked[0].text}"]
+        elif p.content:
+            lines = [f"{p.name}의 주요 교육내용은 {', '.join(p.content[:3])} 등입니다."]
+        else:
+            lines = [f"{p.name}의 교육내용입니다."]
         if p.summary:
             lines.append(p.summary)
         lines += [f"• {c}" for c in p.content]
@@ -221,7 +227,8 @@ class ProgramAnswers(AnswerBase):
         if not found:
             return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n"
                             f"{basis()}")
-        lines = [f"{label}에게 해당하는 교육과정은 다음과 같습니다."]
+        lines = [f"{label}에게 해당하는 교육과정은 {', '.join(p.name for p in found[:3])}"
+                 + (" 등입니다." if len(found) > 3 else "입니다.")]
         for p in found[:8]:
             nxt = ""
             dated = [s for s in self._sessions(p) if s.start
