@@ -83,14 +83,17 @@ def _open_db(args: argparse.Namespace) -> Database:
     from db.schema import default_db_path
     from knowledge.store import open_database
 
-    db = open_database(args.db or default_db_path())
-    _hint_2018(args, db)
+    path = Path(args.db or default_db_path())
+    first_run = not path.exists()
+    db = open_database(path)
+    if first_run:
+        _hint_2018(args, db)
     return db
 
 
 def _hint_2018(args: argparse.Namespace, db: Database) -> None:
-    """Once per database, on a run at the real date after the knowledge's last date: say that
-    the knowledge is the 2018 report and how to try the bot at a 2018 date."""
+    """On the run that creates the database, at the real date after the knowledge's last date:
+    say once that the knowledge is the 2018 report and how to try the bot at a 2018 date."""
     if args.today is not None or getattr(args, "now", None) is not None:
         return
     from db import ops
@@ -98,11 +101,6 @@ def _hint_2018(args: argparse.Namespace, db: Database) -> None:
     now = dt.datetime.now(SEOUL)
     last = ops.knowledge_last_date(db)
     if last is None or now.date() <= last:
-        return
-    try:
-        if not ops.first_time(db, "hint_2018", now):
-            return
-    except sqlite3.OperationalError:  # a read-only or busy database: the hint can wait
         return
     print(f"안내: 이 챗봇의 지식은 서울시 인재개발원 2018년 업무보고 기준이라, 오늘({now.date()}) "
           f"기준으로는 일정이 모두 지난 일로 답합니다. 2018년의 하루로 시험해 보려면 {TRY_2018} "

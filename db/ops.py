@@ -53,10 +53,3 @@ def knowledge_last_date(db: Database) -> dt.date | None:
         'SELECT max("end") FROM events)').fetchone()
     return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
 
-
-def first_time(db: Database, key: str, at: dt.datetime) -> bool:
-    """True the first time ``key`` is asked about in this database (one-time notices)."""
-    with db.conn:
-        cursor = db.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                                 (f"once:{key}", at.isoformat(timespec="seconds")))
-    return cursor.rowcount == 1
