@@ -109,6 +109,6 @@ def test_status_and_preview_and_queued():
     shown = text.status([queued, _broadcast()])
     assert "#4</b> 대기" in shown and "예약 2018년 8월 22일(수) 09:00" in shown
     assert "#3</b> 발송 중" in shown and "합격자 발표" in shown
-    assert text.status([]) == "보낸 공지나 예약된 공지가 없어요."
+    assert text.status([]) == text.NO_STATUS
     assert "1,234명" in text.preview_summary(_broadcast(), 1234)
     assert "8월 22일(수) 09:00" in text.queued(queued, 10)
