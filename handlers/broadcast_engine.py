@@ -482,9 +482,8 @@ class BroadcastEngine:
             self._edit(b.report_chat_id, b.progress_message_id, text.progress(b, rate, eta)))
 
     async def _post_progress(self, b: bdb.Broadcast) -> None:
-        rate_eta = (0.0, None)
         try:
-            message_id = await self._post(b.report_chat_id, text.progress(b, *rate_eta))
+            message_id = await self._post(b.report_chat_id, text.progress(b, 0.0, None))
         except DeliveryError as exc:
             log.warning("could not post the progress message of #%d (tried again later): %s",
                         b.id, exc)

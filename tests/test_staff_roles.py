@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from db import broadcasts as bdb
 from db import roles
@@ -19,15 +21,11 @@ from handlers import broadcast_text as btext
 from handlers.render import UNKNOWN_COMMAND
 from tests.broadcast_helpers import START, add_users, clock
 from tests.fake_bot_api import ApiCall, FakeBotApi
-from tests.test_broadcast_bot import (  # noqa: F401 (fixtures)
+from tests.test_broadcast_bot import (
     ADMIN,
     STAFF,
     USER,
     alert,
-    api,
-    app,
-    brain,
-    brain_db,
     button,
     buttons,
     engine_of,
@@ -38,6 +36,29 @@ from tests.test_broadcast_bot import (  # noqa: F401 (fixtures)
 
 GROUP = -100777
 OTHER_STAFF = 9004
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from knowledge.core import Brain
+    from knowledge.store import open_database
+
+    return Brain(open_database(tmp_path_factory.mktemp("brain") / "hrdbot.db"),
+                 log_unanswered=False)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def app(api: FakeBotApi, db: Database, brain: Any) -> AsyncIterator[Any]:
+    """The bot with the basic and broadcast features; STAFF has the staff role, ADMIN is in
+    HRDBOT_ADMINS."""
+    async with serving(api, db, brain) as application:
+        yield application
 
 
 def sent_to(api: FakeBotApi, chat_id: int) -> list[str]:
