@@ -283,7 +283,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
     if await _drop_revoked(update, context, b, f"broadcast.{b.step}"):
         await _reply(update, text.NO_LONGER_STAFF)
         return
-    if (message.text or "").strip() in ("취소", "그만", "/cancel"):
+    if (message.text or "").strip() in ("취소", "그만"):
         bdb.cancel(state.db, b.id, _now(context))
         audit(state.db, _now(context), message.from_user.id, "broadcast.cancel", f"#{b.id}")
         await _reply(update, f"{text.CANCELLED} (#{b.id})")
@@ -539,7 +539,7 @@ def broadcast_feature(settings: BroadcastSettings | None = None) -> Feature:
         await staff.refresh_all_menus(app)
 
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    notice = filters.TEXT | filters.PHOTO | filters.Document.ALL
+    notice = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
     return Feature(
         name="broadcast",
         commands=(

@@ -320,6 +320,8 @@ async def test_a_question_later_is_a_question_and_the_draft_stays(api, app, db):
     assert "신임자" in answer.text
     [b] = bdb.recent(db, 1, include_drafts=True)
     assert (b.state, b.text, b.step) == (bdb.DRAFT, "", "text")
+    await say(api, "/help", STAFF, reply_to_message_id=prompt.message_id, replies=2)
+    assert bdb.get(db, b.id).text == ""  # a command replied to the prompt is a command
     [cancelled] = await say(api, "취소", STAFF, reply_to_message_id=prompt.message_id)
     assert btext.CANCELLED in cancelled.text and bdb.get(db, b.id).state == bdb.CANCELLED
 
