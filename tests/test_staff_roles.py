@@ -390,15 +390,17 @@ async def test_status_lists_drafts_with_authors_and_cancel_edits_one_line(api, a
     assert bdb.get(db, queued.id).state == bdb.QUEUED
 
 
-async def test_first_progress_message_is_retried(api, app, db):
+@pytest.mark.parametrize("status", [500, 429])
+async def test_first_progress_message_is_retried(api, app, db, status):
     add_users(db, range(1, 31))
     _, summary = await compose(api, STAFF, "진행 상황 공지", "전체")
-    api.fail_next("sendMessage", 500, chat_id=STAFF)
+    api.fail_next("sendMessage", status, chat_id=STAFF)
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
     progress = [c for c in api.sent_messages(STAFF) if "공지 발송" in (c.text or "")
                 and "#" in c.text and "보냄" in c.text and "마쳤어요" not in c.text]
     assert progress, "the progress message was never posted"
+    assert [c for c in api.calls("sendMessage", STAFF) if not c.ok], "no failure was injected"
     [b] = bdb.recent(db, 1)
     assert b.progress_message_id == progress[0].message_id and b.sent == 31
 
