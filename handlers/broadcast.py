@@ -223,7 +223,6 @@ async def _reply(update: Update, html: str,
 # --- the /broadcast composer -----------------------------------------------------------------
 
 
-
 def _now(context: BotContext) -> dt.datetime:
     return context.state.clock.now()
 
@@ -305,7 +304,8 @@ async def _got_notice(update: Update, context: BotContext, b: bdb.Broadcast) -> 
     try:
         text.check_notice(html, caption=media is not None)
     except text.NoticeTextError as exc:
-        await _prompt(update, context, b, f"{exc}\n다시 입력해 주세요 (이 메시지에 답장).")
+        await _prompt(update, context, b,
+                      f"{html_escape(str(exc))}\n다시 입력해 주세요 (이 메시지에 답장).")
         return
     b = bdb.set_text(state.db, b.id, html, media)
     sent = await update.effective_message.reply_text(

@@ -88,6 +88,16 @@ async def say(api: FakeBotApi, text: str, chat_id: int, replies: int = 1,
     return sent[before:]
 
 
+async def answer(api: FakeBotApi, db: Database, prompt: ApiCall, text: str, chat_id: int,
+                 **kwargs: Any) -> list[ApiCall]:
+    """Reply to a composer prompt once the bot has stored it as the draft's prompt (it does so
+    right after Telegram answers the send, which the fake records a moment earlier)."""
+    await api.wait_for(lambda: db.execute(
+        "SELECT 1 FROM broadcasts WHERE prompt_message_id = ? AND report_chat_id = ?",
+        [prompt.message_id, chat_id]).fetchone())
+    return await say(api, text, chat_id, reply_to_message_id=prompt.message_id, **kwargs)
+
+
 async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int,
                 method: str = "sendMessage", count: int = 1) -> list[ApiCall]:
     before = len([c for c in api.calls(method, chat_id) if c.ok])
@@ -178,7 +188,7 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     [ask] = await say(api, "/broadcast", STAFF)
     assert "이 메시지에 답장으로" in ask.text and ask.reply_markup["force_reply"] is True
     notice = "합격자 발표 안내: 8월 22일 <확인>"
-    [choose] = await say(api, notice, STAFF, reply_to_message_id=ask.message_id, entities=[
+    [choose] = await answer(api, db, ask, notice, STAFF, entities=[
         {"type": MessageEntity.BOLD, "offset": 0, "length": 6}])
     assert "누구에게" in choose.text and "스스로 고른 것" in choose.text
     assert "수험생 · 자기 선택 (10명)" in buttons(choose)
@@ -211,18 +221,17 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
 async def test_schedule_with_a_bad_then_a_good_time_and_cancel(api, app, db):
     add_users(db, range(1, 6))
     [prompt] = await say(api, "/broadcast", STAFF)
-    [choose] = await say(api, "내일 시설 점검이 있어요", STAFF,
-                         reply_to_message_id=prompt.message_id)
+    [choose] = await answer(api, db, prompt, "내일 시설 점검이 있어요", STAFF)
     preview, summary = await press(api, choose, button(choose, "전체"), STAFF, count=2)
     [ask] = await press(api, summary, button(summary, "예약"), STAFF)
     assert "언제 보낼까요" in ask.text and ask.reply_markup["force_reply"] is True
     [question] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # not a reply: a question
     assert "신임자" in question.text and "시각" not in question.text
-    [bad] = await say(api, "언젠가 보내 주세요", STAFF, reply_to_message_id=ask.message_id)
+    [bad] = await answer(api, db, ask, "언젠가 보내 주세요", STAFF)
     assert "시각을 읽을 수 없어요" in bad.text
-    [past] = await say(api, "오늘 08:00", STAFF, reply_to_message_id=bad.message_id)
+    [past] = await answer(api, db, bad, "오늘 08:00", STAFF)
     assert "이미 지난 시각" in past.text
-    [ok] = await say(api, "내일 09:00", STAFF, reply_to_message_id=past.message_id)
+    [ok] = await answer(api, db, past, "내일 09:00", STAFF)
     assert "2018년 8월 22일(수) 09:00</b>에 전체 (6명)" in ok.text
     [b] = bdb.recent(db, 1)
     assert (b.state, b.scheduled_at) == (bdb.QUEUED, "2018-08-22T09:00:00+09:00")
@@ -248,8 +257,8 @@ async def test_cancel_while_writing(api, app, db):
     await say(api, "/broadcast", STAFF)
     [reply] = await say(api, "/cancel", STAFF)
     assert btext.CANCELLED in reply.text
-    [answer] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # a question again
-    assert "신임자" in answer.text
+    [reply] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # a question again
+    assert "신임자" in reply.text
     assert [b.state for b in bdb.recent(db, 5, include_drafts=True)] == [bdb.CANCELLED]
     [nothing] = await say(api, "/cancel", STAFF)
     assert btext.CANCELLED not in nothing.text
@@ -274,6 +283,7 @@ async def test_photo_notice_is_previewed_and_sent_as_a_photo(api, app, db):
     uploaded = await app.bot.send_photo(STAFF, photo=b"\x89PNG fake", caption="x")
     file_id = uploaded.photo[-1].file_id
     [prompt] = await say(api, "/broadcast", STAFF)
+    await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id)
     before = len(api.sent_messages(STAFF))
     api.push_update({"message": {
         "message_id": 777, "date": 0, "chat": {"id": STAFF, "type": "private"},

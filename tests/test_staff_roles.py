@@ -26,6 +26,7 @@ from tests.test_broadcast_bot import (
     STAFF,
     USER,
     alert,
+    answer,
     button,
     buttons,
     engine_of,
@@ -77,11 +78,11 @@ def publish(db: Any, audience: str, body: str) -> bdb.Broadcast:
     return bdb.start_sending(db, b.id, clock().now())
 
 
-async def compose(api: FakeBotApi, author: int, body: str, audience_label: str
+async def compose(api: FakeBotApi, db: Database, author: int, body: str, audience_label: str
                   ) -> tuple[ApiCall, ApiCall]:
     """/broadcast → reply with ``body`` → pick the audience; returns (audience msg, summary)."""
     [prompt] = await say(api, "/broadcast", author)
-    [choose] = await say(api, body, author, reply_to_message_id=prompt.message_id)
+    [choose] = await answer(api, db, prompt, body, author)
     _, summary = await press(api, choose, button(choose, audience_label), author, count=2)
     return choose, summary
 
@@ -96,11 +97,11 @@ async def test_a_verified_notice_reaches_only_verified_users(api, app, db):
     add_users(db, [stranger], audience=None)
     roles.grant_verified(db, verified_user, by=STAFF, now=START)
 
-    _, summary = await compose(api, STAFF, "내부 공지: 보안 점검", "인증 직원")
+    _, summary = await compose(api, db, STAFF, "내부 공지: 보안 점검", "인증 직원")
     assert "🔒 인증 직원</b> · <b>2명" in summary.text  # the verified user and STAFF
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
-    _, summary = await compose(api, STAFF, "전체 공지: 휴관 안내", "전체")
+    _, summary = await compose(api, db, STAFF, "전체 공지: 휴관 안내", "전체")
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
 
@@ -185,7 +186,7 @@ async def test_revoked_while_writing_the_notice(api, app, db):
     add_users(db, range(1, 6))
     [prompt] = await say(api, "/broadcast", STAFF)
     roles.revoke(db, STAFF, roles.STAFF)
-    [reply] = await say(api, "몰래 보내는 공지", STAFF, reply_to_message_id=prompt.message_id)
+    [reply] = await answer(api, db, prompt, "몰래 보내는 공지", STAFF)
     assert reply.text == btext.NO_LONGER_STAFF
     [b] = bdb.recent(db, 1, include_drafts=True)
     assert (b.state, b.note, b.text) == (bdb.CANCELLED, "author_revoked", "")
@@ -195,7 +196,7 @@ async def test_revoked_while_writing_the_notice(api, app, db):
 async def test_revoked_before_choosing_or_confirming(api, app, db):
     add_users(db, range(1, 6))
     [prompt] = await say(api, "/broadcast", STAFF)
-    [choose] = await say(api, "공지", STAFF, reply_to_message_id=prompt.message_id)
+    [choose] = await answer(api, db, prompt, "공지", STAFF)
     roles.revoke(db, STAFF, roles.STAFF)
     assert await alert(api, choose, button(choose, "전체"), STAFF) == UNKNOWN_COMMAND
     roles.grant(db, STAFF, roles.STAFF, by=ADMIN, now=START)
@@ -209,10 +210,10 @@ async def test_revoked_before_choosing_or_confirming(api, app, db):
 
 async def test_revoked_after_pressing_schedule_schedules_nothing(api, app, db):
     add_users(db, range(1, 6))
-    _, summary = await compose(api, STAFF, "예약 공지", "전체")
+    _, summary = await compose(api, db, STAFF, "예약 공지", "전체")
     [ask] = await press(api, summary, button(summary, "예약"), STAFF)
     roles.revoke(db, STAFF, roles.STAFF)
-    [reply] = await say(api, "오늘 오후 3시", STAFF, reply_to_message_id=ask.message_id)
+    [reply] = await answer(api, db, ask, "오늘 오후 3시", STAFF)
     assert reply.text == btext.NO_LONGER_STAFF
     [b] = bdb.recent(db, 1, include_drafts=True)
     assert (b.state, b.scheduled_at) == (bdb.CANCELLED, None)
@@ -222,9 +223,9 @@ async def test_revoked_after_pressing_schedule_schedules_nothing(api, app, db):
 async def test_author_revoked_before_a_scheduled_send_is_cancelled(api, app, db):
     """The chosen rule: cancelled (not held), with an audit row and a message to the author."""
     add_users(db, range(1, 6))
-    _, summary = await compose(api, STAFF, "예약 공지", "전체")
+    _, summary = await compose(api, db, STAFF, "예약 공지", "전체")
     [ask] = await press(api, summary, button(summary, "예약"), STAFF)
-    await say(api, "내일 09:00", STAFF, reply_to_message_id=ask.message_id)
+    await answer(api, db, ask, "내일 09:00", STAFF)
     [b] = bdb.recent(db, 1)
     assert b.state == bdb.QUEUED
     roles.revoke(db, STAFF, roles.STAFF)
@@ -244,6 +245,7 @@ async def test_author_revoked_before_a_scheduled_send_is_cancelled(api, app, db)
 async def test_revoking_staff_cancels_their_open_drafts(api, app, db):
     await say(api, "안녕하세요", STAFF)
     [prompt] = await say(api, "/broadcast", STAFF)
+    await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id)
     [reply] = await say(api, f"/revoke {STAFF}", ADMIN)
     assert "거두었어요" in reply.text
     [b] = bdb.recent(db, 1, include_drafts=True)
@@ -316,11 +318,11 @@ async def test_buttons_of_another_step_are_refused(api, app, db):
 
 async def test_a_question_later_is_a_question_and_the_draft_stays(api, app, db):
     [prompt] = await say(api, "/broadcast", STAFF)
-    [answer] = await say(api, "신임자 과정 언제 시작해요?", STAFF)
-    assert "신임자" in answer.text
+    [reply] = await say(api, "신임자 과정 언제 시작해요?", STAFF)
+    assert "신임자" in reply.text
     [b] = bdb.recent(db, 1, include_drafts=True)
     assert (b.state, b.text, b.step) == (bdb.DRAFT, "", "text")
-    await say(api, "/help", STAFF, reply_to_message_id=prompt.message_id, replies=2)
+    await answer(api, db, prompt, "/help", STAFF, replies=2)
     assert bdb.get(db, b.id).text == ""  # a command replied to the prompt is a command
     [cancelled] = await say(api, "취소", STAFF, reply_to_message_id=prompt.message_id)
     assert btext.CANCELLED in cancelled.text and bdb.get(db, b.id).state == bdb.CANCELLED
@@ -328,7 +330,7 @@ async def test_a_question_later_is_a_question_and_the_draft_stays(api, app, db):
 
 async def test_audience_step_has_a_cancel_button(api, app, db):
     [prompt] = await say(api, "/broadcast", STAFF)
-    [choose] = await say(api, "공지", STAFF, reply_to_message_id=prompt.message_id)
+    [choose] = await answer(api, db, prompt, "공지", STAFF)
     [edited] = await press(api, choose, button(choose, "취소"), STAFF, method="editMessageText")
     assert btext.CANCELLED in edited.text
     assert bdb.recent(db, 1, include_drafts=True)[0].state == bdb.CANCELLED
@@ -338,7 +340,7 @@ async def test_a_composition_survives_a_restart(api, db, brain):
     add_users(db, range(1, 4))
     async with serving(api, db, brain):
         [prompt] = await say(api, "/broadcast", STAFF)
-        [choose] = await say(api, "재시작 후에도", STAFF, reply_to_message_id=prompt.message_id)
+        [choose] = await answer(api, db, prompt, "재시작 후에도", STAFF)
     async with serving(api, db, brain) as restarted:
         _, summary = await press(api, choose, button(choose, "전체"), STAFF, count=2)
         await press(api, summary, button(summary, "지금 보내기"), STAFF,
@@ -350,10 +352,10 @@ async def test_a_composition_survives_a_restart(api, db, brain):
 
 async def test_the_time_step_survives_a_restart(api, db, brain):
     async with serving(api, db, brain):
-        _, summary = await compose(api, STAFF, "예약 공지", "전체")
+        _, summary = await compose(api, db, STAFF, "예약 공지", "전체")
         [ask] = await press(api, summary, button(summary, "예약"), STAFF)
     async with serving(api, db, brain):
-        [ok] = await say(api, "내일 09:00", STAFF, reply_to_message_id=ask.message_id)
+        [ok] = await answer(api, db, ask, "내일 09:00", STAFF)
     assert "예약했어요" in ok.text and bdb.recent(db, 1)[0].state == bdb.QUEUED
 
 
@@ -393,7 +395,7 @@ async def test_status_lists_drafts_with_authors_and_cancel_edits_one_line(api, a
 @pytest.mark.parametrize("status", [500, 429])
 async def test_first_progress_message_is_retried(api, app, db, status):
     add_users(db, range(1, 31))
-    _, summary = await compose(api, STAFF, "진행 상황 공지", "전체")
+    _, summary = await compose(api, db, STAFF, "진행 상황 공지", "전체")
     api.fail_next("sendMessage", status, chat_id=STAFF)
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
@@ -492,3 +494,18 @@ async def test_verify_and_unverify(api, app, db):
     [reply] = await say(api, "/verify @choi", USER)
     assert reply.text == UNKNOWN_COMMAND
     assert users_db.by_username(db, "CHOI").user_id == 801
+
+
+async def test_a_bad_notice_is_asked_again_and_loses_nothing(api, app, db):
+    [prompt] = await say(api, "/broadcast", STAFF)
+    [again] = await answer(api, db, prompt, "가" * 4100, STAFF)
+    assert "4,096자까지" in again.text and again.reply_markup["force_reply"] is True
+    await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id
+                       == again.message_id)  # stored just after the prompt is sent
+    [b] = bdb.recent(db, 1, include_drafts=True)
+    assert (b.state, b.step, b.text, b.prompt_message_id) == (bdb.DRAFT, "text", "",
+                                                             again.message_id)
+    [stale] = await say(api, "옛 프롬프트에 답장", STAFF, reply_to_message_id=prompt.message_id)
+    assert "누구에게" not in stale.text  # only the latest prompt counts
+    [choose] = await answer(api, db, again, "짧은 공지", STAFF)
+    assert "누구에게" in choose.text and bdb.get(db, b.id).text == "짧은 공지"
