@@ -275,8 +275,13 @@ class Understander:
             if whole in self.function_words:
                 continue
             if whole in self.report_words:  # the word as the user spaced it ("선수학습도")
-                if not m.action and not any(covered[m.word[0] : m.word[1]]):
+                span = range(m.word[0], m.word[0] + len(whole))
+                rest = "".join(k[i] for i in span if not covered[i])
+                if rest == whole and not m.action:
                     elsewhere.append(whole)
+                elif rest != whole and len(rest) >= 2 and rest not in self.function_words \
+                        and not _is_ending(rest):
+                    elsewhere.append(rest)  # "경기도" read partly as "(타 시·)도 공무원"
                 continue
             if (m.end == len(k) and _only_endings(m.surface)) \
                     or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
