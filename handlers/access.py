@@ -91,11 +91,12 @@ def in_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def to_private(update: Update, context: BotContext) -> None:
+async def to_private(update: Update, context: BotContext,
+                     line: str = text.STAFF_IN_PRIVATE) -> None:
     """In a group: one short line and a button that opens the private chat (nothing personal)."""
     url = f"https://t.me/{context.bot.username}?start={STAFF_PAYLOAD}"
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(text.OPEN_PRIVATE, url=url)]])
-    await update.effective_message.reply_text(text.STAFF_IN_PRIVATE, reply_markup=markup)
+    await update.effective_message.reply_text(line, reply_markup=markup)
 
 
 # --- filters that ask the database ------------------------------------------------------------

@@ -199,6 +199,7 @@ DRAFT_GONE = "이 공지 초안은 이미 끝났거나 만료되었어요. /broa
 NO_LONGER_STAFF = ("직원 권한이 없어 공지 작성을 이어갈 수 없어요. 작성 중이던 초안은 취소했어요.")
 STAFF_IN_PRIVATE = "직원 메뉴와 권한 목록은 개인 대화에서만 보여 드려요. 아래 버튼으로 이어서 해 주세요."
 OPEN_PRIVATE = "🔒 개인 대화에서 열기"
+WHOAMI_IN_PRIVATE = "내 정보(id·권한)는 개인 대화에서만 보여 드려요. 아래 버튼을 눌러 주세요."
 PRIVATE_ONLY = "공지는 봇과의 개인 대화에서 /broadcast 로 보내 주세요."
 STALE = "이 공지는 이미 처리되었어요. /broadcast_status 로 상태를 볼 수 있어요."
 BAD_BUTTON = "알 수 없는 버튼이에요. /broadcast 로 다시 시작해 주세요."

@@ -297,7 +297,7 @@ async def staff_start(update: Update, context: BotContext) -> None:
 async def whoami(update: Update, context: BotContext) -> None:
     """/whoami: your id, username and roles (in a private chat)."""
     if not in_private(update):
-        await to_private(update, context)
+        await to_private(update, context, text.WHOAMI_IN_PRIVATE)
         return
     state, user, acc = context.state, update.effective_user, access(context)
     await _reply(update, text.whoami(user.id, user.username,

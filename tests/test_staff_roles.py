@@ -463,9 +463,10 @@ async def test_staff_menu_and_help_follow_the_role(api, app, db):
 
 async def test_private_things_are_not_posted_in_a_group(api, app, db):
     for command in ("/broadcast_status", "/grant", f"/grant {USER}", "/verify", "/invite",
-                    "/whoami"):
+                    "/whoami", "/revoke 5", "/unverify 5"):
         [reply] = await say(api, command, GROUP, user_id=ADMIN, chat_type="supergroup")
-        assert reply.text == btext.STAFF_IN_PRIVATE, command
+        line = btext.WHOAMI_IN_PRIVATE if command == "/whoami" else btext.STAFF_IN_PRIVATE
+        assert reply.text == line and str(ADMIN) not in reply.text, command
         [[link]] = reply.reply_markup["inline_keyboard"]
         assert link["url"].endswith("?start=staff")
     assert not roles.is_staff(db, USER) and roles.invites(db, include_spent=True) == []
