@@ -124,9 +124,12 @@ def revoke(db: Database, user_id: int, role: str) -> bool:
     return cursor.rowcount == 1
 
 
-def grants(db: Database) -> list[Grant]:
-    return [Grant(*r) for r in db.execute(
+def grants(db: Database, only: Iterable[str] | None = None) -> list[Grant]:
+    """Every role row (``only`` some roles, e.g. ``ROLES`` for staff and admins), by role."""
+    rows = [Grant(*r) for r in db.execute(
         "SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id")]
+    wanted = set(only) if only is not None else None
+    return [g for g in rows if wanted is None or g.role in wanted]
 
 
 def staff(db: Database, admins: Iterable[int] = ()) -> list[int]:

@@ -123,7 +123,7 @@ async def grant(update: Update, context: BotContext) -> None:
     state, acc = context.state, access(context)
     replied = update.effective_message.reply_to_message
     if not context.args and replied is None:
-        items = roles.grants(state.db)
+        items = roles.grants(state.db, only=roles.ROLES)  # verified: /verify lists them
         known = users_db.names(state.db, [g.user_id for g in items] + list(acc.admins))
         await _reply(update, f"{text.grants_list(items, list(acc.admins), known)}\n\n"
                              f"{html.escape(text.GRANT_USAGE)}")

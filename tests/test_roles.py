@@ -114,3 +114,10 @@ def test_forged_invites_are_refused(db, payload):
 def test_invite_limits(db, uses, hours):
     with pytest.raises(roles.RoleError):
         roles.create_invite(db, by=1, now=NOW, uses=uses, hours=hours)
+
+
+def test_grants_can_be_limited_to_some_roles(db):
+    roles.grant(db, 1, roles.STAFF, by=None, now=NOW)
+    roles.grant_verified(db, 2, by=1, now=NOW)
+    assert [g.role for g in roles.grants(db)] == ["staff", "verified"]
+    assert [g.user_id for g in roles.grants(db, only=roles.ROLES)] == [1]
