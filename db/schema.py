@@ -202,6 +202,17 @@ def m008_invites(db: Database) -> None:
     db.execute("CREATE INDEX idx_users_username ON users(username COLLATE NOCASE)")
 
 
+@migrations()
+def m009_daycare_checks(db: Database) -> None:
+    """The guided daycare check in progress, per (chat, user): the answers so far, so a check
+    survives a restart and every button is checked against the question actually asked."""
+    db.execute(
+        "CREATE TABLE daycare_checks (chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL, "
+        "answers TEXT NOT NULL, started_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+        "PRIMARY KEY (chat_id, user_id))"
+    )
+
+
 def default_db_path() -> Path:
     """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
     env = os.environ.get("HRDBOT_DB")

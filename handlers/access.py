@@ -17,11 +17,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ConversationHandler, filters
+from telegram.helpers import create_deep_linked_url
 
 from db import broadcasts as bdb
 from db import roles
 from db.ops import audit
 from handlers import broadcast_text as text
+from handlers import private
 from handlers.render import UNKNOWN_COMMAND
 from handlers.state import AppState, BotContext
 
@@ -93,9 +95,14 @@ def in_private(update: Update) -> bool:
 
 async def to_private(update: Update, context: BotContext,
                      line: str = text.STAFF_IN_PRIVATE) -> None:
-    """In a group: one short line and a button that opens the private chat (nothing personal)."""
-    url = f"https://t.me/{context.bot.username}?start={STAFF_PAYLOAD}"
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(text.OPEN_PRIVATE, url=url)]])
+    """In a group: one short line and a button that opens the private chat (nothing personal);
+    the same button as ``handlers.private`` uses for calendars and settings."""
+    username = context.bot.username
+    if not username:
+        await update.effective_message.reply_text(f"{line}\n{private.NO_LINK}")
+        return
+    url = create_deep_linked_url(username, STAFF_PAYLOAD)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(private.BUTTON, url=url)]])
     await update.effective_message.reply_text(line, reply_markup=markup)
 
 
