@@ -213,6 +213,14 @@ def m009_daycare_checks(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_picture_files(db: Database) -> None:
+    """Telegram file_ids of pictures already uploaded, by picture key (kind, knowledge version,
+    date, highlight), so an identical picture is sent again without uploading it."""
+    db.execute("CREATE TABLE picture_files (key TEXT PRIMARY KEY, file_id TEXT NOT NULL, "
+               "created_at TEXT NOT NULL)")
+
+
 def default_db_path() -> Path:
     """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
     env = os.environ.get("HRDBOT_DB")

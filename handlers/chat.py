@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from db import users
-from handlers import daycare, menus, render, subscriptions
+from handlers import daycare, menus, pictures, render, subscriptions
 from handlers.parse import strip_mention
 from handlers.registry import public_commands
 from handlers.send import resolve, send, show
@@ -70,7 +70,8 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     reply = state.brain.answer(question, previous if previous.fresh(now) else EMPTY_CONTEXT,
                                now=now)
     context.chat_data[CONTEXT_KEY] = reply.context
-    outs = subscriptions.offer(update, context, render.reply_messages(reply), reply.topics)
+    outs = pictures.offer(reply, render.reply_messages(reply), state.db)
+    outs = subscriptions.offer(update, context, outs, reply.topics)
     await send(update, context, outs)
 
 

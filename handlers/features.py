@@ -45,6 +45,7 @@ def basic_feature() -> Feature:
 def default_features() -> list[Feature]:
     """Every feature of ``hrdbot run``, in handler order."""
     from handlers.broadcast import broadcast_feature
+    from handlers.pictures import pictures_feature
     from handlers.reminder_jobs import reminders_feature
 
-    return [basic_feature(), reminders_feature(), broadcast_feature()]
+    return [basic_feature(), reminders_feature(), broadcast_feature(), pictures_feature()]
