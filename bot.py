@@ -558,8 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", action="store_true",
                    help="--text is Telegram HTML (<b>, <i>, <u>, <s>, <a href>, <code>, <pre>)")
     p.add_argument("--audience", required=True, metavar="A",
-                   help="all (전체), staff (직원), examinee (수험생), parent (학부모), other "
-                        "(기타), or topic:<topic> (e.g. topic:notices, topic:exam_round:*)")
+                   help="all (전체), verified (인증 직원: granted or invited, plus staff), "
+                        "staff (직원 as tapped at /start: self-declared), examinee (수험생), "
+                        "parent (학부모), other (기타), or topic:<topic> (e.g. topic:notices, "
+                        "topic:exam_round:* = subscribers of any exam round)")
     p.add_argument("--at", metavar="TIME", default=None,
                    help="send later, Asia/Seoul: '내일 09:00', '2018-08-22 14:30' or ISO 8601 "
                         "(default: now)")

@@ -20,25 +20,31 @@ into ``deliveries``, and the engine claims small pages of deliveries in id order
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from db import reminders as reminders_db
+from db import roles
 from db.users import AUDIENCES
 from knowledge import reminders as reminders_kb
+from knowledge.text import josa
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
-# Audience codes: everyone, the users-table audiences, or ``topic:<name>`` (subscribers).
+# Audience codes: everyone, verified employees (a role, see ``db.roles``), the self-declared
+# users-table audiences (relevance only: anyone may tap 직원 at /start), or ``topic:<name>``.
 EVERYONE = "all"
+VERIFIED = "verified"
 TOPIC_PREFIX = "topic:"
-AUDIENCE_LABELS: dict[str, str] = {EVERYONE: "전체", **AUDIENCES}
+AUDIENCE_LABELS: dict[str, str] = {EVERYONE: "전체", VERIFIED: "🔒 인증 직원", **AUDIENCES}
+SELF_DECLARED = tuple(AUDIENCES)
 _AUDIENCE_ALIASES: dict[str, str] = {
     "all": EVERYONE, "everyone": EVERYONE, "전체": EVERYONE, "모두": EVERYONE,
+    VERIFIED: VERIFIED, "인증": VERIFIED, "인증 직원": VERIFIED, "인증직원": VERIFIED,
+    "🔒 인증 직원": VERIFIED,
     **{code: code for code in AUDIENCES},
     **{label: code for code, label in AUDIENCES.items()},
 }
@@ -101,7 +107,8 @@ def parse_audience(text: str, db: Database | None = None) -> str:
                 except reminders_kb.UnknownTopicError as exc:
                     raise UnknownAudienceError(f"모르는 구독 주제예요: {topic!r}. / {exc}") from None
             return TOPIC_PREFIX + topic
-    choices = "전체(all), 직원(staff), 수험생(examinee), 학부모(parent), 기타(other), topic:<주제>"
+    choices = ("전체(all), 인증 직원(verified), 직원(staff, 자기 선택), 수험생(examinee), "
+               "학부모(parent), 기타(other), topic:<주제>")
     raise UnknownAudienceError(
         f"모르는 대상이에요: {raw!r}. 가능한 대상: {choices} / unknown audience {raw!r}; "
         f"expected one of: {choices}")
@@ -121,53 +128,66 @@ def _check_audience(audience: str) -> None:
         raise UnknownAudienceError(f"unknown audience {audience!r}")
 
 
-def _users_page(db: Database, audience: str, after: int, limit: int) -> list[tuple[int, int]]:
-    sql = ("SELECT user_id, chat_id FROM users WHERE active = 1 AND chat_id IS NOT NULL "
-           "AND user_id > ?")
-    params: list[object] = [after]
-    if audience != EVERYONE:
-        sql += " AND audience = ?"
-        params.append(audience)
-    sql += " ORDER BY user_id LIMIT ?"
-    params.append(limit)
-    return [(int(u), int(c)) for u, c in db.execute(sql, params)]
+def _audience_filter(audience: str, admins: Iterable[int]) -> tuple[str, list[object]]:
+    """The WHERE clause (after ``active``) that picks ``audience`` from ``users``."""
+    if audience == EVERYONE:
+        return "", []
+    if audience == VERIFIED:
+        # A role, never what the user said: verified employees, staff and admins.
+        ids = sorted(set(admins))
+        extra = f" OR user_id IN ({', '.join('?' * len(ids))})" if ids else ""
+        sql = f" AND (user_id IN (SELECT user_id FROM roles WHERE role IN (?, ?, ?)){extra})"  # noqa: S608
+        return sql, [*roles.ALL_ROLES, *ids]
+    return " AND audience = ?", [audience]
 
 
-def _chats_of(db: Database, user_ids: Sequence[int]) -> list[tuple[int, int]]:
-    marks = ", ".join("?" * len(user_ids))
-    return [(int(u), int(c)) for u, c in db.execute(
-        f"SELECT user_id, chat_id FROM users WHERE user_id IN ({marks}) "  # noqa: S608
-        "AND active = 1 AND chat_id IS NOT NULL ORDER BY user_id", list(user_ids))]
+def _users_page(db: Database, audience: str, after: int, limit: int,
+                admins: Iterable[int] = ()) -> list[tuple[int, int]]:
+    where, params = _audience_filter(audience, admins)
+    sql = ("SELECT user_id, chat_id FROM users WHERE active = 1 AND chat_id IS NOT NULL "  # noqa: S608
+           f"AND user_id > ?{where} ORDER BY user_id LIMIT ?")
+    return [(int(u), int(c)) for u, c in db.execute(sql, [after, *params, limit])]
 
 
-def iter_audience(db: Database, audience: str, page_size: int = 2000
-                  ) -> Iterator[list[tuple[int, int]]]:
-    """The (user_id, chat_id) recipients of ``audience`` in pages, streamed from SQLite (never
-    all in memory). Topic subscribers come from ``db.reminders``."""
+def _topic_users_page(db: Database, topic: str, after: int, limit: int) -> list[tuple[int, int]]:
+    """Subscribers of ``topic``; ``kind:*`` (e.g. every exam round) takes in the subscribers of
+    each ``kind:<id>`` as well. A user subscribed several ways is one recipient."""
+    if topic.endswith(":*"):
+        match, value = "(s.topic = ? OR s.topic LIKE ? ESCAPE '\\')", [
+            topic, topic[:-1].replace("%", "\\%").replace("_", "\\_") + "%"]
+    else:
+        match, value = "s.topic = ?", [topic]
+    sql = ("SELECT DISTINCT u.user_id, u.chat_id FROM reminder_subscriptions s "  # noqa: S608
+           f"JOIN users u ON u.user_id = s.user_id WHERE {match} "
+           "AND u.active = 1 AND u.chat_id IS NOT NULL "
+           "AND u.user_id > ? ORDER BY u.user_id LIMIT ?")
+    return [(int(u), int(c)) for u, c in db.execute(sql, [*value, after, limit])]
+
+
+def iter_audience(db: Database, audience: str, page_size: int = 2000,
+                  admins: Iterable[int] = ()) -> Iterator[list[tuple[int, int]]]:
+    """The (user_id, chat_id) recipients of ``audience`` in pages (keyset on user_id), streamed
+    from SQLite, never all in memory. ``admins`` (``HRDBOT_ADMINS``) belong to ``verified``."""
     _check_audience(audience)
-    if audience.startswith(TOPIC_PREFIX):
-        ids = reminders_db.subscribed_user_ids(db, audience[len(TOPIC_PREFIX):])
-        while chunk := list(itertools.islice(ids, min(page_size, 500))):
-            page = _chats_of(db, chunk)
-            if page:
-                yield page
-        return
     after = -(2**63)
-    while page := _users_page(db, audience, after, page_size):
+    while True:
+        if audience.startswith(TOPIC_PREFIX):
+            page = _topic_users_page(db, audience[len(TOPIC_PREFIX):], after, page_size)
+        else:
+            page = _users_page(db, audience, after, page_size, admins)
+        if not page:
+            return
         yield page
         after = page[-1][0]
 
 
-def count_audience(db: Database, audience: str) -> int:
-    """How many users would receive a broadcast to ``audience`` now."""
+def count_audience(db: Database, audience: str, admins: Iterable[int] = ()) -> int:
+    """How many users would receive a broadcast to ``audience`` now (each counted once)."""
     _check_audience(audience)
     if audience.startswith(TOPIC_PREFIX):
-        return sum(len(page) for page in iter_audience(db, audience))
-    sql = "SELECT count(*) FROM users WHERE active = 1 AND chat_id IS NOT NULL"
-    params: list[object] = []
-    if audience != EVERYONE:
-        sql += " AND audience = ?"
-        params.append(audience)
+        return sum(len(page) for page in iter_audience(db, audience, 5000))
+    where, params = _audience_filter(audience, admins)
+    sql = f"SELECT count(*) FROM users WHERE active = 1 AND chat_id IS NOT NULL{where}"  # noqa: S608
     return int(db.execute(sql, params).fetchone()[0])
 
 
@@ -205,6 +225,10 @@ class Broadcast:
     resent: int
     report_chat_id: int | None
     progress_message_id: int | None
+    step: str | None = None  # composer step of a draft: text, audience, confirm, when
+    prompt_message_id: int | None = None  # the message a reply must answer (or buttons are on)
+    expires_at: str | None = None  # when an unfinished draft is cancelled
+    note: str | None = None  # why it was stopped (e.g. the author lost the staff role)
 
     @property
     def done_count(self) -> int:
@@ -217,15 +241,16 @@ class Broadcast:
 
 _BCOLS = ("id, created_at, author_id, audience, text, media_kind, media, state, scheduled_at, "
           "started_at, finished_at, total, sent, blocked, failed, resent, report_chat_id, "
-          "progress_message_id")
+          "progress_message_id, step, prompt_message_id, expires_at, note")
 
 
 def _broadcast(row: tuple) -> Broadcast:
     (id_, created, author, audience, text, media_kind, media, state, scheduled, started,
-     finished, total, sent, blocked, failed, resent, report_chat, progress) = row
+     finished, total, sent, blocked, failed, resent, report_chat, progress, step, prompt,
+     expires, note) = row
     return Broadcast(id_, created, author, audience, text, Media.from_row(media_kind, media),
                      state, scheduled, started, finished, total, sent, blocked, failed, resent,
-                     report_chat, progress)
+                     report_chat, progress, step, prompt, expires, note)
 
 
 def stamp(at: dt.datetime) -> str:
@@ -260,7 +285,7 @@ def get(db: Database, broadcast_id: int) -> Broadcast:
     row = db.execute(f"SELECT {_BCOLS} FROM broadcasts WHERE id = ?",  # noqa: S608
                      [broadcast_id]).fetchone()
     if row is None:
-        raise NoSuchBroadcastError(f"공지 #{broadcast_id} 이(가) 없어요. / no broadcast "
+        raise NoSuchBroadcastError(f"공지 {josa(f'#{broadcast_id}', '이가')} 없어요. / no broadcast "
                                    f"#{broadcast_id}")
     return _broadcast(row)
 
@@ -291,8 +316,8 @@ def _transition(db: Database, broadcast_id: int, allowed: Sequence[str], sets: s
     current = get(db, broadcast_id)
     if cursor.rowcount == 0:
         raise BroadcastStateError(
-            f"공지 #{broadcast_id} 은(는) 지금 '{state_label(current.state)}' 상태라서 그렇게 할 수 "
-            f"없어요. / broadcast #{broadcast_id} is {current.state}")
+            f"공지 {josa(f'#{broadcast_id}', '은는')} 지금 '{state_label(current.state)}' 상태라서 "
+            f"그렇게 할 수 없어요. / broadcast #{broadcast_id} is {current.state}")
     return current
 
 
@@ -309,16 +334,129 @@ def set_progress_message(db: Database, broadcast_id: int, message_id: int) -> No
 def queue(db: Database, broadcast_id: int, *, at: dt.datetime | None = None) -> Broadcast:
     """Confirm a draft: send as soon as possible, or at ``at`` (a scheduled broadcast)."""
     b = get(db, broadcast_id)
+    if b.state == DRAFT and not b.text:
+        raise BroadcastStateError("공지 내용을 먼저 입력해 주세요. / write the notice first")
     if b.state == DRAFT and b.audience is None:
         raise BroadcastStateError("대상을 먼저 골라 주세요. / choose the audience first")
-    return _transition(db, broadcast_id, (DRAFT,), "state = ?, scheduled_at = ?",
+    return _transition(db, broadcast_id, (DRAFT,),
+                       "state = ?, scheduled_at = ?, step = NULL, expires_at = NULL",
                        [QUEUED, stamp(at) if at else None])
 
 
-def cancel(db: Database, broadcast_id: int, now: dt.datetime) -> Broadcast:
-    """Cancel a draft, a queued broadcast, or stop one being sent (what is sent stays sent)."""
+def cancel(db: Database, broadcast_id: int, now: dt.datetime, note: str | None = None
+           ) -> Broadcast:
+    """Cancel a draft, a queued broadcast, or stop one being sent (what is sent stays sent);
+    ``note`` says why (shown in /broadcast_status)."""
     return _transition(db, broadcast_id, (DRAFT, QUEUED, PREPARING, SENDING),
-                       "state = ?, finished_at = ?", [CANCELLED, stamp(now)])
+                       "state = ?, finished_at = ?, step = NULL, note = coalesce(?, note)",
+                       [CANCELLED, stamp(now), note])
+
+
+# --- the composer ----------------------------------------------------------------------------
+
+COMPOSER_STEPS = ("text", "audience", "confirm", "when")
+DRAFT_TTL = dt.timedelta(minutes=30)
+
+
+def open_draft(db: Database, *, author_id: int, chat_id: int, now: dt.datetime,
+               ttl: dt.timedelta = DRAFT_TTL) -> Broadcast:
+    """Start composing: an empty draft at step ``text`` that expires ``ttl`` from ``now``."""
+    with db.conn:
+        cursor = db.conn.execute(
+            "INSERT INTO broadcasts (created_at, author_id, text, state, report_chat_id, step, "
+            "expires_at) VALUES (?, ?, '', ?, ?, 'text', ?)",
+            (stamp(now), author_id, DRAFT, chat_id, stamp(now + ttl)))
+    return get(db, int(cursor.lastrowid))
+
+
+def composing(db: Database, author_id: int, now: dt.datetime) -> list[Broadcast]:
+    """The author's drafts still being composed (not expired), oldest first."""
+    return [_broadcast(r) for r in db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE author_id = ? AND state = ? "  # noqa: S608
+        "AND step IS NOT NULL AND expires_at > ? ORDER BY id", [author_id, DRAFT, stamp(now)])]
+
+
+def draft_for_reply(db: Database, *, author_id: int, chat_id: int, prompt_message_id: int,
+                    now: dt.datetime) -> Broadcast | None:
+    """The open draft whose typed step (text or when) this reply answers, if any."""
+    row = db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE author_id = ? AND report_chat_id = ? "  # noqa: S608
+        "AND prompt_message_id = ? AND state = ? AND step IN ('text', 'when') "
+        "AND expires_at > ? ORDER BY id DESC LIMIT 1",
+        [author_id, chat_id, prompt_message_id, DRAFT, stamp(now)]).fetchone()
+    return _broadcast(row) if row else None
+
+
+def set_step(db: Database, broadcast_id: int, step: str, *, now: dt.datetime,
+             prompt_message_id: int | None = None, ttl: dt.timedelta = DRAFT_TTL) -> Broadcast:
+    """Move a draft to ``step``; each step gives the author ``ttl`` again."""
+    if step not in COMPOSER_STEPS:
+        raise ValueError(f"unknown composer step {step!r}")
+    return _transition(db, broadcast_id, (DRAFT,),
+                       "step = ?, prompt_message_id = coalesce(?, prompt_message_id), "
+                       "expires_at = ?", [step, prompt_message_id, stamp(now + ttl)])
+
+
+def set_prompt(db: Database, broadcast_id: int, message_id: int) -> None:
+    """The message the next reply must answer (a new prompt after an error, too)."""
+    with db.conn:
+        db.conn.execute("UPDATE broadcasts SET prompt_message_id = ? WHERE id = ? AND state = ?",
+                        (message_id, broadcast_id, DRAFT))
+
+
+def set_text(db: Database, broadcast_id: int, text: str, media: Media | None = None
+             ) -> Broadcast:
+    """The notice itself (Telegram HTML, the caption when there is media)."""
+    if media is not None and media.kind not in MEDIA_KINDS:
+        raise ValueError(f"media kind must be one of {MEDIA_KINDS}")
+    return _transition(db, broadcast_id, (DRAFT,), "text = ?, media_kind = ?, media = ?",
+                       [text, media.kind if media else None, media.file_id if media else None])
+
+
+def expire_drafts(db: Database, now: dt.datetime) -> list[Broadcast]:
+    """Cancel every composing draft whose time is up; return them (to tell their authors)."""
+    ids = [int(i) for (i,) in db.execute(
+        "SELECT id FROM broadcasts WHERE state = ? AND step IS NOT NULL AND expires_at <= ?",
+        [DRAFT, stamp(now)])]
+    out = []
+    for broadcast_id in ids:
+        try:
+            out.append(cancel(db, broadcast_id, now, note="expired"))
+        except BroadcastStateError:
+            continue  # finished meanwhile
+    return out
+
+
+def next_draft_expiry(db: Database) -> dt.datetime | None:
+    row = db.execute("SELECT min(expires_at) FROM broadcasts WHERE state = ? AND step IS NOT "
+                     "NULL", [DRAFT]).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def drafts(db: Database, now: dt.datetime) -> list[Broadcast]:
+    """Every draft still being composed, by any author, newest first."""
+    return [_broadcast(r) for r in db.execute(
+        f"SELECT {_BCOLS} FROM broadcasts WHERE state = ? AND step IS NOT NULL "  # noqa: S608
+        "AND expires_at > ? ORDER BY id DESC", [DRAFT, stamp(now)])]
+
+
+# --- status views ----------------------------------------------------------------------------
+
+
+def save_status_view(db: Database, chat_id: int, message_id: int,
+                     blocks: Sequence[tuple[int | None, str]], now: dt.datetime) -> None:
+    """Remember the (broadcast id, HTML block) pairs a /broadcast_status message shows."""
+    with db.conn:
+        db.conn.execute(
+            "INSERT INTO status_views (chat_id, message_id, blocks, created_at) VALUES "
+            "(?, ?, ?, ?) ON CONFLICT(chat_id, message_id) DO UPDATE SET blocks = excluded.blocks",
+            (chat_id, message_id, json.dumps(list(blocks), ensure_ascii=False), stamp(now)))
+
+
+def status_view(db: Database, chat_id: int, message_id: int) -> list[tuple[int | None, str]]:
+    row = db.execute("SELECT blocks FROM status_views WHERE chat_id = ? AND message_id = ?",
+                     [chat_id, message_id]).fetchone()
+    return [(i, b) for i, b in json.loads(row[0])] if row else []
 
 
 def next_due(db: Database, now: dt.datetime) -> Broadcast | None:
@@ -504,13 +642,21 @@ class Notice:
 
 
 def notices_for(db: Database, audience: str | None, limit: int = 5,
-                topics: Iterable[str] = ()) -> list[Notice]:
-    """Recent notices a user of ``audience`` may see (everyone's, their audience's and their
-    subscribed topics'), newest first."""
+                topics: Iterable[str] = (), *, verified: bool = False) -> list[Notice]:
+    """Recent notices a user may see, newest first: everyone's, their self-declared audience's,
+    their subscribed topics' (a per-round subscriber sees notices to every round's subscribers)
+    and, only when ``verified``, those to verified employees."""
     wanted = [EVERYONE]
-    if audience:
+    if audience and audience != VERIFIED:
         wanted.append(audience)
-    wanted += [TOPIC_PREFIX + t for t in topics]
+    if verified:
+        wanted.append(VERIFIED)
+    for t in topics:
+        wanted.append(TOPIC_PREFIX + t)
+        kind, sep, _ = t.partition(":")
+        if sep:
+            wanted.append(f"{TOPIC_PREFIX}{kind}:*")
+    wanted = list(dict.fromkeys(wanted))
     marks = ", ".join("?" * len(wanted))
     return [Notice(*r) for r in db.execute(
         f"SELECT id, created_at, audience, text FROM notices WHERE audience IN ({marks}) "  # noqa: S608

@@ -179,6 +179,33 @@ def m006_leases(db: Database) -> None:
 
 
 @migrations()
+def m007_composer_and_status(db: Database) -> None:
+    """The /broadcast composer lives in the database (it survives a restart): the step a draft
+    is at, the prompt message a reply must answer, when the draft expires, and a note on why a
+    broadcast was stopped. Status lists remember their item blocks, so cancelling one item
+    edits only its own lines."""
+    for column in ("step TEXT", "prompt_message_id INTEGER", "expires_at TEXT", "note TEXT"):
+        db.execute(f"ALTER TABLE broadcasts ADD COLUMN {column}")
+    db.execute("CREATE INDEX idx_broadcasts_author ON broadcasts(author_id, state)")
+    db.execute(
+        "CREATE TABLE status_views (chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, "
+        "blocks TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (chat_id, message_id))"
+    )
+
+
+@migrations()
+def m008_invites(db: Database) -> None:
+    """Invite links that verify employees: only the SHA-256 of a token is kept, with its expiry
+    and use count. Users are looked up by @username (case-insensitive) for /grant."""
+    db.execute(
+        "CREATE TABLE invites (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+        "created_by INTEGER, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, "
+        "max_uses INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 0, revoked_at TEXT)"
+    )
+    db.execute("CREATE INDEX idx_users_username ON users(username COLLATE NOCASE)")
+
+
+@migrations()
 def m009_daycare_checks(db: Database) -> None:
     """The guided daycare check in progress, per (chat, user): the answers so far, so a check
     survives a restart and every button is checked against the question actually asked."""

@@ -7,7 +7,7 @@ turns 0 when Telegram says the user blocked the bot (403) and back to 1 when the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -109,3 +109,23 @@ def count(db: Database, audience: str | None = None, *, active_only: bool = True
     if active_only:
         sql += " AND active = 1"
     return int(db.execute(sql, params).fetchone()[0])
+
+
+def by_username(db: Database, username: str) -> User | None:
+    """The user with this Telegram @username (case-insensitive, the @ optional), if known."""
+    name = username.strip().removeprefix("@")
+    if not name:
+        return None
+    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE "  # noqa: S608
+                     "ORDER BY updated_at DESC LIMIT 1", [name]).fetchone()
+    return _user(row) if row else None
+
+
+def names(db: Database, user_ids: Iterable[int]) -> dict[int, User]:
+    """The known users among ``user_ids`` (for showing authors and role lists)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    return {u.user_id: u for u in map(_user, db.execute(
+        f"SELECT {_COLUMNS} FROM users WHERE user_id IN ({marks})", ids))}  # noqa: S608

@@ -1,31 +1,44 @@
 """Staff broadcast on Telegram: /broadcast (write → audience → preview → send, schedule or
-cancel), /broadcast_status, /grant, /revoke, and /notices for everyone.
+cancel), /broadcast_status, and /notices for everyone. Roles: ``handlers.staff``.
 
-Every staff command and button goes through ``staff_only``: a user without the role gets the
-same neutral reply as an unknown command, and every attempt, allowed or not, is audit-logged.
-The delivery engine (``handlers.broadcast_engine``) starts with the bot and resumes whatever
-the database says is unfinished.
+The composer keeps its state in the database (``db.broadcasts``: step, prompt, expiry), so a
+restart loses nothing, and it takes only what is meant for it: the notice and the time are
+replies to its ForceReply prompts; any other message is an ordinary question. A draft expires
+after ``bdb.DRAFT_TTL`` (30 minutes, said in the prompt) with a message to its author.
+
+Every staff command, button and typed step checks the role again (``handlers.access``); the
+engine checks the author's role once more when it starts sending: a notice whose author lost the
+role is cancelled, with an audit row. The delivery engine (``handlers.broadcast_engine``) starts
+with the bot and resumes whatever the database says is unfinished.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import datetime as dt
 import logging
 import os
 import re
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -33,10 +46,21 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from db import broadcasts as bdb
 from db import roles
+from db import users as users_db
 from db.ops import audit
 from db.reminders import topics_of
 from db.users import AUDIENCES, audience_of
 from handlers import broadcast_text as text
+from handlers.access import (
+    ACCESS_KEY,
+    Access,
+    AnswersPrompt,
+    HasOpenDraft,
+    access,
+    in_private,
+    staff_only,
+    to_private,
+)
 from handlers.broadcast_engine import (
     Blocked,
     BroadcastEngine,
@@ -49,16 +73,13 @@ from handlers.broadcast_engine import (
 from handlers.config import ConfigError
 from handlers.ratelimit import shared_limiter
 from handlers.registry import Command, Feature
-from handlers.render import UNKNOWN_COMMAND
 from handlers.state import STATE_KEY, BotContext
 
 log = logging.getLogger("hrdbot.broadcast")
 
 RUNTIME_KEY = "hrdbot.broadcast"
-NOTICE, WHEN = range(2)
-_DRAFT_KEY = "broadcast_draft"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-BUTTON_RE = re.compile(r"^b:(?:(?P<op>go|at|x):(?P<id>\d{1,12})|a:(?P<aid>\d{1,12}):"
+BUTTON_RE = re.compile(r"^b:(?:(?P<op>go|at|x|sx):(?P<id>\d{1,12})|a:(?P<aid>\d{1,12}):"
                        r"(?P<audience>[\w:*-]{1,40}))$")
 
 
@@ -183,7 +204,8 @@ async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     engine_config = rt.settings.engine
     rt.engine = BroadcastEngine(state.db, rt.sender, state.clock, engine_config,
                                 limiter=shared_limiter(app.bot_data, engine_config.rate,
-                                                       engine_config.per_chat_interval))
+                                                       engine_config.per_chat_interval),
+                                admins=rt.settings.admins)
     rt.engine.start()
 
 
@@ -197,46 +219,6 @@ async def stop_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await rt.sender.bot.shutdown()
 
 
-# --- access control --------------------------------------------------------------------------
-
-Handler = Callable[[Update, BotContext], Awaitable[Any]]
-
-
-def staff_only(action: str, *, admin: bool = False) -> Callable[[Handler], Handler]:
-    """Let staff (or only admins) through; others get the neutral reply. Both are audited."""
-
-    def decorate(callback: Handler) -> Handler:
-        @functools.wraps(callback)
-        async def wrapper(update: Update, context: BotContext) -> Any:
-            state = context.state
-            user = update.effective_user
-            user_id = user.id if user else None
-            admins = runtime(context).settings.admins
-            check = roles.is_admin if admin else roles.is_staff
-            allowed = check(state.db, user_id, admins)
-            detail = _detail(update)
-            audit(state.db, state.clock.now(), user_id, action, detail, allowed=allowed)
-            if allowed:
-                return await callback(update, context)
-            log.warning("denied %s to user %s", action, user_id)
-            if update.callback_query is not None:
-                await update.callback_query.answer(UNKNOWN_COMMAND, show_alert=True)
-            elif update.effective_message is not None:
-                await update.effective_message.reply_text(UNKNOWN_COMMAND)
-            return ConversationHandler.END
-
-        return wrapper
-
-    return decorate
-
-
-def _detail(update: Update) -> str:
-    if update.callback_query is not None:
-        return f"button {update.callback_query.data}"[:200]
-    message = update.effective_message
-    return (message.text or "")[:200] if message is not None else ""
-
-
 async def _reply(update: Update, html: str,
                  markup: InlineKeyboardMarkup | None = None) -> None:
     await update.effective_message.reply_text(html, parse_mode=ParseMode.HTML,
@@ -244,26 +226,81 @@ async def _reply(update: Update, html: str,
                                               link_preview_options=_NO_PREVIEW)
 
 
-# --- /broadcast conversation -----------------------------------------------------------------
+# --- the /broadcast composer -----------------------------------------------------------------
+
+
+def _now(context: BotContext) -> dt.datetime:
+    return context.state.clock.now()
+
+
+async def _prompt(update: Update, context: BotContext, b: bdb.Broadcast, html: str) -> None:
+    """Send a ForceReply prompt and make it the message the draft's next reply must answer."""
+    message = await update.effective_message.reply_text(
+        html, parse_mode=ParseMode.HTML, reply_markup=ForceReply(
+            selective=True, input_field_placeholder="답장으로 입력해 주세요"),
+        link_preview_options=_NO_PREVIEW)
+    bdb.set_prompt(context.state.db, b.id, message.message_id)
 
 
 @staff_only("/broadcast")
-async def begin(update: Update, context: BotContext) -> int:
-    """/broadcast: ask for the notice."""
-    await _reply(update, text.ASK_NOTICE)
-    return NOTICE
+async def begin(update: Update, context: BotContext) -> None:
+    """/broadcast in a private chat: open a draft (replacing one being written) and ask."""
+    state, user = context.state, update.effective_user
+    if not in_private(update):
+        await _reply(update, text.PRIVATE_ONLY)
+        return
+    now = _now(context)
+    replaced = []
+    for old in bdb.composing(state.db, user.id, now):
+        bdb.cancel(state.db, old.id, now, note="replaced")
+        replaced.append(old.id)
+    b = bdb.open_draft(state.db, author_id=user.id, chat_id=update.effective_chat.id, now=now)
+    audit(state.db, now, user.id, "broadcast.draft", f"#{b.id}")
+    await _prompt(update, context, b, text.ask_notice(b, replaced))
 
 
-@staff_only("/broadcast")
-async def begin_elsewhere(update: Update, context: BotContext) -> None:
-    """/broadcast outside a private chat: notices are written in a private chat with the bot."""
-    await _reply(update, text.PRIVATE_ONLY)
+def _still_staff(context: BotContext, user_id: int) -> bool:
+    return access(context).is_staff(user_id)
 
 
-async def got_notice(update: Update, context: BotContext) -> int:
-    """The notice (text, or a photo/document with a caption): save a draft, ask the audience."""
-    message = update.effective_message
-    state = context.state
+async def _drop_revoked(update: Update, context: BotContext, b: bdb.Broadcast,
+                        action: str) -> bool:
+    """The author lost the role mid-composition: cancel the draft (audited); True if so."""
+    state, user_id = context.state, update.effective_user.id
+    allowed = _still_staff(context, user_id)
+    audit(state.db, _now(context), user_id, action, f"#{b.id}", allowed=allowed)
+    if allowed:
+        return False
+    with contextlib.suppress(bdb.BroadcastError):
+        bdb.cancel(state.db, b.id, _now(context), note="author_revoked")
+    log.warning("user %s lost the staff role while composing #%d; cancelled", user_id, b.id)
+    return True
+
+
+async def on_reply(update: Update, context: BotContext) -> None:
+    """A reply to the composer's prompt: the notice, or the time it is to be sent."""
+    state, message = context.state, update.effective_message
+    b = bdb.draft_for_reply(state.db, author_id=message.from_user.id, chat_id=message.chat_id,
+                            prompt_message_id=message.reply_to_message.message_id,
+                            now=_now(context))
+    if b is None:
+        return
+    if await _drop_revoked(update, context, b, f"broadcast.{b.step}"):
+        await _reply(update, text.NO_LONGER_STAFF)
+        return
+    if (message.text or "").strip() in ("취소", "그만"):
+        bdb.cancel(state.db, b.id, _now(context))
+        audit(state.db, _now(context), message.from_user.id, "broadcast.cancel", f"#{b.id}")
+        await _reply(update, f"{text.CANCELLED} (#{b.id})")
+        return
+    if b.step == "text":
+        await _got_notice(update, context, b)
+    else:
+        await _got_when(update, context, b)
+
+
+async def _got_notice(update: Update, context: BotContext, b: bdb.Broadcast) -> None:
+    message, state = update.effective_message, context.state
     media: bdb.Media | None = None
     if message.photo:
         media = bdb.Media("photo", message.photo[-1].file_id)
@@ -273,21 +310,56 @@ async def got_notice(update: Update, context: BotContext) -> int:
     try:
         text.check_notice(html, caption=media is not None)
     except text.NoticeTextError as exc:
-        await _reply(update, f"{exc}\n다시 입력해 주세요.")
-        return NOTICE
-    draft = bdb.create(state.db, text=html, now=state.clock.now(), author_id=message.from_user.id,
-                       media=media, report_chat_id=message.chat_id)
-    audit(state.db, state.clock.now(), message.from_user.id, "broadcast.draft", f"#{draft.id}")
-    await _reply(update, text.ASK_AUDIENCE, audience_keyboard(state.db, draft.id))
-    return ConversationHandler.END
+        await _prompt(update, context, b,
+                      f"{html_escape(str(exc))}\n다시 입력해 주세요 (이 메시지에 답장).")
+        return
+    b = bdb.set_text(state.db, b.id, html, media)
+    sent = await update.effective_message.reply_text(
+        text.ASK_AUDIENCE, parse_mode=ParseMode.HTML,
+        reply_markup=audience_keyboard(state.db, b.id, access(context).admins))
+    bdb.set_step(state.db, b.id, "audience", now=_now(context), prompt_message_id=sent.message_id)
 
 
-def audience_keyboard(db: Any, broadcast_id: int) -> InlineKeyboardMarkup:
-    choices = [bdb.EVERYONE, *(code for code in AUDIENCES if code != "other"),
+async def _got_when(update: Update, context: BotContext, b: bdb.Broadcast) -> None:
+    state, user_id = context.state, update.effective_user.id
+    try:
+        when = text.parse_when(update.effective_message.text or "", _now(context))
+    except text.WhenError as exc:
+        await _prompt(update, context, b, f"{html_escape(str(exc))}\n다시 적어 주세요 (이 메시지에 "
+                                          "답장). 그만두려면 취소라고 답장해 주세요.")
+        return
+    try:
+        b = bdb.queue(state.db, b.id, at=when)
+    except bdb.BroadcastError as exc:
+        await _reply(update, _staff_error(exc))
+        return
+    audit(state.db, _now(context), user_id, "broadcast.schedule", f"#{b.id} at {b.scheduled_at}")
+    _wake(context)
+    await _reply(update, text.queued(b, bdb.count_audience(state.db, b.audience,
+                                                          access(context).admins)))
+
+
+async def cancel_drafts(update: Update, context: BotContext) -> None:
+    """/cancel while composing: cancel the sender's open drafts."""
+    state, user_id = context.state, update.effective_user.id
+    now = _now(context)
+    ids = []
+    for b in bdb.composing(state.db, user_id, now):
+        with contextlib.suppress(bdb.BroadcastError):
+            bdb.cancel(state.db, b.id, now)
+            ids.append(b.id)
+    audit(state.db, now, user_id, "broadcast.cancel", " ".join(f"#{i}" for i in ids))
+    await _reply(update, f"{text.CANCELLED} ({', '.join(f'#{i}' for i in ids)})")
+
+
+def audience_keyboard(db: Any, broadcast_id: int,
+                      admins: frozenset[int] = frozenset()) -> InlineKeyboardMarkup:
+    choices = [bdb.EVERYONE, bdb.VERIFIED, *(code for code in AUDIENCES if code != "other"),
                *(bdb.TOPIC_PREFIX + topic for topic in bdb.COMMON_TOPICS)]
     rows = [[InlineKeyboardButton(
-        f"{bdb.audience_label(code)} ({bdb.count_audience(db, code):,}명)",
+        text.audience_button(code, bdb.count_audience(db, code, admins)),
         callback_data=f"b:a:{broadcast_id}:{code}")] for code in choices]
+    rows.append([InlineKeyboardButton("✖ 취소", callback_data=f"b:x:{broadcast_id}")])
     return InlineKeyboardMarkup(rows)
 
 
@@ -299,105 +371,64 @@ def _confirm_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
     ]])
 
 
-@staff_only("broadcast.schedule")
-async def ask_when(update: Update, context: BotContext) -> int:
-    """The 예약 button: ask for the time."""
-    match = BUTTON_RE.match(update.callback_query.data or "")
-    await update.callback_query.answer()
-    if match is None:
-        return ConversationHandler.END
-    context.user_data[_DRAFT_KEY] = int(match["id"])
-    await _reply(update, text.ASK_WHEN)
-    return WHEN
-
-
-async def got_when(update: Update, context: BotContext) -> int:
-    """The schedule time: queue the draft for then, or say what is wrong and ask again."""
-    state = context.state
-    broadcast_id = context.user_data.get(_DRAFT_KEY)
-    try:
-        when = text.parse_when(update.effective_message.text or "", state.clock.now())
-        b = bdb.queue(state.db, int(broadcast_id), at=when)
-    except text.WhenError as exc:
-        await _reply(update, str(exc))
-        return WHEN
-    except (bdb.BroadcastError, TypeError) as exc:
-        await _reply(update, _staff_error(exc))
-        return ConversationHandler.END
-    context.user_data.pop(_DRAFT_KEY, None)
-    audit(state.db, state.clock.now(), update.effective_user.id, "broadcast.schedule",
-          f"#{b.id} at {b.scheduled_at}")
-    _wake(context)
-    await _reply(update, text.queued(b, bdb.count_audience(state.db, b.audience)))
-    return ConversationHandler.END
-
-
-async def cancel_input(update: Update, context: BotContext) -> int:
-    """/cancel while writing a notice or a time."""
-    context.user_data.pop(_DRAFT_KEY, None)
-    await _reply(update, text.CANCELLED)
-    return ConversationHandler.END
-
-
 def _staff_error(exc: Exception) -> str:
     if isinstance(exc, bdb.BroadcastError):
         return str(exc).split(" / ")[0]
     return text.BAD_BUTTON
 
 
-def broadcast_conversation() -> ConversationHandler:
-    notice = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
-    with warnings.catch_warnings():
-        # Deliberate: tracked per (chat, user); the 예약 button only opens the time question.
-        warnings.filterwarnings("ignore", message=r"If 'per_message=False'")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("broadcast", begin, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(ask_when, pattern=r"^b:at:\d{1,12}$"),
-            ],
-            states={
-                NOTICE: [MessageHandler(filters.ChatType.PRIVATE & notice, got_notice)],
-                WHEN: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_when)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel_input)],
-            allow_reentry=True,
-            conversation_timeout=30 * 60,
-            name="broadcast",
-        )
-
-
 # --- buttons ---------------------------------------------------------------------------------
+
+# Which composer step each button belongs to (a button of another step is stale).
+_BUTTON_STEPS = {"a": ("audience", "confirm"), "go": ("confirm",), "at": ("confirm",),
+                 "x": bdb.COMPOSER_STEPS}
 
 
 @staff_only("broadcast.button")
 async def on_button(update: Update, context: BotContext) -> None:
-    """b:a:<id>:<audience> (preview), b:go:<id> (send now), b:x:<id> (cancel)."""
+    """b:a:<id>:<audience> (preview), b:go:<id>, b:at:<id>, b:x:<id> (the author's draft) and
+    b:sx:<id> (cancel from /broadcast_status, any staff member)."""
     query = update.callback_query
     match = BUTTON_RE.match(query.data or "")
-    if match is None or match["op"] == "at":
+    if match is None:
         await query.answer(text.BAD_BUTTON, show_alert=True)
         return
-    state = context.state
-    user_id = update.effective_user.id
+    op = "a" if match["aid"] else match["op"]
+    broadcast_id = int(match["aid"] or match["id"])
+    state, user_id, now = context.state, update.effective_user.id, _now(context)
     try:
-        if match["aid"]:
-            b = bdb.set_audience(state.db, int(match["aid"]),
-                                 bdb.parse_audience(match["audience"], state.db))
+        b = bdb.get(state.db, broadcast_id)
+        if op == "sx":
+            await _status_cancel(update, context, b)
+            return
+        if b.author_id != user_id:
+            await query.answer(text.NOT_YOURS, show_alert=True)
+            return
+        if b.state != bdb.DRAFT or b.step not in _BUTTON_STEPS[op] or (
+                b.expires_at and dt.datetime.fromisoformat(b.expires_at) <= now):
+            await query.answer(text.DRAFT_GONE if b.state == bdb.DRAFT or op != "x"
+                               else text.STALE, show_alert=True)
+            return
+        if op == "a":
+            b = bdb.set_audience(state.db, b.id, bdb.parse_audience(match["audience"], state.db))
             await query.answer()
             await _preview(update, context, b)
-        elif match["op"] == "go":
-            b = bdb.queue(state.db, int(match["id"]))
+        elif op == "go":
+            b = bdb.queue(state.db, b.id)
             await query.answer()
-            audit(state.db, state.clock.now(), user_id, "broadcast.send", f"#{b.id}")
+            audit(state.db, now, user_id, "broadcast.send", f"#{b.id}")
             _wake(context)
-            await query.edit_message_text(text.queued(b, bdb.count_audience(state.db,
-                                                                             b.audience)),
-                                          parse_mode=ParseMode.HTML)
+            await query.edit_message_text(
+                text.queued(b, bdb.count_audience(state.db, b.audience, access(context).admins)),
+                parse_mode=ParseMode.HTML)
+        elif op == "at":
+            await query.answer()
+            b = bdb.set_step(state.db, b.id, "when", now=now)
+            await _prompt(update, context, b, text.ASK_WHEN)
         else:
-            b = bdb.cancel(state.db, int(match["id"]), state.clock.now())
+            b = bdb.cancel(state.db, b.id, now)
             await query.answer()
-            audit(state.db, state.clock.now(), user_id, "broadcast.cancel", f"#{b.id}")
-            _wake(context)
+            audit(state.db, now, user_id, "broadcast.cancel", f"#{b.id}")
             await query.edit_message_text(f"{text.CANCELLED} (#{b.id})")
     except bdb.BroadcastError as exc:
         await query.answer(_staff_error(exc)[:190], show_alert=True)
@@ -408,10 +439,12 @@ async def _preview(update: Update, context: BotContext, b: bdb.Broadcast) -> Non
     chat_id = update.effective_chat.id
     sender = runtime(context).sender or TelegramSender(context.bot)
     await sender.send(chat_id, Notice(b.text, b.media))
-    count = bdb.count_audience(context.state.db, b.audience)
-    await context.bot.send_message(chat_id, text.preview_summary(b, count),
-                                   parse_mode=ParseMode.HTML,
-                                   reply_markup=_confirm_keyboard(b.id))
+    count = bdb.count_audience(context.state.db, b.audience, access(context).admins)
+    summary = await context.bot.send_message(chat_id, text.preview_summary(b, count),
+                                             parse_mode=ParseMode.HTML,
+                                             reply_markup=_confirm_keyboard(b.id))
+    bdb.set_step(context.state.db, b.id, "confirm", now=_now(context),
+                 prompt_message_id=summary.message_id)
 
 
 def _wake(context: BotContext) -> None:
@@ -420,96 +453,114 @@ def _wake(context: BotContext) -> None:
         engine.wake()
 
 
-# --- other commands --------------------------------------------------------------------------
+# --- /broadcast_status -----------------------------------------------------------------------
+
+
+def _status_items(db: Any, now: dt.datetime) -> list[bdb.Broadcast]:
+    return [*bdb.drafts(db, now), *bdb.recent(db, 10)]
+
+
+def _cancel_markup(blocks: list[tuple[int | None, str]], db: Any) -> InlineKeyboardMarkup | None:
+    rows = []
+    for broadcast_id, _ in blocks:
+        if broadcast_id is None:
+            continue
+        b = bdb.get(db, broadcast_id)
+        if b.state == bdb.DRAFT or b.state in bdb.ACTIVE_STATES:
+            rows.append([InlineKeyboardButton(f"✖ #{b.id} 취소", callback_data=f"b:sx:{b.id}")])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _block(db: Any, b: bdb.Broadcast) -> str:
+    known = users_db.get(db, b.author_id) if b.author_id is not None else None
+    return text.status_block(b, text.person(b.author_id, known))
 
 
 @staff_only("/broadcast_status")
 async def broadcast_status(update: Update, context: BotContext) -> None:
-    """/broadcast_status: queued, running and recent broadcasts with their counts."""
+    """/broadcast_status: drafts, scheduled and recent notices with their authors (private)."""
+    if not in_private(update):
+        await to_private(update, context)
+        return
     db = context.state.db
-    items = bdb.recent(db, 10)
-    cancellable = [b for b in items if b.state in bdb.ACTIVE_STATES]
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-        f"✖ #{b.id} 취소", callback_data=f"b:x:{b.id}")] for b in cancellable]) \
-        if cancellable else None
-    await _reply(update, text.status(items), markup)
+    blocks: list[tuple[int | None, str]] = [
+        (b.id, _block(db, b)) for b in _status_items(db, _now(context))]
+    message = await update.effective_message.reply_text(
+        text.status_message([html for _, html in blocks]), parse_mode=ParseMode.HTML,
+        reply_markup=_cancel_markup(blocks, db), link_preview_options=_NO_PREVIEW)
+    if blocks:
+        bdb.save_status_view(db, message.chat_id, message.message_id, blocks, _now(context))
 
 
-def _role_args(context: BotContext) -> tuple[int, str] | None:
-    args = context.args or []
-    if not args or len(args) > 2:
-        return None
-    return roles.parse_user_id(args[0]), roles.parse_role(args[1] if len(args) > 1 else None)
-
-
-@staff_only("/grant", admin=True)
-async def grant(update: Update, context: BotContext) -> None:
-    """/grant <user id> [staff|admin] (admins only); without arguments, who has which role."""
-    state = context.state
-    try:
-        parsed = _role_args(context)
-    except roles.RoleError as exc:
-        await _reply(update, f"{str(exc).split(' / ')[0]}\n{text.GRANT_USAGE}")
+async def _status_cancel(update: Update, context: BotContext, b: bdb.Broadcast) -> None:
+    """✖ on a /broadcast_status line: cancel that one and edit only its lines."""
+    query, db, now = update.callback_query, context.state.db, _now(context)
+    b = bdb.cancel(db, b.id, now)
+    audit(db, now, update.effective_user.id, "broadcast.cancel", f"#{b.id} from status")
+    _wake(context)
+    await query.answer(f"{text.CANCELLED} (#{b.id})")
+    message = query.message
+    if message is None:
         return
-    if parsed is None:
-        listing = text.grants_list(roles.grants(state.db), list(runtime(context).settings.admins))
-        await _reply(update, f"{listing}\n\n{text.GRANT_USAGE}")
+    blocks = bdb.status_view(db, message.chat.id, message.message_id)
+    if not blocks:
         return
-    user_id, role = parsed
-    changed = roles.grant(state.db, user_id, role, by=update.effective_user.id,
-                          now=state.clock.now())
-    await _reply(update, text.granted(user_id, role, changed))
+    blocks = [(i, _block(db, b) if i == b.id else html) for i, html in blocks]
+    bdb.save_status_view(db, message.chat.id, message.message_id, blocks, now)
+    await query.edit_message_text(text.status_message([html for _, html in blocks]),
+                                  parse_mode=ParseMode.HTML,
+                                  reply_markup=_cancel_markup(blocks, db),
+                                  link_preview_options=_NO_PREVIEW)
 
 
-@staff_only("/revoke", admin=True)
-async def revoke(update: Update, context: BotContext) -> None:
-    """/revoke <user id> [staff|admin] (admins only)."""
-    state = context.state
-    try:
-        parsed = _role_args(context)
-    except roles.RoleError as exc:
-        await _reply(update, f"{str(exc).split(' / ')[0]}\n{text.REVOKE_USAGE}")
-        return
-    if parsed is None:
-        await _reply(update, text.REVOKE_USAGE)
-        return
-    user_id, role = parsed
-    await _reply(update, text.revoked(user_id, role, roles.revoke(state.db, user_id, role)))
+# --- /notices --------------------------------------------------------------------------------
 
 
 async def notices(update: Update, context: BotContext) -> None:
-    """/notices: the recent notices meant for this user."""
+    """/notices: recent notices for this user in a private chat; only notices to everyone in a
+    group (verified-only notices never show there)."""
     db = context.state.db
     user = update.effective_user
-    audience = audience_of(db, user.id) if user else None
-    topics = topics_of(db, user.id) if user else []
-    for html in text.notices(bdb.notices_for(db, audience, topics=topics)):
+    if in_private(update) and user is not None:
+        items = bdb.notices_for(db, audience_of(db, user.id), topics=topics_of(db, user.id),
+                                verified=roles.is_verified(db, user.id, access(context).admins))
+    else:
+        items = bdb.notices_for(db, None)
+    for html in text.notices(items):
         await _reply(update, html)
 
 
-STAFF_COMMANDS = ("broadcast", "broadcast_status", "grant", "revoke")
-
-
 def broadcast_feature(settings: BroadcastSettings | None = None) -> Feature:
-    """The broadcast slice of the bot: its commands, conversation, buttons and the engine."""
+    """The broadcast and staff slice of the bot: commands, composer, buttons, roles, the engine."""
+    from handlers import staff
+
     settings = settings or BroadcastSettings.from_env(os.environ)
+    acc = Access(settings.admins)
 
     async def install(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        acc.state = app.bot_data[STATE_KEY]
+        app.bot_data[ACCESS_KEY] = acc
         app.bot_data[RUNTIME_KEY] = BroadcastRuntime(settings)
         await start_engine(app)
+        await staff.refresh_all_menus(app)
 
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    notice = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL
     return Feature(
         name="broadcast",
         commands=(
             Command("notices", "최근 공지 보기", notices),
-            Command("broadcast", "공지 보내기 (직원)", begin_elsewhere, staff_only=True),
-            Command("broadcast_status", "공지 발송 현황 (직원)", broadcast_status,
+            Command("broadcast", "공지 보내기 (직원)", begin, staff_only=True),
+            Command("broadcast_status", "공지 작성·예약·발송 현황 (직원)", broadcast_status,
                     staff_only=True),
-            Command("grant", "직원 권한 주기 (관리자)", grant, staff_only=True),
-            Command("revoke", "직원 권한 거두기 (관리자)", revoke, staff_only=True),
+            *staff.commands(),
         ),
-        handlers=(broadcast_conversation(),
-                  CallbackQueryHandler(on_button, pattern=r"^b:")),
+        handlers=(
+            MessageHandler(private & filters.REPLY & notice & AnswersPrompt(acc), on_reply),
+            CommandHandler("cancel", cancel_drafts, filters=private & HasOpenDraft(acc)),
+            CallbackQueryHandler(on_button, pattern=r"^b:"),
+            *staff.handlers(acc),
+        ),
         on_startup=(install,),
         on_shutdown=(stop_engine,),
     )

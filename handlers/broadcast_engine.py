@@ -17,7 +17,13 @@ It works through the database (``db.broadcasts``), one broadcast at a time, olde
   on the next start, so nobody is missed; the only messages that can arrive twice are those in
   flight at the kill: at most ``window`` (``HRDBOT_BROADCAST_WINDOW``, default 8).
 * **Progress.** The staff member who sent it sees one message edited every ``progress_every``
-  seconds, and a final report.
+  seconds, and a final report. If posting the progress message fails (429, 5xx), it is tried
+  again at the next progress tick until it is posted.
+* **Roles.** Just before a broadcast is prepared, and every second while it is sent, the
+  author's staff role is checked again: a notice whose author lost the role is cancelled (what
+  was sent stays sent), with an ``audit_log`` row ``broadcast.author_revoked`` and a message to
+  the chat it was written in. Broadcasts queued from the command line have no author.
+* **Drafts.** Composer drafts whose time is up are cancelled here, and their authors told.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from db import broadcasts as bdb
+from db import roles
+from db.ops import audit
 from handlers import broadcast_text as text
 from handlers.clock import Clock
 from handlers.config import ConfigError
@@ -204,8 +212,10 @@ class BroadcastEngine:
 
     def __init__(self, db: Database, sender: Sender, clock: Clock, config: EngineConfig, *,
                  monotonic: Callable[[], float] = time.monotonic,
-                 limiter: RateLimiter | None = None, owner: str | None = None) -> None:
+                 limiter: RateLimiter | None = None, owner: str | None = None,
+                 admins: frozenset[int] = frozenset()) -> None:
         self.db = db
+        self.admins = admins  # HRDBOT_ADMINS: staff for the role check, verified recipients
         # Only one engine per database sends (a second bot process waits): the lease names
         # this process, so one killed with SIGKILL is taken over at once, not after the TTL.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -266,6 +276,7 @@ class BroadcastEngine:
                     self._idle.set()
                     await self._wait(self.config.poll_every)
                     continue
+                await self._expire_drafts()
                 b = bdb.next_due(self.db, self.clock.now())
                 if b is None:
                     self._idle.set()
@@ -281,10 +292,35 @@ class BroadcastEngine:
 
     def _idle_timeout(self) -> float:
         timeout = self.config.poll_every
-        due = bdb.next_scheduled_at(self.db)
-        if due is not None:
-            timeout = min(timeout, max(0.0, (due - self.clock.now()).total_seconds()))
+        for due in (bdb.next_scheduled_at(self.db), bdb.next_draft_expiry(self.db)):
+            if due is not None:
+                timeout = min(timeout, max(0.0, (due - self.clock.now()).total_seconds()))
         return timeout
+
+    async def _expire_drafts(self) -> None:
+        for b in bdb.expire_drafts(self.db, self.clock.now()):
+            audit(self.db, self.clock.now(), b.author_id, "broadcast.expired", f"#{b.id}")
+            if b.report_chat_id is not None:
+                try:
+                    await self._post(b.report_chat_id, text.draft_expired(b))
+                except DeliveryError as exc:
+                    log.warning("could not tell the author of draft #%d: %s", b.id, exc)
+
+    def _author_allowed(self, b: bdb.Broadcast) -> bool:
+        return b.author_id is None or roles.is_staff(self.db, b.author_id, self.admins)
+
+    async def _cancel_revoked(self, b: bdb.Broadcast) -> None:
+        """The author lost the staff role: cancel (never hold) the notice, audited."""
+        try:
+            b = bdb.cancel(self.db, b.id, self.clock.now(), note="author_revoked")
+        except bdb.BroadcastStateError:
+            return
+        audit(self.db, self.clock.now(), b.author_id, "broadcast.author_revoked",
+              f"#{b.id} cancelled before sending ({b.sent} sent)", allowed=False)
+        log.warning("broadcast #%d cancelled: author %s is no longer staff", b.id, b.author_id)
+        if b.report_chat_id is not None:
+            with contextlib.suppress(DeliveryError):
+                await self._post(b.report_chat_id, text.author_revoked(b))
 
     async def _wait(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -295,6 +331,9 @@ class BroadcastEngine:
     # -- one broadcast
 
     async def _work(self, b: bdb.Broadcast) -> None:
+        if not self._author_allowed(b):
+            await self._cancel_revoked(b)
+            return
         if b.state == bdb.SENDING:
             # Sent by a process that stopped: its last second of sends is not in this limiter,
             # so let that second pass before sending on (the limits hold across a restart).
@@ -307,14 +346,15 @@ class BroadcastEngine:
                         "sent again", b.id, resent)
         progress = _Progress()
         if b.report_chat_id is not None and b.progress_message_id is None:
-            with contextlib.suppress(DeliveryError):
-                message_id = await self._post(b.report_chat_id, text.progress(b, 0.0, None))
-                bdb.set_progress_message(self.db, b.id, message_id)
+            await self._post_progress(b)
         self._lost_lease = False
         cancelled = await self._deliver_all(b.id, Notice(b.text, b.media), progress)
         if self._lost_lease:  # another process took over; it finishes and reports
             return
         b = bdb.get(self.db, b.id)
+        if cancelled and b.note == "author_revoked" and b.report_chat_id is not None:
+            with contextlib.suppress(DeliveryError):
+                await self._post(b.report_chat_id, text.author_revoked(b))
         if not cancelled and b.state == bdb.SENDING:
             b = bdb.finish(self.db, b.id, self.clock.now())
         await self._report(b, progress)
@@ -323,7 +363,7 @@ class BroadcastEngine:
         """Copy the audience into delivery rows, page by page (idempotent if interrupted)."""
         b = bdb.start_preparing(self.db, b.id, self.clock.now())
         for page in bdb.iter_audience(self.db, b.audience or bdb.EVERYONE,
-                                      self.config.prepare_page):
+                                      self.config.prepare_page, self.admins):
             bdb.add_recipients(self.db, b.id, page)
             await asyncio.sleep(0)  # let question answering in between pages
         b = bdb.start_sending(self.db, b.id, self.clock.now())
@@ -342,7 +382,16 @@ class BroadcastEngine:
                 now = self._monotonic()
                 if now - checked >= 1.0:
                     checked = now
-                    if bdb.get(self.db, broadcast_id).state == bdb.CANCELLED:
+                    current = bdb.get(self.db, broadcast_id)
+                    if current.state == bdb.SENDING and not self._author_allowed(current):
+                        with contextlib.suppress(bdb.BroadcastStateError):
+                            bdb.cancel(self.db, broadcast_id, self.clock.now(),
+                                       note="author_revoked")
+                            audit(self.db, self.clock.now(), current.author_id,
+                                  "broadcast.author_revoked",
+                                  f"#{broadcast_id} stopped while sending", allowed=False)
+                        current = bdb.get(self.db, broadcast_id)
+                    if current.state == bdb.CANCELLED:
                         cancelled = True
                         break
                     if not self._hold_lease():
@@ -420,14 +469,26 @@ class BroadcastEngine:
         progress.last_edit = now
         b = bdb.get(self.db, broadcast_id)
         progress.samples.append((now, b.done_count))
-        if b.report_chat_id is None or b.progress_message_id is None:
+        if b.report_chat_id is None:
             return
         if progress.editing is not None and not progress.editing.done():
+            return
+        if b.progress_message_id is None:  # the first post failed: try again until it works
+            progress.editing = asyncio.create_task(self._post_progress(b))
             return
         rate = progress.rate()
         eta = dt.timedelta(seconds=b.remaining / rate) if rate > 0 else None
         progress.editing = asyncio.create_task(
             self._edit(b.report_chat_id, b.progress_message_id, text.progress(b, rate, eta)))
+
+    async def _post_progress(self, b: bdb.Broadcast) -> None:
+        try:
+            message_id = await self._post(b.report_chat_id, text.progress(b, 0.0, None))
+        except DeliveryError as exc:
+            log.warning("could not post the progress message of #%d (tried again later): %s",
+                        b.id, exc)
+            return
+        bdb.set_progress_message(self.db, b.id, message_id)
 
     async def _edit(self, chat_id: int, message_id: int, html: str) -> None:
         try:
@@ -449,6 +510,9 @@ class BroadcastEngine:
                  b.sent, b.blocked, b.failed, b.resent)
         if b.report_chat_id is None:
             return
+        if b.progress_message_id is None:
+            await self._post_progress(b)
+            b = bdb.get(self.db, b.id)
         if b.progress_message_id is not None:
             await self._edit(b.report_chat_id, b.progress_message_id, text.progress(b, 0.0, None))
         try:

@@ -38,6 +38,7 @@ class Command:
     description: str
     callback: HandlerCallback
     staff_only: bool = False  # not shown in the public menu or /help
+    admin_only: bool = False  # in the staff menu of admins only (implies staff_only)
 
     def __post_init__(self) -> None:
         if not _NAME_RE.match(self.name):
@@ -74,7 +75,13 @@ def all_commands(features: Iterable[Feature]) -> tuple[Command, ...]:
 
 
 def public_commands(commands: Iterable[Command]) -> list[Command]:
-    return [c for c in commands if not c.staff_only]
+    return [c for c in commands if not (c.staff_only or c.admin_only)]
+
+
+def staff_commands(commands: Iterable[Command], *, admin: bool) -> list[Command]:
+    """The staff (and, for ``admin``, admin) commands: the staff menu and /help section."""
+    return [c for c in commands if (c.staff_only or c.admin_only)
+            and (admin or not c.admin_only)]
 
 
 def bot_commands(commands: Iterable[Command]) -> list[BotCommand]:

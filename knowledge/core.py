@@ -63,6 +63,12 @@ class Brain:
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
+        self._display = {(kind, str(r.id)): r.name for kind, rows in (
+            ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
+            ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
+            ("budget_line", kdb.budget_lines(db)), ("assessment", kdb.assessments(db)),
+            ("expert_category", kdb.expert_categories(db)), ("work", kdb.works(db)),
+        ) for r in rows}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -157,8 +163,10 @@ class Brain:
         """The record is known but the asked attribute is not in it: say so first."""
         self._log(text, now)
         suggestions = self.suggest(text)
-        body = shapes.with_suggestions(shapes.not_in_report(stages.subject_name(u), words, card),
-                                       suggestions)
+        subject = stages.subject_name(u) or next(  # a follow-up names its subject by context
+            (self._display[(kind, v)] for kind, values in u.inherited.items() for v in values
+             if (kind, v) in self._display), "")
+        body = shapes.with_suggestions(shapes.not_in_report(subject, words, card), suggestions)
         return Reply(body, None, 0.0, _public_entities(u.entities), tuple(suggestions), context)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,

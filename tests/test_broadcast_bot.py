@@ -88,6 +88,16 @@ async def say(api: FakeBotApi, text: str, chat_id: int, replies: int = 1,
     return sent[before:]
 
 
+async def answer(api: FakeBotApi, db: Database, prompt: ApiCall, text: str, chat_id: int,
+                 **kwargs: Any) -> list[ApiCall]:
+    """Reply to a composer prompt once the bot has stored it as the draft's prompt (it does so
+    right after Telegram answers the send, which the fake records a moment earlier)."""
+    await api.wait_for(lambda: db.execute(
+        "SELECT 1 FROM broadcasts WHERE prompt_message_id = ? AND report_chat_id = ?",
+        [prompt.message_id, chat_id]).fetchone())
+    return await say(api, text, chat_id, reply_to_message_id=prompt.message_id, **kwargs)
+
+
 async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int,
                 method: str = "sendMessage", count: int = 1) -> list[ApiCall]:
     before = len([c for c in api.calls(method, chat_id) if c.ok])
@@ -150,16 +160,23 @@ async def test_staff_cannot_grant_but_admins_can(api, app, db):
     assert audit_rows(db, STAFF) == [("/grant", 0)]
 
     [reply] = await say(api, f"/grant {USER}", ADMIN)
-    assert f"사용자 {USER} 에게 staff 권한을 주었어요" in reply.text
+    assert "봇과 대화한 적이 없는 사용자" in reply.text and not roles.is_staff(db, USER)
+    await say(api, "안녕하세요", USER)  # now the bot knows USER
+    [reply] = await say(api, f"/grant {USER}", ADMIN)
+    told = api.sent_messages(USER)[-1]  # told before the admin's answer
+    assert "직원(staff) 권한을 받았어요" in told.text
+    assert f"{USER})에게 직원(staff) 권한을 주었어요" in reply.text and "알렸어요" in reply.text
     assert roles.is_staff(db, USER)
     [reply] = await say(api, "/grant", ADMIN)
-    assert f"{ADMIN} — admin (HRDBOT_ADMINS)" in reply.text and f"{USER} — staff" in reply.text
+    assert f"{ADMIN}) — 관리자 (HRDBOT_ADMINS" in reply.text and f"{USER}) — 직원(staff)" in reply.text
     [reply] = await say(api, "/grant bob", ADMIN)
-    assert "숫자" in reply.text and "사용법" in reply.text
+    assert "누구에게" in reply.text and "사용법" in reply.text
     [reply] = await say(api, f"/grant {USER} owner", ADMIN)
     assert "staff 또는 admin" in reply.text
     [reply] = await say(api, f"/revoke {USER}", ADMIN)
     assert "거두었어요" in reply.text and not roles.is_staff(db, USER)
+    [reply] = await say(api, f"/revoke {ADMIN}", ADMIN)
+    assert "HRDBOT_ADMINS" in reply.text and "거둘 수 없어요" in reply.text
     assert ("/grant", 1) in audit_rows(db, ADMIN) and ("/revoke", 1) in audit_rows(db, ADMIN)
 
 
@@ -169,12 +186,15 @@ async def test_staff_cannot_grant_but_admins_can(api, app, db):
 async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     add_users(db, range(1, 51))
     [ask] = await say(api, "/broadcast", STAFF)
-    assert "보낼 공지를 입력해 주세요" in ask.text
+    assert "이 메시지에 답장으로" in ask.text and ask.reply_markup["force_reply"] is True
     notice = "합격자 발표 안내: 8월 22일 <확인>"
-    [choose] = await say(api, notice, STAFF, entities=[
+    [choose] = await answer(api, db, ask, notice, STAFF, entities=[
         {"type": MessageEntity.BOLD, "offset": 0, "length": 6}])
-    assert "누구에게" in choose.text
-    assert "수험생 (10명)" in buttons(choose) and "전체 (51명)" in buttons(choose)  # and the staff member
+    assert "누구에게" in choose.text and "스스로 고른 것" in choose.text
+    assert "수험생 · 자기 선택 (10명)" in buttons(choose)
+    assert "전체 (51명)" in buttons(choose)  # and the staff member
+    assert "🔒 인증 직원 (1명)" in buttons(choose)  # the staff member (the admin never wrote)
+    assert "✖ 취소" in buttons(choose)
 
     preview, summary = await press(api, choose, button(choose, "수험생"), STAFF, count=2)
     expected_html = "<b>합격자 발표</b> 안내: 8월 22일 &lt;확인&gt;"
@@ -194,31 +214,34 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     [b] = bdb.recent(db, 1)
     assert (b.state, b.sent, b.author_id) == (bdb.DONE, 10, STAFF)
     assert [a for a, _ in audit_rows(db, STAFF)] == [
-        "/broadcast", "broadcast.draft", "broadcast.button", "broadcast.button",
-        "broadcast.send"]
+        "/broadcast", "broadcast.draft", "broadcast.text", "broadcast.button",
+        "broadcast.button", "broadcast.send"]
 
 
 async def test_schedule_with_a_bad_then_a_good_time_and_cancel(api, app, db):
     add_users(db, range(1, 6))
-    await say(api, "/broadcast", STAFF)
-    [choose] = await say(api, "내일 시설 점검이 있어요", STAFF)
+    [prompt] = await say(api, "/broadcast", STAFF)
+    [choose] = await answer(api, db, prompt, "내일 시설 점검이 있어요", STAFF)
     preview, summary = await press(api, choose, button(choose, "전체"), STAFF, count=2)
     [ask] = await press(api, summary, button(summary, "예약"), STAFF)
-    assert "언제 보낼까요" in ask.text
-    [bad] = await say(api, "언젠가 보내 주세요", STAFF)
+    assert "언제 보낼까요" in ask.text and ask.reply_markup["force_reply"] is True
+    [question] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # not a reply: a question
+    assert "신임자" in question.text and "시각" not in question.text
+    [bad] = await answer(api, db, ask, "언젠가 보내 주세요", STAFF)
     assert "시각을 읽을 수 없어요" in bad.text
-    [past] = await say(api, "오늘 08:00", STAFF)
+    [past] = await answer(api, db, bad, "오늘 08:00", STAFF)
     assert "이미 지난 시각" in past.text
-    [ok] = await say(api, "내일 09:00", STAFF)
+    [ok] = await answer(api, db, past, "내일 09:00", STAFF)
     assert "2018년 8월 22일(수) 09:00</b>에 전체 (6명)" in ok.text
     [b] = bdb.recent(db, 1)
     assert (b.state, b.scheduled_at) == (bdb.QUEUED, "2018-08-22T09:00:00+09:00")
 
     [status] = await say(api, "/broadcast_status", STAFF)
     assert f"#{b.id}</b> 대기" in status.text and "예약 2018년 8월 22일(수) 09:00" in status.text
+    assert "작성: user" not in status.text and f"{STAFF}" in status.text  # the author
     [cancelled] = await press(api, status, button(status, f"#{b.id} 취소"), STAFF,
                               method="editMessageText")
-    assert "취소했어요" in cancelled.text
+    assert f"#{b.id}</b> 취소됨" in cancelled.text and "발송 현황" in cancelled.text
     assert bdb.get(db, b.id).state == bdb.CANCELLED
     assert not [c for c in api.sent_messages() if c.chat_id in range(1, 6)]
 
@@ -233,10 +256,12 @@ async def test_broadcast_in_a_group_points_to_the_private_chat(api, app, db):
 async def test_cancel_while_writing(api, app, db):
     await say(api, "/broadcast", STAFF)
     [reply] = await say(api, "/cancel", STAFF)
-    assert reply.text == btext.CANCELLED
-    [answer] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # a question again
-    assert "신임자" in answer.text
-    assert bdb.recent(db, 5, include_drafts=True) == []
+    assert btext.CANCELLED in reply.text
+    [reply] = await say(api, "신임자 과정 언제 시작해요?", STAFF)  # a question again
+    assert "신임자" in reply.text
+    assert [b.state for b in bdb.recent(db, 5, include_drafts=True)] == [bdb.CANCELLED]
+    [nothing] = await say(api, "/cancel", STAFF)
+    assert btext.CANCELLED not in nothing.text
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -246,7 +271,9 @@ async def test_cancel_while_writing(api, app, db):
     ("b:go:424242", "#424242"),
 ])
 async def test_bad_callback_data_gets_a_clear_answer(api, app, db, data, expected):
-    bdb.create(db, text="x", now=clock().now())
+    b = bdb.open_draft(db, author_id=STAFF, chat_id=STAFF, now=clock().now())
+    bdb.set_text(db, b.id, "x")
+    bdb.set_step(db, b.id, "audience", now=clock().now())
     [hello] = await say(api, "/broadcast_status", STAFF)
     assert expected in await alert(api, hello, data, STAFF)
 
@@ -255,16 +282,19 @@ async def test_photo_notice_is_previewed_and_sent_as_a_photo(api, app, db):
     add_users(db, [1, 2], audience="staff")
     uploaded = await app.bot.send_photo(STAFF, photo=b"\x89PNG fake", caption="x")
     file_id = uploaded.photo[-1].file_id
-    await say(api, "/broadcast", STAFF)
+    [prompt] = await say(api, "/broadcast", STAFF)
+    await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id)
     before = len(api.sent_messages(STAFF))
     api.push_update({"message": {
         "message_id": 777, "date": 0, "chat": {"id": STAFF, "type": "private"},
         "from": {"id": STAFF, "is_bot": False, "first_name": "직원"},
         "photo": [{"file_id": file_id, "file_unique_id": "u1", "width": 1, "height": 1}],
         "caption": "새 강의실 배치도",
+        "reply_to_message": {"message_id": prompt.message_id, "date": 0,
+                             "chat": {"id": STAFF, "type": "private"}},
     }})
     [choose] = (await api.wait_for(before + 1, chat_id=STAFF))[before:]
-    await press(api, choose, button(choose, "직원"), STAFF, count=1)
+    await press(api, choose, button(choose, "직원 · 자기 선택"), STAFF, count=1)
     previews = [c for c in api.calls("sendPhoto", STAFF) if c.ok]
     assert previews[-1].params["caption"] == "새 강의실 배치도"
     [summary] = api.sent_messages(STAFF)[-1:]

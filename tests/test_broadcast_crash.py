@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from db import broadcasts as bdb
+from db import roles
 from db.schema import connect
 from handlers.broadcast_engine import EngineConfig
 from tests.broadcast_helpers import add_users, clock
@@ -62,6 +63,7 @@ def notices_per_chat(api: FakeBotApiProcess, text: str = TEXT) -> collections.Co
 def test_sigkill_mid_broadcast_then_restart(db_path: Path, tmp_path: Path) -> None:
     db = connect(db_path)
     add_users(db, range(1, RECIPIENTS + 1))
+    roles.grant(db, STAFF_CHAT, roles.STAFF, by=None, now=clock().now())  # re-checked at send
     b = bdb.create(db, text=TEXT, now=clock().now(), audience="all", state=bdb.QUEUED,
                    report_chat_id=STAFF_CHAT, author_id=STAFF_CHAT)
     log = tmp_path / "bot.log"

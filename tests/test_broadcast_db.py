@@ -162,3 +162,71 @@ def test_notices_follow_the_audience_and_topics(db):
     assert [n.text for n in bdb.notices_for(db, "staff")] == ["모두"]
     assert [n.text for n in bdb.notices_for(db, "examinee")] == ["수험생만", "모두"]
     assert [n.text for n in bdb.notices_for(db, None, topics=["daycare"])] == ["어린이집", "모두"]
+
+
+def test_every_round_audience_counts_each_round_subscriber_once(db):
+    add_users(db, range(1, 11))
+    reminders_db.subscribe(db, 1, "exam_round:*", START)  # all rounds
+    reminders_db.subscribe(db, 2, "exam_round:r1", START)  # one round
+    reminders_db.subscribe(db, 3, "exam_round:r1", START)
+    reminders_db.subscribe(db, 3, "exam_round:r2", START)  # two rounds: still one person
+    reminders_db.subscribe(db, 3, "exam_round:*", START)
+    reminders_db.subscribe(db, 4, "program:x", START)  # another kind
+    assert bdb.count_audience(db, "topic:exam_round:*") == 3
+    assert _recipients(db, "topic:exam_round:*") == [1, 2, 3]
+    assert _recipients(db, "topic:exam_round:r1") == [2, 3]
+    # /notices: a per-round subscriber sees notices to every round's subscribers.
+    b = bdb.create(db, text="시험 공지", now=START, audience="topic:exam_round:*",
+                   state=bdb.QUEUED)
+    bdb.start_preparing(db, b.id, START)
+    bdb.start_sending(db, b.id, START)
+    assert [n.text for n in bdb.notices_for(db, None, topics=["exam_round:r1"])] == ["시험 공지"]
+    assert bdb.notices_for(db, None, topics=["program:x"]) == []
+
+
+def test_verified_notices_only_for_verified(db):
+    for audience, body in (("all", "모두"), ("verified", "내부"), ("staff", "직원 선택")):
+        b = bdb.create(db, text=body, now=START, audience=audience, state=bdb.QUEUED)
+        bdb.start_preparing(db, b.id, START)
+        bdb.start_sending(db, b.id, START)
+    assert [n.text for n in bdb.notices_for(db, "staff")] == ["직원 선택", "모두"]
+    assert [n.text for n in bdb.notices_for(db, "staff", verified=True)] == [
+        "직원 선택", "내부", "모두"]
+    assert [n.text for n in bdb.notices_for(db, "verified")] == ["모두"]  # not a self-claim
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("verified", "verified"), ("인증", "verified"), ("인증 직원", "verified"),
+])
+def test_parse_verified_audience(text, code):
+    assert bdb.parse_audience(text) == code
+    assert "인증" in bdb.audience_label(code)
+
+
+def test_composer_drafts_steps_and_expiry(db):
+    b = bdb.open_draft(db, author_id=7, chat_id=7, now=START)
+    assert (b.step, b.text, b.expires_at) == ("text", "", "2018-08-21T09:30:00+09:00")
+    with pytest.raises(bdb.BroadcastStateError, match="공지 내용"):
+        bdb.queue(db, b.id)
+    bdb.set_prompt(db, b.id, 55)
+    assert bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55,
+                               now=START).id == b.id
+    for author, chat, prompt in ((8, 7, 55), (7, 8, 55), (7, 7, 54)):
+        assert bdb.draft_for_reply(db, author_id=author, chat_id=chat, prompt_message_id=prompt,
+                                   now=START) is None
+    assert bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55,
+                               now=START + bdb.DRAFT_TTL) is None  # expired
+    with pytest.raises(ValueError, match="step"):
+        bdb.set_step(db, b.id, "send", now=START)
+    assert bdb.composing(db, 7, START) and bdb.next_draft_expiry(db) is not None
+    assert bdb.expire_drafts(db, START + dt.timedelta(minutes=29)) == []
+    [gone] = bdb.expire_drafts(db, START + bdb.DRAFT_TTL)
+    assert (gone.state, gone.note, gone.step) == (bdb.CANCELLED, "expired", None)
+    assert bdb.composing(db, 7, START) == []
+
+
+def test_status_views_round_trip(db):
+    bdb.save_status_view(db, 1, 2, [(3, "<b>#3</b>"), (4, "#4")], START)
+    bdb.save_status_view(db, 1, 2, [(3, "<b>#3</b> 취소됨"), (4, "#4")], START)
+    assert bdb.status_view(db, 1, 2) == [(3, "<b>#3</b> 취소됨"), (4, "#4")]
+    assert bdb.status_view(db, 1, 3) == []

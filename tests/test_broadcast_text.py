@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -109,6 +110,26 @@ def test_status_and_preview_and_queued():
     shown = text.status([queued, _broadcast()])
     assert "#4</b> 대기" in shown and "예약 2018년 8월 22일(수) 09:00" in shown
     assert "#3</b> 발송 중" in shown and "합격자 발표" in shown
-    assert text.status([]) == "보낸 공지나 예약된 공지가 없어요."
+    assert text.status([]) == text.NO_STATUS
     assert "1,234명" in text.preview_summary(_broadcast(), 1234)
     assert "8월 22일(수) 09:00" in text.queued(queued, 10)
+
+
+@pytest.mark.parametrize(("number", "particle"), [
+    (1, "을"), (2, "를"), (3, "을"), (4, "를"), (5, "를"), (6, "을"), (7, "을"), (8, "을"),
+    (9, "를"), (10, "을"), (12, "를"),
+])
+def test_particles_follow_the_number_read_in_korean(number, particle):
+    queued = _broadcast(id=number, state=bdb.QUEUED, scheduled_at=None)
+    assert f"공지 #{number}{particle} " in text.queued(queued, 3)
+    assert "(를)" not in text.queued(queued) and "(는)" not in text.author_revoked(queued)
+
+
+def test_no_parenthesised_particles_in_broadcast_texts():
+    samples = [text.queued(_broadcast(id=n, state=bdb.QUEUED, scheduled_at=s))
+               for n in (1, 2) for s in (None, "2018-08-22T09:00:00+09:00")]
+    samples += [text.author_revoked(_broadcast(id=n)) for n in (1, 2)]
+    samples += [text.ask_notice(_broadcast(id=5), [1, 2]), text.draft_expired(_broadcast())]
+    samples += [text.env_admin("홍길동 (1)"), text.granted("김 (2)", "staff", False)]
+    for sample in samples:
+        assert not re.search(r"\((을|를|은|는|이|가)\)", sample), sample

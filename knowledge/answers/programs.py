@@ -4,6 +4,7 @@ card, recommendations by rank, program lists and what is on a given day."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
@@ -247,12 +248,11 @@ class ProgramAnswers(AnswerBase):
             span = fmt_span(start.isoformat(), end.isoformat())
             if not sessions:
                 return Composed(f"{span} 기간에 진행되는 교육 일정은 업무보고에 없습니다.\n{basis()}")
-            lines = [f"{span} 기간의 교육 일정입니다."]
+            items = []
             for s in sessions[:15]:
                 p = self.kb.program(s.program_id or "")
-                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
-            lines.append(basis())
-            return Composed("\n".join(lines))
+                items.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+            return Composed("\n".join([_list_head(f"{span} 기간의 교육", items), *items, basis()]))
         cats = u.entities.get("category")
         if cats:
             cat = next((c for c in self.kb.categories() if c.id == cats[0]), None)
@@ -300,14 +300,24 @@ class ProgramAnswers(AnswerBase):
         sessions = self.kb.sessions_between(start, end, limit=15)
         if not evs and not sessions:
             return Composed(f"{span}에는 업무보고에 있는 교육·시험 일정이 없습니다.\n{basis()}")
-        lines = [f"{span}의 일정입니다."]
+        items = [self._event_line(e, today, True) for e in evs]
+        for s in sessions:
+            p = self.kb.program(s.program_id or "")
+            items.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+        lines = [_list_head(f"{span}의", items)]
         if evs:
             lines.append("채용시험:")
-            lines += [self._event_line(e, today, True) for e in evs]
+            lines += items[: len(evs)]
         if sessions:
             lines.append("교육과정:")
-            for s in sessions:
-                p = self.kb.program(s.program_id or "")
-                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+            lines += items[len(evs):]
         lines.append(basis())
         return Composed("\n".join(lines))
+
+
+def _list_head(subject: str, items: list[str]) -> str:
+    """"… 일정은 N건입니다: <the first one>", so the first line already answers."""
+    first = items[0].lstrip("• ").split(" — ")[0] if items else ""
+    first = re.sub(r"\s\((?:[^()]|\([^()]*\))*\)$", "", first)  # its details stay in the list
+    more = f" 외 {len(items) - 1}건" if len(items) > 1 else ""
+    return f"{subject} 일정은 {len(items)}건입니다: {first}{more}."
