@@ -58,7 +58,9 @@ class Brain:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
         self.accounting = stages.Accounting(
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
-            [b.name for b in kdb.buildings(db)], self.limits.generic_records)
+            # a place is a building, or for "어디에 문의" the department
+            [b.name for b in kdb.buildings(db)] + [d.name for d in kdb.departments(db)],
+            self.limits.generic_records)
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:

@@ -34,10 +34,11 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     full = "\n".join(lines).strip()
     basis_line = lines[-1] if lines and lines[-1].startswith(f"({BASIS}") else ""
     body = [line for line in (lines[:-1] if basis_line else lines) if line.strip()]
-    bullets = 0
-    while bullets + 1 < len(body) and body[bullets + 1].startswith("•"):
-        bullets += 1
-    limit = max(short_lines, bullets + 1) if bullets <= list_lines else short_lines
+    listed = 0  # the list's lines: bullets and their indented continuations ("  참고: …")
+    while listed + 1 < len(body) and body[listed + 1].startswith(("•", " ")):
+        listed += 1
+    bullets = sum(line.startswith("•") for line in body[1 : listed + 1])
+    limit = max(short_lines, listed + 1) if bullets <= list_lines else short_lines
     if len(body) <= limit:
         return full, full
     score = [sum(t in key(line) for t in tokens) for line in body]

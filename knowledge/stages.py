@@ -43,6 +43,7 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
+_NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
 @dataclass(frozen=True)
@@ -212,9 +213,11 @@ class Accounting:
 
     def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
+        other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
         return [(u.key[m.start : m.end], pattern) for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
-                and (m.value != "cost" or _QUESTION_WORD.search(m.text))]
+                # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
+                and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))]
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self._asked(u)]
