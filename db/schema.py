@@ -175,6 +175,50 @@ def m006_leases(db: Database) -> None:
                "expires_at REAL NOT NULL)")
 
 
+@migrations()
+def m011_console(db: Database) -> None:
+    """The staff console: one-time login tokens and sessions (only hashes of the secrets are
+    stored), every saved version of a knowledge file, and what staff decided about a group of
+    unanswered questions (out of scope, later, resolved)."""
+    db.execute(
+        "CREATE TABLE console_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER, "
+        "created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE console_sessions (session_hash TEXT PRIMARY KEY, user_id INTEGER, "
+        "csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE knowledge_versions (id INTEGER PRIMARY KEY, file TEXT NOT NULL, "
+        "content TEXT NOT NULL, author TEXT NOT NULL, saved_at TEXT NOT NULL, note TEXT)"
+    )
+    db.execute("CREATE INDEX idx_knowledge_versions_file ON knowledge_versions(file, id)")
+    db.execute(
+        "CREATE TABLE unanswered_marks (normalized TEXT PRIMARY KEY, status TEXT NOT NULL, "
+        "at TEXT NOT NULL, author TEXT NOT NULL)"
+    )
+    # Rows from before m002 have no normalised form; their text stands for it.
+    db.execute("UPDATE unanswered SET normalized = text WHERE normalized IS NULL")
+    db.execute("CREATE INDEX idx_unanswered_group ON unanswered(normalized, last_seen, "
+               "first_seen, count)")
+
+
+@migrations()
+def m012_feedback(db: Database) -> None:
+    """Answers users marked wrong (👎) or right (👍), and per-day question counters for the
+    console's dashboard (answered vs declined)."""
+    db.execute(
+        "CREATE TABLE feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER, "
+        "vote TEXT NOT NULL, question TEXT NOT NULL, normalized TEXT NOT NULL, "
+        "answer TEXT NOT NULL, intent TEXT)"
+    )
+    db.execute("CREATE INDEX idx_feedback_vote ON feedback(vote, normalized, at)")
+    db.execute(
+        "CREATE TABLE question_days (day TEXT PRIMARY KEY, answered INTEGER NOT NULL DEFAULT 0, "
+        "declined INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
 def default_db_path() -> Path:
     """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
     env = os.environ.get("HRDBOT_DB")
