@@ -75,7 +75,8 @@ def _chart(days: list[tuple[str, int, int]]) -> dict[str, Any]:
     bars = []
     for i, (day, answered, declined) in enumerate(days):
         ha, hd = 100 * answered / top, 100 * declined / top
-        bars.append({"x": 10 + i * 40, "day": day, "label": day.split("(")[0], "answered": answered, "declined": declined,
+        bars.append({"x": 10 + i * 40, "day": day, "label": day.split("(")[0],
+                     "answered": answered, "declined": declined,
                      "ya": 110 - ha, "ha": ha, "yd": 110 - ha - hd, "hd": hd})
     return {"bars": bars, "top": top}
 

@@ -204,7 +204,7 @@ def _open_record(console: Console, browser: Any, record_id: str) -> None:
 
     browser.get(console.base + "/knowledge")
     assert "exams.yaml" in browser.page_source and "programs.yaml" in browser.page_source
-    browser.find_element(By.XPATH, f"//details[.//b[text()='exams.yaml']]/summary").click()
+    browser.find_element(By.XPATH, "//details[.//b[text()='exams.yaml']]/summary").click()
     browser.find_element(By.LINK_TEXT, record_id).click()
     wait_for(browser, "#record-form")
 
