@@ -115,7 +115,8 @@ async def unanswered(request: web.Request) -> web.StreamResponse:
         page = 0
     groups = cdb.unanswered_groups(s.db, mark=show, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     directory, _why = ked.knowledge_dir(s.db, s.knowledge_dir)
-    return render(request, "unanswered.html", groups=groups, wrong=cdb.wrong_answers(s.db, 20),
+    wrong = cdb.wrong_answers(s.db, 20) if show is None else []
+    return render(request, "unanswered.html", groups=groups, wrong=wrong,
                   show=show, page=page, more=len(groups) == PAGE_SIZE,
                   editable=directory is not None)
 

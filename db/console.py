@@ -156,33 +156,25 @@ def unanswered_groups(db: Database, *, mark: str | None = None, limit: int = 50,
     "resolved" mark. ``mark="out_of_scope"`` etc. lists the groups with that mark.
     """
     if mark is None:
-        having = ("HAVING m.status IS NULL OR (m.status != 'out_of_scope' "
-                  "AND MAX(u.last_seen) > m.at)")
-        params: list[object] = []
+        sql = ("SELECT g.normalized, g.example, g.count, g.first_seen, g.last_seen "
+               "FROM unanswered_groups g LEFT JOIN unanswered_marks m "
+               "ON m.normalized = g.normalized WHERE m.status IS NULL "
+               "OR (m.status != 'out_of_scope' AND g.last_seen > m.at) "
+               "ORDER BY g.last_seen DESC LIMIT ? OFFSET ?")
+        params: list[object] = [limit, offset]
     else:
-        having = "HAVING m.status = ?"
-        params = [mark]
-    sql = (
-        "SELECT g.normalized, (SELECT text FROM unanswered WHERE normalized = g.normalized "  # noqa: S608
-        "ORDER BY last_seen DESC LIMIT 1), g.n, g.first_seen, g.last_seen FROM ("
-        "  SELECT u.normalized AS normalized, SUM(u.count) AS n, "
-        "  MIN(u.first_seen) AS first_seen, MAX(u.last_seen) AS last_seen "
-        "  FROM unanswered u LEFT JOIN unanswered_marks m ON m.normalized = u.normalized "
-        f"  WHERE u.normalized IS NOT NULL GROUP BY u.normalized {having} "
-        "  ORDER BY last_seen DESC LIMIT ? OFFSET ?"
-        ") g ORDER BY g.last_seen DESC"
-    )
-    return [Group(norm, example or norm, n, first, last)
-            for norm, example, n, first, last in db.execute(sql, [*params, limit, offset])]
+        sql = ("SELECT g.normalized, g.example, g.count, g.first_seen, g.last_seen "
+               "FROM unanswered_marks m CROSS JOIN unanswered_groups g ON g.normalized = m.normalized "
+               "WHERE m.status = ? ORDER BY g.last_seen DESC LIMIT ? OFFSET ?")
+        params = [mark, limit, offset]
+    return [Group(*row) for row in db.execute(sql, params)]
 
 
 def group(db: Database, normalized: str) -> Group | None:
-    row = db.execute(
-        "SELECT (SELECT text FROM unanswered WHERE normalized = ? ORDER BY last_seen DESC "
-        "LIMIT 1), SUM(count), MIN(first_seen), MAX(last_seen) FROM unanswered "
-        "WHERE normalized = ?", [normalized, normalized]).fetchone()
-    if row and row[1]:
-        return Group(normalized, row[0] or normalized, row[1], row[2], row[3])
+    row = db.execute("SELECT normalized, example, count, first_seen, last_seen "
+                     "FROM unanswered_groups WHERE normalized = ?", [normalized]).fetchone()
+    if row:
+        return Group(*row)
     row = db.execute(
         "SELECT question, COUNT(*), MIN(at), MAX(at), answer, intent FROM feedback "
         "WHERE normalized = ? AND vote = 'down'", [normalized]).fetchone()
@@ -215,14 +207,15 @@ def record_feedback(db: Database, *, vote: str, question: str, normalized: str, 
 def wrong_answers(db: Database, limit: int = 50) -> list[Group]:
     """Answers users marked 👎, grouped by normalised question, newest first (open ones)."""
     sql = (
-        "SELECT f.normalized, MAX(f.question), COUNT(*), MIN(f.at), MAX(f.at), "
-        "(SELECT answer FROM feedback WHERE normalized = f.normalized AND vote = 'down' "
-        "ORDER BY id DESC LIMIT 1), (SELECT intent FROM feedback WHERE normalized = f.normalized "
-        "AND vote = 'down' ORDER BY id DESC LIMIT 1) "
-        "FROM feedback f LEFT JOIN unanswered_marks m ON m.normalized = f.normalized "
-        "WHERE f.vote = 'down' GROUP BY f.normalized "
-        "HAVING m.status IS NULL OR (m.status != 'out_of_scope' AND MAX(f.at) > m.at) "
-        "ORDER BY MAX(f.at) DESC LIMIT ?"
+        "SELECT g.normalized, g.question, g.n, g.first, g.last, "
+        "(SELECT answer FROM feedback WHERE normalized = g.normalized AND vote = 'down' "
+        "ORDER BY id DESC LIMIT 1), (SELECT intent FROM feedback WHERE normalized = g.normalized "
+        "AND vote = 'down' ORDER BY id DESC LIMIT 1) FROM ("
+        "  SELECT a.* FROM (SELECT normalized, MAX(question) AS question, COUNT(*) AS n, "
+        "  MIN(at) AS first, MAX(at) AS last FROM feedback WHERE vote = 'down' "
+        "  GROUP BY normalized) a LEFT JOIN unanswered_marks m ON m.normalized = a.normalized "
+        "  WHERE m.status IS NULL OR (m.status != 'out_of_scope' AND a.last > m.at) "
+        "  ORDER BY a.last DESC LIMIT ?) g ORDER BY g.last DESC"
     )
     return [Group(*row) for row in db.execute(sql, [limit])]
 
@@ -246,11 +239,9 @@ def question_days(db: Database, start: dt.date, end: dt.date) -> dict[str, tuple
 
 
 def top_declined(db: Database, limit: int = 5) -> list[Group]:
-    return [Group(norm, example or norm, n, first, last) for norm, example, n, first, last in
-            db.execute(
-                "SELECT normalized, MAX(text), SUM(count), MIN(first_seen), MAX(last_seen) "
-                "FROM unanswered WHERE normalized IS NOT NULL GROUP BY normalized "
-                "ORDER BY SUM(count) DESC LIMIT ?", [limit])]
+    return [Group(*row) for row in db.execute(
+        "SELECT normalized, example, count, first_seen, last_seen FROM unanswered_groups "
+        "ORDER BY count DESC LIMIT ?", [limit])]
 
 
 def subscribers_by_topic(db: Database) -> list[tuple[str, int]]:

@@ -199,8 +199,36 @@ def m011_console(db: Database) -> None:
     )
     # Rows from before m002 have no normalised form; their text stands for it.
     db.execute("UPDATE unanswered SET normalized = text WHERE normalized IS NULL")
-    db.execute("CREATE INDEX idx_unanswered_group ON unanswered(normalized, last_seen, "
-               "first_seen, count)")
+    # Per-group totals kept exact by triggers (each recomputes the one group a row change
+    # touches), so the console lists 100 000 questions in milliseconds whoever writes them.
+    db.execute(
+        "CREATE TABLE unanswered_groups (normalized TEXT PRIMARY KEY, example TEXT NOT NULL, "
+        "count INTEGER NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX idx_unanswered_groups_last ON unanswered_groups(last_seen)")
+    db.execute("CREATE INDEX idx_unanswered_groups_count ON unanswered_groups(count)")
+    db.execute(
+        "INSERT INTO unanswered_groups (normalized, example, count, first_seen, last_seen) "
+        "SELECT normalized, MAX(text), SUM(count), MIN(first_seen), MAX(last_seen) "
+        "FROM unanswered WHERE normalized IS NOT NULL GROUP BY normalized"
+    )
+    db.execute("CREATE INDEX idx_unanswered_normalized ON unanswered(normalized, last_seen)")
+
+    def refresh(row: str) -> str:
+        """Trigger statements that recompute the group of ``row`` (NEW or OLD) exactly."""
+        key = f"{row}.normalized"
+        return (
+            f"DELETE FROM unanswered_groups WHERE normalized = {key}; "  # noqa: S608 - NEW/OLD
+            "INSERT INTO unanswered_groups (normalized, example, count, first_seen, last_seen) "
+            f"SELECT normalized, (SELECT text FROM unanswered WHERE normalized = {key} "
+            "ORDER BY last_seen DESC LIMIT 1), SUM(count), MIN(first_seen), MAX(last_seen) "
+            f"FROM unanswered WHERE normalized = {key} GROUP BY normalized; "
+        )
+
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+        body = "".join(refresh(r) for r in rows)
+        db.execute(f"CREATE TRIGGER unanswered_groups_{event.lower()} AFTER {event} ON "
+                   f"unanswered BEGIN {body}END")
 
 
 @migrations()
