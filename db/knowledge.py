@@ -20,7 +20,8 @@ _COLUMN_FIELD = {"grp": "group", "tbl": "table"}
 _ALIAS_FIELDS = ("aliases", "keywords")
 
 
-def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> dict[str, int]:
+def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
+                      vocabulary: Iterable[str] = ()) -> dict[str, int]:
     """Swap every knowledge table for the contents of ``kb`` in one transaction.
 
     Operational tables are not touched. Returns the row count per table.
@@ -75,6 +76,7 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> 
                        sort_keys=True).encode()
         ).hexdigest()
         for key, value in (("knowledge_sha256", digest), ("loaded_from", loaded_from),
+                           ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
                            ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))):
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         conn.execute("RELEASE knowledge_swap")
@@ -86,6 +88,13 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "") -> 
 def is_loaded(db: Database) -> bool:
     row = db.execute("SELECT value FROM meta WHERE key = 'knowledge_sha256'").fetchone()
     return row is not None
+
+
+def vocabulary(db: Database) -> frozenset[str] | None:
+    """The content words of the knowledge, as stored by the last load (None if not stored)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'vocabulary'").fetchone()
+    words = json.loads(row[0]) if row else []
+    return frozenset(words) if words else None
 
 
 def knowledge_meta(db: Database) -> dict[str, str]:
@@ -589,3 +598,31 @@ def all_texts(db: Database) -> list[str]:
         texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
     texts += [f"{label} {text}" for label, text in db.execute("SELECT label, text FROM facts")]
     return texts
+
+
+# Entity kinds of the understanding and the tables their records live in.
+ENTITY_TABLES = {
+    "program": "programs", "round": "rounds", "building": "buildings", "amenity": "amenities",
+    "department": "departments", "budget_line": "budget", "expert_category": "expert_categories",
+    "assessment": "assessments", "work": "works", "category": "categories", "topic": "topics",
+}
+
+
+def record_texts(db: Database) -> dict[tuple[str, str], str]:
+    """Every record's own text (its stored data and its facts), by (entity kind, id): what the
+    record can account for in a question about it."""
+    out: dict[tuple[str, str], str] = {}
+    for kind, table in ENTITY_TABLES.items():
+        for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608
+            out[(kind, str(rid))] = data
+    owners = {v: k for k, v in ENTITY_TABLES.items()}
+    for owner_kind, owner_id, label, text in db.execute(
+            "SELECT owner_kind, owner_id, label, text FROM facts"):
+        kind = owners.get(owner_kind)
+        if kind:
+            out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
+    for program_id, data in db.execute("SELECT program_id, data FROM sessions"):
+        out[("program", program_id)] = out.get(("program", program_id), "") + " " + data
+    for round_id, data in db.execute('SELECT round, data FROM "events"'):
+        out[("round", round_id)] = out.get(("round", round_id), "") + " " + data
+    return out

@@ -302,22 +302,23 @@ class Composer:
         p = self._program(u)
         if p is None:
             return None
-        if p.headcount or p.sessions_planned:
-            text = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다."
-        else:
-            text = f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."
-        relevant = (
-            self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
-            or [f for f in p.facts if any(w in f.label + f.text for w in (
-                "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4]
-            or self._parent_mentions(p))
-        extra = [f"• {f.label}: {f.text}" for f in relevant]
-        if extra:
-            text += "\n" + "\n".join(extra)
+        plan = f"{p.name}의 2018년 계획은 {_plan_text(p)}입니다." if (
+            p.headcount or p.sessions_planned) else ""
+        asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+        general = [f for f in p.facts if any(w in f.label + f.text for w in (
+            "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4] or self._parent_mentions(p)
+        facts = asked or general
+        lines = [f"{f.label}: {f.text}" for f in facts]
+        # the figure the question names first ("하반기 계획", "상반기 실적"), else the plan
+        if plan:
+            lines.insert(1 if asked else 0, plan)
+        if not lines:
+            lines = [f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."]
+        lines = [lines[0]] + [f"• {x}" if not x.startswith("•") else x for x in lines[1:]]
         sessions = [s for s in self._sessions(p) if s.headcount]
-        if sessions and not extra:
-            text += "\n" + "\n".join(self._session_line(s, today) for s in sessions[:6])
-        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+        if sessions and not facts:
+            lines += [self._session_line(s, today) for s in sessions[:6]]
+        return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
 
     def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
         p = self._program(u)
@@ -829,8 +830,12 @@ class Composer:
             if b is None:
                 continue
             amount = b.y2018
+            change = ""
+            if b.change is not None:
+                change = f", 증감액 {b.change:+,}천원" + (
+                    f", 증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else "")
             lines.append(f"{b.name}의 2018년 예산은 {won(amount)}입니다"
-                         + (f" (’17년 {won(b.y2017)})" if b.y2017 is not None else "") + ".")
+                         + (f" (’17년 {won(b.y2017)}{change})" if b.y2017 is not None else "") + ".")
             if b.executed is not None:
                 lines.append(f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
                              + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else ""))
@@ -888,17 +893,13 @@ class Composer:
         rows = self.kb.plan_rows()
         if not rows:
             return None
-        lines = ["2018년 교육계획입니다."]
-        for r in rows:
-            if r.area in ("전체", "소계") or r.mode == "전체":
-                c = r.y2018
-                sessions = f", {c['sessions']:,}회" if c.get("sessions") else ""
-                c17 = r.y2017
-                s17 = f", {c17['sessions']:,}회" if c17.get("sessions") else ""
-                lines.append(f"• {r.mode} {r.category if r.category not in ('전체', '소계') else ''}"
-                             .rstrip() + f": {c.get('courses', '-')}개 과정{sessions}, "
-                             f"{num(c.get('trainees'), '명')} (2017년 {c17.get('courses', '-')}개 과정"
-                             f"{s17}, {num(c17.get('trainees'), '명')})")
+        chosen = _plan_rows_asked(rows, u)
+        if chosen:
+            lines = [_plan_line(r, first=True) for r in chosen[:3]]
+        else:
+            lines = ["2018년 교육계획입니다."]
+            lines += ["• " + _plan_line(r) for r in rows
+                      if r.area in ("전체", "소계") or r.mode == "전체"]
         lines.append(basis(rows[0].source))
         return Composed("\n".join(lines))
 
@@ -981,6 +982,48 @@ def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> l
                 and not any(w in n for n in named):
             out.append(w)
     return out
+
+
+_MODES = {"집합교육": ("집합",), "e-러닝": ("e러닝", "이러닝", "elearning", "사이버", "온라인", "인강")}
+
+
+def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
+    """The plan-table rows a question names by mode ("집합", "e-러닝") and category ("IT")."""
+    q = u.key
+    modes = {mode for mode, words in _MODES.items() if any(w in q for w in words)}
+    named = [r for r in rows if r.category not in ("전체", "소계")
+             and r.category.replace("-", "").casefold() in q]
+    if named:
+        return [r for r in named if not modes or r.mode in modes]
+    if modes:
+        return [r for r in rows if r.mode in modes and r.area == "소계"]
+    return []
+
+
+def _plan_line(r: kdb.PlanRow, first: bool = False) -> str:
+    """One plan-table row with its 2017 figures and the change."""
+    def figures(c: dict[str, Any]) -> str:
+        bits = []
+        if isinstance(c.get("courses"), int):
+            bits.append(f"{c['courses']:,}개 과정")
+        if isinstance(c.get("sessions"), int):
+            bits.append(f"{c['sessions']:,}회")
+        if isinstance(c.get("trainees"), int):
+            bits.append(f"{c['trainees']:,}명")
+        return ", ".join(bits) or "수치 없음"
+
+    label = "전체" if r.mode == "전체" else (
+        f"{r.mode} {r.category}" if r.category not in ("소계", "전체") else f"{r.mode} 소계")
+    change = []
+    for field_name, unit in (("courses", "개 과정"), ("sessions", "회"), ("trainees", "명")):
+        a, b = r.y2017.get(field_name), r.y2018.get(field_name)
+        if isinstance(a, int) and isinstance(b, int):
+            change.append(f"{b - a:+,}{unit}")
+    tail = f"; 전년 대비 {', '.join(change)}" if change else ""
+    if first:
+        return (f"2018년 {label} 교육계획은 {figures(r.y2018)}입니다 "
+                f"(2017년 {figures(r.y2017)}{tail}).")
+    return f"{label}: {figures(r.y2018)} (2017년 {figures(r.y2017)}{tail})"
 
 
 def _plan_text(p: kdb.Program) -> str:

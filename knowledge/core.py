@@ -1,4 +1,7 @@
-"""The one core every channel calls: ``Brain.answer(text, context, now=...) -> Reply``."""
+"""The one core every channel calls: ``Brain.answer(text, context, now=...) -> Reply``.
+
+A question goes through pure stages (``knowledge.stages``): read → resolve → classify →
+follow_up → decide → compose → account, and the reply is shaped (``knowledge.shape``)."""
 
 from __future__ import annotations
 
@@ -12,127 +15,21 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
+from knowledge import shape as shapes
+from knowledge import stages
 from knowledge.compose import Composer, cohort_of
-from knowledge.matcher import SOFT_KINDS, Term, make_term
-from knowledge.normalize import clean, key, strip_ending
+from knowledge.matcher import SOFT_KINDS
+from knowledge.normalize import key
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
-from knowledge.understand import (
-    FAMILY,
-    MIN_SCORE,
-    SUBJECT_KINDS,
-    Understander,
-    Understanding,
-    load_nlu,
-    vocabulary_terms,
-)
+from knowledge.retrieve import PassageIndex
+from knowledge.terms import entity_terms, knowledge_vocabulary, report_words
+from knowledge.text import basis
+from knowledge.understand import Understander, Understanding, load_nlu, vocabulary_terms
 
 MAX_INPUT = 2000  # characters of a question that are looked at
-SMALLTALK_OVER = 3.5  # "사용법 알려줘" is small talk unless a real question scores above this
-_WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
-COVERED_YEARS = frozenset({2017, 2018, 2019})
-# Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
-IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target"})
-# Entity kinds a follow-up question may take over from the previous turn.
-INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
-                         "budget_line", "expert_category", "assessment", "work", "rank",
-                         "category", "priority_group"})
-
-
-# Words too general to name one record on their own when derived from a longer name.
-GENERIC_NAME_WORDS = frozenset(key(w) for w in (
-    "운영", "교육", "과정", "사업", "예산", "인재원", "인재개발원", "서울시", "교육과정", "프로그램",
-    "계획", "관리", "지원", "실무", "역량", "강화", "공무원", "시험", "임용시험", "채용", "기본경비",
-    "합계", "소계", "분야", "연수", "직원", "시설", "공사", "개선", "설치", "추진", "향상", "직위별",
-    "직급별", "리더십", "승진자", "승진리더", "경쟁", "공개경쟁", "교육훈련", "개발", "기타",
-    "상반기", "하반기", "상반기과정", "하반기과정", "기수", "전체",
-))
-_NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
-_COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
-VARIANT_WEIGHT = 0.9
-
-
-def name_variants(name: str) -> list[str]:
-    """Shorter names a user may use for a long official name: its words, adjacent word pairs
-    and the tails of long compound words ("교육생급식지원" → "급식지원")."""
-    words = [w for w in _NAME_SPLIT.split(name) if w]
-    out: list[str] = []
-    for i, word in enumerate(words):
-        out.append(word)
-        if i + 1 < len(words):
-            out.append(word + words[i + 1])
-        hangul = sum(1 for ch in word if "가" <= ch <= "힣")
-        if hangul >= 5:
-            out += [word[j:] for j in range(1, len(word) - 2)]
-    return [v for v in dict.fromkeys(out)
-            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in GENERIC_NAME_WORDS
-            and not _COHORT_NAME.match(v)]
-
-
-def entity_terms(db: Database, reserved: frozenset[str] = frozenset()) -> list[Term]:
-    """Every name and alias of every record the bot can talk about, as matchable terms.
-
-    Besides the written names and aliases, shorter names derived from long official names are
-    added when they name exactly one record and are not a word of the vocabulary (``reserved``).
-    """
-    terms: list[Term | None] = []
-    records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
-    for kind, rows in (
-        ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
-        ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
-        ("budget_line", kdb.budget_lines(db)), ("expert_category", kdb.expert_categories(db)),
-        ("assessment", kdb.assessments(db)), ("work", kdb.works(db)),
-        ("category", kdb.categories(db)),
-    ):
-        records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
-    for r in kdb.rounds(db):
-        if r.kind == "전문가":  # its names also mean "expert recruitment" in general
-            terms += [make_term("concept", "expert", n) for n in (r.name, *r.aliases)]
-    for p in kdb.programs(db):
-        for s in kdb.sessions_of(db, p.id):
-            records.append(("session", f"{p.id}|{s.id}", s.name, ()))
-    derived: dict[str, set[tuple[str, str]]] = {}
-    written: set[str] = set()
-    for kind, value, name, aliases in records:
-        if kind != "session":
-            terms.append(make_term(kind, value, name))
-            written.add(key(name))
-        for alias in aliases:
-            terms.append(make_term(kind, value, alias))
-            written.add(key(alias))
-        for variant in name_variants(name):
-            derived.setdefault(key(variant), set()).add((kind, value))
-    for variant_key, owners in derived.items():
-        if len(owners) == 1 and variant_key not in reserved and variant_key not in written:
-            kind, value = next(iter(owners))
-            terms.append(make_term(kind, value, variant_key, VARIANT_WEIGHT))
-    for topic in kdb.topics(db):
-        for word in topic.keywords:
-            terms.append(make_term("topic", topic.id, word))
-    for p in kdb.priorities(db):
-        for word in p.keywords:
-            terms.append(make_term("priority_group", str(p.rank), word))
-    for i, fact in enumerate(kdb.facts(db)):
-        for word in fact.keywords:
-            terms.append(make_term("fact", str(i), word))
-    return [t for t in terms if t is not None and len(t.key) >= 2]
-
-
-def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
-    """Words of every text in the knowledge (stems), and the years it mentions."""
-    words: set[str] = set()
-    years: set[int] = set()
-    raw_words: set[str] = set()
-    for text in kdb.all_texts(db):
-        raw_words.update(_WORD_RE.findall(text))
-        for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", text):
-            years.add(int(y))
-        for y in re.findall(r"[’'](\d{2})(?!\d)", text):
-            years.add(2000 + int(y))
-    for raw in raw_words:
-        w = clean(raw).replace(" ", "")
-        words.add(w)
-        words.add(strip_ending(w))
-    return words, years
+# A first sentence that says the report does not give what was asked: not an answer.
+_NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
 
 
 class Brain:
@@ -141,10 +38,16 @@ class Brain:
     def __init__(self, db: Database, *, log_unanswered: bool = True) -> None:
         self.db = db
         self.nlu = load_nlu()
+        self.limits = stages.Thresholds.from_nlu(self.nlu)
+        org = kdb.section(db, "organisation")
+        self.year = int(org.get("report_year") or 2018) if org else 2018
+        self.covered_years = frozenset({self.year - 1, self.year, self.year + 1})
         vocabulary, years = knowledge_vocabulary(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
-        self.understander = Understander(self.nlu, entity_terms(db, reserved), vocabulary,
-                                         years | set(COVERED_YEARS))
+        terms = entity_terms(db, reserved, variant_weight=self.limits.derived_name_weight,
+                             generic_records=self.limits.generic_records)
+        self.understander = Understander(self.nlu, terms, vocabulary, years | self.covered_years,
+                                         report_words(db) | frozenset(vocabulary))
         self.composer = Composer(db, self.nlu)
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
@@ -153,6 +56,13 @@ class Brain:
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
+        self.accounting = stages.Accounting(
+            {ident: key(text) for ident, text in kdb.record_texts(db).items()},
+            [b.name for b in kdb.buildings(db)], self.limits.generic_records)
+        self.passages = PassageIndex(db)
+        self._names: dict[tuple[str, str], set[str]] = {}
+        for term in self.understander.matcher.terms:
+            self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -161,130 +71,93 @@ class Brain:
         """Answer one question. ``now`` is the aware Asia/Seoul time of the question."""
         text = (text or "")[:MAX_INPUT]
         today = now.date()
+        fresh = context.fresh(now)
         if not key(text):
-            return Reply("질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\"", None, 0.0,
+            return Reply(shapes.EMPTY_QUESTION, None, 0.0,
                          suggestions=tuple(self.nlu["default_suggestions"]), context=context)
+        if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
+            return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
-        if context.fresh(now):
-            self._inherit(u, context)
-        self._program_from_cohort(u)
-        self.understander.classify(u)
-        if context.fresh(now):
-            self._keep_previous_question(u, context)
-        if "smalltalk" in u.entities and (u.intent is None or u.score < SMALLTALK_OVER):
+        if not stages.asks_anything(u):
+            return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
+        u = stages.resolve(u, context, fresh=fresh, known_values=self.understander.known_values,
+                           cohort_programs=self._cohort_programs)
+        u = self.understander.classify(u)
+        u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
+        if "smalltalk" in u.entities and (u.intent is None
+                                          or u.score < self.limits.small_talk_over):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
-        decline_reason = self._decline_reason(u)
-        if decline_reason is None and u.intent is not None:
-            reply = self.composer.compose(u, today)
-            if reply is not None:
-                return Reply(reply.text, u.intent, _confidence(u.score), reply.entities,
-                             reply.suggestions, Context(u.intent, dict(reply.entities), now),
-                             reply.topics)
-            decline_reason = "no_data"
-        return self._decline(text, u, decline_reason or "unknown", now, context)
+        reason = stages.decide(u, self.understander, covered_years=self.covered_years,
+                               min_score=self.limits.min_intent_score)
+        if reason is None and u.intent is not None:
+            composed = self.composer.compose(u, today)
+            if composed is not None:
+                return self._answered(text, u, composed, now, context)
+            reason = "no_data"
+        if reason in ("unknown", "unknown_subject", "no_data") and not u.unknown_words:
+            found = self._retrieve(u, now, min_words=2)
+            if found is not None:
+                return found
+        if reason == "not_in_report" and u.intent is not None:
+            composed = self.composer.compose(u, today)
+            return self._not_in_report(text, u, u.unknown_words,
+                                       composed.text if composed else "", now, context)
+        return self._decline(text, u, reason or "unknown", now, context)
 
-    @staticmethod
-    def _keep_previous_question(u: Understanding, context: Context) -> None:
-        """"그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the
-        previous question again."""
-        if "date" in u.features or not u.ranking:
-            return
-        names = [(m.start, m.end) for m in u.matches
-                 if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
-        if not names:
-            return  # no new subject: the follow-up ("면접은요?") is read on its own
-        if any(m.kind in ("attr", "concept", "event_type", "event_any")
-               and not any(s <= m.start and m.end <= e for s, e in names)
-               for m in u.matches):
-            return  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
-        scores = dict(u.ranking)
-        previous = context.intent
-        if previous in scores and previous != u.intent and scores[previous] >= u.score - 2.5:
-            u.intent = previous  # as confident as the reading it replaces
+    def _answered(self, text: str, u: Understanding, composed: Any, now: dt.datetime,
+                  context: Context) -> Reply:
+        """The composed card, if it accounts for the whole question; else a fact that does, or an
+        honest "the report does not give it"."""
+        spec = self.understander.intent(u.intent or "")
+        uses = set(spec.needs) | set(spec.signals) if spec else set()
+        missing = self.accounting.missing(u, uses, composed.text)
+        if missing:
+            found = self._retrieve(u, now)
+            if found is not None:
+                return found
+            return self._not_in_report(text, u, missing, composed.text, now, context)
+        first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
+        if _NOT_GIVEN.search(first):  # the composer itself says the report lacks it
+            self._log(text, now)
+            return Reply(composed.text, None, 0.0, composed.entities, composed.suggestions,
+                         context, composed.topics)
+        short, full = shapes.shape(composed.text, stages.question_tokens(u),
+                                   self.limits.short_reply_lines, self.limits.list_reply_lines)
+        return Reply(short, u.intent, _confidence(u.score), composed.entities,
+                     composed.suggestions, Context(u.intent, dict(composed.entities), now, full),
+                     composed.topics, full if full != short else "")
 
-    def _program_from_cohort(self, u: Understanding) -> None:
-        """"9기 교육 언제 끝나?": a cohort number only one program has names that program."""
-        if u.cohort is None or "program" in u.entities:
-            return
-        owners = self._cohort_programs.get(u.cohort, set())
-        if len(owners) == 1:
-            u.entities["program"] = [next(iter(owners))]
-            u.features["program"] = 0.9
-
-    # -- context ---------------------------------------------------------------------------
-
-    def _inherit(self, u: Understanding, context: Context) -> None:
-        """Fill what a follow-up leaves out from the previous turn's entities."""
-        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
-        if current_subjects and not context.entities:
-            return
-        families_now = {FAMILY.get(k) for k in current_subjects}
-        ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
-        if families_now and ctx_families and not families_now & ctx_families:
-            return
-        if "smalltalk" in u.entities or "oos" in u.entities:
-            return
-        for kind, values in context.entities.items():
-            if kind in u.entities or kind not in INHERITABLE:
+    def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
+        """The one fact sentence or table row that accounts for every content word, if any."""
+        words: list[tuple[str, ...]] = []
+        owners: set[tuple[str, str]] = set()
+        for m in u.matches:
+            if m.kind in ("attr", "concept", "smalltalk", "self", "event_any"):
                 continue
-            valid = self.understander.known_values.get(kind, set())
-            if not isinstance(values, list) or not values or not all(
-                    isinstance(v, str) and v in valid for v in values):
-                continue
-            if kind in SUBJECT_KINDS and current_subjects:
-                continue
-            u.entities[kind] = u.inherited[kind] = list(values)
-            u.features.setdefault(kind, 0.9)
-
-    # -- declining -------------------------------------------------------------------------
-
-    def _decline_reason(self, u: Understanding) -> str | None:
-        strong_subject = any(
-            m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.score >= 0.999
-            and m.length >= 3 for m in u.matches
-        )
-        if u.out_of_scope and not strong_subject:
-            return "out_of_scope"
-        if u.out_of_scope and strong_subject and u.unknown_words:
-            return "out_of_scope"
-        # Figures and dates are for 2017–2019; other years the report mentions (2016 LMS, the
-        # 2011–2017 tenure table) are only answered from the topic and fact texts that hold them.
-        allowed = self.understander.known_years if u.intent in ("topic.answer", "fact.answer") \
-            else COVERED_YEARS
-        if any(y not in allowed for y in u.years):
-            return "year"
-        if "smalltalk" in u.entities and u.intent is None:
+            forms = {u.key[m.start : m.end]}
+            if m.kind not in SOFT_KINDS:
+                forms |= self._names.get((m.kind, m.value), set())
+                owners.add((m.kind, m.value))
+            words.append(tuple(forms))
+        words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
+        if len(words) < min_words:
             return None
-        if u.intent is None or u.score < MIN_SCORE:
-            return "unknown"
-        cue_spans = [(m.start, m.end) for m in u.matches if m.kind in ("attr", "concept")]
-        has_specific = any(
-            (m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank")
-            or m.kind == "event_type"
-            # a long free-text keyword counts, unless it is only cue words ("몇 명 뽑나")
-            or (m.kind in SOFT_KINDS and m.length >= 4 and not _covered(m, cue_spans))
-            for m in u.matches) or bool(u.inherited)
-        spec = self.understander.intent(u.intent or "")
-        if u.unknown_words and not has_specific and not (spec and spec.open):
-            return "unknown_subject"
-        if u.unknown_words and len(u.unknown_words) >= 2 and u.score < 4:
-            return "unknown_subject"
-        if self._asks_something_else(u):
-            return "unknown_subject"
-        return None
+        passage = self.passages.best(words, owners)
+        if passage is None:
+            return None
+        entities = _public_entities(u.entities)
+        return Reply(f"{passage.text}\n{basis(passage.source)}", "fact.answer",
+                     _confidence(u.score), entities, (),
+                     Context("fact.answer", dict(entities), now))
 
-    def _asks_something_else(self, u: Understanding) -> bool:
-        """The best intent would answer with its record, but the question asks for something
-        the intent does not give ("2차 시험 과목", "어린이집 원비", "구내식당 메뉴")."""
-        spec = self.understander.intent(u.intent or "")
-        if spec is None:
-            return False
-        cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
-        if any(f in spec.signals for f in cues):
-            return False
-        if not spec.strict:
-            return False
-        return bool(u.unknown_words) or bool(cues - IGNORABLE_CUES)
+    def _not_in_report(self, text: str, u: Understanding, words: list[str], card: str,
+                       now: dt.datetime, context: Context) -> Reply:
+        """The record is known but the asked attribute is not in it: say so first."""
+        self._log(text, now)
+        suggestions = self.suggest(text)
+        body = shapes.with_suggestions(shapes.not_in_report(stages.subject_name(u), words, card),
+                                       suggestions)
+        return Reply(body, None, 0.0, _public_entities(u.entities), tuple(suggestions), context)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,
                  context: Context) -> Reply:
@@ -293,20 +166,16 @@ class Brain:
         suggestions = self.suggest(text)
         if reason == "year":
             years = ", ".join(f"{y}년" for y in sorted(set(u.years)))
-            body = (f"죄송합니다. {years} 정보는 가지고 있지 않습니다. 저는 서울시 인재개발원의 "
-                    "2018년 업무보고에 있는 내용(2018년 교육·채용 계획)만 안내할 수 있습니다.")
-        elif reason == "out_of_scope":
-            body = ("죄송합니다. 그 질문은 제가 안내할 수 있는 범위 밖입니다. 저는 서울시 "
-                    "인재개발원의 교육과정, 채용시험, 직장어린이집, 시설 정보만 알고 있습니다.")
+            body = shapes.OTHER_YEAR.format(years=years, year=self.year)
         else:
-            body = ("죄송합니다. 그 내용은 제가 가진 자료(2018년 업무보고)에서 찾지 못했습니다. "
-                    "다르게 물어봐 주시거나 인재개발원에 직접 문의해 주세요.")
-        if suggestions:
-            body += "\n\n혹시 이것을 찾으셨나요?\n" + "\n".join(f"• {s}" for s in suggestions)
+            body = shapes.NOT_FOUND.format(year=self.year)
+        self._log(text, now)
+        return Reply(shapes.with_suggestions(body, suggestions), None, 0.0,
+                     _public_entities(u.entities), tuple(suggestions), context)
+
+    def _log(self, text: str, now: dt.datetime) -> None:
         if self.log_unanswered:
             ops.log_unanswered(self.db, text.strip()[:500], key(text)[:500], now)
-        entities = {k: v for k, v in u.entities.items() if k not in ("oos",)}
-        return Reply(body, None, 0.0, _public_entities(entities), tuple(suggestions), context)
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Up to ``limit`` example questions close to ``text``."""
@@ -323,11 +192,6 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
-
-
-def _covered(m: Any, spans: list[tuple[int, int]]) -> bool:
-    """Whether every character of match ``m`` lies inside one of ``spans``."""
-    return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

@@ -192,9 +192,10 @@ class Matcher:
             if best is None:
                 continue
             start, end, score = best
-            # A short word typo-matched across the user's space is two words, not one.
-            if " " not in term.text and len(term.key) <= 3 and any(
-                    start < b < end for b in boundaries):
+            # A word typo-matched across the user's space is two words, not one, unless it starts
+            # where the user's word starts ("리더쉽 교육" is one name, "자치구가 시험" holds none).
+            if " " not in term.text and any(start < b < end for b in boundaries) and (
+                    len(term.key) <= 3 or (start > 0 and start not in boundaries)):
                 continue
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):

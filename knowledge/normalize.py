@@ -56,7 +56,7 @@ def to_jamo(text: str) -> str:
 def clean(text: str) -> str:
     """NFKC, case-fold, control characters and punctuation to single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    # control and format characters are no word characters: _NON_WORD turns them into spaces
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -19,6 +19,7 @@ class Context:
     intent: str | None = None
     entities: dict[str, Any] = field(default_factory=dict)
     at: dt.datetime | None = None
+    detail: str = ""  # the full card of the last answer, for "자세히"
 
     def fresh(self, now: dt.datetime, ttl: dt.timedelta = CONTEXT_TTL) -> bool:
         return self.at is not None and self.intent is not None and now - self.at <= ttl
@@ -46,6 +47,7 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     context: Context = EMPTY_CONTEXT
     topics: tuple[Topic, ...] = ()
+    detail: str = ""  # the full card when ``text`` is its short form ("자세히" shows it)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -235,7 +235,8 @@ def _file(**fields: Spec) -> Rec:
 
 FILES: dict[str, Rec] = {
     "organisation.yaml": _file(
-        organisation=_rec(None, ("name", "source"), name=Str(), departments=Int(), teams=Int(),
+        organisation=_rec(None, ("name", "source"), name=Str(), aliases=ListOf(Str()),
+                          departments=Int(), teams=Int(),
                       staff=Int(), facts=FACTS, source=SOURCE),
         departments=ListOf(DEPARTMENT, min_items=1),
     ),

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db.schema import connect
-from knowledge.loader import DATA_DIR, validate
+from knowledge import morph
+from knowledge.loader import DATA_DIR, Knowledge, validate
+
+
+def knowledge_vocabulary(kb: Knowledge) -> frozenset[str]:
+    """Every content word of the validated knowledge: the closed world of the coverage gate,
+    built once at load time (MeCab over every text) so that starting the bot stays fast."""
+    texts = [json.dumps(r, ensure_ascii=False) for rows in kb.records.values() for r in rows]
+    texts += [json.dumps(v, ensure_ascii=False) for v in kb.sections.values()]
+    texts += [f"{f['label']} {f['text']}" for f in kb.facts]
+    return morph.vocabulary(texts)
 
 
 def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
@@ -20,7 +31,7 @@ def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
     db = connect(path)
     if not kdb.is_loaded(db):
         kb = validate(data_dir)
-        kdb.replace_knowledge(db, kb, loaded_from=str(data_dir))
+        kdb.replace_knowledge(db, kb, loaded_from=str(data_dir), vocabulary=knowledge_vocabulary(kb))
     return db
 
 
@@ -32,6 +43,7 @@ def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
     kb = validate(data_dir)
     db = connect(path)
     try:
-        return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()))
+        return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()),
+                                     vocabulary=knowledge_vocabulary(kb))
     finally:
         db.close()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
 
+from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, is_hangul, key, strip_ending, to_jamo
+from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -28,11 +29,11 @@ FAMILY = {
     "building": "facility", "amenity": "facility", "work": "facility",
     "priority_group": "daycare",
 }
-MIN_SCORE = 2.0
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
 _COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
 _ENDING_SET = frozenset(ENDINGS)
+_JAMO_START, _JAMO_END = 0x1100, 0x318F  # conjoining and compatibility jamo
 _NUMBERISH = re.compile(r"^(제)?\d+[가-힣a-z]{0,3}$")
 _RELATIVE = {
     "오늘": ("day", 0), "금일": ("day", 0), "내일": ("day", 1), "모레": ("day", 2),
@@ -60,7 +61,7 @@ class IntentSpec:
     open: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Understanding:
     """What was understood of one question."""
 
@@ -74,6 +75,12 @@ class Understanding:
     cohort: int | None
     unknown_words: list[str]
     out_of_scope: bool
+    # Content words the report knows but no matched term covers: the chosen record's answer must
+    # account for them, or the question asks something the record does not give.
+    elsewhere: list[str] = field(default_factory=list)
+    # Attributes asked by a suffix on a known word ("수강료" asks a cost, "면접관" a person),
+    # with the word that asked it.
+    suffix_attrs: dict[str, str] = field(default_factory=dict)
     intent: str | None = None
     score: float = 0.0
     ranking: list[tuple[str, float]] = field(default_factory=list)
@@ -103,8 +110,6 @@ def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:
         terms += [make_term("attr", attr, w) for w in words]
     for name, spec in nlu["small_talk"].items():
         terms += [make_term("smalltalk", name, w) for w in spec["words"]]
-    for i, words in enumerate(nlu["out_of_scope"]):
-        terms += [make_term("oos", str(i), w) for w in words]
     return [t for t in terms if t is not None]
 
 
@@ -112,29 +117,30 @@ class Understander:
     """Intent and entity recognition over prepared terms (pure once built)."""
 
     def __init__(self, nlu: dict[str, Any], entity_terms: list[Term], vocabulary: set[str],
-                 known_years: set[int]) -> None:
+                 known_years: set[int], report_words: frozenset[str] = frozenset()) -> None:
         self.nlu = nlu
+        self.function_words = frozenset(key(w) for w in nlu.get("function_words") or ()) \
+            | frozenset(_RELATIVE) | frozenset(_RELATIVE_YEARS)
+        self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items()
+                         for sfx in sfxs}
         self.intents = [
             IntentSpec(iid, tuple(spec["needs"]), dict(spec.get("signals") or {}),
                        float(spec.get("base", 0.0)), bool(spec.get("strict", False)),
                        bool(spec.get("open", False)))
             for iid, spec in nlu["intents"].items()
         ]
-        self.matcher = Matcher(
-            vocabulary_terms(nlu) + entity_terms,
-            known_words=frozenset(w for w in vocabulary if len(w) >= 2)
-            | frozenset(key(w) for w in nlu.get("not_typos") or ()))
-        not_typos = {key(w) for w in nlu.get("not_typos") or ()}
+        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
+                               known_words=frozenset(w for w in vocabulary if len(w) >= 2))
         self.vocabulary = (vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE)
-                           | set(_RELATIVE_YEARS)) - not_typos
+                           | set(_RELATIVE_YEARS))
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
+        nlu_words = {t.key for t in vocabulary_terms(nlu)}
+        for t in vocabulary_terms(nlu):
+            nlu_words |= morph.nouns(t.text)
+        self.report_words = frozenset(w for w in report_words | nlu_words
+                                      | {t.key for t in entity_terms} if len(w) >= 2)
         self.known_years = known_years
-        common = [key(w) for w in nlu.get("common_words") or ()]
-        self.common_words = frozenset(common)
-        # Only stems of two letters or more may begin a longer word: "월" is not in "월급".
-        self.common_stems = tuple(w for w in common if len(w) >= 2)
-        self.not_typos = frozenset(key(w) for w in nlu.get("not_typos") or ())
         self.known_values: dict[str, set[str]] = {}
         for term in self.matcher.terms:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
@@ -145,7 +151,11 @@ class Understander:
 
     def understand(self, text: str, today: dt.date) -> Understanding:
         k = key(text)
-        matches = self.matcher.find(k, _boundaries(clean(text)))
+        words = {(m.start, m.end) for m in morph.analyse(text)
+                 if m.dictionary and m.pos == "NNG" and m.end - m.start == 2}
+        # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수").
+        matches = [m for m in self.matcher.find(k, _boundaries(clean(text)))
+                   if m.score >= 0.999 or (m.start, m.end) not in words]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named
@@ -189,10 +199,10 @@ class Understander:
         cohort = int(cohort_match.group(1)) if cohort_match else None
         if cohort is not None:
             features["session"] = 1.0
-        unknown = self._unknown_words(cleaned, matches, k)
+        unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
         oos = "oos" in entities
         return Understanding(text, k, matches, features, entities, dates, years, cohort,
-                             unknown, oos)
+                             unknown, oos, elsewhere, suffix_attrs)
 
     def _dates(self, cleaned: str, today: dt.date, raw: str = "") -> tuple[dt.date, dt.date] | None:
         compact = cleaned.replace(" ", "")
@@ -235,69 +245,125 @@ class Understander:
                 years.append(2000 + int(m.group(3)))
         return years
 
-    def _unknown_words(self, cleaned: str, matches: list[Match], k: str) -> list[str]:
-        """Content words that nothing in the knowledge or the vocabulary accounts for."""
+    def coverage(self, text: str, matches: list[Match],
+                 k: str) -> tuple[list[str], list[str], dict[str, str]]:
+        """The content words of ``text`` that nothing accounts for.
+
+        Returns (foreign, elsewhere): words neither the report, the vocabulary nor Korean function
+        words know (수강료, 엘리베이터), and words the report knows but no matched term covers
+        (the chosen record must then account for them).
+        """
         covered = [False] * len(k)
         for m in matches:
+            # Keywords of free-text records and small talk point at records, they do not account
+            # for a word: the record they lead to must ("메뉴" is the bot's menu only when
+            # nothing else is asked).
+            if m.kind == "smalltalk" or m.kind in SOFT_KINDS:
+                continue
             for i in range(m.start, min(m.end, len(k))):
                 covered[i] = True
-        unknown: list[str] = []
-        pos = 0
-        for word in cleaned.split()[:60]:
-            idx = k.find(word, pos)
-            if idx >= 0:
-                pos = idx + len(word)
-                if all(covered[idx : idx + len(word)]):
+        foreign: list[tuple[int, int]] = []
+        elsewhere: list[str] = []
+        suffix_attrs: dict[str, str] = {}
+        for m in morph.analyse(text):
+            if not m.content or m.end > len(k):
+                continue
+            marks = covered[m.start : m.end]
+            if all(marks):
+                continue
+            whole = strip_ending(k[m.word[0] : m.word[1]])
+            if whole in self.function_words:
+                continue
+            if whole in self.report_words:  # the word as the user spaced it ("선수학습도")
+                if not m.action and not any(covered[m.word[0] : m.word[1]]):
+                    elsewhere.append(whole)
+                continue
+            if (m.end == len(k) and _only_endings(m.surface)) \
+                    or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
+                continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
+            rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
+            if any(marks) and (rest in self.function_words or _is_ending(rest)):
+                continue
+            word = m.surface if not any(marks) else rest
+            attr = self._suffix_attr(m, word, covered, k)
+            if attr:
+                suffix_attrs[attr] = k[m.word[0] : m.end]
+                continue
+            if word in self.function_words or _NUMBERISH.match(word) or not _has_letters(word):
+                continue
+            verdict = self._account(word, m, k)
+            if verdict == "foreign" and len(whole) >= 4:
+                parts = self._segment(whole)  # MeCab cut an unspaced word badly ("가독성")
+                if parts is not None:
+                    elsewhere += [w for w in parts if w not in self.function_words]
                     continue
-                # Partly covered words: judge only the uncovered remainder, which is often
-                # just an ending ("몇 명이에요" → "이에요").
-                marks = covered[idx : idx + len(word)]
-                rest = "".join(ch for ch, c in zip(word, marks, strict=False) if not c)
-                if any(marks) and _only_endings(rest):
-                    continue
-            else:
-                rest = word
-            stem = strip_ending(rest)
-            if len(stem) < 2:
-                stem = rest
-            if len(stem) < 2 or _NUMBERISH.match(stem) or not _has_letters(stem) \
-                    or not any(is_hangul(ch) or ch.isascii() for ch in stem):
-                continue
-            if stem in self.vocabulary or rest in self.vocabulary:
-                continue
-            if is_predicate(word) or is_predicate(stem):
-                continue
-            if self._near_vocab(stem):
-                continue
-            unknown.append(stem)
-        return unknown
+            if verdict == "known" and not m.action:
+                elsewhere.append(word)
+            elif verdict == "foreign":
+                if foreign and foreign[-1][1] == m.start:
+                    foreign[-1] = (foreign[-1][0], m.end)  # "빔" + "프로젝터": one word
+                else:
+                    foreign.append((m.start, m.end))
+        return [k[s:e] for s, e in foreign], list(dict.fromkeys(elsewhere)), suffix_attrs
 
-    def _near_vocab(self, word: str) -> bool:
-        if len(word) < 2:
-            return True
-        if word in self.not_typos:
-            return False
-        # A word that begins with a known word plus an unlisted ending ("시작하나", "알려줄래"),
-        # or is one everyday syllable plus endings ("해요", "뭐예요", "되나요").
-        if word.startswith(self.common_stems) or word in self.common_words:
-            return True
-        if word[0] in self.common_words and _only_endings(word[1:]):
-            return True
-        if len(word) < 3:  # two-syllable words have too many one-letter neighbours
-            return False
+    def _suffix_attr(self, m: morph.Morpheme, word: str, covered: list[bool], k: str) -> str:
+        """The attribute a noun suffix asks ("운영비" → cost), when the rest of the word is known."""
+        if m.parts and len(m.parts) == 2 and m.parts[1] in self.suffixes \
+                and (m.parts[0] in self.report_words or covered[m.start]):
+            return self.suffixes[m.parts[1]]
+        if len(word) == 1 and word in self.suffixes and m.start > m.word[0] \
+                and (covered[m.start - 1] or k[m.word[0] : m.start] in self.report_words):
+            return self.suffixes[word]
+        return ""
+
+    def _account(self, word: str, m: morph.Morpheme, k: str) -> str:
+        """'known' (a word of the report or the vocabulary), 'typo' (one letter from one) or
+        'foreign'."""
+        if len(word) >= 2 and word in self.report_words:
+            return "known"
+        if m.parts and all(len(p) >= 2 and p in self.report_words for p in m.parts):
+            return "known"
+        whole = strip_ending(k[m.word[0] : m.word[1]]) or word
+        if len(whole) >= 2 and whole != word and self._typo_of_vocab(whole):
+            return "typo"  # a misspelt word that MeCab cut into pieces ("퇴즉" → 퇴/즉)
+        if len(word) == 1:
+            return "foreign"
+        if len(word) >= 3 and (not m.dictionary or len(word) >= 4) and self._typo_of_vocab(word):
+            return "typo"
+        return "foreign"
+
+    def _segment(self, word: str) -> list[str] | None:
+        """``word`` as a sequence of known words (and a trailing ending), or None."""
+        n = len(word)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            if best[i] is None:
+                continue
+            if _is_ending(word[i:]):
+                return best[i]
+            for j in range(min(n, i + 10), i + 1, -1):
+                piece = word[i:j]
+                if (piece in self.report_words or piece in self.function_words) and best[j] is None:
+                    best[j] = [*best[i], piece]
+        return best[n]
+
+    def _typo_of_vocab(self, word: str) -> bool:
+        """One letter away from a word of the vocabulary (어린이짚, 교육게획)."""
         jamo = to_jamo(word)
         n = len(jamo)
-        cutoff = 100.0 * (1 - 1 / n) - 0.01 if n >= 5 else 100.0
-        found = process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
-                                   score_cutoff=cutoff)
-        return found is not None
+        if n < 4:
+            return False
+        cutoff = 100.0 * (1 - 1 / n) - 0.01
+        return process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
+                                  score_cutoff=cutoff) is not None
 
     # -- intent ---------------------------------------------------------------------------------
 
     def intent(self, intent_id: str) -> IntentSpec | None:
         return next((spec for spec in self.intents if spec.id == intent_id), None)
 
-    def classify(self, u: Understanding) -> None:
+    def classify(self, u: Understanding) -> Understanding:
         ranking: list[tuple[str, float]] = []
         present = dict(u.features)
         for kind in u.entities:
@@ -331,9 +397,9 @@ class Understander:
                 score -= 2.0
             ranking.append((spec.id, score))
         ranking.sort(key=lambda x: -x[1])
-        u.ranking = ranking
-        if ranking:
-            u.intent, u.score = ranking[0]
+        if not ranking:
+            return replace(u, ranking=[], intent=None, score=0.0)
+        return replace(u, ranking=ranking, intent=ranking[0][0], score=ranking[0][1])
 
 
 # Endings of verbs and adjectives ("늘었어요", "됐나요", "작다는"): predicates say what is asked
@@ -362,6 +428,18 @@ def _only_endings(text: str) -> bool:
         stripped = strip_ending(text)
         if stripped == text:
             return len(text) == 1
+        text = stripped
+    return False
+
+
+def _is_ending(text: str) -> bool:
+    """Whether ``text`` is made only of listed particles and endings ("이에요", "은요")."""
+    for _ in range(4):
+        if not text:
+            return True
+        stripped = strip_ending(text)
+        if stripped == text:
+            return text in _ENDING_SET
         text = stripped
     return False
 
@@ -407,4 +485,4 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY", "MIN_SCORE"]
+__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]

@@ -1,0 +1,98 @@
+"""Every fact of the report reachable: passage retrieval by coverage.
+
+When no structured answer accounts for every content word of a question, the answer may still be
+one fact sentence or table row of the report. Each passage is a fact, a topic answer, a budget line
+or a plan-table row, with the names of the record it belongs to. A passage answers a question when
+it accounts for *every* content word of the question (a named record counts as covered by any of
+its names); among those, the most specific (shortest) wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from knowledge.normalize import key
+from knowledge.text import num, won
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str  # as shown to the user
+    source: str
+    owner: tuple[str, str] | None  # (entity kind, id) of the record it belongs to
+    haystack: str  # key of the text and the owner's names
+
+
+def _budget_sentence(b: kdb.BudgetLine) -> str:
+    parts = [f"{b.name}의 2018년 예산은 {won(b.y2018)}입니다"]
+    if b.y2017 is not None:
+        parts[0] += f" (2017년 {won(b.y2017)}"
+        if b.change is not None:
+            sign = "+" if b.change > 0 else ""
+            parts[0] += f", 증감액 {sign}{num(b.change)}천원"
+            if b.change_pct is not None:
+                parts[0] += f", 증감률 {sign}{num(b.change_pct)}%"
+        parts[0] += ")"
+    parts[0] += "."
+    if b.executed is not None:
+        tail = f"집행액(6.30. 원인행위 기준) {won(b.executed)}"
+        if b.executed_pct is not None:
+            tail += f", 집행률 {num(b.executed_pct)}%"
+        parts.append(tail + ".")
+    return " ".join(parts)
+
+
+def _plan_sentence(r: kdb.PlanRow) -> str:
+    def side(c: dict) -> str:
+        bits = []
+        if c.get("courses") is not None:
+            bits.append(f"{num(c.get('courses'))}개 과정")
+        if c.get("sessions") not in (None, ""):
+            bits.append(f"{num(c['sessions'])}회" if isinstance(c["sessions"], int) else str(c["sessions"]))
+        if c.get("trainees") is not None:
+            bits.append(f"{num(c.get('trainees'))}명")
+        return ", ".join(bits) or "-"
+
+    label = " ".join(x for x in (r.mode, r.area, r.category) if x and x not in ("전체",)) or "전체"
+    return f"2018년 교육계획 {label}: {side(r.y2018)} (2017년 {side(r.y2017)})."
+
+
+class PassageIndex:
+    """All passages of the knowledge, built once per load; ``best`` is pure."""
+
+    def __init__(self, db: Database) -> None:
+        names: dict[tuple[str, str], str] = {}
+        for kind, value, alias in kdb.aliases(db):
+            names[(kind, value)] = names.get((kind, value), "") + key(alias)
+        owners = {v: k for k, v in kdb.ENTITY_TABLES.items()}
+        out: list[Passage] = []
+        for f in kdb.facts(db):
+            owner_kind = owners.get(f.owner_kind or "")
+            owner = (owner_kind, f.owner_id) if owner_kind and f.owner_id else None
+            extra = key(" ".join(f.keywords)) + names.get(owner, "") if owner else key(" ".join(f.keywords))
+            out.append(Passage(f"{f.label}: {f.text}", f.source, owner, key(f.label + f.text) + extra))
+        for t in kdb.topics(db):
+            out.append(Passage(t.answer, t.source, ("topic", t.id),
+                               key(t.title + t.answer + " ".join(t.keywords))))
+        for b in kdb.budget_lines(db):
+            text = _budget_sentence(b)
+            out.append(Passage(text, b.source, ("budget_line", b.id),
+                               key(text + " ".join(b.aliases) + (b.group or "")) + "예산"))
+        for r in kdb.plan_rows(db):
+            text = _plan_sentence(r)
+            out.append(Passage(text, r.source, None, key(text) + "교육계획"))
+        self.passages = out
+
+    def best(self, words: list[tuple[str, ...]], owners: set[tuple[str, str]]) -> Passage | None:
+        """The shortest passage that accounts for every word; ``words`` holds, per content word of
+        the question, the forms any one of which counts (a record's names, or the word itself)."""
+        if not words:
+            return None
+        found = [p for p in self.passages
+                 if all(any(form in p.haystack for form in forms) for forms in words)]
+        if not found:
+            return None
+        return min(found, key=lambda p: (p.owner not in owners, len(p.text)))

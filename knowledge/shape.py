@@ -1,0 +1,63 @@
+"""The shape of a reply: the asked fact first, a few supporting lines, the basis; the full card
+one "자세히" away. Texts of the replies that are no answer (declines, noise) live here too."""
+
+from __future__ import annotations
+
+from knowledge.text import BASIS, josa
+
+MORE_HINT = "… (전체 내용은 \"자세히\")"
+DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기",
+                          "자세히보기"})
+EMPTY_QUESTION = "질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\""
+NOISE_REPLY = "네, 더 궁금한 점이 있으면 말씀해 주세요. 예: \"신임자 과정 언제 시작해요?\""
+NOT_FOUND = ("죄송합니다. 그 내용은 제가 가진 자료({year}년 업무보고)에서 찾지 못했습니다. "
+             "다르게 물어봐 주시거나 인재개발원에 직접 문의해 주세요.")
+OTHER_YEAR = ("죄송합니다. {years} 정보는 가지고 있지 않습니다. 저는 서울시 인재개발원의 "
+              "{year}년 업무보고에 있는 내용({year}년 교육·채용 계획)만 안내할 수 있습니다.")
+SUGGEST_HEAD = "혹시 이것을 찾으셨나요?"
+
+
+def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tuple[str, str]:
+    """(short reply, full card): the answer line first, then the supporting lines that share the
+    most words with the question (``tokens``, as matching keys), then the basis; repeated lines
+    dropped. A list right under the answer line is the answer and is kept whole up to
+    ``list_lines`` items."""
+    from knowledge.normalize import key
+
+    lines: list[str] = []
+    for line in card.splitlines():
+        if line.strip() and line in lines:
+            continue
+        if not line.strip() and (not lines or not lines[-1].strip()):
+            continue
+        lines.append(line)
+    full = "\n".join(lines).strip()
+    basis_line = lines[-1] if lines and lines[-1].startswith(f"({BASIS}") else ""
+    body = [line for line in (lines[:-1] if basis_line else lines) if line.strip()]
+    bullets = 0
+    while bullets + 1 < len(body) and body[bullets + 1].startswith("•"):
+        bullets += 1
+    limit = max(short_lines, bullets + 1) if bullets <= list_lines else short_lines
+    if len(body) <= limit:
+        return full, full
+    score = [sum(t in key(line) for t in tokens) for line in body]
+    chosen = sorted(range(1, len(body)), key=lambda i: (-score[i], i))[: limit - 1]
+    kept = [body[0]] + [body[i] for i in sorted(chosen)] + [MORE_HINT]
+    if basis_line:
+        kept.append(basis_line)
+    return "\n".join(kept), full
+
+
+def not_in_report(subject: str, words: list[str], card: str) -> str:
+    """"신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
+    asked = " ".join(words[:2])
+    head = (f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다." if subject
+            else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다.")
+    known = next((line for line in card.splitlines() if line.strip()), "")
+    return head + (f"\n업무보고에 있는 내용: {known}" if known else "")
+
+
+def with_suggestions(body: str, suggestions: list[str]) -> str:
+    if not suggestions:
+        return body
+    return body + f"\n\n{SUGGEST_HEAD}\n" + "\n".join(f"• {s}" for s in suggestions)

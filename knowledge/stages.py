@@ -1,0 +1,232 @@
+"""The pure stages between reading a question and composing its answer.
+
+``Understander.understand`` reads (text, today) into an ``Understanding``; then
+
+- ``resolve`` fills what a follow-up leaves out from the previous turn, and a cohort number's
+  program;
+- ``Understander.classify`` ranks the intents;
+- ``follow_up`` keeps the previous question for a bare new subject ("그럼 6급은?");
+- ``decide`` says why the bot must decline, or None;
+- after composing, ``Accounting.missing`` lists what the question asks that the answer does not
+  give (the coverage gate at the level of the chosen record).
+
+Each stage returns a new value; none touches the database or the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from knowledge.matcher import SOFT_KINDS, Match
+from knowledge.normalize import key
+from knowledge.reply import Context
+from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
+
+# Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
+IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target"})
+# Entity kinds a follow-up question may take over from the previous turn.
+INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
+                         "budget_line", "expert_category", "assessment", "work", "rank",
+                         "category", "priority_group"})
+# The subject family a concept word brings: a new family means a new question, not a follow-up.
+CONCEPT_FAMILY = {
+    "course": "course", "promotion": "course", "exam": "exam", "expert": "exam",
+    "interview_format": "exam", "daycare": "daycare", "priority": "daycare",
+    "facility": "facility", "works": "facility", "budget": "budget", "org": "org",
+    "elearning": "elearning", "lms": "elearning", "app": "elearning", "plan": "plan",
+    "assessment": "assessment", "vision": "vision", "audit": "audit",
+}
+CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Scoring thresholds, from nlu.yaml's ``thresholds``."""
+
+    min_intent_score: float
+    small_talk_over: float
+    follow_up_margin: float
+    generic_records: int
+    derived_name_weight: float
+    short_reply_lines: int
+    list_reply_lines: int
+
+    @classmethod
+    def from_nlu(cls, nlu: dict[str, Any]) -> Thresholds:
+        return cls(**{name: nlu["thresholds"][name] for name in cls.__dataclass_fields__})
+
+
+def asks_anything(u: Understanding) -> bool:
+    """Whether a turn has anything of its own to ask ("ㅋㅋㅋ", "ok", "아니요" have not)."""
+    return bool(u.unknown_words or u.elsewhere or u.dates or u.cohort is not None or u.years
+                or any(m.kind != "self" for m in u.matches))
+
+
+def resolve(u: Understanding, context: Context, *, fresh: bool,
+            known_values: dict[str, set[str]], cohort_programs: dict[int, set[str]]) -> Understanding:
+    """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
+    names ("9기 교육 언제 끝나?")."""
+    entities = {k: list(v) for k, v in u.entities.items()}
+    features = dict(u.features)
+    inherited: dict[str, list[str]] = {}
+    if fresh and _continues(u, context):
+        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
+        for kind, values in context.entities.items():
+            if kind in entities or kind not in INHERITABLE:
+                continue
+            valid = known_values.get(kind, set())
+            if not isinstance(values, list) or not values or not all(
+                    isinstance(v, str) and v in valid for v in values):
+                continue
+            if kind in SUBJECT_KINDS and current_subjects:
+                continue
+            entities[kind] = inherited[kind] = list(values)
+            features.setdefault(kind, 0.9)
+    if u.cohort is not None and "program" not in entities:
+        owners = cohort_programs.get(u.cohort, set())
+        if len(owners) == 1:
+            entities["program"] = [next(iter(owners))]
+            features["program"] = 0.9
+    return replace(u, entities=entities, features=features, inherited=inherited)
+
+
+def _continues(u: Understanding, context: Context) -> bool:
+    """Whether the turn can lean on the previous one: it names no subject of another family."""
+    current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
+    if current_subjects and not context.entities:
+        return False
+    families_now = {FAMILY.get(k) for k in current_subjects}
+    families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches
+                     if m.kind == "concept" and m.value in CONCEPT_FAMILY}
+    families_now.discard(None)
+    ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
+    if families_now and ctx_families and not families_now & ctx_families:
+        return False
+    return "smalltalk" not in u.entities
+
+
+def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float) -> Understanding:
+    """"그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the previous
+    question again."""
+    if not fresh or "date" in u.features or not u.ranking:
+        return u
+    names = [(m.start, m.end) for m in u.matches
+             if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+    if not names:
+        return u  # no new subject: the follow-up ("면접은요?") is read on its own
+    if any(m.kind in ("attr", "concept", "event_type", "event_any")
+           and not any(s <= m.start and m.end <= e for s, e in names) for m in u.matches):
+        return u  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
+    scores = dict(u.ranking)
+    previous = context.intent
+    if previous in scores and previous != u.intent and scores[previous] >= u.score - margin:
+        return replace(u, intent=previous)  # as confident as the reading it replaces
+    return u
+
+
+def decide(u: Understanding, understander: Understander, *, covered_years: frozenset[int],
+           min_score: float) -> str | None:
+    """Why the bot must decline (a reason code), or None when it may answer."""
+    # Figures and dates are for the report's years; other years the report mentions (2016 LMS,
+    # the 2011–2017 tenure table) are only answered from the topic and fact texts that hold them.
+    allowed = understander.known_years if u.intent in ("topic.answer", "fact.answer") \
+        else covered_years
+    if any(y not in allowed for y in u.years):
+        return "year"
+    if "smalltalk" in u.entities and u.intent is None:
+        return None
+    if u.unknown_words:
+        return "not_in_report" if subject_name(u) and u.intent is not None else "unknown"
+    if u.intent is None or u.score < min_score:
+        return "unknown"
+    spec = understander.intent(u.intent)
+    if spec is not None and spec.strict and _asks_something_else(u, spec.signals):
+        return "unknown_subject"
+    return None
+
+
+def _asks_something_else(u: Understanding, signals: dict[str, float]) -> bool:
+    """A strict intent answers with its record, but the question asks for an attribute the intent
+    does not give ("2차 시험 과목", "구내식당 메뉴")."""
+    cues = {f for f in u.features if f.startswith("attr.") or f == "date"}
+    if any(f in signals for f in cues):
+        return False
+    return bool(u.unknown_words) or bool(cues - IGNORABLE_CUES)
+
+
+class Accounting:
+    """The coverage gate at the level of the chosen record: what a question asks that its answer
+    does not give. Built once per knowledge load."""
+
+    def __init__(self, record_keys: dict[tuple[str, str], str], places: list[str],
+                 generic_records: int) -> None:
+        self.record_keys = record_keys
+        self.generic_records = generic_records
+        self._generic: dict[str, bool] = {}
+        place = "|".join(re.escape(p) for p in places) or "층"
+        # What a value of each asked attribute looks like in an answer.
+        self.value_of = {
+            "attr.location": re.compile(rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr|현장|센터"),
+            "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
+            "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
+            "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|\d{4}년"),
+            "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정)"),
+            "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
+        }
+
+    def generic(self, word: str) -> bool:
+        """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
+        if word not in self._generic:
+            n = sum(word in text for text in self.record_keys.values())
+            self._generic[word] = n >= self.generic_records
+        return self._generic[word]
+
+    def missing(self, u: Understanding, uses: set[str], answer: str) -> list[str]:
+        """Words of the question that the answer and its records do not account for: content
+        words the report knows but the answer lacks, records named beside the one the intent
+        answers about, a suffix's attribute the intent does not give ("수강료"), and an asked
+        attribute with no value of its kind in the answer (a place for "어디", a sum for "얼마")."""
+        cues = [(m.start, m.end) for m in u.matches if m.kind in CUE_KINDS]
+        words = list(u.elsewhere)
+        words += [u.key[m.start : m.end] for m in u.matches
+                  if m.kind in SUBJECT_KINDS and m.kind not in uses and m.kind != "rank"
+                  and m.kind not in SOFT_KINDS and m.kind not in u.inherited
+                  and not covered(m, cues)]
+        compact = key(answer)
+        own = "".join(self.record_keys.get((kind, str(v)), "")
+                      for kind, values in u.entities.items() if isinstance(values, list)
+                      for v in values)
+        missing = [w for w in dict.fromkeys(words)
+                   if w not in compact and w not in own and not self.generic(w)]
+        missing += [word for attr, word in u.suffix_attrs.items()
+                    if f"attr.{attr}" not in uses and word not in compact]
+        for m in u.matches:
+            pattern = self.value_of.get(f"{m.kind}.{m.value}")
+            if pattern is not None and not pattern.search(answer):
+                missing.append(u.key[m.start : m.end])
+        return missing
+
+
+def subject_name(u: Understanding) -> str:
+    """How the question named its subject (the longest record name matched), or ''."""
+    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
+             and m.kind != "rank"]
+    if not names:
+        return ""
+    return max(names, key=lambda m: (m.length, m.score)).text
+
+
+def covered(m: Match, spans: list[tuple[int, int]]) -> bool:
+    """Whether every character of match ``m`` lies inside one of ``spans``."""
+    return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
+
+
+def question_tokens(u: Understanding) -> list[str]:
+    """The question's own words, for choosing the supporting lines of a reply."""
+    tokens = [u.key[m.start : m.end] for m in u.matches if m.kind not in ("smalltalk", "self")]
+    tokens += list(u.elsewhere)
+    if u.cohort is not None:
+        tokens.append(f"{u.cohort}기")
+    return [t for t in tokens if len(t) >= 2]

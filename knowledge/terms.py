@@ -1,0 +1,118 @@
+"""What the matcher and the coverage gate know, built from the database once per knowledge load:
+the terms that name records (with shorter names derived from long official ones), the words of the
+knowledge and the years it mentions."""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from knowledge import morph
+from knowledge.matcher import Term, make_term
+from knowledge.normalize import clean, key, strip_ending
+
+_WORD_RE = re.compile(r"[가-힣A-Za-z0-9]{2,}")
+_NAME_SPLIT = re.compile(r"[\s·,/()\[\]{}<>「」『』“”\"'’‘~\-]+|및")
+_COHORT_NAME = re.compile(r"^(제)?\d+(기|회|차|년|월|일|주|명|개)?$")
+
+
+def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]:
+    """Shorter names a user may use for a long official name: its words, adjacent word pairs
+    and the tails of long compound words ("교육생급식지원" → "급식지원")."""
+    words = [w for w in _NAME_SPLIT.split(name) if w]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        out.append(word)
+        if i + 1 < len(words):
+            out.append(word + words[i + 1])
+        hangul = sum(1 for ch in word if "가" <= ch <= "힣")
+        if hangul >= 5:
+            out += [word[j:] for j in range(1, len(word) - 2)]
+    return [v for v in dict.fromkeys(out)
+            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in generic
+            and not _COHORT_NAME.match(v)]
+
+
+def entity_terms(db: Database, reserved: frozenset[str] = frozenset(), *,
+                 variant_weight: float = 0.9, generic_records: int = 8) -> list[Term]:
+    """Every name and alias of every record the bot can talk about, as matchable terms.
+
+    Besides the written names and aliases, shorter names derived from long official names are
+    added when they name exactly one record and are not a word of the vocabulary (``reserved``).
+    """
+    terms: list[Term | None] = []
+    records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
+    for kind, rows in (
+        ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
+        ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
+        ("budget_line", kdb.budget_lines(db)), ("expert_category", kdb.expert_categories(db)),
+        ("assessment", kdb.assessments(db)), ("work", kdb.works(db)),
+        ("category", kdb.categories(db)),
+    ):
+        records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
+    for r in kdb.rounds(db):
+        if r.kind == "전문가":  # its names also mean "expert recruitment" in general
+            terms += [make_term("concept", "expert", n) for n in (r.name, *r.aliases)]
+    for p in kdb.programs(db):
+        for s in kdb.sessions_of(db, p.id):
+            records.append(("session", f"{p.id}|{s.id}", s.name, ()))
+    derived: dict[str, set[tuple[str, str]]] = {}
+    written: set[str] = set()
+    for kind, value, name, aliases in records:
+        if kind != "session":
+            terms.append(make_term(kind, value, name))
+            written.add(key(name))
+        for alias in aliases:
+            terms.append(make_term(kind, value, alias))
+            written.add(key(alias))
+        for variant in name_variants(name):
+            derived.setdefault(key(variant), set()).add((kind, value))
+    texts = [key(t) for t in kdb.record_texts(db).values()]
+    for variant_key, owners in derived.items():
+        # a word many records use ("운영", "기본경비") names none of them on its own
+        if len(owners) == 1 and variant_key not in reserved and variant_key not in written \
+                and sum(variant_key in t for t in texts) < generic_records:
+            kind, value = next(iter(owners))
+            terms.append(make_term(kind, value, variant_key, variant_weight))
+    org = kdb.section(db, "organisation")
+    if org:
+        for name in (org.get("name"), *(org.get("aliases") or ())):
+            if name:
+                terms.append(make_term("self", "organisation", name))
+    for topic in kdb.topics(db):
+        for word in topic.keywords:
+            terms.append(make_term("topic", topic.id, word))
+    for p in kdb.priorities(db):
+        for word in p.keywords:
+            terms.append(make_term("priority_group", str(p.rank), word))
+    for i, fact in enumerate(kdb.facts(db)):
+        for word in fact.keywords:
+            terms.append(make_term("fact", str(i), word))
+    return [t for t in terms if t is not None and len(t.key) >= 2]
+
+
+def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
+    """Words of every text in the knowledge (stems), and the years it mentions."""
+    words: set[str] = set()
+    years: set[int] = set()
+    raw_words: set[str] = set()
+    for text in kdb.all_texts(db):
+        raw_words.update(_WORD_RE.findall(text))
+        for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", text):
+            years.add(int(y))
+        for y in re.findall(r"[’'](\d{2})(?!\d)", text):
+            years.add(2000 + int(y))
+    for raw in raw_words:
+        w = clean(raw).replace(" ", "")
+        words.add(w)
+        words.add(strip_ending(w))
+    return words, years
+
+
+def report_words(db: Database) -> frozenset[str]:
+    """Every content word of the knowledge: the closed world a question's words are checked in
+    (stored by ``hrdbot load``; built here only for a database loaded before it was)."""
+    stored = kdb.vocabulary(db)
+    return stored if stored is not None else morph.vocabulary(kdb.all_texts(db))
