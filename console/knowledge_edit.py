@@ -29,6 +29,7 @@ from db import console as cdb
 from db import knowledge as kdb
 from knowledge.loader import Knowledge, Problem, validate
 from knowledge.schema import FILES, Bool, Date, Enum, Int, ListOf, Month, Num, Rec, Spec
+from knowledge.store import swap_in
 from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
 LONG_TEXT = 60
@@ -431,7 +432,7 @@ def save(db: Database, directory: Path, file: str, new_text: str, *, author: str
                         "콘솔에서 처음 고치기 전의 파일")
     _write_atomically(path, new_text.encode("utf-8"))
     try:
-        kdb.replace_knowledge(db, kb, loaded_from=str(directory.resolve()))
+        swap_in(db, kb, directory)
     except BaseException:
         _write_atomically(path, old_bytes)
         raise
