@@ -114,3 +114,9 @@ def test_a_port_in_use_exits_2(db_path: Path) -> None:
         s.listen()
         proc = hrdbot("console", "--db", str(db_path), "--port", str(s.getsockname()[1]))
     assert proc.returncode == 2 and "cannot listen on" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "65536"])
+def test_run_rejects_a_bad_console_port(db_path: Path, value: str) -> None:
+    proc = hrdbot("run", "--db", str(db_path), "--console-port", value)
+    assert proc.returncode == 2 and "is not a port" in proc.stderr
