@@ -1,6 +1,8 @@
-"""Understanding benchmark: accuracy on the development set and answer() latency.
+"""Understanding benchmark: the dev and test splits side by side, and answer() latency.
 
-Prints accuracy by intent, the most confused intent pairs, the out-of-scope false-answer rate,
+Prints, for the development split (tuned on) and the held-out test split (never tuned on), the
+accuracy, declines, near misses, dialogue turns, first-line and reply-length figures, by category;
+writes per-row verdicts to bench/results/ so a change shows as rows gained and lost. Then
 answer() latency p50/p99 on the shipped knowledge and on the knowledge scaled x100 with
 synthetic programs, and the cold start of `hrdbot ask`. Figures only; nothing is asserted.
 
@@ -10,8 +12,6 @@ synthetic programs, and the cold start of `hrdbot ask`. Figures only; nothing is
 from __future__ import annotations
 
 import argparse
-import collections
-import csv
 import datetime as dt
 import random
 import shutil
@@ -27,6 +27,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import splits  # noqa: E402
 
 from knowledge.core import Brain  # noqa: E402
 from knowledge.loader import DATA_DIR  # noqa: E402
@@ -34,50 +37,39 @@ from knowledge.reply import EMPTY_CONTEXT  # noqa: E402
 from knowledge.store import open_database  # noqa: E402
 
 SEOUL = ZoneInfo("Asia/Seoul")
-DEVSET = ROOT / "tests" / "devset.tsv"
+RESULTS = ROOT / "bench" / "results"
 
 
-def read_devset() -> list[dict[str, str]]:
-    with DEVSET.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+def split_table(brain: Brain) -> list[str]:
+    """Dev and test side by side; per-row verdicts to bench/results/{dev,test}.tsv."""
+    out = []
+    results = {}
+    for name, items in (("dev", splits.read_dev()), ("test", splits.read_test())):
+        verdicts = splits.run(brain, items)
+        gained, lost = splits.write_results(verdicts, RESULTS / f"{name}.tsv")
+        results[name] = (splits.summary(verdicts), splits.by_category(verdicts),
+                         splits.failures(verdicts), gained, lost)
+    rows = [("accuracy (single questions)", "accuracy"), ("in scope answered right", "in_scope"),
+            ("declinable answered", "declinable_answered"),
+            ("near misses answered", "near_miss_answered"), ("dialogue turns right", "dialogue_turns"),
+            ("asked fact in first line", "fact_first_line"), ("median answered reply (chars)", "median_reply")]
+    out.append(f"{'':32s} {'dev':>8s} {'test':>8s}")
+    for label, field in rows:
+        dev, test = results["dev"][0][field], results["test"][0][field]
+        fmt = (lambda x: f"{x:8.0f}") if field == "median_reply" else (lambda x: f"{x:8.3f}")
+        out.append(f"{label:32s} {fmt(dev)} {fmt(test)}")
+    for name in ("dev", "test"):
+        summary, categories, failures, gained, lost = results[name]
+        out.append(f"\n{name}: {summary['n_singles']} questions, {summary['n_turns']} dialogue turns; "
+                   f"rows gained {gained}, lost {lost} since the last run (bench/results/{name}.tsv)")
+        out.append("  by category: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in categories.items()))
+        out.append("  failures: " + (", ".join(f"{k} {n}" for k, n in failures.most_common()) or "none"))
+    return out
 
 
 def now_for(row: dict[str, str]) -> dt.datetime:
     day = dt.date.fromisoformat(row.get("today") or "2018-07-01")
     return dt.datetime.combine(day, dt.time(12), tzinfo=SEOUL)
-
-
-def accuracy(brain: Brain, rows: list[dict[str, str]]) -> None:
-    per_intent: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
-    confused: collections.Counter[tuple[str, str]] = collections.Counter()
-    oos_total = oos_answered = 0
-    for row in rows:
-        reply = brain.answer(row["question"], EMPTY_CONTEXT, now=now_for(row))
-        allowed = set(row["intent"].split("|"))
-        got = reply.intent or "none"
-        if "none" in allowed:
-            oos_total += 1
-            oos_answered += reply.intent is not None
-            continue
-        label = row["intent"].split("|")[0]  # the first reading is the row's main intent
-        compact = reply.text.replace(" ", "")
-        facts_ok = all(f.replace(" ", "") in compact for f in row["expect"].split("|") if f)
-        ok = got in allowed and facts_ok
-        per_intent[label][0] += ok
-        per_intent[label][1] += 1
-        if got not in allowed:
-            confused[(label, got)] += 1
-    total_ok = sum(v[0] for v in per_intent.values())
-    total = sum(v[1] for v in per_intent.values())
-    print(f"in-scope accuracy: {total_ok}/{total} = {total_ok / max(total, 1):.1%}")
-    print(f"out-of-scope answered (false answers): {oos_answered}/{oos_total} = "
-          f"{oos_answered / max(oos_total, 1):.1%}")
-    print("\naccuracy by intent:")
-    for label, (ok, n) in sorted(per_intent.items(), key=lambda kv: kv[1][0] / kv[1][1]):
-        print(f"  {label:32s} {ok:3d}/{n:<3d} {ok / n:6.1%}")
-    print("\nmost confused (expected -> got):")
-    for (want, got), n in confused.most_common(10):
-        print(f"  {want} -> {got}: {n}")
 
 
 def latency(brain: Brain, questions: list[str], repeat: int) -> tuple[float, float]:
@@ -140,13 +132,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    rows = read_devset()
-    questions = [r["question"] for r in rows]
+    questions = [item.question for item in splits.read_dev()]
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "shipped.db"
         brain = Brain(open_database(db_path), log_unanswered=False)
-        print(f"development set: {len(rows)} questions ({DEVSET.relative_to(ROOT)})\n")
-        accuracy(brain, rows)
+        print("\n".join(split_table(brain)))
         p50, p99 = latency(brain, questions, args.repeat)
         print(f"\nanswer() latency, shipped knowledge: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
               f"(target p99 <= 5 ms)")

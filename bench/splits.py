@@ -24,8 +24,8 @@ DEVSET = ROOT / "tests" / "devset.tsv"
 TESTSET = ROOT / "tests" / "testset.tsv"
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
-NOT_IN_REPORT = re.compile(r"(업무\s*보고|보고서|자료)\S{0,3}\s*(?:는|에는|에서는|에)?\s*(?:나와\s*있지\s*않|나오지\s*않|"
-                           r"없습니다|없어요|적혀\s*있지\s*않|찾지\s*못)")
+NOT_IN_REPORT = re.compile(r"(업무\s*보고|보고서|자료)\S{0,3}\s*(?:는|에는|에서는|에)?\s*"
+                           r"(?:나와\s*있지\s*않|나오지\s*않|없습니다|없어요|적혀\s*있지\s*않|찾지\s*못)")
 
 
 @dataclass(frozen=True)

@@ -595,7 +595,7 @@ def all_texts(db: Database) -> list[str]:
     """Every stored text of the knowledge (records as JSON, facts as label and text)."""
     texts: list[str] = []
     for table in (*KNOWLEDGE_TABLES, "sections"):
-        texts += [r[0] for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
+        texts += [_shown(r[0]) for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
     texts += [f"{label} {text}" for label, text in db.execute("SELECT label, text FROM facts")]
     return texts
 
@@ -608,13 +608,31 @@ ENTITY_TABLES = {
 }
 
 
+def _without_editor_notes(value: Any) -> Any:
+    """A stored record without its ``editor_note`` fields (words for data editors only)."""
+    if isinstance(value, dict):
+        return {k: _without_editor_notes(v) for k, v in value.items() if k != "editor_note"}
+    if isinstance(value, list):
+        return [_without_editor_notes(v) for v in value]
+    return value
+
+
+def _shown(data: str) -> str:
+    return shown_text(json.loads(data))
+
+
+def shown_text(value: Any) -> str:
+    """A record as text, as far as users may see it (no editor notes)."""
+    return json.dumps(_without_editor_notes(value), ensure_ascii=False)
+
+
 def record_texts(db: Database) -> dict[tuple[str, str], str]:
     """Every record's own text (its stored data and its facts), by (entity kind, id): what the
     record can account for in a question about it."""
     out: dict[tuple[str, str], str] = {}
     for kind, table in ENTITY_TABLES.items():
         for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608
-            out[(kind, str(rid))] = data
+            out[(kind, str(rid))] = _shown(data)
     owners = {v: k for k, v in ENTITY_TABLES.items()}
     for owner_kind, owner_id, label, text in db.execute(
             "SELECT owner_kind, owner_id, label, text FROM facts"):
@@ -622,7 +640,7 @@ def record_texts(db: Database) -> dict[tuple[str, str], str]:
         if kind:
             out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
     for program_id, data in db.execute("SELECT program_id, data FROM sessions"):
-        out[("program", program_id)] = out.get(("program", program_id), "") + " " + data
+        out[("program", program_id)] = out.get(("program", program_id), "") + " " + _shown(data)
     for round_id, data in db.execute('SELECT round, data FROM "events"'):
-        out[("round", round_id)] = out.get(("round", round_id), "") + " " + data
+        out[("round", round_id)] = out.get(("round", round_id), "") + " " + _shown(data)
     return out

@@ -176,6 +176,17 @@ def m006_leases(db: Database) -> None:
 
 
 @migrations()
+def m009_daycare_checks(db: Database) -> None:
+    """The guided daycare check in progress, per (chat, user): the answers so far, so a check
+    survives a restart and every button is checked against the question actually asked."""
+    db.execute(
+        "CREATE TABLE daycare_checks (chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL, "
+        "answers TEXT NOT NULL, started_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+        "PRIMARY KEY (chat_id, user_id))"
+    )
+
+
+@migrations()
 def m011_console(db: Database) -> None:
     """The staff console: one-time login tokens and sessions (only hashes of the secrets are
     stored), every saved version of a knowledge file, and what staff decided about a group of

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from db import console as console_db
 from db import users
-from handlers import console, menus, render, subscriptions
+from handlers import console, daycare, menus, render, subscriptions
 from handlers.parse import strip_mention
 from handlers.registry import public_commands
 from handlers.send import resolve, send, show
@@ -46,8 +46,10 @@ async def ask(update: Update, context: BotContext) -> None:
 
 
 async def cancel(update: Update, context: BotContext) -> None:
-    """/cancel when nothing is running."""
-    await send(update, context, [render.Out(render.NOTHING_TO_CANCEL)])
+    """/cancel: ends a running daycare check, else says nothing is running."""
+    stopped = daycare.cancel_running(update, context)
+    await send(update, context, [render.Out(render.CHECK_CANCELLED if stopped
+                                            else render.NOTHING_TO_CANCEL)])
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

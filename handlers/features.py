@@ -1,4 +1,5 @@
-"""The basic feature: the public commands, menus, the daycare check and free-text answers."""
+"""The basic feature: the public commands, menus, the daycare check, free-text answers and
+replies to messages that are not text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
-from handlers import chat, daycare, menus
+from handlers import attachments, chat, daycare, menus, private
 from handlers.parse import AddressedToBot
 from handlers.registry import Command, Feature
 
@@ -29,12 +30,17 @@ def basic_feature() -> Feature:
             Command("ask", "질문하는 방법 · /ask 질문 으로 바로 묻기", chat.ask),
             Command("cancel", "진행 중인 확인 그만두기", chat.cancel),
         ),
-        handlers=(daycare.check_conversation(),),
+        handlers=(
+            CallbackQueryHandler(daycare.on_button, pattern=daycare.PATTERN),
+            private.start_link({daycare.LINK}, daycare.start_link),
+        ),
         fallbacks=(
             MessageHandler(text & (filters.ChatType.PRIVATE | AddressedToBot()),
                            chat.text_message),
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND
                            & filters.ChatType.PRIVATE, chat.unknown_command),
+            MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT
+                           & (filters.ChatType.PRIVATE | AddressedToBot()), attachments.non_text),
             CallbackQueryHandler(chat.on_button),
         ),
         observers=(TypeHandler(Update, chat.observe_user),),

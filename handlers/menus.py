@@ -11,7 +11,8 @@ from sqlite_utils import Database
 from telegram import Update
 
 from db import knowledge as kdb
-from handlers import render
+from handlers import private, render
+from handlers.daycare import LINK as DAYCARE_LINK
 from handlers.render import Out
 from handlers.send import send, show
 from handlers.state import AppState, BotContext
@@ -99,8 +100,16 @@ async def facility(update: Update, context: BotContext) -> None:
 
 
 async def daycare(update: Update, context: BotContext) -> None:
-    """/daycare: admission rules and priorities, with the button that starts the check."""
-    await send(update, context, daycare_view(context.state.db))
+    """/daycare: admission rules and priorities, with the button that starts the check (in a
+    group, a link that starts it in the private chat)."""
+    db = context.state.db
+    link = None if private.is_private(update) else \
+        private.link_button(context.bot.username, DAYCARE_LINK, render.CHECK_BUTTON.label)
+    if link is None:
+        await send(update, context, daycare_view(db))
+        return
+    await send(update, context, render.daycare_rules(kdb.section(db, "daycare"),
+                                                     kdb.priorities(db), link))
 
 
 async def on_courses_button(update: Update, context: BotContext, args: list[str]) -> bool:

@@ -148,7 +148,7 @@ def reminders_feature(config: ReminderConfig | None = None, *,
     ``config`` defaults to ``knowledge/reminders.yaml``, read (and validated) here, so a
     malformed file stops ``hrdbot run`` before it connects.
     """
-    from handlers import subscriptions
+    from handlers import private, subscriptions
 
     config = config or load_config()
     return Feature(
@@ -161,6 +161,7 @@ def reminders_feature(config: ReminderConfig | None = None, *,
                     subscriptions.settings),
             Command("calendar", "구독한 일정을 캘린더 파일(.ics)로 받기", subscriptions.calendar),
         ),
-        handlers=(CallbackQueryHandler(subscriptions.on_button, pattern=r"^r[st]:"),),
+        handlers=(CallbackQueryHandler(subscriptions.on_button, pattern=r"^r[st]:"),
+                  private.start_link(subscriptions.START_LINKS, subscriptions.start_link)),
         on_startup=(start(config, rate=rate),),
     )

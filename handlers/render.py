@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from db import knowledge as kdb
 from db.users import AUDIENCES
 from knowledge.daycare_check import QUESTIONS, Outcome, Question
-from knowledge.daycare_check import encode as encode_answers
 from knowledge.reply import Reply
 from knowledge.text import EVENT_NAMES, fmt_date, fmt_month, fmt_span
 
@@ -52,7 +51,8 @@ UNKNOWN_COMMAND = "모르는 명령이에요. /help 로 명령 목록을 볼 수
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # callback data; may exceed 64 bytes (the sender stores it under a short key)
+    data: str = ""  # callback data; may exceed 64 bytes (the sender stores it under a short key)
+    url: str | None = None  # a link button instead (e.g. a deep link into the private chat)
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,13 @@ def _rank_name(p: kdb.Priority) -> str:
     return f"{p.rank}순위"
 
 
-def daycare_rules(section: kdb.Section | None, priorities: Sequence[kdb.Priority]) -> list[Out]:
+CHECK_BUTTON = Button("🧒 우리 아이 입소 순위 확인하기", "d:go")
+
+
+def daycare_rules(section: kdb.Section | None, priorities: Sequence[kdb.Priority],
+                  check: Button = CHECK_BUTTON) -> list[Out]:
+    """The rules, and ``check``: the button that starts the check (a link to the private chat
+    in groups)."""
     name = (section.get("name") if section else None) or "직장어린이집"
     lines = [f"<b>🧒 {escape(name)}</b>"]
     if section and section.get("eligibility"):
@@ -423,27 +429,30 @@ def daycare_rules(section: kdb.Section | None, priorities: Sequence[kdb.Priority
             lines.append(f"• <b>{_rank_name(p)}</b> {escape(p.group)}{detail}{basis}")
     lines += ["", "아래 버튼을 누르면 몇 가지 질문으로 우리 아이의 예상 순위를 알려 드려요.",
               source_line(section.get("source") if section else None)]
-    return _messages("\n".join(lines), [(Button("🧒 우리 아이 입소 순위 확인하기", "d:go"),)])
+    return _messages("\n".join(lines), [(check,)])
 
 
 def daycare_question(question: Question, answers: dict[str, bool]) -> Out:
     number = len(answers) + 1
     text = (f"<b>입소 순위 확인 · 질문 {number}</b>\n{escape(question.text)}\n\n"
             "<i>그만두려면 /cancel 을 보내 주세요.</i>")
-    yes = encode_answers({**answers, question.id: True})
-    no = encode_answers({**answers, question.id: False})
-    return Out(text, ((Button("예", f"d:{yes}"), Button("아니요", f"d:{no}")),))
+    return Out(text, ((Button("예", f"d:{question.id}:y"),
+                       Button("아니요", f"d:{question.id}:n")),))
 
 
 def daycare_result(outcome: Outcome, section: kdb.Section | None,
                    answers: dict[str, bool]) -> Out:
+    """The verdict first (not eligible, or the rank), then its basis, then the answers given."""
     lines = ["<b>🧒 입소 순위 확인 결과</b>"]
-    answered = [f"{escape(q.text)} → {'예' if answers[q.id] else '아니요'}"
-                for q in QUESTIONS if q.id in answers]
-    lines += [f"<i>{a}</i>" for a in answered]
-    lines.append("")
     p = outcome.priority
-    if p is None:
+    vacancy = section.get("vacancy") if section else None
+    if not outcome.eligible:
+        lines.append("<b>보고서 기준으로는 입소 대상이 아닐 수 있어요.</b>")
+        lines.append("직원 자녀가 아닌 아동은 결원이 있을 때에만 입소할 수 있는데, 보고서는 그 기회를 "
+                     "서울 소재 지역아동에게 준다고 적고 있어요.")
+        if vacancy:
+            lines.append(f"<i>보고서: {escape(vacancy)}</i>")
+    elif p is None:
         lines.append("보고서의 우선순위 자료를 찾지 못했어요. /daycare 의 안내를 확인해 주세요.")
     else:
         lines.append(f"예상 순위: <b>{_rank_name(p)}</b> ({escape(p.group)})")
@@ -455,13 +464,12 @@ def daycare_result(outcome: Outcome, section: kdb.Section | None,
             lines.append(f"보고서는 같은 대상을 {_rank_name(other)}({escape(other.group)})에도 적고 "
                          "있지만, 두 순위를 어떻게 구분하는지는 설명하지 않아요. "
                          "높은 순위를 기준으로 안내했어요.")
-    vacancy = section.get("vacancy") if section else None
-    if not outcome.staff_child and vacancy:
-        lines += ["", f"직원 자녀가 아닌 아동의 입소: {escape(vacancy)}"]
-    if outcome.seoul_resident is False:
-        lines.append("보고서는 결원 시 서울 소재 지역아동에게 입소 기회를 준다고 하므로, "
-                     "서울에 살지 않으면 결원 입소 대상이 아닐 수 있어요.")
-    lines += ["", "<i>이 결과는 보고서에 적힌 우선순위에 따른 안내이며, 실제 입소는 어린이집의 "
+        if not outcome.staff_child and vacancy:
+            lines += ["", f"직원 자녀가 아닌 아동의 입소: {escape(vacancy)}"]
+    lines += ["", "<b>답하신 내용</b>"]
+    lines += [f"<i>{escape(q.text)} → {'예' if answers[q.id] else '아니요'}</i>"
+              for q in QUESTIONS if q.id in answers]
+    lines += ["", "<i>이 결과는 보고서에 적힌 기준에 따른 안내이며, 실제 입소는 어린이집의 "
               "입소 절차에 따라 결정돼요.</i>",
               source_line(section.get("source") if section else None)]
     return Out("\n".join(lines), ((Button("⬅ 어린이집 안내", "m:daycare"),),))

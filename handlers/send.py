@@ -44,6 +44,9 @@ def keyboard(rows: Sequence[Sequence[Button]], db: Database,
     for row in rows:
         buttons = []
         for b in row:
+            if b.url is not None:
+                buttons.append(InlineKeyboardButton(b.label, url=b.url))
+                continue
             data = b.data
             if len(data.encode()) > CALLBACK_LIMIT:
                 key = data_key(data)

@@ -6,6 +6,12 @@ Menus are pure functions (``*_menu``) from the knowledge view and the user's sub
 ``rs:t:<topic>`` toggle, ``rs:q:<topic>`` subscribe from an answer, ``rs:u:<topic>`` /
 ``rs:uall`` unsubscribe) and ``rt:`` settings (``rt:home``, ``rt:push``, ``rt:always``,
 ``rt:time``, ``rt:time:HHMM``, ``rt:quiet``, ``rt:quiet:HHMM-HHMM`` / ``rt:quiet:off``).
+
+Only what can still bring a reminder is offered (``knowledge.reminders.open_topics``: exam
+rounds and course cohorts with a date from today on, daycare, notices); a button subscribing to
+anything else, forged or left over from an older menu, is refused. Unsubscribing always works.
+All of it is personal: in a group the commands answer with a link into the private chat
+(``handlers.private``), where ``/start calendar`` etc. continue.
 """
 
 from __future__ import annotations
@@ -15,11 +21,10 @@ import logging
 from collections.abc import Collection, Sequence
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from db import knowledge as kdb
 from db import reminders as rdb
-from handlers import reminder_jobs
+from handlers import private, reminder_jobs
 from handlers.render import Button, Out, escape
 from handlers.send import send, show
 from handlers.state import AppState, BotContext
@@ -34,17 +39,23 @@ PUSH_TIMES = ("07:00", "07:30", "08:00", "08:30", "09:00", "12:00", "18:00", "21
 QUIET_CHOICES = (("22:00", "08:00"), ("23:00", "07:00"), ("21:00", "09:00"), ("00:00", "06:00"))
 ON, OFF = "✅", "☐"
 
-PRIVATE_ONLY = "알림은 저와의 1:1 대화에서 설정할 수 있어요. 저에게 직접 메시지를 보내 주세요."
 UNKNOWN_TOPIC = "알 수 없는 알림 항목이에요. /subscribe 로 메뉴를 다시 열어 주세요."
 SETTINGS_USAGE = (
     "사용법: <code>/settings</code> (메뉴), <code>/settings 시간 07:45</code> (매일 알림 시각), "
     "<code>/settings 방해금지 23:00-07:00</code> 또는 <code>/settings 방해금지 끄기</code>"
 )
+PRIVATE_BUTTON = "알림 메뉴는 저와의 1:1 대화에서만 쓸 수 있어요."
+CLOSED_TOPIC = ("이 일정은 이미 끝났거나 날짜가 정해지지 않아 알림을 보내 드릴 수 없어요. "
+                "/subscribe 에서 앞으로의 일정을 골라 주세요.")
 BASIS = "※ 2018년 인재개발원 업무보고 기준 일정으로 알려 드려요."
 
 
 class BadCallback(ValueError):
     """Callback data this feature does not understand (unknown topic, malformed)."""
+
+
+class ClosedTopic(Exception):
+    """A subscription to a topic that can bring no reminder any more (or never could)."""
 
 
 # --- pure menus ------------------------------------------------------------------------------
@@ -56,6 +67,15 @@ def _mark(on: bool) -> str:
 
 def _short(label: str) -> str:
     return label.split(": ", 1)[-1]
+
+
+def _offered(name: str, topics: Collection[str], open_: Collection[str]) -> bool:
+    """Shown in a menu: can be subscribed, or is subscribed (so it can be stopped)."""
+    return name in open_ or name in topics
+
+
+def _closed_mark(name: str, open_: Collection[str]) -> str:
+    return "" if name in open_ else " (남은 일정 없음)"
 
 
 def toggle_data(topic: str) -> str:
@@ -86,34 +106,60 @@ def home_menu(view: rk.KnowledgeView, topics: Collection[str]) -> Out:
     return Out("\n".join(lines), rows)
 
 
-def exams_menu(view: rk.KnowledgeView, topics: Collection[str]) -> Out:
-    """Exam rounds: all of them, or chosen ones."""
-    rows = [(Button(f"{_mark(rk.ALL_ROUNDS in topics)} 모든 회차", toggle_data(rk.ALL_ROUNDS)),)]
-    rows += [(Button(f"{_mark(t in topics)} {_short(view.topic_names[t])}", toggle_data(t)),)
-             for t in view.topics_of_kind("exam_round") if t != rk.ALL_ROUNDS]
+def exams_menu(view: rk.KnowledgeView, topics: Collection[str], open_: Collection[str]) -> Out:
+    """Exam rounds with dates ahead: all of them, or chosen ones."""
+    rounds = [t for t in view.topics_of_kind("exam_round") if t != rk.ALL_ROUNDS]
+    rows = []
+    if _offered(rk.ALL_ROUNDS, topics, open_):
+        rows.append((Button(f"{_mark(rk.ALL_ROUNDS in topics)} 모든 회차"
+                            f"{_closed_mark(rk.ALL_ROUNDS, open_)}", toggle_data(rk.ALL_ROUNDS)),))
+    rows += [(Button(f"{_mark(t in topics)} {_short(view.topic_names[t])}{_closed_mark(t, open_)}",
+                     toggle_data(t)),)
+             for t in rounds if _offered(t, topics, open_)]
+    lines = ["📝 <b>시험 일정 알림</b>"]
+    lines.append("모든 회차 또는 원하는 회차를 골라 주세요." if rows
+                 else "앞으로 날짜가 정해진 시험 일정이 없어 지금은 알림을 받을 수 없어요.")
+    closed = [_short(view.topic_names[t]) for t in rounds if t not in open_]
+    if closed:
+        lines.append("일정이 모두 지났거나 날짜가 정해지지 않은 회차는 알림을 받을 수 없어요: "
+                     + escape(", ".join(closed)))
     rows.append((Button("◀ 뒤로", "rs:home"),))
-    return Out("📝 <b>시험 일정 알림</b>\n모든 회차 또는 원하는 회차를 골라 주세요.", tuple(rows))
+    return Out("\n".join(lines), tuple(rows))
 
 
-def courses_menu(categories: Sequence[kdb.Category], topics: Collection[str]) -> Out:
-    """Course categories; a ✅ marks a category followed as a whole."""
-    rows = [(Button(f"{_mark(f'category:{c.id}' in topics)} {c.name}", f"rs:cat:{c.id}"),)
-            for c in categories]
+def courses_menu(categories: Sequence[kdb.Category], topics: Collection[str],
+                 open_: Collection[str]) -> Out:
+    """Course categories with cohorts ahead; a ✅ marks a category followed as a whole."""
+    shown = [c for c in categories if _offered(rk.topic("category", c.id), topics, open_)]
+    rows = [(Button(f"{_mark(rk.topic('category', c.id) in topics)} {c.name}", f"rs:cat:{c.id}"),)
+            for c in shown]
     rows.append((Button("◀ 뒤로", "rs:home"),))
-    return Out("📚 <b>교육과정 알림</b>\n분야를 고르면 분야 전체나 과정을 골라 구독할 수 있어요.",
-               tuple(rows))
+    lines = ["📚 <b>교육과정 알림</b>",
+             "분야를 고르면 분야 전체나 과정을 골라 구독할 수 있어요." if shown
+             else "앞으로 날짜가 정해진 교육 기수가 없어 지금은 알림을 받을 수 없어요."]
+    if shown and len(shown) < len(categories):
+        lines.append("날짜가 정해진 기수가 더 없는 분야는 빼고 보여 드려요.")
+    return Out("\n".join(lines), tuple(rows))
 
 
 def category_menu(category: kdb.Category, programs: Sequence[kdb.Program],
-                  topics: Collection[str]) -> Out:
-    """One category: follow it whole, or chosen programs."""
+                  topics: Collection[str], open_: Collection[str]) -> Out:
+    """One category: follow it whole, or chosen programs (those with cohorts ahead)."""
     whole = rk.topic("category", category.id)
-    rows = [(Button(f"{_mark(whole in topics)} 이 분야 전체", toggle_data(whole)),)]
+    rows = []
+    if _offered(whole, topics, open_):
+        rows.append((Button(f"{_mark(whole in topics)} 이 분야 전체{_closed_mark(whole, open_)}",
+                            toggle_data(whole)),))
     for p in programs:
         t = rk.topic("program", p.id)
-        rows.append((Button(f"{_mark(t in topics)} {p.name}", toggle_data(t)),))
+        if _offered(t, topics, open_):
+            rows.append((Button(f"{_mark(t in topics)} {p.name}{_closed_mark(t, open_)}",
+                                toggle_data(t)),))
+    text = (f"📚 <b>{escape(category.name)}</b>\n" +
+            ("알림 받을 과정을 골라 주세요. 날짜가 정해진 기수가 남은 과정만 보여 드려요." if rows
+             else "이 분야에는 앞으로 날짜가 정해진 기수가 없어 알림을 받을 수 없어요."))
     rows.append((Button("◀ 분야 목록", "rs:courses"),))
-    return Out(f"📚 <b>{escape(category.name)}</b>\n알림 받을 과정을 골라 주세요.", tuple(rows))
+    return Out(text, tuple(rows))
 
 
 def unsubscribe_menu(view: rk.KnowledgeView, topics: Sequence[str]) -> Out:
@@ -163,24 +209,25 @@ def quiet_menu() -> Out:
                "<code>/settings 방해금지 23:30-07:00</code> 처럼 보내 주세요.", tuple(rows))
 
 
-def subscribe_rows(topics: Sequence[Topic], view: rk.KnowledgeView,
+def subscribe_rows(topics: Sequence[Topic], view: rk.KnowledgeView, open_: Collection[str],
                    limit: int = 2) -> list[tuple[Button, ...]]:
-    """"이 일정 알림 받기" buttons for the topics of an answer."""
+    """"이 일정 알림 받기" buttons for the topics of an answer that can still bring a reminder."""
+    names = [name for name in (rk.topic(t.kind, t.ref_id) for t in topics)
+             if name in view.topic_names and name in open_
+             and len(f"rs:q:{name}".encode()) <= CALLBACK_LIMIT]
     rows = []
-    for t in topics[:limit]:
-        name = rk.topic(t.kind, t.ref_id)
-        if name not in view.topic_names or len(f"rs:q:{name}".encode()) > CALLBACK_LIMIT:
-            continue
+    for name in names[:limit]:
         label = "🔔 이 일정 알림 받기" if len(topics) == 1 else \
             f"🔔 알림 받기: {_short(view.topic_names[name])}"
         rows.append((Button(label[:60], f"rs:q:{name}"),))
     return rows
 
 
-def with_subscribe_button(outs: list[Out], topics: Sequence[Topic],
-                          view: rk.KnowledgeView) -> list[Out]:
-    """``outs`` with "이 일정 알림 받기" under the last message, when the answer has topics."""
-    rows = subscribe_rows(topics, view)
+def with_subscribe_button(outs: list[Out], topics: Sequence[Topic], view: rk.KnowledgeView,
+                          open_: Collection[str]) -> list[Out]:
+    """``outs`` with "이 일정 알림 받기" under the last message, when the answer has topics
+    with dates ahead."""
+    rows = subscribe_rows(topics, view, open_)
     if not outs or not rows:
         return outs
     last = outs[-1]
@@ -207,15 +254,14 @@ def _parse_time(text: str) -> dt.time:
 # --- handlers --------------------------------------------------------------------------------
 
 
-def _private(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE
+def _open(context: BotContext, view: rk.KnowledgeView) -> frozenset[str]:
+    return rk.open_topics(view, context.state.clock.now().date())
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
     """/subscribe: the subscription menu."""
-    if not _private(update):
-        await send(update, context, [Out(PRIVATE_ONLY)])
+    if not private.is_private(update):
+        await private.redirect(update, context, "subscribe")
         return
     view = reminder_jobs.service(context).view()
     topics = rdb.topics_of(context.state.db, update.effective_user.id)
@@ -224,8 +270,8 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: the user's subscriptions, each with a button to stop it."""
-    if not _private(update):
-        await send(update, context, [Out(PRIVATE_ONLY)])
+    if not private.is_private(update):
+        await private.redirect(update, context, "unsubscribe")
         return
     view = reminder_jobs.service(context).view()
     topics = rdb.topics_of(context.state.db, update.effective_user.id)
@@ -234,8 +280,8 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
 
 async def settings(update: Update, context: BotContext) -> None:
     """/settings: daily push and quiet hours (menu, or ``/settings 시간 07:45``)."""
-    if not _private(update):
-        await send(update, context, [Out(PRIVATE_ONLY)])
+    if not private.is_private(update):
+        await private.redirect(update, context, "settings")
         return
     state, user_id = context.state, update.effective_user.id
     defaults = reminder_jobs.service(context).config.defaults
@@ -260,6 +306,9 @@ async def settings(update: Update, context: BotContext) -> None:
 
 async def calendar(update: Update, context: BotContext) -> None:
     """/calendar: an .ics file of the user's subscribed exam events and course sessions."""
+    if not private.is_private(update):
+        await private.redirect(update, context, "calendar")
+        return
     state = context.state
     view = reminder_jobs.service(context).view()
     topics = rdb.topics_of(state.db, update.effective_user.id)
@@ -274,15 +323,33 @@ async def calendar(update: Update, context: BotContext) -> None:
                 "일정이 새로 고쳐져요 (중복되지 않아요).\n" + BASIS)
 
 
+START_LINKS = {"calendar": calendar, "settings": settings, "subscribe": subscribe,
+               "unsubscribe": unsubscribe}
+
+
+async def start_link(update: Update, context: BotContext) -> None:
+    """``/start calendar|settings|subscribe|unsubscribe``: the deep links from a group."""
+    handler = START_LINKS[context.args[0]]
+    context.args = []
+    await handler(update, context)
+
+
 async def on_button(update: Update, context: BotContext) -> None:
-    """Every ``rs:`` / ``rt:`` button."""
+    """Every ``rs:`` / ``rt:`` button (private chats only: the menus are personal)."""
     query = update.callback_query
+    if not private.is_private(update):
+        await query.answer(PRIVATE_BUTTON, show_alert=True)
+        return
     try:
         await _route(update, context, query.data or "")
     except BadCallback as exc:
         log.warning("bad reminder button %r from user %s: %s", query.data,
                     update.effective_user.id if update.effective_user else None, exc)
         await query.answer(UNKNOWN_TOPIC, show_alert=True)
+    except ClosedTopic as exc:
+        log.info("refused subscribing user %s to %s: no dates ahead",
+                 update.effective_user.id if update.effective_user else None, exc)
+        await query.answer(CLOSED_TOPIC, show_alert=True)
 
 
 async def _route(update: Update, context: BotContext, data: str) -> None:
@@ -303,8 +370,11 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
             raise BadCallback(str(exc)) from None
 
     topics = rdb.topics_of(state.db, user_id)
+    open_ = _open(context, view)
     if head == "rs" and action == "q":
         name = topic_arg()
+        if name not in open_ and name not in topics:
+            raise ClosedTopic(name)
         added = rdb.subscribe(state.db, user_id, name, now)
         label = rk.topic_label(view, name)
         await query.answer("알림을 구독했어요." if added else "이미 구독 중이에요.")
@@ -317,10 +387,13 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
         name = topic_arg()
         if name in topics:
             rdb.unsubscribe(state.db, user_id, name)
+        elif name not in open_:
+            raise ClosedTopic(name)
         else:
             rdb.subscribe(state.db, user_id, name, now)
         await query.answer("해지했어요." if name in topics else "구독했어요.")
-        await show(update, context, [_menu_of(name, view, state, rdb.topics_of(state.db, user_id))])
+        await show(update, context, [_menu_of(name, view, state,
+                                              rdb.topics_of(state.db, user_id), open_)])
         return
     if head == "rs" and action == "u":
         name = arg if arg in topics else topic_arg()
@@ -339,11 +412,11 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
         elif action == "home":
             out = home_menu(view, topics)
         elif action == "exams":
-            out = exams_menu(view, topics)
+            out = exams_menu(view, topics, open_)
         elif action == "courses":
-            out = courses_menu(kdb.categories(state.db), topics)
+            out = courses_menu(kdb.categories(state.db), topics, open_)
         else:
-            out = _category(arg, state, topics)
+            out = _category(arg, state, topics, open_)
         await query.answer()
         await show(update, context, [out])
         return
@@ -353,25 +426,27 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
     raise BadCallback(f"unknown action {data!r}")
 
 
-def _category(category_id: str, state: AppState, topics: Collection[str]) -> Out:
+def _category(category_id: str, state: AppState, topics: Collection[str],
+              open_: Collection[str]) -> Out:
     db = state.db
     found = [c for c in kdb.categories(db) if c.id == category_id]
     if not found:
         raise BadCallback(f"unknown category {category_id!r}")
-    return category_menu(found[0], kdb.programs(db, category=category_id), topics)
+    return category_menu(found[0], kdb.programs(db, category=category_id), topics, open_)
 
 
-def _menu_of(name: str, view: rk.KnowledgeView, state: AppState, topics: list[str]) -> Out:
+def _menu_of(name: str, view: rk.KnowledgeView, state: AppState, topics: list[str],
+             open_: Collection[str]) -> Out:
     """The menu a toggled topic lives in."""
     kind, _, ref = name.partition(":")
     if kind == "exam_round":
-        return exams_menu(view, topics)
+        return exams_menu(view, topics, open_)
     if kind == "category":
-        return _category(ref, state, topics)
+        return _category(ref, state, topics, open_)
     if kind == "program":
         program = kdb.program(state.db, ref)
         if program is not None:
-            return _category(program.category, state, topics)
+            return _category(program.category, state, topics, open_)
     return home_menu(view, topics)
 
 
@@ -415,6 +490,8 @@ async def _settings_button(update: Update, context: BotContext, action: str, arg
 def offer(update: Update, context: BotContext, outs: list[Out],
           topics: Sequence[Topic]) -> list[Out]:
     """Add "이 일정 알림 받기" to an answer about dated things (private chats, feature on)."""
-    if not topics or not _private(update) or reminder_jobs.SERVICE_KEY not in context.bot_data:
+    if not topics or not private.is_private(update) \
+            or reminder_jobs.SERVICE_KEY not in context.bot_data:
         return outs
-    return with_subscribe_button(outs, topics, reminder_jobs.service(context).view())
+    view = reminder_jobs.service(context).view()
+    return with_subscribe_button(outs, topics, view, _open(context, view))

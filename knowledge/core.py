@@ -132,17 +132,20 @@ class Brain:
         words: list[tuple[str, ...]] = []
         owners: set[tuple[str, str]] = set()
         for m in u.matches:
-            if m.kind in ("attr", "concept", "smalltalk", "self", "event_any"):
+            # cue words ask, keywords of free-text records only point: neither must be in the fact
+            if m.kind in ("attr", "concept", "smalltalk", "self", "event_any", *SOFT_KINDS):
                 continue
-            forms = {u.key[m.start : m.end]}
-            if m.kind not in SOFT_KINDS:
-                forms |= self._names.get((m.kind, m.value), set())
-                owners.add((m.kind, m.value))
+            forms = {u.key[m.start : m.end]} | self._names.get((m.kind, m.value), set())
+            owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
+        words += [(w,) for w in u.suffix_attrs.values()]
         if len(words) < min_words:
             return None
-        passage = self.passages.best(words, owners)
+        patterns = [p for m in u.matches
+                    if (p := self.accounting.value_of.get(f"{m.kind}.{m.value}")) is not None]
+        passage = self.passages.best(words, owners,
+                                     accept=lambda text: all(p.search(text) for p in patterns))
         if passage is None:
             return None
         entities = _public_entities(u.entities)

@@ -3,10 +3,15 @@
 Pure: no Telegram, no database. The caller passes the priorities (``db.knowledge.priorities``),
 so a change in ``daycare.yaml`` changes the outcome without touching this code. Each question
 names the words by which it finds its priorities (in a priority's group, detail or keywords).
+
+Who can be admitted at all comes first: the report admits staff children, and on a vacancy
+children living in Seoul. So residence is asked right after the staff question, and a family
+that is neither is told so without being asked about its circumstances.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,11 +27,11 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("staff", "아이의 부모가 인재개발원 또는 주변 기관의 직원인가요?", ("직원",)),
+    Question("seoul", "서울에 살고 있나요?", ()),
     Question("livelihood", "기초생활수급자 가정인가요?", ("기초생활수급자", "수급자")),
     Question("single_parent", "한부모 가정인가요?", ("한부모",)),
     Question("grand_or_adopted", "조부모가 키우는 조손 가정이거나, 입양한 아이인가요?",
              ("조손", "입양")),
-    Question("seoul", "서울에 살고 있나요?", ()),
 )
 _BY_ID = {q.id: q for q in QUESTIONS}
 
@@ -39,6 +44,8 @@ class Outcome:
 
     ``priority`` is the highest (lowest-numbered) priority that applies; ``also_listed`` are
     other priorities that name the same situation (the report lists 한부모 under two ranks).
+    ``eligible`` is False for a family the report gives no way in (neither staff nor living in
+    Seoul); it then has no priority.
     """
 
     priority: Priority | None
@@ -46,6 +53,7 @@ class Outcome:
     reasons: tuple[str, ...]  # ids of the questions answered "yes" that decided the rank
     staff_child: bool
     seoul_resident: bool | None
+    eligible: bool = True
 
 
 def _matches(priority: Priority, words: Sequence[str]) -> bool:
@@ -72,11 +80,11 @@ def _decided(answers: Answers, priorities: Sequence[Priority]) -> str | None:
 def next_question(answers: Answers, priorities: Sequence[Priority]) -> Question | None:
     """The next question to ask, or None when the outcome is known.
 
-    A staff member's child needs nothing more; otherwise the first "yes" decides the rank and
-    only the residence question (which governs admission to a vacancy) remains.
+    A staff member's child needs nothing more, nor does a family outside Seoul (not eligible);
+    otherwise the first "yes" decides the rank.
     """
     decided = _decided(answers, priorities)
-    if decided == "staff":
+    if decided == "staff" or (answers.get("staff") is False and answers.get("seoul") is False):
         return None
     for q in QUESTIONS:
         if q.id in answers:
@@ -91,6 +99,8 @@ def decide(answers: Answers, priorities: Sequence[Priority]) -> Outcome:
     """The priority that applies to the answers given (unanswered questions count as "no")."""
     decided = _decided(answers, priorities)
     seoul = answers.get("seoul")
+    if not answers.get("staff") and seoul is False:
+        return Outcome(None, (), (), staff_child=False, seoul_resident=False, eligible=False)
     if decided is None:
         general = max(priorities, key=lambda p: p.rank, default=None)
         return Outcome(general, (), (), staff_child=False, seoul_resident=seoul)
@@ -105,15 +115,19 @@ def decide(answers: Answers, priorities: Sequence[Priority]) -> Outcome:
     )
 
 
-def encode(answers: Answers) -> str:
-    """Answers as a short string, one character per question: y, n or . (not asked)."""
-    return "".join(
-        "." if q.id not in answers else ("y" if answers[q.id] else "n") for q in QUESTIONS
-    )
+def dump_answers(answers: Answers) -> str:
+    """Answers as stored text (JSON by question id, so a reordered question list still reads it)."""
+    return json.dumps({q.id: answers[q.id] for q in QUESTIONS if q.id in answers},
+                      separators=(",", ":"))
 
 
-def decode(code: str) -> dict[str, bool]:
-    """The inverse of ``encode``; raises ValueError on anything else."""
-    if len(code) != len(QUESTIONS) or set(code) - set("yn."):
-        raise ValueError(f"not an answer code: {code!r}")
-    return {q.id: c == "y" for q, c in zip(QUESTIONS, code, strict=True) if c != "."}
+def load_answers(text: str) -> dict[str, bool]:
+    """The inverse of ``dump_answers``; raises ValueError on anything else."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise ValueError(f"not stored answers: {text!r}") from None
+    if not isinstance(raw, dict) or any(k not in _BY_ID or not isinstance(v, bool)
+                                         for k, v in raw.items()):
+        raise ValueError(f"not stored answers: {text!r}")
+    return dict(raw)

@@ -380,6 +380,15 @@ def parse_topic(text: str, view: KnowledgeView) -> str:
     )
 
 
+def open_topics(view: KnowledgeView, today: dt.date) -> frozenset[str]:
+    """The topics one can still subscribe to on ``today``: ``daycare`` and ``notices``, and
+    every topic of an exam event or course session that ends today or later. A finished round,
+    a cohort that is over, and anything without dates (e.g. 전문가 채용) are not among them: no
+    reminder could ever come."""
+    return frozenset(PLAIN_TOPICS).union(
+        *(o.topics for o in view.occurrences if o.last_day >= today))
+
+
 def topic_label(view: KnowledgeView, name: str) -> str:
     return view.topic_names.get(name, f"{name} (지금은 없는 항목)")
 

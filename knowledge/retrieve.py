@@ -9,6 +9,7 @@ its names); among those, the most specific (shortest) wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -86,13 +87,15 @@ class PassageIndex:
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         self.passages = out
 
-    def best(self, words: list[tuple[str, ...]], owners: set[tuple[str, str]]) -> Passage | None:
+    def best(self, words: list[tuple[str, ...]], owners: set[tuple[str, str]],
+             accept: Callable[[str], bool] = lambda text: True) -> Passage | None:
         """The shortest passage that accounts for every word; ``words`` holds, per content word of
         the question, the forms any one of which counts (a record's names, or the word itself)."""
         if not words:
             return None
         found = [p for p in self.passages
-                 if all(any(form in p.haystack for form in forms) for forms in words)]
+                 if all(any(form in p.haystack for form in forms) for forms in words)
+                 and accept(p.text)]
         if not found:
             return None
         return min(found, key=lambda p: (p.owner not in owners, len(p.text)))

@@ -81,9 +81,17 @@ class Rec(Spec):
     span: tuple[str, str] | None = None
 
 
+# ``note`` (and descriptions, fact texts, answers) are shown to users as they stand, so they are
+# polite Korean; remarks for the people who edit the files go to ``editor_note``, which every
+# record may carry and which the bot never shows (the db.knowledge dataclasses have no such field).
+NOTE = Str(doc="a remark for users, in polite Korean (합니다/해요)")
+EDITOR_NOTE = Str(doc="a remark for data editors (source critique, bookkeeping); never shown to users")
+
+
 def _rec(kind: str | None, required: tuple[str, ...], span: tuple[str, str] | None = None, /,
          **fields: Spec) -> Rec:
-    return Rec(fields=fields, required=required, kind=kind, span=span)
+    return Rec(fields={**fields, "editor_note": EDITOR_NOTE}, required=required, kind=kind,
+               span=span)
 
 
 SOURCE = Str(doc="where in the 2018 work report this comes from, e.g. 'Ⅲ-1-1 신임자 과정 > 향후계획'")
@@ -109,8 +117,8 @@ TOPIC = _rec("topics", ("id", "title", "answer", "source"),
              status=Str(doc="e.g. 추진완료, 검토완료"),
              source=SOURCE)
 
-COUNTS = _rec(None, (), courses=Int(), sessions=Int(), trainees=Int(),
-              note=Str())
+# The figures of one year in a plan row: not a record, so no editor_note (the row has one).
+COUNTS = Rec(fields={"courses": Int(), "sessions": Int(), "trainees": Int(), "note": NOTE})
 
 SESSION = _rec("sessions", ("id", "name", "source"), ("start", "end"),
                id=ID,
@@ -119,7 +127,7 @@ SESSION = _rec("sessions", ("id", "name", "source"), ("start", "end"),
                month=Month(doc="YYYY-MM when only the month is known"),
                headcount=Int(),
                target=Str(),
-               note=Str(),
+               note=NOTE,
                source=SOURCE)
 
 PROGRAM = _rec("programs", ("id", "name", "category", "source"),
@@ -149,7 +157,7 @@ PLAN_ROW = _rec("plan_rows", ("id", "mode", "area", "category", "y2017", "y2018"
                 mode=Enum(choices=("전체", "집합교육", "e-러닝"), doc="전체, 집합교육 or e-러닝"),
                 area=Str(doc="e.g. 기본역량, 리더십역량, 직무역량, 개인학습, 소계"),
                 category=Str(doc="e.g. 핵심가치, 인문소양, 직급, 직위, 공통, 전문, 글로벌, IT"),
-                y2017=COUNTS, y2018=COUNTS, note=Str(), source=SOURCE)
+                y2017=COUNTS, y2018=COUNTS, note=NOTE, source=SOURCE)
 
 DEPARTMENT = _rec("departments", ("id", "name", "headcount", "duties", "source"),
                   id=ID, name=Str(), aliases=ALIASES, headcount=Int(),
@@ -160,7 +168,7 @@ BUILDING = _rec("buildings", ("id", "name", "floors_above", "source"),
                 id=ID, name=Str(), aliases=ALIASES,
                 floors_above=Int(doc="number of floors above ground"),
                 floors_below=Int(doc="number of basement floors"),
-                note=Str(), source=SOURCE)
+                note=NOTE, source=SOURCE)
 
 AMENITY = _rec("amenities", ("id", "name", "source"),
                id=ID, name=Str(), aliases=ALIASES, description=Str(),
@@ -190,7 +198,7 @@ EVENT_TYPES = ("application", "written_exam", "written_result", "personality_tes
 EVENT = _rec("events", ("id", "round", "type", "start", "source"), ("start", "end"),
              id=ID, round=Ref(kind="rounds"),
              type=Enum(choices=EVENT_TYPES, doc="one of " + ", ".join(EVENT_TYPES)),
-             start=Date(), end=Date(doc="last day, for a window"), note=Str(), source=SOURCE)
+             start=Date(), end=Date(doc="last day, for a window"), note=NOTE, source=SOURCE)
 
 EXPERT = _rec("expert_categories", ("id", "name", "planned", "source"),
               id=ID, name=Str(), aliases=ALIASES, planned=Int(), cadence=Str(),
@@ -204,7 +212,7 @@ EXAM_STATS = _rec(None, ("round", "source"),
 
 PRIORITY = _rec("priorities", ("rank", "group", "source"),
                 rank=Int(doc="0 (highest) to 3"), group=Str(), detail=Str(),
-                basis=Str(doc="the legal basis, if any"), keywords=ALIASES, note=Str(),
+                basis=Str(doc="the legal basis, if any"), keywords=ALIASES, note=NOTE,
                 source=SOURCE)
 
 BUDGET_LINE = _rec("budget", ("id", "name", "source"),
@@ -217,7 +225,7 @@ BUDGET_LINE = _rec("budget", ("id", "name", "source"),
                    executed=Int(doc="executed (원인행위) in 천원"), executed_pct=Num(),
                    spent=Int(doc="spent (지출액) in 천원"), spent_pct=Num(),
                    year_end_forecast=Int(doc="'18년말 집행예상액 in 천원"),
-                   year_end_pct=Num(), note=Str(), source=SOURCE)
+                   year_end_pct=Num(), note=NOTE, source=SOURCE)
 
 ASSESSMENT = _rec("assessments", ("id", "name", "source"),
                   id=ID, name=Str(), aliases=ALIASES, target=Str(),

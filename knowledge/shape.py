@@ -50,10 +50,11 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
 
 def not_in_report(subject: str, words: list[str], card: str) -> str:
     """"신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
-    asked = " ".join(words[:2])
+    asked = words[0] if words else "그 내용"
     head = (f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다." if subject
             else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다.")
-    known = next((line for line in card.splitlines() if line.strip()), "")
+    known = next((line for line in card.splitlines()
+                  if line.strip() and not line.startswith("[")), "")
     return head + (f"\n업무보고에 있는 내용: {known}" if known else "")
 
 

@@ -168,7 +168,7 @@ class Accounting:
         place = "|".join(re.escape(p) for p in places) or "층"
         # What a value of each asked attribute looks like in an answer.
         self.value_of = {
-            "attr.location": re.compile(rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr|현장|센터"),
+            "attr.location": re.compile(rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
             "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|\d{4}년"),

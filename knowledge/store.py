@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -16,8 +15,8 @@ from knowledge.loader import DATA_DIR, Knowledge, validate
 def knowledge_vocabulary(kb: Knowledge) -> frozenset[str]:
     """Every content word of the validated knowledge: the closed world of the coverage gate,
     built once at load time (MeCab over every text) so that starting the bot stays fast."""
-    texts = [json.dumps(r, ensure_ascii=False) for rows in kb.records.values() for r in rows]
-    texts += [json.dumps(v, ensure_ascii=False) for v in kb.sections.values()]
+    texts = [kdb.shown_text(r) for rows in kb.records.values() for r in rows]
+    texts += [kdb.shown_text(v) for v in kb.sections.values()]
     texts += [f"{f['label']} {f['text']}" for f in kb.facts]
     return morph.vocabulary(texts)
 

@@ -135,8 +135,11 @@ class Understander:
                            | set(_RELATIVE_YEARS))
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
-        nlu_words = {t.key for t in vocabulary_terms(nlu)}
-        for t in vocabulary_terms(nlu):
+        # small talk words ("메뉴", "도움") are no vocabulary of the knowledge
+        cue_terms = [t for t in vocabulary_terms(nlu) if t.kind != "smalltalk"]
+        nlu_words = {t.key for t in cue_terms}
+        self.cue_words = frozenset(nlu_words)
+        for t in cue_terms:
             nlu_words |= morph.nouns(t.text)
         self.report_words = frozenset(w for w in report_words | nlu_words
                                       | {t.key for t in entity_terms} if len(w) >= 2)
@@ -266,16 +269,23 @@ class Understander:
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
         for m in morph.analyse(text):
+            if m.pos in ("XSN", "XPN") and m.surface in self.suffixes and m.start > m.word[0] \
+                    and m.end <= len(k) and not any(covered[m.start : m.end]):
+                # a noun suffix the matched terms do not explain ("참가비" → 참가 + 비)
+                suffix_attrs[self.suffixes[m.surface]] = k[m.word[0] : m.end]
+                continue
             if not m.content or m.end > len(k):
                 continue
             marks = covered[m.start : m.end]
             if all(marks):
                 continue
             whole = strip_ending(k[m.word[0] : m.word[1]])
-            if whole in self.function_words:
+            if whole in self.function_words or whole in self.cue_words:
                 continue
             if whole in self.report_words:  # the word as the user spaced it ("선수학습도")
-                if not m.action and not any(covered[m.word[0] : m.word[1]]):
+                # Read partly as another term ("자격증" holds the cue "자격", "경기도" the tail of
+                # "(타 시·)도 공무원"), the word itself is still to be accounted for.
+                if not (m.action and not any(covered[m.word[0] : m.word[0] + len(whole)])):
                     elsewhere.append(whole)
                 continue
             if (m.end == len(k) and _only_endings(m.surface)) \

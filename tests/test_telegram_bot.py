@@ -227,49 +227,7 @@ async def test_cancel_and_unknown_command_outside_a_flow(api: FakeBotApi, bot: A
     assert reply.text == render.UNKNOWN_COMMAND
 
 
-# --- the daycare check -----------------------------------------------------------------------
-
-
-async def test_daycare_check_single_parent_outside_seoul(api: FakeBotApi, bot: Any) -> None:
-    [rules] = await say(api, "/daycare")
-    assert "1순위</b> 기초생활수급자, 한부모가정 등" in rules.text
-    step = await press(api, rules, button(rules, "입소 순위 확인"))
-    asked = []
-    for answer in ("아니요", "아니요", "예", "아니요"):  # staff, livelihood, single parent, Seoul
-        asked.append(step.text.split("\n")[1])
-        step = await press(api, step, buttons(step)[answer])
-    assert asked == ["아이의 부모가 인재개발원 또는 주변 기관의 직원인가요?",
-                     "기초생활수급자 가정인가요?", "한부모 가정인가요?", "서울에 살고 있나요?"]
-    result = step.text
-    assert "예상 순위: <b>1순위</b> (기초생활수급자, 한부모가정 등)" in result
-    assert "법적 근거: 영유아보육법 제28조" in result
-    assert "2순위(한부모, 조손, 입양아)에도" in result
-    assert "서울에 살지 않으면" in result
-
-
-async def test_daycare_check_staff_child_is_rank_zero_after_one_question(
-        api: FakeBotApi, bot: Any) -> None:
-    [rules] = await say(api, "/daycare")
-    first = await press(api, rules, button(rules, "입소 순위 확인"))
-    result = await press(api, first, buttons(first)["예"])
-    assert "예상 순위: <b>0순위</b> (직원 자녀)" in result.text
-    assert "가장 높은 순위" in result.text
-
-
-async def test_daycare_check_cancel_midway(api: FakeBotApi, bot: Any) -> None:
-    [rules] = await say(api, "/daycare")
-    first = await press(api, rules, button(rules, "입소 순위 확인"))
-    second = await press(api, first, buttons(first)["아니요"])
-    [cancelled] = await say(api, "/cancel")
-    assert cancelled.text == render.CHECK_CANCELLED
-
-    answers = len(api.calls("answerCallbackQuery"))
-    api.press_button(USER, second.message_id, buttons(second)["예"])
-    await api.wait_for(lambda: len(api.calls("answerCallbackQuery")) > answers)
-    stale = api.calls("answerCallbackQuery")[-1]
-    assert stale.params["text"] == render.CHECK_OVER
-    [again] = await say(api, "/cancel")
-    assert again.text == render.NOTHING_TO_CANCEL
+# The daycare check: tests/test_daycare_bot.py.
 
 
 # --- free text -------------------------------------------------------------------------------

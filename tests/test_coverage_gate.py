@@ -1,0 +1,142 @@
+"""The coverage gate and the answers of issue 9, on phrasings of our own (in neither split).
+
+Every content word of a question must be accounted for: by the chosen record, the asked attribute,
+the vocabulary or Korean function words. What nothing accounts for means the report does not give
+it, and the bot says so first. Figures the tables give are shown when asked; a turn with nothing of
+its own to ask never repeats the previous answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.core import Brain
+from knowledge.reply import EMPTY_CONTEXT
+from knowledge.shape import shape
+from knowledge.store import open_database
+
+SEOUL = ZoneInfo("Asia/Seoul")
+NOW = dt.datetime(2018, 7, 1, 12, tzinfo=SEOUL)
+HERE = Path(__file__).parent
+NOT_GIVEN = "업무보고에 나와 있지 않습니다"
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    return Brain(open_database(tmp_path_factory.mktemp("gate") / "gate.db"), log_unanswered=False)
+
+
+def _split_questions() -> set[str]:
+    out: set[str] = set()
+    for name in ("devset.tsv", "testset.tsv"):
+        with (HERE / name).open(encoding="utf-8") as fh:
+            out |= {r["question"].strip() for r in csv.DictReader(fh, delimiter="\t",
+                                                                  quoting=csv.QUOTE_NONE)}
+    return out
+
+
+NEAR_MISSES = [
+    # (question, the word the report lacks)
+    ("신임자 과정 참가비 얼마예요?", "참가비"),  # noun + cost suffix on a known record
+    ("6급 미래인재 과정 식비 지원돼요?", "식비"),
+    ("2차 필기 시험장 주차 돼요?", "주차"),  # a word of no record at all
+    ("LMS 3단계 사업 담당 업체가 어디예요?", "업체"),
+    ("창의관 강의실 빔 프로젝터 몇 대 있어요?", "빔"),
+    ("어린이집 급식 메뉴가 궁금해요", "메뉴"),  # report word (급식) beside a foreign one
+]
+
+
+@pytest.mark.parametrize(("question", "word"), NEAR_MISSES)
+def test_near_misses_say_first_that_the_report_does_not_give_it(
+        brain: Brain, question: str, word: str) -> None:
+    reply = brain.answer(question, now=NOW)
+    first = reply.text.split("\n")[0]
+    assert reply.intent is None, reply.text
+    assert NOT_GIVEN in first and word in first, reply.text
+    assert reply.suggestions
+
+
+@pytest.mark.parametrize("question", [
+    "신임자 과정 어디서 해요?",  # a place is asked; the course record has none
+    "배움관 엘리베이터 몇 대 있어요?",  # a building named beside the works item that answers
+    "면접 점수 몇 점이 합격이에요?",  # a real word is no typo of a term (점수 ≠ 접수)
+    "부산시 공무원 채용 일정 알려줘",  # another city's exam
+])
+def test_asked_attribute_without_a_value_is_declined(brain: Brain, question: str) -> None:
+    assert brain.answer(question, now=NOW).intent is None
+
+
+@pytest.mark.parametrize(("question", "facts"), [
+    ("교육생급식지원 예산 작년보다 몇 % 늘었어?", ["499,272", "+37.1%", "+135,200"]),  # 증감
+    ("직장보육시설 운영비는?", ["220,151"]),  # a cost suffix the budget answer gives
+    ("e러닝 자격증 과정 인원", ["13,000명"]),  # a plan-table row below the subtotals
+    ("집합교육 IT 과정 인원은?", ["2,940명"]),
+    ("인재개발원부지면적", ["283,779"]),  # unspaced: the centre's own name, then a known word
+    ("세출예산 집행률 몇 %야", ["64.4%"]),
+])
+def test_table_figures_are_reachable(brain: Brain, question: str, facts: list[str]) -> None:
+    reply = brain.answer(question, now=NOW)
+    assert reply.intent is not None, reply.text
+    for fact in facts:
+        assert fact in reply.text, reply.text
+
+
+def test_new_phrasings_are_in_neither_split() -> None:
+    own = [q for q, _ in NEAR_MISSES] + ["교육생급식지원 예산 작년보다 몇 % 늘었어?",
+                                         "e러닝 자격증 과정 인원", "신임자 과정 어디서 해요?"]
+    assert not set(own) & _split_questions()
+
+
+@pytest.mark.parametrize("noise", ["ㅋㅋㅋ", "ok", "asdf", "아니요", "ㅇㅇ"])
+def test_noise_never_repeats_the_previous_answer(brain: Brain, noise: str) -> None:
+    first = brain.answer("2차 필기 합격자 발표 언제예요?", now=NOW)
+    reply = brain.answer(noise, first.context, now=NOW)
+    assert reply.intent is None
+    assert "8월 22일" not in reply.text
+    # and the conversation can still go on from the answer before
+    follow = brain.answer("그럼 면접은요?", reply.context, now=NOW)
+    assert "10월 15일" in follow.text
+
+
+def test_a_question_with_its_own_subject_starts_fresh(brain: Brain) -> None:
+    first = brain.answer("신임자 과정 언제 시작해요?", now=NOW)
+    reply = brain.answer("건물 몇 개 있어요?", first.context, now=NOW)
+    assert "4개동" in reply.text and "신임자" not in reply.text
+
+
+def test_detail_shows_the_full_card(brain: Brain) -> None:
+    first = brain.answer("신임자 과정 언제 시작해요?", now=NOW)
+    assert first.detail and len(first.detail) > len(first.text)
+    more = brain.answer("자세히", first.context, now=NOW)
+    assert more.text == first.detail
+    assert brain.answer("자세히", EMPTY_CONTEXT, now=NOW).intent is None  # nothing to expand
+
+
+def test_shape_keeps_the_answer_line_and_the_lines_the_question_names() -> None:
+    card = "\n".join(["답입니다.", *(f"• 줄 {i}" for i in range(3)), "관련 없는 줄", "찾는 단어 줄",
+                      "다른 줄", "답입니다.", "(2018년 업무보고 기준)"])
+    short, full = shape(card, ["찾는단어"], short_lines=3, list_lines=2)
+    lines = short.split("\n")
+    assert lines[0] == "답입니다." and "찾는 단어 줄" in lines
+    assert lines[-1] == "(2018년 업무보고 기준)" and full.count("답입니다.") == 1
+
+
+_PLAIN_DA = re.compile(r"(?<![니])다[.)]?$")
+
+
+def test_replies_carry_no_ids_file_names_or_editor_notes(brain: Brain) -> None:
+    with (HERE / "devset.tsv").open(encoding="utf-8") as fh:
+        questions = [r["question"] for r in csv.DictReader(fh, delimiter="\t",
+                                                           quoting=csv.QUOTE_NONE)]
+    for q in questions:
+        reply = brain.answer(q, now=NOW)
+        for text in (reply.text, reply.detail):
+            assert ".yaml" not in text and not re.search(r"\b(?:sec|exp|plan)-[a-z0-9-]+", text), q
+            for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+                assert not _PLAIN_DA.search(sentence.strip()), (q, sentence)
