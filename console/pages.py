@@ -13,7 +13,7 @@ from console import knowledge_edit as ked
 from console.app import COOKIE, SETTINGS, WHO, Settings, Who, audit, form, render
 from db import broadcasts as bdb
 from db import console as cdb
-from db import roles
+from db import ops, roles
 from handlers import broadcast_text as btext
 from knowledge import reminders as rk
 from knowledge.loader import KnowledgeError
@@ -52,8 +52,6 @@ async def login(request: web.Request) -> web.StreamResponse:
     response.set_cookie(COOKIE, sid, max_age=int(cdb.SESSION_TTL.total_seconds()), path="/",
                         httponly=True, samesite="Strict", secure=s.secure_cookie)
     who = "local operator" if user_id is None else f"tg:{user_id}"
-    from db import ops
-
     ops.audit(s.db, now, user_id, "console.login", f"session until {session.expires_at} ({who})")
     return response
 
