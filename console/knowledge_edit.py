@@ -83,6 +83,7 @@ class FileView:
     name: str
     records: list[RecordRow]
     error: str | None = None
+    lists: tuple[str, ...] = ()  # keys of record lists a new record can be added to
 
 
 _cache: dict[Path, tuple[tuple[int, int], Any]] = {}
@@ -127,7 +128,9 @@ def list_files(directory: Path) -> list[FileView]:
                     rows.append(RecordRow(key, i, label, detail))
             elif value is not None:
                 rows.append(RecordRow(key, None, key, ""))
-        out.append(FileView(name, rows))
+        lists = tuple(k for k, sub in spec.fields.items()
+                      if isinstance(sub, ListOf) and isinstance(sub.item, Rec))
+        out.append(FileView(name, rows, None, lists))
     return out
 
 
@@ -265,6 +268,24 @@ def view_record(directory: Path, file: str, key: str, index: int | None) -> Any:
     if not isinstance(record, dict):
         raise EditError(f"{file} 에 그 항목({key} #{index})이 없어요")
     return record
+
+
+def new_record(directory: Path, file: str, key: str) -> tuple[Any, Any, int]:
+    """(the round-trip document, a new empty record appended to ``key``, its index)."""
+    record_spec(file, key, 0)  # raises EditError unless ``key`` is a list of records
+    path = directory / file
+    try:
+        doc = _yaml().load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EditError(f"{file} 를 읽을 수 없어요: {exc.strerror}") from None
+    section = doc.get(key) if isinstance(doc, CommentedMap) else None
+    if section is None:
+        section = doc[key] = CommentedSeq()
+    if not isinstance(section, CommentedSeq):
+        raise EditError(f"{file} 의 {key} 가 목록이 아니에요")
+    record = CommentedMap()
+    section.append(record)
+    return doc, record, len(section) - 1
 
 
 def form_fields(spec: Rec, record: Any, values: dict[str, str] | None = None) -> list[FieldView]:

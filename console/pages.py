@@ -197,15 +197,24 @@ def _address(request: web.Request) -> tuple[str, str, int | None]:
         raise web.HTTPNotFound(text="그런 항목이 없어요") from None
 
 
+def _is_new(request: web.Request) -> bool:
+    return request.match_info["index"] == "new"
+
+
 async def record(request: web.Request) -> web.StreamResponse:
     directory = _directory(request)
-    file, key, index = _address(request)
+    file, key = request.match_info["file"], request.match_info["key"]
     try:
-        spec = ked.record_spec(file, key, index)
-        rec = ked.view_record(directory, file, key, index)
+        if _is_new(request):
+            index, spec, rec = None, ked.record_spec(file, key, 0), {}
+        else:
+            file, key, index = _address(request)
+            spec = ked.record_spec(file, key, index)
+            rec = ked.view_record(directory, file, key, index)
     except ked.EditError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
-    return render(request, "record.html", file=file, key=key, index=index,
+    return render(request, "record.html", file=file, key=key,
+                  index="new" if _is_new(request) else index,
                   fields=ked.form_fields(spec, rec), errors=[], diff=None,
                   base=ked.file_digest(directory / file), saved=request.query.get("saved"))
 
@@ -214,13 +223,19 @@ async def record_post(request: web.Request) -> web.StreamResponse:
     """Preview (validate and show the diff) or save an edited record."""
     s = _settings(request)
     directory = _directory(request)
-    file, key, index = _address(request)
     values = form(request)
     try:
-        spec = ked.record_spec(file, key, index)
-        doc, rec = ked.load_record(directory, file, key, index)
+        if _is_new(request):
+            file, key = request.match_info["file"], request.match_info["key"]
+            doc, rec, index = ked.new_record(directory, file, key)
+            spec = ked.record_spec(file, key, index)
+        else:
+            file, key, index = _address(request)
+            spec = ked.record_spec(file, key, index)
+            doc, rec = ked.load_record(directory, file, key, index)
     except ked.EditError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
+    shown: int | str | None = "new" if _is_new(request) else index
     fields = ked.form_fields(spec, rec, values)
     old_text = (directory / file).read_text(encoding="utf-8")
     ked.apply_form(spec, rec, values)
@@ -228,13 +243,14 @@ async def record_post(request: web.Request) -> web.StreamResponse:
     base = values.get("base", "")
 
     def again(status: int, errors: list[str], diff: Any = None) -> web.Response:
-        return render(request, "record.html", status=status, file=file, key=key, index=index,
+        return render(request, "record.html", status=status, file=file, key=key, index=shown,
                       fields=fields, errors=errors, diff=diff, base=base, saved=None)
 
     try:
         if values.get("action") == "save":
             ked.save(s.db, directory, file, new_text, author=_who(request).author, now=s.now(),
-                     note=f"{key} #{index if index is not None else '-'} 수정", base_digest=base)
+                     note=f"{key} #{index if index is not None else '-'} "
+                     f"{'추가' if _is_new(request) else '수정'}", base_digest=base)
         else:
             ked.check(directory, file, new_text)
     except KnowledgeError as exc:

@@ -475,3 +475,32 @@ async def test_user_text_is_escaped_everywhere(client: TestClient, site: Any) ->
     for path in ("/", "/unanswered"):
         page = await (await client.get(path)).text()
         assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+async def test_adding_a_2019_exam_event_as_a_new_record(client: TestClient, site: Any) -> None:
+    from db import knowledge as kdb
+
+    db, directory, _clock = site
+    csrf = await sign_in(client, db)
+    listing = await (await client.get("/knowledge")).text()
+    assert 'href="/knowledge/exams.yaml/events/new"' in listing
+    form = await (await client.get("/knowledge/exams.yaml/events/new")).text()
+    base = re.search(r'name="base" value="([^"]+)"', form).group(1)
+    before = fingerprint(db, directory)
+    bad = await client.post("/knowledge/exams.yaml/events/new", data={
+        "csrf": csrf, "base": base, "id": "2019-first-written", "action": "save"})
+    page = await bad.text()
+    assert bad.status == 400 and "missing required field &#39;round&#39;" in page
+    assert fingerprint(db, directory) == before
+    good = {"csrf": csrf, "base": base, "id": "y2019-first-written", "round": "first",
+            "type": "written_exam", "start": "2019-04-06", "source": "2019년 시험계획 공고"}
+    preview = await (await client.post("/knowledge/exams.yaml/events/new",
+                                       data={**good, "action": "preview"})).text()
+    assert "+  - id: y2019-first-written" in preview
+    saved = await client.post("/knowledge/exams.yaml/events/new", data={**good, "action": "save"})
+    assert saved.status == 200 and 'id="saved"' in await saved.text()
+    assert "/knowledge/exams.yaml/events/12" in str(saved.url)
+    assert any(e.id == "y2019-first-written" and e.start == "2019-04-06"
+               for e in kdb.events(db, round_id="first"))
+    text = (directory / "exams.yaml").read_text(encoding="utf-8")
+    assert text.count("# 출처: 2018년 인재개발원 업무보고") == 1  # comments kept
