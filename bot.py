@@ -417,6 +417,44 @@ def cmd_broadcasts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_image(args: argparse.Namespace) -> int:
+    """Write one of the bot's pictures (exams, campus, month) as a PNG file."""
+    from pictures.layout import PictureError, parse_month
+    from pictures.service import KINDS, PictureCache, png_size, request_for
+
+    if args.kind not in KINDS:
+        raise UsageError(f"알 수 없는 그림이에요: '{args.kind}'. exams, campus, month 중에서 골라 "
+                         "주세요 (예: hrdbot image exams).")
+    if args.month is not None:
+        if args.kind != "month":
+            raise UsageError("--month 옵션은 month 그림에만 쓸 수 있어요 (예: hrdbot image month "
+                             "--month 2018-07).")
+        try:
+            parse_month(args.month)
+        except PictureError:
+            raise UsageError(f"--month '{args.month}': 올바른 달이 아니에요. YYYY-MM 형식으로 "
+                             "적어 주세요 (예: 2018-07).") from None
+    if args.out is not None:
+        out = Path(args.out)
+        if out.is_dir():
+            raise UsageError(f"--out '{out}': 폴더예요. 파일 이름을 적어 주세요 (예: {out}/그림.png).")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out '{out}': 폴더가 없어요 ({out.parent}). 있는 폴더를 적어 주세요.")
+    today = today_in_seoul(args)
+    request = request_for(_open_db(args), args.kind, today, month=args.month)
+    out = Path(args.out) if args.out is not None else Path.cwd() / request.filename
+    png = PictureCache().picture(request).png
+    try:
+        out.write_bytes(png)
+    except OSError as exc:
+        raise UsageError(f"--out '{out}': 파일을 쓸 수 없어요 ({exc.strerror}). 쓸 수 있는 곳을 "
+                         "적어 주세요.") from None
+    width, height = png_size(png)
+    print(f"Wrote {out} ({width}x{height} px)")
+    print(request.caption)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdbot",
@@ -518,10 +556,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include unfinished drafts")
     _common(p, suppress=True)
     p.set_defaults(func=cmd_broadcasts)
+
+    p = sub.add_parser("image", help="write a picture the bot sends (exams, campus, month) as PNG")
+    p.add_argument("kind", metavar="exams|campus|month",
+                   help="exams: the year's exam timeline; campus: the buildings floor by floor; "
+                        "month: the courses running in a month")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="PNG file to write (default: hrdbot-<picture>-<date>.png in this folder)")
+    p.add_argument("--month", default=None, metavar="YYYY-MM",
+                   help="month: which month (default: the month of --today)")
+    _common(p, suppress=True)
+    p.set_defaults(func=cmd_image)
     return parser
 
 
+def _sqlite_utils_without_numpy() -> None:
+    """sqlite-utils imports numpy whenever it is installed (matplotlib brings it, for the
+    pictures), which would add about 0.1 s to every `hrdbot ask`; no hrdbot table stores numpy
+    values, so sqlite-utils is imported with numpy hidden. numpy stays importable afterwards."""
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _sqlite_utils_without_numpy()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -200,6 +200,7 @@ class Amenity:
     aliases: tuple[str, ...] = ()
     description: str | None = None
     building: str | None = None
+    floor: int | None = None  # 1 = ground floor, -1 = first basement
 
 
 @dataclass(frozen=True)
@@ -644,3 +645,13 @@ def record_texts(db: Database) -> dict[tuple[str, str], str]:
     for round_id, data in db.execute('SELECT round, data FROM "events"'):
         out[("round", round_id)] = out.get(("round", round_id), "") + " " + _shown(data)
     return out
+
+
+def sessions_of_month(db: Database, month: str) -> list[Session]:
+    """Sessions the data places in ``month`` ('YYYY-MM') without dates."""
+    return _rows(
+        db, Session,
+        "SELECT json_set(data, '$.program_id', program_id) FROM sessions "
+        "WHERE start IS NULL AND month = ? ORDER BY rowid",
+        [month],
+    )

@@ -187,6 +187,14 @@ def m009_daycare_checks(db: Database) -> None:
 
 
 @migrations()
+def m013_picture_files(db: Database) -> None:
+    """Telegram file_ids of pictures already uploaded, by picture key (kind, knowledge version,
+    date, highlight), so an identical picture is sent again without uploading it."""
+    db.execute("CREATE TABLE picture_files (key TEXT PRIMARY KEY, file_id TEXT NOT NULL, "
+               "created_at TEXT NOT NULL)")
+
+
+@migrations()
 def m011_console(db: Database) -> None:
     """The staff console: one-time login tokens and sessions (only hashes of the secrets are
     stored), every saved version of a knowledge file, and what staff decided about a group of

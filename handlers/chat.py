@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from db import console as console_db
 from db import users
-from handlers import console, daycare, menus, render, subscriptions
+from handlers import console, daycare, menus, pictures, render, subscriptions
 from handlers.parse import strip_mention
 from handlers.registry import public_commands
 from handlers.send import resolve, send, show
@@ -71,7 +71,8 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     reply = state.brain.answer(question, previous if previous.fresh(now) else EMPTY_CONTEXT,
                                now=now)
     context.chat_data[CONTEXT_KEY] = reply.context
-    outs = subscriptions.offer(update, context, render.reply_messages(reply), reply.topics)
+    outs = pictures.offer(reply, render.reply_messages(reply), state.db)
+    outs = subscriptions.offer(update, context, outs, reply.topics)
     console_db.count_question(state.db, now.date(), answered=reply.intent is not None)
     if reply.intent is not None:
         outs = console.with_feedback(outs, console.feedback_row(state.db, question, reply, now))

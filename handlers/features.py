@@ -52,7 +52,8 @@ def default_features(console: Embedded | None = None) -> list[Feature]:
     inside the bot (``--console-port``)."""
     from handlers.broadcast import broadcast_feature
     from handlers.console import console_feature
+    from handlers.pictures import pictures_feature
     from handlers.reminder_jobs import reminders_feature
 
-    return [basic_feature(), reminders_feature(), broadcast_feature(),
+    return [basic_feature(), reminders_feature(), broadcast_feature(), pictures_feature(),
             console_feature(embedded=console)]

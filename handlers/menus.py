@@ -11,9 +11,9 @@ from sqlite_utils import Database
 from telegram import Update
 
 from db import knowledge as kdb
-from handlers import private, render
+from handlers import pictures, private, render
 from handlers.daycare import LINK as DAYCARE_LINK
-from handlers.render import Out
+from handlers.render import Button, Out
 from handlers.send import send, show
 from handlers.state import AppState, BotContext
 
@@ -49,7 +49,8 @@ def round_view(state: AppState, round_id: str) -> list[Out] | None:
     if rnd is None:
         return None
     events = kdb.events(state.db, round_id=round_id)
-    return render.round_timeline(rnd, events, state.clock.now().date())
+    outs = render.round_timeline(rnd, events, state.clock.now().date())
+    return pictures.with_row(outs, Button(pictures.ROUND_BUTTON, f"p:r:{round_id}")) if events else outs
 
 
 def facility_view(db: Database) -> list[Out]:
@@ -85,17 +86,20 @@ SECTIONS: dict[str, Callable[[Database], list[Out]]] = {
 
 
 async def courses(update: Update, context: BotContext) -> None:
-    """/courses: the course categories."""
-    await send(update, context, courses_view(context.state.db))
+    """/courses: the course categories, and a button for this month's calendar picture."""
+    await send(update, context, pictures.with_row(courses_view(context.state.db),
+                                                  pictures.month_button(context)))
 
 
 async def exams(update: Update, context: BotContext) -> None:
-    """/exams: the exam rounds."""
+    """/exams: the year's timeline picture, then the exam rounds."""
+    await pictures.send_exams_timeline(update, context)
     await send(update, context, exams_view(context.state.db))
 
 
 async def facility(update: Update, context: BotContext) -> None:
-    """/facility: buildings, floors and amenities."""
+    """/facility: the campus picture, then buildings, floors and amenities."""
+    await pictures.send_campus(update, context)
     await send(update, context, facility_view(context.state.db))
 
 

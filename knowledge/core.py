@@ -17,7 +17,8 @@ from db import knowledge as kdb
 from db import ops
 from knowledge import shape as shapes
 from knowledge import stages
-from knowledge.compose import Composer, cohort_of
+from knowledge.answers import Composer, cohort_of
+from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
@@ -39,16 +40,15 @@ class Brain:
         self.db = db
         self.nlu = load_nlu()
         self.limits = stages.Thresholds.from_nlu(self.nlu)
-        org = kdb.section(db, "organisation")
-        self.year = int(org.get("report_year") or 2018) if org else 2018
+        self.composer = Composer(db, self.nlu)
+        self.year = report_year(self.composer.kb)
         self.covered_years = frozenset({self.year - 1, self.year, self.year + 1})
         vocabulary, years = knowledge_vocabulary(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
         terms = entity_terms(db, reserved, variant_weight=self.limits.derived_name_weight,
                              generic_records=self.limits.generic_records)
         self.understander = Understander(self.nlu, terms, vocabulary, years | self.covered_years,
-                                         report_words(db) | frozenset(vocabulary))
-        self.composer = Composer(db, self.nlu)
+                                         report_words(db) | frozenset(vocabulary), year=self.year)
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
         for p in kdb.programs(db):
@@ -59,10 +59,16 @@ class Brain:
         self.accounting = stages.Accounting(
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
             [b.name for b in kdb.buildings(db)], self.limits.generic_records)
-        self.passages = PassageIndex(db)
+        self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
+        self._display = {(kind, str(r.id)): r.name for kind, rows in (
+            ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
+            ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
+            ("budget_line", kdb.budget_lines(db)), ("assessment", kdb.assessments(db)),
+            ("expert_category", kdb.expert_categories(db)), ("work", kdb.works(db)),
+        ) for r in rows}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -142,8 +148,7 @@ class Brain:
         words += [(w,) for w in u.suffix_attrs.values()]
         if len(words) < min_words:
             return None
-        patterns = [p for m in u.matches
-                    if (p := self.accounting.value_of.get(f"{m.kind}.{m.value}")) is not None]
+        patterns = self.accounting.asked_values(u)
         passage = self.passages.best(words, owners,
                                      accept=lambda text: all(p.search(text) for p in patterns))
         if passage is None:
@@ -158,8 +163,10 @@ class Brain:
         """The record is known but the asked attribute is not in it: say so first."""
         self._log(text, now)
         suggestions = self.suggest(text)
-        body = shapes.with_suggestions(shapes.not_in_report(stages.subject_name(u), words, card),
-                                       suggestions)
+        subject = stages.subject_name(u) or next(  # a follow-up names its subject by context
+            (self._display[(kind, v)] for kind, values in u.inherited.items() for v in values
+             if (kind, v) in self._display), "")
+        body = shapes.with_suggestions(shapes.not_in_report(subject, words, card), suggestions)
         return Reply(body, None, 0.0, _public_entities(u.entities), tuple(suggestions), context)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,

@@ -9,7 +9,7 @@ with the spans of matched terms.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -73,6 +73,11 @@ def analyse(text: str) -> tuple[Morpheme, ...]:
         word = words[bisect.bisect_right(starts, idx) - 1] if words else (idx, cursor)
         out.append(Morpheme(surface, pos, idx, cursor, feature.pos != "UNKNOWN", parts,
                             feature.semantic == "행위", word))
+    # A noun made a verb ("도입했어", "부담해"): it says what is asked, like any verb.
+    for i, m in enumerate(out[:-1]):
+        after = out[i + 1]
+        if after.pos in ("XSV", "XSA") and after.word == m.word and not m.action:
+            out[i] = replace(m, action=True)
     return tuple(out)
 
 

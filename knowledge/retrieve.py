@@ -27,10 +27,10 @@ class Passage:
     haystack: str  # key of the text and the owner's names
 
 
-def _budget_sentence(b: kdb.BudgetLine) -> str:
-    parts = [f"{b.name}의 2018년 예산은 {won(b.y2018)}입니다"]
+def _budget_sentence(b: kdb.BudgetLine, year: int) -> str:
+    parts = [f"{b.name}의 {year}년 예산은 {won(b.y2018)}입니다"]
     if b.y2017 is not None:
-        parts[0] += f" (2017년 {won(b.y2017)}"
+        parts[0] += f" ({year - 1}년 {won(b.y2017)}"
         if b.change is not None:
             sign = "+" if b.change > 0 else ""
             parts[0] += f", 증감액 {sign}{num(b.change)}천원"
@@ -46,7 +46,7 @@ def _budget_sentence(b: kdb.BudgetLine) -> str:
     return " ".join(parts)
 
 
-def _plan_sentence(r: kdb.PlanRow) -> str:
+def _plan_sentence(r: kdb.PlanRow, year: int) -> str:
     def side(c: dict) -> str:
         bits = []
         if c.get("courses") is not None:
@@ -58,13 +58,13 @@ def _plan_sentence(r: kdb.PlanRow) -> str:
         return ", ".join(bits) or "-"
 
     label = " ".join(x for x in (r.mode, r.area, r.category) if x and x not in ("전체",)) or "전체"
-    return f"2018년 교육계획 {label}: {side(r.y2018)} (2017년 {side(r.y2017)})."
+    return f"{year}년 교육계획 {label}: {side(r.y2018)} ({year - 1}년 {side(r.y2017)})."
 
 
 class PassageIndex:
     """All passages of the knowledge, built once per load; ``best`` is pure."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, year: int) -> None:
         names: dict[tuple[str, str], str] = {}
         for kind, value, alias in kdb.aliases(db):
             names[(kind, value)] = names.get((kind, value), "") + key(alias)
@@ -79,11 +79,11 @@ class PassageIndex:
             out.append(Passage(t.answer, t.source, ("topic", t.id),
                                key(t.title + t.answer + " ".join(t.keywords))))
         for b in kdb.budget_lines(db):
-            text = _budget_sentence(b)
+            text = _budget_sentence(b, year)
             out.append(Passage(text, b.source, ("budget_line", b.id),
                                key(text + " ".join(b.aliases) + (b.group or "")) + "예산"))
         for r in kdb.plan_rows(db):
-            text = _plan_sentence(r)
+            text = _plan_sentence(r, year)
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         self.passages = out
 

@@ -172,7 +172,9 @@ BUILDING = _rec("buildings", ("id", "name", "floors_above", "source"),
 
 AMENITY = _rec("amenities", ("id", "name", "source"),
                id=ID, name=Str(), aliases=ALIASES, description=Str(),
-               building=Ref(kind="buildings"), source=SOURCE)
+               building=Ref(kind="buildings"),
+               floor=Int(minimum=None, doc="a floor number (1 = ground floor, -1 = first basement)"),
+               source=SOURCE)
 
 WORK = _rec("works", ("id", "name", "status", "source"), ("start", "end"),
             id=ID, name=Str(), aliases=ALIASES, description=Str(),
@@ -243,8 +245,9 @@ def _file(**fields: Spec) -> Rec:
 
 FILES: dict[str, Rec] = {
     "organisation.yaml": _file(
-        organisation=_rec(None, ("name", "source"), name=Str(), aliases=ListOf(Str()),
-                          departments=Int(), teams=Int(),
+        organisation=_rec(None, ("name", "report_year", "source"), name=Str(),
+                          report_year=Int(doc="the year the work report covers, e.g. 2018"),
+                          aliases=ListOf(Str()), departments=Int(), teams=Int(),
                       staff=Int(), facts=FACTS, source=SOURCE),
         departments=ListOf(DEPARTMENT, min_items=1),
     ),

@@ -25,20 +25,24 @@ from knowledge.reply import Context
 from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
-IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target"})
+IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree"})
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
                          "budget_line", "expert_category", "assessment", "work", "rank",
                          "category", "priority_group"})
 # The subject family a concept word brings: a new family means a new question, not a follow-up.
+# (Money and departments are asked of any subject: "예산은요?", "담당 부서는?" go on with it.)
 CONCEPT_FAMILY = {
     "course": "course", "promotion": "course", "exam": "exam", "expert": "exam",
     "interview_format": "exam", "daycare": "daycare", "priority": "daycare",
-    "facility": "facility", "works": "facility", "budget": "budget", "org": "org",
-    "elearning": "elearning", "lms": "elearning", "app": "elearning", "plan": "plan",
-    "assessment": "assessment", "vision": "vision", "audit": "audit",
+    "facility": "facility", "works": "facility", "elearning": "elearning", "lms": "elearning",
+    "app": "elearning", "plan": "plan", "assessment": "assessment", "vision": "vision",
+    "audit": "audit",
 }
 CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
+# A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
+# may be asked yes or no.
+_QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,8 @@ class Accounting:
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
             "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|\d{4}년"),
-            "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정)"),
+            "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
+                                         r"권|분야|필지|팀|과)"),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
 
@@ -202,11 +207,17 @@ class Accounting:
                    if w not in compact and w not in own and not self.generic(w)]
         missing += [word for attr, word in u.suffix_attrs.items()
                     if f"attr.{attr}" not in uses and word not in compact]
-        for m in u.matches:
-            pattern = self.value_of.get(f"{m.kind}.{m.value}")
-            if pattern is not None and not pattern.search(answer):
-                missing.append(u.key[m.start : m.end])
+        missing += [word for word, pattern in self._asked(u) if not pattern.search(answer)]
         return missing
+
+    def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
+        """The values a question asks for, as (question word, what a value looks like)."""
+        return [(u.key[m.start : m.end], pattern) for m in u.matches
+                if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
+                and (m.value != "cost" or _QUESTION_WORD.search(m.text))]
+
+    def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
+        return [pattern for _, pattern in self._asked(u)]
 
 
 def subject_name(u: Understanding) -> str:

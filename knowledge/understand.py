@@ -117,7 +117,9 @@ class Understander:
     """Intent and entity recognition over prepared terms (pure once built)."""
 
     def __init__(self, nlu: dict[str, Any], entity_terms: list[Term], vocabulary: set[str],
-                 known_years: set[int], report_words: frozenset[str] = frozenset()) -> None:
+                 known_years: set[int], report_words: frozenset[str] = frozenset(), *,
+                 year: int) -> None:
+        self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         self.nlu = nlu
         self.function_words = frozenset(key(w) for w in nlu.get("function_words") or ()) \
             | frozenset(_RELATIVE) | frozenset(_RELATIVE_YEARS)
@@ -215,7 +217,7 @@ class Understander:
         slash = _SLASH_DATE_RE.search(raw)
         if slash:
             try:
-                day = dt.date(2018, int(slash.group(1)), int(slash.group(2)))
+                day = dt.date(self.year, int(slash.group(1)), int(slash.group(2)))
             except ValueError:
                 return None
             return day, day
@@ -225,7 +227,7 @@ class Understander:
             if not 1 <= month <= 12:
                 return None
             year = self._years(cleaned)
-            y = year[0] if year else 2018
+            y = year[0] if year else self.year
             if m.group(2):
                 try:
                     day = dt.date(y, month, int(m.group(2)))
@@ -334,7 +336,8 @@ class Understander:
         if m.parts and all(len(p) >= 2 and p in self.report_words for p in m.parts):
             return "known"
         whole = strip_ending(k[m.word[0] : m.word[1]]) or word
-        if len(whole) >= 2 and whole != word and self._typo_of_vocab(whole):
+        fragment = m.end - m.start == 1 or not m.dictionary
+        if whole != word and (len(whole) >= 3 or fragment) and self._typo_of_vocab(whole):
             return "typo"  # a misspelt word that MeCab cut into pieces ("퇴즉" → 퇴/즉)
         if len(word) == 1:
             return "foreign"

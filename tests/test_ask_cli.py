@@ -145,3 +145,14 @@ def test_chat_ends_on_eof(db_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(ROOT / "bot.py"), "chat"], input="안녕\n",
                           capture_output=True, text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 0 and "안녕하세요" in proc.stdout
+
+
+def test_ask_json_near_miss_has_no_intent(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A known record asked for what the report does not give: the first sentence says so and
+    the JSON contract marks it as no answer."""
+    code, out, _ = run(capsys, "ask", "--json", "6급 미래인재 과정 식비 지원돼요?", "--db",
+                       str(db_path), "--today", "2018-07-01")
+    data = json.loads(out)
+    assert code == 0 and data["intent"] is None and data["confidence"] == 0.0
+    assert data["reply"].startswith("6급 미래인재") and "업무보고에 나와 있지 않습니다" in data["reply"]
+    assert data["suggestions"]

@@ -1,0 +1,207 @@
+"""What every answer module shares: the memoised knowledge queries, the answer record, and the
+helpers that find a program, its cohorts and the facts a question asks about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from db import knowledge as kdb
+from knowledge.normalize import strip_ending
+from knowledge.reply import Topic
+from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
+from knowledge.understand import Understanding, is_predicate
+
+
+@dataclass
+class Composed:
+    text: str
+    entities: dict[str, Any] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
+
+
+class _Knowledge:
+    """The knowledge queries of ``db.knowledge``, bound to one database and memoised.
+
+    Knowledge tables only change through ``hrdbot load``, which swaps them whole; a Brain is
+    rebuilt after that, so answers never need the same query twice.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        fn = getattr(kdb, name)
+        if not callable(fn) or isinstance(fn, type):
+            return fn
+
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            cache_key = (name, args, tuple(sorted(kwargs.items())))
+            if cache_key not in self._cache:
+                self._cache[cache_key] = fn(self._db, *args, **kwargs)
+            value = self._cache[cache_key]
+            return list(value) if isinstance(value, list) else value
+
+        return cached
+
+
+def report_year(kb: _Knowledge) -> int:
+    """The year the work report covers (``organisation.report_year`` in the data), e.g. 2018."""
+    org = kb.section("organisation")
+    year = org.get("report_year") if org else None
+    if not isinstance(year, int):
+        raise LookupError("the knowledge has no organisation.report_year; run 'hrdbot load'")
+    return year
+
+
+def short_year(year: int) -> str:
+    """'’17' for 2017: how the report abbreviates a year."""
+    return f"’{year % 100:02d}"
+
+
+class AnswerBase:
+    """State and helpers the domain mixins of ``Composer`` share."""
+
+    db: Database
+    kb: _Knowledge
+    nlu: dict[str, Any]
+
+    @property
+    def year(self) -> int:
+        return report_year(self.kb)
+
+    def _program(self, u: Understanding) -> kdb.Program | None:
+        for pid in u.entities.get("program", []):
+            p = self.kb.program(pid)
+            if p:
+                # "과장 리더십 교육": the sub-course meant for the rank named in the question
+                ranks = set(u.entities.get("rank", []))
+                if ranks:
+                    for child in self.kb.programs(parent=p.id):
+                        if ranks & set(child.ranks):
+                            return child
+                return p
+        return None
+
+    def _sessions(self, p: kdb.Program) -> list[kdb.Session]:
+        sessions = self.kb.sessions_of(p.id)
+        for child in self.kb.programs(parent=p.id):
+            sessions += self.kb.sessions_of(child.id)
+        return sessions
+
+    def _session_line(self, s: kdb.Session, today: dt.date, prefix: str = "") -> str:
+        label = f"{prefix}{s.name}"
+        extra = []
+        if s.headcount:
+            extra.append(f"{s.headcount:,}명")
+        if s.target:
+            extra.append(s.target)
+        tail = f" ({', '.join(extra)})" if extra else ""
+        if s.start:
+            return f"• {label}: {fmt_span(s.start, s.end)}{tail} — {when_note(s.start, s.end, today)}"
+        if s.month:
+            return f"• {label}: {fmt_month(s.month)}{tail}"
+        note = f" — {s.note}" if s.note else ""
+        return f"• {label}: 날짜 미정(업무보고에 없음){tail}{note}"
+
+    def _topic(self, p: kdb.Program) -> tuple[Topic, ...]:
+        return (Topic("program", p.id),)
+
+    def _relevant_facts(self, facts: tuple[kdb.Fact, ...], u: Understanding,
+                        limit: int = 2, names: tuple[str, ...] | None = None) -> list[kdb.Fact]:
+        """The facts of a record that share the most words with the question (if any)."""
+        words = _question_words(u, names)
+        if not words:
+            return []
+        scored = []
+        for f in facts:
+            hay = (f.label + " " + f.text + " " + " ".join(f.keywords)).replace(" ", "")
+            label = f.label.replace(" ", "")
+            score = sum(2 if w in label else 1 for w in words if w in hay)
+            if score:
+                scored.append((score, f))
+        scored.sort(key=lambda x: -x[0])
+        return [f for _, f in scored[:limit]]
+
+    def _program_facts(self, p: kdb.Program) -> tuple[kdb.Fact, ...]:
+        """A program's facts plus its fields and cohorts as facts, for relevance search."""
+        fields = [("교육대상", p.target), ("교육기간", p.duration), ("교육방식", p.format),
+                  ("개요", p.summary)]
+        extra = [kdb.Fact(label, value, p.source) for label, value in fields if value]
+        extra += [kdb.Fact("교육내용", c, p.source) for c in p.content]
+        for s in self._sessions(p):
+            detail = ", ".join(x for x in (
+                fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
+                f"{s.headcount:,}명" if s.headcount else "", s.target or "", s.note or "") if x)
+            extra.append(kdb.Fact(s.name, detail, s.source))
+        parent = self.kb.program(p.parent) if p.parent else None
+        # A sub-course's figures are often reported on its parent ("4차 산업혁명 교육 2,172명").
+        return (*p.facts, *extra, *(parent.facts if parent else ()))
+
+    def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
+        shown = "\n".join(lines)
+        facts = self._relevant_facts(self._program_facts(p), u, names=(p.name,))
+        if not facts and p.parent and not p.facts:
+            facts = self._parent_mentions(p)
+        extra = [f"• {f.label}: {f.text}" for f in facts if f.text not in shown]
+        return lines + extra
+
+    def _parent_mentions(self, p: kdb.Program) -> list[kdb.Fact]:
+        """Facts of the parent program that name this sub-course ("재난안전실무 확대 ...")."""
+        parent = self.kb.program(p.parent) if p.parent else None
+        if parent is None:
+            return []
+        names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
+        return [f for f in parent.facts
+                if any(n in f.text.replace(" ", "") for n in names)][:2]
+
+    def _event_line(self, e: kdb.Event, today: dt.date, with_round: bool = False) -> str:
+        prefix = ""
+        if with_round:
+            r = self.kb.round_(e.round)
+            prefix = f"{r.name} " if r else ""
+        return (f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — "
+                f"{when_note(e.start, e.end, today)}")
+
+
+def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> list[str]:
+    """Content words of the question that do not just name the record asked about (e.g.
+    '상반기', '실적', '국제반'). ``names``: the record's own names; default: every matched name."""
+    if names is None:
+        named = {m.text.replace(" ", "") for m in u.matches
+                 if m.kind not in ("attr", "concept", "topic", "fact")}
+    else:
+        named = {n.replace(" ", "") for n in names}
+    out = []
+    for word in u.text.split():
+        w = "".join(ch for ch in word if ch.isalnum())
+        w = strip_ending(w)
+        if len(w) >= 2 and not is_predicate(w) and w not in named \
+                and not any(w in n for n in named):
+            out.append(w)
+    return out
+
+
+def _plan_text(p: kdb.Program) -> str:
+    parts = []
+    if p.sessions_planned:
+        parts.append(f"{p.sessions_planned:,}회")
+    if p.headcount:
+        parts.append(f"{p.headcount:,}명")
+    return " ".join(parts) or "-"
+
+
+_COHORT_IN_NAME = re.compile(r"(\d+)\s*기")
+
+
+def cohort_of(name: str) -> int | None:
+    """The cohort number in a session name ("제8기" → 8, "분야별 2주 교육 3기" → 3)."""
+    found = _COHORT_IN_NAME.search(name)
+    return int(found.group(1)) if found else None

@@ -1,0 +1,122 @@
+"""Answers about the site, buildings, amenities and works, and the workplace daycare."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from knowledge.answers.common import AnswerBase, Composed
+from knowledge.text import basis, fmt_month, fmt_span, josa, num
+from knowledge.understand import Understanding
+
+
+class FacilityAnswers(AnswerBase):
+
+    def daycare_priority(self, u: Understanding, today: dt.date) -> Composed | None:
+        prios = self.kb.priorities()
+        if not prios:
+            return None
+        groups = [int(g) for g in u.entities.get("priority_group", []) if str(g).isdigit()]
+        lines: list[str] = []
+        if groups:
+            for p in prios:
+                if p.rank in groups:
+                    basis_text = f" (근거: {p.basis})" if p.basis else ""
+                    lines.append(f"{josa(p.group, '은는')} {p.rank}순위입니다{basis_text}.")
+                    if p.note:
+                        lines.append(f"참고: {p.note}")
+            lines.append("")
+        lines.append("인재개발원 직장어린이집 입소 우선순위는 다음과 같습니다.")
+        for p in prios:
+            detail = f" — {p.detail}" if p.detail else ""
+            basis_text = f" (근거: {p.basis})" if p.basis else ""
+            lines.append(f"• {p.rank}순위: {p.group}{detail}{basis_text}")
+        daycare = self.kb.section("daycare")
+        if daycare and daycare.get("vacancy"):
+            lines.append(f"결원 시: {daycare.get('vacancy')}")
+        lines.append(basis(prios[0].source))
+        return Composed("\n".join(lines))
+
+    def daycare_eligibility(self, u: Understanding, today: dt.date) -> Composed | None:
+        daycare = self.kb.section("daycare")
+        if daycare is None:
+            return None
+        lines = [f"{daycare.get('name')} 입소 대상: {daycare.get('eligibility')}"]
+        if daycare.get("vacancy"):
+            lines.append(f"결원 시: {daycare.get('vacancy')}")
+        prios = self.kb.priorities()
+        if prios:
+            lines.append("우선순위: " + " / ".join(f"{p.rank}순위 {p.group}" for p in prios))
+        lines.append(basis(daycare.get("source")))
+        return Composed("\n".join(lines), suggestions=("어린이집 입소 순위 알려주세요",))
+
+    def facility_building(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("building", [])
+        blds = [b for b in self.kb.buildings() if b.id in wanted] or self.kb.buildings()
+        lines = []
+        for b in blds:
+            floors = f"지상 {b.floors_above}층"
+            if b.floors_below:
+                floors = f"지하 {b.floors_below}층, " + floors
+            line = f"{josa(b.name, '은는')} {floors} 건물입니다."
+            if b.note:
+                line += f" {b.note}"
+            lines.append(line)
+            inside = self.kb.amenities(building=b.id)
+            if inside and wanted:
+                lines.append("• 시설: " + ", ".join(a.name for a in inside))
+        lines.append(basis(blds[0].source if blds else None))
+        return Composed("\n".join(lines))
+
+    def facility_site(self, u: Understanding, today: dt.date) -> Composed | None:
+        site = self.kb.section("site")
+        if site is None:
+            return None
+        lines = [
+            f"인재개발원 부지는 {site.get('parcels')}필지, {num(site.get('area_m2'))}㎡"
+            f"({num(site.get('area_pyeong'))}평)입니다.",
+            f"건물은 {site.get('building_count')}개동, 연면적 {num(site.get('floor_area_m2'))}㎡"
+            f"({num(site.get('floor_area_pyeong'))}평)입니다: "
+            + ", ".join(b.name for b in self.kb.buildings()) + ".",
+        ]
+        amen = self.kb.amenities()
+        if amen:
+            lines.append("교육시설: " + ", ".join(a.name for a in amen))
+        lines.append(basis(site.get("source")))
+        return Composed("\n".join(lines))
+
+    def facility_amenity(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("amenity", [])
+        amen = [a for a in self.kb.amenities() if a.id in wanted]
+        if not amen:
+            return None
+        lines = []
+        for a in amen:
+            line = f"{a.name}"
+            if a.building:
+                b = next((b for b in self.kb.buildings() if b.id == a.building), None)
+                line += f" (위치: {b.name if b else a.building})"
+            line += f": {a.description}" if a.description else "이(가) 있습니다."
+            lines.append(line)
+        lines.append(basis(amen[0].source))
+        return Composed("\n".join(lines))
+
+    def facility_works(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("work", [])
+        ws = [w for w in self.kb.works() if w.id in wanted] or self.kb.works()
+        if not ws:
+            return None
+        lines = [] if wanted else [f"{self.year}년 인재개발원 시설 공사·용역입니다."]
+        for w in ws:
+            when = ""
+            if w.start:
+                when = fmt_span(w.start, w.end)
+            elif w.start_month:
+                when = fmt_month(w.start_month) + (f" ~ {fmt_month(w.end_month)}"
+                                                   if w.end_month else "")
+            if w.end_month and w.start and not w.end:
+                when += f" ~ {fmt_month(w.end_month)}"
+            cost = f", {num(w.cost_million_krw)}백만원" if w.cost_million_krw else ""
+            desc = f" — {w.description}" if w.description and wanted else ""
+            lines.append(f"• {w.name} ({w.status}{', ' + when if when else ''}{cost}){desc}")
+        lines.append(basis(ws[0].source))
+        return Composed("\n".join(lines))

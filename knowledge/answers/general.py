@@ -1,0 +1,145 @@
+"""Answers about the organisation, e-learning, assessment, vision, topics and single facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from knowledge.answers.common import AnswerBase, Composed, _question_words
+from knowledge.text import basis, josa, num
+from knowledge.understand import Understanding
+
+
+class GeneralAnswers(AnswerBase):
+
+    def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
+        wanted = u.entities.get("department", [])
+        depts = [d for d in self.kb.departments() if d.id in wanted]
+        if not depts:
+            scores: dict[str, int] = {}
+            probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
+            probes += _question_words(u)
+            for d in self.kb.departments():
+                duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
+                for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
+                    if any(probe in duty or duty in probe for duty in duties):
+                        scores[d.id] = scores.get(d.id, 0) + len(probe)
+            if not scores:
+                return self.org_overview(u, today)
+            best = max(scores, key=lambda i: scores[i])
+            depts = [d for d in self.kb.departments() if d.id == best]
+            lines = [f"그 업무는 {depts[0].name}에서 담당합니다."]
+        else:
+            lines = []
+        for d in depts:
+            lines.append(f"{d.name}({d.headcount}명)의 주요 업무는 {', '.join(d.duties)}입니다."
+                         if not lines else f"{d.name}({d.headcount}명) 담당 업무:")
+            if len(lines) > 1:
+                lines += [f"• {duty}" for duty in d.duties]
+        lines.append(basis(depts[0].source))
+        return Composed("\n".join(lines))
+
+    def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
+        org = self.kb.section("organisation")
+        depts = self.kb.departments()
+        if not depts:
+            return None
+        lines = []
+        if org and org.get("teams"):
+            lines.append(f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
+                         f"{org.get('staff')}명으로 구성되어 있습니다.")
+        lines += [f"• {d.name} {d.headcount}명: {', '.join(d.duties)}" for d in depts]
+        lines.append(basis(depts[0].source))
+        return Composed("\n".join(lines))
+
+    def elearning_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        el = self.kb.section("elearning")
+        if el is None:
+            return None
+        feats = u.features
+        lines: list[str] = []
+        facts = el.facts
+        if "concept.lms" in feats:
+            lms = [f for f in facts if "LMS" in f.label or "교육통합" in f.label
+                   or "LMS" in f.text]
+            if lms:
+                asked = self._relevant_facts(tuple(lms), u, limit=1, names=("LMS", "교육통합시스템"))
+                first = asked[0] if asked else lms[0]
+                lines = [f"{first.label}: {first.text}"]
+                lines += [f"• {f.label}: {f.text}" for f in lms[:5] if f is not first]
+                return Composed("\n".join(lines) + f"\n{basis(lms[0].source)}")
+        relevant = self._relevant_facts(facts, u, names=("e-러닝", "이러닝", "elearning"))
+        if relevant:  # the fact the question names first
+            lines.append(f"{relevant[0].label}: {relevant[0].text}")
+            lines += [f"• {f.label}: {f.text}" for f in relevant[1:]]
+        if "concept.app" in feats and el.get("app"):
+            lines.insert(0, f"모바일 학습: {el.get('app')}")
+        lines.insert(1 if lines else 0,
+                     f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
+        if el.get("courses"):
+            lines.append(f"• 운영과정: {el.get('courses')}개 과정")
+        if el.get("trainees_planned"):
+            lines.append(f"• {self.year}년 교육계획 인원: {el.get('trainees_planned'):,}명")
+        if el.get("target"):
+            lines.append(f"• 대상: {el.get('target')}")
+        if el.get("method"):
+            lines.append(f"• 수강방법: {el.get('method')}")
+        if el.get("app") and "concept.app" not in feats:
+            lines.append(f"• 앱: {el.get('app')}")
+        if el.get("live_channel"):
+            lines.append(f"• 실시간 방송: {el.get('live_channel')}")
+        lines.append(basis(el.get("source")))
+        return Composed("\n".join(lines))
+
+    def assessment_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        items = self.kb.assessments()
+        wanted = u.entities.get("assessment", [])
+        chosen = [a for a in items if a.id in wanted] or items[:1]
+        if not chosen:
+            return None
+        a = chosen[0]
+        relevant = self._relevant_facts(a.facts, u, limit=3, names=(a.name, *a.aliases))
+        plan = (f"{a.name}의 {self.year}년 계획은 {num(a.rounds_planned, '회')}, "
+                f"{num(a.headcount_planned, '명')}입니다."
+                if a.rounds_planned or a.headcount_planned else f"{a.name} 안내입니다.")
+        # the fact the question names first ("평가역량", "상반기 실적"), else the plan
+        lines = [f"{relevant[0].label}: {relevant[0].text}", f"• {plan}"] if relevant else [plan]
+        if a.target:
+            lines.append(f"• 대상: {a.target}")
+        if a.competencies:
+            lines.append(f"• 평가역량({len(a.competencies)}개): {', '.join(a.competencies)}")
+        lines += [f"• {f.label}: {f.text}" for f in relevant[1:] or a.facts[:4]]
+        lines.append(basis(a.source))
+        return Composed("\n".join(lines))
+    def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        topics = {t.id: t for t in self.kb.topics()}
+        chosen = [topics[i] for i in ("vision", "goals") if i in topics]
+        if not chosen:
+            return None
+        return Composed("\n\n".join(t.answer for t in chosen) + f"\n{basis(chosen[0].source)}")
+
+    def topic_answer(self, u: Understanding, today: dt.date) -> Composed | None:
+        ids = u.entities.get("topic", [])
+        topics = {t.id: t for t in self.kb.topics()}
+        if not ids:  # a concept only ("감사 지적 몇 건"): the topic whose keywords say it most
+            words = {w.replace(" ", "") for m in u.matches if m.kind == "concept"
+                     for w in self.nlu["concepts"].get(m.value, ())}
+            scored = sorted(((sum(k.replace(" ", "") in words for k in t.keywords), t.id)
+                             for t in topics.values()), reverse=True)
+            ids = [scored[0][1]] if scored and scored[0][0] else []
+        chosen = [topics[i] for i in ids if i in topics][:2]
+        if not chosen:
+            return None
+        parts = []
+        for t in chosen:  # the answer itself first; the editors' question title is no answer
+            status = f" (추진상황: {t.status})" if t.status and t.status not in t.answer else ""
+            parts.append(f"{t.answer}{status}")
+        return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
+
+    def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
+        ids = [int(i) for i in u.entities.get("fact", []) if str(i).isdigit()]
+        facts = self.kb.facts()
+        chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
+        if not chosen:
+            return None
+        text = "\n\n".join(f"{f.label}: {f.text}" for f in chosen)
+        return Composed(f"{text}\n{basis(chosen[0].source)}")

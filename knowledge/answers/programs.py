@@ -1,0 +1,323 @@
+"""Answers about training programs: schedule, duration, target, headcount, content, the program
+card, recommendations by rank, program lists and what is on a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from db import knowledge as kdb
+from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
+from knowledge.reply import Topic
+from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
+from knowledge.understand import Understanding
+
+
+class ProgramAnswers(AnswerBase):
+
+    def program_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        every = self._sessions(p)
+        sessions = every
+        if u.entities.get("session"):
+            named = [s for s in sessions if s.id in u.entities["session"]]
+            sessions = named or sessions
+        if u.cohort is not None:
+            picked = [s for s in sessions if cohort_of(s.name) == u.cohort]
+            if not picked:
+                names = ", ".join(s.name for s in sessions) or "없음"
+                return Composed(
+                    f"{p.name} {u.cohort}기 일정은 업무보고에 나와 있지 않습니다. "
+                    f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
+                    topics=self._topic(p))
+            sessions = picked
+        dated = [s for s in sessions if s.start]
+        lines: list[str] = []
+        if dated:
+            asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터")
+                             for m in u.matches)
+            asks_end = "attr.end" in u.features and not asks_start
+            if asks_end and (u.cohort is not None or len(dated) == 1):
+                s = dated[0]
+                head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
+                        f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
+                        f"{when_note(s.end or s.start or '', None, today)}).")
+            else:
+                others = [] if len(sessions) == len(every) else [s for s in every if s.start]
+                head = self._course_timing(p, dated, others, today)
+        elif len(sessions) == 1 and sessions[0].month:
+            s = sessions[0]
+            head = f"{josa(f'{p.name} {s.name}', '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
+                " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else ".")
+        else:
+            head = f"{p.name}의 구체적인 날짜는 업무보고에 나와 있지 않습니다."
+            if p.duration:
+                head += f" 교육기간은 {p.duration}입니다."
+        lines.append(head)
+        if sessions:
+            lines.append("")
+            lines.append("기수별 일정:")
+            lines += [self._session_line(s, today) for s in sessions]
+        if p.sessions_planned or p.headcount:
+            lines.append(f"{self.year}년 계획: {_plan_text(p)}")
+        lines = self._with_facts(lines, p, u)
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p))
+
+    def _course_timing(self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session],
+                       today: dt.date) -> str:
+        """Where the asked dated cohorts stand today: one under way is "진행 중", else the next
+        to come "시작합니다", else all are over. ``others``: every dated cohort of the program
+        when the question named some (e.g. "8기"), so a finished one points to the current one."""
+        iso = today.isoformat()
+
+        def running(s: kdb.Session) -> bool:
+            return (s.start or "") <= iso <= (s.end or s.start or "")
+
+        def first(group: list[kdb.Session]) -> kdb.Session | None:
+            return min(group, key=lambda x: x.start or "", default=None)
+
+        now = first([s for s in asked if running(s)])
+        if now is not None:
+            return (f"{josa(f'{p.name} {now.name}', '은는')} 현재 진행 중입니다 "
+                    f"({fmt_span(now.start or '', now.end)}).")
+        nxt = first([s for s in asked if (s.start or "") > iso])
+        if nxt is not None:
+            return (f"{josa(f'{p.name} {nxt.name}', '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
+                    f" ({when_note(nxt.start or '', nxt.end, today)}).")
+        last = max(asked, key=lambda x: x.end or x.start or "")
+        if not others:
+            return (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
+                    f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
+        head = (f"{josa(f'{p.name} {last.name}', '은는')} {fmt_span(last.start or '', last.end)}에 "
+                f"진행되어 이미 끝났습니다.")
+        now = first([s for s in others if running(s)])
+        nxt = first([s for s in others if (s.start or "") > iso])
+        if now is not None:
+            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다 "
+                           f"({fmt_span(now.start or '', now.end)}).")
+        if nxt is not None:
+            return head + (f" 다음 일정은 {nxt.name}, {fmt_date(nxt.start or '')}에 시작합니다 "
+                           f"({when_note(nxt.start or '', nxt.end, today)}).")
+        return head + " 업무보고상 그 뒤의 일정은 없습니다."
+
+    def program_duration(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        if p.duration:
+            text = f"{p.name}의 교육기간은 {p.duration}입니다."
+        else:
+            text = f"{p.name}의 교육기간은 업무보고에 따로 나와 있지 않습니다."
+        dated = [s for s in self._sessions(p) if s.start and s.end]
+        if dated:
+            text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
+        text = "\n".join(self._with_facts([text], p, u))
+        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+
+    def program_target(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        if p.target:
+            text = f"{p.name}의 교육대상은 {p.target}입니다."
+        else:
+            text = f"{p.name}의 교육대상은 업무보고에 따로 나와 있지 않습니다."
+            if p.summary:
+                text += f" {p.summary}"
+        if p.ranks:
+            text += f"\n해당 직급·직위: {', '.join(p.ranks)}"
+        sessions = [s for s in self._sessions(p) if s.target]
+        if sessions:
+            text += "\n" + "\n".join(f"• {s.name}: {s.target}" for s in sessions[:6])
+        text = "\n".join(self._with_facts([text], p, u))
+        return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
+
+    def program_headcount(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (
+            p.headcount or p.sessions_planned) else ""
+        asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+        general = [f for f in p.facts if any(w in f.label + f.text for w in (
+            "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4] or self._parent_mentions(p)
+        facts = asked or general
+        lines = [f"{f.label}: {f.text}" for f in facts]
+        # the figure the question names first ("하반기 계획", "상반기 실적"), else the plan
+        if plan:
+            lines.insert(1 if asked else 0, plan)
+        if not lines:
+            lines = [f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."]
+        lines = [lines[0]] + [f"• {x}" if not x.startswith("•") else x for x in lines[1:]]
+        sessions = [s for s in self._sessions(p) if s.headcount]
+        if sessions and not facts:
+            lines += [self._session_line(s, today) for s in sessions[:6]]
+        return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
+
+    def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        asked = self._relevant_facts(self._program_facts(p), u, limit=1, names=(p.name,))
+        if asked:  # the part the question names ("국내반", "4차 산업혁명")
+            lines = [f"{asked[0].label}: {asked[0].text}"]
+        elif p.content:
+            lines = [f"{p.name}의 주요 교육내용은 {', '.join(p.content[:3])} 등입니다."]
+        else:
+            lines = [f"{p.name}의 교육내용입니다."]
+        if p.summary:
+            lines.append(p.summary)
+        lines += [f"• {c}" for c in p.content]
+        if not p.content:
+            lines += [f"• {f.label}: {f.text}" for f in p.facts[:4]]
+        lines = self._with_facts(lines, p, u)
+        if p.format:
+            lines.append(f"교육방식: {p.format}")
+        children = self.kb.programs(parent=p.id)
+        if children:
+            lines.append("세부 과정: " + ", ".join(c.name for c in children))
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p))
+
+    def program_info(self, u: Understanding, today: dt.date) -> Composed | None:
+        p = self._program(u)
+        if p is None:
+            return None
+        lines = [f"{p.name}: {p.summary}" if p.summary else f"{p.name} 안내입니다."]
+        for label, value in (("대상", p.target), ("기간", p.duration), ("방식", p.format)):
+            if value:
+                lines.append(f"• {label}: {value}")
+        if p.sessions_planned or p.headcount:
+            lines.append(f"• {self.year}년 계획: {_plan_text(p)}")
+        sessions = self._sessions(p)
+        dated = [s for s in sessions if s.start]
+        upcoming = [s for s in dated if (s.end or s.start or "") >= today.isoformat()]
+        if upcoming:
+            s = min(upcoming, key=lambda x: x.start or "")
+            lines.append(f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} "
+                         f"({when_note(s.start or '', s.end, today)})")
+        elif dated:
+            lines.append(f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다.")
+        children = self.kb.programs(parent=p.id)
+        if children:
+            lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
+        if p.content:
+            lines.append("• 주요 내용: " + "; ".join(p.content[:4]))
+        lines = self._with_facts(lines, p, u)
+        lines.append(basis(p.source))
+        return Composed("\n".join(lines), topics=self._topic(p),
+                        suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
+
+    def program_recommend(self, u: Understanding, today: dt.date) -> Composed | None:
+        ranks = u.entities.get("rank", [])
+        if not ranks:
+            return None
+        found: list[kdb.Program] = []
+        for rank in ranks:
+            for p in self.kb.programs_for_rank(rank):
+                if p not in found:
+                    found.append(p)
+        if not found:  # ranks the data does not list: look for the rank's words in the targets
+            words = [w.replace(" ", "") for r in ranks for w in self.nlu["ranks"].get(r, [r])]
+            found = [p for p in self.kb.programs()
+                     if p.target and any(w in p.target.replace(" ", "") for w in words)]
+        label = ", ".join(ranks)
+        if not found:
+            return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n"
+                            f"{basis()}")
+        lines = [f"{label}에게 해당하는 교육과정은 {', '.join(p.name for p in found[:3])}"
+                 + (" 등입니다." if len(found) > 3 else "입니다.")]
+        for p in found[:8]:
+            nxt = ""
+            dated = [s for s in self._sessions(p) if s.start
+                     and (s.end or s.start) >= today.isoformat()]
+            if dated:
+                s = min(dated, key=lambda x: x.start or "")
+                nxt = f" — 다음 일정 {s.name} {fmt_span(s.start or '', s.end)}"
+            lines.append(f"• {p.name}{': ' + _plan_text(p) if (p.headcount or p.sessions_planned) else ''}{nxt}")
+        lines.append(basis())
+        return Composed("\n".join(lines), topics=tuple(Topic("program", p.id) for p in found[:3]))
+
+    def program_list(self, u: Understanding, today: dt.date) -> Composed | None:
+        if u.dates:
+            start, end = u.dates
+            sessions = self.kb.sessions_between(start, end, limit=15)
+            span = fmt_span(start.isoformat(), end.isoformat())
+            if not sessions:
+                return Composed(f"{span} 기간에 진행되는 교육 일정은 업무보고에 없습니다.\n{basis()}")
+            items = []
+            for s in sessions[:15]:
+                p = self.kb.program(s.program_id or "")
+                items.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+            return Composed("\n".join([_list_head(f"{span} 기간의 교육", items), *items, basis()]))
+        cats = u.entities.get("category")
+        if cats:
+            cat = next((c for c in self.kb.categories() if c.id == cats[0]), None)
+            progs = self.kb.programs(category=cats[0], top_level=True, limit=20)
+            if cat is None or not progs:
+                return None
+            lines = [f"{cat.name} 분야 교육과정입니다."]
+            for p in progs:
+                lines.append(f"• {p.name}" + (f": {_plan_text(p)}" if p.headcount else ""))
+                children = self.kb.programs(parent=p.id, limit=12)
+                if children:
+                    lines.append("  세부 과정: " + ", ".join(c.name for c in children))
+            more = self.kb.count_programs(category=cats[0], top_level=True) - len(progs)
+            if more > 0:
+                lines.append(f"외 {more:,}개 과정")
+            lines.append(basis(cat.source))
+            return Composed("\n".join(lines))
+        upcoming = self.kb.sessions_between(today, today + dt.timedelta(days=60), limit=8)
+        total = next((r for r in self.kb.plan_rows() if r.mode == "전체"), None)
+        courses = total.y2018.get("courses") if total else None
+        lines = [f"{self.year}년 교육계획은 {courses:,}개 과정입니다. 분야별 주요 과정:"
+                 if isinstance(courses, int) else f"{self.year}년 교육계획의 분야별 주요 과정:"]
+        for cat in self.kb.categories():
+            progs = self.kb.programs(category=cat.id, top_level=True, limit=6)
+            if progs:
+                more = self.kb.count_programs(category=cat.id, top_level=True) - len(progs)
+                lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs)
+                             + (f" 외 {more:,}개" if more > 0 else ""))
+        if upcoming:
+            lines.append("")
+            lines.append("앞으로 60일 안의 교육 일정:")
+            for s in upcoming[:8]:
+                p = self.kb.program(s.program_id or "")
+                lines.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+        lines.append(basis())
+        return Composed("\n".join(lines))
+
+    def calendar_day(self, u: Understanding, today: dt.date) -> Composed | None:
+        """Everything on a day or in a period: exam events and course sessions."""
+        if not u.dates:
+            return None
+        start, end = u.dates
+        span = fmt_span(start.isoformat(), end.isoformat())
+        evs = self.kb.events(start=start, end=end)
+        sessions = self.kb.sessions_between(start, end, limit=15)
+        if not evs and not sessions:
+            return Composed(f"{span}에는 업무보고에 있는 교육·시험 일정이 없습니다.\n{basis()}")
+        items = [self._event_line(e, today, True) for e in evs]
+        for s in sessions:
+            p = self.kb.program(s.program_id or "")
+            items.append(self._session_line(s, today, prefix=f"{p.name} " if p else ""))
+        lines = [_list_head(f"{span}의", items)]
+        if evs:
+            lines.append("채용시험:")
+            lines += items[: len(evs)]
+        if sessions:
+            lines.append("교육과정:")
+            lines += items[len(evs):]
+        lines.append(basis())
+        return Composed("\n".join(lines))
+
+
+def _list_head(subject: str, items: list[str]) -> str:
+    """"… 일정은 N건입니다: <the first one>", so the first line already answers."""
+    first = items[0].lstrip("• ").split(" — ")[0] if items else ""
+    first = re.sub(r"\s\((?:[^()]|\([^()]*\))*\)$", "", first)  # its details stay in the list
+    more = f" 외 {len(items) - 1}건" if len(items) > 1 else ""
+    return f"{subject} 일정은 {len(items)}건입니다: {first}{more}."
