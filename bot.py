@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 if TYPE_CHECKING:  # imported lazily below, to keep `hrdbot ask` starting fast
     from sqlite_utils import Database
 
+    from console.app import Settings as ConsoleSettings
     from knowledge.reminders import ReminderConfig
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -59,6 +60,16 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}': 1 이상의 정수를 적어 주세요")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}': 포트 번호가 아닙니다. 0-65535 사이로 적어 주세요 (예: 8080)")
     return value
 
 
@@ -252,9 +263,61 @@ def cmd_run(args: argparse.Namespace) -> int:
         clock = SystemClock()
     db = _open_db(args)
     features = default_features()
-    # The running bot follows `hrdbot load`: a reload is picked up within seconds.
-    state = AppState(db=db, brain=LiveBrain(db), clock=clock)
+    # The running bot follows `hrdbot load`: a reload is picked up within seconds (at once
+    # when the console is served inside the bot, so a save there reaches the next answer).
+    brain = LiveBrain(db, check_every=0.0 if args.console_port else 5.0)
+    if args.console_port:
+        from handlers.console import Embedded
+
+        settings = _console_settings(args, db, clock.now)
+        features = default_features(Embedded(settings, args.console_host, args.console_port))
+    state = AppState(db=db, brain=brain, clock=clock)
     run(build_application(config, state, features), config)
+    return EXIT_OK
+
+
+def _console_settings(args: argparse.Namespace, db: Database, now: Callable[[], dt.datetime]
+                      ) -> ConsoleSettings:
+    """The console's settings: admins from HRDBOT_ADMINS, where knowledge edits go, the clock."""
+    from console.app import Settings
+    from db.roles import ADMINS_VAR, RoleError, parse_admins
+    from knowledge.core import Brain
+
+    try:
+        admins = parse_admins(os.environ.get(ADMINS_VAR))
+    except RoleError as exc:
+        raise UsageError(str(exc)) from None
+    directory = args.knowledge_dir
+    if directory is not None and not directory.is_dir():
+        raise UsageError(f"--knowledge-dir: {directory} is not a directory")
+
+    def answer(question: str, at: dt.datetime) -> tuple[str, str | None]:
+        reply = Brain(db, log_unanswered=False).answer(question, now=at)
+        return reply.text, reply.intent
+
+    return Settings(db=db, now=now, reminder_config=_reminder_config(None), admins=admins,
+                    knowledge_dir=directory, answer=answer)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """Serve the staff web console alone; print a one-time login URL."""
+    from console.server import serve_forever
+    from handlers.clock import StartedClock, SystemClock
+
+    clock = (StartedClock(dt.datetime.combine(args.today, dt.datetime.now(SEOUL).timetz()))
+             if args.today else SystemClock())
+    db = _open_db(args)
+    settings = _console_settings(args, db, clock.now)
+
+    def announce(url: str) -> None:
+        print(f"hrdbot console: open {url} (valid 10 minutes, works once)", flush=True)
+
+    try:
+        serve_forever(settings, args.host, args.port, announce)
+    except OSError as exc:
+        raise UsageError(f"{args.host}:{args.port}에서 콘솔을 열 수 없습니다. 다른 --host/--port를 "
+                         f"적어 주세요 (cannot listen on {args.host}:{args.port}: "
+                         f"{exc.strerror or exc})") from None
     return EXIT_OK
 
 
@@ -262,20 +325,11 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     """List the reminders and daily pushes due on a day, sending nothing."""
     import json
 
-    from db import reminders as rdb
     from knowledge import reminders as rk
 
     config = _reminder_config(args.rules)
     day = args.date or today_in_seoul(args)
-    db = _open_db(args)
-    view = rk.knowledge_view(db)
-    start, end = rk.day_window(day)
-    if args.all_topics:
-        subscribers = [rk.everything(view, rk.Settings.from_defaults(config.defaults))]
-    else:
-        subscribers = rdb.subscribers(db, config.defaults)
-    found = list(rk.plan(view, config, subscribers, start, end))
-    status = {} if args.all_topics else rdb.statuses(db, {d.key for d in found})
+    found, status = rk.day_plan(_open_db(args), config, day, all_topics=args.all_topics)
     if args.json:
         print(json.dumps({
             "date": day.isoformat(),
@@ -522,6 +576,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="INFO", type=str.upper,
                    choices=("DEBUG", "INFO", "WARNING", "ERROR"),
                    help="logging level (default INFO)")
+    p.add_argument("--console-port", type=_port, default=None, metavar="N",
+                   help="also serve the staff web console on this port (same process)")
+    p.add_argument("--console-host", default="127.0.0.1", metavar="ADDR",
+                   help="address of the console (default 127.0.0.1)")
+    p.add_argument("--knowledge-dir", type=Path, default=None, metavar="DIR",
+                   help="knowledge folder the console edits (default: the one the database "
+                        "was loaded from)")
+
+    p = _subcommand(sub, "console", cmd_console,
+                    "직원용 웹 콘솔을 띄웁니다 (일회용 로그인 주소를 출력합니다)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8080, help="port to listen on (default 8080)")
+    p.add_argument("--knowledge-dir", type=Path, default=None, metavar="DIR",
+                   help="knowledge folder the console edits (default: the one the database "
+                        "was loaded from, when writable)")
 
     p = _subcommand(sub, "ask", cmd_ask, "질문 하나(또는 파일의 질문들)에 답합니다")
     p.add_argument("question", nargs="*", help="the question, in Korean")

@@ -224,6 +224,78 @@ def m013_picture_files(db: Database) -> None:
                "created_at TEXT NOT NULL)")
 
 
+@migrations()
+def m011_console(db: Database) -> None:
+    """The staff console: one-time login tokens and sessions (only hashes of the secrets are
+    stored), every saved version of a knowledge file, and what staff decided about a group of
+    unanswered questions (out of scope, later, resolved)."""
+    db.execute(
+        "CREATE TABLE console_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER, "
+        "created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE console_sessions (session_hash TEXT PRIMARY KEY, user_id INTEGER, "
+        "csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE knowledge_versions (id INTEGER PRIMARY KEY, file TEXT NOT NULL, "
+        "content TEXT NOT NULL, author TEXT NOT NULL, saved_at TEXT NOT NULL, note TEXT)"
+    )
+    db.execute("CREATE INDEX idx_knowledge_versions_file ON knowledge_versions(file, id)")
+    db.execute(
+        "CREATE TABLE unanswered_marks (normalized TEXT PRIMARY KEY, status TEXT NOT NULL, "
+        "at TEXT NOT NULL, author TEXT NOT NULL)"
+    )
+    # Rows from before m002 have no normalised form; their text stands for it.
+    db.execute("UPDATE unanswered SET normalized = text WHERE normalized IS NULL")
+    # Per-group totals kept exact by triggers (each recomputes the one group a row change
+    # touches), so the console lists 100 000 questions in milliseconds whoever writes them.
+    db.execute(
+        "CREATE TABLE unanswered_groups (normalized TEXT PRIMARY KEY, example TEXT NOT NULL, "
+        "count INTEGER NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX idx_unanswered_groups_last ON unanswered_groups(last_seen)")
+    db.execute("CREATE INDEX idx_unanswered_groups_count ON unanswered_groups(count)")
+    db.execute(
+        "INSERT INTO unanswered_groups (normalized, example, count, first_seen, last_seen) "
+        "SELECT normalized, MAX(text), SUM(count), MIN(first_seen), MAX(last_seen) "
+        "FROM unanswered WHERE normalized IS NOT NULL GROUP BY normalized"
+    )
+    db.execute("CREATE INDEX idx_unanswered_normalized ON unanswered(normalized, last_seen)")
+
+    def refresh(row: str) -> str:
+        """Trigger statements that recompute the group of ``row`` (NEW or OLD) exactly."""
+        key = f"{row}.normalized"
+        return (
+            f"DELETE FROM unanswered_groups WHERE normalized = {key}; "  # noqa: S608 - NEW/OLD
+            "INSERT INTO unanswered_groups (normalized, example, count, first_seen, last_seen) "
+            f"SELECT normalized, (SELECT text FROM unanswered WHERE normalized = {key} "
+            "ORDER BY last_seen DESC LIMIT 1), SUM(count), MIN(first_seen), MAX(last_seen) "
+            f"FROM unanswered WHERE normalized = {key} GROUP BY normalized; "
+        )
+
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+        body = "".join(refresh(r) for r in rows)
+        db.execute(f"CREATE TRIGGER unanswered_groups_{event.lower()} AFTER {event} ON "
+                   f"unanswered BEGIN {body}END")
+
+
+@migrations()
+def m012_feedback(db: Database) -> None:
+    """Answers users marked wrong (👎) or right (👍), and per-day question counters for the
+    console's dashboard (answered vs declined)."""
+    db.execute(
+        "CREATE TABLE feedback (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER, "
+        "vote TEXT NOT NULL, question TEXT NOT NULL, normalized TEXT NOT NULL, "
+        "answer TEXT NOT NULL, intent TEXT)"
+    )
+    db.execute("CREATE INDEX idx_feedback_vote ON feedback(vote, normalized, at)")
+    db.execute(
+        "CREATE TABLE question_days (day TEXT PRIMARY KEY, answered INTEGER NOT NULL DEFAULT 0, "
+        "declined INTEGER NOT NULL DEFAULT 0)"
+    )
+
+
 def default_db_path() -> Path:
     """``HRDBOT_DB``, else ``$XDG_DATA_HOME/hrdbot/hrdbot.db`` (``~/.local/share`` by default)."""
     env = os.environ.get("HRDBOT_DB")

@@ -7,8 +7,9 @@ import time
 from telegram import Update
 from telegram.constants import ChatType
 
+from db import console as console_db
 from db import users
-from handlers import daycare, menus, pictures, render, subscriptions
+from handlers import console, daycare, menus, pictures, render, subscriptions
 from handlers.parse import strip_mention
 from handlers.registry import public_commands
 from handlers.send import resolve, send, show
@@ -72,6 +73,9 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     context.chat_data[CONTEXT_KEY] = reply.context
     outs = pictures.offer(reply, render.reply_messages(reply), state.db)
     outs = subscriptions.offer(update, context, outs, reply.topics)
+    console_db.count_question(state.db, now.date(), answered=reply.intent is not None)
+    if reply.intent is not None:
+        outs = console.with_feedback(outs, console.feedback_row(state.db, question, reply, now))
     await send(update, context, outs)
 
 
@@ -130,6 +134,7 @@ _BUTTON_ROUTES = {
     "m": _menu,
     "c": _courses,
     "x": _exams,
+    console.FEEDBACK_PREFIX: console.on_feedback,
 }
 
 

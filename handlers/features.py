@@ -3,12 +3,17 @@ replies to messages that are not text."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
 from handlers import attachments, chat, daycare, menus, private
 from handlers.parse import AddressedToBot
 from handlers.registry import Command, Feature
+
+if TYPE_CHECKING:
+    from handlers.console import Embedded
 
 
 def basic_feature() -> Feature:
@@ -42,10 +47,13 @@ def basic_feature() -> Feature:
     )
 
 
-def default_features() -> list[Feature]:
-    """Every feature of ``hrdbot run``, in handler order."""
+def default_features(console: Embedded | None = None) -> list[Feature]:
+    """Every feature of ``hrdbot run``, in handler order; ``console``: serve the staff console
+    inside the bot (``--console-port``)."""
     from handlers.broadcast import broadcast_feature
+    from handlers.console import console_feature
     from handlers.pictures import pictures_feature
     from handlers.reminder_jobs import reminders_feature
 
-    return [basic_feature(), reminders_feature(), broadcast_feature(), pictures_feature()]
+    return [basic_feature(), reminders_feature(), broadcast_feature(), pictures_feature(),
+            console_feature(embedded=console)]

@@ -7,7 +7,7 @@ features in order, so a new feature never edits another feature's handlers.
 Handler order inside the single handler group: every feature's ``handlers`` (conversations,
 callback queries), then every command, then every feature's ``fallbacks`` (catch-alls such as
 free text). ``observers`` run first for every update in their own group and never stop it.
-Callback data prefixes in use: ``a: m: c: x: d: q: k:`` (this package); pick new ones for new
+Callback data prefixes in use: ``a: m: c: x: d: q: k: f:`` (this package); pick new ones for new
 features.
 """
 

@@ -676,3 +676,20 @@ def wake_times(view: KnowledgeView, config: ReminderConfig,
             if start <= due < end:
                 out.add(due)
     return sorted(out)
+
+
+def day_plan(db: Database, config: ReminderConfig, day: dt.date, *, all_topics: bool = False
+             ) -> tuple[list[Due], dict[tuple[int, str], str]]:
+    """What goes out on ``day`` and each message's ledger status, as ``hrdbot reminders`` and
+    the console's /reminders show it. ``all_topics``: for one subscriber of every topic."""
+    from db import reminders as rdb  # db.reminders imports this module
+
+    view = knowledge_view(db)
+    start, end = day_window(day)
+    if all_topics:
+        subscribers = [everything(view, Settings.from_defaults(config.defaults))]
+    else:
+        subscribers = rdb.subscribers(db, config.defaults)
+    found = list(plan(view, config, subscribers, start, end))
+    status = {} if all_topics else rdb.statuses(db, {d.key for d in found})
+    return found, status

@@ -46,7 +46,13 @@ def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
     kb = validate(data_dir)
     db = connect(path)
     try:
-        return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()),
-                                     vocabulary=knowledge_vocabulary(kb))
+        return swap_in(db, kb, data_dir)
     finally:
         db.close()
+
+
+def swap_in(db: Database, kb: Knowledge, data_dir: Path | str) -> dict[str, int]:
+    """Swap validated knowledge read from ``data_dir`` into an open database (what
+    ``hrdbot load`` does after validating; the staff console uses it after a save)."""
+    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()),
+                                 vocabulary=knowledge_vocabulary(kb))
