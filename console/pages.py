@@ -435,14 +435,19 @@ async def roles_post(request: web.Request) -> web.StreamResponse:
     action = request.match_info["action"]
     try:
         user_id = roles.parse_user_id(values.get("user_id"))
-        role = roles.parse_role(values.get("role"))
+        verified = (values.get("role") or "").strip() == roles.VERIFIED
+        role = roles.VERIFIED if verified else roles.parse_role(values.get("role"))
         if user_id > MAX_USER_ID:
             raise roles.RoleError(f"사용자 id 가 너무 커요 (받은 값: {user_id}). 텔레그램 "
                                   "사용자 id 를 적어 주세요.")
     except roles.RoleError as exc:
         return await roles_page(request, error=str(exc), status=400)
-    if action == "grant":
+    if action == "grant" and verified:
+        roles.grant_verified(s.db, user_id, by=_who(request).user_id, now=s.now())
+    elif action == "grant":
         roles.grant(s.db, user_id, role, by=_who(request).user_id, now=s.now())
+    elif verified:
+        roles.revoke_verified(s.db, user_id)
     else:
         roles.revoke(s.db, user_id, role)
     audit(request, f"console.roles.{action}", f"{role} {user_id}")

@@ -185,6 +185,18 @@ async def test_admins_grant_and_revoke_with_audit(client: TestClient, site: Any)
     assert ("console.roles.grant", ADMIN) in actions and ("console.roles.revoke", ADMIN) in actions
 
 
+async def test_admins_verify_employees_on_the_roles_page(client: TestClient, site: Any) -> None:
+    db, _dir, _clock = site
+    csrf = await sign_in(client, db, ADMIN)
+    resp = await client.post("/roles/grant", data={"csrf": csrf, "user_id": str(STRANGER),
+                                                   "role": "verified"})
+    assert resp.status == 200 and "🔒 인증 직원" in await resp.text()
+    assert roles.is_verified(db, STRANGER) and not roles.is_staff(db, STRANGER)
+    await client.post("/roles/revoke", data={"csrf": csrf, "user_id": str(STRANGER),
+                                             "role": "verified"})
+    assert not roles.is_verified(db, STRANGER)
+
+
 @pytest.mark.parametrize("user_id, role", [("abc", "staff"), ("-5", "staff"), ("", "staff"),
                                            ("7", "owner"), ("9" * 40, "staff")])
 async def test_bad_role_forms_are_refused_and_change_nothing(
