@@ -96,8 +96,8 @@ def test_a_new_user_signs_in_once_sees_declined_questions_and_queues_a_notice(
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--port", "http"], "is not a port"),
-    (["--port", "70000"], "is not a port"),
+    (["--port", "http"], "포트 번호가 아닙니다"),
+    (["--port", "70000"], "포트 번호가 아닙니다"),
     (["--knowledge-dir", "/nonexistent/dir"], "is not a directory"),
     (["--host", "256.1.1.1"], "cannot listen on"),
 ])
@@ -119,4 +119,4 @@ def test_a_port_in_use_exits_2(db_path: Path) -> None:
 @pytest.mark.parametrize("value", ["abc", "-1", "65536"])
 def test_run_rejects_a_bad_console_port(db_path: Path, value: str) -> None:
     proc = hrdbot("run", "--db", str(db_path), "--console-port", value)
-    assert proc.returncode == 2 and "is not a port" in proc.stderr
+    assert proc.returncode == 2 and "포트 번호가 아닙니다" in proc.stderr
