@@ -55,9 +55,16 @@ def split_table(brain: Brain) -> list[str]:
             ("asked fact in first line", "fact_first_line"), ("median answered reply (chars)", "median_reply")]
     out.append(f"{'':32s} {'dev':>8s} {'test':>8s}")
     for label, field in rows:
-        dev, test = results["dev"][0][field], results["test"][0][field]
-        fmt = (lambda x: f"{x:8.0f}") if field == "median_reply" else (lambda x: f"{x:8.3f}")
-        out.append(f"{label:32s} {fmt(dev)} {fmt(test)}")
+        cells = []
+        for name in ("dev", "test"):
+            summary = results[name][0]
+            if field == "dialogue_turns" and not summary["n_turns"]:
+                cells.append(f"{'-':>8s}")  # the dev split has no dialogues
+            elif field == "median_reply":
+                cells.append(f"{summary[field]:8.0f}")
+            else:
+                cells.append(f"{summary[field]:8.3f}")
+        out.append(f"{label:32s} {' '.join(cells)}")
     for name in ("dev", "test"):
         summary, categories, failures, gained, lost = results[name]
         out.append(f"\n{name}: {summary['n_singles']} questions, {summary['n_turns']} dialogue turns; "
