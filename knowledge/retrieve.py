@@ -65,16 +65,13 @@ class PassageIndex:
     """All passages of the knowledge, built once per load; ``best`` is pure."""
 
     def __init__(self, db: Database, year: int) -> None:
-        names: dict[tuple[str, str], str] = {}
-        for kind, value, alias in kdb.aliases(db):
-            names[(kind, value)] = names.get((kind, value), "") + key(alias)
         owners = {v: k for k, v in kdb.ENTITY_TABLES.items()}
         out: list[Passage] = []
         for f in kdb.facts(db):
             owner_kind = owners.get(f.owner_kind or "")
             owner = (owner_kind, f.owner_id) if owner_kind and f.owner_id else None
-            extra = key(" ".join(f.keywords)) + names.get(owner, "") if owner else key(" ".join(f.keywords))
-            out.append(Passage(f"{f.label}: {f.text}", f.source, owner, key(f.label + f.text) + extra))
+            out.append(Passage(f"{f.label}: {f.text}", f.source, owner,
+                               key(f.label + f.text + " ".join(f.keywords))))
         for t in kdb.topics(db):
             out.append(Passage(t.answer, t.source, ("topic", t.id),
                                key(t.title + t.answer + " ".join(t.keywords))))
@@ -85,6 +82,7 @@ class PassageIndex:
         for r in kdb.plan_rows(db):
             text = _plan_sentence(r, year)
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
+        out += _record_passages(db)
         self.passages = out
 
     def best(self, words: list[tuple[str, ...]], owners: set[tuple[str, str]],
@@ -99,3 +97,31 @@ class PassageIndex:
         if not found:
             return None
         return min(found, key=lambda p: (p.owner not in owners, len(p.text)))
+
+
+def _record_passages(db: Database) -> list[Passage]:
+    """One passage per field of the structured records (a course's target, a department's
+    duties, an amenity's description); each names its record, so a question naming the record
+    finds it."""
+    out: list[Passage] = []
+
+    def add(kind: str, rid: str, text: str, source: str) -> None:
+        out.append(Passage(text, source, (kind, rid), key(text)))
+
+    for p in kdb.programs(db):
+        for label, value in (("교육대상", p.target), ("교육기간", p.duration),
+                             ("교육방식", p.format), ("개요", p.summary)):
+            if value:
+                add("program", p.id, f"{p.name} {label}: {value}", p.source)
+        if p.content:
+            add("program", p.id, f"{p.name} 교육내용: {', '.join(p.content)}", p.source)
+    for d in kdb.departments(db):
+        add("department", d.id, f"{d.name}({d.headcount}명)의 주요 업무: {', '.join(d.duties)}",
+            d.source)
+    for a in kdb.amenities(db):
+        if a.description:
+            add("amenity", a.id, f"{a.name}: {a.description}", a.source)
+    for w in kdb.works(db):
+        if w.description:
+            add("work", w.id, f"{w.name} ({w.status}): {w.description}", w.source)
+    return out
