@@ -89,12 +89,16 @@ def resolve(u: Understanding, context: Context, *, fresh: bool,
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
-    if u.cohort is not None and "program" not in entities:
-        owners = cohort_programs.get(u.cohort, set())
+    cohort = u.cohort
+    if (fresh and cohort is None and isinstance(context.entities.get("cohort"), int)
+            and "program" in inherited):  # "끝나는 날은?" after "8기는요?"
+        cohort = context.entities["cohort"]
+    if cohort is not None and "program" not in entities:
+        owners = cohort_programs.get(cohort, set())
         if len(owners) == 1:
             entities["program"] = [next(iter(owners))]
             features["program"] = 0.9
-    return replace(u, entities=entities, features=features, inherited=inherited)
+    return replace(u, entities=entities, features=features, inherited=inherited, cohort=cohort)
 
 
 def _continues(u: Understanding, context: Context) -> bool:

@@ -93,10 +93,15 @@ class ExamAnswers(AnswerBase):
             text = f"{r.name}: 채용계획 {num(r.planned, '명')}"
             text += f", 채용인원 {num(r.hired, '명')}" if r.hired is not None else \
                 f", 채용인원은 아직 확정되지 않았습니다({r.status})" if r.status else ""
-            lines.append(text + ".")
-            if r.series:
+            stats = self.kb.exam_stats(rid)
+            # asked about the written exam's figures ("응시율", "원서 낸 사람"): those come first
+            stats_first = bool(stats) and ("attr.count_figures" in u.features
+                                           or "event_type" in u.entities)
+            if not stats_first:
+                lines.append(text + ".")
+            if r.series and not stats_first:
                 lines.append(f"• 채용직렬: {r.series}")
-            for st in self.kb.exam_stats(rid):
+            for st in stats:
                 parts = []
                 if st.date:
                     parts.append(f"필기시험 {fmt_date(st.date)}")
@@ -110,7 +115,9 @@ class ExamAnswers(AnswerBase):
                     parts.append(f"응시 {st.applicants:,}명")
                 if st.turnout_pct is not None:
                     parts.append(f"응시율 {st.turnout_pct}%")
-                lines.append("• " + ", ".join(parts))
+                lines.append(f"{r.name} {', '.join(parts)}." if stats_first else "• " + ", ".join(parts))
+            if stats_first:
+                lines.append(f"• {text}.")
             relevant = self._relevant_facts(r.facts, u, names=(r.name, *r.aliases))
             lines += [f"• {f.label}: {f.text}" for f in relevant or r.facts[:2]]
         if not lines:

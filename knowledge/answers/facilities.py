@@ -52,18 +52,19 @@ class FacilityAnswers(AnswerBase):
     def facility_building(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("building", [])
         blds = [b for b in self.kb.buildings() if b.id in wanted] or self.kb.buildings()
-        lines = []
-        for b in blds:
+        heads, more = [], []
+        for b in blds:  # the floors first (what is asked), the building's notes after
             floors = f"지상 {b.floors_above}층"
             if b.floors_below:
                 floors = f"지하 {b.floors_below}층, " + floors
-            line = f"{josa(b.name, '은는')} {floors} 건물입니다."
+            heads.append(f"{josa(b.name, '은는')} {floors} 건물입니다.")
             if b.note:
-                line += f" {b.note}"
-            lines.append(line)
+                more.append(f"• {b.note}")
             inside = self.kb.amenities(building=b.id)
             if inside and wanted:
-                lines.append("• 시설: " + ", ".join(a.name for a in inside))
+                more.append(f"• {b.name} 시설: " + ", ".join(a.name for a in inside))
+        lines = [" ".join(heads)] if len(heads) <= 2 else heads
+        lines += more
         lines.append(basis(blds[0].source if blds else None))
         return Composed("\n".join(lines))
 
