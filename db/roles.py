@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 ADMIN, STAFF, VERIFIED = "admin", "staff", "verified"
+MAX_USER_ID = 2**63 - 1
 ROLES = (ADMIN, STAFF)  # the roles /grant gives (admins only)
 ALL_ROLES = (ADMIN, STAFF, VERIFIED)
 ADMINS_VAR = "HRDBOT_ADMINS"
@@ -76,6 +77,8 @@ def parse_user_id(text: str | None) -> int:
                         f"not {text!r}") from None
     if value <= 0:
         raise RoleError(f"사용자 id 는 양수예요 (받은 값: {value}). / user id must be positive")
+    if value > MAX_USER_ID:  # SQLite keeps 64-bit integers; Telegram ids are far smaller
+        raise RoleError(f"사용자 id 가 너무 커요 (받은 값: {text!r}). 텔레그램 사용자 id 를 적어 주세요.")
     return value
 
 

@@ -121,3 +121,9 @@ def test_grants_can_be_limited_to_some_roles(db):
     roles.grant_verified(db, 2, by=1, now=NOW)
     assert [g.role for g in roles.grants(db)] == ["staff", "verified"]
     assert [g.user_id for g in roles.grants(db, only=roles.ROLES)] == [1]
+
+
+@pytest.mark.parametrize("text", ["9" * 40, str(2**63)])
+def test_a_user_id_too_large_for_the_database_is_refused(text: str) -> None:
+    with pytest.raises(roles.RoleError, match="너무 커요"):
+        roles.parse_user_id(text)
