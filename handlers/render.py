@@ -191,9 +191,16 @@ def suggestion_rows(suggestions: Iterable[str]) -> list[tuple[Button, ...]]:
     return [(Button(shorten(s, 48), f"q:{s}"),) for s in list(suggestions)[:MAX_SUGGESTIONS]]
 
 
+DETAIL_BUTTON = "📄 자세히"
+
+
 def reply_messages(reply: Reply) -> list[Out]:
-    """A core reply: escaped text split into messages, suggestions as buttons on the last."""
-    return _messages(escape(reply.text), suggestion_rows(reply.suggestions))
+    """A core reply: escaped text split into messages, suggestions as buttons on the last, and
+    "자세히" when the reply is the short form of a longer card."""
+    rows = suggestion_rows(reply.suggestions)
+    if reply.detail:
+        rows.append((Button(DETAIL_BUTTON, "q:자세히"),))
+    return _messages(escape(reply.text), rows)
 
 
 # --- start, help, ask ------------------------------------------------------------------------

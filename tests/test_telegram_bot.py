@@ -248,6 +248,13 @@ async def test_user_text_is_escaped_and_suggestions_answer(api: FakeBotApi, bot:
     assert "신임자 과정" in answer.text
 
 
+async def test_a_short_answer_opens_its_full_card(api: FakeBotApi, bot: Any) -> None:
+    [short] = await say(api, "신임자 과정 언제 시작해요?")
+    full = await press(api, short, button(short, "자세히"), method="sendMessage")
+    assert len(full.text) > len(short.text) and "제9기" in full.text
+    assert not any("자세히" in label for label in buttons(full))  # nothing more to open
+
+
 class LongSuggestionBrain:
     """The real core, with one suggestion too long for 64 bytes of callback data added."""
 
