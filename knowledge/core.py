@@ -118,17 +118,19 @@ class Brain:
         honest "the report does not give it"."""
         spec = self.understander.intent(u.intent or "")
         uses = set(spec.needs) | set(spec.signals) if spec else set()
-        missing = self.accounting.missing(u, uses, composed.text)
+        words = self.accounting.missing(u, uses, composed.text)
+        first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
+        if not words and _NOT_GIVEN.search(first):  # the composer itself says the report lacks it
+            self._log(text, now)
+            suggestions = tuple(self.suggest(text))
+            return Reply(shapes.with_suggestions(composed.text, list(suggestions)), None, 0.0,
+                         composed.entities, suggestions, context, composed.topics)
+        missing = words or self.accounting.unanswered_values(u, composed.text)
         if missing:
             found = self._retrieve(u, now)
             if found is not None:
                 return found
             return self._not_in_report(text, u, missing, composed.text, now, context)
-        first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
-        if _NOT_GIVEN.search(first):  # the composer itself says the report lacks it
-            self._log(text, now)
-            return Reply(composed.text, None, 0.0, composed.entities, composed.suggestions,
-                         context, composed.topics)
         short, full = shapes.shape(composed.text, stages.question_tokens(u),
                                    self.limits.short_reply_lines, self.limits.list_reply_lines)
         return Reply(short, u.intent, _confidence(u.score), composed.entities,

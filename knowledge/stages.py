@@ -180,7 +180,11 @@ class Accounting:
             "attr.location": re.compile(rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
-            "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|\d{4}년"),
+            # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
+            # in "2018년 계획"
+            "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|"
+                                        r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"),
+            "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
             "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
                                          r"권|분야|필지|팀|과)"),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
@@ -196,8 +200,7 @@ class Accounting:
     def missing(self, u: Understanding, uses: set[str], answer: str) -> list[str]:
         """Words of the question that the answer and its records do not account for: content
         words the report knows but the answer lacks, records named beside the one the intent
-        answers about, a suffix's attribute the intent does not give ("수강료"), and an asked
-        attribute with no value of its kind in the answer (a place for "어디", a sum for "얼마")."""
+        answers about, and a suffix's attribute the intent does not give ("수강료")."""
         cues = [(m.start, m.end) for m in u.matches if m.kind in CUE_KINDS]
         words = list(u.elsewhere)
         words += [u.key[m.start : m.end] for m in u.matches
@@ -212,8 +215,11 @@ class Accounting:
                    if w not in compact and w not in own and not self.generic(w)]
         missing += [word for attr, word in u.suffix_attrs.items()
                     if f"attr.{attr}" not in uses and word not in compact]
-        missing += [word for word, pattern in self._asked(u) if not pattern.search(answer)]
         return missing
+
+    def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
+        """The question words whose value (a place for "어디", a date for "언제") the answer lacks."""
+        return [word for word, pattern in self._asked(u) if not pattern.search(answer)]
 
     def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
