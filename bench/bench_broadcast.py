@@ -52,9 +52,14 @@ from knowledge.core import Brain  # noqa: E402
 from knowledge.store import open_database  # noqa: E402
 from tests.fake_bot_api import FakeBotApiProcess  # noqa: E402
 
-QUESTIONS = ("신임자 과정 언제 시작해요?", "2차 필기 합격자 발표 언제예요?",
-             "어린이집 입소 순위 알려주세요", "배움관은 몇 층이에요?", "구내식당 있어요?",
-             "6급 미래인재 양성과정 기간이 어떻게 돼요?")
+QUESTIONS = (
+    "신임자 과정 언제 시작해요?",
+    "2차 필기 합격자 발표 언제예요?",
+    "어린이집 입소 순위 알려주세요",
+    "배움관은 몇 층이에요?",
+    "구내식당 있어요?",
+    "6급 미래인재 양성과정 기간이 어떻게 돼요?",
+)
 ASKER = 9_000_001  # a chat outside the recipients
 
 
@@ -110,7 +115,9 @@ def make_db(path: Path, recipients: int) -> None:
     with db.conn:
         db.conn.executemany(
             "INSERT INTO users (user_id, chat_id, first_name, active, audience, created_at, "
-            "updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)", rows())
+            "updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+            rows(),
+        )
     db.close()
 
 
@@ -135,10 +142,8 @@ class NullSender:
 async def engine_alone(path: Path, recipients: int) -> None:
     db = connect(path)
     sender = NullSender()
-    engine = BroadcastEngine(db, sender, now_clock(),
-                             EngineConfig(rate=None, per_chat_interval=1.0, window=64))
-    b = bdb.create(db, text="engine-only", now=now_clock().now(), audience="all",
-                   state=bdb.QUEUED)
+    engine = BroadcastEngine(db, sender, now_clock(), EngineConfig(rate=None, per_chat_interval=1.0, window=64))
+    b = bdb.create(db, text="engine-only", now=now_clock().now(), audience="all", state=bdb.QUEUED)
     reset_peak()
     rss0, cpu0, t0 = rss_mb(), cpu_seconds(), time.monotonic()
     engine.start()
@@ -146,15 +151,17 @@ async def engine_alone(path: Path, recipients: int) -> None:
     elapsed, cpu = time.monotonic() - t0, cpu_seconds() - cpu0
     await engine.stop()
     b = bdb.get(db, b.id)
-    print(f"1. engine alone (no I/O): {b.sent:,} deliveries in {elapsed:.1f} s = "
-          f"{b.sent / elapsed:,.0f} msg/s; CPU {cpu:.1f} s ({cpu / b.sent * 1e6:.0f} µs/msg); "
-          f"peak RSS {rss_mb('VmHWM'):.0f} MB (+{rss_mb('VmHWM') - rss0:.0f} MB)")
+    print(
+        f"1. engine alone (no I/O): {b.sent:,} deliveries in {elapsed:.1f} s = "
+        f"{b.sent / elapsed:,.0f} msg/s; CPU {cpu:.1f} s ({cpu / b.sent * 1e6:.0f} µs/msg); "
+        f"peak RSS {rss_mb('VmHWM'):.0f} MB (+{rss_mb('VmHWM') - rss0:.0f} MB)"
+    )
     db.close()
 
 
-async def ask_questions(api: FakeBotApiProcess, stop: asyncio.Event,
-                        latencies: list[float], every: float, db: object,
-                        broadcast_id: int) -> None:
+async def ask_questions(
+    api: FakeBotApiProcess, stop: asyncio.Event, latencies: list[float], every: float, db: object, broadcast_id: int
+) -> None:
     """One user asking a question every ``every`` seconds while the broadcast runs (from when
     its recipients are fixed, so the asker is not one of them)."""
     while bdb.get(db, broadcast_id).state != bdb.SENDING:  # type: ignore[arg-type]  # noqa: ASYNC110
@@ -173,27 +180,27 @@ async def ask_questions(api: FakeBotApiProcess, stop: asyncio.Event,
                 await stop.wait()
 
 
-async def with_bot(path: Path, api: FakeBotApiProcess, brain_db: object, brain: Brain,
-                   engine: EngineConfig, body: object) -> None:
+async def with_bot(
+    path: Path, api: FakeBotApiProcess, brain_db: object, brain: Brain, engine: EngineConfig, body: object
+) -> None:
     config = RunConfig(token=api.token, base_url=api.base_url, poll_timeout=5.0)
     db = connect(path)
-    app = build_application(config, AppState(db, brain, now_clock()),
-                            [basic_feature(), broadcast_feature(BroadcastSettings(engine=engine))])
+    app = build_application(
+        config, AppState(db, brain, now_clock()), [basic_feature(), broadcast_feature(BroadcastSettings(engine=engine))]
+    )
     async with running(app, config):
         await body(app, db)  # type: ignore[operator]
     db.close()
 
 
-async def limit_lifted(path: Path, brain: Brain, brain_db: object, window: int,
-                       seconds: float) -> None:
+async def limit_lifted(path: Path, brain: Brain, brain_db: object, window: int, seconds: float) -> None:
     with FakeBotApiProcess(record=False) as api:
 
         async def body(app: object, db: object) -> None:
             engine: BroadcastEngine = app.bot_data[RUNTIME_KEY].engine  # type: ignore[attr-defined]
             latencies: list[float] = []
             stop = asyncio.Event()
-            b = bdb.create(db, text="limit lifted", now=now_clock().now(), audience="all",
-                           state=bdb.QUEUED)  # type: ignore[arg-type]
+            b = bdb.create(db, text="limit lifted", now=now_clock().now(), audience="all", state=bdb.QUEUED)  # type: ignore[arg-type]
             reset_peak()
             rss0, cpu0, t0 = rss_mb(), cpu_seconds(), time.monotonic()
             engine.wake()
@@ -217,19 +224,22 @@ async def limit_lifted(path: Path, brain: Brain, brain_db: object, window: int,
             await asker
             b2 = bdb.get(db, b.id)  # type: ignore[arg-type]
             whole = "all" if b2.sent == b2.total else f"stopped after {seconds:.0f} s"
-            print(f"2. limit lifted (window {window}, {b2.total:,} recipients, {whole}): "
-                  f"{b2.sent:,} sent in {elapsed:.1f} s = "
-                  f"{b2.sent / elapsed:,.0f} msg/s; bot CPU {cpu:.1f} s "
-                  f"({cpu / elapsed * 100:.0f}% of one core, {cpu / b2.sent * 1e6:.0f} µs/msg); "
-                  f"peak RSS {rss_mb('VmHWM'):.0f} MB (before {rss0:.0f} MB); "
-                  f"most in flight {engine.max_in_flight}")
-            print(f"   questions meanwhile: {len(latencies)}, latency p50 "
-                  f"{percentile(latencies, 0.5) * 1000:.0f} ms, p99 "
-                  f"{percentile(latencies, 0.99) * 1000:.0f} ms, max "
-                  f"{max(latencies) * 1000:.0f} ms")
+            print(
+                f"2. limit lifted (window {window}, {b2.total:,} recipients, {whole}): "
+                f"{b2.sent:,} sent in {elapsed:.1f} s = "
+                f"{b2.sent / elapsed:,.0f} msg/s; bot CPU {cpu:.1f} s "
+                f"({cpu / elapsed * 100:.0f}% of one core, {cpu / b2.sent * 1e6:.0f} µs/msg); "
+                f"peak RSS {rss_mb('VmHWM'):.0f} MB (before {rss0:.0f} MB); "
+                f"most in flight {engine.max_in_flight}"
+            )
+            print(
+                f"   questions meanwhile: {len(latencies)}, latency p50 "
+                f"{percentile(latencies, 0.5) * 1000:.0f} ms, p99 "
+                f"{percentile(latencies, 0.99) * 1000:.0f} ms, max "
+                f"{max(latencies) * 1000:.0f} ms"
+            )
 
-        await with_bot(path, api, brain_db, brain,
-                       EngineConfig(rate=None, window=window, progress_every=5.0), body)
+        await with_bot(path, api, brain_db, brain, EngineConfig(rate=None, window=window, progress_every=5.0), body)
 
 
 async def default_limit(path: Path, brain: Brain, brain_db: object, seconds: float) -> None:
@@ -239,8 +249,7 @@ async def default_limit(path: Path, brain: Brain, brain_db: object, seconds: flo
             engine: BroadcastEngine = app.bot_data[RUNTIME_KEY].engine  # type: ignore[attr-defined]
             latencies: list[float] = []
             stop = asyncio.Event()
-            b = bdb.create(db, text="default limit", now=now_clock().now(), audience="all",
-                           state=bdb.QUEUED)  # type: ignore[arg-type]
+            b = bdb.create(db, text="default limit", now=now_clock().now(), audience="all", state=bdb.QUEUED)  # type: ignore[arg-type]
             engine.wake()
             asker = asyncio.create_task(ask_questions(api, stop, latencies, 0.25, db, b.id))
             await asyncio.sleep(seconds)
@@ -249,20 +258,23 @@ async def default_limit(path: Path, brain: Brain, brain_db: object, seconds: flo
             await engine.wait_idle()
             stop.set()
             await asker
-            calls = [c for c in api.calls("sendMessage")
-                     if c["params"].get("text") == "default limit"]
+            calls = [c for c in api.calls("sendMessage") if c["params"].get("text") == "default limit"]
             times = sorted(c["monotonic"] for c in calls)
             rate = (len(times) - 1) / (times[-1] - times[0])
             stats = api.stats("sendMessage", 1.0)
             limit = EngineConfig().rate
-            print(f"3. default limit {limit:.0f}/s for {seconds:.0f} s (then cancelled): "
-                  f"{len(times):,} sent, achieved {rate:.2f} msg/s = {rate / limit:.1%} of the "
-                  f"limit; most broadcast sends in any 1 s window: "
-                  f"{max_in_window(times, 1.0)} (all sendMessage, answers included: "
-                  f"{stats['max_in_window']})")
-            print(f"   questions meanwhile: {len(latencies)}, latency p50 "
-                  f"{percentile(latencies, 0.5) * 1000:.0f} ms, p99 "
-                  f"{percentile(latencies, 0.99) * 1000:.0f} ms")
+            print(
+                f"3. default limit {limit:.0f}/s for {seconds:.0f} s (then cancelled): "
+                f"{len(times):,} sent, achieved {rate:.2f} msg/s = {rate / limit:.1%} of the "
+                f"limit; most broadcast sends in any 1 s window: "
+                f"{max_in_window(times, 1.0)} (all sendMessage, answers included: "
+                f"{stats['max_in_window']})"
+            )
+            print(
+                f"   questions meanwhile: {len(latencies)}, latency p50 "
+                f"{percentile(latencies, 0.5) * 1000:.0f} ms, p99 "
+                f"{percentile(latencies, 0.99) * 1000:.0f} ms"
+            )
 
         await with_bot(path, api, brain_db, brain, EngineConfig(), body)
 
@@ -274,8 +286,10 @@ async def main(args: argparse.Namespace) -> None:
         path = Path(tmp) / "hrdbot.db"
         t0 = time.monotonic()
         make_db(path, args.recipients)
-        print(f"database: {args.recipients:,} users in {time.monotonic() - t0:.1f} s "
-              f"({path.stat().st_size / 1e6:.0f} MB); {os.cpu_count()} CPUs")
+        print(
+            f"database: {args.recipients:,} users in {time.monotonic() - t0:.1f} s "
+            f"({path.stat().st_size / 1e6:.0f} MB); {os.cpu_count()} CPUs"
+        )
         brain_db = open_database(path)
         brain = Brain(brain_db, log_unanswered=False)
         if "engine" in args.phases:
@@ -290,10 +304,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--default-seconds", type=float, default=25.0)
-    parser.add_argument("--lifted-seconds", type=float, default=0.0,
-                        help="stop the limit-lifted broadcast after this long (0: send to all)")
-    parser.add_argument("--window", type=int, default=16,
-                        help="sends in flight with the limit lifted (default 16)")
-    parser.add_argument("--phases", default="engine,lifted,default",
-                        help="comma-separated: engine, lifted, default")
+    parser.add_argument(
+        "--lifted-seconds",
+        type=float,
+        default=0.0,
+        help="stop the limit-lifted broadcast after this long (0: send to all)",
+    )
+    parser.add_argument("--window", type=int, default=16, help="sends in flight with the limit lifted (default 16)")
+    parser.add_argument("--phases", default="engine,lifted,default", help="comma-separated: engine, lifted, default")
     asyncio.run(main(parser.parse_args()))

@@ -35,11 +35,41 @@ from knowledge.store import load_directory  # noqa: E402
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = dt.datetime(2018, 7, 1, 10, 0, tzinfo=SEOUL)
-PAGES = ("/", "/unanswered", "/unanswered?page=20", "/unanswered?show=later", "/knowledge",
-         "/knowledge/exams.yaml/events/3", "/knowledge/programs.yaml/programs/0",
-         "/broadcasts", "/reminders?date=2018-08-22", "/audit", "/roles")
-WORDS = ("연수", "교육", "주차", "식당", "셔틀", "기숙사", "수강", "신청", "취소", "변경", "시간",
-         "장소", "버스", "강사", "평가", "과제", "출석", "휴가", "급여", "도서관")
+PAGES = (
+    "/",
+    "/unanswered",
+    "/unanswered?page=20",
+    "/unanswered?show=later",
+    "/knowledge",
+    "/knowledge/exams.yaml/events/3",
+    "/knowledge/programs.yaml/programs/0",
+    "/broadcasts",
+    "/reminders?date=2018-08-22",
+    "/audit",
+    "/roles",
+)
+WORDS = (
+    "연수",
+    "교육",
+    "주차",
+    "식당",
+    "셔틀",
+    "기숙사",
+    "수강",
+    "신청",
+    "취소",
+    "변경",
+    "시간",
+    "장소",
+    "버스",
+    "강사",
+    "평가",
+    "과제",
+    "출석",
+    "휴가",
+    "급여",
+    "도서관",
+)
 
 
 def fill(db_path: Path, rows: int) -> None:
@@ -53,20 +83,40 @@ def fill(db_path: Path, rows: int) -> None:
         norm = text.replace(" ", "").replace("?", "")
         first = start + dt.timedelta(minutes=rng.randrange(525_600))
         last = first + dt.timedelta(minutes=rng.randrange(10_000))
-        batch.append((text, norm, first.isoformat(timespec="seconds"),
-                      last.isoformat(timespec="seconds"), rng.randrange(1, 5)))
+        batch.append(
+            (text, norm, first.isoformat(timespec="seconds"), last.isoformat(timespec="seconds"), rng.randrange(1, 5))
+        )
     with db.conn:
-        db.conn.executemany("INSERT OR IGNORE INTO unanswered (text, normalized, first_seen, "
-                            "last_seen, count) VALUES (?, ?, ?, ?, ?)", batch)
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO unanswered (text, normalized, first_seen, last_seen, count) VALUES (?, ?, ?, ?, ?)",
+            batch,
+        )
         db.conn.executemany(
             "INSERT INTO feedback (at, user_id, vote, question, normalized, answer, intent) "
             "VALUES (?, ?, 'down', ?, ?, ?, 'exam.schedule')",
-            [((start + dt.timedelta(minutes=i * 7)).isoformat(timespec="seconds"), 1000 + i,
-              f"질문 {i % 500}", f"질문{i % 500}", "답변 " * 40) for i in range(2000)])
+            [
+                (
+                    (start + dt.timedelta(minutes=i * 7)).isoformat(timespec="seconds"),
+                    1000 + i,
+                    f"질문 {i % 500}",
+                    f"질문{i % 500}",
+                    "답변 " * 40,
+                )
+                for i in range(2000)
+            ],
+        )
         db.conn.executemany(
             "INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, ?, ?, ?)",
-            [((start + dt.timedelta(minutes=i)).isoformat(timespec="seconds"), 7,
-              "console.knowledge.save", f"detail {i}") for i in range(20_000)])
+            [
+                (
+                    (start + dt.timedelta(minutes=i)).isoformat(timespec="seconds"),
+                    7,
+                    "console.knowledge.save",
+                    f"detail {i}",
+                )
+                for i in range(20_000)
+            ],
+        )
     for day in range(7):
         for _ in range(30):
             cdb.count_question(db, (NOW - dt.timedelta(days=day)).date(), answered=True)
@@ -113,8 +163,10 @@ def main() -> None:
         fill(path, args.rows)
         db = connect(path)
         rows = db.execute("SELECT COUNT(*), COUNT(DISTINCT normalized) FROM unanswered").fetchone()
-        print(f"unanswered: {rows[0]:,} rows, {rows[1]:,} groups (filled in "
-              f"{time.perf_counter() - t0:.1f} s); {args.requests} requests per page")
+        print(
+            f"unanswered: {rows[0]:,} rows, {rows[1]:,} groups (filled in "
+            f"{time.perf_counter() - t0:.1f} s); {args.requests} requests per page"
+        )
         settings = Settings(db=db, now=lambda: NOW, reminder_config=load_config(CONFIG_PATH))
         results = asyncio.run(measure(settings, args.requests))
     print(f"{'page':<42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

@@ -46,32 +46,36 @@ def ms(seconds: float) -> str:
 
 
 def first_picture(db_path: Path) -> float:
-    code = ("import datetime as dt, sys, time; t = time.perf_counter(); "
-            "from knowledge.store import open_database; from pictures import service; "
-            "db = open_database(sys.argv[1]); "
-            "service.PictureCache().picture(service.exams_request(db, dt.date(2018, 7, 1))); "
-            "print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    code = (
+        "import datetime as dt, sys, time; t = time.perf_counter(); "
+        "from knowledge.store import open_database; from pictures import service; "
+        "db = open_database(sys.argv[1]); "
+        "service.PictureCache().picture(service.exams_request(db, dt.date(2018, 7, 1))); "
+        "print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def ask_once(db_path: Path, hide: bool) -> float:
-    prelude = ("import sys; sys.modules.update(dict.fromkeys(['matplotlib', 'numpy'])); "
-               if hide else "import sys; ")
+    prelude = "import sys; sys.modules.update(dict.fromkeys(['matplotlib', 'numpy'])); " if hide else "import sys; "
     code = prelude + f"import bot; bot.main(['ask', {QUESTION!r}, '--db', sys.argv[1]])"
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True, capture_output=True)
     return time.perf_counter() - t0
 
 
 def ask_imports(db_path: Path) -> list[str]:
-    code = (f"import json, sys, bot; bot.main(['ask', {QUESTION!r}, '--db', sys.argv[1]]); "
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'matplotlib', 'numpy', 'PIL', 'pictures'})))")
-    out = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    code = (
+        f"import json, sys, bot; bot.main(['ask', {QUESTION!r}, '--db', sys.argv[1]]); "
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'matplotlib', 'numpy', 'PIL', 'pictures'})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -83,8 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
         db = open_database(db_path)
-        print(f"first picture of a process (import matplotlib + font + exams): "
-              f"{ms(first_picture(db_path))}")
+        print(f"first picture of a process (import matplotlib + font + exams): {ms(first_picture(db_path))}")
         requests: dict[str, Callable[[], service.Request]] = {
             "exams (2018-07-01)": lambda: service.exams_request(db, TODAY),
             "exams, subscriber": lambda: service.exams_request(db, TODAY, highlight={"second"}),
@@ -93,8 +96,7 @@ def main() -> None:
             "month (2018-07)": lambda: service.month_request(db, "2018-07", TODAY),
         }
         service.PictureCache().picture(requests["exams (2018-07-01)"]())  # load matplotlib
-        print(f"\n{'picture':<22} {'cold render':>12} {'cached':>12} {'PNG':>9}  (medians of "
-              f"{args.runs})")
+        print(f"\n{'picture':<22} {'cold render':>12} {'cached':>12} {'PNG':>9}  (medians of {args.runs})")
         for name, make in requests.items():
             cold, hot = [], []
             size = 0
@@ -107,8 +109,10 @@ def main() -> None:
                 cache.picture(make())
                 hot.append(time.perf_counter() - t0)
                 assert cache.renders == 1
-            print(f"{pad(name, 22)} {ms(statistics.median(cold)):>12} "
-                  f"{ms(statistics.median(hot)):>12} {size / 1024:7.0f} kB")
+            print(
+                f"{pad(name, 22)} {ms(statistics.median(cold)):>12} "
+                f"{ms(statistics.median(hot)):>12} {size / 1024:7.0f} kB"
+            )
         db.close()
 
         shipped, before = [], []

@@ -53,14 +53,14 @@ def populate(db, view: rk.KnowledgeView, count: int, seed: int = 5) -> None:  # 
         elif roll < 0.15:
             settings.append((user_id, 1, 0, "09:00", "07:00", "10:00", since))
         elif roll < 0.35:
-            settings.append((user_id, 1, 0, f"{rng.randint(6, 21):02d}:{rng.choice([0, 30]):02d}",
-                             None, None, since))
+            settings.append((user_id, 1, 0, f"{rng.randint(6, 21):02d}:{rng.choice([0, 30]):02d}", None, None, since))
     with db.conn:
-        db.conn.executemany("INSERT INTO reminder_subscriptions (user_id, topic, created_at) "
-                            "VALUES (?, ?, ?)", subs)
+        db.conn.executemany("INSERT INTO reminder_subscriptions (user_id, topic, created_at) VALUES (?, ?, ?)", subs)
         db.conn.executemany(
             "INSERT INTO reminder_settings (user_id, daily_push, daily_always, push_time, "
-            "quiet_start, quiet_end, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", settings)
+            "quiet_start, quiet_end, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            settings,
+        )
 
 
 class NullSender:
@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2018, 7, 16))
-    parser.add_argument("--deliver", action="store_true",
-                        help="also time a delivery run (claims and ledger writes)")
+    parser.add_argument("--deliver", action="store_true", help="also time a delivery run (claims and ledger writes)")
     args = parser.parse_args(argv)
 
     config = rk.load_config()
@@ -102,11 +101,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"subscribers            {rows:>10,}  (set-up {setup:.1f} s)")
         print(f"day                    {args.date.isoformat():>10}")
-        print(f"messages planned       {count:>10,}  ({daily:,} daily pushes, "
-              f"{count - daily:,} reminders, to {users:,} users)")
+        print(
+            f"messages planned       {count:>10,}  ({daily:,} daily pushes, "
+            f"{count - daily:,} reminders, to {users:,} users)"
+        )
         print(f"planning time          {planning:>10.2f} s   (target <= 5 s)")
-        print(f"peak RSS               {rss_plan:>10.1f} MB  (target <= 300 MB; "
-              f"{rss_before:.1f} MB before planning)")
+        print(f"peak RSS               {rss_plan:>10.1f} MB  (target <= 300 MB; {rss_before:.1f} MB before planning)")
 
         if args.deliver:
             service = ReminderService(db, config, owner="bench")
@@ -114,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             report = asyncio.run(service.deliver_due(now, NullSender()))
             took = time.perf_counter() - t0
-            print(f"delivery run           {took:>10.2f} s   ({report.sent:,} sent, "
-                  f"{report.skipped:,} skipped as late, {report.held:,} held; "
-                  f"peak RSS {peak_rss_mb():.1f} MB)")
+            print(
+                f"delivery run           {took:>10.2f} s   ({report.sent:,} sent, "
+                f"{report.skipped:,} skipped as late, {report.held:,} held; "
+                f"peak RSS {peak_rss_mb():.1f} MB)"
+            )
         ok = planning <= 5 and rss_plan <= 300
         db.close()
     return 0 if ok else 1

@@ -59,8 +59,7 @@ QUESTIONS = (
 # --- the driver (a separate process) --------------------------------------------------------
 
 
-async def drive(url: str, first_chat: int, users: int, messages: int,
-                rate: float | None) -> dict[str, Any]:
+async def drive(url: str, first_chat: int, users: int, messages: int, rate: float | None) -> dict[str, Any]:
     """Send ``messages`` questions from ``users`` chats; closed loop, or paced at ``rate``/s."""
     import aiohttp
 
@@ -80,13 +79,16 @@ async def drive(url: str, first_chat: int, users: int, messages: int,
             sent[user] += 1
             chat = first_chat + user
             pushed = time.monotonic()
-            await control("send_text", {"chat_id": chat, "first_name": f"사용자{user}",
-                                        "text": QUESTIONS[(user + k) % len(QUESTIONS)]})
+            await control(
+                "send_text",
+                {"chat_id": chat, "first_name": f"사용자{user}", "text": QUESTIONS[(user + k) % len(QUESTIONS)]},
+            )
             await control("wait", {"count": k + 1, "chat_id": chat, "timeout": 60})
             latencies.append(time.monotonic() - pushed)
 
         start = time.monotonic()
         if rate is None:
+
             async def user_loop(user: int, count: int) -> None:
                 for _ in range(count):
                     await ask(user)
@@ -119,16 +121,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def phase(name: str, api: Any, tmp: Path, first_chat: int, users: int, messages: int,
-                rate: float | None) -> None:
+async def phase(name: str, api: Any, tmp: Path, first_chat: int, users: int, messages: int, rate: float | None) -> None:
     """Run the driver once and print what the bot did meanwhile."""
     out = tmp / f"{name}.json"
     ok0 = api.info()["ok_counts"].get("sendMessage", 0)
     fake_pid = api.process.pid
     fake0, cpu0, wall0 = cpu_seconds(fake_pid), time.process_time(), time.monotonic()
     driver = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--drive", api.url, "--first-chat", str(first_chat),
-        "--users", str(users), "--messages", str(messages), "--out", str(out),
+        sys.executable,
+        __file__,
+        "--drive",
+        api.url,
+        "--first-chat",
+        str(first_chat),
+        "--users",
+        str(users),
+        "--messages",
+        str(messages),
+        "--out",
+        str(out),
         *(["--rate", str(rate)] if rate else []),
     )
     driver_cpu = 0.0
@@ -144,18 +155,25 @@ async def phase(name: str, api: Any, tmp: Path, first_chat: int, users: int, mes
     result = json.loads(out.read_text())
     latencies, seconds = result["latencies"], result["seconds"]
     answered = api.info()["ok_counts"].get("sendMessage", 0) - ok0
-    mode = f"{users} users, closed loop" if rate is None else \
-        f"{rate:g} questions/s offered by {users} users"
+    mode = f"{users} users, closed loop" if rate is None else f"{rate:g} questions/s offered by {users} users"
     print(f"\n[{name}] {mode}")
-    print(f"  answered messages:    {answered} of {len(latencies)} questions in {seconds:.2f} s"
-          f" → {answered / seconds:.1f} messages/s")
-    print(f"  latency update→reply: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
-          f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms")
-    print(f"  bot CPU:              {cpu:.2f} s in {wall:.2f} s ({cpu / wall * 100:.0f}% of one "
-          f"core) = {cpu / max(answered, 1) * 1000:.2f} ms per answered message")
-    print(f"  others' CPU:          fake Bot API {fake_cpu:.2f} s, driver ≥{driver_cpu:.2f} s; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"  answered messages:    {answered} of {len(latencies)} questions in {seconds:.2f} s"
+        f" → {answered / seconds:.1f} messages/s"
+    )
+    print(
+        f"  latency update→reply: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  bot CPU:              {cpu:.2f} s in {wall:.2f} s ({cpu / wall * 100:.0f}% of one "
+        f"core) = {cpu / max(answered, 1) * 1000:.2f} ms per answered message"
+    )
+    print(
+        f"  others' CPU:          fake Bot API {fake_cpu:.2f} s, driver ≥{driver_cpu:.2f} s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 async def bench(args: argparse.Namespace) -> None:
@@ -168,35 +186,36 @@ async def bench(args: argparse.Namespace) -> None:
     from knowledge.store import open_database
     from tests.fake_bot_api import FakeBotApiProcess
 
-    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp_name, \
-            FakeBotApiProcess(record=False) as api:
+    with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp_name, FakeBotApiProcess(record=False) as api:
         tmp = Path(tmp_name)
         db = open_database(tmp / "hrdbot.db")
         clock = StartedClock(dt.datetime(2018, 8, 21, 9, 0, tzinfo=ZoneInfo("Asia/Seoul")))
-        config = RunConfig(token=api.token, base_url=api.base_url, poll_timeout=5.0,
-                           concurrent_updates=args.concurrency, transport=args.transport)
+        config = RunConfig(
+            token=api.token,
+            base_url=api.base_url,
+            poll_timeout=5.0,
+            concurrent_updates=args.concurrency,
+            transport=args.transport,
+        )
         app = build_application(config, AppState(db, Brain(db), clock), default_features())
-        print(f"bot: concurrent_updates={config.concurrent_updates}, "
-              f"transport={config.resolved_transport}, max_in_flight={config.max_in_flight}")
+        print(
+            f"bot: concurrent_updates={config.concurrent_updates}, "
+            f"transport={config.resolved_transport}, max_in_flight={config.max_in_flight}"
+        )
         async with running(app, config):
             api.send_text(1, QUESTIONS[0])  # warm up: connections, first queries
             await api.async_wait_for(1, timeout=30, chat_id=1)
             await phase("throughput", api, tmp, 100_000, args.users, args.messages, None)
-            await phase("latency", api, tmp, 200_000, args.users,
-                        int(args.rate * args.seconds), args.rate)
+            await phase("latency", api, tmp, 200_000, args.users, int(args.rate * args.seconds), args.rate)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=6000,
-                        help="questions in the throughput phase")
-    parser.add_argument("--rate", type=float, default=150.0,
-                        help="questions per second in the latency phase")
-    parser.add_argument("--seconds", type=float, default=20.0,
-                        help="length of the latency phase")
-    parser.add_argument("--concurrency", type=int, default=256,
-                        help="concurrent_updates of the Application")
+    parser.add_argument("--messages", type=int, default=6000, help="questions in the throughput phase")
+    parser.add_argument("--rate", type=float, default=150.0, help="questions per second in the latency phase")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the latency phase")
+    parser.add_argument("--concurrency", type=int, default=256, help="concurrent_updates of the Application")
     parser.add_argument("--transport", default="auto", choices=("auto", "aiohttp", "httpx"))
     parser.add_argument("--drive", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--first-chat", type=int, default=100_000, help=argparse.SUPPRESS)
@@ -204,8 +223,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.drive:
         rate = args.rate if "--rate" in sys.argv else None
-        result = asyncio.run(drive(args.drive, args.first_chat, args.users, args.messages,
-                                   rate))
+        result = asyncio.run(drive(args.drive, args.first_chat, args.users, args.messages, rate))
         args.out.write_text(json.dumps(result))
         return
     logging.basicConfig(level=logging.WARNING)

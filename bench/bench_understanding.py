@@ -47,12 +47,22 @@ def split_table(brain: Brain) -> list[str]:
     for name, items in (("dev", splits.read_dev()), ("test", splits.read_test())):
         verdicts = splits.run(brain, items)
         gained, lost = splits.write_results(verdicts, RESULTS / f"{name}.tsv")
-        results[name] = (splits.summary(verdicts), splits.by_category(verdicts),
-                         splits.failures(verdicts), gained, lost)
-    rows = [("accuracy (single questions)", "accuracy"), ("in scope answered right", "in_scope"),
-            ("declinable answered", "declinable_answered"),
-            ("near misses answered", "near_miss_answered"), ("dialogue turns right", "dialogue_turns"),
-            ("asked fact in first line", "fact_first_line"), ("median answered reply (chars)", "median_reply")]
+        results[name] = (
+            splits.summary(verdicts),
+            splits.by_category(verdicts),
+            splits.failures(verdicts),
+            gained,
+            lost,
+        )
+    rows = [
+        ("accuracy (single questions)", "accuracy"),
+        ("in scope answered right", "in_scope"),
+        ("declinable answered", "declinable_answered"),
+        ("near misses answered", "near_miss_answered"),
+        ("dialogue turns right", "dialogue_turns"),
+        ("asked fact in first line", "fact_first_line"),
+        ("median answered reply (chars)", "median_reply"),
+    ]
     out.append(f"{'':32s} {'dev':>8s} {'test':>8s}")
     for label, field in rows:
         cells = []
@@ -67,8 +77,10 @@ def split_table(brain: Brain) -> list[str]:
         out.append(f"{label:32s} {' '.join(cells)}")
     for name in ("dev", "test"):
         summary, categories, failures, gained, lost = results[name]
-        out.append(f"\n{name}: {summary['n_singles']} questions, {summary['n_turns']} dialogue turns; "
-                   f"rows gained {gained}, lost {lost} since the last run (bench/results/{name}.tsv)")
+        out.append(
+            f"\n{name}: {summary['n_singles']} questions, {summary['n_turns']} dialogue turns; "
+            f"rows gained {gained}, lost {lost} since the last run (bench/results/{name}.tsv)"
+        )
         out.append("  by category: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in categories.items()))
         out.append("  failures: " + (", ".join(f"{k} {n}" for k, n in failures.most_common()) or "none"))
     return out
@@ -111,14 +123,27 @@ def scaled_data_dir(factor: int, out: Path) -> int:
                 used.add(name)
                 break
         start = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
-        synthetic.append({
-            "id": f"synthetic-{i}", "name": f"{name} 과정", "aliases": [f"{name}교육"],
-            "category": category, "target": "합성 대상", "duration": "1주",
-            "headcount": rng.randint(10, 500), "source": "synthetic benchmark data",
-            "sessions": [{"id": f"synthetic-{i}-1", "name": "제1기", "start": start.isoformat(),
-                          "end": (start + dt.timedelta(days=4)).isoformat(),
-                          "source": "synthetic benchmark data"}],
-        })
+        synthetic.append(
+            {
+                "id": f"synthetic-{i}",
+                "name": f"{name} 과정",
+                "aliases": [f"{name}교육"],
+                "category": category,
+                "target": "합성 대상",
+                "duration": "1주",
+                "headcount": rng.randint(10, 500),
+                "source": "synthetic benchmark data",
+                "sessions": [
+                    {
+                        "id": f"synthetic-{i}-1",
+                        "name": "제1기",
+                        "start": start.isoformat(),
+                        "end": (start + dt.timedelta(days=4)).isoformat(),
+                        "source": "synthetic benchmark data",
+                    }
+                ],
+            }
+        )
     data["programs"] = real + synthetic
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return len(data["programs"])
@@ -128,8 +153,11 @@ def cold_start(db: Path, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "bot.py"), "ask", "신임자 과정 언제 시작해요?",
-                        "--db", str(db)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), "ask", "신임자 과정 언제 시작해요?", "--db", str(db)],
+            check=True,
+            capture_output=True,
+        )
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -145,18 +173,17 @@ def main() -> None:
         brain = Brain(open_database(db_path), log_unanswered=False)
         print("\n".join(split_table(brain)))
         p50, p99 = latency(brain, questions, args.repeat)
-        print(f"\nanswer() latency, shipped knowledge: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-              f"(target p99 <= 5 ms)")
+        print(f"\nanswer() latency, shipped knowledge: p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 <= 5 ms)")
         n_programs = scaled_data_dir(args.scale, Path(tmp) / "scaled")
         t0 = time.perf_counter()
-        scaled = Brain(open_database(Path(tmp) / "scaled.db", data_dir=Path(tmp) / "scaled"),
-                       log_unanswered=False)
+        scaled = Brain(open_database(Path(tmp) / "scaled.db", data_dir=Path(tmp) / "scaled"), log_unanswered=False)
         build = time.perf_counter() - t0
         p50s, p99s = latency(scaled, questions, 1)
-        print(f"answer() latency, knowledge x{args.scale} ({n_programs} programs; load+build "
-              f"{build:.1f} s): p50 {p50s:.2f} ms, p99 {p99s:.2f} ms (target p99 <= 25 ms)")
-        print(f"`hrdbot ask` cold start (median of 5, existing database): "
-              f"{cold_start(db_path):.2f} s (target <= 1 s)")
+        print(
+            f"answer() latency, knowledge x{args.scale} ({n_programs} programs; load+build "
+            f"{build:.1f} s): p50 {p50s:.2f} ms, p99 {p99s:.2f} ms (target p99 <= 25 ms)"
+        )
+        print(f"`hrdbot ask` cold start (median of 5, existing database): {cold_start(db_path):.2f} s (target <= 1 s)")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ DEVSET = ROOT / "tests" / "devset.tsv"
 TESTSET = ROOT / "tests" / "testset.tsv"
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
-NOT_IN_REPORT = re.compile(r"(업무\s*보고|보고서|자료)\S{0,3}\s*(?:는|에는|에서는|에)?\s*"
-                           r"(?:나와\s*있지\s*않|나오지\s*않|없습니다|없어요|적혀\s*있지\s*않|찾지\s*못)")
+NOT_IN_REPORT = re.compile(
+    r"(업무\s*보고|보고서|자료)\S{0,3}\s*(?:는|에는|에서는|에)?\s*"
+    r"(?:나와\s*있지\s*않|나오지\s*않|없습니다|없어요|적혀\s*있지\s*않|찾지\s*못)"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Verdict:
 def _date_rx(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     m, day = d.month, d.day
-    return (rf"(?:{m}\s*월\s*{day}\s*일|(?<!\d)0?{m}\s*[./-]\s*0?{day}(?!\d)|{d.year}-{m:02d}-{day:02d})")
+    return rf"(?:{m}\s*월\s*{day}\s*일|(?<!\d)0?{m}\s*[./-]\s*0?{day}(?!\d)|{d.year}-{m:02d}-{day:02d})"
 
 
 def _num_rx(value: str) -> str:
@@ -79,10 +81,19 @@ def expectation(spec: str) -> str:
 def read_test(path: Path = TESTSET) -> list[Item]:
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [Item("test", r["id"], r["question"], r["kind"] == "answer", r["category"],
-                 tuple(expectation(e) for e in r["expect"].split(" ;; ") if e.strip()),
-                 dt.date.fromisoformat(r["today"]) if r["today"] else DEFAULT_TODAY,
-                 r["dialogue"]) for r in rows]
+    return [
+        Item(
+            "test",
+            r["id"],
+            r["question"],
+            r["kind"] == "answer",
+            r["category"],
+            tuple(expectation(e) for e in r["expect"].split(" ;; ") if e.strip()),
+            dt.date.fromisoformat(r["today"]) if r["today"] else DEFAULT_TODAY,
+            r["dialogue"],
+        )
+        for r in rows
+    ]
 
 
 def read_dev(path: Path = DEVSET) -> list[Item]:
@@ -93,10 +104,18 @@ def read_dev(path: Path = DEVSET) -> list[Item]:
         intents = frozenset(r["intent"].split("|"))
         answer = "none" not in intents
         category = r["intent"].split("|")[0].split(".")[0] if answer else "decline"
-        out.append(Item("dev", f"dev:{i}", r["question"], answer, category,
-                        tuple(expectation("text:" + f) for f in r["expect"].split("|") if f),
-                        dt.date.fromisoformat(r["today"]) if r["today"] else DEFAULT_TODAY,
-                        intents=intents if answer else frozenset()))
+        out.append(
+            Item(
+                "dev",
+                f"dev:{i}",
+                r["question"],
+                answer,
+                category,
+                tuple(expectation("text:" + f) for f in r["expect"].split("|") if f),
+                dt.date.fromisoformat(r["today"]) if r["today"] else DEFAULT_TODAY,
+                intents=intents if answer else frozenset(),
+            )
+        )
     return out
 
 
@@ -153,7 +172,8 @@ def summary(verdicts: list[Verdict]) -> dict[str, float]:
         "dialogue_turns": sum(not v.failure for v in turns) / max(1, len(turns)),
         "fact_first_line": sum(v.first_line_has_fact for v in right) / max(1, len(right)),
         "median_reply": float(lengths[len(lengths) // 2]),
-        "n_singles": len(singles), "n_turns": len(turns),
+        "n_singles": len(singles),
+        "n_turns": len(turns),
     }
 
 

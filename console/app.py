@@ -109,8 +109,11 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     sid = request.cookies.get(COOKIE, "")
     session = cdb.session(settings.db, sid, settings.now()) if sid else None
     if session is None:
-        return _refuse(request, 401, "로그인이 필요해요. 봇에게 /console 을 보내거나 "
-                                     "hrdbot console 이 알려 준 주소로 들어와 주세요.")
+        return _refuse(
+            request,
+            401,
+            "로그인이 필요해요. 봇에게 /console 을 보내거나 hrdbot console 이 알려 준 주소로 들어와 주세요.",
+        )
     admin = _check_role(settings, session.user_id)
     if admin is None:
         cdb.end_session(settings.db, sid)
@@ -120,8 +123,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         form = await request.post()
         token = form.get("csrf")
         if not isinstance(token, str) or not hmac.compare_digest(token, session.csrf):
-            return _refuse(request, 403, "요청을 확인할 수 없어요 (CSRF 토큰 없음). 페이지를 "
-                                         "새로 고친 뒤 다시 해 주세요.")
+            return _refuse(
+                request, 403, "요청을 확인할 수 없어요 (CSRF 토큰 없음). 페이지를 새로 고친 뒤 다시 해 주세요."
+            )
         request[FORM] = {k: v for k, v in form.items() if isinstance(v, str)}
     return await handler(request)
 
@@ -133,8 +137,7 @@ def form(request: web.Request) -> dict[str, str]:
 def audit(request: web.Request, action: str, detail: str = "") -> None:
     settings = request.app[SETTINGS]
     who: Who = request[WHO]
-    ops.audit(settings.db, settings.now(), who.user_id, action,
-              f"{detail} (by {who.author})".strip())
+    ops.audit(settings.db, settings.now(), who.user_id, action, f"{detail} (by {who.author})".strip())
 
 
 def build_app(settings: Settings) -> web.Application:
@@ -150,4 +153,3 @@ def build_app(settings: Settings) -> web.Application:
 
 def login_url(base: str, token: str) -> str:
     return f"{base.rstrip('/')}/login?token={token}"
-

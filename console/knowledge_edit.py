@@ -59,8 +59,10 @@ def knowledge_dir(db: Database, configured: Path | None) -> tuple[Path | None, s
     loaded = kdb.knowledge_meta(db).get("loaded_from")
     if loaded and Path(loaded).is_dir() and os.access(loaded, os.W_OK):
         return Path(loaded), "the directory the database was loaded from"
-    return None, (f"the database was loaded from {loaded or '(unknown)'}, which is not a "
-                  "writable directory; start the console with --knowledge-dir DIR")
+    return None, (
+        f"the database was loaded from {loaded or '(unknown)'}, which is not a "
+        "writable directory; start the console with --knowledge-dir DIR"
+    )
 
 
 def file_digest(path: Path) -> str:
@@ -128,8 +130,7 @@ def list_files(directory: Path) -> list[FileView]:
                     rows.append(RecordRow(key, i, label, detail))
             elif value is not None:
                 rows.append(RecordRow(key, None, key, ""))
-        lists = tuple(k for k, sub in spec.fields.items()
-                      if isinstance(sub, ListOf) and isinstance(sub.item, Rec))
+        lists = tuple(k for k, sub in spec.fields.items() if isinstance(sub, ListOf) and isinstance(sub.item, Rec))
         out.append(FileView(name, rows, None, lists))
     return out
 
@@ -356,8 +357,7 @@ def apply_form(spec: Rec, record: Any, values: dict[str, str]) -> None:
             continue
         value = _convert(sub, text)
         current = record.get(name)
-        if current is not None and _show(current, _widget(sub, current)) == str(value) \
-                and type(current) is not str:
+        if current is not None and _show(current, _widget(sub, current)) == str(value) and type(current) is not str:
             continue  # same value; keep its original form (folded text, quoting)
         if isinstance(current, str) and str(current) == str(value) and isinstance(value, str):
             continue
@@ -412,8 +412,9 @@ def check(directory: Path, file: str, new_text: str) -> Knowledge:
         return validate(tmp)
 
 
-def field_errors(problems: list[Problem], file: str, key: str,
-                 index: int | None) -> tuple[dict[str, list[str]], list[str]]:
+def field_errors(
+    problems: list[Problem], file: str, key: str, index: int | None
+) -> tuple[dict[str, list[str]], list[str]]:
     """Problems split into those of one field of the record (by field name) and the rest
     (shown above the form, in full as ``hrdbot load`` prints them)."""
     prefix = f"{key}[{index}]." if index is not None else f"{key}."
@@ -421,7 +422,7 @@ def field_errors(problems: list[Problem], file: str, key: str,
     rest: list[str] = []
     for p in problems:
         if p.file == file and p.path.startswith(prefix):
-            name = re.split(r"[.\[]", p.path[len(prefix):], maxsplit=1)[0]
+            name = re.split(r"[.\[]", p.path[len(prefix) :], maxsplit=1)[0]
             by_field.setdefault(name, []).append(p.message)
         else:
             rest.append(str(p))
@@ -431,16 +432,33 @@ def field_errors(problems: list[Problem], file: str, key: str,
 def diff(old: str, new: str, file: str) -> list[tuple[str, str]]:
     """Unified diff lines with their kind (add, del, hunk, ctx) for the preview."""
     out = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), f"{file} (지금)",
-                                     f"{file} (저장 후)", n=2, lineterm=""):
-        kind = ("hunk" if line.startswith("@@") else "add" if line.startswith("+")
-                else "del" if line.startswith("-") else "ctx")
+    for line in difflib.unified_diff(
+        old.splitlines(), new.splitlines(), f"{file} (지금)", f"{file} (저장 후)", n=2, lineterm=""
+    ):
+        kind = (
+            "hunk"
+            if line.startswith("@@")
+            else "add"
+            if line.startswith("+")
+            else "del"
+            if line.startswith("-")
+            else "ctx"
+        )
         out.append((kind, line))
     return out
 
 
-def save(db: Database, directory: Path, file: str, new_text: str, *, author: str,
-         now: dt.datetime, note: str, base_digest: str | None = None) -> Knowledge:
+def save(
+    db: Database,
+    directory: Path,
+    file: str,
+    new_text: str,
+    *,
+    author: str,
+    now: dt.datetime,
+    note: str,
+    base_digest: str | None = None,
+) -> Knowledge:
     """Validate, keep versions, replace the file atomically and load the knowledge; raises
     KnowledgeError (nothing changed) or EditError (the file changed since the form was shown)."""
     path = directory / file
@@ -449,8 +467,7 @@ def save(db: Database, directory: Path, file: str, new_text: str, *, author: str
         raise EditError(f"{file} 가 그 사이에 바뀌었어요. 다시 열어서 고쳐 주세요.")
     kb = check(directory, file, new_text)
     if not cdb.has_versions(db, file):
-        cdb.add_version(db, file, old_bytes.decode("utf-8"), ORIGINAL_AUTHOR, now,
-                        "콘솔에서 처음 고치기 전의 파일")
+        cdb.add_version(db, file, old_bytes.decode("utf-8"), ORIGINAL_AUTHOR, now, "콘솔에서 처음 고치기 전의 파일")
     _write_atomically(path, new_text.encode("utf-8"))
     try:
         swap_in(db, kb, directory)
@@ -474,4 +491,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-

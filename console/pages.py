@@ -44,13 +44,24 @@ async def login(request: web.Request) -> web.StreamResponse:
     now = s.now()
     ok, user_id = cdb.use_login_token(s.db, token, now) if token else (False, None)
     if not ok:
-        return render(request, "refused.html", status=403,
-                      message="이 로그인 주소는 이미 쓰였거나 만료되었어요 (10분, 한 번만 쓸 수 "
-                              "있어요). 봇에게 /console 을 보내 새 주소를 받아 주세요.")
+        return render(
+            request,
+            "refused.html",
+            status=403,
+            message="이 로그인 주소는 이미 쓰였거나 만료되었어요 (10분, 한 번만 쓸 수 "
+            "있어요). 봇에게 /console 을 보내 새 주소를 받아 주세요.",
+        )
     sid, session = cdb.create_session(s.db, user_id, now)
     response = web.Response(status=303, headers={"Location": "/"})
-    response.set_cookie(COOKIE, sid, max_age=int(cdb.SESSION_TTL.total_seconds()), path="/",
-                        httponly=True, samesite="Strict", secure=s.secure_cookie)
+    response.set_cookie(
+        COOKIE,
+        sid,
+        max_age=int(cdb.SESSION_TTL.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=s.secure_cookie,
+    )
     who = "local operator" if user_id is None else f"tg:{user_id}"
     ops.audit(s.db, now, user_id, "console.login", f"session until {session.expires_at} ({who})")
     return response
@@ -73,9 +84,19 @@ def _chart(days: list[tuple[str, int, int]]) -> dict[str, Any]:
     bars = []
     for i, (day, answered, declined) in enumerate(days):
         ha, hd = 100 * answered / top, 100 * declined / top
-        bars.append({"x": 10 + i * 40, "day": day, "label": day.split("(")[0],
-                     "answered": answered, "declined": declined,
-                     "ya": 110 - ha, "ha": ha, "yd": 110 - ha - hd, "hd": hd})
+        bars.append(
+            {
+                "x": 10 + i * 40,
+                "day": day,
+                "label": day.split("(")[0],
+                "answered": answered,
+                "declined": declined,
+                "ya": 110 - ha,
+                "ha": ha,
+                "yd": 110 - ha - hd,
+                "hd": hd,
+            }
+        )
     return {"bars": bars, "top": top}
 
 
@@ -85,18 +106,25 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     today = now.date()
     week = [today - dt.timedelta(days=6 - i) for i in range(7)]
     counts = cdb.question_days(s.db, week[0], today)
-    days = [(f"{d.month}/{d.day}({WEEKDAYS[d.weekday()]})", *counts.get(d.isoformat(), (0, 0)))
-            for d in week]
+    days = [(f"{d.month}/{d.day}({WEEKDAYS[d.weekday()]})", *counts.get(d.isoformat(), (0, 0))) for d in week]
     today_counts = counts.get(today.isoformat(), (0, 0))
     week_counts = (sum(a for _, a, _ in days), sum(d for _, _, d in days))
     due = {}
     for label, day in (("오늘", today), ("내일", today + dt.timedelta(days=1))):
         found, _ = rk.day_plan(s.db, s.reminder_config, day)
         due[label] = (day, len(found))
-    return render(request, "dashboard.html", today=today, today_counts=today_counts,
-                  week_counts=week_counts, chart=_chart(days),
-                  top=cdb.top_declined(s.db, 5), topics=cdb.subscribers_by_topic(s.db)[:10],
-                  active=bdb.active(s.db), due=due)
+    return render(
+        request,
+        "dashboard.html",
+        today=today,
+        today_counts=today_counts,
+        week_counts=week_counts,
+        chart=_chart(days),
+        top=cdb.top_declined(s.db, 5),
+        topics=cdb.subscribers_by_topic(s.db)[:10],
+        active=bdb.active(s.db),
+        due=due,
+    )
 
 
 # --- unanswered ------------------------------------------------------------------------------
@@ -114,9 +142,16 @@ async def unanswered(request: web.Request) -> web.StreamResponse:
     groups = cdb.unanswered_groups(s.db, mark=show, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     directory, _why = ked.knowledge_dir(s.db, s.knowledge_dir)
     wrong = cdb.wrong_answers(s.db, 20) if show is None else []
-    return render(request, "unanswered.html", groups=groups, wrong=wrong,
-                  show=show, page=page, more=len(groups) == PAGE_SIZE,
-                  editable=directory is not None)
+    return render(
+        request,
+        "unanswered.html",
+        groups=groups,
+        wrong=wrong,
+        show=show,
+        page=page,
+        more=len(groups) == PAGE_SIZE,
+        editable=directory is not None,
+    )
 
 
 async def alias_form(request: web.Request) -> web.StreamResponse:
@@ -134,8 +169,7 @@ async def unanswered_mark(request: web.Request) -> web.StreamResponse:
     values = form(request)
     status, group = values.get("status", ""), values.get("group", "")
     if status not in (cdb.OUT_OF_SCOPE, cdb.LATER) or not group:
-        return render(request, "refused.html", status=400,
-                      message="표시할 질문 묶음이나 표시 종류가 올바르지 않아요.")
+        return render(request, "refused.html", status=400, message="표시할 질문 묶음이나 표시 종류가 올바르지 않아요.")
     cdb.mark(s.db, group, status, _who(request).author, s.now())
     audit(request, f"console.unanswered.{status}", group)
     raise _see_other("/unanswered")
@@ -152,22 +186,46 @@ async def unanswered_alias(request: web.Request) -> web.StreamResponse:
     now = s.now()
     try:
         file, label, new_text = ked.add_word(directory, target, phrase)
-        ked.save(s.db, directory, file, new_text, author=_who(request).author, now=now,
-                 note=f"표현 추가: {phrase}")
+        ked.save(s.db, directory, file, new_text, author=_who(request).author, now=now, note=f"표현 추가: {phrase}")
     except ked.EditError as exc:
-        return render(request, "alias_result.html", status=400, error=str(exc), problems=[],
-                      question=question, phrase=phrase, label="", reply=None)
+        return render(
+            request,
+            "alias_result.html",
+            status=400,
+            error=str(exc),
+            problems=[],
+            question=question,
+            phrase=phrase,
+            label="",
+            reply=None,
+        )
     except KnowledgeError as exc:
-        return render(request, "alias_result.html", status=400, error="검증에 실패해 아무것도 "
-                      "바꾸지 않았어요.", problems=[str(p) for p in exc.problems],
-                      question=question, phrase=phrase, label="", reply=None)
+        return render(
+            request,
+            "alias_result.html",
+            status=400,
+            error="검증에 실패해 아무것도 바꾸지 않았어요.",
+            problems=[str(p) for p in exc.problems],
+            question=question,
+            phrase=phrase,
+            label="",
+            reply=None,
+        )
     s.on_knowledge_saved()
     if group:
         cdb.mark(s.db, group, cdb.RESOLVED, _who(request).author, now)
     audit(request, "console.alias", f"'{phrase}' → {target}")
     reply = s.answer(question, now) if s.answer else None
-    return render(request, "alias_result.html", error=None, problems=[], question=question,
-                  phrase=phrase, label=label, reply=reply)
+    return render(
+        request,
+        "alias_result.html",
+        error=None,
+        problems=[],
+        question=question,
+        phrase=phrase,
+        label=label,
+        reply=reply,
+    )
 
 
 # --- knowledge -------------------------------------------------------------------------------
@@ -184,13 +242,13 @@ async def knowledge(request: web.Request) -> web.StreamResponse:
     s = _settings(request)
     directory, why = ked.knowledge_dir(s.db, s.knowledge_dir)
     files = ked.list_files(directory) if directory else []
-    return render(request, "knowledge.html", files=files, directory=directory, why=why,
-                  versions=cdb.versions(s.db, limit=20))
+    return render(
+        request, "knowledge.html", files=files, directory=directory, why=why, versions=cdb.versions(s.db, limit=20)
+    )
 
 
 def _address(request: web.Request) -> tuple[str, str, int | None]:
-    file, key, index = (request.match_info["file"], request.match_info["key"],
-                        request.match_info["index"])
+    file, key, index = (request.match_info["file"], request.match_info["key"], request.match_info["index"])
     try:
         return file, key, (None if index == "-" else int(index))
     except ValueError:
@@ -213,10 +271,18 @@ async def record(request: web.Request) -> web.StreamResponse:
             rec = ked.view_record(directory, file, key, index)
     except ked.EditError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
-    return render(request, "record.html", file=file, key=key,
-                  index="new" if _is_new(request) else index,
-                  fields=ked.form_fields(spec, rec), errors=[], diff=None,
-                  base=ked.file_digest(directory / file), saved=request.query.get("saved"))
+    return render(
+        request,
+        "record.html",
+        file=file,
+        key=key,
+        index="new" if _is_new(request) else index,
+        fields=ked.form_fields(spec, rec),
+        errors=[],
+        diff=None,
+        base=ked.file_digest(directory / file),
+        saved=request.query.get("saved"),
+    )
 
 
 async def record_post(request: web.Request) -> web.StreamResponse:
@@ -243,14 +309,32 @@ async def record_post(request: web.Request) -> web.StreamResponse:
     base = values.get("base", "")
 
     def again(status: int, errors: list[str], diff: Any = None) -> web.Response:
-        return render(request, "record.html", status=status, file=file, key=key, index=shown,
-                      fields=fields, errors=errors, diff=diff, base=base, saved=None)
+        return render(
+            request,
+            "record.html",
+            status=status,
+            file=file,
+            key=key,
+            index=shown,
+            fields=fields,
+            errors=errors,
+            diff=diff,
+            base=base,
+            saved=None,
+        )
 
     try:
         if values.get("action") == "save":
-            ked.save(s.db, directory, file, new_text, author=_who(request).author, now=s.now(),
-                     note=f"{key} #{index if index is not None else '-'} "
-                     f"{'추가' if _is_new(request) else '수정'}", base_digest=base)
+            ked.save(
+                s.db,
+                directory,
+                file,
+                new_text,
+                author=_who(request).author,
+                now=s.now(),
+                note=f"{key} #{index if index is not None else '-'} {'추가' if _is_new(request) else '수정'}",
+                base_digest=base,
+            )
         else:
             ked.check(directory, file, new_text)
     except KnowledgeError as exc:
@@ -273,8 +357,7 @@ async def version_view(request: web.Request) -> web.StreamResponse:
     v = _version(request)
     directory, _why = ked.knowledge_dir(s.db, s.knowledge_dir)
     current = (directory / v.file).read_text(encoding="utf-8") if directory else ""
-    return render(request, "version.html", v=v, diff=ked.diff(current, v.content, v.file),
-                  errors=[])
+    return render(request, "version.html", v=v, diff=ked.diff(current, v.content, v.file), errors=[])
 
 
 def _version(request: web.Request) -> cdb.Version:
@@ -292,11 +375,11 @@ async def version_restore(request: web.Request) -> web.StreamResponse:
     v = _version(request)
     directory = _directory(request)
     try:
-        ked.save(s.db, directory, v.file, v.content, author=_who(request).author, now=s.now(),
-                 note=f"버전 #{v.id} 되돌리기")
+        ked.save(
+            s.db, directory, v.file, v.content, author=_who(request).author, now=s.now(), note=f"버전 #{v.id} 되돌리기"
+        )
     except KnowledgeError as exc:
-        return render(request, "version.html", status=400, v=v, diff=[],
-                      errors=[str(p) for p in exc.problems])
+        return render(request, "version.html", status=400, v=v, diff=[], errors=[str(p) for p in exc.problems])
     s.on_knowledge_saved()
     audit(request, "console.knowledge.restore", f"{v.file} version #{v.id}")
     raise _see_other("/knowledge")
@@ -305,18 +388,41 @@ async def version_restore(request: web.Request) -> web.StreamResponse:
 # --- broadcasts ------------------------------------------------------------------------------
 
 
-AUDIENCE_CHOICES = [("all", "전체"), ("staff", "직원"), ("examinee", "수험생"),
-                    ("parent", "학부모"), ("other", "기타"), ("topic:notices", "공지 구독자"),
-                    ("topic:exam_round:*", "시험 일정 구독자"), ("topic:daycare", "어린이집 알림 구독자")]
+AUDIENCE_CHOICES = [
+    ("all", "전체"),
+    ("staff", "직원"),
+    ("examinee", "수험생"),
+    ("parent", "학부모"),
+    ("other", "기타"),
+    ("topic:notices", "공지 구독자"),
+    ("topic:exam_round:*", "시험 일정 구독자"),
+    ("topic:daycare", "어린이집 알림 구독자"),
+]
 
 
-def _broadcast_page(request: web.Request, *, status: int = 200, errors: dict[str, str] | None = None,
-                    values: dict[str, str] | None = None, preview: str | None = None,
-                    count: int | None = None, queued: bdb.Broadcast | None = None) -> web.Response:
+def _broadcast_page(
+    request: web.Request,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    preview: str | None = None,
+    count: int | None = None,
+    queued: bdb.Broadcast | None = None,
+) -> web.Response:
     s = _settings(request)
-    return render(request, "broadcasts.html", status=status, items=bdb.recent(s.db, 30),
-                  choices=AUDIENCE_CHOICES, errors=errors or {}, values=values or {},
-                  preview=preview, count=count, queued=queued)
+    return render(
+        request,
+        "broadcasts.html",
+        status=status,
+        items=bdb.recent(s.db, 30),
+        choices=AUDIENCE_CHOICES,
+        errors=errors or {},
+        values=values or {},
+        preview=preview,
+        count=count,
+        queued=queued,
+    )
 
 
 async def broadcasts(request: web.Request) -> web.StreamResponse:
@@ -349,8 +455,15 @@ async def broadcasts_post(request: web.Request) -> web.StreamResponse:
     count = bdb.count_audience(s.db, audience)
     if values.get("action") == "preview":
         return _broadcast_page(request, values=values, preview=notice, count=count)
-    b = bdb.create(s.db, text=notice, now=now, author_id=_who(request).user_id,
-                   audience=audience, state=bdb.QUEUED, scheduled_at=at)
+    b = bdb.create(
+        s.db,
+        text=notice,
+        now=now,
+        author_id=_who(request).user_id,
+        audience=audience,
+        state=bdb.QUEUED,
+        scheduled_at=at,
+    )
     audit(request, "console.broadcast", f"#{b.id} {audience}")
     return _broadcast_page(request, queued=b, count=count)
 
@@ -374,8 +487,9 @@ async def broadcast_cancel(request: web.Request) -> web.StreamResponse:
     try:
         bdb.cancel(s.db, b.id, s.now())
     except bdb.BroadcastStateError as exc:
-        return render(request, "broadcast.html", status=409, b=b,
-                      counts=bdb.delivery_counts(s.db, b.id), error=str(exc))
+        return render(
+            request, "broadcast.html", status=409, b=b, counts=bdb.delivery_counts(s.db, b.id), error=str(exc)
+        )
     audit(request, "console.broadcast.cancel", f"#{b.id}")
     raise _see_other(f"/broadcasts/{b.id}")
 
@@ -395,9 +509,17 @@ async def reminders(request: web.Request) -> web.StreamResponse:
             error = f"'{text}' 는 날짜가 아니에요. YYYY-MM-DD 로 적어 주세요 (예: 2018-08-21)."
     all_topics = request.query.get("all_topics") == "1"
     found, status = rk.day_plan(s.db, s.reminder_config, day, all_topics=all_topics)
-    return render(request, "reminders.html", status=400 if error else 200, day=day, error=error,
-                  weekday=WEEKDAYS[day.weekday()], found=found, ledger=status,
-                  all_topics=all_topics)
+    return render(
+        request,
+        "reminders.html",
+        status=400 if error else 200,
+        day=day,
+        error=error,
+        weekday=WEEKDAYS[day.weekday()],
+        found=found,
+        ledger=status,
+        all_topics=all_topics,
+    )
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:
@@ -411,19 +533,24 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
 
 def _admin_only(request: web.Request) -> web.Response | None:
     if not _who(request).admin:
-        return render(request, "refused.html", status=403,
-                      message="이 페이지는 관리자만 볼 수 있어요.")
+        return render(request, "refused.html", status=403, message="이 페이지는 관리자만 볼 수 있어요.")
     return None
 
 
-async def roles_page(request: web.Request, *, error: str | None = None,
-                     status: int = 200) -> web.StreamResponse:
+async def roles_page(request: web.Request, *, error: str | None = None, status: int = 200) -> web.StreamResponse:
     refused = _admin_only(request)
     if refused:
         return refused
     s = _settings(request)
-    return render(request, "roles.html", status=status, grants=roles.grants(s.db),
-                  env_admins=sorted(s.admins), users=cdb.known_users(s.db, 50), error=error)
+    return render(
+        request,
+        "roles.html",
+        status=status,
+        grants=roles.grants(s.db),
+        env_admins=sorted(s.admins),
+        users=cdb.known_users(s.db, 50),
+        error=error,
+    )
 
 
 async def roles_post(request: web.Request) -> web.StreamResponse:
@@ -438,8 +565,7 @@ async def roles_post(request: web.Request) -> web.StreamResponse:
         verified = (values.get("role") or "").strip() == roles.VERIFIED
         role = roles.VERIFIED if verified else roles.parse_role(values.get("role"))
         if user_id > MAX_USER_ID:
-            raise roles.RoleError(f"사용자 id 가 너무 커요 (받은 값: {user_id}). 텔레그램 "
-                                  "사용자 id 를 적어 주세요.")
+            raise roles.RoleError(f"사용자 id 가 너무 커요 (받은 값: {user_id}). 텔레그램 사용자 id 를 적어 주세요.")
     except roles.RoleError as exc:
         return await roles_page(request, error=str(exc), status=400)
     if action == "grant" and verified:

@@ -27,8 +27,7 @@ def base_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def serve_forever(settings: Settings, host: str, port: int,
-                  announce: Callable[[str], None]) -> None:
+def serve_forever(settings: Settings, host: str, port: int, announce: Callable[[str], None]) -> None:
     """``hrdbot console``: serve until interrupted; ``announce`` gets the one-time login URL
     once the port is open."""
 

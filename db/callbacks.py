@@ -18,9 +18,7 @@ def remember(db: Database, entries: Iterable[tuple[str, str]], now: dt.datetime)
     if not rows:
         return
     with db.conn:
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO callback_data (key, data, created_at) VALUES (?, ?, ?)", rows
-        )
+        db.conn.executemany("INSERT OR IGNORE INTO callback_data (key, data, created_at) VALUES (?, ?, ?)", rows)
 
 
 def recall(db: Database, key: str) -> str | None:

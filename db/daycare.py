@@ -35,41 +35,40 @@ def start(db: Database, chat_id: int, user_id: int, answers: str, now: dt.dateti
         db.conn.execute(
             "INSERT OR REPLACE INTO daycare_checks (chat_id, user_id, answers, started_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?)",
-            (chat_id, user_id, answers, _stamp(now), _stamp(now)))
+            (chat_id, user_id, answers, _stamp(now), _stamp(now)),
+        )
 
 
 def get(db: Database, chat_id: int, user_id: int) -> Check | None:
     row = db.execute(
         "SELECT chat_id, user_id, answers, started_at, updated_at FROM daycare_checks "
-        "WHERE chat_id = ? AND user_id = ?", [chat_id, user_id]).fetchone()
+        "WHERE chat_id = ? AND user_id = ?",
+        [chat_id, user_id],
+    ).fetchone()
     if row is None:
         return None
-    return Check(row[0], row[1], row[2], dt.datetime.fromisoformat(row[3]),
-                 dt.datetime.fromisoformat(row[4]))
+    return Check(row[0], row[1], row[2], dt.datetime.fromisoformat(row[3]), dt.datetime.fromisoformat(row[4]))
 
 
-def record(db: Database, chat_id: int, user_id: int, before: str, after: str,
-           now: dt.datetime) -> bool:
+def record(db: Database, chat_id: int, user_id: int, before: str, after: str, now: dt.datetime) -> bool:
     """Replace the answers ``before`` by ``after``; False if they were no longer ``before``."""
     with db.conn:
         cur = db.conn.execute(
-            "UPDATE daycare_checks SET answers = ?, updated_at = ? "
-            "WHERE chat_id = ? AND user_id = ? AND answers = ?",
-            (after, _stamp(now), chat_id, user_id, before))
+            "UPDATE daycare_checks SET answers = ?, updated_at = ? WHERE chat_id = ? AND user_id = ? AND answers = ?",
+            (after, _stamp(now), chat_id, user_id, before),
+        )
     return cur.rowcount == 1
 
 
 def finish(db: Database, chat_id: int, user_id: int) -> bool:
     """End the check (done or cancelled); False if none was running."""
     with db.conn:
-        cur = db.conn.execute("DELETE FROM daycare_checks WHERE chat_id = ? AND user_id = ?",
-                              (chat_id, user_id))
+        cur = db.conn.execute("DELETE FROM daycare_checks WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
     return cur.rowcount > 0
 
 
 def purge(db: Database, idle_since: dt.datetime) -> int:
     """Forget checks that have not moved since ``idle_since``; returns how many."""
     with db.conn:
-        cur = db.conn.execute("DELETE FROM daycare_checks WHERE updated_at < ?",
-                              (_stamp(idle_since),))
+        cur = db.conn.execute("DELETE FROM daycare_checks WHERE updated_at < ?", (_stamp(idle_since),))
     return cur.rowcount

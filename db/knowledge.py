@@ -20,8 +20,9 @@ _COLUMN_FIELD = {"grp": "group", "tbl": "table"}
 _ALIAS_FIELDS = ("aliases", "keywords")
 
 
-def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
-                      vocabulary: Iterable[str] = ()) -> dict[str, int]:
+def replace_knowledge(
+    db: Database, kb: Knowledge, *, loaded_from: str = "", vocabulary: Iterable[str] = ()
+) -> dict[str, int]:
     """Swap every knowledge table for the contents of ``kb`` in one transaction.
 
     Operational tables are not touched. Returns the row count per table.
@@ -40,8 +41,11 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
                 f'INSERT INTO "{table}" ({names}, data, source) '  # noqa: S608
                 f"VALUES ({placeholders}, ?, ?)",
                 [
-                    (*(r.get(_COLUMN_FIELD.get(c, c)) for c in columns),
-                     json.dumps(r, ensure_ascii=False), r.get("source"))
+                    (
+                        *(r.get(_COLUMN_FIELD.get(c, c)) for c in columns),
+                        json.dumps(r, ensure_ascii=False),
+                        r.get("source"),
+                    )
                     for r in rows
                 ],
             )
@@ -51,11 +55,16 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
             [(k, json.dumps(v, ensure_ascii=False)) for k, v in kb.sections.items()],
         )
         conn.executemany(
-            "INSERT INTO facts (owner_kind, owner_id, label, text, keywords, source) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO facts (owner_kind, owner_id, label, text, keywords, source) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (f["owner_kind"], f["owner_id"], f["label"], f["text"],
-                 json.dumps(f.get("keywords") or [], ensure_ascii=False), f.get("source"))
+                (
+                    f["owner_kind"],
+                    f["owner_id"],
+                    f["label"],
+                    f["text"],
+                    json.dumps(f.get("keywords") or [], ensure_ascii=False),
+                    f.get("source"),
+                )
                 for f in kb.facts
             ],
         )
@@ -69,15 +78,19 @@ def replace_knowledge(db: Database, kb: Knowledge, *, loaded_from: str = "",
         ]
         conn.executemany("INSERT INTO aliases (kind, ref_id, alias) VALUES (?, ?, ?)", alias_rows)
         for r in kb.sections.get("written_exam_stats") or []:
-            conn.execute("INSERT INTO exam_stats (round, data, source) VALUES (?, ?, ?)",
-                         (r["round"], json.dumps(r, ensure_ascii=False), r.get("source")))
+            conn.execute(
+                "INSERT INTO exam_stats (round, data, source) VALUES (?, ?, ?)",
+                (r["round"], json.dumps(r, ensure_ascii=False), r.get("source")),
+            )
         digest = hashlib.sha256(
-            json.dumps([kb.records, kb.sections, kb.facts], ensure_ascii=False,
-                       sort_keys=True).encode()
+            json.dumps([kb.records, kb.sections, kb.facts], ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
-        for key, value in (("knowledge_sha256", digest), ("loaded_from", loaded_from),
-                           ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
-                           ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))):
+        for key, value in (
+            ("knowledge_sha256", digest),
+            ("loaded_from", loaded_from),
+            ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
+            ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ):
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
         conn.execute("RELEASE knowledge_swap")
     counts["facts"] = len(kb.facts)
@@ -373,8 +386,14 @@ def categories(db: Database) -> list[Category]:
     return _rows(db, Category, "SELECT data FROM categories ORDER BY rowid")
 
 
-def programs(db: Database, *, category: str | None = None, parent: str | None = None,
-             top_level: bool = False, limit: int | None = None) -> list[Program]:
+def programs(
+    db: Database,
+    *,
+    category: str | None = None,
+    parent: str | None = None,
+    top_level: bool = False,
+    limit: int | None = None,
+) -> list[Program]:
     sql, params = "SELECT data FROM programs WHERE 1=1", []
     if category is not None:
         sql += " AND category = ?"
@@ -410,7 +429,8 @@ def programs_by_name(db: Database, name: str) -> list[Program]:
     """Programs whose name or an alias contains ``name`` (exact text, spacing ignored)."""
     needle = name.replace(" ", "")
     ids = [
-        r[0] for r in db.execute(
+        r[0]
+        for r in db.execute(
             "SELECT id FROM programs WHERE replace(name, ' ', '') LIKE ? "
             "UNION SELECT ref_id FROM aliases WHERE kind = 'programs' "
             "AND replace(alias, ' ', '') LIKE ?",
@@ -423,39 +443,45 @@ def programs_by_name(db: Database, name: str) -> list[Program]:
 def programs_for_rank(db: Database, rank: str) -> list[Program]:
     """Programs whose ``ranks`` list names ``rank`` (e.g. '5급', '팀장')."""
     return _rows(
-        db, Program,
+        db,
+        Program,
         "SELECT data FROM programs WHERE EXISTS (SELECT 1 FROM json_each(programs.data, "
         "'$.ranks') WHERE value = ?) ORDER BY rowid",
         [rank],
     )
 
 
-def sessions_between(db: Database, start: dt.date, end: dt.date,
-                     program_id: str | None = None, limit: int = 1000) -> list[Session]:
+def sessions_between(
+    db: Database, start: dt.date, end: dt.date, program_id: str | None = None, limit: int = 1000
+) -> list[Session]:
     """Sessions running at any time in [start, end] (inclusive)."""
-    sql = ("SELECT data FROM sessions WHERE start IS NOT NULL AND start <= ? "
-           "AND coalesce(\"end\", start) >= ?")
+    sql = 'SELECT data FROM sessions WHERE start IS NOT NULL AND start <= ? AND coalesce("end", start) >= ?'
     params: list[Any] = [end.isoformat(), start.isoformat()]
     if program_id:
         sql += " AND program_id = ?"
         params.append(program_id)
     params.append(limit)
-    return _rows(db, Session, sql.replace("SELECT data", "SELECT json_set(data, '$.program_id', "
-                                          "program_id)") + " ORDER BY start LIMIT ?", params)
+    return _rows(
+        db,
+        Session,
+        sql.replace("SELECT data", "SELECT json_set(data, '$.program_id', program_id)") + " ORDER BY start LIMIT ?",
+        params,
+    )
 
 
 def sessions_starting_between(db: Database, start: dt.date, end: dt.date) -> list[Session]:
     return _rows(
-        db, Session,
-        "SELECT json_set(data, '$.program_id', program_id) FROM sessions "
-        "WHERE start BETWEEN ? AND ? ORDER BY start",
+        db,
+        Session,
+        "SELECT json_set(data, '$.program_id', program_id) FROM sessions WHERE start BETWEEN ? AND ? ORDER BY start",
         [start.isoformat(), end.isoformat()],
     )
 
 
 def sessions_of(db: Database, program_id: str) -> list[Session]:
     return _rows(
-        db, Session,
+        db,
+        Session,
         "SELECT json_set(data, '$.program_id', program_id) FROM sessions "
         "WHERE program_id = ? ORDER BY coalesce(start, month, ''), rowid",
         [program_id],
@@ -471,8 +497,14 @@ def round_(db: Database, round_id: str) -> Round | None:
     return found[0] if found else None
 
 
-def events(db: Database, *, round_id: str | None = None, type_: str | None = None,
-           start: dt.date | None = None, end: dt.date | None = None) -> list[Event]:
+def events(
+    db: Database,
+    *,
+    round_id: str | None = None,
+    type_: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Event]:
     """Exam events filtered by round, type and/or a date range (events overlapping it)."""
     sql, params = "SELECT data FROM events WHERE 1=1", []
     if round_id:
@@ -508,8 +540,7 @@ def buildings(db: Database) -> list[Building]:
 
 def amenities(db: Database, building: str | None = None) -> list[Amenity]:
     if building:
-        return _rows(db, Amenity, "SELECT data FROM amenities WHERE building = ? ORDER BY rowid",
-                     [building])
+        return _rows(db, Amenity, "SELECT data FROM amenities WHERE building = ? ORDER BY rowid", [building])
     return _rows(db, Amenity, "SELECT data FROM amenities ORDER BY rowid")
 
 
@@ -527,7 +558,8 @@ def departments_by_duty(db: Database, word: str) -> list[Department]:
     """Departments whose duties or keywords mention ``word`` (spacing ignored)."""
     needle = f"%{word.replace(' ', '')}%"
     return _rows(
-        db, Department,
+        db,
+        Department,
         "SELECT data FROM departments WHERE EXISTS (SELECT 1 FROM json_each(departments.data, "
         "'$.duties') WHERE replace(value, ' ', '') LIKE ?) OR EXISTS (SELECT 1 FROM "
         "json_each(departments.data, '$.keywords') WHERE replace(value, ' ', '') LIKE ?) "
@@ -542,8 +574,7 @@ def priorities(db: Database) -> list[Priority]:
 
 def budget_lines(db: Database, table: str | None = None) -> list[BudgetLine]:
     if table:
-        return _rows(db, BudgetLine, "SELECT data FROM budget WHERE tbl = ? ORDER BY rowid",
-                     [table])
+        return _rows(db, BudgetLine, "SELECT data FROM budget WHERE tbl = ? ORDER BY rowid", [table])
     return _rows(db, BudgetLine, "SELECT data FROM budget ORDER BY rowid")
 
 
@@ -570,8 +601,7 @@ def section(db: Database, key: str) -> Section | None:
 
 
 def facts(db: Database, owner_kind: str | None = None, owner_id: str | None = None) -> list[Fact]:
-    sql, params = ("SELECT label, text, source, keywords, owner_kind, owner_id FROM facts "
-                   "WHERE 1=1"), []
+    sql, params = ("SELECT label, text, source, keywords, owner_kind, owner_id FROM facts WHERE 1=1"), []
     if owner_kind:
         sql += " AND owner_kind = ?"
         params.append(owner_kind)
@@ -587,8 +617,7 @@ def facts(db: Database, owner_kind: str | None = None, owner_id: str | None = No
 def aliases(db: Database, kind: str | None = None) -> list[tuple[str, str, str]]:
     """(kind, id, alias) rows for entity matching."""
     if kind:
-        return [tuple(r) for r in db.execute(
-            "SELECT kind, ref_id, alias FROM aliases WHERE kind = ?", [kind])]
+        return [tuple(r) for r in db.execute("SELECT kind, ref_id, alias FROM aliases WHERE kind = ?", [kind])]
     return [tuple(r) for r in db.execute("SELECT kind, ref_id, alias FROM aliases")]
 
 
@@ -603,9 +632,17 @@ def all_texts(db: Database) -> list[str]:
 
 # Entity kinds of the understanding and the tables their records live in.
 ENTITY_TABLES = {
-    "program": "programs", "round": "rounds", "building": "buildings", "amenity": "amenities",
-    "department": "departments", "budget_line": "budget", "expert_category": "expert_categories",
-    "assessment": "assessments", "work": "works", "category": "categories", "topic": "topics",
+    "program": "programs",
+    "round": "rounds",
+    "building": "buildings",
+    "amenity": "amenities",
+    "department": "departments",
+    "budget_line": "budget",
+    "expert_category": "expert_categories",
+    "assessment": "assessments",
+    "work": "works",
+    "category": "categories",
+    "topic": "topics",
 }
 
 
@@ -635,8 +672,7 @@ def record_texts(db: Database) -> dict[tuple[str, str], str]:
         for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608
             out[(kind, str(rid))] = _shown(data)
     owners = {v: k for k, v in ENTITY_TABLES.items()}
-    for owner_kind, owner_id, label, text in db.execute(
-            "SELECT owner_kind, owner_id, label, text FROM facts"):
+    for owner_kind, owner_id, label, text in db.execute("SELECT owner_kind, owner_id, label, text FROM facts"):
         kind = owners.get(owner_kind)
         if kind:
             out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
@@ -650,7 +686,8 @@ def record_texts(db: Database) -> dict[tuple[str, str], str]:
 def sessions_of_month(db: Database, month: str) -> list[Session]:
     """Sessions the data places in ``month`` ('YYYY-MM') without dates."""
     return _rows(
-        db, Session,
+        db,
+        Session,
         "SELECT json_set(data, '$.program_id', program_id) FROM sessions "
         "WHERE start IS NULL AND month = ? ORDER BY rowid",
         [month],

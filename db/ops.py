@@ -30,14 +30,17 @@ def log_unanswered(db: Database, text: str, normalized: str, at: dt.datetime) ->
 
 def unanswered(db: Database, limit: int = 50) -> list[Unanswered]:
     return [
-        Unanswered(*row) for row in db.execute(
-            "SELECT text, count, first_seen, last_seen FROM unanswered "
-            "ORDER BY count DESC, last_seen DESC LIMIT ?", [limit])
+        Unanswered(*row)
+        for row in db.execute(
+            "SELECT text, count, first_seen, last_seen FROM unanswered ORDER BY count DESC, last_seen DESC LIMIT ?",
+            [limit],
+        )
     ]
 
 
-def audit(db: Database, at: dt.datetime, user_id: int | None, action: str, detail: str = "",
-          *, allowed: bool = True) -> None:
+def audit(
+    db: Database, at: dt.datetime, user_id: int | None, action: str, detail: str = "", *, allowed: bool = True
+) -> None:
     with db.conn:
         db.conn.execute(
             "INSERT INTO audit_log (at, user_id, action, detail, allowed) VALUES (?, ?, ?, ?, ?)",
@@ -48,8 +51,8 @@ def audit(db: Database, at: dt.datetime, user_id: int | None, action: str, detai
 def knowledge_last_date(db: Database) -> dt.date | None:
     """The latest course or exam date the knowledge holds (None when nothing is loaded)."""
     row = db.execute(
-        'SELECT max(d) FROM (SELECT max(start) AS d FROM sessions UNION ALL '
+        "SELECT max(d) FROM (SELECT max(start) AS d FROM sessions UNION ALL "
         'SELECT max("end") FROM sessions UNION ALL SELECT max(start) FROM events UNION ALL '
-        'SELECT max("end") FROM events)').fetchone()
+        'SELECT max("end") FROM events)'
+    ).fetchone()
     return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
-

@@ -38,15 +38,15 @@ def subscribe(db: Database, user_id: int, topic: str, now: dt.datetime) -> bool:
     """Subscribe ``user_id`` to ``topic`` (validated by the caller); False if already subscribed."""
     with db.conn:
         cur = db.conn.execute(
-            "INSERT OR IGNORE INTO reminder_subscriptions (user_id, topic, created_at) "
-            "VALUES (?, ?, ?)", (user_id, topic, _stamp(now)))
+            "INSERT OR IGNORE INTO reminder_subscriptions (user_id, topic, created_at) VALUES (?, ?, ?)",
+            (user_id, topic, _stamp(now)),
+        )
     return cur.rowcount == 1
 
 
 def unsubscribe(db: Database, user_id: int, topic: str) -> bool:
     with db.conn:
-        cur = db.conn.execute(
-            "DELETE FROM reminder_subscriptions WHERE user_id = ? AND topic = ?", (user_id, topic))
+        cur = db.conn.execute("DELETE FROM reminder_subscriptions WHERE user_id = ? AND topic = ?", (user_id, topic))
     return cur.rowcount > 0
 
 
@@ -57,15 +57,17 @@ def unsubscribe_all(db: Database, user_id: int) -> int:
 
 
 def topics_of(db: Database, user_id: int) -> list[str]:
-    return [r[0] for r in db.execute(
-        "SELECT topic FROM reminder_subscriptions WHERE user_id = ? ORDER BY created_at, topic",
-        [user_id])]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT topic FROM reminder_subscriptions WHERE user_id = ? ORDER BY created_at, topic", [user_id]
+        )
+    ]
 
 
 def subscribed_user_ids(db: Database, topic: str, *, active_only: bool = True) -> Iterator[int]:
     """Users subscribed to ``topic`` (e.g. 'daycare', 'notices'), for notices and broadcasts."""
-    sql = ("SELECT s.user_id FROM reminder_subscriptions s LEFT JOIN users u "
-           "ON u.user_id = s.user_id WHERE s.topic = ?")
+    sql = "SELECT s.user_id FROM reminder_subscriptions s LEFT JOIN users u ON u.user_id = s.user_id WHERE s.topic = ?"
     if active_only:
         sql += " AND coalesce(u.active, 1) = 1"
     for row in db.execute(sql + " ORDER BY s.user_id", [topic]):
@@ -73,8 +75,7 @@ def subscribed_user_ids(db: Database, topic: str, *, active_only: bool = True) -
 
 
 def subscriber_count(db: Database) -> int:
-    return int(db.execute(
-        "SELECT count(DISTINCT user_id) FROM reminder_subscriptions").fetchone()[0])
+    return int(db.execute("SELECT count(DISTINCT user_id) FROM reminder_subscriptions").fetchone()[0])
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -94,22 +95,30 @@ def _settings(row: tuple | None, defaults: Defaults) -> Settings:
         daily_push=base.daily_push if daily_push is None else bool(daily_push),
         daily_always=base.daily_always if daily_always is None else bool(daily_always),
         push_time=base.push_time if push_time is None else parse_hhmm(push_time),
-        quiet_start=quiet[0], quiet_end=quiet[1],
+        quiet_start=quiet[0],
+        quiet_end=quiet[1],
     )
 
 
 def settings_of(db: Database, user_id: int, defaults: Defaults) -> Settings:
     """The user's settings, with the configured defaults for anything never changed."""
     row = db.execute(
-        "SELECT daily_push, daily_always, push_time, quiet_start, quiet_end "
-        "FROM reminder_settings WHERE user_id = ?", [user_id]).fetchone()
+        "SELECT daily_push, daily_always, push_time, quiet_start, quiet_end FROM reminder_settings WHERE user_id = ?",
+        [user_id],
+    ).fetchone()
     return _settings(row, defaults)
 
 
-def update_settings(db: Database, user_id: int, now: dt.datetime, *,
-                    daily_push: bool | None = None, daily_always: bool | None = None,
-                    push_time: dt.time | None = None,
-                    quiet: tuple[dt.time, dt.time] | None = None) -> None:
+def update_settings(
+    db: Database,
+    user_id: int,
+    now: dt.datetime,
+    *,
+    daily_push: bool | None = None,
+    daily_always: bool | None = None,
+    push_time: dt.time | None = None,
+    quiet: tuple[dt.time, dt.time] | None = None,
+) -> None:
     """Change some settings (None: leave as is). Quiet hours off: ``quiet=(t, t)``."""
     changes: dict[str, object] = {}
     if daily_push is not None:
@@ -133,14 +142,14 @@ def update_settings(db: Database, user_id: int, now: dt.datetime, *,
         )
 
 
-def settings_profiles(db: Database, defaults: Defaults
-                      ) -> set[tuple[dt.time, dt.time | None, dt.time | None]]:
+def settings_profiles(db: Database, defaults: Defaults) -> set[tuple[dt.time, dt.time | None, dt.time | None]]:
     """The distinct (push time, quiet start, quiet end) among subscribed users: when the
     scheduler may need to wake up."""
     rows = db.execute(
         "SELECT DISTINCT st.daily_push, st.daily_always, st.push_time, st.quiet_start, "
         "st.quiet_end FROM (SELECT DISTINCT user_id FROM reminder_subscriptions) s "
-        "LEFT JOIN reminder_settings st ON st.user_id = s.user_id").fetchall()
+        "LEFT JOIN reminder_settings st ON st.user_id = s.user_id"
+    ).fetchall()
     out = set()
     for row in rows:
         s = _settings(None if all(v is None for v in row) else row, defaults)
@@ -148,8 +157,7 @@ def settings_profiles(db: Database, defaults: Defaults
     return out
 
 
-def subscribers(db: Database, defaults: Defaults, *,
-                user_ids: Iterable[int] | None = None) -> Iterator[Subscriber]:
+def subscribers(db: Database, defaults: Defaults, *, user_ids: Iterable[int] | None = None) -> Iterator[Subscriber]:
     """Every active subscriber with topics and settings, streamed in user_id order.
 
     Rows come from one ordered query and are grouped on the fly, so memory stays flat however
@@ -182,7 +190,8 @@ def subscribers(db: Database, defaults: Defaults, *,
         setting_row = first[3:8]
         if setting_row not in settings_cache:
             settings_cache[setting_row] = _settings(
-                None if all(v is None for v in setting_row) else setting_row, defaults)
+                None if all(v is None for v in setting_row) else setting_row, defaults
+            )
         yield Subscriber(user_id, topics, settings_cache[setting_row], first[8] or user_id)
         if len(stamps) > 100_000:
             stamps.clear()
@@ -203,44 +212,47 @@ class LedgerEntry:
     detail: str | None
 
 
-def claim(db: Database, user_id: int, key: str, due_at: dt.datetime, now: dt.datetime,
-          owner: str = "") -> bool:
+def claim(db: Database, user_id: int, key: str, due_at: dt.datetime, now: dt.datetime, owner: str = "") -> bool:
     """Claim (user, key) before sending. True: this caller now owns it and must send it."""
     with db.conn:
         cur = db.conn.execute(
             "INSERT OR IGNORE INTO reminder_ledger (user_id, key, status, due_at, claimed_at, "
             "owner) VALUES (?, ?, 'claimed', ?, ?, ?)",
-            (user_id, key, _stamp(due_at), _stamp(now), owner))
+            (user_id, key, _stamp(due_at), _stamp(now), owner),
+        )
     return cur.rowcount == 1
 
 
-def finish(db: Database, user_id: int, key: str, status: str, now: dt.datetime,
-           detail: str | None = None) -> None:
+def finish(db: Database, user_id: int, key: str, status: str, now: dt.datetime, detail: str | None = None) -> None:
     """Record how a claimed send ended: sent, blocked or failed."""
     if status not in STATUSES or status == "claimed":
         raise ValueError(f"unknown final status {status!r}")
     with db.conn:
         db.conn.execute(
-            "UPDATE reminder_ledger SET status = ?, finished_at = ?, detail = ? "
-            "WHERE user_id = ? AND key = ?", (status, _stamp(now), detail, user_id, key))
+            "UPDATE reminder_ledger SET status = ?, finished_at = ?, detail = ? WHERE user_id = ? AND key = ?",
+            (status, _stamp(now), detail, user_id, key),
+        )
 
 
 def release(db: Database, user_id: int, key: str) -> None:
     """Give a claim back (the send certainly did not happen), so a later run may retry it."""
     with db.conn:
-        db.conn.execute("DELETE FROM reminder_ledger WHERE user_id = ? AND key = ? "
-                        "AND status = 'claimed'", (user_id, key))
+        db.conn.execute(
+            "DELETE FROM reminder_ledger WHERE user_id = ? AND key = ? AND status = 'claimed'", (user_id, key)
+        )
 
 
-def record_skipped(db: Database, user_id: int, key: str, due_at: dt.datetime,
-                   now: dt.datetime, reason: str, owner: str = "") -> bool:
+def record_skipped(
+    db: Database, user_id: int, key: str, due_at: dt.datetime, now: dt.datetime, reason: str, owner: str = ""
+) -> bool:
     """Log a reminder found too late to send; False if (user, key) was already in the ledger."""
     stamp = _stamp(now)
     with db.conn:
         cur = db.conn.execute(
             "INSERT OR IGNORE INTO reminder_ledger (user_id, key, status, due_at, claimed_at, "
             "finished_at, owner, detail) VALUES (?, ?, 'skipped', ?, ?, ?, ?, ?)",
-            (user_id, key, _stamp(due_at), stamp, stamp, owner, reason))
+            (user_id, key, _stamp(due_at), stamp, stamp, owner, reason),
+        )
     return cur.rowcount == 1
 
 
@@ -249,10 +261,11 @@ def users_with(db: Database, key: str) -> set[int]:
     return {r[0] for r in db.execute("SELECT user_id FROM reminder_ledger WHERE key = ?", [key])}
 
 
-def ledger(db: Database, *, user_id: int | None = None, status: str | None = None
-           ) -> list[LedgerEntry]:
-    sql, params = ("SELECT user_id, key, status, due_at, claimed_at, finished_at, owner, detail "
-                   "FROM reminder_ledger WHERE 1=1"), []
+def ledger(db: Database, *, user_id: int | None = None, status: str | None = None) -> list[LedgerEntry]:
+    sql, params = (
+        ("SELECT user_id, key, status, due_at, claimed_at, finished_at, owner, detail FROM reminder_ledger WHERE 1=1"),
+        [],
+    )
     if user_id is not None:
         sql += " AND user_id = ?"
         params.append(user_id)
@@ -272,14 +285,15 @@ def mark_blocked(db: Database, user_id: int, now: dt.datetime) -> None:
         db.conn.execute(
             "INSERT INTO users (user_id, chat_id, active, created_at, updated_at) "
             "VALUES (?, ?, 0, ?, ?) ON CONFLICT(user_id) DO UPDATE SET active = 0, "
-            "updated_at = excluded.updated_at", (user_id, user_id, stamp, stamp))
+            "updated_at = excluded.updated_at",
+            (user_id, user_id, stamp, stamp),
+        )
 
 
 def statuses(db: Database, keys: Iterable[str]) -> dict[tuple[int, str], str]:
     """(user, key) -> ledger status for the given keys."""
     out: dict[tuple[int, str], str] = {}
     for key in keys:
-        for user_id, status in db.execute(
-                "SELECT user_id, status FROM reminder_ledger WHERE key = ?", [key]):
+        for user_id, status in db.execute("SELECT user_id, status FROM reminder_ledger WHERE key = ?", [key]):
             out[(user_id, key)] = status
     return out

@@ -54,8 +54,8 @@ def parse_admins(text: str | None) -> frozenset[int]:
             ids.add(int(part))
         except ValueError:
             raise RoleError(
-                f"{ADMINS_VAR} must be comma-separated Telegram user ids (e.g. 12345,67890); "
-                f"{part!r} is not a number") from None
+                f"{ADMINS_VAR} must be comma-separated Telegram user ids (e.g. 12345,67890); {part!r} is not a number"
+            ) from None
     return frozenset(ids)
 
 
@@ -64,8 +64,9 @@ def parse_role(text: str | None) -> str:
     aliases = {"직원": STAFF, "스태프": STAFF, "관리자": ADMIN}
     role = aliases.get(role, role)
     if role not in ROLES:
-        raise RoleError(f"역할은 staff 또는 admin 이에요 (받은 값: {text!r}). / "
-                        f"role must be staff or admin, not {text!r}")
+        raise RoleError(
+            f"역할은 staff 또는 admin 이에요 (받은 값: {text!r}). / role must be staff or admin, not {text!r}"
+        )
     return role
 
 
@@ -73,8 +74,9 @@ def parse_user_id(text: str | None) -> int:
     try:
         value = int((text or "").strip())
     except ValueError:
-        raise RoleError(f"사용자 id 는 숫자예요 (받은 값: {text!r}). / user id must be a number, "
-                        f"not {text!r}") from None
+        raise RoleError(
+            f"사용자 id 는 숫자예요 (받은 값: {text!r}). / user id must be a number, not {text!r}"
+        ) from None
     if value <= 0:
         raise RoleError(f"사용자 id 는 양수예요 (받은 값: {value}). / user id must be positive")
     if value > MAX_USER_ID:  # SQLite keeps 64-bit integers; Telegram ids are far smaller
@@ -112,8 +114,9 @@ def grant(db: Database, user_id: int, role: str, *, by: int | None, now: dt.date
         raise RoleError(f"unknown role {role!r}")
     with db.conn:
         cursor = db.conn.execute(
-            "INSERT OR IGNORE INTO roles (user_id, role, granted_by, granted_at) "
-            "VALUES (?, ?, ?, ?)", (user_id, role, by, now.isoformat(timespec="seconds")))
+            "INSERT OR IGNORE INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+            (user_id, role, by, now.isoformat(timespec="seconds")),
+        )
     return cursor.rowcount == 1
 
 
@@ -122,31 +125,34 @@ def revoke(db: Database, user_id: int, role: str) -> bool:
     if role not in ALL_ROLES:
         raise RoleError(f"unknown role {role!r}")
     with db.conn:
-        cursor = db.conn.execute("DELETE FROM roles WHERE user_id = ? AND role = ?",
-                                 (user_id, role))
+        cursor = db.conn.execute("DELETE FROM roles WHERE user_id = ? AND role = ?", (user_id, role))
     return cursor.rowcount == 1
 
 
 def grants(db: Database, only: Iterable[str] | None = None) -> list[Grant]:
     """Every role row (``only`` some roles, e.g. ``ROLES`` for staff and admins), by role."""
-    rows = [Grant(*r) for r in db.execute(
-        "SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id")]
+    rows = [
+        Grant(*r) for r in db.execute("SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id")
+    ]
     wanted = set(only) if only is not None else None
     return [g for g in rows if wanted is None or g.role in wanted]
 
 
 def staff(db: Database, admins: Iterable[int] = ()) -> list[int]:
     """The user ids of every admin and staff member (``HRDBOT_ADMINS`` included), sorted."""
-    ids = {int(u) for (u,) in db.execute(
-        "SELECT user_id FROM roles WHERE role IN (?, ?)", [ADMIN, STAFF])}
+    ids = {int(u) for (u,) in db.execute("SELECT user_id FROM roles WHERE role IN (?, ?)", [ADMIN, STAFF])}
     return sorted(ids | set(admins))
 
 
 def verified(db: Database) -> list[Grant]:
     """The verified-employee grants (not staff and admins, who count as verified anyway)."""
-    return [Grant(*r) for r in db.execute(
-        "SELECT user_id, role, granted_by, granted_at FROM roles WHERE role = ? "
-        "ORDER BY granted_at, user_id", [VERIFIED])]
+    return [
+        Grant(*r)
+        for r in db.execute(
+            "SELECT user_id, role, granted_by, granted_at FROM roles WHERE role = ? ORDER BY granted_at, user_id",
+            [VERIFIED],
+        )
+    ]
 
 
 def grant_verified(db: Database, user_id: int, *, by: int | None, now: dt.datetime) -> bool:
@@ -211,8 +217,7 @@ def _invite(row: tuple) -> Invite:
 _ICOLS = "id, created_by, created_at, expires_at, max_uses, uses, revoked_at"
 
 
-def create_invite(db: Database, *, by: int | None, now: dt.datetime, uses: int = 1,
-                  hours: float = 24) -> NewInvite:
+def create_invite(db: Database, *, by: int | None, now: dt.datetime, uses: int = 1, hours: float = 24) -> NewInvite:
     """A new invite usable ``uses`` times for ``hours`` hours; raises RoleError on limits."""
     if not 1 <= uses <= MAX_INVITE_USES:
         raise RoleError(f"사용 횟수는 1~{MAX_INVITE_USES}회예요 (받은 값: {uses}).")
@@ -224,29 +229,32 @@ def create_invite(db: Database, *, by: int | None, now: dt.datetime, uses: int =
     expires = now + dt.timedelta(hours=hours)
     with db.conn:
         cursor = db.conn.execute(
-            "INSERT INTO invites (token_hash, created_by, created_at, expires_at, max_uses) "
-            "VALUES (?, ?, ?, ?, ?)", (_hash(token), by, now.isoformat(timespec="seconds"),
-                                       expires.isoformat(timespec="seconds"), uses))
+            "INSERT INTO invites (token_hash, created_by, created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?)",
+            (_hash(token), by, now.isoformat(timespec="seconds"), expires.isoformat(timespec="seconds"), uses),
+        )
     invite = get_invite(db, int(cursor.lastrowid))
     assert invite is not None
     return NewInvite(invite, token)
 
 
 def get_invite(db: Database, invite_id: int) -> Invite | None:
-    row = db.execute(f"SELECT {_ICOLS} FROM invites WHERE id = ?",  # noqa: S608
-                     [invite_id]).fetchone()
+    row = db.execute(
+        f"SELECT {_ICOLS} FROM invites WHERE id = ?",  # noqa: S608
+        [invite_id],
+    ).fetchone()
     return _invite(row) if row else None
 
 
-def invites(db: Database, *, include_spent: bool = False,
-            now: dt.datetime | None = None) -> list[Invite]:
+def invites(db: Database, *, include_spent: bool = False, now: dt.datetime | None = None) -> list[Invite]:
     """Invites, newest first; without ``include_spent`` only those still usable at ``now``."""
-    rows = [_invite(r) for r in db.execute(
-        f"SELECT {_ICOLS} FROM invites ORDER BY id DESC")]  # noqa: S608
+    rows = [_invite(r) for r in db.execute(f"SELECT {_ICOLS} FROM invites ORDER BY id DESC")]  # noqa: S608
     if include_spent or now is None:
         return rows
-    return [i for i in rows if i.revoked_at is None and i.uses < i.max_uses
-            and dt.datetime.fromisoformat(i.expires_at) > now]
+    return [
+        i
+        for i in rows
+        if i.revoked_at is None and i.uses < i.max_uses and dt.datetime.fromisoformat(i.expires_at) > now
+    ]
 
 
 def revoke_invite(db: Database, invite_id: int, now: dt.datetime) -> bool:
@@ -254,7 +262,8 @@ def revoke_invite(db: Database, invite_id: int, now: dt.datetime) -> bool:
     with db.conn:
         cursor = db.conn.execute(
             "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            (now.isoformat(timespec="seconds"), invite_id))
+            (now.isoformat(timespec="seconds"), invite_id),
+        )
     return cursor.rowcount == 1
 
 
@@ -263,32 +272,33 @@ def consume_invite(db: Database, payload: str, user_id: int, now: dt.datetime) -
 
     One use is counted only when it verifies someone new; a user already verified (or staff)
     keeps their role and uses nothing. Raises InviteError (forged, expired, used, revoked)."""
-    token = payload[len(INVITE_PREFIX):] if payload.startswith(INVITE_PREFIX) else payload
-    forged = InviteError("forged", "초대 링크가 올바르지 않아요. 링크를 다시 확인하거나 담당 "
-                                   "직원에게 새 링크를 요청해 주세요.")
+    token = payload[len(INVITE_PREFIX) :] if payload.startswith(INVITE_PREFIX) else payload
+    forged = InviteError(
+        "forged", "초대 링크가 올바르지 않아요. 링크를 다시 확인하거나 담당 직원에게 새 링크를 요청해 주세요."
+    )
     if not TOKEN_RE.match(token):
         raise forged
     stamp = now.isoformat(timespec="seconds")
     with db.conn:
         db.conn.execute("BEGIN IMMEDIATE")
-        row = db.conn.execute(f"SELECT {_ICOLS} FROM invites WHERE token_hash = ?",  # noqa: S608
-                              [_hash(token)]).fetchone()
+        row = db.conn.execute(
+            f"SELECT {_ICOLS} FROM invites WHERE token_hash = ?",  # noqa: S608
+            [_hash(token)],
+        ).fetchone()
         if row is None:
             raise forged
         invite = _invite(row)
         if invite.revoked_at is not None:
-            raise InviteError("revoked", "더 이상 쓸 수 없는 초대 링크예요. 담당 직원에게 새 "
-                                         "링크를 요청해 주세요.")
+            raise InviteError("revoked", "더 이상 쓸 수 없는 초대 링크예요. 담당 직원에게 새 링크를 요청해 주세요.")
         if dt.datetime.fromisoformat(invite.expires_at) <= now:
-            raise InviteError("expired", "초대 링크의 유효 기간이 지났어요. 담당 직원에게 새 "
-                                         "링크를 요청해 주세요.")
+            raise InviteError("expired", "초대 링크의 유효 기간이 지났어요. 담당 직원에게 새 링크를 요청해 주세요.")
         if bool(roles_of(db, user_id) & set(ALL_ROLES)):
             return invite
         if invite.uses >= invite.max_uses:
-            raise InviteError("used", "이미 모두 사용된 초대 링크예요. 담당 직원에게 새 링크를 "
-                                      "요청해 주세요.")
+            raise InviteError("used", "이미 모두 사용된 초대 링크예요. 담당 직원에게 새 링크를 요청해 주세요.")
         db.conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", [invite.id])
         db.conn.execute(
-            "INSERT OR IGNORE INTO roles (user_id, role, granted_by, granted_at) "
-            "VALUES (?, ?, ?, ?)", (user_id, VERIFIED, invite.created_by, stamp))
+            "INSERT OR IGNORE INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+            (user_id, VERIFIED, invite.created_by, stamp),
+        )
     return get_invite(db, invite.id) or invite

@@ -46,8 +46,11 @@ AUX_KNOWLEDGE_TABLES = ("sections", "facts", "aliases", "exam_stats")
 def m001_initial(db: Database) -> None:
     for table, columns in KNOWLEDGE_TABLES.items():
         cols = ", ".join(
-            f'"{c}" INTEGER PRIMARY KEY' if (c == "rank" and table == "priorities")
-            else f'"{c}" TEXT PRIMARY KEY' if c == "id" else f'"{c}" TEXT'
+            f'"{c}" INTEGER PRIMARY KEY'
+            if (c == "rank" and table == "priorities")
+            else f'"{c}" TEXT PRIMARY KEY'
+            if c == "id"
+            else f'"{c}" TEXT'
             for c in columns
         )
         db.execute(f'CREATE TABLE "{table}" ({cols}, data TEXT NOT NULL, source TEXT)')
@@ -56,12 +59,8 @@ def m001_initial(db: Database) -> None:
         "CREATE TABLE facts (id INTEGER PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT "
         "NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, keywords TEXT NOT NULL, source TEXT)"
     )
-    db.execute(
-        "CREATE TABLE aliases (kind TEXT NOT NULL, ref_id TEXT NOT NULL, alias TEXT NOT NULL)"
-    )
-    db.execute(
-        "CREATE TABLE exam_stats (round TEXT NOT NULL, data TEXT NOT NULL, source TEXT)"
-    )
+    db.execute("CREATE TABLE aliases (kind TEXT NOT NULL, ref_id TEXT NOT NULL, alias TEXT NOT NULL)")
+    db.execute("CREATE TABLE exam_stats (round TEXT NOT NULL, data TEXT NOT NULL, source TEXT)")
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
     for stmt in (
         "CREATE INDEX idx_programs_category ON programs(category)",
@@ -112,10 +111,7 @@ def m002_audience_and_notices(db: Database) -> None:
 @migrations()
 def m003_callback_data(db: Database) -> None:
     """Long button callback data stored under a short hash key (restart-safe buttons)."""
-    db.execute(
-        "CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
-        "created_at TEXT NOT NULL)"
-    )
+    db.execute("CREATE TABLE callback_data (key TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL)")
 
 
 @migrations()
@@ -174,8 +170,7 @@ def m005_broadcasts(db: Database) -> None:
 @migrations()
 def m006_leases(db: Database) -> None:
     """Named leases held by one process at a time (the broadcast engine)."""
-    db.execute("CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, "
-               "expires_at REAL NOT NULL)")
+    db.execute("CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL)")
 
 
 @migrations()
@@ -220,8 +215,7 @@ def m009_daycare_checks(db: Database) -> None:
 def m013_picture_files(db: Database) -> None:
     """Telegram file_ids of pictures already uploaded, by picture key (kind, knowledge version,
     date, highlight), so an identical picture is sent again without uploading it."""
-    db.execute("CREATE TABLE picture_files (key TEXT PRIMARY KEY, file_id TEXT NOT NULL, "
-               "created_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE picture_files (key TEXT PRIMARY KEY, file_id TEXT NOT NULL, created_at TEXT NOT NULL)")
 
 
 @migrations()
@@ -276,8 +270,7 @@ def m011_console(db: Database) -> None:
 
     for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
         body = "".join(refresh(r) for r in rows)
-        db.execute(f"CREATE TRIGGER unanswered_groups_{event.lower()} AFTER {event} ON "
-                   f"unanswered BEGIN {body}END")
+        db.execute(f"CREATE TRIGGER unanswered_groups_{event.lower()} AFTER {event} ON unanswered BEGIN {body}END")
 
 
 @migrations()

@@ -36,8 +36,7 @@ class User:
     updated_at: str
 
 
-_COLUMNS = ("user_id, chat_id, first_name, username, active, audience, created_at, "
-            "updated_at")
+_COLUMNS = "user_id, chat_id, first_name, username, active, audience, created_at, updated_at"
 
 
 def _user(row: tuple) -> User:
@@ -45,8 +44,9 @@ def _user(row: tuple) -> User:
     return User(user_id, chat_id, first_name, username, bool(active), audience, created, updated)
 
 
-def touch(db: Database, *, user_id: int, chat_id: int, first_name: str | None,
-          username: str | None, now: dt.datetime) -> None:
+def touch(
+    db: Database, *, user_id: int, chat_id: int, first_name: str | None, username: str | None, now: dt.datetime
+) -> None:
     """Insert or refresh a user who just wrote to the bot (marks them active)."""
     stamp = now.isoformat(timespec="seconds")
     with db.conn:
@@ -62,22 +62,27 @@ def touch(db: Database, *, user_id: int, chat_id: int, first_name: str | None,
 def set_audience(db: Database, user_id: int, audience: str, now: dt.datetime) -> None:
     """Record who the user said they are; the user row must exist (see ``touch``)."""
     if audience not in AUDIENCES:
-        raise UnknownAudienceError(f"unknown audience {audience!r}; expected one of "
-                                   f"{', '.join(AUDIENCES)}")
+        raise UnknownAudienceError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     with db.conn:
-        db.execute("UPDATE users SET audience = ?, updated_at = ? WHERE user_id = ?",
-                   [audience, now.isoformat(timespec="seconds"), user_id])
+        db.execute(
+            "UPDATE users SET audience = ?, updated_at = ? WHERE user_id = ?",
+            [audience, now.isoformat(timespec="seconds"), user_id],
+        )
 
 
 def set_active(db: Database, user_id: int, active: bool, now: dt.datetime) -> None:
     with db.conn:
-        db.execute("UPDATE users SET active = ?, updated_at = ? WHERE user_id = ?",
-                   [int(active), now.isoformat(timespec="seconds"), user_id])
+        db.execute(
+            "UPDATE users SET active = ?, updated_at = ? WHERE user_id = ?",
+            [int(active), now.isoformat(timespec="seconds"), user_id],
+        )
 
 
 def get(db: Database, user_id: int) -> User | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE user_id = ?",  # noqa: S608
-                     [user_id]).fetchone()
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM users WHERE user_id = ?",  # noqa: S608
+        [user_id],
+    ).fetchone()
     return _user(row) if row else None
 
 
@@ -86,8 +91,7 @@ def audience_of(db: Database, user_id: int) -> str | None:
     return row[0] if row else None
 
 
-def recipients(db: Database, audience: str | None = None, *,
-               active_only: bool = True) -> Iterator[User]:
+def recipients(db: Database, audience: str | None = None, *, active_only: bool = True) -> Iterator[User]:
     """Users of an audience (None = everyone), streamed in user_id order."""
     sql, params = f"SELECT {_COLUMNS} FROM users WHERE 1=1", []  # noqa: S608
     if audience is not None:
@@ -116,8 +120,11 @@ def by_username(db: Database, username: str) -> User | None:
     name = username.strip().removeprefix("@")
     if not name:
         return None
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE "  # noqa: S608
-                     "ORDER BY updated_at DESC LIMIT 1", [name]).fetchone()
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE "  # noqa: S608
+        "ORDER BY updated_at DESC LIMIT 1",
+        [name],
+    ).fetchone()
     return _user(row) if row else None
 
 
@@ -127,5 +134,5 @@ def names(db: Database, user_ids: Iterable[int]) -> dict[int, User]:
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
-    return {u.user_id: u for u in map(_user, db.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE user_id IN ({marks})", ids))}  # noqa: S608
+    sql = f"SELECT {_COLUMNS} FROM users WHERE user_id IN ({marks})"  # noqa: S608 - placeholders only
+    return {u.user_id: u for u in map(_user, db.execute(sql, ids))}

@@ -93,8 +93,7 @@ def in_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def to_private(update: Update, context: BotContext,
-                     line: str = text.STAFF_IN_PRIVATE) -> None:
+async def to_private(update: Update, context: BotContext, line: str = text.STAFF_IN_PRIVATE) -> None:
     """In a group: one short line and a button that opens the private chat (nothing personal);
     the same button as ``handlers.private`` uses for calendars and settings."""
     username = context.bot.username
@@ -141,6 +140,13 @@ class AnswersPrompt(_AccessFilter):
         target = message.reply_to_message
         if state is None or message.from_user is None or target is None:
             return False
-        return bdb.draft_for_reply(state.db, author_id=message.from_user.id,
-                                   chat_id=message.chat_id, prompt_message_id=target.message_id,
-                                   now=state.clock.now()) is not None
+        return (
+            bdb.draft_for_reply(
+                state.db,
+                author_id=message.from_user.id,
+                chat_id=message.chat_id,
+                prompt_message_id=target.message_id,
+                now=state.clock.now(),
+            )
+            is not None
+        )

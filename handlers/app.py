@@ -45,9 +45,15 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ``rate_limit_args={"max_retries": 0}``.
     """
 
-    def __init__(self, max_retries: int = 3, backoff: float = 0.5,
-                 max_delay: float = 30.0, sleep: Callable[[float], Coroutine[Any, Any, None]]
-                 = asyncio.sleep, max_in_flight: int = 16, jitter: float = 0.5) -> None:
+    def __init__(
+        self,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        max_delay: float = 30.0,
+        sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+        max_in_flight: int = 16,
+        jitter: float = 0.5,
+    ) -> None:
         self.max_retries = max_retries
         self.jitter = jitter
         self.backoff = backoff
@@ -99,8 +105,7 @@ class RetryingRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 failures += 1
                 error = exc
             attempt += 1
-            log.warning("%s failed (%s); retry %d of %d in %.2fs", endpoint, error, attempt,
-                        retries, delay)
+            log.warning("%s failed (%s); retry %d of %d in %.2fs", endpoint, error, attempt, retries, delay)
             await self._sleep(delay)
 
 
@@ -142,12 +147,10 @@ def _cache_missing_sniffio() -> None:
 def _polling_failed(exc: TelegramError) -> None:
     """A failed getUpdates (the network is down, the server restarts): one line, no traceback;
     python-telegram-bot tries again with a growing interval."""
-    log.warning("업데이트를 받지 못했습니다 (%s: %s); 다시 시도합니다.", type(exc).__name__,
-                exc.message)
+    log.warning("업데이트를 받지 못했습니다 (%s: %s); 다시 시도합니다.", type(exc).__name__, exc.message)
 
 
-def build_application(config: RunConfig, state: AppState,
-                      features: Sequence[Feature]) -> BotApplication:
+def build_application(config: RunConfig, state: AppState, features: Sequence[Feature]) -> BotApplication:
     """The Application with every feature's handlers, the error handler and start-up hooks."""
     _cache_missing_sniffio()
 
@@ -169,8 +172,7 @@ def build_application(config: RunConfig, state: AppState,
         ApplicationBuilder()
         .token(config.token)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(RetryingRateLimiter(config.max_retries, config.retry_backoff,
-                                          max_in_flight=config.max_in_flight))
+        .rate_limiter(RetryingRateLimiter(config.max_retries, config.retry_backoff, max_in_flight=config.max_in_flight))
         .concurrent_updates(config.concurrent_updates)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -178,8 +180,7 @@ def build_application(config: RunConfig, state: AppState,
     if config.resolved_transport == "aiohttp":
         from handlers.transport import AiohttpRequest
 
-        builder = (builder.request(AiohttpRequest(config.max_in_flight))
-                   .get_updates_request(AiohttpRequest(1)))
+        builder = builder.request(AiohttpRequest(config.max_in_flight)).get_updates_request(AiohttpRequest(1))
     else:
         builder = builder.connection_pool_size(config.max_in_flight).pool_timeout(10.0)
     if config.base_url:
@@ -204,14 +205,19 @@ async def running(app: BotApplication, config: RunConfig) -> AsyncIterator[BotAp
             await app.post_init(app)
         if config.webhook_url:
             await app.updater.start_webhook(
-                listen=config.listen, port=config.port, url_path=config.webhook_path,
-                webhook_url=config.webhook_url, secret_token=config.webhook_secret,
+                listen=config.listen,
+                port=config.port,
+                url_path=config.webhook_path,
+                webhook_url=config.webhook_url,
+                secret_token=config.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
-            await app.updater.start_polling(timeout=dt.timedelta(seconds=config.poll_timeout),
-                                            allowed_updates=Update.ALL_TYPES,
-                                            error_callback=_polling_failed)
+            await app.updater.start_polling(
+                timeout=dt.timedelta(seconds=config.poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+                error_callback=_polling_failed,
+            )
         await app.start()
         try:
             yield app
@@ -240,9 +246,13 @@ class NeverConnected(Exception):
         self.last_error = last_error
 
 
-async def wait_for_bot_api(bot: Any, *, sleep: Callable[[float], Coroutine[Any, Any, None]]
-                           = asyncio.sleep, first_delay: float = 1.0,
-                           max_delay: float = 60.0) -> None:
+async def wait_for_bot_api(
+    bot: Any,
+    *,
+    sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+    first_delay: float = 1.0,
+    max_delay: float = 60.0,
+) -> None:
     """``bot.initialize()`` (which calls getMe) until the Bot API answers, waiting 1, 2, 4 ...
     up to ``max_delay`` seconds between tries and logging each retry on one line.
 
@@ -266,8 +276,9 @@ async def wait_for_bot_api(bot: Any, *, sleep: Callable[[float], Coroutine[Any, 
             delay = min(first_delay * 2**attempt, max_delay) * (1 + random.random() / 10)
             last_error = f"{type(exc).__name__}: {exc.message}"
         attempt += 1
-        log.warning("Bot API에 연결할 수 없습니다 (%s); %.0f초 뒤 다시 시도합니다 (%d번째).",
-                    last_error, delay, attempt)
+        log.warning(
+            "Bot API에 연결할 수 없습니다 (%s); %.0f초 뒤 다시 시도합니다 (%d번째).", last_error, delay, attempt
+        )
         try:
             await sleep(delay)
         except asyncio.CancelledError:
@@ -295,8 +306,7 @@ async def serve(app: BotApplication, config: RunConfig, stop: asyncio.Event) -> 
             if stop.is_set():
                 return
             if config.webhook_url:
-                log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port,
-                         config.webhook_path)
+                log.info("webhook mode: listening on %s:%d/%s", config.listen, config.port, config.webhook_path)
             else:
                 log.info("polling %s", config.base_url or "the Telegram Bot API")
             started = False
@@ -308,8 +318,11 @@ async def serve(app: BotApplication, config: RunConfig, stop: asyncio.Event) -> 
             except NetworkError as exc:
                 if started:
                     raise
-                log.warning("시작하는 도중 Bot API 연결이 끊겼습니다 (%s: %s); 다시 연결을 "
-                            "기다립니다.", type(exc).__name__, exc.message)
+                log.warning(
+                    "시작하는 도중 Bot API 연결이 끊겼습니다 (%s: %s); 다시 연결을 기다립니다.",
+                    type(exc).__name__,
+                    exc.message,
+                )
     finally:
         stopping.cancel()
         await app.bot.shutdown()  # a no-op when running() has already closed it

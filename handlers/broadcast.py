@@ -79,8 +79,10 @@ log = logging.getLogger("hrdbot.broadcast")
 
 RUNTIME_KEY = "hrdbot.broadcast"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-BUTTON_RE = re.compile(r"^b:(?:(?P<op>go|at|x|sx):(?P<id>\d{1,12})|a:(?P<aid>\d{1,12}):"
-                       r"(?P<audience>[\w:*-]{1,40}))$")
+BUTTON_RE = re.compile(
+    r"^b:(?:(?P<op>go|at|x|sx):(?P<id>\d{1,12})|a:(?P<aid>\d{1,12}):"
+    r"(?P<audience>[\w:*-]{1,40}))$"
+)
 
 
 # --- configuration and runtime ---------------------------------------------------------------
@@ -131,16 +133,16 @@ class TelegramSender:
         try:
             if notice.media is None:
                 message = await self.bot.send_message(
-                    chat_id, notice.html, parse_mode=ParseMode.HTML,
-                    link_preview_options=_NO_PREVIEW)
+                    chat_id, notice.html, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+                )
             elif notice.media.kind == "photo":
-                message = await self.bot.send_photo(chat_id, notice.media.file_id,
-                                                    caption=notice.html,
-                                                    parse_mode=ParseMode.HTML)
+                message = await self.bot.send_photo(
+                    chat_id, notice.media.file_id, caption=notice.html, parse_mode=ParseMode.HTML
+                )
             else:
-                message = await self.bot.send_document(chat_id, notice.media.file_id,
-                                                       caption=notice.html,
-                                                       parse_mode=ParseMode.HTML)
+                message = await self.bot.send_document(
+                    chat_id, notice.media.file_id, caption=notice.html, parse_mode=ParseMode.HTML
+                )
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except RetryAfter as exc:
@@ -156,9 +158,13 @@ class TelegramSender:
 
     async def edit(self, chat_id: int, message_id: int, html: str) -> None:
         try:
-            await self.bot.edit_message_text(html, chat_id=chat_id, message_id=message_id,
-                                             parse_mode=ParseMode.HTML,
-                                             link_preview_options=_NO_PREVIEW)
+            await self.bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW,
+            )
         except BadRequest as exc:
             if "not modified" not in exc.message:
                 raise Rejected(exc.message) from exc
@@ -181,13 +187,18 @@ def engine_bot(app_bot: Bot, window: int) -> Bot:
     if type(app_bot.request).__name__ == "AiohttpRequest":  # the same transport as the app's
         from handlers.transport import AiohttpRequest
 
-        request = AiohttpRequest(window + 4, read_timeout=10.0, write_timeout=10.0,
-                                 connect_timeout=5.0, pool_timeout=5.0)
+        request = AiohttpRequest(
+            window + 4, read_timeout=10.0, write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0
+        )
     else:
-        request = HTTPXRequest(connection_pool_size=window + 4, pool_timeout=5.0,
-                               read_timeout=10.0, write_timeout=10.0, connect_timeout=5.0)
-    return Bot(app_bot.token, base_url=lambda _token: base_url,
-               base_file_url=lambda _token: file_url, request=request)
+        request = HTTPXRequest(
+            connection_pool_size=window + 4,
+            pool_timeout=5.0,
+            read_timeout=10.0,
+            write_timeout=10.0,
+            connect_timeout=5.0,
+        )
+    return Bot(app_bot.token, base_url=lambda _token: base_url, base_file_url=lambda _token: file_url, request=request)
 
 
 async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -202,10 +213,14 @@ async def start_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         raise
     rt.sender = TelegramSender(bot)
     engine_config = rt.settings.engine
-    rt.engine = BroadcastEngine(state.db, rt.sender, state.clock, engine_config,
-                                limiter=shared_limiter(app.bot_data, engine_config.rate,
-                                                       engine_config.per_chat_interval),
-                                admins=rt.settings.admins)
+    rt.engine = BroadcastEngine(
+        state.db,
+        rt.sender,
+        state.clock,
+        engine_config,
+        limiter=shared_limiter(app.bot_data, engine_config.rate, engine_config.per_chat_interval),
+        admins=rt.settings.admins,
+    )
     rt.engine.start()
 
 
@@ -219,11 +234,10 @@ async def stop_engine(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await rt.sender.bot.shutdown()
 
 
-async def _reply(update: Update, html: str,
-                 markup: InlineKeyboardMarkup | None = None) -> None:
-    await update.effective_message.reply_text(html, parse_mode=ParseMode.HTML,
-                                              reply_markup=markup,
-                                              link_preview_options=_NO_PREVIEW)
+async def _reply(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await update.effective_message.reply_text(
+        html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW
+    )
 
 
 # --- the /broadcast composer -----------------------------------------------------------------
@@ -236,9 +250,11 @@ def _now(context: BotContext) -> dt.datetime:
 async def _prompt(update: Update, context: BotContext, b: bdb.Broadcast, html: str) -> None:
     """Send a ForceReply prompt and make it the message the draft's next reply must answer."""
     message = await update.effective_message.reply_text(
-        html, parse_mode=ParseMode.HTML, reply_markup=ForceReply(
-            selective=True, input_field_placeholder="답장으로 입력해 주세요"),
-        link_preview_options=_NO_PREVIEW)
+        html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(selective=True, input_field_placeholder="답장으로 입력해 주세요"),
+        link_preview_options=_NO_PREVIEW,
+    )
     bdb.set_prompt(context.state.db, b.id, message.message_id)
 
 
@@ -263,8 +279,7 @@ def _still_staff(context: BotContext, user_id: int) -> bool:
     return access(context).is_staff(user_id)
 
 
-async def _drop_revoked(update: Update, context: BotContext, b: bdb.Broadcast,
-                        action: str) -> bool:
+async def _drop_revoked(update: Update, context: BotContext, b: bdb.Broadcast, action: str) -> bool:
     """The author lost the role mid-composition: cancel the draft (audited); True if so."""
     state, user_id = context.state, update.effective_user.id
     allowed = _still_staff(context, user_id)
@@ -280,9 +295,13 @@ async def _drop_revoked(update: Update, context: BotContext, b: bdb.Broadcast,
 async def on_reply(update: Update, context: BotContext) -> None:
     """A reply to the composer's prompt: the notice, or the time it is to be sent."""
     state, message = context.state, update.effective_message
-    b = bdb.draft_for_reply(state.db, author_id=message.from_user.id, chat_id=message.chat_id,
-                            prompt_message_id=message.reply_to_message.message_id,
-                            now=_now(context))
+    b = bdb.draft_for_reply(
+        state.db,
+        author_id=message.from_user.id,
+        chat_id=message.chat_id,
+        prompt_message_id=message.reply_to_message.message_id,
+        now=_now(context),
+    )
     if b is None:
         return
     if await _drop_revoked(update, context, b, f"broadcast.{b.step}"):
@@ -310,13 +329,14 @@ async def _got_notice(update: Update, context: BotContext, b: bdb.Broadcast) -> 
     try:
         text.check_notice(html, caption=media is not None)
     except text.NoticeTextError as exc:
-        await _prompt(update, context, b,
-                      f"{html_escape(str(exc))}\n다시 입력해 주세요 (이 메시지에 답장).")
+        await _prompt(update, context, b, f"{html_escape(str(exc))}\n다시 입력해 주세요 (이 메시지에 답장).")
         return
     b = bdb.set_text(state.db, b.id, html, media)
     sent = await update.effective_message.reply_text(
-        text.ASK_AUDIENCE, parse_mode=ParseMode.HTML,
-        reply_markup=audience_keyboard(state.db, b.id, access(context).admins))
+        text.ASK_AUDIENCE,
+        parse_mode=ParseMode.HTML,
+        reply_markup=audience_keyboard(state.db, b.id, access(context).admins),
+    )
     bdb.set_step(state.db, b.id, "audience", now=_now(context), prompt_message_id=sent.message_id)
 
 
@@ -325,8 +345,12 @@ async def _got_when(update: Update, context: BotContext, b: bdb.Broadcast) -> No
     try:
         when = text.parse_when(update.effective_message.text or "", _now(context))
     except text.WhenError as exc:
-        await _prompt(update, context, b, f"{html_escape(str(exc))}\n다시 적어 주세요 (이 메시지에 "
-                                          "답장). 그만두려면 취소라고 답장해 주세요.")
+        await _prompt(
+            update,
+            context,
+            b,
+            f"{html_escape(str(exc))}\n다시 적어 주세요 (이 메시지에 답장). 그만두려면 취소라고 답장해 주세요.",
+        )
         return
     try:
         b = bdb.queue(state.db, b.id, at=when)
@@ -335,8 +359,7 @@ async def _got_when(update: Update, context: BotContext, b: bdb.Broadcast) -> No
         return
     audit(state.db, _now(context), user_id, "broadcast.schedule", f"#{b.id} at {b.scheduled_at}")
     _wake(context)
-    await _reply(update, text.queued(b, bdb.count_audience(state.db, b.audience,
-                                                          access(context).admins)))
+    await _reply(update, text.queued(b, bdb.count_audience(state.db, b.audience, access(context).admins)))
 
 
 async def cancel_drafts(update: Update, context: BotContext) -> None:
@@ -352,23 +375,36 @@ async def cancel_drafts(update: Update, context: BotContext) -> None:
     await _reply(update, f"{text.CANCELLED} ({', '.join(f'#{i}' for i in ids)})")
 
 
-def audience_keyboard(db: Any, broadcast_id: int,
-                      admins: frozenset[int] = frozenset()) -> InlineKeyboardMarkup:
-    choices = [bdb.EVERYONE, bdb.VERIFIED, *(code for code in AUDIENCES if code != "other"),
-               *(bdb.TOPIC_PREFIX + topic for topic in bdb.COMMON_TOPICS)]
-    rows = [[InlineKeyboardButton(
-        text.audience_button(code, bdb.count_audience(db, code, admins)),
-        callback_data=f"b:a:{broadcast_id}:{code}")] for code in choices]
+def audience_keyboard(db: Any, broadcast_id: int, admins: frozenset[int] = frozenset()) -> InlineKeyboardMarkup:
+    choices = [
+        bdb.EVERYONE,
+        bdb.VERIFIED,
+        *(code for code in AUDIENCES if code != "other"),
+        *(bdb.TOPIC_PREFIX + topic for topic in bdb.COMMON_TOPICS),
+    ]
+    rows = [
+        [
+            InlineKeyboardButton(
+                text.audience_button(code, bdb.count_audience(db, code, admins)),
+                callback_data=f"b:a:{broadcast_id}:{code}",
+            )
+        ]
+        for code in choices
+    ]
     rows.append([InlineKeyboardButton("✖ 취소", callback_data=f"b:x:{broadcast_id}")])
     return InlineKeyboardMarkup(rows)
 
 
 def _confirm_keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("🚀 지금 보내기", callback_data=f"b:go:{broadcast_id}"),
-        InlineKeyboardButton("⏰ 예약", callback_data=f"b:at:{broadcast_id}"),
-        InlineKeyboardButton("✖ 취소", callback_data=f"b:x:{broadcast_id}"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🚀 지금 보내기", callback_data=f"b:go:{broadcast_id}"),
+                InlineKeyboardButton("⏰ 예약", callback_data=f"b:at:{broadcast_id}"),
+                InlineKeyboardButton("✖ 취소", callback_data=f"b:x:{broadcast_id}"),
+            ]
+        ]
+    )
 
 
 def _staff_error(exc: Exception) -> str:
@@ -380,8 +416,7 @@ def _staff_error(exc: Exception) -> str:
 # --- buttons ---------------------------------------------------------------------------------
 
 # Which composer step each button belongs to (a button of another step is stale).
-_BUTTON_STEPS = {"a": ("audience", "confirm"), "go": ("confirm",), "at": ("confirm",),
-                 "x": bdb.COMPOSER_STEPS}
+_BUTTON_STEPS = {"a": ("audience", "confirm"), "go": ("confirm",), "at": ("confirm",), "x": bdb.COMPOSER_STEPS}
 
 
 @staff_only("broadcast.button")
@@ -404,10 +439,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         if b.author_id != user_id:
             await query.answer(text.NOT_YOURS, show_alert=True)
             return
-        if b.state != bdb.DRAFT or b.step not in _BUTTON_STEPS[op] or (
-                b.expires_at and dt.datetime.fromisoformat(b.expires_at) <= now):
-            await query.answer(text.DRAFT_GONE if b.state == bdb.DRAFT or op != "x"
-                               else text.STALE, show_alert=True)
+        if (
+            b.state != bdb.DRAFT
+            or b.step not in _BUTTON_STEPS[op]
+            or (b.expires_at and dt.datetime.fromisoformat(b.expires_at) <= now)
+        ):
+            await query.answer(text.DRAFT_GONE if b.state == bdb.DRAFT or op != "x" else text.STALE, show_alert=True)
             return
         if op == "a":
             b = bdb.set_audience(state.db, b.id, bdb.parse_audience(match["audience"], state.db))
@@ -420,7 +457,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             _wake(context)
             await query.edit_message_text(
                 text.queued(b, bdb.count_audience(state.db, b.audience, access(context).admins)),
-                parse_mode=ParseMode.HTML)
+                parse_mode=ParseMode.HTML,
+            )
         elif op == "at":
             await query.answer()
             b = bdb.set_step(state.db, b.id, "when", now=now)
@@ -440,11 +478,10 @@ async def _preview(update: Update, context: BotContext, b: bdb.Broadcast) -> Non
     sender = runtime(context).sender or TelegramSender(context.bot)
     await sender.send(chat_id, Notice(b.text, b.media))
     count = bdb.count_audience(context.state.db, b.audience, access(context).admins)
-    summary = await context.bot.send_message(chat_id, text.preview_summary(b, count),
-                                             parse_mode=ParseMode.HTML,
-                                             reply_markup=_confirm_keyboard(b.id))
-    bdb.set_step(context.state.db, b.id, "confirm", now=_now(context),
-                 prompt_message_id=summary.message_id)
+    summary = await context.bot.send_message(
+        chat_id, text.preview_summary(b, count), parse_mode=ParseMode.HTML, reply_markup=_confirm_keyboard(b.id)
+    )
+    bdb.set_step(context.state.db, b.id, "confirm", now=_now(context), prompt_message_id=summary.message_id)
 
 
 def _wake(context: BotContext) -> None:
@@ -483,11 +520,13 @@ async def broadcast_status(update: Update, context: BotContext) -> None:
         await to_private(update, context)
         return
     db = context.state.db
-    blocks: list[tuple[int | None, str]] = [
-        (b.id, _block(db, b)) for b in _status_items(db, _now(context))]
+    blocks: list[tuple[int | None, str]] = [(b.id, _block(db, b)) for b in _status_items(db, _now(context))]
     message = await update.effective_message.reply_text(
-        text.status_message([html for _, html in blocks]), parse_mode=ParseMode.HTML,
-        reply_markup=_cancel_markup(blocks, db), link_preview_options=_NO_PREVIEW)
+        text.status_message([html for _, html in blocks]),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_cancel_markup(blocks, db),
+        link_preview_options=_NO_PREVIEW,
+    )
     if blocks:
         bdb.save_status_view(db, message.chat_id, message.message_id, blocks, _now(context))
 
@@ -507,10 +546,12 @@ async def _status_cancel(update: Update, context: BotContext, b: bdb.Broadcast) 
         return
     blocks = [(i, _block(db, b) if i == b.id else html) for i, html in blocks]
     bdb.save_status_view(db, message.chat.id, message.message_id, blocks, now)
-    await query.edit_message_text(text.status_message([html for _, html in blocks]),
-                                  parse_mode=ParseMode.HTML,
-                                  reply_markup=_cancel_markup(blocks, db),
-                                  link_preview_options=_NO_PREVIEW)
+    await query.edit_message_text(
+        text.status_message([html for _, html in blocks]),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_cancel_markup(blocks, db),
+        link_preview_options=_NO_PREVIEW,
+    )
 
 
 # --- /notices --------------------------------------------------------------------------------
@@ -522,8 +563,12 @@ async def notices(update: Update, context: BotContext) -> None:
     db = context.state.db
     user = update.effective_user
     if in_private(update) and user is not None:
-        items = bdb.notices_for(db, audience_of(db, user.id), topics=topics_of(db, user.id),
-                                verified=roles.is_verified(db, user.id, access(context).admins))
+        items = bdb.notices_for(
+            db,
+            audience_of(db, user.id),
+            topics=topics_of(db, user.id),
+            verified=roles.is_verified(db, user.id, access(context).admins),
+        )
     else:
         items = bdb.notices_for(db, None)
     for html in text.notices(items):
@@ -551,8 +596,7 @@ def broadcast_feature(settings: BroadcastSettings | None = None) -> Feature:
         commands=(
             Command("notices", "최근 공지 보기", notices),
             Command("broadcast", "공지 보내기 (직원)", begin, staff_only=True),
-            Command("broadcast_status", "공지 작성·예약·발송 현황 (직원)", broadcast_status,
-                    staff_only=True),
+            Command("broadcast_status", "공지 작성·예약·발송 현황 (직원)", broadcast_status, staff_only=True),
             *staff.commands(),
         ),
         handlers=(

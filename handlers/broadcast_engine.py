@@ -95,9 +95,11 @@ class EngineConfig:
                 values["rate"] = None
             else:
                 values["rate"] = _positive(RATE_VAR, raw, "e.g. 25 (messages per second)")
-        for var, name, example in ((WINDOW_VAR, "window", "8"),
-                                   (POLL_VAR, "poll_every", "2"),
-                                   (PROGRESS_VAR, "progress_every", "3")):
+        for var, name, example in (
+            (WINDOW_VAR, "window", "8"),
+            (POLL_VAR, "poll_every", "2"),
+            (PROGRESS_VAR, "progress_every", "3"),
+        ):
             raw = environ.get(var, "").strip()
             if raw:
                 number = _positive(var, raw, f"e.g. {example}")
@@ -194,8 +196,7 @@ class Sender(Protocol):
 
 @dataclass
 class _Progress:
-    samples: collections.deque[tuple[float, int]] = field(
-        default_factory=lambda: collections.deque(maxlen=64))
+    samples: collections.deque[tuple[float, int]] = field(default_factory=lambda: collections.deque(maxlen=64))
     last_edit: float = -math.inf
     editing: asyncio.Task[None] | None = None
 
@@ -210,10 +211,18 @@ class _Progress:
 class BroadcastEngine:
     """Sends queued broadcasts from the database; ``start()`` runs it as a task."""
 
-    def __init__(self, db: Database, sender: Sender, clock: Clock, config: EngineConfig, *,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 limiter: RateLimiter | None = None, owner: str | None = None,
-                 admins: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        clock: Clock,
+        config: EngineConfig,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
+        owner: str | None = None,
+        admins: frozenset[int] = frozenset(),
+    ) -> None:
         self.db = db
         self.admins = admins  # HRDBOT_ADMINS: staff for the role check, verified recipients
         # Only one engine per database sends (a second bot process waits): the lease names
@@ -227,8 +236,7 @@ class BroadcastEngine:
         self._monotonic = monotonic
         # Shared with the reminder pushes in the running bot, so that together they stay
         # within the one overall budget Telegram allows.
-        self.limiter = limiter or RateLimiter(config.rate, config.per_chat_interval,
-                                              monotonic=monotonic)
+        self.limiter = limiter or RateLimiter(config.rate, config.per_chat_interval, monotonic=monotonic)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -315,8 +323,14 @@ class BroadcastEngine:
             b = bdb.cancel(self.db, b.id, self.clock.now(), note="author_revoked")
         except bdb.BroadcastStateError:
             return
-        audit(self.db, self.clock.now(), b.author_id, "broadcast.author_revoked",
-              f"#{b.id} cancelled before sending ({b.sent} sent)", allowed=False)
+        audit(
+            self.db,
+            self.clock.now(),
+            b.author_id,
+            "broadcast.author_revoked",
+            f"#{b.id} cancelled before sending ({b.sent} sent)",
+            allowed=False,
+        )
         log.warning("broadcast #%d cancelled: author %s is no longer staff", b.id, b.author_id)
         if b.report_chat_id is not None:
             with contextlib.suppress(DeliveryError):
@@ -342,8 +356,7 @@ class BroadcastEngine:
             b = await self._prepare(b)
         resent = bdb.resume(self.db, b.id)
         if resent:
-            log.warning("broadcast #%d resumed: %d deliveries in flight at the last stop are "
-                        "sent again", b.id, resent)
+            log.warning("broadcast #%d resumed: %d deliveries in flight at the last stop are sent again", b.id, resent)
         progress = _Progress()
         if b.report_chat_id is not None and b.progress_message_id is None:
             await self._post_progress(b)
@@ -362,8 +375,7 @@ class BroadcastEngine:
     async def _prepare(self, b: bdb.Broadcast) -> bdb.Broadcast:
         """Copy the audience into delivery rows, page by page (idempotent if interrupted)."""
         b = bdb.start_preparing(self.db, b.id, self.clock.now())
-        for page in bdb.iter_audience(self.db, b.audience or bdb.EVERYONE,
-                                      self.config.prepare_page, self.admins):
+        for page in bdb.iter_audience(self.db, b.audience or bdb.EVERYONE, self.config.prepare_page, self.admins):
             bdb.add_recipients(self.db, b.id, page)
             await asyncio.sleep(0)  # let question answering in between pages
         b = bdb.start_sending(self.db, b.id, self.clock.now())
@@ -385,11 +397,15 @@ class BroadcastEngine:
                     current = bdb.get(self.db, broadcast_id)
                     if current.state == bdb.SENDING and not self._author_allowed(current):
                         with contextlib.suppress(bdb.BroadcastStateError):
-                            bdb.cancel(self.db, broadcast_id, self.clock.now(),
-                                       note="author_revoked")
-                            audit(self.db, self.clock.now(), current.author_id,
-                                  "broadcast.author_revoked",
-                                  f"#{broadcast_id} stopped while sending", allowed=False)
+                            bdb.cancel(self.db, broadcast_id, self.clock.now(), note="author_revoked")
+                            audit(
+                                self.db,
+                                self.clock.now(),
+                                current.author_id,
+                                "broadcast.author_revoked",
+                                f"#{broadcast_id} stopped while sending",
+                                allowed=False,
+                            )
                         current = bdb.get(self.db, broadcast_id)
                     if current.state == bdb.CANCELLED:
                         cancelled = True
@@ -400,12 +416,10 @@ class BroadcastEngine:
                 self._maybe_progress(broadcast_id, progress)
                 if len(queue) <= cfg.window // 2:
                     room = cfg.window - len(queue) - len(in_flight)
-                    queue.extend(bdb.claim(self.db, broadcast_id, room,
-                                           self.clock.now().timestamp()))
+                    queue.extend(bdb.claim(self.db, broadcast_id, room, self.clock.now().timestamp()))
                 if not queue:
                     if in_flight:
-                        await asyncio.wait(in_flight, timeout=cfg.progress_every,
-                                           return_when=asyncio.FIRST_COMPLETED)
+                        await asyncio.wait(in_flight, timeout=cfg.progress_every, return_when=asyncio.FIRST_COMPLETED)
                         continue
                     b = bdb.get(self.db, broadcast_id)
                     if b.state == bdb.CANCELLED:
@@ -432,8 +446,7 @@ class BroadcastEngine:
             bdb.release(self.db, [(d.id, 0.0, None, False) for d in queue])
         return cancelled
 
-    async def _send_one(self, broadcast_id: int, d: bdb.Delivery, notice: Notice,
-                        slot: Slot) -> None:
+    async def _send_one(self, broadcast_id: int, d: bdb.Delivery, notice: Notice, slot: Slot) -> None:
         outcome: bdb.Outcome | None = None
         retry: tuple[float, str, bool] | None = None
         try:
@@ -479,14 +492,14 @@ class BroadcastEngine:
         rate = progress.rate()
         eta = dt.timedelta(seconds=b.remaining / rate) if rate > 0 else None
         progress.editing = asyncio.create_task(
-            self._edit(b.report_chat_id, b.progress_message_id, text.progress(b, rate, eta)))
+            self._edit(b.report_chat_id, b.progress_message_id, text.progress(b, rate, eta))
+        )
 
     async def _post_progress(self, b: bdb.Broadcast) -> None:
         try:
             message_id = await self._post(b.report_chat_id, text.progress(b, 0.0, None))
         except DeliveryError as exc:
-            log.warning("could not post the progress message of #%d (tried again later): %s",
-                        b.id, exc)
+            log.warning("could not post the progress message of #%d (tried again later): %s", b.id, exc)
             return
         bdb.set_progress_message(self.db, b.id, message_id)
 
@@ -506,8 +519,15 @@ class BroadcastEngine:
     async def _report(self, b: bdb.Broadcast, progress: _Progress) -> None:
         if progress.editing is not None:
             await asyncio.gather(progress.editing, return_exceptions=True)
-        log.info("broadcast #%d %s: sent %d, blocked %d, failed %d, resent %d", b.id, b.state,
-                 b.sent, b.blocked, b.failed, b.resent)
+        log.info(
+            "broadcast #%d %s: sent %d, blocked %d, failed %d, resent %d",
+            b.id,
+            b.state,
+            b.sent,
+            b.blocked,
+            b.failed,
+            b.resent,
+        )
         if b.report_chat_id is None:
             return
         if b.progress_message_id is None:

@@ -34,7 +34,8 @@ class NoticeTextError(ValueError):
 _DAY_WORDS = {"오늘": 0, "내일": 1, "모레": 2}
 _TIME_RE = re.compile(
     r"^(?:(?P<ampm>오전|오후)\s*)?(?:(?P<h1>\d{1,2}):(?P<m1>\d{2})|(?P<h2>\d{1,2})\s*시"
-    r"(?:\s*(?P<m2>\d{1,2})\s*분|\s*(?P<half>반))?)$")
+    r"(?:\s*(?P<m2>\d{1,2})\s*분|\s*(?P<half>반))?)$"
+)
 _KDATE_RE = re.compile(r"^(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일$")
 WHEN_EXAMPLES = "예: 내일 09:00, 오늘 오후 3시, 8월 22일 14:30, 2018-08-22 09:00"
 
@@ -91,8 +92,11 @@ def parse_when(value: str, now: dt.datetime) -> dt.datetime:
         when = iso if iso.tzinfo else iso.replace(tzinfo=SEOUL)
     if when is None:
         day_text, time_text = "", raw
-        match = re.match(r"^(오늘|내일|모레|\d{4}-\d{2}-\d{2}|(?:\d{4}\s*년\s*)?\d{1,2}\s*월\s*"
-                         r"\d{1,2}\s*일)\s*(.*)$", raw)
+        match = re.match(
+            r"^(오늘|내일|모레|\d{4}-\d{2}-\d{2}|(?:\d{4}\s*년\s*)?\d{1,2}\s*월\s*"
+            r"\d{1,2}\s*일)\s*(.*)$",
+            raw,
+        )
         if match:
             day_text, time_text = match.group(1), match.group(2)
         if not time_text:
@@ -101,8 +105,7 @@ def parse_when(value: str, now: dt.datetime) -> dt.datetime:
         when = dt.datetime.combine(day, _parse_time(time_text), tzinfo=SEOUL)
     when = when.astimezone(SEOUL)
     if when <= now:
-        raise WhenError(f"이미 지난 시각이에요: {kdatetime(when)} (지금 {kdatetime(now)}). "
-                        f"{WHEN_EXAMPLES}")
+        raise WhenError(f"이미 지난 시각이에요: {kdatetime(when)} (지금 {kdatetime(now)}). {WHEN_EXAMPLES}")
     if when - now > dt.timedelta(days=366):
         raise WhenError(f"1년 안의 시각만 예약할 수 있어요: {kdatetime(when)}")
     return when
@@ -112,15 +115,30 @@ def kdatetime(at: dt.datetime | str) -> str:
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at)
     at = at.astimezone(SEOUL)
-    return (f"{at.year}년 {at.month}월 {at.day}일({WEEKDAYS[at.weekday()]}) "
-            f"{at.hour:02d}:{at.minute:02d}")
+    return f"{at.year}년 {at.month}월 {at.day}일({WEEKDAYS[at.weekday()]}) {at.hour:02d}:{at.minute:02d}"
 
 
 # --- notice text -----------------------------------------------------------------------------
 
 # The tags Telegram's HTML parse mode accepts.
-_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
+_ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
+}
 
 
 class _Checker(HTMLParser):
@@ -154,8 +172,10 @@ def check_notice(notice_html: str, *, caption: bool = False) -> str:
     if checker.problem is None and checker.stack:
         checker.problem = f"닫히지 않은 <{checker.stack[-1]}>"
     if checker.problem:
-        raise NoticeTextError(f"공지 HTML 에 문제가 있어요: {checker.problem}. 쓸 수 있는 태그: "
-                              "<b> <i> <u> <s> <a href> <code> <pre> <blockquote>")
+        raise NoticeTextError(
+            f"공지 HTML 에 문제가 있어요: {checker.problem}. 쓸 수 있는 태그: "
+            "<b> <i> <u> <s> <a href> <code> <pre> <blockquote>"
+        )
     visible = "".join(checker.visible)
     if not visible.strip():
         raise NoticeTextError("공지 내용이 비어 있어요.")
@@ -173,8 +193,10 @@ def plain_to_html(value: str) -> str:
 # --- staff texts -----------------------------------------------------------------------------
 
 DRAFT_MINUTES = int(bdb.DRAFT_TTL.total_seconds() // 60)
-_HOW_TO_STOP = ("그만두려면 <b>취소</b>라고 답장하거나 /cancel 을 보내 주세요. "
-                f"{DRAFT_MINUTES}분 동안 답이 없으면 초안은 저절로 취소돼요.")
+_HOW_TO_STOP = (
+    "그만두려면 <b>취소</b>라고 답장하거나 /cancel 을 보내 주세요. "
+    f"{DRAFT_MINUTES}분 동안 답이 없으면 초안은 저절로 취소돼요."
+)
 
 
 def ask_notice(b: bdb.Broadcast, replaced: Sequence[int] = ()) -> str:
@@ -183,20 +205,23 @@ def ask_notice(b: bdb.Broadcast, replaced: Sequence[int] = ()) -> str:
     if replaced:
         ids = ", ".join(f"#{i}" for i in replaced)
         head += f"(작성 중이던 초안 {josa(ids, '은는')} 취소했어요.)\n"
-    return (head + "보낼 공지를 <b>이 메시지에 답장으로</b> 보내 주세요. 굵게·기울임 같은 서식을 쓸 "
-            "수 있고, 사진이나 파일에 설명을 붙여 보낼 수도 있어요. 답장이 아닌 메시지는 "
-            f"평소처럼 질문으로 받아요.\n{_HOW_TO_STOP}")
+    return (
+        head + "보낼 공지를 <b>이 메시지에 답장으로</b> 보내 주세요. 굵게·기울임 같은 서식을 쓸 "
+        "수 있고, 사진이나 파일에 설명을 붙여 보낼 수도 있어요. 답장이 아닌 메시지는 "
+        f"평소처럼 질문으로 받아요.\n{_HOW_TO_STOP}"
+    )
 
 
-ASK_AUDIENCE = ("<b>누구에게 보낼까요?</b>\n🔒 <b>인증 직원</b>은 직원이 인증했거나 초대 링크로 "
-                "가입한 사람과 직원·관리자예요. 직원·수험생·학부모는 사용자가 /start 에서 "
-                "<b>스스로 고른 것</b>이라 확인되지 않았어요: 내부 공지는 인증 직원에게 보내 주세요.")
-ASK_WHEN = (f"<b>언제 보낼까요?</b> 이 메시지에 답장으로 적어 주세요.\n{WHEN_EXAMPLES} (서울 시각)\n"
-            f"{_HOW_TO_STOP}")
+ASK_AUDIENCE = (
+    "<b>누구에게 보낼까요?</b>\n🔒 <b>인증 직원</b>은 직원이 인증했거나 초대 링크로 "
+    "가입한 사람과 직원·관리자예요. 직원·수험생·학부모는 사용자가 /start 에서 "
+    "<b>스스로 고른 것</b>이라 확인되지 않았어요: 내부 공지는 인증 직원에게 보내 주세요."
+)
+ASK_WHEN = f"<b>언제 보낼까요?</b> 이 메시지에 답장으로 적어 주세요.\n{WHEN_EXAMPLES} (서울 시각)\n{_HOW_TO_STOP}"
 CANCELLED = "공지 보내기를 취소했어요."
 NOT_YOURS = "다른 직원이 작성 중인 공지예요. 작성한 분만 이어서 쓸 수 있어요."
 DRAFT_GONE = "이 공지 초안은 이미 끝났거나 만료되었어요. /broadcast 로 새로 시작해 주세요."
-NO_LONGER_STAFF = ("직원 권한이 없어 공지 작성을 이어갈 수 없어요. 작성 중이던 초안은 취소했어요.")
+NO_LONGER_STAFF = "직원 권한이 없어 공지 작성을 이어갈 수 없어요. 작성 중이던 초안은 취소했어요."
 STAFF_IN_PRIVATE = "직원 메뉴와 권한 목록은 1:1 대화에서만 보여 드려요. 아래 버튼으로 이어서 해 주세요."
 WHOAMI_IN_PRIVATE = "내 정보(id·권한)는 1:1 대화에서만 보여 드려요. 아래 버튼을 눌러 주세요."
 PRIVATE_ONLY = "공지는 봇과의 개인 대화에서 /broadcast 로 보내 주세요."
@@ -206,11 +231,12 @@ NO_NOTICES = "아직 받은 공지가 없어요."
 
 
 def preview_summary(b: bdb.Broadcast, count: int) -> str:
-    media = {"photo": " · 사진 포함", "document": " · 파일 포함"}.get(
-        b.media.kind if b.media else "", "")
-    return (f"<b>📣 공지 #{b.id} 미리보기</b> (위 메시지가 받는 분들께 그대로 보여요)\n"
-            f"대상: <b>{html.escape(bdb.audience_label(b.audience))}</b> · "
-            f"<b>{count:,}명</b>{media}\n지금 보낼까요, 예약할까요?")
+    media = {"photo": " · 사진 포함", "document": " · 파일 포함"}.get(b.media.kind if b.media else "", "")
+    return (
+        f"<b>📣 공지 #{b.id} 미리보기</b> (위 메시지가 받는 분들께 그대로 보여요)\n"
+        f"대상: <b>{html.escape(bdb.audience_label(b.audience))}</b> · "
+        f"<b>{count:,}명</b>{media}\n지금 보낼까요, 예약할까요?"
+    )
 
 
 def audience_button(code: str, count: int) -> str:
@@ -226,21 +252,23 @@ def queued(b: bdb.Broadcast, count: int | None = None) -> str:
     size = f" ({count:,}명)" if count is not None else ""
     notice = josa(f"공지 #{b.id}", "을를")
     if b.scheduled_at:
-        return (f"⏰ {notice} <b>{kdatetime(b.scheduled_at)}</b>에 {who}{size}에게 "
-                "보내도록 예약했어요. 보낼 때 작성자의 직원 권한을 다시 확인해요. "
-                "/broadcast_status 로 확인할 수 있어요.")
-    return (f"🚀 {notice} {who}{size}에게 보내기 시작해요. "
-            "진행 상황을 이 대화에 알려 드릴게요.")
+        return (
+            f"⏰ {notice} <b>{kdatetime(b.scheduled_at)}</b>에 {who}{size}에게 "
+            "보내도록 예약했어요. 보낼 때 작성자의 직원 권한을 다시 확인해요. "
+            "/broadcast_status 로 확인할 수 있어요."
+        )
+    return f"🚀 {notice} {who}{size}에게 보내기 시작해요. 진행 상황을 이 대화에 알려 드릴게요."
 
 
 def draft_expired(b: bdb.Broadcast) -> str:
-    return (f"⌛ 공지 초안 #{b.id}에 {DRAFT_MINUTES}분 동안 답이 없어 취소했어요. "
-            "다시 쓰려면 /broadcast 를 보내 주세요.")
+    return f"⌛ 공지 초안 #{b.id}에 {DRAFT_MINUTES}분 동안 답이 없어 취소했어요. 다시 쓰려면 /broadcast 를 보내 주세요."
 
 
 def author_revoked(b: bdb.Broadcast) -> str:
-    return (f"⛔ {josa(f'공지 #{b.id}', '은는')} 작성자의 직원 권한이 없어져 보내지 않고 "
-            "취소했어요. 필요하면 다른 직원이 /broadcast 로 다시 보내 주세요.")
+    return (
+        f"⛔ {josa(f'공지 #{b.id}', '은는')} 작성자의 직원 권한이 없어져 보내지 않고 "
+        "취소했어요. 필요하면 다른 직원이 /broadcast 로 다시 보내 주세요."
+    )
 
 
 def _duration(delta: dt.timedelta) -> str:
@@ -255,14 +283,14 @@ def _duration(delta: dt.timedelta) -> str:
 
 
 def counts_line(b: bdb.Broadcast) -> str:
-    return (f"보냄 {b.sent:,} · 차단 {b.blocked:,} · 실패 {b.failed:,} · "
-            f"남음 {b.remaining:,} / 전체 {b.total:,}")
+    return f"보냄 {b.sent:,} · 차단 {b.blocked:,} · 실패 {b.failed:,} · 남음 {b.remaining:,} / 전체 {b.total:,}"
 
 
 def progress(b: bdb.Broadcast, rate: float, eta: dt.timedelta | None) -> str:
     """The progress message, edited every few seconds while sending."""
-    head = {bdb.SENDING: "📣 공지 발송 중", bdb.DONE: "✅ 공지 발송 완료",
-            bdb.CANCELLED: "⛔ 공지 발송 취소됨"}.get(b.state, "📣 공지")
+    head = {bdb.SENDING: "📣 공지 발송 중", bdb.DONE: "✅ 공지 발송 완료", bdb.CANCELLED: "⛔ 공지 발송 취소됨"}.get(
+        b.state, "📣 공지"
+    )
     lines = [f"<b>{head} #{b.id}</b>", counts_line(b)]
     if b.state == bdb.SENDING:
         speed = f"속도 {rate:.1f}건/초" if rate > 0 else "속도 측정 중"
@@ -273,9 +301,7 @@ def progress(b: bdb.Broadcast, rate: float, eta: dt.timedelta | None) -> str:
 def report(b: bdb.Broadcast) -> str:
     """The final report to the staff member who sent it."""
     head = "✅ 공지 발송을 마쳤어요" if b.state == bdb.DONE else "⛔ 공지 발송을 멈췄어요"
-    lines = [f"<b>{head} (#{b.id})</b>",
-             f"대상: {html.escape(bdb.audience_label(b.audience))}",
-             counts_line(b)]
+    lines = [f"<b>{head} (#{b.id})</b>", f"대상: {html.escape(bdb.audience_label(b.audience))}", counts_line(b)]
     if b.started_at and b.finished_at:
         took = dt.datetime.fromisoformat(b.finished_at) - dt.datetime.fromisoformat(b.started_at)
         lines.append(f"걸린 시간: {_duration(took)}")
@@ -288,8 +314,12 @@ def report(b: bdb.Broadcast) -> str:
 
 STATUS_HEAD = "<b>📣 공지 발송 현황</b> (작성 중 · 예약 · 최근)"
 NO_STATUS = "작성 중이거나 예약된 공지, 보낸 공지가 없어요."
-_NOTES = {"expired": "시간 초과로 취소", "author_revoked": "작성자 권한 회수로 취소",
-          "replaced": "새 초안으로 대체", "revoked": "작성자 권한 회수로 취소"}
+_NOTES = {
+    "expired": "시간 초과로 취소",
+    "author_revoked": "작성자 권한 회수로 취소",
+    "replaced": "새 초안으로 대체",
+    "revoked": "작성자 권한 회수로 취소",
+}
 
 
 def person(user_id: int | None, known: User | None = None) -> str:
@@ -307,10 +337,8 @@ def person(user_id: int | None, known: User | None = None) -> str:
 def status_block(b: bdb.Broadcast, author: str) -> str:
     """One broadcast in /broadcast_status: a few lines that are edited on their own."""
     state = "작성 중" if b.state == bdb.DRAFT else bdb.state_label(b.state)
-    when = f" · 예약 {kdatetime(b.scheduled_at)}" if b.scheduled_at and b.state == bdb.QUEUED \
-        else ""
-    lines = [f"<b>#{b.id}</b> {state} · {html.escape(bdb.audience_label(b.audience))}{when}",
-             f"  작성: {author}"]
+    when = f" · 예약 {kdatetime(b.scheduled_at)}" if b.scheduled_at and b.state == bdb.QUEUED else ""
+    lines = [f"<b>#{b.id}</b> {state} · {html.escape(bdb.audience_label(b.audience))}{when}", f"  작성: {author}"]
     if b.text:
         lines.append(f"  {html.escape(shorten(b.text, 40))}")
     if b.note:
@@ -352,13 +380,17 @@ def role_name(role: str) -> str:
 
 
 def granted(who: str, role: str, changed: bool) -> str:
-    return (f"{who}에게 {role_name(role)} 권한을 주었어요." if changed
-            else f"{who}에게는 이미 {role_name(role)} 권한이 있어요.")
+    return (
+        f"{who}에게 {role_name(role)} 권한을 주었어요."
+        if changed
+        else f"{who}에게는 이미 {role_name(role)} 권한이 있어요."
+    )
 
 
 def revoked(who: str, role: str, changed: bool) -> str:
-    return (f"{who}의 {role_name(role)} 권한을 거두었어요." if changed
-            else f"{who}에게는 {role_name(role)} 권한이 없어요.")
+    return (
+        f"{who}의 {role_name(role)} 권한을 거두었어요." if changed else f"{who}에게는 {role_name(role)} 권한이 없어요."
+    )
 
 
 def told(changed: bool, reached: bool) -> str:
@@ -368,9 +400,11 @@ def told(changed: bool, reached: bool) -> str:
 
 
 def you_were_granted(role: str) -> str:
-    extra = {"verified": " 이제 인증 직원 대상 공지를 받고 /notices 에서 볼 수 있어요.",
-             "staff": " /help 에서 직원 명령을 볼 수 있어요.",
-             "admin": " /help 에서 관리자 명령을 볼 수 있어요."}.get(role, "")
+    extra = {
+        "verified": " 이제 인증 직원 대상 공지를 받고 /notices 에서 볼 수 있어요.",
+        "staff": " /help 에서 직원 명령을 볼 수 있어요.",
+        "admin": " /help 에서 관리자 명령을 볼 수 있어요.",
+    }.get(role, "")
     return f"🔑 {role_name(role)} 권한을 받았어요.{extra}"
 
 
@@ -379,35 +413,39 @@ def you_were_revoked(role: str) -> str:
 
 
 def env_admin(who: str) -> str:
-    return (f"{josa(who, '은는')} 서버 설정(HRDBOT_ADMINS)에 적힌 관리자라서 채팅에서는 "
-            "권한을 거둘 수 없어요. 서버의 HRDBOT_ADMINS 에서 빼고 봇을 다시 시작해 주세요.")
+    return (
+        f"{josa(who, '은는')} 서버 설정(HRDBOT_ADMINS)에 적힌 관리자라서 채팅에서는 "
+        "권한을 거둘 수 없어요. 서버의 HRDBOT_ADMINS 에서 빼고 봇을 다시 시작해 주세요."
+    )
 
 
-def grants_list(items: Sequence[Grant], admins: Sequence[int],
-                known: dict[int, User] | None = None) -> str:
+def grants_list(items: Sequence[Grant], admins: Sequence[int], known: dict[int, User] | None = None) -> str:
     known = known or {}
     lines = ["<b>권한 목록</b>"]
-    lines += [f"• {person(a, known.get(a))} — 관리자 (HRDBOT_ADMINS, 채팅에서 거둘 수 없음)"
-              for a in sorted(admins)]
-    lines += [f"• {person(g.user_id, known.get(g.user_id))} — {role_name(g.role)} "
-              f"({g.granted_at[:10]})" for g in items]
+    lines += [f"• {person(a, known.get(a))} — 관리자 (HRDBOT_ADMINS, 채팅에서 거둘 수 없음)" for a in sorted(admins)]
+    lines += [f"• {person(g.user_id, known.get(g.user_id))} — {role_name(g.role)} ({g.granted_at[:10]})" for g in items]
     return "\n".join(lines)
 
 
-WHO_HELP = ("대상은 세 가지로 정할 수 있어요: 그 사람의 메시지(전달된 메시지 포함)에 답장하며 "
-            "명령 보내기, @사용자이름, 또는 숫자 id (그 사람이 /whoami 로 볼 수 있어요).")
+WHO_HELP = (
+    "대상은 세 가지로 정할 수 있어요: 그 사람의 메시지(전달된 메시지 포함)에 답장하며 "
+    "명령 보내기, @사용자이름, 또는 숫자 id (그 사람이 /whoami 로 볼 수 있어요)."
+)
 GRANT_USAGE = f"사용법: /grant 대상 [staff|admin]  (예: /grant @hong, /grant 123456789 admin)\n{WHO_HELP}"
 REVOKE_USAGE = f"사용법: /revoke 대상 [staff|admin]\n{WHO_HELP}"
-VERIFY_USAGE = (f"사용법: /verify 대상 — 인증 직원으로 등록, /unverify 대상 — 인증 해제\n{WHO_HELP}\n"
-                "여러 명은 /invite 로 초대 링크를 만들어 내부 채널에 올려 주세요.")
-INVITE_USAGE = ("사용법: /invite [사용 횟수] [유효 시간]  예: /invite (1명, 24시간), "
-                "/invite 30 48 (30명, 48시간). 횟수는 1~1000, 시간은 1~720.")
+VERIFY_USAGE = (
+    f"사용법: /verify 대상 — 인증 직원으로 등록, /unverify 대상 — 인증 해제\n{WHO_HELP}\n"
+    "여러 명은 /invite 로 초대 링크를 만들어 내부 채널에 올려 주세요."
+)
+INVITE_USAGE = (
+    "사용법: /invite [사용 횟수] [유효 시간]  예: /invite (1명, 24시간), "
+    "/invite 30 48 (30명, 48시간). 횟수는 1~1000, 시간은 1~720."
+)
 
 
 def verified_list(items: Sequence[Grant], known: dict[int, User], limit: int = 30) -> str:
     lines = [f"<b>🔒 인증 직원 {len(items):,}명</b> (직원·관리자는 따로 인증하지 않아도 포함돼요)"]
-    lines += [f"• {person(g.user_id, known.get(g.user_id))} ({g.granted_at[:10]})"
-              for g in items[-limit:]]
+    lines += [f"• {person(g.user_id, known.get(g.user_id))} ({g.granted_at[:10]})" for g in items[-limit:]]
     if len(items) > limit:
         lines.append(f"… 외 {len(items) - limit:,}명")
     return "\n".join(lines)
@@ -415,10 +453,12 @@ def verified_list(items: Sequence[Grant], known: dict[int, User], limit: int = 3
 
 def invite_made(link: str, invite: Invite) -> str:
     uses = "1명만" if invite.max_uses == 1 else f"{invite.max_uses:,}명까지"
-    return (f"<b>🔗 인증 직원 초대 링크 #{invite.id}</b>\n{html.escape(link)}\n"
-            f"{uses}, <b>{kdatetime(invite.expires_at)}</b>까지 쓸 수 있어요. 직원만 보는 내부 "
-            "채널에 올려 주세요: 링크를 연 사람은 인증 직원이 되어 내부 공지를 받아요. "
-            "링크는 지금 한 번만 보여 드려요.")
+    return (
+        f"<b>🔗 인증 직원 초대 링크 #{invite.id}</b>\n{html.escape(link)}\n"
+        f"{uses}, <b>{kdatetime(invite.expires_at)}</b>까지 쓸 수 있어요. 직원만 보는 내부 "
+        "채널에 올려 주세요: 링크를 연 사람은 인증 직원이 되어 내부 공지를 받아요. "
+        "링크는 지금 한 번만 보여 드려요."
+    )
 
 
 JOINED = "🔒 인증 직원으로 등록되었어요. 이제 인증 직원 대상 공지를 받고 /notices 에서 볼 수 있어요."
@@ -426,17 +466,18 @@ ALREADY_VERIFIED = "이미 인증된 직원이에요. 초대 링크는 사용하
 JOIN_IN_PRIVATE = "초대 링크는 봇과의 개인 대화에서 열어 주세요."
 
 
-def whoami(user_id: int, username: str | None, roles_: Sequence[str], env_admin_: bool,
-           audience: str | None) -> str:
+def whoami(user_id: int, username: str | None, roles_: Sequence[str], env_admin_: bool, audience: str | None) -> str:
     names = [role_name(r) for r in roles_]
     if env_admin_:
         names.insert(0, "관리자 (HRDBOT_ADMINS)")
     said = AUDIENCES.get(audience or "", "고르지 않음")
-    return ("<b>내 정보</b>\n"
-            f"id: <code>{user_id}</code>\n"
-            f"사용자 이름: {'@' + html.escape(username) if username else '없음'}\n"
-            f"권한: {', '.join(names) if names else '없음'}\n"
-            f"/start 에서 고른 구분: {html.escape(said)} (맞춤 안내용이며 권한이 아니에요)")
+    return (
+        "<b>내 정보</b>\n"
+        f"id: <code>{user_id}</code>\n"
+        f"사용자 이름: {'@' + html.escape(username) if username else '없음'}\n"
+        f"권한: {', '.join(names) if names else '없음'}\n"
+        f"/start 에서 고른 구분: {html.escape(said)} (맞춤 안내용이며 권한이 아니에요)"
+    )
 
 
 STAFF_HELP_HEAD = "<b>직원 명령</b> (직원과 관리자에게만 보여요)"

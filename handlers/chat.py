@@ -48,8 +48,7 @@ async def ask(update: Update, context: BotContext) -> None:
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel: ends a running daycare check, else says nothing is running."""
     stopped = daycare.cancel_running(update, context)
-    await send(update, context, [render.Out(render.CHECK_CANCELLED if stopped
-                                            else render.NOTHING_TO_CANCEL)])
+    await send(update, context, [render.Out(render.CHECK_CANCELLED if stopped else render.NOTHING_TO_CANCEL)])
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -68,8 +67,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     state = context.state
     now = state.clock.now()
     previous = context.chat_data.get(CONTEXT_KEY, EMPTY_CONTEXT)
-    reply = state.brain.answer(question, previous if previous.fresh(now) else EMPTY_CONTEXT,
-                               now=now)
+    reply = state.brain.answer(question, previous if previous.fresh(now) else EMPTY_CONTEXT, now=now)
     context.chat_data[CONTEXT_KEY] = reply.context
     outs = pictures.offer(reply, render.reply_messages(reply), state.db)
     outs = subscriptions.offer(update, context, outs, reply.topics)
@@ -155,5 +153,11 @@ def _touch(update: Update, context: BotContext, *, force: bool) -> None:
     if not force and now - touched.get(user.id, -TOUCH_EVERY) < TOUCH_EVERY:
         return
     touched[user.id] = now
-    users.touch(context.state.db, user_id=user.id, chat_id=chat.id, first_name=user.first_name,
-                username=user.username, now=context.state.clock.now())
+    users.touch(
+        context.state.db,
+        user_id=user.id,
+        chat_id=chat.id,
+        first_name=user.first_name,
+        username=user.username,
+        now=context.state.clock.now(),
+    )

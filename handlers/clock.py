@@ -27,8 +27,7 @@ class SystemClock:
 class StartedClock:
     """Starts at ``start`` and runs forward in real time (``hrdbot run --now``)."""
 
-    def __init__(self, start: dt.datetime,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, start: dt.datetime, monotonic: Callable[[], float] = time.monotonic) -> None:
         if start.tzinfo is None:
             raise ValueError("StartedClock needs an aware datetime")
         self._start = start.astimezone(SEOUL)

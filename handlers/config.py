@@ -64,8 +64,10 @@ class RunConfig:
         return urlsplit(self.webhook_url or "").path.lstrip("/") or "telegram"
 
     def __repr__(self) -> str:  # never show the token
-        return (f"RunConfig(base_url={self.base_url!r}, webhook_url={self.webhook_url!r}, "
-                f"listen={self.listen!r}, port={self.port})")
+        return (
+            f"RunConfig(base_url={self.base_url!r}, webhook_url={self.webhook_url!r}, "
+            f"listen={self.listen!r}, port={self.port})"
+        )
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -76,8 +78,10 @@ def read_dotenv(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} 를 읽을 수 없습니다 ({type(exc).__name__}). .env 는 UTF-8 "
-                          "텍스트로 'KEY=VALUE' 줄을 적는 파일입니다.") from None
+        raise ConfigError(
+            f"{path} 를 읽을 수 없습니다 ({type(exc).__name__}). .env 는 UTF-8 "
+            "텍스트로 'KEY=VALUE' 줄을 적는 파일입니다."
+        ) from None
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
@@ -95,8 +99,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
 def token_configured(environ: Mapping[str, str], cwd: Path) -> bool:
     """Whether a bot token is set, in the environment or in ``cwd/.env`` (as ``load_config``
     reads it): plain ``hrdbot`` then runs the bot rather than the console chat."""
-    return bool((environ.get(TOKEN_VAR) or read_dotenv(cwd / ".env").get(TOKEN_VAR) or "")
-                .strip())
+    return bool((environ.get(TOKEN_VAR) or read_dotenv(cwd / ".env").get(TOKEN_VAR) or "").strip())
 
 
 def load_config(environ: Mapping[str, str], cwd: Path, **options: object) -> RunConfig:
@@ -119,8 +122,6 @@ def load_config(environ: Mapping[str, str], cwd: Path, **options: object) -> Run
         given["base_url"] = setting(BASE_URL_VAR)
     if given.get("webhook_url"):
         if importlib.util.find_spec("tornado") is None:
-            raise ConfigError(
-                "웹훅 모드에는 추가 패키지가 필요합니다: pip install 'python-telegram-bot[webhooks]'"
-            )
+            raise ConfigError("웹훅 모드에는 추가 패키지가 필요합니다: pip install 'python-telegram-bot[webhooks]'")
         given.setdefault("webhook_secret", setting(WEBHOOK_SECRET_VAR) or secrets.token_urlsafe(32))
     return RunConfig(token=token, **given)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ FEEDBACK_PREFIX = "f"
 
 PRIVATE_ONLY = "콘솔 링크는 봇과의 개인 대화에서 /console 로 받아 주세요."
 NOT_STAFF = "콘솔은 직원만 쓸 수 있어요. 권한이 필요하면 관리자에게 문의해 주세요."
-NO_URL = (f"콘솔 주소가 설정되어 있지 않아요. 관리자에게 {URL_VAR} 설정을 요청해 주세요.")
+NO_URL = f"콘솔 주소가 설정되어 있지 않아요. 관리자에게 {URL_VAR} 설정을 요청해 주세요."
 THANKS_UP = "의견 고마워요! 👍"
 THANKS_DOWN = "알려 주셔서 고마워요. 직원이 확인해서 답을 고칠게요. 👎"
 
@@ -50,8 +50,9 @@ class LinkSettings:
     def from_env(cls, environ: Mapping[str, str], default_url: str | None = None) -> LinkSettings:
         raw = environ.get(URL_VAR, "").strip() or default_url
         if raw and not raw.startswith(("http://", "https://")):
-            raise ConfigError(f"{URL_VAR} must be the console's base URL, e.g. "
-                              f"https://console.example.org, not {raw!r}")
+            raise ConfigError(
+                f"{URL_VAR} must be the console's base URL, e.g. https://console.example.org, not {raw!r}"
+            )
         try:
             admins = roles.parse_admins(environ.get(roles.ADMINS_VAR))
         except roles.RoleError as exc:
@@ -69,8 +70,10 @@ class Embedded:
 
 
 def login_text(url: str) -> str:
-    return (f"🔑 <b>콘솔 로그인 링크</b>\n{render.escape(url)}\n\n"
-            "10분 동안, 한 번만 쓸 수 있어요. 다른 사람에게 보내지 마세요.")
+    return (
+        f"🔑 <b>콘솔 로그인 링크</b>\n{render.escape(url)}\n\n"
+        "10분 동안, 한 번만 쓸 수 있어요. 다른 사람에게 보내지 마세요."
+    )
 
 
 async def console_link(update: Update, context: BotContext) -> None:
@@ -102,8 +105,7 @@ def feedback_row(db: Any, question: str, reply: Reply, now: Any) -> tuple[Button
     """The 👍/👎 pair for an answer. The question, intent and answer are stored under a hash
     key (restart-safe); the buttons carry only ``f:u:<key>`` / ``f:d:<key>``, so data a client
     makes up names no stored answer and is refused."""
-    payload = json.dumps({"q": question[:500], "i": reply.intent, "a": reply.text[:2000]},
-                         ensure_ascii=False)
+    payload = json.dumps({"q": question[:500], "i": reply.intent, "a": reply.text[:2000]}, ensure_ascii=False)
     k = data_key(payload)
     callbacks.remember(db, [(k, payload)], now)
     return (Button("👍", f"{FEEDBACK_PREFIX}:u:{k}"), Button("👎", f"{FEEDBACK_PREFIX}:d:{k}"))
@@ -131,10 +133,16 @@ async def on_feedback(update: Update, context: BotContext, rest: str) -> bool:
     except (ValueError, KeyError, TypeError):
         return False
     user = update.effective_user
-    cdb.record_feedback(db, vote=cdb.UP if vote == "u" else cdb.DOWN, question=question,
-                        normalized=normal_key(question)[:500] or question, answer=answer,
-                        intent=intent if isinstance(intent, str) else None,
-                        user_id=user.id if user else None, now=context.state.clock.now())
+    cdb.record_feedback(
+        db,
+        vote=cdb.UP if vote == "u" else cdb.DOWN,
+        question=question,
+        normalized=normal_key(question)[:500] or question,
+        answer=answer,
+        intent=intent if isinstance(intent, str) else None,
+        user_id=user.id if user else None,
+        now=context.state.clock.now(),
+    )
     await update.callback_query.answer(THANKS_UP if vote == "u" else THANKS_DOWN)
     return True
 

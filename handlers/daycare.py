@@ -81,8 +81,7 @@ def cancel_running(update: Update, context: BotContext) -> bool:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return False
-    return _running(context, chat.id, user.id) is not None and \
-        ddb.finish(context.state.db, chat.id, user.id)
+    return _running(context, chat.id, user.id) is not None and ddb.finish(context.state.db, chat.id, user.id)
 
 
 def _running(context: BotContext, chat_id: int, user_id: int) -> dict[str, bool] | None:
@@ -118,5 +117,4 @@ async def _step(update: Update, context: BotContext, answers: dict[str, bool]) -
         return
     ddb.finish(db, update.effective_chat.id, update.effective_user.id)
     outcome = decide(answers, priorities)
-    await show(update, context, [render.daycare_result(outcome, kdb.section(db, "daycare"),
-                                                       answers)])
+    await show(update, context, [render.daycare_result(outcome, kdb.section(db, "daycare"), answers)])

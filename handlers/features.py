@@ -35,12 +35,14 @@ def basic_feature() -> Feature:
             private.start_link({daycare.LINK}, daycare.start_link),
         ),
         fallbacks=(
-            MessageHandler(text & (filters.ChatType.PRIVATE | AddressedToBot()),
-                           chat.text_message),
-            MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND
-                           & filters.ChatType.PRIVATE, chat.unknown_command),
-            MessageHandler(filters.UpdateType.MESSAGE & filters.ATTACHMENT
-                           & (filters.ChatType.PRIVATE | AddressedToBot()), attachments.non_text),
+            MessageHandler(text & (filters.ChatType.PRIVATE | AddressedToBot()), chat.text_message),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, chat.unknown_command
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ATTACHMENT & (filters.ChatType.PRIVATE | AddressedToBot()),
+                attachments.non_text,
+            ),
             CallbackQueryHandler(chat.on_button),
         ),
         observers=(TypeHandler(Update, chat.observe_user),),
@@ -55,5 +57,10 @@ def default_features(console: Embedded | None = None) -> list[Feature]:
     from handlers.pictures import pictures_feature
     from handlers.reminder_jobs import reminders_feature
 
-    return [basic_feature(), reminders_feature(), broadcast_feature(), pictures_feature(),
-            console_feature(embedded=console)]
+    return [
+        basic_feature(),
+        reminders_feature(),
+        broadcast_feature(),
+        pictures_feature(),
+        console_feature(embedded=console),
+    ]

@@ -35,8 +35,11 @@ def program_view(state: AppState, program_id: str, back_page: int) -> list[Out] 
     if program is None:
         return None
     return render.program_detail(
-        program, kdb.sessions_of(state.db, program_id),
-        kdb.programs(state.db, parent=program_id), state.clock.now().date(), back_page,
+        program,
+        kdb.sessions_of(state.db, program_id),
+        kdb.programs(state.db, parent=program_id),
+        state.clock.now().date(),
+        back_page,
     )
 
 
@@ -87,8 +90,7 @@ SECTIONS: dict[str, Callable[[Database], list[Out]]] = {
 
 async def courses(update: Update, context: BotContext) -> None:
     """/courses: the course categories, and a button for this month's calendar picture."""
-    await send(update, context, pictures.with_row(courses_view(context.state.db),
-                                                  pictures.month_button(context)))
+    await send(update, context, pictures.with_row(courses_view(context.state.db), pictures.month_button(context)))
 
 
 async def exams(update: Update, context: BotContext) -> None:
@@ -107,13 +109,15 @@ async def daycare(update: Update, context: BotContext) -> None:
     """/daycare: admission rules and priorities, with the button that starts the check (in a
     group, a link that starts it in the private chat)."""
     db = context.state.db
-    link = None if private.is_private(update) else \
-        private.link_button(context.bot.username, DAYCARE_LINK, render.CHECK_BUTTON.label)
+    link = (
+        None
+        if private.is_private(update)
+        else private.link_button(context.bot.username, DAYCARE_LINK, render.CHECK_BUTTON.label)
+    )
     if link is None:
         await send(update, context, daycare_view(db))
         return
-    await send(update, context, render.daycare_rules(kdb.section(db, "daycare"),
-                                                     kdb.priorities(db), link))
+    await send(update, context, render.daycare_rules(kdb.section(db, "daycare"), kdb.priorities(db), link))
 
 
 async def on_courses_button(update: Update, context: BotContext, args: list[str]) -> bool:

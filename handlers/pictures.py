@@ -64,8 +64,7 @@ def _floor(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def picture_buttons(reply: Reply, floors: Mapping[str, Collection[int]] = MappingProxyType({})
-                    ) -> list[Button]:
+def picture_buttons(reply: Reply, floors: Mapping[str, Collection[int]] = MappingProxyType({})) -> list[Button]:
     """Buttons that show an answer as a picture, from the answer's intent and entities.
 
     A ``floor`` entity beside one building marks that floor, when ``floors`` (the levels of
@@ -99,8 +98,7 @@ def offer(reply: Reply, outs: Sequence[Out], db: Database) -> list[Out]:
     """An answer's messages with its picture button, if the answer has a picture."""
     floors: dict[str, set[int]] = {}
     if "floor" in reply.entities:
-        floors = {b.id: {*range(-(b.floors_below or 0), 0), *range(1, b.floors_above + 1)}
-                  for b in kdb.buildings(db)}
+        floors = {b.id: {*range(-(b.floors_below or 0), 0), *range(1, b.floors_above + 1)} for b in kdb.buildings(db)}
     return with_row(outs, *picture_buttons(reply, floors))
 
 
@@ -115,8 +113,9 @@ def subscribed_rounds(update: Update, context: BotContext) -> set[str]:
     return {t.split(":", 1)[1] for t in topics if t.startswith("exam_round:")}
 
 
-async def send_picture(update: Update, context: BotContext, request: service.Request,
-                       rows: Sequence[Sequence[Button]] = ()) -> Message | None:
+async def send_picture(
+    update: Update, context: BotContext, request: service.Request, rows: Sequence[Sequence[Button]] = ()
+) -> Message | None:
     """Send ``request`` as a photo with its caption: by the stored file_id when there is one,
     else rendered (or from the cache) and uploaded, remembering the new file_id."""
     chat = update.effective_chat
@@ -131,23 +130,26 @@ async def send_picture(update: Update, context: BotContext, request: service.Req
     known = pdb.file_id(state.db, request.key)
     if known is not None:
         try:
-            return await context.bot.send_photo(chat.id, known, caption=request.caption,
-                                                reply_markup=markup, reply_parameters=reply_to)
+            return await context.bot.send_photo(
+                chat.id, known, caption=request.caption, reply_markup=markup, reply_parameters=reply_to
+            )
         except BadRequest as exc:
             log.warning("stored file_id of %s refused (%s); uploading again", request.key, exc)
             pdb.forget(state.db, request.key)
     picture = await asyncio.to_thread(cache(context).picture, request)
     sent = await context.bot.send_photo(
-        chat.id, InputFile(picture.png, filename=picture.filename), caption=picture.caption,
-        reply_markup=markup, reply_parameters=reply_to,
+        chat.id,
+        InputFile(picture.png, filename=picture.filename),
+        caption=picture.caption,
+        reply_markup=markup,
+        reply_parameters=reply_to,
     )
     if sent.photo:
         pdb.remember(state.db, request.key, sent.photo[-1].file_id, state.clock.now())
     return sent
 
 
-async def try_send_picture(update: Update, context: BotContext,
-                           request: service.Request | None) -> Message | None:
+async def try_send_picture(update: Update, context: BotContext, request: service.Request | None) -> Message | None:
     """``send_picture``, logging instead of raising: the text that follows still goes out."""
     if request is None:
         return None
@@ -171,15 +173,15 @@ async def send_exams_timeline(update: Update, context: BotContext) -> Message | 
     state = context.state
     rounds = subscribed_rounds(update, context)
     today = state.clock.now().date()
-    return await try_send_picture(update, context, _request_or_none(
-        lambda: service.exams_request(state.db, today, highlight=rounds)))
+    return await try_send_picture(
+        update, context, _request_or_none(lambda: service.exams_request(state.db, today, highlight=rounds))
+    )
 
 
 async def send_campus(update: Update, context: BotContext) -> Message | None:
     """The campus sections."""
     db = context.state.db
-    return await try_send_picture(update, context,
-                                  _request_or_none(lambda: service.campus_request(db)))
+    return await try_send_picture(update, context, _request_or_none(lambda: service.campus_request(db)))
 
 
 def month_button(context: BotContext) -> Button:
@@ -188,8 +190,7 @@ def month_button(context: BotContext) -> Button:
     return Button(MONTH_BUTTON, f"p:m:{today.year:04d}-{today.month:02d}")
 
 
-def request_for_button(context: BotContext, args: list[str],
-                       highlight: Collection[str] = ()) -> service.Request:
+def request_for_button(context: BotContext, args: list[str], highlight: Collection[str] = ()) -> service.Request:
     """The picture a ``p:`` button asks for (``highlight``: rounds to mark on the year's
     timeline); ``PictureError`` when the data is malformed."""
     state = context.state
@@ -217,8 +218,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     _, _, rest = (query.data or "").partition(":")
     args = rest.split(":")
     try:
-        request = request_for_button(
-            context, args, subscribed_rounds(update, context) if args == ["e"] else ())
+        request = request_for_button(context, args, subscribed_rounds(update, context) if args == ["e"] else ())
     except PictureError:
         await query.answer(STALE_BUTTON, show_alert=True)
         return
@@ -251,6 +251,9 @@ async def finish_warm_up(app: Application[Any, Any, Any, Any, Any, Any]) -> None
 
 def pictures_feature() -> Feature:
     """The ``p:`` picture buttons (the commands that send pictures live in ``menus``)."""
-    return Feature(name="pictures",
-                   handlers=(CallbackQueryHandler(on_button, pattern=r"^p:"),),
-                   on_startup=(warm_up,), on_shutdown=(finish_warm_up,))
+    return Feature(
+        name="pictures",
+        handlers=(CallbackQueryHandler(on_button, pattern=r"^p:"),),
+        on_startup=(warm_up,),
+        on_shutdown=(finish_warm_up,),
+    )

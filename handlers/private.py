@@ -67,8 +67,7 @@ class StartPayload(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         words = (message.text or "").split()
-        return (len(words) == 2 and words[0].split("@", 1)[0] == "/start"
-                and words[1] in self.payloads)
+        return len(words) == 2 and words[0].split("@", 1)[0] == "/start" and words[1] in self.payloads
 
 
 def start_link(payloads: Collection[str], callback: HandlerCallback) -> CommandHandler:
@@ -76,5 +75,4 @@ def start_link(payloads: Collection[str], callback: HandlerCallback) -> CommandH
     unknown = set(payloads) - set(LINES)
     if unknown:
         raise ValueError(f"no group line for deep-link payloads {sorted(unknown)}")
-    return CommandHandler("start", callback,
-                          filters=filters.UpdateType.MESSAGE & StartPayload(payloads))
+    return CommandHandler("start", callback, filters=filters.UpdateType.MESSAGE & StartPayload(payloads))

@@ -37,9 +37,14 @@ class RateLimiter:
     ``acquire`` waits for a slot (callers are served in order); ``release`` records the answer.
     """
 
-    def __init__(self, rate: float | None, per_chat_interval: float = 1.0, *,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        rate: float | None,
+        per_chat_interval: float = 1.0,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         if rate is None or math.isinf(rate):
             self._n, self._window = 0, 0.0
         elif rate >= 1:
@@ -112,8 +117,9 @@ class RateLimiter:
         self._answered.set()
 
 
-def shared_limiter(bot_data: MutableMapping[str, Any], rate: float | None,
-                   per_chat_interval: float = 1.0) -> RateLimiter:
+def shared_limiter(
+    bot_data: MutableMapping[str, Any], rate: float | None, per_chat_interval: float = 1.0
+) -> RateLimiter:
     """The bot's one bulk-send limiter; the first caller's settings create it."""
     limiter = bot_data.get(SHARED_KEY)
     if limiter is None:

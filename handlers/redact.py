@@ -36,8 +36,7 @@ def scrub(text: str, needles: list[str] | None = None) -> str:
     return text
 
 
-def clean_record(record: logging.LogRecord,
-                 needles: list[str] | None = None) -> logging.LogRecord:
+def clean_record(record: logging.LogRecord, needles: list[str] | None = None) -> logging.LogRecord:
     """Render the record's message and exception now, without the token."""
     needles = _needles if needles is None else needles
     if not needles:
@@ -72,8 +71,7 @@ class RedactToken(logging.Filter):
         return True
 
 
-def _excepthook(kind: type[BaseException], value: BaseException,
-                tb: TracebackType | None) -> None:
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     sys.stderr.write(scrub("".join(traceback.format_exception(kind, value, tb))))
 
 

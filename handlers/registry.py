@@ -67,8 +67,7 @@ def all_commands(features: Iterable[Feature]) -> tuple[Command, ...]:
     for feature in features:
         for command in feature.commands:
             if command.name in seen:
-                raise ValueError(f"/{command.name} is registered by both "
-                                 f"{seen[command.name]} and {feature.name}")
+                raise ValueError(f"/{command.name} is registered by both {seen[command.name]} and {feature.name}")
             seen[command.name] = feature.name
             out.append(command)
     return tuple(out)
@@ -80,8 +79,7 @@ def public_commands(commands: Iterable[Command]) -> list[Command]:
 
 def staff_commands(commands: Iterable[Command], *, admin: bool) -> list[Command]:
     """The staff (and, for ``admin``, admin) commands: the staff menu and /help section."""
-    return [c for c in commands if (c.staff_only or c.admin_only)
-            and (admin or not c.admin_only)]
+    return [c for c in commands if (c.staff_only or c.admin_only) and (admin or not c.admin_only)]
 
 
 def bot_commands(commands: Iterable[Command]) -> list[BotCommand]:
@@ -89,8 +87,7 @@ def bot_commands(commands: Iterable[Command]) -> list[BotCommand]:
     return [BotCommand(c.name, c.description) for c in public_commands(commands)]
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any],
-             features: Sequence[Feature]) -> tuple[Command, ...]:
+def register(app: Application[Any, Any, Any, Any, Any, Any], features: Sequence[Feature]) -> tuple[Command, ...]:
     """Add every feature's handlers to ``app`` in the documented order; returns the commands."""
     commands = all_commands(features)
     for feature in features:
@@ -99,8 +96,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any],
         for handler in feature.handlers:
             app.add_handler(handler)
     for command in commands:
-        app.add_handler(CommandHandler(command.name, command.callback,
-                                       filters=filters.UpdateType.MESSAGE))
+        app.add_handler(CommandHandler(command.name, command.callback, filters=filters.UpdateType.MESSAGE))
     for feature in features:
         for handler in feature.fallbacks:
             app.add_handler(handler)

@@ -111,8 +111,7 @@ class ReminderService:
         """Everything due to active subscribers in the catch-up window ending at ``now``."""
         start = now - dt.timedelta(days=self.config.defaults.catch_up_days)
         end = now + dt.timedelta(microseconds=1)
-        return plan(self.view(), self.config, rdb.subscribers(self.db, self.config.defaults),
-                    start, end)
+        return plan(self.view(), self.config, rdb.subscribers(self.db, self.config.defaults), start, end)
 
     def wake_times(self, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
         """When in ``[start, end)`` something may fall due or stop being held by quiet hours."""
@@ -147,9 +146,15 @@ class ReminderService:
                 continue
             late = now - due.due_at
             if late > grace:
-                if rdb.record_skipped(self.db, due.user_id, due.key, due.due_at, now,
-                                      f"late by {_hours(late)} (grace {_hours(grace)})",
-                                      self.owner):
+                if rdb.record_skipped(
+                    self.db,
+                    due.user_id,
+                    due.key,
+                    due.due_at,
+                    now,
+                    f"late by {_hours(late)} (grace {_hours(grace)})",
+                    self.owner,
+                ):
                     report.skipped += 1
                     log.info("skipped %s for user %s: %s late", due.key, due.user_id, late)
                 continue
@@ -184,8 +189,7 @@ class ReminderService:
                     log.info("chat %s asked to wait %.0f s (429)", chat_id, exc.retry_after)
                     continue
                 report.retry_after = exc.retry_after
-                log.warning("reminders paused after %d of %d sends: %s", index, len(pending),
-                            exc)
+                log.warning("reminders paused after %d of %d sends: %s", index, len(pending), exc)
                 break
             except SendFailed as exc:
                 rdb.finish(self.db, due.user_id, due.key, "failed", now, str(exc)[:500])
@@ -196,8 +200,7 @@ class ReminderService:
         if self._paused:
             first = min(self._paused.values())
             wait = (first - now).total_seconds()
-            report.retry_after = wait if report.retry_after is None else min(
-                report.retry_after, wait)
+            report.retry_after = wait if report.retry_after is None else min(report.retry_after, wait)
         return report
 
 

@@ -47,8 +47,7 @@ DEFAULT_RATE = 25.0  # messages per second
 class TelegramSender:
     """``Sender`` over a Telegram bot: paces sends and maps Bot API errors to delivery outcomes."""
 
-    def __init__(self, bot: Bot, rate: float = DEFAULT_RATE, *,
-                 limiter: RateLimiter | None = None) -> None:
+    def __init__(self, bot: Bot, rate: float = DEFAULT_RATE, *, limiter: RateLimiter | None = None) -> None:
         self.bot = bot
         self.limiter = limiter or RateLimiter(rate if rate > 0 else None)
 
@@ -97,9 +96,17 @@ def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> list[dt.dateti
         if job.name and job.name.startswith(WAKE_PREFIX) and job.name not in wanted:
             job.schedule_removal()
     for job_id, at in wanted.items():
-        queue.run_once(wake, at - now, name=job_id, job_kwargs={
-            "id": job_id, "replace_existing": True, "coalesce": True,
-            "misfire_grace_time": int(grace.total_seconds())})
+        queue.run_once(
+            wake,
+            at - now,
+            name=job_id,
+            job_kwargs={
+                "id": job_id,
+                "replace_existing": True,
+                "coalesce": True,
+                "misfire_grace_time": int(grace.total_seconds()),
+            },
+        )
     return times
 
 
@@ -113,8 +120,9 @@ async def wake(context: BotContext) -> None:
     if report.sent or report.skipped or report.blocked or report.failed:
         log.info("reminders at %s: %s", now.isoformat(timespec="seconds"), report)
     if report.retry_after is not None and app.job_queue is not None:
-        app.job_queue.run_once(wake, report.retry_after, name=RETRY_ID,
-                               job_kwargs={"id": RETRY_ID, "replace_existing": True})
+        app.job_queue.run_once(
+            wake, report.retry_after, name=RETRY_ID, job_kwargs={"id": RETRY_ID, "replace_existing": True}
+        )
 
 
 async def replan(context: BotContext) -> None:
@@ -133,17 +141,20 @@ def start(config: ReminderConfig | None = None, *, rate: float = DEFAULT_RATE): 
         if queue is None:
             log.warning("no JobQueue (install python-telegram-bot[job-queue]): no reminders")
             return
-        queue.run_once(wake, 0, name=CATCH_UP_ID,
-                       job_kwargs={"id": CATCH_UP_ID, "replace_existing": True})
-        queue.run_repeating(replan, REPLAN_EVERY, first=REPLAN_EVERY, name=REPLAN_ID,
-                            job_kwargs={"id": REPLAN_ID, "replace_existing": True})
+        queue.run_once(wake, 0, name=CATCH_UP_ID, job_kwargs={"id": CATCH_UP_ID, "replace_existing": True})
+        queue.run_repeating(
+            replan,
+            REPLAN_EVERY,
+            first=REPLAN_EVERY,
+            name=REPLAN_ID,
+            job_kwargs={"id": REPLAN_ID, "replace_existing": True},
+        )
         reschedule(app)
 
     return hook
 
 
-def reminders_feature(config: ReminderConfig | None = None, *,
-                      rate: float = DEFAULT_RATE) -> Feature:
+def reminders_feature(config: ReminderConfig | None = None, *, rate: float = DEFAULT_RATE) -> Feature:
     """Subscriptions, settings, /calendar and the reminder jobs.
 
     ``config`` defaults to ``knowledge/reminders.yaml``, read (and validated) here, so a
@@ -155,14 +166,14 @@ def reminders_feature(config: ReminderConfig | None = None, *,
     return Feature(
         name="reminders",
         commands=(
-            Command("subscribe", "일정 알림 구독 (시험 일정·교육과정·어린이집·공지)",
-                    subscriptions.subscribe),
+            Command("subscribe", "일정 알림 구독 (시험 일정·교육과정·어린이집·공지)", subscriptions.subscribe),
             Command("unsubscribe", "일정 알림 해지", subscriptions.unsubscribe),
-            Command("settings", "알림 설정 (매일 알림 시각·방해 금지 시간)",
-                    subscriptions.settings),
+            Command("settings", "알림 설정 (매일 알림 시각·방해 금지 시간)", subscriptions.settings),
             Command("calendar", "구독한 일정을 캘린더 파일(.ics)로 받기", subscriptions.calendar),
         ),
-        handlers=(CallbackQueryHandler(subscriptions.on_button, pattern=r"^r[st]:"),
-                  private.start_link(subscriptions.START_LINKS, subscriptions.start_link)),
+        handlers=(
+            CallbackQueryHandler(subscriptions.on_button, pattern=r"^r[st]:"),
+            private.start_link(subscriptions.START_LINKS, subscriptions.start_link),
+        ),
         on_startup=(start(config, rate=rate),),
     )

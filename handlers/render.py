@@ -225,8 +225,10 @@ def menu_rows(audience: str | None) -> tuple[tuple[Button, ...], ...]:
 
 def audience_saved(audience: str) -> Out:
     label = AUDIENCES[audience]
-    text = (f"<b>{escape(label)}</b>{_josa_euro(label)} 기억할게요. 자주 찾는 메뉴예요.\n"
-            "언제든 /help 로 모든 명령을 볼 수 있어요.")
+    text = (
+        f"<b>{escape(label)}</b>{_josa_euro(label)} 기억할게요. 자주 찾는 메뉴예요.\n"
+        "언제든 /help 로 모든 명령을 볼 수 있어요."
+    )
     return Out(text, menu_rows(audience))
 
 
@@ -247,7 +249,7 @@ def ask_help(examples: Sequence[str]) -> Out:
     text = (
         "<b>질문하는 방법</b>\n"
         "궁금한 것을 평소 말투로 보내 주세요. 과정 이름, 시험 회차, 날짜를 함께 적으면 더 정확해요.\n"
-        "앞 질문에 이어서 \"그럼 면접은요?\"처럼 짧게 물어도 돼요.\n"
+        '앞 질문에 이어서 "그럼 면접은요?"처럼 짧게 물어도 돼요.\n'
         "그룹 대화에서는 <code>/ask 질문</code>으로 물어보세요.\n\n"
         "아래 예시를 눌러 볼 수도 있어요."
     )
@@ -259,7 +261,7 @@ def ask_help(examples: Sequence[str]) -> Out:
 
 def categories_page(categories: Sequence[kdb.Category], page: int = 0) -> Out:
     page, pages = _page_of(len(categories), page)
-    shown = categories[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown = categories[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     text = "<b>📚 교육과정</b>\n분야를 골라 주세요."
     if pages > 1:
         text += f" ({page + 1}/{pages})"
@@ -270,13 +272,12 @@ def categories_page(categories: Sequence[kdb.Category], page: int = 0) -> Out:
 
 def programs_page(category: kdb.Category, programs: Sequence[kdb.Program], page: int = 0) -> Out:
     page, pages = _page_of(len(programs), page)
-    shown = programs[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown = programs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = [f"<b>📚 {escape(category.name)}</b>"]
     if category.summary:
         lines.append(escape(category.summary))
     if programs:
-        lines.append(f"과정을 골라 주세요. ({page + 1}/{pages})" if pages > 1
-                     else "과정을 골라 주세요.")
+        lines.append(f"과정을 골라 주세요. ({page + 1}/{pages})" if pages > 1 else "과정을 골라 주세요.")
     else:
         lines.append("이 분야에 등록된 과정이 없어요.")
     rows = [(Button(shorten(p.name), f"c:p:{p.id}:{page}"),) for p in shown]
@@ -303,8 +304,13 @@ def _session_line(s: kdb.Session, today: dt.date) -> str:
     return f"• {escape(s.name)}: {when}{tail}"
 
 
-def program_detail(program: kdb.Program, sessions: Sequence[kdb.Session],
-                   children: Sequence[kdb.Program], today: dt.date, back_page: int = 0) -> list[Out]:
+def program_detail(
+    program: kdb.Program,
+    sessions: Sequence[kdb.Session],
+    children: Sequence[kdb.Program],
+    today: dt.date,
+    back_page: int = 0,
+) -> list[Out]:
     lines = [f"<b>{escape(program.name)}</b>"]
     if program.summary:
         lines.append(escape(program.summary))
@@ -313,12 +319,18 @@ def program_detail(program: kdb.Program, sessions: Sequence[kdb.Session],
         ("직급", ", ".join(program.ranks) if program.ranks else None),
         ("기간", program.duration),
         ("방식", program.format),
-        ("2018년 계획", ", ".join(
-            x for x in (
-                f"{program.sessions_planned:,}회" if program.sessions_planned else "",
-                f"{program.headcount:,}명" if program.headcount else "",
-            ) if x
-        ) or None),
+        (
+            "2018년 계획",
+            ", ".join(
+                x
+                for x in (
+                    f"{program.sessions_planned:,}회" if program.sessions_planned else "",
+                    f"{program.headcount:,}명" if program.headcount else "",
+                )
+                if x
+            )
+            or None,
+        ),
     ]
     lines += [f"• {name}: {escape(value)}" for name, value in fields if value]
     if program.content:
@@ -329,9 +341,7 @@ def program_detail(program: kdb.Program, sessions: Sequence[kdb.Session],
     for fact in program.facts:
         lines.append(f"• {escape(fact.label)}: {escape(fact.text)}")
     lines += ["", source_line(program.source)]
-    rows: list[tuple[Button, ...]] = [
-        (Button(shorten(c.name), f"c:p:{c.id}:{back_page}"),) for c in children
-    ]
+    rows: list[tuple[Button, ...]] = [(Button(shorten(c.name), f"c:p:{c.id}:{back_page}"),) for c in children]
     if program.parent:
         rows.append((Button("⬆ 상위 과정", f"c:p:{program.parent}:{back_page}"),))
     rows.append((Button("⬅ 과정 목록", f"c:c:{program.category}:{back_page}"),))
@@ -362,8 +372,10 @@ def round_timeline(rnd: kdb.Round, events: Sequence[kdb.Event], today: dt.date) 
         for e in events:
             label = EVENT_NAMES.get(e.type, e.type)
             note = f" — {escape(e.note)}" if e.note else ""
-            lines.append(f"{when_status(e.start, e.end, today)} · <b>{escape(label)}</b>: "
-                         f"{fmt_span_compact(e.start, e.end)}{note}")
+            lines.append(
+                f"{when_status(e.start, e.end, today)} · <b>{escape(label)}</b>: "
+                f"{fmt_span_compact(e.start, e.end)}{note}"
+            )
     elif rnd.exam_month:
         lines.append(f"날짜가 정해진 일정은 보고서에 없어요. 시험은 {fmt_month(rnd.exam_month)} 예정이에요.")
     else:
@@ -383,8 +395,9 @@ def _floors(b: kdb.Building) -> str:
     return ", ".join(parts)
 
 
-def facility(buildings: Sequence[kdb.Building], amenities: Sequence[kdb.Amenity],
-             site_facts: Sequence[kdb.Fact] = ()) -> list[Out]:
+def facility(
+    buildings: Sequence[kdb.Building], amenities: Sequence[kdb.Amenity], site_facts: Sequence[kdb.Fact] = ()
+) -> list[Out]:
     lines = ["<b>🏢 인재개발원 시설 안내</b>"]
     lines += [escape(f.text) for f in site_facts[:1]]
     if buildings:
@@ -418,8 +431,9 @@ def _rank_name(p: kdb.Priority) -> str:
 CHECK_BUTTON = Button("🧒 우리 아이 입소 순위 확인하기", "d:go")
 
 
-def daycare_rules(section: kdb.Section | None, priorities: Sequence[kdb.Priority],
-                  check: Button = CHECK_BUTTON) -> list[Out]:
+def daycare_rules(
+    section: kdb.Section | None, priorities: Sequence[kdb.Priority], check: Button = CHECK_BUTTON
+) -> list[Out]:
     """The rules, and ``check``: the button that starts the check (a link to the private chat
     in groups)."""
     name = (section.get("name") if section else None) or "직장어린이집"
@@ -434,49 +448,59 @@ def daycare_rules(section: kdb.Section | None, priorities: Sequence[kdb.Priority
             detail = f" — {escape(p.detail)}" if p.detail else ""
             basis = f" (근거: {escape(p.basis)})" if p.basis else ""
             lines.append(f"• <b>{_rank_name(p)}</b> {escape(p.group)}{detail}{basis}")
-    lines += ["", "아래 버튼을 누르면 몇 가지 질문으로 우리 아이의 예상 순위를 알려 드려요.",
-              source_line(section.get("source") if section else None)]
+    lines += [
+        "",
+        "아래 버튼을 누르면 몇 가지 질문으로 우리 아이의 예상 순위를 알려 드려요.",
+        source_line(section.get("source") if section else None),
+    ]
     return _messages("\n".join(lines), [(check,)])
 
 
 def daycare_question(question: Question, answers: dict[str, bool]) -> Out:
     number = len(answers) + 1
-    text = (f"<b>입소 순위 확인 · 질문 {number}</b>\n{escape(question.text)}\n\n"
-            "<i>그만두려면 /cancel 을 보내 주세요.</i>")
-    return Out(text, ((Button("예", f"d:{question.id}:y"),
-                       Button("아니요", f"d:{question.id}:n")),))
+    text = (
+        f"<b>입소 순위 확인 · 질문 {number}</b>\n{escape(question.text)}\n\n<i>그만두려면 /cancel 을 보내 주세요.</i>"
+    )
+    return Out(text, ((Button("예", f"d:{question.id}:y"), Button("아니요", f"d:{question.id}:n")),))
 
 
-def daycare_result(outcome: Outcome, section: kdb.Section | None,
-                   answers: dict[str, bool]) -> Out:
+def daycare_result(outcome: Outcome, section: kdb.Section | None, answers: dict[str, bool]) -> Out:
     """The verdict first (not eligible, or the rank), then its basis, then the answers given."""
     lines = ["<b>🧒 입소 순위 확인 결과</b>"]
     p = outcome.priority
     vacancy = section.get("vacancy") if section else None
     if not outcome.eligible:
         lines.append("<b>보고서 기준으로는 입소 대상이 아닐 수 있어요.</b>")
-        lines.append("직원 자녀가 아닌 아동은 결원이 있을 때에만 입소할 수 있는데, 보고서는 그 기회를 "
-                     "서울 소재 지역아동에게 준다고 적고 있어요.")
+        lines.append(
+            "직원 자녀가 아닌 아동은 결원이 있을 때에만 입소할 수 있는데, 보고서는 그 기회를 "
+            "서울 소재 지역아동에게 준다고 적고 있어요."
+        )
         if vacancy:
             lines.append(f"<i>보고서: {escape(vacancy)}</i>")
     elif p is None:
         lines.append("보고서의 우선순위 자료를 찾지 못했어요. /daycare 의 안내를 확인해 주세요.")
     else:
         lines.append(f"예상 순위: <b>{_rank_name(p)}</b> ({escape(p.group)})")
-        lines.append(f"법적 근거: {escape(p.basis)}" if p.basis
-                     else "법적 근거: 보고서에 이 순위의 법적 근거는 따로 적혀 있지 않아요.")
+        lines.append(
+            f"법적 근거: {escape(p.basis)}"
+            if p.basis
+            else "법적 근거: 보고서에 이 순위의 법적 근거는 따로 적혀 있지 않아요."
+        )
         if p.rank == 0:
             lines.append("가장 높은 순위(최우선)예요.")
         for other in outcome.also_listed:
-            lines.append(f"보고서는 같은 대상을 {_rank_name(other)}({escape(other.group)})에도 적고 "
-                         "있지만, 두 순위를 어떻게 구분하는지는 설명하지 않아요. "
-                         "높은 순위를 기준으로 안내했어요.")
+            lines.append(
+                f"보고서는 같은 대상을 {_rank_name(other)}({escape(other.group)})에도 적고 "
+                "있지만, 두 순위를 어떻게 구분하는지는 설명하지 않아요. "
+                "높은 순위를 기준으로 안내했어요."
+            )
         if not outcome.staff_child and vacancy:
             lines += ["", f"직원 자녀가 아닌 아동의 입소: {escape(vacancy)}"]
     lines += ["", "<b>답하신 내용</b>"]
-    lines += [f"<i>{escape(q.text)} → {'예' if answers[q.id] else '아니요'}</i>"
-              for q in QUESTIONS if q.id in answers]
-    lines += ["", "<i>이 결과는 보고서에 적힌 기준에 따른 안내이며, 실제 입소는 어린이집의 "
-              "입소 절차에 따라 결정돼요.</i>",
-              source_line(section.get("source") if section else None)]
+    lines += [f"<i>{escape(q.text)} → {'예' if answers[q.id] else '아니요'}</i>" for q in QUESTIONS if q.id in answers]
+    lines += [
+        "",
+        "<i>이 결과는 보고서에 적힌 기준에 따른 안내이며, 실제 입소는 어린이집의 입소 절차에 따라 결정돼요.</i>",
+        source_line(section.get("source") if section else None),
+    ]
     return Out("\n".join(lines), ((Button("⬅ 어린이집 안내", "m:daycare"),),))

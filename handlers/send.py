@@ -37,8 +37,7 @@ def data_key(data: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
-def keyboard(rows: Sequence[Sequence[Button]], db: Database,
-             context: BotContext) -> InlineKeyboardMarkup | None:
+def keyboard(rows: Sequence[Sequence[Button]], db: Database, context: BotContext) -> InlineKeyboardMarkup | None:
     """Inline keyboard for ``rows``; data over 64 bytes is stored and sent as ``k:<key>``."""
     if not rows:
         return None
@@ -80,11 +79,16 @@ async def send(update: Update, context: BotContext, outs: Sequence[Out]) -> list
         reply_to = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     sent = []
     for out in outs:
-        sent.append(await context.bot.send_message(
-            chat.id, out.html, parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(out.rows, context.state.db, context),
-            reply_parameters=reply_to, link_preview_options=_NO_PREVIEW,
-        ))
+        sent.append(
+            await context.bot.send_message(
+                chat.id,
+                out.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(out.rows, context.state.db, context),
+                reply_parameters=reply_to,
+                link_preview_options=_NO_PREVIEW,
+            )
+        )
         reply_to = None
     return sent
 
@@ -101,7 +105,8 @@ async def show(update: Update, context: BotContext, outs: Sequence[Out]) -> None
     out = outs[0]
     try:
         await query.edit_message_text(
-            out.html, parse_mode=ParseMode.HTML,
+            out.html,
+            parse_mode=ParseMode.HTML,
             reply_markup=keyboard(out.rows, context.state.db, context),
             link_preview_options=_NO_PREVIEW,
         )
@@ -109,6 +114,5 @@ async def show(update: Update, context: BotContext, outs: Sequence[Out]) -> None
         if "not modified" in exc.message:
             return
         # Too old to edit, deleted, ...: the user still gets what the button asked for.
-        log.info("could not edit message %s (%s); sending it anew", query.message.message_id,
-                 exc.message)
+        log.info("could not edit message %s (%s); sending it anew", query.message.message_id, exc.message)
         await send(update, context, outs)

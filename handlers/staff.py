@@ -65,8 +65,10 @@ def resolve_target(update: Update, context: BotContext) -> tuple[int, list[str]]
         name = args.pop(0)
         known = users_db.by_username(db, name)
         if known is None:
-            raise TargetError(f"{html.escape(name)}: 봇과 대화한 적이 없는 사용자 이름이에요. "
-                              "그 사람이 먼저 봇에게 /start 를 보내야 해요.")
+            raise TargetError(
+                f"{html.escape(name)}: 봇과 대화한 적이 없는 사용자 이름이에요. "
+                "그 사람이 먼저 봇에게 /start 를 보내야 해요."
+            )
         return known.user_id, args
     if args and args[0].lstrip("-").isdigit():
         try:
@@ -76,8 +78,10 @@ def resolve_target(update: Update, context: BotContext) -> tuple[int, list[str]]
     elif replied is not None:
         origin = replied.forward_origin
         if isinstance(origin, MessageOriginHiddenUser):
-            raise TargetError("전달된 메시지의 보낸 사람이 숨김 설정이라 누구인지 알 수 없어요. "
-                              "@사용자이름이나 id 로 적어 주세요 (그 사람이 /whoami 로 볼 수 있어요).")
+            raise TargetError(
+                "전달된 메시지의 보낸 사람이 숨김 설정이라 누구인지 알 수 없어요. "
+                "@사용자이름이나 id 로 적어 주세요 (그 사람이 /whoami 로 볼 수 있어요)."
+            )
         if isinstance(origin, MessageOriginUser):
             sender = origin.sender_user
         elif origin is not None:
@@ -90,8 +94,10 @@ def resolve_target(update: Update, context: BotContext) -> tuple[int, list[str]]
     else:
         raise TargetError("누구에게 할지 알려 주세요.")
     if users_db.get(db, user_id) is None:
-        raise TargetError(f"사용자 {user_id}: 봇과 대화한 적이 없는 사용자예요. 그 사람이 먼저 "
-                          "봇에게 /start 를 보내야 알림을 받을 수 있어요.")
+        raise TargetError(
+            f"사용자 {user_id}: 봇과 대화한 적이 없는 사용자예요. 그 사람이 먼저 "
+            "봇에게 /start 를 보내야 알림을 받을 수 있어요."
+        )
     return user_id, args
 
 
@@ -125,8 +131,7 @@ async def grant(update: Update, context: BotContext) -> None:
     if not context.args and replied is None:
         items = roles.grants(state.db, only=roles.ROLES)  # verified: /verify lists them
         known = users_db.names(state.db, [g.user_id for g in items] + list(acc.admins))
-        await _reply(update, f"{text.grants_list(items, list(acc.admins), known)}\n\n"
-                             f"{html.escape(text.GRANT_USAGE)}")
+        await _reply(update, f"{text.grants_list(items, list(acc.admins), known)}\n\n{html.escape(text.GRANT_USAGE)}")
         return
     try:
         user_id, rest = resolve_target(update, context)
@@ -136,14 +141,17 @@ async def grant(update: Update, context: BotContext) -> None:
     except (TargetError, roles.RoleError) as exc:
         await _reply(update, f"{str(exc).split(' / ')[0]}\n{html.escape(text.GRANT_USAGE)}")
         return
-    changed = roles.grant(state.db, user_id, role, by=update.effective_user.id,
-                          now=state.clock.now())
-    audit(state.db, state.clock.now(), update.effective_user.id, "role.grant",
-          f"{user_id} {role} {'new' if changed else 'already'}")
+    changed = roles.grant(state.db, user_id, role, by=update.effective_user.id, now=state.clock.now())
+    audit(
+        state.db,
+        state.clock.now(),
+        update.effective_user.id,
+        "role.grant",
+        f"{user_id} {role} {'new' if changed else 'already'}",
+    )
     reached = changed and await _tell(context, user_id, text.you_were_granted(role))
     await refresh_menu(context.application, user_id)
-    await _reply(update, text.granted(_who(state.db, user_id), role, changed)
-                 + text.told(changed, reached))
+    await _reply(update, text.granted(_who(state.db, user_id), role, changed) + text.told(changed, reached))
 
 
 @staff_only("/revoke", admin=True)
@@ -169,8 +177,7 @@ async def revoke(update: Update, context: BotContext) -> None:
     changed = roles.revoke(state.db, user_id, role)
     if role == roles.STAFF and changed:
         roles.revoke(state.db, user_id, roles.ADMIN)  # an admin without staff makes no sense
-    audit(state.db, now, update.effective_user.id, "role.revoke",
-          f"{user_id} {role} {'done' if changed else 'absent'}")
+    audit(state.db, now, update.effective_user.id, "role.revoke", f"{user_id} {role} {'done' if changed else 'absent'}")
     if changed and not acc.is_staff(user_id):
         for b in bdb.composing(state.db, user_id, now):
             bdb.cancel(state.db, b.id, now, note="author_revoked")
@@ -193,8 +200,7 @@ async def verify(update: Update, context: BotContext) -> None:
     if not context.args and update.effective_message.reply_to_message is None:
         items = roles.verified(state.db)
         known = users_db.names(state.db, [g.user_id for g in items])
-        await _reply(update, f"{text.verified_list(items, known)}\n\n"
-                             f"{html.escape(text.VERIFY_USAGE)}")
+        await _reply(update, f"{text.verified_list(items, known)}\n\n{html.escape(text.VERIFY_USAGE)}")
         return
     try:
         user_id, rest = resolve_target(update, context)
@@ -207,8 +213,7 @@ async def verify(update: Update, context: BotContext) -> None:
     changed = roles.grant_verified(state.db, user_id, by=update.effective_user.id, now=now)
     audit(state.db, now, update.effective_user.id, "role.verify", str(user_id))
     reached = changed and await _tell(context, user_id, text.you_were_granted(roles.VERIFIED))
-    await _reply(update, text.granted(_who(state.db, user_id), roles.VERIFIED, changed)
-                 + text.told(changed, reached))
+    await _reply(update, text.granted(_who(state.db, user_id), roles.VERIFIED, changed) + text.told(changed, reached))
 
 
 @staff_only("/unverify")
@@ -253,13 +258,17 @@ async def invite(update: Update, context: BotContext) -> None:
     state = context.state
     try:
         uses, hours = parse_invite_args(context.args or [])
-        made = roles.create_invite(state.db, by=update.effective_user.id,
-                                   now=state.clock.now(), uses=uses, hours=hours)
+        made = roles.create_invite(state.db, by=update.effective_user.id, now=state.clock.now(), uses=uses, hours=hours)
     except roles.RoleError as exc:
         await _reply(update, f"{exc}\n{html.escape(text.INVITE_USAGE)}")
         return
-    audit(state.db, state.clock.now(), update.effective_user.id, "invite.create",
-          f"#{made.invite.id} uses={uses} hours={hours:g}")
+    audit(
+        state.db,
+        state.clock.now(),
+        update.effective_user.id,
+        "invite.create",
+        f"#{made.invite.id} uses={uses} hours={hours:g}",
+    )
     link = f"https://t.me/{context.bot.username}?start={made.payload}"
     await _reply(update, text.invite_made(link, made.invite))
 
@@ -300,10 +309,16 @@ async def whoami(update: Update, context: BotContext) -> None:
         await to_private(update, context, text.WHOAMI_IN_PRIVATE)
         return
     state, user, acc = context.state, update.effective_user, access(context)
-    await _reply(update, text.whoami(user.id, user.username,
-                                     sorted(roles.roles_of(state.db, user.id)),
-                                     user.id in acc.admins,
-                                     users_db.audience_of(state.db, user.id)))
+    await _reply(
+        update,
+        text.whoami(
+            user.id,
+            user.username,
+            sorted(roles.roles_of(state.db, user.id)),
+            user.id in acc.admins,
+            users_db.audience_of(state.db, user.id),
+        ),
+    )
 
 
 def staff_help(context: BotContext, user_id: int) -> str:
@@ -311,8 +326,11 @@ def staff_help(context: BotContext, user_id: int) -> str:
     listed = staff_commands(context.state.commands, admin=admin)
     lines = [text.STAFF_HELP_HEAD]
     lines += [f"/{c.name} — {html.escape(c.description)}" for c in listed]
-    lines += ["", "공지 대상 🔒 <b>인증 직원</b>은 /verify 나 /invite 로 인증한 사람과 직원·관리자예요. "
-              "/start 에서 고른 '직원'은 확인되지 않은 자기 선택이에요."]
+    lines += [
+        "",
+        "공지 대상 🔒 <b>인증 직원</b>은 /verify 나 /invite 로 인증한 사람과 직원·관리자예요. "
+        "/start 에서 고른 '직원'은 확인되지 않은 자기 선택이에요.",
+    ]
     return "\n".join(lines)
 
 
@@ -323,8 +341,10 @@ async def help_staff(update: Update, context: BotContext) -> None:
 
 
 def menu_for(commands: Sequence[Command], *, admin: bool) -> list[BotCommand]:
-    return [*bot_commands(commands),
-            *(BotCommand(c.name, c.description) for c in staff_commands(commands, admin=admin))]
+    return [
+        *bot_commands(commands),
+        *(BotCommand(c.name, c.description) for c in staff_commands(commands, admin=admin)),
+    ]
 
 
 async def refresh_menu(app: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> None:
@@ -333,8 +353,7 @@ async def refresh_menu(app: Application[Any, Any, Any, Any, Any, Any], user_id: 
     scope = BotCommandScopeChat(user_id)
     try:
         if acc.is_staff(user_id):
-            await app.bot.set_my_commands(menu_for(state.commands, admin=acc.is_admin(user_id)),
-                                          scope=scope)
+            await app.bot.set_my_commands(menu_for(state.commands, admin=acc.is_admin(user_id)), scope=scope)
         else:
             await app.bot.delete_my_commands(scope=scope)
     except TelegramError as exc:  # e.g. a chat the bot cannot reach yet
@@ -360,10 +379,8 @@ def commands() -> tuple[Command, ...]:
         Command("verify", "인증 직원 등록·목록 (직원)", verify, staff_only=True),
         Command("unverify", "인증 직원 해제 (직원)", unverify, staff_only=True),
         Command("invite", "인증 직원 초대 링크 만들기 (직원)", invite, staff_only=True),
-        Command("grant", "직원·관리자 권한 주기 (관리자)", grant, staff_only=True,
-                admin_only=True),
-        Command("revoke", "직원·관리자 권한 거두기 (관리자)", revoke, staff_only=True,
-                admin_only=True),
+        Command("grant", "직원·관리자 권한 주기 (관리자)", grant, staff_only=True, admin_only=True),
+        Command("revoke", "직원·관리자 권한 거두기 (관리자)", revoke, staff_only=True, admin_only=True),
     )
 
 
@@ -371,7 +388,6 @@ def handlers(acc: Access) -> tuple[BaseHandler[Any, Any, Any], ...]:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return (
         CommandHandler("start", join, filters=filters.Regex(r"^/start(@\w+)?\s+join-")),
-        CommandHandler("start", staff_start,
-                       filters=filters.Regex(rf"^/start(@\w+)?\s+{STAFF_PAYLOAD}\s*$")),
+        CommandHandler("start", staff_start, filters=filters.Regex(rf"^/start(@\w+)?\s+{STAFF_PAYLOAD}\s*$")),
         CommandHandler("help", help_staff, filters=private & IsStaff(acc)),
     )

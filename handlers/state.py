@@ -21,8 +21,7 @@ STATE_KEY = "hrdbot.state"
 class Answerer(Protocol):
     """The core's question-answering interface (``knowledge.core.Brain``)."""
 
-    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *,
-               now: dt.datetime) -> Reply: ...
+    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *, now: dt.datetime) -> Reply: ...
 
 
 @dataclass(frozen=True)

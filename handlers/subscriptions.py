@@ -45,8 +45,10 @@ SETTINGS_USAGE = (
     "<code>/settings 방해금지 23:00-07:00</code> 또는 <code>/settings 방해금지 끄기</code>"
 )
 PRIVATE_BUTTON = "알림 메뉴는 저와의 1:1 대화에서만 쓸 수 있어요."
-CLOSED_TOPIC = ("이 일정은 이미 끝났거나 날짜가 정해지지 않아 알림을 보내 드릴 수 없어요. "
-                "/subscribe 에서 앞으로의 일정을 골라 주세요.")
+CLOSED_TOPIC = (
+    "이 일정은 이미 끝났거나 날짜가 정해지지 않아 알림을 보내 드릴 수 없어요. "
+    "/subscribe 에서 앞으로의 일정을 골라 주세요."
+)
 BASIS = "※ 2018년 인재개발원 업무보고 기준 일정으로 알려 드려요."
 
 
@@ -88,10 +90,13 @@ def toggle_data(topic: str) -> str:
 
 def home_menu(view: rk.KnowledgeView, topics: Collection[str]) -> Out:
     """The /subscribe menu: the four plain sections and what the user follows now."""
-    lines = ["🔔 <b>알림 구독</b>",
-             "받고 싶은 알림을 골라 주세요. 구독한 교육과정은 시작 7일 전과 전날, 시험 일정은 "
-             "원서접수·시험 전날·발표일 등에 알려 드려요. 매일 아침에는 오늘과 이번 주 일정을 "
-             "모아 보내 드려요 (/settings 에서 바꿀 수 있어요).", ""]
+    lines = [
+        "🔔 <b>알림 구독</b>",
+        "받고 싶은 알림을 골라 주세요. 구독한 교육과정은 시작 7일 전과 전날, 시험 일정은 "
+        "원서접수·시험 전날·발표일 등에 알려 드려요. 매일 아침에는 오늘과 이번 주 일정을 "
+        "모아 보내 드려요 (/settings 에서 바꿀 수 있어요).",
+        "",
+    ]
     if topics:
         lines.append("<b>지금 구독 중</b>")
         lines += [f"• {escape(rk.topic_label(view, t))}" for t in topics]
@@ -99,8 +104,10 @@ def home_menu(view: rk.KnowledgeView, topics: Collection[str]) -> Out:
         lines.append("아직 구독한 알림이 없어요.")
     rows = (
         (Button("📝 시험 일정", "rs:exams"), Button("📚 교육과정", "rs:courses")),
-        (Button(f"{_mark(rk.DAYCARE in topics)} 어린이집", toggle_data(rk.DAYCARE)),
-         Button(f"{_mark(rk.NOTICES in topics)} 공지", toggle_data(rk.NOTICES))),
+        (
+            Button(f"{_mark(rk.DAYCARE in topics)} 어린이집", toggle_data(rk.DAYCARE)),
+            Button(f"{_mark(rk.NOTICES in topics)} 공지", toggle_data(rk.NOTICES)),
+        ),
         (Button("⚙️ 알림 설정", "rt:home"), Button("완료", "rs:done")),
     )
     return Out("\n".join(lines), rows)
@@ -111,53 +118,67 @@ def exams_menu(view: rk.KnowledgeView, topics: Collection[str], open_: Collectio
     rounds = [t for t in view.topics_of_kind("exam_round") if t != rk.ALL_ROUNDS]
     rows = []
     if _offered(rk.ALL_ROUNDS, topics, open_):
-        rows.append((Button(f"{_mark(rk.ALL_ROUNDS in topics)} 모든 회차"
-                            f"{_closed_mark(rk.ALL_ROUNDS, open_)}", toggle_data(rk.ALL_ROUNDS)),))
-    rows += [(Button(f"{_mark(t in topics)} {_short(view.topic_names[t])}{_closed_mark(t, open_)}",
-                     toggle_data(t)),)
-             for t in rounds if _offered(t, topics, open_)]
+        rows.append(
+            (
+                Button(
+                    f"{_mark(rk.ALL_ROUNDS in topics)} 모든 회차{_closed_mark(rk.ALL_ROUNDS, open_)}",
+                    toggle_data(rk.ALL_ROUNDS),
+                ),
+            )
+        )
+    rows += [
+        (Button(f"{_mark(t in topics)} {_short(view.topic_names[t])}{_closed_mark(t, open_)}", toggle_data(t)),)
+        for t in rounds
+        if _offered(t, topics, open_)
+    ]
     lines = ["📝 <b>시험 일정 알림</b>"]
-    lines.append("모든 회차 또는 원하는 회차를 골라 주세요." if rows
-                 else "앞으로 날짜가 정해진 시험 일정이 없어 지금은 알림을 받을 수 없어요.")
+    lines.append(
+        "모든 회차 또는 원하는 회차를 골라 주세요."
+        if rows
+        else "앞으로 날짜가 정해진 시험 일정이 없어 지금은 알림을 받을 수 없어요."
+    )
     closed = [_short(view.topic_names[t]) for t in rounds if t not in open_]
     if closed:
-        lines.append("일정이 모두 지났거나 날짜가 정해지지 않은 회차는 알림을 받을 수 없어요: "
-                     + escape(", ".join(closed)))
+        lines.append(
+            "일정이 모두 지났거나 날짜가 정해지지 않은 회차는 알림을 받을 수 없어요: " + escape(", ".join(closed))
+        )
     rows.append((Button("◀ 뒤로", "rs:home"),))
     return Out("\n".join(lines), tuple(rows))
 
 
-def courses_menu(categories: Sequence[kdb.Category], topics: Collection[str],
-                 open_: Collection[str]) -> Out:
+def courses_menu(categories: Sequence[kdb.Category], topics: Collection[str], open_: Collection[str]) -> Out:
     """Course categories with cohorts ahead; a ✅ marks a category followed as a whole."""
     shown = [c for c in categories if _offered(rk.topic("category", c.id), topics, open_)]
-    rows = [(Button(f"{_mark(rk.topic('category', c.id) in topics)} {c.name}", f"rs:cat:{c.id}"),)
-            for c in shown]
+    rows = [(Button(f"{_mark(rk.topic('category', c.id) in topics)} {c.name}", f"rs:cat:{c.id}"),) for c in shown]
     rows.append((Button("◀ 뒤로", "rs:home"),))
-    lines = ["📚 <b>교육과정 알림</b>",
-             "분야를 고르면 분야 전체나 과정을 골라 구독할 수 있어요." if shown
-             else "앞으로 날짜가 정해진 교육 기수가 없어 지금은 알림을 받을 수 없어요."]
+    lines = [
+        "📚 <b>교육과정 알림</b>",
+        "분야를 고르면 분야 전체나 과정을 골라 구독할 수 있어요."
+        if shown
+        else "앞으로 날짜가 정해진 교육 기수가 없어 지금은 알림을 받을 수 없어요.",
+    ]
     if shown and len(shown) < len(categories):
         lines.append("날짜가 정해진 기수가 더 없는 분야는 빼고 보여 드려요.")
     return Out("\n".join(lines), tuple(rows))
 
 
-def category_menu(category: kdb.Category, programs: Sequence[kdb.Program],
-                  topics: Collection[str], open_: Collection[str]) -> Out:
+def category_menu(
+    category: kdb.Category, programs: Sequence[kdb.Program], topics: Collection[str], open_: Collection[str]
+) -> Out:
     """One category: follow it whole, or chosen programs (those with cohorts ahead)."""
     whole = rk.topic("category", category.id)
     rows = []
     if _offered(whole, topics, open_):
-        rows.append((Button(f"{_mark(whole in topics)} 이 분야 전체{_closed_mark(whole, open_)}",
-                            toggle_data(whole)),))
+        rows.append((Button(f"{_mark(whole in topics)} 이 분야 전체{_closed_mark(whole, open_)}", toggle_data(whole)),))
     for p in programs:
         t = rk.topic("program", p.id)
         if _offered(t, topics, open_):
-            rows.append((Button(f"{_mark(t in topics)} {p.name}{_closed_mark(t, open_)}",
-                                toggle_data(t)),))
-    text = (f"📚 <b>{escape(category.name)}</b>\n" +
-            ("알림 받을 과정을 골라 주세요. 날짜가 정해진 기수가 남은 과정만 보여 드려요." if rows
-             else "이 분야에는 앞으로 날짜가 정해진 기수가 없어 알림을 받을 수 없어요."))
+            rows.append((Button(f"{_mark(t in topics)} {p.name}{_closed_mark(t, open_)}", toggle_data(t)),))
+    text = f"📚 <b>{escape(category.name)}</b>\n" + (
+        "알림 받을 과정을 골라 주세요. 날짜가 정해진 기수가 남은 과정만 보여 드려요."
+        if rows
+        else "이 분야에는 앞으로 날짜가 정해진 기수가 없어 알림을 받을 수 없어요."
+    )
     rows.append((Button("◀ 분야 목록", "rs:courses"),))
     return Out(text, tuple(rows))
 
@@ -179,13 +200,13 @@ def settings_menu(settings: rk.Settings) -> Out:
         f"• 매일 알림 (오늘·이번 주 일정): {push}",
         f"• 일정이 없는 날에도 받기: {'예' if settings.daily_always else '아니요'}",
         f"• 방해 금지 시간: {quiet}",
-        "방해 금지 시간에 걸린 알림은 그 시간이 끝나면 보내 드려요. 직접 고른 매일 알림 시각은 "
-        "예외예요.",
+        "방해 금지 시간에 걸린 알림은 그 시간이 끝나면 보내 드려요. 직접 고른 매일 알림 시각은 예외예요.",
     ]
     rows = (
-        (Button("매일 알림 끄기" if settings.daily_push else "매일 알림 켜기", "rt:push"),
-         Button("일정 없는 날은 빼기" if settings.daily_always else "일정 없는 날도 받기",
-                "rt:always")),
+        (
+            Button("매일 알림 끄기" if settings.daily_push else "매일 알림 켜기", "rt:push"),
+            Button("일정 없는 날은 빼기" if settings.daily_always else "일정 없는 날도 받기", "rt:always"),
+        ),
         (Button("🕗 매일 알림 시각", "rt:time"), Button("🌙 방해 금지 시간", "rt:quiet")),
         (Button("◀ 구독 메뉴", "rs:home"),),
     )
@@ -193,38 +214,44 @@ def settings_menu(settings: rk.Settings) -> Out:
 
 
 def time_menu(current: dt.time) -> Out:
-    buttons = [Button(f"{'✅ ' if t == f'{current:%H:%M}' else ''}{t}", f"rt:time:{t.replace(':', '')}")
-               for t in PUSH_TIMES]
-    rows = tuple(tuple(buttons[i:i + 4]) for i in range(0, len(buttons), 4))
-    return Out("🕗 매일 알림을 받을 시각을 골라 주세요. 다른 시각은 "
-               "<code>/settings 시간 07:45</code> 처럼 보내 주세요.",
-               (*rows, (Button("◀ 설정", "rt:home"),)))
+    buttons = [
+        Button(f"{'✅ ' if t == f'{current:%H:%M}' else ''}{t}", f"rt:time:{t.replace(':', '')}") for t in PUSH_TIMES
+    ]
+    rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
+    return Out(
+        "🕗 매일 알림을 받을 시각을 골라 주세요. 다른 시각은 <code>/settings 시간 07:45</code> 처럼 보내 주세요.",
+        (*rows, (Button("◀ 설정", "rt:home"),)),
+    )
 
 
 def quiet_menu() -> Out:
-    rows = [(Button(f"{a}~{b}", f"rt:quiet:{a.replace(':', '')}-{b.replace(':', '')}"),)
-            for a, b in QUIET_CHOICES]
+    rows = [(Button(f"{a}~{b}", f"rt:quiet:{a.replace(':', '')}-{b.replace(':', '')}"),) for a, b in QUIET_CHOICES]
     rows += [(Button("방해 금지 시간 없음", "rt:quiet:off"),), (Button("◀ 설정", "rt:home"),)]
-    return Out("🌙 방해 금지 시간을 골라 주세요. 다른 시간은 "
-               "<code>/settings 방해금지 23:30-07:00</code> 처럼 보내 주세요.", tuple(rows))
+    return Out(
+        "🌙 방해 금지 시간을 골라 주세요. 다른 시간은 <code>/settings 방해금지 23:30-07:00</code> 처럼 보내 주세요.",
+        tuple(rows),
+    )
 
 
-def subscribe_rows(topics: Sequence[Topic], view: rk.KnowledgeView, open_: Collection[str],
-                   limit: int = 2) -> list[tuple[Button, ...]]:
-    """"이 일정 알림 받기" buttons for the topics of an answer that can still bring a reminder."""
-    names = [name for name in (rk.topic(t.kind, t.ref_id) for t in topics)
-             if name in view.topic_names and name in open_
-             and len(f"rs:q:{name}".encode()) <= CALLBACK_LIMIT]
+def subscribe_rows(
+    topics: Sequence[Topic], view: rk.KnowledgeView, open_: Collection[str], limit: int = 2
+) -> list[tuple[Button, ...]]:
+    """ "이 일정 알림 받기" buttons for the topics of an answer that can still bring a reminder."""
+    names = [
+        name
+        for name in (rk.topic(t.kind, t.ref_id) for t in topics)
+        if name in view.topic_names and name in open_ and len(f"rs:q:{name}".encode()) <= CALLBACK_LIMIT
+    ]
     rows = []
     for name in names[:limit]:
-        label = "🔔 이 일정 알림 받기" if len(topics) == 1 else \
-            f"🔔 알림 받기: {_short(view.topic_names[name])}"
+        label = "🔔 이 일정 알림 받기" if len(topics) == 1 else f"🔔 알림 받기: {_short(view.topic_names[name])}"
         rows.append((Button(label[:60], f"rs:q:{name}"),))
     return rows
 
 
-def with_subscribe_button(outs: list[Out], topics: Sequence[Topic], view: rk.KnowledgeView,
-                          open_: Collection[str]) -> list[Out]:
+def with_subscribe_button(
+    outs: list[Out], topics: Sequence[Topic], view: rk.KnowledgeView, open_: Collection[str]
+) -> list[Out]:
     """``outs`` with "이 일정 알림 받기" under the last message, when the answer has topics
     with dates ahead."""
     rows = subscribe_rows(topics, view, open_)
@@ -290,11 +317,9 @@ async def settings(update: Update, context: BotContext) -> None:
         what, value = args[0], " ".join(args[1:])
         try:
             if what in ("시간", "시각", "time"):
-                rdb.update_settings(state.db, user_id, state.clock.now(),
-                                    push_time=_parse_time(value), daily_push=True)
+                rdb.update_settings(state.db, user_id, state.clock.now(), push_time=_parse_time(value), daily_push=True)
             elif what in ("방해금지", "quiet"):
-                rdb.update_settings(state.db, user_id, state.clock.now(),
-                                    quiet=parse_quiet(value))
+                rdb.update_settings(state.db, user_id, state.clock.now(), quiet=parse_quiet(value))
             else:
                 raise ValueError(what)
         except ValueError:
@@ -313,18 +338,23 @@ async def calendar(update: Update, context: BotContext) -> None:
     view = reminder_jobs.service(context).view()
     topics = rdb.topics_of(state.db, update.effective_user.id)
     if not any(selected(view, topics)):
-        await send(update, context, [Out("캘린더에 넣을 일정이 없어요. /subscribe 로 시험 일정이나 "
-                                         "교육과정을 먼저 구독해 주세요.")])
+        await send(
+            update,
+            context,
+            [Out("캘린더에 넣을 일정이 없어요. /subscribe 로 시험 일정이나 교육과정을 먼저 구독해 주세요.")],
+        )
         return
     data = build_calendar(view, topics, state.clock.now())
     await context.bot.send_document(
-        update.effective_chat.id, data, filename="hrdbot-calendar.ics",
+        update.effective_chat.id,
+        data,
+        filename="hrdbot-calendar.ics",
         caption="📅 구독하신 일정이에요. 캘린더 앱에서 열면 추가돼요. 다시 받아 가져오면 같은 "
-                "일정이 새로 고쳐져요 (중복되지 않아요).\n" + BASIS)
+        "일정이 새로 고쳐져요 (중복되지 않아요).\n" + BASIS,
+    )
 
 
-START_LINKS = {"calendar": calendar, "settings": settings, "subscribe": subscribe,
-               "unsubscribe": unsubscribe}
+START_LINKS = {"calendar": calendar, "settings": settings, "subscribe": subscribe, "unsubscribe": unsubscribe}
 
 
 async def start_link(update: Update, context: BotContext) -> None:
@@ -343,12 +373,19 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         await _route(update, context, query.data or "")
     except BadCallback as exc:
-        log.warning("bad reminder button %r from user %s: %s", query.data,
-                    update.effective_user.id if update.effective_user else None, exc)
+        log.warning(
+            "bad reminder button %r from user %s: %s",
+            query.data,
+            update.effective_user.id if update.effective_user else None,
+            exc,
+        )
         await query.answer(UNKNOWN_TOPIC, show_alert=True)
     except ClosedTopic as exc:
-        log.info("refused subscribing user %s to %s: no dates ahead",
-                 update.effective_user.id if update.effective_user else None, exc)
+        log.info(
+            "refused subscribing user %s to %s: no dates ahead",
+            update.effective_user.id if update.effective_user else None,
+            exc,
+        )
         await query.answer(CLOSED_TOPIC, show_alert=True)
 
 
@@ -378,10 +415,17 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
         added = rdb.subscribe(state.db, user_id, name, now)
         label = rk.topic_label(view, name)
         await query.answer("알림을 구독했어요." if added else "이미 구독 중이에요.")
-        await send(update, context, [Out(
-            f"🔔 <b>{escape(label)}</b> 알림을 {'구독했어요' if added else '이미 구독 중이에요'}. "
-            "일정이 다가오면 알려 드릴게요. /subscribe 에서 더 고르거나 /unsubscribe 로 해지할 수 "
-            "있어요.")])
+        await send(
+            update,
+            context,
+            [
+                Out(
+                    f"🔔 <b>{escape(label)}</b> 알림을 {'구독했어요' if added else '이미 구독 중이에요'}. "
+                    "일정이 다가오면 알려 드릴게요. /subscribe 에서 더 고르거나 /unsubscribe 로 해지할 수 "
+                    "있어요."
+                )
+            ],
+        )
         return
     if head == "rs" and action == "t":
         name = topic_arg()
@@ -392,8 +436,7 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
         else:
             rdb.subscribe(state.db, user_id, name, now)
         await query.answer("해지했어요." if name in topics else "구독했어요.")
-        await show(update, context, [_menu_of(name, view, state,
-                                              rdb.topics_of(state.db, user_id), open_)])
+        await show(update, context, [_menu_of(name, view, state, rdb.topics_of(state.db, user_id), open_)])
         return
     if head == "rs" and action == "u":
         name = arg if arg in topics else topic_arg()
@@ -426,8 +469,7 @@ async def _route(update: Update, context: BotContext, data: str) -> None:
     raise BadCallback(f"unknown action {data!r}")
 
 
-def _category(category_id: str, state: AppState, topics: Collection[str],
-              open_: Collection[str]) -> Out:
+def _category(category_id: str, state: AppState, topics: Collection[str], open_: Collection[str]) -> Out:
     db = state.db
     found = [c for c in kdb.categories(db) if c.id == category_id]
     if not found:
@@ -435,8 +477,7 @@ def _category(category_id: str, state: AppState, topics: Collection[str],
     return category_menu(found[0], kdb.programs(db, category=category_id), topics, open_)
 
 
-def _menu_of(name: str, view: rk.KnowledgeView, state: AppState, topics: list[str],
-             open_: Collection[str]) -> Out:
+def _menu_of(name: str, view: rk.KnowledgeView, state: AppState, topics: list[str], open_: Collection[str]) -> Out:
     """The menu a toggled topic lives in."""
     kind, _, ref = name.partition(":")
     if kind == "exam_round":
@@ -467,8 +508,7 @@ async def _settings_button(update: Update, context: BotContext, action: str, arg
             await show(update, context, [time_menu(current.push_time)])
             return
         elif action == "time":
-            rdb.update_settings(state.db, user_id, now, push_time=_parse_time(arg),
-                                daily_push=True)
+            rdb.update_settings(state.db, user_id, now, push_time=_parse_time(arg), daily_push=True)
         elif action == "quiet" and not arg:
             await query.answer()
             await show(update, context, [quiet_menu()])
@@ -487,11 +527,9 @@ async def _settings_button(update: Update, context: BotContext, action: str, arg
     await show(update, context, [settings_menu(rdb.settings_of(state.db, user_id, defaults))])
 
 
-def offer(update: Update, context: BotContext, outs: list[Out],
-          topics: Sequence[Topic]) -> list[Out]:
+def offer(update: Update, context: BotContext, outs: list[Out], topics: Sequence[Topic]) -> list[Out]:
     """Add "이 일정 알림 받기" to an answer about dated things (private chats, feature on)."""
-    if not topics or not private.is_private(update) \
-            or reminder_jobs.SERVICE_KEY not in context.bot_data:
+    if not topics or not private.is_private(update) or reminder_jobs.SERVICE_KEY not in context.bot_data:
         return outs
     view = reminder_jobs.service(context).view()
     return with_subscribe_button(outs, topics, view, _open(context, view))

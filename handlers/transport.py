@@ -23,9 +23,15 @@ _JSON = {"Content-Type": "application/json"}
 class AiohttpRequest(BaseRequest):
     """``BaseRequest`` over one ``aiohttp.ClientSession`` with a bounded connection pool."""
 
-    def __init__(self, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 10.0, media_write_timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        connection_pool_size: int = 16,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 10.0,
+        media_write_timeout: float = 20.0,
+    ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -42,7 +48,8 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT},
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
             )
 
@@ -51,8 +58,7 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
         self._session = None
 
-    def _timeout(self, read: Any, write: Any, connect: Any, pool: Any,
-                 media: bool) -> aiohttp.ClientTimeout:
+    def _timeout(self, read: Any, write: Any, connect: Any, pool: Any, media: bool) -> aiohttp.ClientTimeout:
         def pick(value: Any, default: float | None) -> float | None:
             return default if isinstance(value, DefaultValue) else value
 
@@ -62,9 +68,9 @@ class AiohttpRequest(BaseRequest):
         pool_s = pick(pool, self._pool_timeout)
         # aiohttp has no separate write timeout; a request may take its write and read budget.
         total = None if read_s is None or write_s is None else read_s + write_s + (pool_s or 0)
-        return aiohttp.ClientTimeout(total=total, sock_read=read_s,
-                                     connect=None if connect_s is None or pool_s is None
-                                     else connect_s + pool_s)
+        return aiohttp.ClientTimeout(
+            total=total, sock_read=read_s, connect=None if connect_s is None or pool_s is None else connect_s + pool_s
+        )
 
     async def do_request(
         self,
@@ -97,11 +103,9 @@ class AiohttpRequest(BaseRequest):
             else:
                 data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
                 headers = _JSON
-        timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout,
-                                files)
+        timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, files)
         try:
-            async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc

@@ -43,8 +43,7 @@ def selected(view: KnowledgeView, topics: Collection[str] | None) -> list[Occurr
     return [o for o in view.occurrences if o.topics & wanted]
 
 
-def build_calendar(view: KnowledgeView, topics: Collection[str] | None,
-                   now: dt.datetime) -> bytes:
+def build_calendar(view: KnowledgeView, topics: Collection[str] | None, now: dt.datetime) -> bytes:
     """The ``.ics`` bytes for ``topics`` (None: all). ``now`` must be timezone-aware."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")

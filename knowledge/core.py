@@ -45,10 +45,17 @@ class Brain:
         self.covered_years = frozenset({self.year - 1, self.year, self.year + 1})
         vocabulary, years = knowledge_vocabulary(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
-        terms = entity_terms(db, reserved, variant_weight=self.limits.derived_name_weight,
-                             generic_records=self.limits.generic_records)
-        self.understander = Understander(self.nlu, terms, vocabulary, years | self.covered_years,
-                                         report_words(db) | frozenset(vocabulary), year=self.year)
+        terms = entity_terms(
+            db, reserved, variant_weight=self.limits.derived_name_weight, generic_records=self.limits.generic_records
+        )
+        self.understander = Understander(
+            self.nlu,
+            terms,
+            vocabulary,
+            years | self.covered_years,
+            report_words(db) | frozenset(vocabulary),
+            year=self.year,
+        )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
         for p in kdb.programs(db):
@@ -60,43 +67,54 @@ class Brain:
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
             # a place is a building, or for "어디에 문의" the department
             [b.name for b in kdb.buildings(db)] + [d.name for d in kdb.departments(db)],
-            self.limits.generic_records)
+            self.limits.generic_records,
+        )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
-        self._display = {(kind, str(r.id)): r.name for kind, rows in (
-            ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
-            ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
-            ("budget_line", kdb.budget_lines(db)), ("assessment", kdb.assessments(db)),
-            ("expert_category", kdb.expert_categories(db)), ("work", kdb.works(db)),
-        ) for r in rows}
+        self._display = {
+            (kind, str(r.id)): r.name
+            for kind, rows in (
+                ("program", kdb.programs(db)),
+                ("round", kdb.rounds(db)),
+                ("building", kdb.buildings(db)),
+                ("amenity", kdb.amenities(db)),
+                ("department", kdb.departments(db)),
+                ("budget_line", kdb.budget_lines(db)),
+                ("assessment", kdb.assessments(db)),
+                ("expert_category", kdb.expert_categories(db)),
+                ("work", kdb.works(db)),
+            )
+            for r in rows
+        }
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
-    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *,
-               now: dt.datetime) -> Reply:
+    def answer(self, text: str, context: Context = EMPTY_CONTEXT, *, now: dt.datetime) -> Reply:
         """Answer one question. ``now`` is the aware Asia/Seoul time of the question."""
         text = (text or "")[:MAX_INPUT]
         today = now.date()
         fresh = context.fresh(now)
         if not key(text):
-            return Reply(shapes.EMPTY_QUESTION, None, 0.0,
-                         suggestions=tuple(self.nlu["default_suggestions"]), context=context)
+            return Reply(
+                shapes.EMPTY_QUESTION, None, 0.0, suggestions=tuple(self.nlu["default_suggestions"]), context=context
+            )
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
         if not stages.asks_anything(u):
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
-        u = stages.resolve(u, context, fresh=fresh, known_values=self.understander.known_values,
-                           cohort_programs=self._cohort_programs)
+        u = stages.resolve(
+            u, context, fresh=fresh, known_values=self.understander.known_values, cohort_programs=self._cohort_programs
+        )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
-        if "smalltalk" in u.entities and (u.intent is None
-                                          or u.score < self.limits.small_talk_over):
+        if "smalltalk" in u.entities and (u.intent is None or u.score < self.limits.small_talk_over):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
-        reason = stages.decide(u, self.understander, covered_years=self.covered_years,
-                               min_score=self.limits.min_intent_score)
+        reason = stages.decide(
+            u, self.understander, covered_years=self.covered_years, min_score=self.limits.min_intent_score
+        )
         if reason is None and u.intent is not None:
             composed = self.composer.compose(u, today)
             if composed is not None:
@@ -108,12 +126,10 @@ class Brain:
                 return found
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
-            return self._not_in_report(text, u, u.unknown_words,
-                                       composed.text if composed else "", now, context)
+            return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
         return self._decline(text, u, reason or "unknown", now, context)
 
-    def _answered(self, text: str, u: Understanding, composed: Any, now: dt.datetime,
-                  context: Context) -> Reply:
+    def _answered(self, text: str, u: Understanding, composed: Any, now: dt.datetime, context: Context) -> Reply:
         """The composed card, if it accounts for the whole question; else a fact that does, or an
         honest "the report does not give it"."""
         spec = self.understander.intent(u.intent or "")
@@ -123,19 +139,34 @@ class Brain:
         if not words and _NOT_GIVEN.search(first):  # the composer itself says the report lacks it
             self._log(text, now)
             suggestions = tuple(self.suggest(text))
-            return Reply(shapes.with_suggestions(composed.text, list(suggestions)), None, 0.0,
-                         composed.entities, suggestions, context, composed.topics)
+            return Reply(
+                shapes.with_suggestions(composed.text, list(suggestions)),
+                None,
+                0.0,
+                composed.entities,
+                suggestions,
+                context,
+                composed.topics,
+            )
         missing = words or self.accounting.unanswered_values(u, composed.text)
         if missing:
             found = self._retrieve(u, now)
             if found is not None:
                 return found
             return self._not_in_report(text, u, missing, composed.text, now, context)
-        short, full = shapes.shape(composed.text, stages.question_tokens(u),
-                                   self.limits.short_reply_lines, self.limits.list_reply_lines)
-        return Reply(short, u.intent, _confidence(u.score), composed.entities,
-                     composed.suggestions, Context(u.intent, dict(composed.entities), now, full),
-                     composed.topics, full if full != short else "")
+        short, full = shapes.shape(
+            composed.text, stages.question_tokens(u), self.limits.short_reply_lines, self.limits.list_reply_lines
+        )
+        return Reply(
+            short,
+            u.intent,
+            _confidence(u.score),
+            composed.entities,
+            composed.suggestions,
+            Context(u.intent, dict(composed.entities), now, full),
+            composed.topics,
+            full if full != short else "",
+        )
 
     def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
         """The one fact sentence or table row that accounts for every content word, if any."""
@@ -153,28 +184,38 @@ class Brain:
         if len(words) < min_words:
             return None
         patterns = self.accounting.asked_values(u)
-        passage = self.passages.best(words, owners,
-                                     accept=lambda text: all(p.search(text) for p in patterns))
+        passage = self.passages.best(words, owners, accept=lambda text: all(p.search(text) for p in patterns))
         if passage is None:
             return None
         entities = _public_entities(u.entities)
-        return Reply(f"{passage.text}\n{basis(passage.source)}", "fact.answer",
-                     _confidence(u.score), entities, (),
-                     Context("fact.answer", dict(entities), now))
+        return Reply(
+            f"{passage.text}\n{basis(passage.source)}",
+            "fact.answer",
+            _confidence(u.score),
+            entities,
+            (),
+            Context("fact.answer", dict(entities), now),
+        )
 
-    def _not_in_report(self, text: str, u: Understanding, words: list[str], card: str,
-                       now: dt.datetime, context: Context) -> Reply:
+    def _not_in_report(
+        self, text: str, u: Understanding, words: list[str], card: str, now: dt.datetime, context: Context
+    ) -> Reply:
         """The record is known but the asked attribute is not in it: say so first."""
         self._log(text, now)
         suggestions = self.suggest(text)
         subject = stages.subject_name(u) or next(  # a follow-up names its subject by context
-            (self._display[(kind, v)] for kind, values in u.inherited.items() for v in values
-             if (kind, v) in self._display), "")
+            (
+                self._display[(kind, v)]
+                for kind, values in u.inherited.items()
+                for v in values
+                if (kind, v) in self._display
+            ),
+            "",
+        )
         body = shapes.with_suggestions(shapes.not_in_report(subject, words, card), suggestions)
         return Reply(body, None, 0.0, _public_entities(u.entities), tuple(suggestions), context)
 
-    def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime,
-                 context: Context) -> Reply:
+    def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime, context: Context) -> Reply:
         if "smalltalk" in u.entities and reason in ("unknown", "no_data"):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
         suggestions = self.suggest(text)
@@ -184,8 +225,14 @@ class Brain:
         else:
             body = shapes.NOT_FOUND.format(year=self.year)
         self._log(text, now)
-        return Reply(shapes.with_suggestions(body, suggestions), None, 0.0,
-                     _public_entities(u.entities), tuple(suggestions), context)
+        return Reply(
+            shapes.with_suggestions(body, suggestions),
+            None,
+            0.0,
+            _public_entities(u.entities),
+            tuple(suggestions),
+            context,
+        )
 
     def _log(self, text: str, now: dt.datetime) -> None:
         if self.log_unanswered:
@@ -196,8 +243,9 @@ class Brain:
         k = key(text)
         if not k:
             return list(self.nlu["default_suggestions"])[:limit]
-        found = process.extract(k, self._suggestion_keys, scorer=fuzz.partial_ratio,
-                                processor=None, limit=limit * 3, score_cutoff=45)
+        found = process.extract(
+            k, self._suggestion_keys, scorer=fuzz.partial_ratio, processor=None, limit=limit * 3, score_cutoff=45
+        )
         out: list[str] = []
         for _choice, _score, idx in found:
             s = self._suggestion_pool[idx]

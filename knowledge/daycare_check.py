@@ -30,8 +30,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("seoul", "서울에 살고 있나요?", ()),
     Question("livelihood", "기초생활수급자 가정인가요?", ("기초생활수급자", "수급자")),
     Question("single_parent", "한부모 가정인가요?", ("한부모",)),
-    Question("grand_or_adopted", "조부모가 키우는 조손 가정이거나, 입양한 아이인가요?",
-             ("조손", "입양")),
+    Question("grand_or_adopted", "조부모가 키우는 조손 가정이거나, 입양한 아이인가요?", ("조손", "입양")),
 )
 _BY_ID = {q.id: q for q in QUESTIONS}
 
@@ -117,8 +116,7 @@ def decide(answers: Answers, priorities: Sequence[Priority]) -> Outcome:
 
 def dump_answers(answers: Answers) -> str:
     """Answers as stored text (JSON by question id, so a reordered question list still reads it)."""
-    return json.dumps({q.id: answers[q.id] for q in QUESTIONS if q.id in answers},
-                      separators=(",", ":"))
+    return json.dumps({q.id: answers[q.id] for q in QUESTIONS if q.id in answers}, separators=(",", ":"))
 
 
 def load_answers(text: str) -> dict[str, bool]:
@@ -127,7 +125,6 @@ def load_answers(text: str) -> dict[str, bool]:
         raw = json.loads(text)
     except ValueError:
         raise ValueError(f"not stored answers: {text!r}") from None
-    if not isinstance(raw, dict) or any(k not in _BY_ID or not isinstance(v, bool)
-                                         for k, v in raw.items()):
+    if not isinstance(raw, dict) or any(k not in _BY_ID or not isinstance(v, bool) for k, v in raw.items()):
         raise ValueError(f"not stored answers: {text!r}")
     return dict(raw)

@@ -163,9 +163,12 @@ class _Validator:
 
     def _check_rec(self, spec: Rec, value: Any, file: str, line: int, path: str) -> Any:
         if not isinstance(value, dict):
-            self.problem(file, line, path or "(top level)",
-                         f"expected a mapping with fields {', '.join(spec.fields)}, "
-                         f"got {_show(value)}")
+            self.problem(
+                file,
+                line,
+                path or "(top level)",
+                f"expected a mapping with fields {', '.join(spec.fields)}, got {_show(value)}",
+            )
             return None
         key_lines = getattr(value, "key_lines", {})
         rec_line = getattr(value, "line", line)
@@ -176,24 +179,33 @@ class _Validator:
             if key not in spec.fields:
                 close = difflib.get_close_matches(key, list(spec.fields), n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.problem(file, item_line, sub,
-                             f"unknown field '{key}'{hint}; allowed: {', '.join(spec.fields)}")
+                self.problem(file, item_line, sub, f"unknown field '{key}'{hint}; allowed: {', '.join(spec.fields)}")
                 continue
             clean[key] = self.check(spec.fields[key], item, file, item_line, sub)
         for name in spec.required:
             if name not in value:
-                self.problem(file, rec_line, f"{path}.{name}" if path else name,
-                             f"missing required field '{name}' ({describe(spec.fields[name])})")
+                self.problem(
+                    file,
+                    rec_line,
+                    f"{path}.{name}" if path else name,
+                    f"missing required field '{name}' ({describe(spec.fields[name])})",
+                )
         if spec.kind and isinstance(clean.get("id"), str) and not _ID_RE.match(clean["id"]):
-            self.problem(file, key_lines.get("id", rec_line), f"{path}.id",
-                         f"expected lowercase letters, digits and '-', got {clean['id']!r}")
+            self.problem(
+                file,
+                key_lines.get("id", rec_line),
+                f"{path}.id",
+                f"expected lowercase letters, digits and '-', got {clean['id']!r}",
+            )
         if spec.span:
             start, end = (clean.get(spec.span[0]), clean.get(spec.span[1]))
             if start and end and end < start:
-                self.problem(file, key_lines.get(spec.span[1], rec_line),
-                             f"{path}.{spec.span[1]}",
-                             f"ends ({end}) before it starts ({start}); "
-                             f"expected a date on or after {start}")
+                self.problem(
+                    file,
+                    key_lines.get(spec.span[1], rec_line),
+                    f"{path}.{spec.span[1]}",
+                    f"ends ({end}) before it starts ({start}); expected a date on or after {start}",
+                )
         if spec.kind:
             self.records.append(Record(spec.kind, clean, file, rec_line, path))
         elif "label" in spec.fields and "text" in spec.fields:
@@ -260,9 +272,13 @@ def _check_ids_and_refs(v: _Validator) -> None:
         key = (rec.kind, rid)
         if key in seen:
             first = seen[key]
-            v.problem(rec.file, rec.line, f"{rec.path}.id",
-                      f"duplicate id '{rid}' (already used at {first.file}:{first.line}); "
-                      "expected an id unique among " + rec.kind)
+            v.problem(
+                rec.file,
+                rec.line,
+                f"{rec.path}.id",
+                f"duplicate id '{rid}' (already used at {first.file}:{first.line}); "
+                "expected an id unique among " + rec.kind,
+            )
         else:
             seen[key] = rec
     ids: dict[str, set[str]] = {}
@@ -273,9 +289,14 @@ def _check_ids_and_refs(v: _Validator) -> None:
             known = sorted(ids.get(spec.kind, set()))
             close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            v.problem(file, line, path,
-                      f"refers to unknown {spec.kind} '{value}'{hint}; expected one of "
-                      + ", ".join(known[:12]) + (" ..." if len(known) > 12 else ""))
+            v.problem(
+                file,
+                line,
+                path,
+                f"refers to unknown {spec.kind} '{value}'{hint}; expected one of "
+                + ", ".join(known[:12])
+                + (" ..." if len(known) > 12 else ""),
+            )
 
 
 def _assemble(v: _Validator, cleaned: dict[str, dict[str, Any]]) -> Knowledge:
@@ -296,8 +317,7 @@ def _assemble(v: _Validator, cleaned: dict[str, dict[str, Any]]) -> Knowledge:
     owners = _fact_owners(cleaned)
     for fact, file, line, _path in v.facts:
         owner_kind, owner_id = owners.get(id(fact), ("section", file.removesuffix(".yaml")))
-        kb.facts.append({**fact, "owner_kind": owner_kind, "owner_id": owner_id,
-                         "file": file, "line": line})
+        kb.facts.append({**fact, "owner_kind": owner_kind, "owner_id": owner_id, "file": file, "line": line})
     return kb
 
 

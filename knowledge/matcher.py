@@ -82,8 +82,7 @@ def _jamo_offsets(text: str) -> tuple[str, list[int]]:
 class Matcher:
     """Finds terms in questions. Build once per knowledge load; ``find`` is pure."""
 
-    def __init__(self, terms: list[Term], *,
-                 known_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, terms: list[Term], *, known_words: frozenset[str] = frozenset()) -> None:
         # A correctly spelt word is never read as a typo of another ("면적" is not "면접").
         self.known_words = known_words
         self.exact: dict[str, list[Term]] = defaultdict(list)
@@ -102,9 +101,9 @@ class Matcher:
         # too ambiguous. Candidates are found through shared syllable bigrams (3+ syllables)
         # or a shared syllable (2 syllables), so the cost does not grow with every term.
         self.fuzzy: list[Term] = [
-            t for t in self.terms
-            if (t.kind not in EXACT_ONLY_KINDS
-                or (t.kind in SOFT_KINDS and len(t.key) >= 3 and t.key.isalpha()))
+            t
+            for t in self.terms
+            if (t.kind not in EXACT_ONLY_KINDS or (t.kind in SOFT_KINDS and len(t.key) >= 3 and t.key.isalpha()))
             and sum(is_hangul(c) for c in t.key) >= 2
             and (len(t.key) >= 3 or (t.kind in SHORT_FUZZY_KINDS and all(is_hangul(c) for c in t.key)))
         ]
@@ -138,18 +137,23 @@ class Matcher:
                     found.append(Match(term.kind, term.value, term.text, i, j, term.weight))
         # A two-letter term read across the user's space joins two words ("준비 교육" has
         # no "비교").
-        found = [m for m in found if m.length > 2 or q[m.start:m.end] in self.spaced_keys
-                 or not any(m.start < b < m.end for b in boundaries)]
+        found = [
+            m
+            for m in found
+            if m.length > 2
+            or q[m.start : m.end] in self.spaced_keys
+            or not any(m.start < b < m.end for b in boundaries)
+        ]
         # Never read a typo into text that already is a correctly spelt term ("보직기간" holds no
         # "조직"), nor across the edge of a name ("경쟁원서" holds no "정원").
         spelt = [(m.start, m.end) for m in found]
-        names = [(m.start, m.end) for m in found
-                 if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
+        names = [(m.start, m.end) for m in found if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
         found.extend(
-            m for m in self._fuzzy(q, boundaries)
+            m
+            for m in self._fuzzy(q, boundaries)
             if not any(s <= m.start and m.end <= e for s, e in spelt)
-            and not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end)
-                        for s, e in names))
+            and not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end) for s, e in names)
+        )
         return _resolve(found)
 
     def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:
@@ -194,21 +198,22 @@ class Matcher:
             start, end, score = best
             # A word typo-matched across the user's space is two words, not one, unless it starts
             # where the user's word starts ("리더쉽 교육" is one name, "자치구가 시험" holds none).
-            if " " not in term.text and any(start < b < end for b in boundaries) and (
-                    len(term.key) <= 3 or (start > 0 and start not in boundaries)):
+            if (
+                " " not in term.text
+                and any(start < b < end for b in boundaries)
+                and (len(term.key) <= 3 or (start > 0 and start not in boundaries))
+            ):
                 continue
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):
                 continue
             if self._is_known(q, start, end, term.key):
                 continue
-            out.append(Match(term.kind, term.value, term.text, start, end,
-                             term.weight * score / 100.0))
+            out.append(Match(term.kind, term.value, term.text, start, end, term.weight * score / 100.0))
         return out
 
     @staticmethod
-    def _best_window(term: Term, q: str, lo: int, hi: int,
-                     cutoff: float) -> tuple[int, int, float] | None:
+    def _best_window(term: Term, q: str, lo: int, hi: int, cutoff: float) -> tuple[int, int, float] | None:
         """The whole-syllable span near the aligned region [lo, hi) that is one typo away from
         the term (alignment may start a syllable early when several spans score alike)."""
         best: tuple[int, int, float] | None = None
@@ -220,8 +225,11 @@ class Matcher:
                 span_jamo = to_jamo(q[start : start + length])
                 score = fuzz.ratio(term.jamo, span_jamo, score_cutoff=cutoff)
                 # One typo is one letter: a different word ("우선" for "예산") is two or more.
-                if score and Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) <= 1 \
-                        and (best is None or score > best[2]):
+                if (
+                    score
+                    and Levenshtein.distance(term.jamo, span_jamo, score_cutoff=1) <= 1
+                    and (best is None or score > best[2])
+                ):
                     best = (start, start + length, score)
         return best
 
@@ -230,8 +238,7 @@ class Matcher:
         correctly spelt word other than a part of the term itself."""
         for i, j in ((start, end), (start, end - 1), (start + 1, end), (start + 1, end - 1)):
             part = q[i:j]
-            if len(part) >= 2 and part not in term_key and (
-                    part in self.exact or part in self.known_words):
+            if len(part) >= 2 and part not in term_key and (part in self.exact or part in self.known_words):
                 return True
         return False
 
@@ -248,19 +255,19 @@ def _resolve(matches: list[Match]) -> list[Match]:
     kept: list[Match] = []
     for m in ordered:
         shadowed = any(
-            k.kind not in SOFT_KINDS and k.start <= m.start and m.end <= k.end
+            k.kind not in SOFT_KINDS
+            and k.start <= m.start
+            and m.end <= k.end
             # a name never hides the concept inside it ("인재개발원 어린이집" is still about the
             # daycare), but it does hide question words ("승진대상자 교육" asks no 대상)
             and not (m.kind == "concept" and k.kind not in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
-            and (k.length > m.length or k.score > m.score
-                 or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))
+            and (k.length > m.length or k.score > m.score or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))
             for k in kept
         )
         if shadowed:
             continue
-        if any(k.kind == m.kind and k.value == m.value and k.start == m.start and k.end == m.end
-               for k in kept):
+        if any(k.kind == m.kind and k.value == m.value and k.start == m.start and k.end == m.end for k in kept):
             continue
         kept.append(m)
     return sorted(kept, key=lambda m: (m.start, -m.length))

@@ -71,8 +71,9 @@ def analyse(text: str) -> tuple[Morpheme, ...]:
         if feature.type == "Compound" and feature.expression:
             parts = tuple(p.split("/")[0] for p in feature.expression.split("+"))
         word = words[bisect.bisect_right(starts, idx) - 1] if words else (idx, cursor)
-        out.append(Morpheme(surface, pos, idx, cursor, feature.pos != "UNKNOWN", parts,
-                            feature.semantic == "행위", word))
+        out.append(
+            Morpheme(surface, pos, idx, cursor, feature.pos != "UNKNOWN", parts, feature.semantic == "행위", word)
+        )
     # A noun made a verb ("도입했어", "부담해"): it says what is asked, like any verb.
     for i, m in enumerate(out[:-1]):
         after = out[i + 1]

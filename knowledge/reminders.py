@@ -157,8 +157,9 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
         problems.append(f"{where}: {path}: {message}")
 
     if not isinstance(raw, Mapping):
-        raise RemindersConfigError([f"{name}: expected a mapping with 'defaults', 'footer' and "
-                                    "'rules' at the top level"])
+        raise RemindersConfigError(
+            [f"{name}: expected a mapping with 'defaults', 'footer' and 'rules' at the top level"]
+        )
     for key in raw:
         if key not in ("defaults", "footer", "rules"):
             problem(raw, key, key, "unknown key; expected one of defaults, footer, rules")
@@ -190,8 +191,13 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
             else:
                 values[key] = value
         else:
-            problem(raw_defaults, key, path, "unknown setting; expected daily_push_time, "
-                    "quiet_start, quiet_end, grace_hours, catch_up_days or week_days")
+            problem(
+                raw_defaults,
+                key,
+                path,
+                "unknown setting; expected daily_push_time, "
+                "quiet_start, quiet_end, grace_hours, catch_up_days or week_days",
+            )
     if ("quiet_start" in values) != ("quiet_end" in values):
         problem(raw_defaults, None, "defaults", "give both quiet_start and quiet_end, or neither")
     defaults = dataclasses.replace(defaults, **values)
@@ -204,8 +210,7 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
     rules: list[Rule] = []
     raw_rules = raw.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
-        problem(raw, "rules" if "rules" in raw else None, "rules",
-                "expected a non-empty list of rules")
+        problem(raw, "rules" if "rules" in raw else None, "rules", "expected a non-empty list of rules")
         raw_rules = []
     seen: set[str] = set()
     for i, item in enumerate(raw_rules):
@@ -216,8 +221,7 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
         ok = True
         for key in item:
             if key not in ("id", "anchor", "days_before", "at", "text"):
-                problem(item, key, f"{path}.{key}", "unknown field; expected id, anchor, "
-                        "days_before, at, text")
+                problem(item, key, f"{path}.{key}", "unknown field; expected id, anchor, days_before, at, text")
                 ok = False
         for key in ("id", "anchor", "days_before", "at", "text"):
             if key not in item:
@@ -225,11 +229,14 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
                 ok = False
         if not ok:
             continue
-        rule_id, anchor, days, at, text = (
-            item[k] for k in ("id", "anchor", "days_before", "at", "text"))
+        rule_id, anchor, days, at, text = (item[k] for k in ("id", "anchor", "days_before", "at", "text"))
         if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
-            problem(item, "id", f"{path}.id", f"{rule_id!r}: expected lowercase letters, digits "
-                    "and '-', e.g. course-start-d1")
+            problem(
+                item,
+                "id",
+                f"{path}.id",
+                f"{rule_id!r}: expected lowercase letters, digits and '-', e.g. course-start-d1",
+            )
             ok = False
         elif rule_id in seen:
             problem(item, "id", f"{path}.id", f"duplicate rule id {rule_id!r}")
@@ -237,12 +244,12 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
         else:
             seen.add(rule_id)
         if anchor not in ANCHORS:
-            problem(item, "anchor", f"{path}.anchor",
-                    f"{anchor!r}: expected one of {', '.join(ANCHORS)}")
+            problem(item, "anchor", f"{path}.anchor", f"{anchor!r}: expected one of {', '.join(ANCHORS)}")
             ok = False
         if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
-            problem(item, "days_before", f"{path}.days_before",
-                    f"{days!r}: expected a whole number of days from 0 to 365")
+            problem(
+                item, "days_before", f"{path}.days_before", f"{days!r}: expected a whole number of days from 0 to 365"
+            )
             ok = False
         try:
             at_time = parse_hhmm(at)
@@ -255,8 +262,12 @@ def config_from_data(raw: Any, name: str = "reminders.yaml") -> ReminderConfig:
         else:
             unknown = [f for f in _FIELD_RE.findall(text) if f not in PLACEHOLDERS]
             if unknown:
-                problem(item, "text", f"{path}.text", f"unknown placeholder {{{unknown[0]}}}; "
-                        f"expected {{title}}, {{date}} or {{period}}")
+                problem(
+                    item,
+                    "text",
+                    f"{path}.text",
+                    f"unknown placeholder {{{unknown[0]}}}; expected {{title}}, {{date}} or {{period}}",
+                )
                 ok = False
         if ok:
             rules.append(Rule(rule_id, anchor, days, at_time, text))
@@ -342,18 +353,31 @@ def knowledge_view(db: Database) -> KnowledgeView:
         program = programs.get(s.program_id)
         topics = {topic("program", p) for p in chain}
         topics |= {topic("category", programs[p].category) for p in chain}
-        occurrences.append(Occurrence(
-            "session", s.id, "session",
-            _session_title(program.name if program else s.program_id, s.name),
-            dt.date.fromisoformat(s.start), dt.date.fromisoformat(s.end) if s.end else None,
-            frozenset(topics), s.source,
-        ))
+        occurrences.append(
+            Occurrence(
+                "session",
+                s.id,
+                "session",
+                _session_title(program.name if program else s.program_id, s.name),
+                dt.date.fromisoformat(s.start),
+                dt.date.fromisoformat(s.end) if s.end else None,
+                frozenset(topics),
+                s.source,
+            )
+        )
     for e in kdb.events(db):
-        occurrences.append(Occurrence(
-            "event", e.id, e.type, rounds.get(e.round, e.round),
-            dt.date.fromisoformat(e.start), dt.date.fromisoformat(e.end) if e.end else None,
-            frozenset({topic("exam_round", e.round), ALL_ROUNDS}), e.source,
-        ))
+        occurrences.append(
+            Occurrence(
+                "event",
+                e.id,
+                e.type,
+                rounds.get(e.round, e.round),
+                dt.date.fromisoformat(e.start),
+                dt.date.fromisoformat(e.end) if e.end else None,
+                frozenset({topic("exam_round", e.round), ALL_ROUNDS}),
+                e.source,
+            )
+        )
     occurrences.sort(key=lambda o: (o.start, o.kind, o.ref_id))
     names: dict[str, str] = {ALL_ROUNDS: "시험 일정: 모든 회차"}
     names.update({topic("exam_round", rid): f"시험 일정: {n}" for rid, n in rounds.items()})
@@ -372,8 +396,7 @@ def parse_topic(text: str, view: KnowledgeView) -> str:
         return text
     kind, sep, ref = text.partition(":")
     if text in PLAIN_TOPICS or (sep and kind in TOPIC_KINDS and ref):
-        raise UnknownTopicError(f"unknown topic {text!r}: no such {kind or text} in the "
-                                "knowledge")
+        raise UnknownTopicError(f"unknown topic {text!r}: no such {kind or text} in the knowledge")
     raise UnknownTopicError(
         f"unknown topic {text!r}; expected exam_round:<id> (or exam_round:*), program:<id>, "
         "category:<id>, daycare or notices"
@@ -385,8 +408,7 @@ def open_topics(view: KnowledgeView, today: dt.date) -> frozenset[str]:
     every topic of an exam event or course session that ends today or later. A finished round,
     a cohort that is over, and anything without dates (e.g. 전문가 채용) are not among them: no
     reminder could ever come."""
-    return frozenset(PLAIN_TOPICS).union(
-        *(o.topics for o in view.occurrences if o.last_day >= today))
+    return frozenset(PLAIN_TOPICS).union(*(o.topics for o in view.occurrences if o.last_day >= today))
 
 
 def topic_label(view: KnowledgeView, name: str) -> str:
@@ -408,8 +430,7 @@ class Settings:
 
     @classmethod
     def from_defaults(cls, defaults: Defaults) -> Settings:
-        return cls(push_time=defaults.daily_push_time, quiet_start=defaults.quiet_start,
-                   quiet_end=defaults.quiet_end)
+        return cls(push_time=defaults.daily_push_time, quiet_start=defaults.quiet_start, quiet_end=defaults.quiet_end)
 
 
 @dataclass(frozen=True)
@@ -493,9 +514,15 @@ class Due:
     quiet: tuple[dt.time | None, dt.time | None] = (None, None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "key": self.key, "kind": self.kind,
-                "rule": self.rule_id, "ref": self.ref,
-                "due_at": self.due_at.isoformat(timespec="minutes"), "text": self.text}
+        return {
+            "user_id": self.user_id,
+            "key": self.key,
+            "kind": self.kind,
+            "rule": self.rule_id,
+            "ref": self.ref,
+            "due_at": self.due_at.isoformat(timespec="minutes"),
+            "text": self.text,
+        }
 
 
 def _with_footer(text: str, footer: str) -> str:
@@ -512,19 +539,24 @@ def reminders_on(view: KnowledgeView, config: ReminderConfig, day: dt.date) -> l
                 continue
             if rule.edge == "end" and occ.end is None:
                 continue  # a one-day event has no separate last day
-            text = rule.text.format(title=occ.title, date=format_date(anchor),
-                                    period=format_period(occ.start, occ.end))
-            out.append(Planned(
-                f"{rule.id}:{occ.kind}:{occ.ref_id}:{anchor.isoformat()}", rule.id, occ, anchor,
-                dt.datetime.combine(day, rule.at, tzinfo=SEOUL),
-                _with_footer(text, config.footer),
-            ))
+            text = rule.text.format(title=occ.title, date=format_date(anchor), period=format_period(occ.start, occ.end))
+            out.append(
+                Planned(
+                    f"{rule.id}:{occ.kind}:{occ.ref_id}:{anchor.isoformat()}",
+                    rule.id,
+                    occ,
+                    anchor,
+                    dt.datetime.combine(day, rule.at, tzinfo=SEOUL),
+                    _with_footer(text, config.footer),
+                )
+            )
     out.sort(key=lambda p: (p.fire_at, p.key))
     return out
 
 
-def digest(view: KnowledgeView, config: ReminderConfig, topics: Collection[str],
-           day: dt.date, *, always: bool = False) -> str | None:
+def digest(
+    view: KnowledgeView, config: ReminderConfig, topics: Collection[str], day: dt.date, *, always: bool = False
+) -> str | None:
     """The daily push text for ``topics`` on ``day``: today's and this week's key dates.
 
     ``None`` when nothing relevant happens (unless ``always``).
@@ -543,8 +575,7 @@ def digest(view: KnowledgeView, config: ReminderConfig, topics: Collection[str],
             if when == day:
                 today.append(f"• {label} — {occ.title}")
             elif day < when <= last:
-                week.append((when, f"• {when.month}. {when.day}.({WEEKDAYS[when.weekday()]}) "
-                                   f"{label} — {occ.title}"))
+                week.append((when, f"• {when.month}. {when.day}.({WEEKDAYS[when.weekday()]}) {label} — {occ.title}"))
     if not today and not week and not always:
         return None
     head = f"☀️ {day.month}월 {day.day}일({WEEKDAYS[day.weekday()]}) 구독하신 일정 알림입니다."
@@ -552,11 +583,15 @@ def digest(view: KnowledgeView, config: ReminderConfig, topics: Collection[str],
         body = "오늘과 이번 주에는 구독하신 일정이 없습니다."
     else:
         week_lines = [line for _, line in sorted(week)]
-        body = "\n".join([
-            "[오늘]", *(today or ["• 예정된 일정이 없습니다."]),
-            "", f"[이번 주 ({config.defaults.week_days}일 이내)]",
-            *(week_lines or ["• 예정된 일정이 없습니다."]),
-        ])
+        body = "\n".join(
+            [
+                "[오늘]",
+                *(today or ["• 예정된 일정이 없습니다."]),
+                "",
+                f"[이번 주 ({config.defaults.week_days}일 이내)]",
+                *(week_lines or ["• 예정된 일정이 없습니다."]),
+            ]
+        )
     return _with_footer(f"{head}\n\n{body}", config.footer)
 
 
@@ -577,8 +612,9 @@ def _earliest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
     return earliest
 
 
-def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subscriber],
-         start: dt.datetime, end: dt.datetime) -> Iterator[Due]:
+def plan(
+    view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subscriber], start: dt.datetime, end: dt.datetime
+) -> Iterator[Due]:
     """Everything due to ``subscribers`` at a time in ``[start, end)``, per subscriber by time.
 
     Pure: the same knowledge, subscriptions and window always give the same messages. A
@@ -591,13 +627,15 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
     topics select the same events.
     """
     days = _days(start, end)
-    planned = [(p, tuple(p.occurrence.topics), f"{p.occurrence.kind}:{p.occurrence.ref_id}")
-               for d in days for p in reminders_on(view, config, d)]
+    planned = [
+        (p, tuple(p.occurrence.topics), f"{p.occurrence.kind}:{p.occurrence.ref_id}")
+        for d in days
+        for p in reminders_on(view, config, d)
+    ]
     # Per day: the topics that select anything for that day's digest.
     week = dt.timedelta(days=config.defaults.week_days - 1)
     digest_topics = {
-        d: frozenset(t for o in view.occurrences
-                     if o.start <= d + week and o.last_day >= d for t in o.topics)
+        d: frozenset(t for o in view.occurrences if o.start <= d + week and o.last_day >= d for t in o.topics)
         for d in days
     }
     digests: dict[tuple[frozenset[str], dt.date, bool], str | None] = {}
@@ -621,15 +659,15 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
             since = matched[0] if len(matched) == 1 else _earliest(matched)
             if since is not None and due_at < since:
                 continue
-            found.append(Due(sub.user_id, sub.chat_id, p.key, "reminder", due_at, p.text,
-                             p.rule_id, ref, quiet))
+            found.append(Due(sub.user_id, sub.chat_id, p.key, "reminder", due_at, p.text, p.rule_id, ref, quiet))
         if settings.daily_push and topics:
             moments = pushes.get(settings.push_time)
             if moments is None:
                 moments = pushes[settings.push_time] = [
-                    (d, at) for d in days
-                    if start <= (at := dt.datetime.combine(d, settings.push_time, tzinfo=SEOUL))
-                    < end]
+                    (d, at)
+                    for d in days
+                    if start <= (at := dt.datetime.combine(d, settings.push_time, tzinfo=SEOUL)) < end
+                ]
             if moments:
                 since_any = _earliest(topics.values())
                 push_quiet = (None, None) if in_quiet(settings.push_time, *quiet) else quiet
@@ -642,11 +680,21 @@ def plan(view: KnowledgeView, config: ReminderConfig, subscribers: Iterable[Subs
                 cache_key = (relevant, d, settings.daily_always)
                 text = digests.get(cache_key, "")
                 if text == "":
-                    text = digests[cache_key] = digest(view, config, relevant, d,
-                                                       always=settings.daily_always)
+                    text = digests[cache_key] = digest(view, config, relevant, d, always=settings.daily_always)
                 if text is not None:
-                    found.append(Due(sub.user_id, sub.chat_id, f"daily:{d.isoformat()}", "daily",
-                                     due_at, text, "daily", None, push_quiet))
+                    found.append(
+                        Due(
+                            sub.user_id,
+                            sub.chat_id,
+                            f"daily:{d.isoformat()}",
+                            "daily",
+                            due_at,
+                            text,
+                            "daily",
+                            None,
+                            push_quiet,
+                        )
+                    )
         if len(found) > 1:
             found.sort(key=lambda x: (x.due_at, x.key))
         yield from found
@@ -658,9 +706,13 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def wake_times(view: KnowledgeView, config: ReminderConfig,
-               profiles: Iterable[tuple[dt.time, dt.time | None, dt.time | None]],
-               start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+def wake_times(
+    view: KnowledgeView,
+    config: ReminderConfig,
+    profiles: Iterable[tuple[dt.time, dt.time | None, dt.time | None]],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[dt.datetime]:
     """The distinct instants in ``[start, end)`` at which something may fall due, for settings
     profiles (push_time, quiet_start, quiet_end): where the scheduler should wake up."""
     days = _days(start, end)
@@ -678,8 +730,9 @@ def wake_times(view: KnowledgeView, config: ReminderConfig,
     return sorted(out)
 
 
-def day_plan(db: Database, config: ReminderConfig, day: dt.date, *, all_topics: bool = False
-             ) -> tuple[list[Due], dict[tuple[int, str], str]]:
+def day_plan(
+    db: Database, config: ReminderConfig, day: dt.date, *, all_topics: bool = False
+) -> tuple[list[Due], dict[tuple[int, str], str]]:
     """What goes out on ``day`` and each message's ledger status, as ``hrdbot reminders`` and
     the console's /reminders show it. ``all_topics``: for one subscriber of every topic."""
     from db import reminders as rdb  # db.reminders imports this module

@@ -70,30 +70,37 @@ class PassageIndex:
         for f in kdb.facts(db):
             owner_kind = owners.get(f.owner_kind or "")
             owner = (owner_kind, f.owner_id) if owner_kind and f.owner_id else None
-            out.append(Passage(f"{f.label}: {f.text}", f.source, owner,
-                               key(f.label + f.text + " ".join(f.keywords))))
+            out.append(Passage(f"{f.label}: {f.text}", f.source, owner, key(f.label + f.text + " ".join(f.keywords))))
         for t in kdb.topics(db):
-            out.append(Passage(t.answer, t.source, ("topic", t.id),
-                               key(t.title + t.answer + " ".join(t.keywords))))
+            out.append(Passage(t.answer, t.source, ("topic", t.id), key(t.title + t.answer + " ".join(t.keywords))))
         for b in kdb.budget_lines(db):
             text = _budget_sentence(b, year)
-            out.append(Passage(text, b.source, ("budget_line", b.id),
-                               key(text + " ".join(b.aliases) + (b.group or "")) + "예산"))
+            out.append(
+                Passage(
+                    text, b.source, ("budget_line", b.id), key(text + " ".join(b.aliases) + (b.group or "")) + "예산"
+                )
+            )
         for r in kdb.plan_rows(db):
             text = _plan_sentence(r, year)
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         out += _record_passages(db)
         self.passages = out
 
-    def best(self, words: list[tuple[str, ...]], owners: set[tuple[str, str]],
-             accept: Callable[[str], bool] = lambda text: True) -> Passage | None:
+    def best(
+        self,
+        words: list[tuple[str, ...]],
+        owners: set[tuple[str, str]],
+        accept: Callable[[str], bool] = lambda text: True,
+    ) -> Passage | None:
         """The shortest passage that accounts for every word; ``words`` holds, per content word of
         the question, the forms any one of which counts (a record's names, or the word itself)."""
         if not words:
             return None
-        found = [p for p in self.passages
-                 if all(any(form in p.haystack for form in forms) for forms in words)
-                 and accept(p.text)]
+        found = [
+            p
+            for p in self.passages
+            if all(any(form in p.haystack for form in forms) for forms in words) and accept(p.text)
+        ]
         if not found:
             return None
         return min(found, key=lambda p: (p.owner not in owners, len(p.text)))
@@ -109,15 +116,18 @@ def _record_passages(db: Database) -> list[Passage]:
         out.append(Passage(text, source, (kind, rid), key(text)))
 
     for p in kdb.programs(db):
-        for label, value in (("교육대상", p.target), ("교육기간", p.duration),
-                             ("교육방식", p.format), ("개요", p.summary)):
+        for label, value in (
+            ("교육대상", p.target),
+            ("교육기간", p.duration),
+            ("교육방식", p.format),
+            ("개요", p.summary),
+        ):
             if value:
                 add("program", p.id, f"{p.name} {label}: {value}", p.source)
         if p.content:
             add("program", p.id, f"{p.name} 교육내용: {', '.join(p.content)}", p.source)
     for d in kdb.departments(db):
-        add("department", d.id, f"{d.name}({d.headcount}명)의 주요 업무: {', '.join(d.duties)}",
-            d.source)
+        add("department", d.id, f"{d.name}({d.headcount}명)의 주요 업무: {', '.join(d.duties)}", d.source)
     for a in kdb.amenities(db):
         if a.description:
             add("amenity", a.id, f"{a.name}: {a.description}", a.source)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from knowledge.text import BASIS, josa
 
-MORE_HINT = "… (전체 내용은 \"자세히\")"
-DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기",
-                          "자세히보기"})
-EMPTY_QUESTION = "질문을 입력해 주세요. 예: \"신임자 과정 언제 시작해요?\""
-NOISE_REPLY = "네, 더 궁금한 점이 있으면 말씀해 주세요. 예: \"신임자 과정 언제 시작해요?\""
-NOT_FOUND = ("죄송합니다. 그 내용은 제가 가진 자료({year}년 업무보고)에서 찾지 못했습니다. "
-             "다르게 물어봐 주시거나 인재개발원에 직접 문의해 주세요.")
-OTHER_YEAR = ("죄송합니다. {years} 정보는 가지고 있지 않습니다. 저는 서울시 인재개발원의 "
-              "{year}년 업무보고에 있는 내용({year}년 교육·채용 계획)만 안내할 수 있습니다.")
+MORE_HINT = '… (전체 내용은 "자세히")'
+DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기", "자세히보기"})
+EMPTY_QUESTION = '질문을 입력해 주세요. 예: "신임자 과정 언제 시작해요?"'
+NOISE_REPLY = '네, 더 궁금한 점이 있으면 말씀해 주세요. 예: "신임자 과정 언제 시작해요?"'
+NOT_FOUND = (
+    "죄송합니다. 그 내용은 제가 가진 자료({year}년 업무보고)에서 찾지 못했습니다. "
+    "다르게 물어봐 주시거나 인재개발원에 직접 문의해 주세요."
+)
+OTHER_YEAR = (
+    "죄송합니다. {years} 정보는 가지고 있지 않습니다. 저는 서울시 인재개발원의 "
+    "{year}년 업무보고에 있는 내용({year}년 교육·채용 계획)만 안내할 수 있습니다."
+)
 SUGGEST_HEAD = "혹시 이것을 찾으셨나요?"
 
 
@@ -50,12 +53,14 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
 
 
 def not_in_report(subject: str, words: list[str], card: str) -> str:
-    """"신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
+    """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
     asked = words[0] if words else "그 내용"
-    head = (f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다." if subject
-            else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다.")
-    known = next((line for line in card.splitlines()
-                  if line.strip() and not line.startswith("[")), "")
+    head = (
+        f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
+        if subject
+        else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
+    )
+    known = next((line for line in card.splitlines() if line.strip() and not line.startswith("[")), "")
     return head + (f"\n업무보고에 있는 내용: {known}" if known else "")
 
 

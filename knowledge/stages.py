@@ -27,16 +27,41 @@ from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understand
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
 IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree"})
 # Entity kinds a follow-up question may take over from the previous turn.
-INHERITABLE = frozenset({"program", "round", "event_type", "building", "amenity", "department",
-                         "budget_line", "expert_category", "assessment", "work", "rank",
-                         "category", "priority_group"})
+INHERITABLE = frozenset(
+    {
+        "program",
+        "round",
+        "event_type",
+        "building",
+        "amenity",
+        "department",
+        "budget_line",
+        "expert_category",
+        "assessment",
+        "work",
+        "rank",
+        "category",
+        "priority_group",
+    }
+)
 # The subject family a concept word brings: a new family means a new question, not a follow-up.
 # (Money and departments are asked of any subject: "예산은요?", "담당 부서는?" go on with it.)
 CONCEPT_FAMILY = {
-    "course": "course", "promotion": "course", "exam": "exam", "expert": "exam",
-    "interview_format": "exam", "daycare": "daycare", "priority": "daycare",
-    "facility": "facility", "works": "facility", "elearning": "elearning", "lms": "elearning",
-    "app": "elearning", "plan": "plan", "assessment": "assessment", "vision": "vision",
+    "course": "course",
+    "promotion": "course",
+    "exam": "exam",
+    "expert": "exam",
+    "interview_format": "exam",
+    "daycare": "daycare",
+    "priority": "daycare",
+    "facility": "facility",
+    "works": "facility",
+    "elearning": "elearning",
+    "lms": "elearning",
+    "app": "elearning",
+    "plan": "plan",
+    "assessment": "assessment",
+    "vision": "vision",
     "audit": "audit",
 }
 CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
@@ -65,12 +90,24 @@ class Thresholds:
 
 def asks_anything(u: Understanding) -> bool:
     """Whether a turn has anything of its own to ask ("ㅋㅋㅋ", "ok", "아니요" have not)."""
-    return bool(u.unknown_words or u.elsewhere or u.dates or u.cohort is not None or u.years
-                or any(m.kind != "self" for m in u.matches))
+    return bool(
+        u.unknown_words
+        or u.elsewhere
+        or u.dates
+        or u.cohort is not None
+        or u.years
+        or any(m.kind != "self" for m in u.matches)
+    )
 
 
-def resolve(u: Understanding, context: Context, *, fresh: bool,
-            known_values: dict[str, set[str]], cohort_programs: dict[int, set[str]]) -> Understanding:
+def resolve(
+    u: Understanding,
+    context: Context,
+    *,
+    fresh: bool,
+    known_values: dict[str, set[str]],
+    cohort_programs: dict[int, set[str]],
+) -> Understanding:
     """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
     names ("9기 교육 언제 끝나?")."""
     entities = {k: list(v) for k, v in u.entities.items()}
@@ -82,16 +119,16 @@ def resolve(u: Understanding, context: Context, *, fresh: bool,
             if kind in entities or kind not in INHERITABLE:
                 continue
             valid = known_values.get(kind, set())
-            if not isinstance(values, list) or not values or not all(
-                    isinstance(v, str) and v in valid for v in values):
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
                 continue
             if kind in SUBJECT_KINDS and current_subjects:
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
     cohort = u.cohort
-    if (fresh and cohort is None and isinstance(context.entities.get("cohort"), int)
-            and "program" in inherited):  # "끝나는 날은?" after "8기는요?"
+    if (
+        fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited
+    ):  # "끝나는 날은?" after "8기는요?"
         cohort = context.entities["cohort"]
     if cohort is not None and "program" not in entities:
         owners = cohort_programs.get(cohort, set())
@@ -107,8 +144,7 @@ def _continues(u: Understanding, context: Context) -> bool:
     if current_subjects and not context.entities:
         return False
     families_now = {FAMILY.get(k) for k in current_subjects}
-    families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches
-                     if m.kind == "concept" and m.value in CONCEPT_FAMILY}
+    families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches if m.kind == "concept" and m.value in CONCEPT_FAMILY}
     families_now.discard(None)
     ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
     if families_now and ctx_families and not families_now & ctx_families:
@@ -117,16 +153,18 @@ def _continues(u: Understanding, context: Context) -> bool:
 
 
 def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float) -> Understanding:
-    """"그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the previous
+    """ "그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the previous
     question again."""
     if not fresh or "date" in u.features or not u.ranking:
         return u
-    names = [(m.start, m.end) for m in u.matches
-             if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+    names = [(m.start, m.end) for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
     if not names:
         return u  # no new subject: the follow-up ("면접은요?") is read on its own
-    if any(m.kind in ("attr", "concept", "event_type", "event_any")
-           and not any(s <= m.start and m.end <= e for s, e in names) for m in u.matches):
+    if any(
+        m.kind in ("attr", "concept", "event_type", "event_any")
+        and not any(s <= m.start and m.end <= e for s, e in names)
+        for m in u.matches
+    ):
         return u  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
     scores = dict(u.ranking)
     previous = context.intent
@@ -135,13 +173,13 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
     return u
 
 
-def decide(u: Understanding, understander: Understander, *, covered_years: frozenset[int],
-           min_score: float) -> str | None:
+def decide(
+    u: Understanding, understander: Understander, *, covered_years: frozenset[int], min_score: float
+) -> str | None:
     """Why the bot must decline (a reason code), or None when it may answer."""
     # Figures and dates are for the report's years; other years the report mentions (2016 LMS,
     # the 2011–2017 tenure table) are only answered from the topic and fact texts that hold them.
-    allowed = understander.known_years if u.intent in ("topic.answer", "fact.answer") \
-        else covered_years
+    allowed = understander.known_years if u.intent in ("topic.answer", "fact.answer") else covered_years
     if any(y not in allowed for y in u.years):
         return "year"
     if "smalltalk" in u.entities and u.intent is None:
@@ -169,8 +207,7 @@ class Accounting:
     """The coverage gate at the level of the chosen record: what a question asks that its answer
     does not give. Built once per knowledge load."""
 
-    def __init__(self, record_keys: dict[tuple[str, str], str], places: list[str],
-                 generic_records: int) -> None:
+    def __init__(self, record_keys: dict[tuple[str, str], str], places: list[str], generic_records: int) -> None:
         self.record_keys = record_keys
         self.generic_records = generic_records
         self._generic: dict[str, bool] = {}
@@ -182,11 +219,15 @@ class Accounting:
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
             # in "2018년 계획"
-            "attr.schedule": re.compile(r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|"
-                                        r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"),
+            "attr.schedule": re.compile(
+                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|"
+                r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"
+            ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
-            "attr.headcount": re.compile(r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
-                                         r"권|분야|필지|팀|과)"),
+            "attr.headcount": re.compile(
+                r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
+                r"권|분야|필지|팀|과)"
+            ),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
 
@@ -203,18 +244,25 @@ class Accounting:
         answers about, and a suffix's attribute the intent does not give ("수강료")."""
         cues = [(m.start, m.end) for m in u.matches if m.kind in CUE_KINDS]
         words = list(u.elsewhere)
-        words += [u.key[m.start : m.end] for m in u.matches
-                  if m.kind in SUBJECT_KINDS and m.kind not in uses and m.kind != "rank"
-                  and m.kind not in SOFT_KINDS and m.kind not in u.inherited
-                  and not covered(m, cues)]
+        words += [
+            u.key[m.start : m.end]
+            for m in u.matches
+            if m.kind in SUBJECT_KINDS
+            and m.kind not in uses
+            and m.kind != "rank"
+            and m.kind not in SOFT_KINDS
+            and m.kind not in u.inherited
+            and not covered(m, cues)
+        ]
         compact = key(answer)
-        own = "".join(self.record_keys.get((kind, str(v)), "")
-                      for kind, values in u.entities.items() if isinstance(values, list)
-                      for v in values)
-        missing = [w for w in dict.fromkeys(words)
-                   if w not in compact and w not in own and not self.generic(w)]
-        missing += [word for attr, word in u.suffix_attrs.items()
-                    if f"attr.{attr}" not in uses and word not in compact]
+        own = "".join(
+            self.record_keys.get((kind, str(v)), "")
+            for kind, values in u.entities.items()
+            if isinstance(values, list)
+            for v in values
+        )
+        missing = [w for w in dict.fromkeys(words) if w not in compact and w not in own and not self.generic(w)]
+        missing += [word for attr, word in u.suffix_attrs.items() if f"attr.{attr}" not in uses and word not in compact]
         return missing
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
@@ -224,10 +272,13 @@ class Accounting:
     def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
         other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
-        return [(u.key[m.start : m.end], pattern) for m in u.matches
-                if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
-                # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
-                and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))]
+        return [
+            (u.key[m.start : m.end], pattern)
+            for m in u.matches
+            if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
+            # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
+            and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+        ]
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self._asked(u)]
@@ -235,8 +286,7 @@ class Accounting:
 
 def subject_name(u: Understanding) -> str:
     """How the question named its subject (the longest record name matched), or ''."""
-    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
-             and m.kind != "rank"]
+    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank"]
     if not names:
         return ""
     return max(names, key=lambda m: (m.length, m.score)).text

@@ -33,8 +33,7 @@ def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
         with creation_lock(Path(path)):
             if not kdb.is_loaded(db):
                 kb = validate(data_dir)
-                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir),
-                                      vocabulary=knowledge_vocabulary(kb))
+                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir), vocabulary=knowledge_vocabulary(kb))
     return db
 
 
@@ -54,5 +53,4 @@ def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
 def swap_in(db: Database, kb: Knowledge, data_dir: Path | str) -> dict[str, int]:
     """Swap validated knowledge read from ``data_dir`` into an open database (what
     ``hrdbot load`` does after validating; the staff console uses it after a save)."""
-    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()),
-                                 vocabulary=knowledge_vocabulary(kb))
+    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()), vocabulary=knowledge_vocabulary(kb))

@@ -30,13 +30,16 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
         hangul = sum(1 for ch in word if "가" <= ch <= "힣")
         if hangul >= 5:
             out += [word[j:] for j in range(1, len(word) - 2)]
-    return [v for v in dict.fromkeys(out)
-            if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in generic
-            and not _COHORT_NAME.match(v)]
+    return [
+        v
+        for v in dict.fromkeys(out)
+        if (len(v) >= 3 or (v.isascii() and len(v) >= 3)) and key(v) not in generic and not _COHORT_NAME.match(v)
+    ]
 
 
-def entity_terms(db: Database, reserved: frozenset[str] = frozenset(), *,
-                 variant_weight: float = 0.9, generic_records: int = 8) -> list[Term]:
+def entity_terms(
+    db: Database, reserved: frozenset[str] = frozenset(), *, variant_weight: float = 0.9, generic_records: int = 8
+) -> list[Term]:
     """Every name and alias of every record the bot can talk about, as matchable terms.
 
     Besides the written names and aliases, shorter names derived from long official names are
@@ -45,10 +48,15 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset(), *,
     terms: list[Term | None] = []
     records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
     for kind, rows in (
-        ("program", kdb.programs(db)), ("round", kdb.rounds(db)), ("building", kdb.buildings(db)),
-        ("amenity", kdb.amenities(db)), ("department", kdb.departments(db)),
-        ("budget_line", kdb.budget_lines(db)), ("expert_category", kdb.expert_categories(db)),
-        ("assessment", kdb.assessments(db)), ("work", kdb.works(db)),
+        ("program", kdb.programs(db)),
+        ("round", kdb.rounds(db)),
+        ("building", kdb.buildings(db)),
+        ("amenity", kdb.amenities(db)),
+        ("department", kdb.departments(db)),
+        ("budget_line", kdb.budget_lines(db)),
+        ("expert_category", kdb.expert_categories(db)),
+        ("assessment", kdb.assessments(db)),
+        ("work", kdb.works(db)),
         ("category", kdb.categories(db)),
     ):
         records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
@@ -72,8 +80,12 @@ def entity_terms(db: Database, reserved: frozenset[str] = frozenset(), *,
     texts = [key(t) for t in kdb.record_texts(db).values()]
     for variant_key, owners in derived.items():
         # a word many records use ("운영", "기본경비") names none of them on its own
-        if len(owners) == 1 and variant_key not in reserved and variant_key not in written \
-                and sum(variant_key in t for t in texts) < generic_records:
+        if (
+            len(owners) == 1
+            and variant_key not in reserved
+            and variant_key not in written
+            and sum(variant_key in t for t in texts) < generic_records
+        ):
             kind, value = next(iter(owners))
             terms.append(make_term(kind, value, variant_key, variant_weight))
     org = kdb.section(db, "organisation")

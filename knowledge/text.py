@@ -7,8 +7,12 @@ import datetime as dt
 BASIS = "2018년 업무보고 기준"
 WEEKDAYS = "월화수목금토일"
 EVENT_NAMES = {
-    "application": "원서접수", "written_exam": "필기시험", "written_result": "필기 합격자 발표",
-    "personality_test": "인성검사", "interview": "면접시험", "final_result": "최종 합격자 발표",
+    "application": "원서접수",
+    "written_exam": "필기시험",
+    "written_result": "필기 합격자 발표",
+    "personality_test": "인성검사",
+    "interview": "면접시험",
+    "final_result": "최종 합격자 발표",
 }
 
 

@@ -19,14 +19,35 @@ NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
 # Entity kinds that name what a question is about (as opposed to modifiers such as an event
 # type or an attribute). Used for context carry-over and for the out-of-scope decision.
-SUBJECT_KINDS = frozenset({
-    "program", "round", "building", "amenity", "department", "topic", "budget_line",
-    "expert_category", "assessment", "work", "priority_group", "rank", "category", "fact",
-})
+SUBJECT_KINDS = frozenset(
+    {
+        "program",
+        "round",
+        "building",
+        "amenity",
+        "department",
+        "topic",
+        "budget_line",
+        "expert_category",
+        "assessment",
+        "work",
+        "priority_group",
+        "rank",
+        "category",
+        "fact",
+    }
+)
 FAMILY = {
-    "program": "course", "rank": "course", "category": "course", "session": "course",
-    "round": "exam", "event_type": "exam", "expert_category": "exam",
-    "building": "facility", "amenity": "facility", "work": "facility",
+    "program": "course",
+    "rank": "course",
+    "category": "course",
+    "session": "course",
+    "round": "exam",
+    "event_type": "exam",
+    "expert_category": "exam",
+    "building": "facility",
+    "amenity": "facility",
+    "work": "facility",
     "priority_group": "daycare",
 }
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
@@ -36,11 +57,24 @@ _ENDING_SET = frozenset(ENDINGS)
 _JAMO_START, _JAMO_END = 0x1100, 0x318F  # conjoining and compatibility jamo
 _NUMBERISH = re.compile(r"^(제)?\d+[가-힣a-z]{0,3}$")
 _RELATIVE = {
-    "오늘": ("day", 0), "금일": ("day", 0), "내일": ("day", 1), "모레": ("day", 2),
-    "어제": ("day", -1), "이번주": ("week", 0), "금주": ("week", 0), "다음주": ("week", 1),
-    "담주": ("week", 1), "지난주": ("week", -1), "저번주": ("week", -1), "이번달": ("month", 0),
-    "이달": ("month", 0), "금월": ("month", 0), "다음달": ("month", 1), "담달": ("month", 1),
-    "지난달": ("month", -1), "저번달": ("month", -1),
+    "오늘": ("day", 0),
+    "금일": ("day", 0),
+    "내일": ("day", 1),
+    "모레": ("day", 2),
+    "어제": ("day", -1),
+    "이번주": ("week", 0),
+    "금주": ("week", 0),
+    "다음주": ("week", 1),
+    "담주": ("week", 1),
+    "지난주": ("week", -1),
+    "저번주": ("week", -1),
+    "이번달": ("month", 0),
+    "이달": ("month", 0),
+    "금월": ("month", 0),
+    "다음달": ("month", 1),
+    "담달": ("month", 1),
+    "지난달": ("month", -1),
+    "저번달": ("month", -1),
 }
 # Years named relative to today: they select the year a figure is for, not a date range.
 _RELATIVE_YEARS = {"올해": 0, "금년": 0, "올": 0, "내년": 1, "작년": -1, "지난해": -1, "전년": -1}
@@ -116,25 +150,39 @@ def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:
 class Understander:
     """Intent and entity recognition over prepared terms (pure once built)."""
 
-    def __init__(self, nlu: dict[str, Any], entity_terms: list[Term], vocabulary: set[str],
-                 known_years: set[int], report_words: frozenset[str] = frozenset(), *,
-                 year: int) -> None:
+    def __init__(
+        self,
+        nlu: dict[str, Any],
+        entity_terms: list[Term],
+        vocabulary: set[str],
+        known_years: set[int],
+        report_words: frozenset[str] = frozenset(),
+        *,
+        year: int,
+    ) -> None:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         self.nlu = nlu
-        self.function_words = frozenset(key(w) for w in nlu.get("function_words") or ()) \
-            | frozenset(_RELATIVE) | frozenset(_RELATIVE_YEARS)
-        self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items()
-                         for sfx in sfxs}
+        self.function_words = (
+            frozenset(key(w) for w in nlu.get("function_words") or ())
+            | frozenset(_RELATIVE)
+            | frozenset(_RELATIVE_YEARS)
+        )
+        self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items() for sfx in sfxs}
         self.intents = [
-            IntentSpec(iid, tuple(spec["needs"]), dict(spec.get("signals") or {}),
-                       float(spec.get("base", 0.0)), bool(spec.get("strict", False)),
-                       bool(spec.get("open", False)))
+            IntentSpec(
+                iid,
+                tuple(spec["needs"]),
+                dict(spec.get("signals") or {}),
+                float(spec.get("base", 0.0)),
+                bool(spec.get("strict", False)),
+                bool(spec.get("open", False)),
+            )
             for iid, spec in nlu["intents"].items()
         ]
-        self.matcher = Matcher(vocabulary_terms(nlu) + entity_terms,
-                               known_words=frozenset(w for w in vocabulary if len(w) >= 2))
-        self.vocabulary = (vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE)
-                           | set(_RELATIVE_YEARS))
+        self.matcher = Matcher(
+            vocabulary_terms(nlu) + entity_terms, known_words=frozenset(w for w in vocabulary if len(w) >= 2)
+        )
+        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) | set(_RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         # small talk words ("메뉴", "도움") are no vocabulary of the knowledge
@@ -143,8 +191,9 @@ class Understander:
         self.cue_words = frozenset(nlu_words)
         for t in cue_terms:
             nlu_words |= morph.nouns(t.text)
-        self.report_words = frozenset(w for w in report_words | nlu_words
-                                      | {t.key for t in entity_terms} if len(w) >= 2)
+        self.report_words = frozenset(
+            w for w in report_words | nlu_words | {t.key for t in entity_terms} if len(w) >= 2
+        )
         self.known_years = known_years
         self.known_values: dict[str, set[str]] = {}
         for term in self.matcher.terms:
@@ -156,11 +205,15 @@ class Understander:
 
     def understand(self, text: str, today: dt.date) -> Understanding:
         k = key(text)
-        words = {(m.start, m.end) for m in morph.analyse(text)
-                 if m.dictionary and m.pos == "NNG" and m.end - m.start == 2}
+        words = {
+            (m.start, m.end) for m in morph.analyse(text) if m.dictionary and m.pos == "NNG" and m.end - m.start == 2
+        }
         # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수").
-        matches = [m for m in self.matcher.find(k, _boundaries(clean(text)))
-                   if m.score >= 0.999 or (m.start, m.end) not in words]
+        matches = [
+            m
+            for m in self.matcher.find(k, _boundaries(clean(text)))
+            if m.score >= 0.999 or (m.start, m.end) not in words
+        ]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named
@@ -183,8 +236,8 @@ class Understander:
             _add(entities, m.kind, m.value)
             strength = m.score
             if m.kind in SOFT_KINDS and not any(
-                    c.kind in ("concept", "attr") and c.start == m.start and c.end == m.end
-                    for c in matches):
+                c.kind in ("concept", "attr") and c.start == m.start and c.end == m.end for c in matches
+            ):
                 # A long, specific keyword ("시험일 통일") is stronger evidence than a short one,
                 # unless it is just a cue word of the vocabulary ("교육통합시스템").
                 strength *= min(2.0, max(0.5, m.length / 3))
@@ -198,16 +251,16 @@ class Understander:
             features["date"] = 1.0
         years = self._years(cleaned)
         compact = cleaned.replace(" ", "")
-        years += [today.year + off for word, off in _RELATIVE_YEARS.items()
-                  if len(word) > 1 and word in compact]
+        years += [today.year + off for word, off in _RELATIVE_YEARS.items() if len(word) > 1 and word in compact]
         cohort_match = _COHORT_RE.search(cleaned)
         cohort = int(cohort_match.group(1)) if cohort_match else None
         if cohort is not None:
             features["session"] = 1.0
         unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
         oos = "oos" in entities
-        return Understanding(text, k, matches, features, entities, dates, years, cohort,
-                             unknown, oos, elsewhere, suffix_attrs)
+        return Understanding(
+            text, k, matches, features, entities, dates, years, cohort, unknown, oos, elsewhere, suffix_attrs
+        )
 
     def _dates(self, cleaned: str, today: dt.date, raw: str = "") -> tuple[dt.date, dt.date] | None:
         compact = cleaned.replace(" ", "")
@@ -235,7 +288,7 @@ class Understander:
                     return None
                 return day, day
             first = dt.date(y, month, 1)
-            last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            last = dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
             return first, last
         return None
 
@@ -250,8 +303,7 @@ class Understander:
                 years.append(2000 + int(m.group(3)))
         return years
 
-    def coverage(self, text: str, matches: list[Match],
-                 k: str) -> tuple[list[str], list[str], dict[str, str]]:
+    def coverage(self, text: str, matches: list[Match], k: str) -> tuple[list[str], list[str], dict[str, str]]:
         """The content words of ``text`` that nothing accounts for.
 
         Returns (foreign, elsewhere): words neither the report, the vocabulary nor Korean function
@@ -271,8 +323,13 @@ class Understander:
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
         for m in morph.analyse(text):
-            if m.pos in ("XSN", "XPN") and m.surface in self.suffixes and m.start > m.word[0] \
-                    and m.end <= len(k) and not any(covered[m.start : m.end]):
+            if (
+                m.pos in ("XSN", "XPN")
+                and m.surface in self.suffixes
+                and m.start > m.word[0]
+                and m.end <= len(k)
+                and not any(covered[m.start : m.end])
+            ):
                 # a noun suffix the matched terms do not explain ("참가비" → 참가 + 비)
                 suffix_attrs[self.suffixes[m.surface]] = k[m.word[0] : m.end]
                 continue
@@ -290,8 +347,9 @@ class Understander:
                 if not (m.action and not any(covered[m.word[0] : m.word[0] + len(whole)])):
                     elsewhere.append(whole)
                 continue
-            if (m.end == len(k) and _only_endings(m.surface)) \
-                    or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
+            if (m.end == len(k) and _only_endings(m.surface)) or any(
+                _JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface
+            ):
                 continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or _is_ending(rest)):
@@ -320,11 +378,19 @@ class Understander:
 
     def _suffix_attr(self, m: morph.Morpheme, word: str, covered: list[bool], k: str) -> str:
         """The attribute a noun suffix asks ("운영비" → cost), when the rest of the word is known."""
-        if m.parts and len(m.parts) == 2 and m.parts[1] in self.suffixes \
-                and (m.parts[0] in self.report_words or covered[m.start]):
+        if (
+            m.parts
+            and len(m.parts) == 2
+            and m.parts[1] in self.suffixes
+            and (m.parts[0] in self.report_words or covered[m.start])
+        ):
             return self.suffixes[m.parts[1]]
-        if len(word) == 1 and word in self.suffixes and m.start > m.word[0] \
-                and (covered[m.start - 1] or k[m.word[0] : m.start] in self.report_words):
+        if (
+            len(word) == 1
+            and word in self.suffixes
+            and m.start > m.word[0]
+            and (covered[m.start - 1] or k[m.word[0] : m.start] in self.report_words)
+        ):
             return self.suffixes[word]
         return ""
 
@@ -368,8 +434,10 @@ class Understander:
         if n < 4:
             return False
         cutoff = 100.0 * (1 - 1 / n) - 0.01
-        return process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None,
-                                  score_cutoff=cutoff) is not None
+        return (
+            process.extractOne(jamo, self.vocab_jamo, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+            is not None
+        )
 
     # -- intent ---------------------------------------------------------------------------------
 
@@ -384,9 +452,11 @@ class Understander:
         # Named records, read as written (not from a derived short name or a typo).
         # (Budget lines are names of money: a question naming one without asking about money
         # is about the business itself, not its budget.)
-        subject_matches = [m for m in u.matches
-                           if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS
-                           and m.kind != "budget_line" and m.score >= 0.95]
+        subject_matches = [
+            m
+            for m in u.matches
+            if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "budget_line" and m.score >= 0.95
+        ]
         concept_at = {}
         for m in u.matches:
             if m.kind == "concept":
@@ -396,16 +466,26 @@ class Understander:
                 continue
             score = spec.base + sum(w * present.get(sig, 0.0) for sig, w in spec.signals.items())
             # A need met by a specific entity is stronger than one met by a concept only.
-            score += max((1.5 if n in SUBJECT_KINDS and n not in SOFT_KINDS else 1.0)
-                         * present[n] for n in spec.needs if n in present)
+            score += max(
+                (1.5 if n in SUBJECT_KINDS and n not in SOFT_KINDS else 1.0) * present[n]
+                for n in spec.needs
+                if n in present
+            )
             # A question naming a specific record ("신임자 교육 e-러닝 선수학습") is about that
             # record, not about a concept that merely appears in it.
             uses = set(spec.needs) | set(spec.signals)
             # A concept at the end of a name is what the name is ("인재개발원 어린이집");
             # one inside it only qualifies it ("인재채용과" is no exam).
-            unexplained = [m for m in subject_matches if m.kind not in uses and not any(
-                names & set(spec.needs) for (start, end), names in concept_at.items()
-                if m.start <= start and end == m.end)]
+            unexplained = [
+                m
+                for m in subject_matches
+                if m.kind not in uses
+                and not any(
+                    names & set(spec.needs)
+                    for (start, end), names in concept_at.items()
+                    if m.start <= start and end == m.end
+                )
+            ]
             if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
                 score -= 2.0
             ranking.append((spec.id, score))
@@ -471,8 +551,6 @@ def is_predicate(word: str) -> bool:
 
 def _has_letters(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
-
-
 
 
 def _add(entities: dict[str, list[str]], kind: str, value: str) -> None:

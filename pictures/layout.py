@@ -22,8 +22,12 @@ BASIS = "2018년 인재개발원 업무보고 기준"
 PAST, CURRENT, UPCOMING = "past", "current", "upcoming"
 
 EVENT_SHORT = {
-    "application": "원서접수", "written_exam": "필기시험", "written_result": "필기 발표",
-    "personality_test": "인성검사", "interview": "면접", "final_result": "최종 발표",
+    "application": "원서접수",
+    "written_exam": "필기시험",
+    "written_result": "필기 발표",
+    "personality_test": "인성검사",
+    "interview": "면접",
+    "final_result": "최종 발표",
 }
 
 # Label geometry shared with the renderer, so overlap is decided here (and tested) rather than
@@ -177,9 +181,15 @@ def _round_detail(rnd: kdb.Round) -> str:
     return " · ".join(parts)
 
 
-def timeline(rounds: Sequence[kdb.Round], events: Sequence[kdb.Event], today: dt.date, *,
-             year: int | None = None, highlight: Collection[str] = (),
-             only_round: str | None = None) -> Timeline:
+def timeline(
+    rounds: Sequence[kdb.Round],
+    events: Sequence[kdb.Event],
+    today: dt.date,
+    *,
+    year: int | None = None,
+    highlight: Collection[str] = (),
+    only_round: str | None = None,
+) -> Timeline:
     """The exam timeline of ``year`` (default: ``timeline_year``): one row per round (only
     ``only_round`` when given), one mark per dated event of that year; rounds in ``highlight``
     (a subscriber's rounds) are marked."""
@@ -212,10 +222,20 @@ def timeline(rounds: Sequence[kdb.Round], events: Sequence[kdb.Event], today: dt
             drafts.append((e, start, end, label, date_label, centre, width))
         levels = _assign_levels([(d[5], d[6]) for d in drafts])
         marks = tuple(
-            Mark(e.id, e.type, label, date_label, start, end, day_x(start, year),
-                 day_x(end, year) + 1, centre, level, _state(start, end, today))
-            for (e, start, end, label, date_label, centre, _), level in zip(drafts, levels,
-                                                                         strict=True)
+            Mark(
+                e.id,
+                e.type,
+                label,
+                date_label,
+                start,
+                end,
+                day_x(start, year),
+                day_x(end, year) + 1,
+                centre,
+                level,
+                _state(start, end, today),
+            )
+            for (e, start, end, label, date_label, centre, _), level in zip(drafts, levels, strict=True)
         )
         name, subname = _two_lines(rnd.name)
         note = ""
@@ -223,8 +243,7 @@ def timeline(rounds: Sequence[kdb.Round], events: Sequence[kdb.Event], today: dt
             note = "날짜가 정해진 일정은 보고서에 없어요"
             if rnd.status == "수시":
                 note = "수시 채용 · " + note
-        rows.append(TimelineRow(rnd.id, name, subname, _round_detail(rnd), marks,
-                                rnd.id in highlight, note))
+        rows.append(TimelineRow(rnd.id, name, subname, _round_detail(rnd), marks, rnd.id in highlight, note))
     today_x = day_x(today, year) + 0.5 if first <= today <= last else None
     months = tuple((day_x(dt.date(year, m, 1), year), f"{m}월") for m in range(1, 13))
     title = f"{year}년 서울시 공무원 채용시험 일정"
@@ -251,8 +270,7 @@ def _timeline_captions(tl: Timeline) -> Iterable[str]:
                 lines.append(f"{head}: {row.note}")
                 continue
             shown = [m for m in row.marks if not upcoming_only or m.state != PAST]
-            parts = [f"{m.label} {m.date_label}" + ("(지남)" if m.state == PAST else "")
-                     for m in shown]
+            parts = [f"{m.label} {m.date_label}" + ("(지남)" if m.state == PAST else "") for m in shown]
             hidden = len(row.marks) - len(shown)
             if hidden:
                 parts.append(f"지난 일정 {hidden}건")
@@ -261,8 +279,17 @@ def _timeline_captions(tl: Timeline) -> Iterable[str]:
 
 
 def _with_caption(tl: Timeline) -> Timeline:
-    return Timeline(tl.year, tl.today, tl.today_x, tl.days, tl.months, tl.rows, tl.title,
-                    tl.subtitle, _fit_caption(_timeline_captions(tl)))
+    return Timeline(
+        tl.year,
+        tl.today,
+        tl.today_x,
+        tl.days,
+        tl.months,
+        tl.rows,
+        tl.title,
+        tl.subtitle,
+        _fit_caption(_timeline_captions(tl)),
+    )
 
 
 # --- the campus ------------------------------------------------------------------------------
@@ -307,9 +334,15 @@ def _floors_text(b: kdb.Building) -> str:
     return f"지하{b.floors_below}층·{above}" if b.floors_below else above
 
 
-def campus(buildings: Sequence[kdb.Building], amenities: Sequence[kdb.Amenity],
-           works: Sequence[kdb.Work], site: kdb.Section | None, *,
-           building: str | None = None, floor: int | None = None) -> Campus:
+def campus(
+    buildings: Sequence[kdb.Building],
+    amenities: Sequence[kdb.Amenity],
+    works: Sequence[kdb.Work],
+    site: kdb.Section | None,
+    *,
+    building: str | None = None,
+    floor: int | None = None,
+) -> Campus:
     """The buildings side by side, floor by floor; ``building`` (and ``floor``, 1 = ground,
     -1 = first basement) highlighted."""
     ids = {b.id for b in buildings}
@@ -328,26 +361,35 @@ def campus(buildings: Sequence[kdb.Building], amenities: Sequence[kdb.Amenity],
         mine = [a for a in amenities if a.building == b.id]
         placed.update(a.id for a in mine)
         floors = tuple(
-            FloorBox(level, floor_label(level),
-                     tuple(a.name for a in mine if a.floor == level),
-                     b.id == building and floor == level)
+            FloorBox(
+                level,
+                floor_label(level),
+                tuple(a.name for a in mine if a.floor == level),
+                b.id == building and floor == level,
+            )
             for level in levels
         )
         loose = tuple(a.name for a in mine if a.floor not in levels)
         notes = tuple(f"{w.name} ({w.status})" for w in works if b.id in w.buildings)
-        sections.append(BuildingSection(b.id, b.name, _floors_text(b), floors, loose, notes,
-                                        b.id == building))
+        sections.append(BuildingSection(b.id, b.name, _floors_text(b), floors, loose, notes, b.id == building))
     unplaced = tuple(a.name for a in amenities if a.id not in placed)
     title = "서울시 인재개발원 건물 안내"
     subtitle = f"{len(sections)}개동, 층별 단면 · {BASIS}"
     if building is not None:
         name = next(s.name for s in sections if s.building_id == building)
         subtitle = f"{name}{' ' + floor_label(floor) if floor is not None else ''} 표시 · " + subtitle
-    c = Campus(title, subtitle, tuple(sections), unplaced,
-               max((b.floors_above for b in buildings), default=1),
-               max((b.floors_below or 0 for b in buildings), default=0), "")
-    return Campus(c.title, c.subtitle, c.buildings, c.unplaced, c.max_above, c.max_below,
-                  _fit_caption(_campus_captions(c, site)))
+    c = Campus(
+        title,
+        subtitle,
+        tuple(sections),
+        unplaced,
+        max((b.floors_above for b in buildings), default=1),
+        max((b.floors_below or 0 for b in buildings), default=0),
+        "",
+    )
+    return Campus(
+        c.title, c.subtitle, c.buildings, c.unplaced, c.max_above, c.max_below, _fit_caption(_campus_captions(c, site))
+    )
 
 
 def _num(value: object) -> str:
@@ -362,8 +404,10 @@ def _campus_captions(c: Campus, site: kdb.Section | None) -> Iterable[str]:
             area = f"부지 {_num(site.get('parcels'))}필지 " if site.get("parcels") else "부지 "
             parts.append(f"{area}{_num(site.get('area_m2'))}㎡({_num(site.get('area_pyeong'))}평)")
         if site.get("floor_area_m2") is not None:
-            parts.append(f"건물 {_num(site.get('building_count') or len(c.buildings))}개동 연면적 "
-                         f"{_num(site.get('floor_area_m2'))}㎡({_num(site.get('floor_area_pyeong'))}평)")
+            parts.append(
+                f"건물 {_num(site.get('building_count') or len(c.buildings))}개동 연면적 "
+                f"{_num(site.get('floor_area_m2'))}㎡({_num(site.get('floor_area_pyeong'))}평)"
+            )
         if parts:
             lines.append(", ".join(parts))
     for s in c.buildings:
@@ -443,9 +487,13 @@ class MonthCalendar:
 def parse_month(text: str) -> tuple[int, int]:
     """'2018-07' → (2018, 7); anything else raises ``PictureError``."""
     parts = text.strip().split("-")
-    if (len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2
-            or not (parts[0].isascii() and parts[0].isdigit())
-            or not (parts[1].isascii() and parts[1].isdigit())):
+    if (
+        len(parts) != 2
+        or len(parts[0]) != 4
+        or len(parts[1]) != 2
+        or not (parts[0].isascii() and parts[0].isdigit())
+        or not (parts[1].isascii() and parts[1].isdigit())
+    ):
         raise PictureError(f"not a month: {text!r}; expected YYYY-MM")
     year, month = int(parts[0]), int(parts[1])
     if not 1 <= month <= 12 or year < 1:
@@ -472,9 +520,15 @@ def _fit(text: str, ems: float) -> str:
     return ""
 
 
-def month_calendar(year: int, month: int, sessions: Sequence[kdb.Session],
-                   program_names: dict[str, str], today: dt.date, *,
-                   undated: Sequence[kdb.Session] = ()) -> MonthCalendar:
+def month_calendar(
+    year: int,
+    month: int,
+    sessions: Sequence[kdb.Session],
+    program_names: dict[str, str],
+    today: dt.date,
+    *,
+    undated: Sequence[kdb.Session] = (),
+) -> MonthCalendar:
     """A Sunday-first calendar grid of ``year``-``month`` with a bar per dated session running
     in it; ``undated`` sessions (month only) are listed under the grid."""
     if not 1 <= month <= 12:
@@ -507,8 +561,9 @@ def month_calendar(year: int, month: int, sessions: Sequence[kdb.Session],
             lane_ends.append(end)
         else:
             lane_ends[lane] = end
-        cohorts.append(Cohort(s.id, s.program_id or "", label, start, end, s.headcount, lane,
-                              _state(start, end, today)))
+        cohorts.append(
+            Cohort(s.id, s.program_id or "", label, start, end, s.headcount, lane, _state(start, end, today))
+        )
     segments = []
     for index, c in enumerate(cohorts):
         lo, hi = max(c.start, first), min(c.end, last)
@@ -521,17 +576,39 @@ def month_calendar(year: int, month: int, sessions: Sequence[kdb.Session],
             col0, col1 = (a - w_start).days, (b - w_start).days
             text = _fit(c.label, (col1 - col0 + 1) * MONTH_EMS_PER_DAY - 1)
             segments.append(Segment(index, week, col0, col1, text, c.start < a, c.end > b))
-    undated_labels = tuple(
-        cohort_label(program_names.get(s.program_id or "", ""), s.name).strip() for s in undated
-    )
+    undated_labels = tuple(cohort_label(program_names.get(s.program_id or "", ""), s.name).strip() for s in undated)
     title = f"{year}년 {month}월 교육 일정"
-    subtitle = (f"운영 중인 기수 {len(cohorts)}개 · 오늘 {today.year}. {_md(today)} 기준 · {BASIS}")
-    cal = MonthCalendar(year, month, today, title, subtitle,
-                        tuple(WEEKDAYS[w] for w in SUNDAY_FIRST), weeks, days, tuple(cohorts),
-                        tuple(segments), undated_labels, max(len(lane_ends), 1), "")
-    return MonthCalendar(cal.year, cal.month, cal.today, cal.title, cal.subtitle, cal.weekdays,
-                         cal.weeks, cal.days, cal.cohorts, cal.segments, cal.undated, cal.lanes,
-                         _fit_caption(_month_captions(cal)))
+    subtitle = f"운영 중인 기수 {len(cohorts)}개 · 오늘 {today.year}. {_md(today)} 기준 · {BASIS}"
+    cal = MonthCalendar(
+        year,
+        month,
+        today,
+        title,
+        subtitle,
+        tuple(WEEKDAYS[w] for w in SUNDAY_FIRST),
+        weeks,
+        days,
+        tuple(cohorts),
+        tuple(segments),
+        undated_labels,
+        max(len(lane_ends), 1),
+        "",
+    )
+    return MonthCalendar(
+        cal.year,
+        cal.month,
+        cal.today,
+        cal.title,
+        cal.subtitle,
+        cal.weekdays,
+        cal.weeks,
+        cal.days,
+        cal.cohorts,
+        cal.segments,
+        cal.undated,
+        cal.lanes,
+        _fit_caption(_month_captions(cal)),
+    )
 
 
 def _month_captions(cal: MonthCalendar) -> Iterable[str]:
@@ -549,4 +626,5 @@ def _month_captions(cal: MonthCalendar) -> Iterable[str]:
         lines.append("날짜 없이 이 달로만 적힌 기수: " + ", ".join(cal.undated))
     yield "\n".join(lines)
     yield "\n".join(lines[: 1 + len(cal.cohorts)]) + (
-        f"\n날짜 없이 이 달로만 적힌 기수 {len(cal.undated)}개" if cal.undated else "")
+        f"\n날짜 없이 이 달로만 적힌 기수 {len(cal.undated)}개" if cal.undated else ""
+    )

@@ -45,8 +45,9 @@ def knowledge_version(db: Database) -> str:
     return (kdb.knowledge_meta(db).get("knowledge_sha256") or "none")[:16]
 
 
-def exams_request(db: Database, today: dt.date, *, highlight: Collection[str] = (),
-                  round_id: str | None = None) -> Request:
+def exams_request(
+    db: Database, today: dt.date, *, highlight: Collection[str] = (), round_id: str | None = None
+) -> Request:
     """The year's exam timeline (one round's row with ``round_id``); ``highlight``: round ids
     to mark (a subscriber's rounds)."""
     rounds = kdb.rounds(db)
@@ -57,11 +58,11 @@ def exams_request(db: Database, today: dt.date, *, highlight: Collection[str] = 
     return Request("exams", key, tl, tl.caption, f"hrdbot-exams-{today.isoformat()}.png")
 
 
-def campus_request(db: Database, *, building: str | None = None,
-                   floor: int | None = None) -> Request:
+def campus_request(db: Database, *, building: str | None = None, floor: int | None = None) -> Request:
     """The campus sections; ``building`` (and ``floor``) highlighted."""
-    c = lay.campus(kdb.buildings(db), kdb.amenities(db), kdb.works(db), kdb.section(db, "site"),
-                   building=building, floor=floor)
+    c = lay.campus(
+        kdb.buildings(db), kdb.amenities(db), kdb.works(db), kdb.section(db, "site"), building=building, floor=floor
+    )
     mark = f"{building or ''}:{'' if floor is None else floor}"
     key = f"campus:{knowledge_version(db)}:{mark}"
     return Request("campus", key, c, c.caption, "hrdbot-campus.png")
@@ -129,8 +130,7 @@ class PictureCache:
             found = self.cached(request.key)
             if found is not None:
                 return found
-            made = Picture(request.key, render_png(request.layout), request.caption,
-                           request.filename)
+            made = Picture(request.key, render_png(request.layout), request.caption, request.filename)
         with self._lock:
             self.renders += 1
             self._items[request.key] = made

@@ -18,8 +18,9 @@ def clock() -> StartedClock:
     return StartedClock(START)
 
 
-def add_users(db: Database, ids: Iterable[int], *, audience: str | None | object = "cycle",
-              active: bool = True) -> list[int]:
+def add_users(
+    db: Database, ids: Iterable[int], *, audience: str | None | object = "cycle", active: bool = True
+) -> list[int]:
     """Users whose private chat id equals their user id; audiences cycle unless given."""
     ids = list(ids)
     rows = []
@@ -30,7 +31,9 @@ def add_users(db: Database, ids: Iterable[int], *, audience: str | None | object
         db.conn.executemany(
             "INSERT INTO users (user_id, chat_id, first_name, active, audience, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, '2018-08-01T00:00:00+09:00', "
-            "'2018-08-01T00:00:00+09:00')", rows)
+            "'2018-08-01T00:00:00+09:00')",
+            rows,
+        )
     return ids
 
 

@@ -29,15 +29,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_ask_prints_reply_text(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "ask", "신임자 과정 언제 시작해요?", "--db", str(db_path),
-                       "--today", "2018-07-01")
+    code, out, _ = run(capsys, "ask", "신임자 과정 언제 시작해요?", "--db", str(db_path), "--today", "2018-07-01")
     assert code == 0
     assert "2018년 7월 23일" in out and "2018년 업무보고 기준" in out
 
 
 def test_ask_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "ask", "--json", "2차 필기 합격자 발표 언제임?", "--db", str(db_path),
-                       "--today", "2018-07-01")
+    code, out, _ = run(
+        capsys, "ask", "--json", "2차 필기 합격자 발표 언제임?", "--db", str(db_path), "--today", "2018-07-01"
+    )
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"reply", "intent", "confidence", "entities", "suggestions"}
@@ -46,19 +46,16 @@ def test_ask_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 < data["confidence"] <= 1
 
 
-def test_ask_json_declined_has_null_intent(db_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_declined_has_null_intent(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "--json", "내일 날씨 어때요", "--db", str(db_path))
     data = json.loads(out)
     assert code == 0 and data["intent"] is None and data["suggestions"]
 
 
-def test_batch_is_stateless_per_line(db_path: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_is_stateless_per_line(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     batch = tmp_path / "q.txt"
     batch.write_text("2차 필기 합격자 발표 언제예요?\n면접은요?\n\n배움관 몇 층?\n", encoding="utf-8")
-    code, out, _ = run(capsys, "ask", "--batch", str(batch), "--db", str(db_path),
-                       "--today", "2018-07-01")
+    code, out, _ = run(capsys, "ask", "--batch", str(batch), "--db", str(db_path), "--today", "2018-07-01")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(rows) == 4
     assert rows[0]["intent"] == "exam.schedule"
@@ -68,12 +65,12 @@ def test_batch_is_stateless_per_line(db_path: Path, tmp_path: Path,
     assert rows[3]["intent"] == "facility.building"
 
 
-def test_batch_conversation_carries_context(db_path: Path, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_conversation_carries_context(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     batch = tmp_path / "q.txt"
     batch.write_text("2차 필기 합격자 발표 언제예요?\n면접은요?\n", encoding="utf-8")
-    code, out, _ = run(capsys, "ask", "--batch", str(batch), "--conversation", "--db",
-                       str(db_path), "--today", "2018-07-01")
+    code, out, _ = run(
+        capsys, "ask", "--batch", str(batch), "--conversation", "--db", str(db_path), "--today", "2018-07-01"
+    )
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert rows[1]["entities"]["round"] == ["second"]
@@ -91,14 +88,12 @@ def test_batch_conversation_carries_context(db_path: Path, tmp_path: Path,
         (["ask", "--batch", "/nonexistent/q.txt"], "질문 파일이 없습니다"),
     ],
 )
-def test_ask_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
-                          message: str) -> None:
+def test_ask_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     code, _, err = run(capsys, *args, "--db", str(db_path))
     assert code == 2 and message in err
 
 
-def test_batch_file_not_utf8(db_path: Path, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_file_not_utf8(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes("신임자".encode("euc-kr"))
     code, _, err = run(capsys, "ask", "--batch", str(bad), "--db", str(db_path))
@@ -106,8 +101,7 @@ def test_batch_file_not_utf8(db_path: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("today", ["2018-13-45", "yesterday", "2018/07/01"])
-def test_bad_today_is_a_usage_error(db_path: Path, capsys: pytest.CaptureFixture[str],
-                                    today: str) -> None:
+def test_bad_today_is_a_usage_error(db_path: Path, capsys: pytest.CaptureFixture[str], today: str) -> None:
     with pytest.raises(SystemExit) as exc:
         bot.main(["ask", "안녕", "--today", today, "--db", str(db_path)])
     assert exc.value.code == 2
@@ -133,8 +127,12 @@ def test_chat_console_conversation(db_path: Path) -> None:
     env.pop("TELEGRAM_BOT_TOKEN", None)
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "--today", "2018-07-01"],
-        input="2차 필기 합격자 발표 언제예요?\n면접은요?\n종료\n", capture_output=True,
-        text=True, env=env, timeout=60, check=False,
+        input="2차 필기 합격자 발표 언제예요?\n면접은요?\n종료\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "8월 22일" in proc.stdout
@@ -145,16 +143,24 @@ def test_chat_console_conversation(db_path: Path) -> None:
 def test_chat_ends_on_eof(db_path: Path) -> None:
     env = {**os.environ, "HRDBOT_DB": str(db_path)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    proc = subprocess.run([sys.executable, str(ROOT / "bot.py"), "chat"], input="안녕\n",
-                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "chat"],
+        input="안녕\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0 and "안녕하세요" in proc.stdout
 
 
 def test_ask_json_near_miss_has_no_intent(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A known record asked for what the report does not give: the first sentence says so and
     the JSON contract marks it as no answer."""
-    code, out, _ = run(capsys, "ask", "--json", "6급 미래인재 과정 식비 지원돼요?", "--db",
-                       str(db_path), "--today", "2018-07-01")
+    code, out, _ = run(
+        capsys, "ask", "--json", "6급 미래인재 과정 식비 지원돼요?", "--db", str(db_path), "--today", "2018-07-01"
+    )
     data = json.loads(out)
     assert code == 0 and data["intent"] is None and data["confidence"] == 0.0
     assert data["reply"].startswith("6급 미래인재") and "업무보고에 나와 있지 않습니다" in data["reply"]

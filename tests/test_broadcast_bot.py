@@ -30,8 +30,7 @@ from tests.broadcast_helpers import add_users, clock
 from tests.fake_bot_api import ApiCall, FakeBotApi
 
 ADMIN, STAFF, USER = 9001, 9002, 9003
-ENGINE = EngineConfig(rate=500.0, per_chat_interval=0.05, backoff=0.05, progress_every=0.3,
-                      poll_every=0.2)
+ENGINE = EngineConfig(rate=500.0, per_chat_interval=0.05, backoff=0.05, progress_every=0.3, poll_every=0.2)
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +52,16 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 def settings(**engine: Any) -> BroadcastSettings:
-    return BroadcastSettings(admins=frozenset({ADMIN}),
-                             engine=EngineConfig(**{**ENGINE.__dict__, **engine}))
+    return BroadcastSettings(admins=frozenset({ADMIN}), engine=EngineConfig(**{**ENGINE.__dict__, **engine}))
 
 
 @contextlib.asynccontextmanager
-async def serving(api: FakeBotApi, db: Database, brain: Brain,
-                  **engine: Any) -> AsyncIterator[Any]:
+async def serving(api: FakeBotApi, db: Database, brain: Brain, **engine: Any) -> AsyncIterator[Any]:
     """The bot (basic and broadcast features) polling the fake; STAFF has the staff role."""
-    config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01,
-                       poll_timeout=2.0)
-    application = build_application(config, AppState(db, brain, clock()),
-                                     [basic_feature(), broadcast_feature(settings(**engine))])
+    config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0)
+    application = build_application(
+        config, AppState(db, brain, clock()), [basic_feature(), broadcast_feature(settings(**engine))]
+    )
     roles.grant(db, STAFF, roles.STAFF, by=ADMIN, now=clock().now())
     async with running(application, config):
         yield application
@@ -80,26 +77,29 @@ def engine_of(app: Any) -> BroadcastEngine:
     return app.bot_data[RUNTIME_KEY].engine
 
 
-async def say(api: FakeBotApi, text: str, chat_id: int, replies: int = 1,
-              **kwargs: Any) -> list[ApiCall]:
+async def say(api: FakeBotApi, text: str, chat_id: int, replies: int = 1, **kwargs: Any) -> list[ApiCall]:
     before = len(api.sent_messages(chat_id))
     api.send_text(chat_id, text, **kwargs)
     sent = await api.wait_for(before + replies, chat_id=chat_id)
     return sent[before:]
 
 
-async def answer(api: FakeBotApi, db: Database, prompt: ApiCall, text: str, chat_id: int,
-                 **kwargs: Any) -> list[ApiCall]:
+async def answer(
+    api: FakeBotApi, db: Database, prompt: ApiCall, text: str, chat_id: int, **kwargs: Any
+) -> list[ApiCall]:
     """Reply to a composer prompt once the bot has stored it as the draft's prompt (it does so
     right after Telegram answers the send, which the fake records a moment earlier)."""
-    await api.wait_for(lambda: db.execute(
-        "SELECT 1 FROM broadcasts WHERE prompt_message_id = ? AND report_chat_id = ?",
-        [prompt.message_id, chat_id]).fetchone())
+    await api.wait_for(
+        lambda: db.execute(
+            "SELECT 1 FROM broadcasts WHERE prompt_message_id = ? AND report_chat_id = ?", [prompt.message_id, chat_id]
+        ).fetchone()
+    )
     return await say(api, text, chat_id, reply_to_message_id=prompt.message_id, **kwargs)
 
 
-async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int,
-                method: str = "sendMessage", count: int = 1) -> list[ApiCall]:
+async def press(
+    api: FakeBotApi, message: ApiCall, data: str, chat_id: int, method: str = "sendMessage", count: int = 1
+) -> list[ApiCall]:
     before = len([c for c in api.calls(method, chat_id) if c.ok])
     api.press_button(chat_id, message.message_id, data)
     calls = await api.wait_for(before + count, method=method, chat_id=chat_id)
@@ -116,8 +116,7 @@ async def alert(api: FakeBotApi, message: ApiCall, data: str, chat_id: int) -> s
 
 def buttons(call: ApiCall) -> dict[str, str]:
     markup = call.reply_markup or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
-            for b in row}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
 def button(call: ApiCall, label_part: str) -> str:
@@ -127,16 +126,19 @@ def button(call: ApiCall, label_part: str) -> str:
 
 
 def audit_rows(db: Database, user_id: int) -> list[tuple[str, int]]:
-    return [(action, allowed) for action, allowed in db.execute(
-        "SELECT action, allowed FROM audit_log WHERE user_id = ? ORDER BY id", [user_id])]
+    return [
+        (action, allowed)
+        for action, allowed in db.execute(
+            "SELECT action, allowed FROM audit_log WHERE user_id = ? ORDER BY id", [user_id]
+        )
+    ]
 
 
 # --- roles -----------------------------------------------------------------------------------
 
 
 async def test_non_staff_gets_a_neutral_reply_to_every_staff_command(api, app, db):
-    attempts = ["/broadcast", "/broadcast_status", "/grant 5", "/revoke 5",
-                "/grant", "/broadcast@hrd_test_bot"]
+    attempts = ["/broadcast", "/broadcast_status", "/grant 5", "/revoke 5", "/grant", "/broadcast@hrd_test_bot"]
     for command in attempts:
         [reply] = await say(api, command, USER)
         assert reply.text == UNKNOWN_COMMAND, command
@@ -149,8 +151,14 @@ async def test_non_staff_gets_a_neutral_reply_to_every_staff_command(api, app, d
     assert await alert(api, hello, f"b:go:{b.id}", USER) == UNKNOWN_COMMAND
     assert bdb.get(db, b.id).state == bdb.DRAFT
     assert audit_rows(db, USER) == [
-        ("/broadcast", 0), ("/broadcast_status", 0), ("/grant", 0), ("/revoke", 0),
-        ("/grant", 0), ("/broadcast", 0), ("broadcast.button", 0)]
+        ("/broadcast", 0),
+        ("/broadcast_status", 0),
+        ("/grant", 0),
+        ("/revoke", 0),
+        ("/grant", 0),
+        ("/broadcast", 0),
+        ("broadcast.button", 0),
+    ]
     assert not roles.is_staff(db, USER, {ADMIN})
 
 
@@ -188,8 +196,9 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     [ask] = await say(api, "/broadcast", STAFF)
     assert "이 메시지에 답장으로" in ask.text and ask.reply_markup["force_reply"] is True
     notice = "합격자 발표 안내: 8월 22일 <확인>"
-    [choose] = await answer(api, db, ask, notice, STAFF, entities=[
-        {"type": MessageEntity.BOLD, "offset": 0, "length": 6}])
+    [choose] = await answer(
+        api, db, ask, notice, STAFF, entities=[{"type": MessageEntity.BOLD, "offset": 0, "length": 6}]
+    )
     assert "누구에게" in choose.text and "스스로 고른 것" in choose.text
     assert "수험생 · 자기 선택 (10명)" in buttons(choose)
     assert "전체 (51명)" in buttons(choose)  # and the staff member
@@ -202,8 +211,7 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     assert "수험생</b> · <b>10명" in summary.text
     assert set(buttons(summary)) == {"🚀 지금 보내기", "⏰ 예약", "✖ 취소"}
 
-    [queued] = await press(api, summary, button(summary, "지금 보내기"), STAFF,
-                           method="editMessageText")
+    [queued] = await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     assert "보내기 시작해요" in queued.text
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
     received = [c for c in api.sent_messages() if c.text == expected_html and c.chat_id != STAFF]
@@ -214,8 +222,13 @@ async def test_broadcast_preview_count_confirm_and_report(api, app, db):
     [b] = bdb.recent(db, 1)
     assert (b.state, b.sent, b.author_id) == (bdb.DONE, 10, STAFF)
     assert [a for a, _ in audit_rows(db, STAFF)] == [
-        "/broadcast", "broadcast.draft", "broadcast.text", "broadcast.button",
-        "broadcast.button", "broadcast.send"]
+        "/broadcast",
+        "broadcast.draft",
+        "broadcast.text",
+        "broadcast.button",
+        "broadcast.button",
+        "broadcast.send",
+    ]
 
 
 async def test_schedule_with_a_bad_then_a_good_time_and_cancel(api, app, db):
@@ -239,8 +252,7 @@ async def test_schedule_with_a_bad_then_a_good_time_and_cancel(api, app, db):
     [status] = await say(api, "/broadcast_status", STAFF)
     assert f"#{b.id}</b> 대기" in status.text and "예약 2018년 8월 22일(수) 09:00" in status.text
     assert "작성: user" not in status.text and f"{STAFF}" in status.text  # the author
-    [cancelled] = await press(api, status, button(status, f"#{b.id} 취소"), STAFF,
-                              method="editMessageText")
+    [cancelled] = await press(api, status, button(status, f"#{b.id} 취소"), STAFF, method="editMessageText")
     assert f"#{b.id}</b> 취소됨" in cancelled.text and "발송 현황" in cancelled.text
     assert bdb.get(db, b.id).state == bdb.CANCELLED
     assert not [c for c in api.sent_messages() if c.chat_id in range(1, 6)]
@@ -264,12 +276,15 @@ async def test_cancel_while_writing(api, app, db):
     assert btext.CANCELLED not in nothing.text
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ("b:go:abc", btext.BAD_BUTTON),
-    ("b:zz:1", btext.BAD_BUTTON),
-    ("b:a:1:teachers", "모르는 대상"),
-    ("b:go:424242", "#424242"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("b:go:abc", btext.BAD_BUTTON),
+        ("b:zz:1", btext.BAD_BUTTON),
+        ("b:a:1:teachers", "모르는 대상"),
+        ("b:go:424242", "#424242"),
+    ],
+)
 async def test_bad_callback_data_gets_a_clear_answer(api, app, db, data, expected):
     b = bdb.open_draft(db, author_id=STAFF, chat_id=STAFF, now=clock().now())
     bdb.set_text(db, b.id, "x")
@@ -285,14 +300,23 @@ async def test_photo_notice_is_previewed_and_sent_as_a_photo(api, app, db):
     [prompt] = await say(api, "/broadcast", STAFF)
     await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id)
     before = len(api.sent_messages(STAFF))
-    api.push_update({"message": {
-        "message_id": 777, "date": 0, "chat": {"id": STAFF, "type": "private"},
-        "from": {"id": STAFF, "is_bot": False, "first_name": "직원"},
-        "photo": [{"file_id": file_id, "file_unique_id": "u1", "width": 1, "height": 1}],
-        "caption": "새 강의실 배치도",
-        "reply_to_message": {"message_id": prompt.message_id, "date": 0,
-                             "chat": {"id": STAFF, "type": "private"}},
-    }})
+    api.push_update(
+        {
+            "message": {
+                "message_id": 777,
+                "date": 0,
+                "chat": {"id": STAFF, "type": "private"},
+                "from": {"id": STAFF, "is_bot": False, "first_name": "직원"},
+                "photo": [{"file_id": file_id, "file_unique_id": "u1", "width": 1, "height": 1}],
+                "caption": "새 강의실 배치도",
+                "reply_to_message": {
+                    "message_id": prompt.message_id,
+                    "date": 0,
+                    "chat": {"id": STAFF, "type": "private"},
+                },
+            }
+        }
+    )
     [choose] = (await api.wait_for(before + 1, chat_id=STAFF))[before:]
     await press(api, choose, button(choose, "직원 · 자기 선택"), STAFF, count=1)
     previews = [c for c in api.calls("sendPhoto", STAFF) if c.ok]
@@ -301,8 +325,7 @@ async def test_photo_notice_is_previewed_and_sent_as_a_photo(api, app, db):
     assert "사진 포함" in summary.text
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
-    assert sorted(c.chat_id for c in api.calls("sendPhoto") if c.ok and c.chat_id in (1, 2)) \
-        == [1, 2]
+    assert sorted(c.chat_id for c in api.calls("sendPhoto") if c.ok and c.chat_id in (1, 2)) == [1, 2]
 
 
 async def test_notices_shows_recent_notices_to_users(api, app, db):
@@ -329,8 +352,13 @@ async def test_questions_are_answered_while_a_long_broadcast_runs(api, db, brain
         engine.wake()
         await api.wait_for(100, timeout=10)
         latencies = []
-        for question in ["신임자 과정 언제 시작해요?", "어린이집 입소 순위", "면접은 언제예요?",
-                         "인재개발원 비전은?", "2회 필기 합격자 발표일"]:
+        for question in [
+            "신임자 과정 언제 시작해요?",
+            "어린이집 입소 순위",
+            "면접은 언제예요?",
+            "인재개발원 비전은?",
+            "2회 필기 합격자 발표일",
+        ]:
             started = time.monotonic()
             await say(api, question, USER)
             latencies.append(time.monotonic() - started)
@@ -338,5 +366,7 @@ async def test_questions_are_answered_while_a_long_broadcast_runs(api, db, brain
         await asyncio.wait_for(engine.wait_idle(), 30)
     assert bdb.get(db, b.id).sent == 1000
     assert max(latencies) < 1.5, latencies
-    print(f"question latency during broadcast: median {statistics.median(latencies) * 1000:.0f} "
-          f"ms, max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"question latency during broadcast: median {statistics.median(latencies) * 1000:.0f} "
+        f"ms, max {max(latencies) * 1000:.0f} ms"
+    )

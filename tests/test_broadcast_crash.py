@@ -30,14 +30,35 @@ TEXT = "<b>중요</b> 시설 점검 안내"
 
 
 def start_bot(db_path: Path, api: FakeBotApiProcess, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONPATH": str(ROOT),
-           "HRDBOT_BROADCAST_RATE": str(RATE), "HRDBOT_BROADCAST_POLL": "0.2",
-           "HRDBOT_BROADCAST_PROGRESS": "0.5"}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "PYTHONPATH": str(ROOT),
+        "HRDBOT_BROADCAST_RATE": str(RATE),
+        "HRDBOT_BROADCAST_POLL": "0.2",
+        "HRDBOT_BROADCAST_PROGRESS": "0.5",
+    }
     with open(log, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--base-url", api.base_url, "--db",
-             str(db_path), "--now", "2018-08-21T09:00:00+09:00", "--log-level", "WARNING"],
-            cwd=db_path.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--base-url",
+                api.base_url,
+                "--db",
+                str(db_path),
+                "--now",
+                "2018-08-21T09:00:00+09:00",
+                "--log-level",
+                "WARNING",
+            ],
+            cwd=db_path.parent,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def stop(bot: subprocess.Popen[bytes]) -> None:
@@ -51,21 +72,33 @@ def stop(bot: subprocess.Popen[bytes]) -> None:
 
 
 def cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", "--db", str(db_path), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def notices_per_chat(api: FakeBotApiProcess, text: str = TEXT) -> collections.Counter[int]:
-    return collections.Counter(c["params"]["chat_id"] for c in api.sent_messages()
-                               if c["params"].get("text") == text)
+    return collections.Counter(c["params"]["chat_id"] for c in api.sent_messages() if c["params"].get("text") == text)
 
 
 def test_sigkill_mid_broadcast_then_restart(db_path: Path, tmp_path: Path) -> None:
     db = connect(db_path)
     add_users(db, range(1, RECIPIENTS + 1))
     roles.grant(db, STAFF_CHAT, roles.STAFF, by=None, now=clock().now())  # re-checked at send
-    b = bdb.create(db, text=TEXT, now=clock().now(), audience="all", state=bdb.QUEUED,
-                   report_chat_id=STAFF_CHAT, author_id=STAFF_CHAT)
+    b = bdb.create(
+        db,
+        text=TEXT,
+        now=clock().now(),
+        audience="all",
+        state=bdb.QUEUED,
+        report_chat_id=STAFF_CHAT,
+        author_id=STAFF_CHAT,
+    )
     log = tmp_path / "bot.log"
     with FakeBotApiProcess(token=TOKEN) as api:
         bot = start_bot(db_path, api, log)
@@ -100,9 +133,11 @@ def test_sigkill_mid_broadcast_then_restart(db_path: Path, tmp_path: Path) -> No
 
     b = bdb.get(db, b.id)
     duplicates = sum(n - 1 for n in received.values())
-    print(f"\nkill after {sent_before} recorded sends; {claimed_at_kill} claimed at the kill; "
-          f"{duplicates} duplicate(s); resent {b.resent}; max {stats['max_in_window']} sends "
-          f"in any second (limit {RATE})")
+    print(
+        f"\nkill after {sent_before} recorded sends; {claimed_at_kill} claimed at the kill; "
+        f"{duplicates} duplicate(s); resent {b.resent}; max {stats['max_in_window']} sends "
+        f"in any second (limit {RATE})"
+    )
     assert set(received) == set(range(1, RECIPIENTS + 1))  # nobody missed
     assert (b.state, b.sent, b.resent) == (bdb.DONE, RECIPIENTS, claimed_at_kill)
     assert duplicates <= claimed_at_kill <= EngineConfig().window

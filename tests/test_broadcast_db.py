@@ -13,11 +13,22 @@ from tests.broadcast_helpers import START, add_users
 LATER = START + dt.timedelta(hours=1)
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("all", "all"), ("전체", "all"), ("Everyone", "all"), ("직원", "staff"), ("staff", "staff"),
-    ("수험생", "examinee"), ("학부모", "parent"), ("parent", "parent"), ("기타", "other"),
-    (" topic:notices ", "topic:notices"), ("구독:daycare", "topic:daycare"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("all", "all"),
+        ("전체", "all"),
+        ("Everyone", "all"),
+        ("직원", "staff"),
+        ("staff", "staff"),
+        ("수험생", "examinee"),
+        ("학부모", "parent"),
+        ("parent", "parent"),
+        ("기타", "other"),
+        (" topic:notices ", "topic:notices"),
+        ("구독:daycare", "topic:daycare"),
+    ],
+)
 def test_parse_audience(text, code):
     assert bdb.parse_audience(text) == code
 
@@ -45,8 +56,7 @@ def test_audience_selection(db):
     assert everyone == list(range(1, 51))
     for code in ("staff", "examinee", "parent", "other"):
         chosen = _recipients(db, code)
-        assert chosen == [u for u in range(1, 51)
-                          if ("staff", "examinee", "parent", "other", None)[u % 5] == code]
+        assert chosen == [u for u in range(1, 51) if ("staff", "examinee", "parent", "other", None)[u % 5] == code]
         assert bdb.count_audience(db, code) == len(chosen) == 10
     assert bdb.count_audience(db, "all") == 50
 
@@ -81,10 +91,13 @@ def test_draft_to_done_with_counters(db):
 
     claimed = bdb.claim(db, b.id, 4, START.timestamp())
     assert [d.user_id for d in claimed] == [1, 2, 3, 4] and all(d.attempts == 1 for d in claimed)
-    bdb.record(db, b.id, [bdb.Outcome(claimed[0].id, 1, bdb.SENT, 500),
-                          bdb.Outcome(claimed[1].id, 2, bdb.BLOCKED, error="403")], START)
-    bdb.release(db, [(claimed[2].id, LATER.timestamp(), "500", True),
-                     (claimed[3].id, 0.0, "429", False)])
+    bdb.record(
+        db,
+        b.id,
+        [bdb.Outcome(claimed[0].id, 1, bdb.SENT, 500), bdb.Outcome(claimed[1].id, 2, bdb.BLOCKED, error="403")],
+        START,
+    )
+    bdb.release(db, [(claimed[2].id, LATER.timestamp(), "500", True), (claimed[3].id, 0.0, "429", False)])
     b = bdb.get(db, b.id)
     assert (b.sent, b.blocked, b.failed, b.remaining) == (1, 1, 0, 8)
     assert db.execute("SELECT active FROM users WHERE user_id = 2").fetchone()[0] == 0
@@ -132,8 +145,7 @@ def test_recording_an_unclaimed_delivery_is_refused(db):
 
 
 def test_scheduled_broadcasts_wait_for_their_time(db):
-    first = bdb.create(db, text="later", now=START, audience="all", state=bdb.QUEUED,
-                       scheduled_at=LATER)
+    first = bdb.create(db, text="later", now=START, audience="all", state=bdb.QUEUED, scheduled_at=LATER)
     assert bdb.next_due(db, START) is None
     assert bdb.next_scheduled_at(db) == LATER
     assert bdb.next_due(db, LATER).id == first.id
@@ -144,8 +156,11 @@ def test_scheduled_broadcasts_wait_for_their_time(db):
 def test_state_rules(db):
     b = bdb.create(db, text="x", now=START, audience="all")
     bdb.cancel(db, b.id, START)
-    for operation in (lambda: bdb.queue(db, b.id), lambda: bdb.set_audience(db, b.id, "all"),
-                      lambda: bdb.cancel(db, b.id, START)):
+    for operation in (
+        lambda: bdb.queue(db, b.id),
+        lambda: bdb.set_audience(db, b.id, "all"),
+        lambda: bdb.cancel(db, b.id, START),
+    ):
         with pytest.raises(bdb.BroadcastStateError, match="취소됨"):
             operation()
     with pytest.raises(bdb.NoSuchBroadcastError):
@@ -176,8 +191,7 @@ def test_every_round_audience_counts_each_round_subscriber_once(db):
     assert _recipients(db, "topic:exam_round:*") == [1, 2, 3]
     assert _recipients(db, "topic:exam_round:r1") == [2, 3]
     # /notices: a per-round subscriber sees notices to every round's subscribers.
-    b = bdb.create(db, text="시험 공지", now=START, audience="topic:exam_round:*",
-                   state=bdb.QUEUED)
+    b = bdb.create(db, text="시험 공지", now=START, audience="topic:exam_round:*", state=bdb.QUEUED)
     bdb.start_preparing(db, b.id, START)
     bdb.start_sending(db, b.id, START)
     assert [n.text for n in bdb.notices_for(db, None, topics=["exam_round:r1"])] == ["시험 공지"]
@@ -190,14 +204,18 @@ def test_verified_notices_only_for_verified(db):
         bdb.start_preparing(db, b.id, START)
         bdb.start_sending(db, b.id, START)
     assert [n.text for n in bdb.notices_for(db, "staff")] == ["직원 선택", "모두"]
-    assert [n.text for n in bdb.notices_for(db, "staff", verified=True)] == [
-        "직원 선택", "내부", "모두"]
+    assert [n.text for n in bdb.notices_for(db, "staff", verified=True)] == ["직원 선택", "내부", "모두"]
     assert [n.text for n in bdb.notices_for(db, "verified")] == ["모두"]  # not a self-claim
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("verified", "verified"), ("인증", "verified"), ("인증 직원", "verified"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("verified", "verified"),
+        ("인증", "verified"),
+        ("인증 직원", "verified"),
+    ],
+)
 def test_parse_verified_audience(text, code):
     assert bdb.parse_audience(text) == code
     assert "인증" in bdb.audience_label(code)
@@ -209,13 +227,12 @@ def test_composer_drafts_steps_and_expiry(db):
     with pytest.raises(bdb.BroadcastStateError, match="공지 내용"):
         bdb.queue(db, b.id)
     bdb.set_prompt(db, b.id, 55)
-    assert bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55,
-                               now=START).id == b.id
+    assert bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55, now=START).id == b.id
     for author, chat, prompt in ((8, 7, 55), (7, 8, 55), (7, 7, 54)):
-        assert bdb.draft_for_reply(db, author_id=author, chat_id=chat, prompt_message_id=prompt,
-                                   now=START) is None
-    assert bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55,
-                               now=START + bdb.DRAFT_TTL) is None  # expired
+        assert bdb.draft_for_reply(db, author_id=author, chat_id=chat, prompt_message_id=prompt, now=START) is None
+    assert (
+        bdb.draft_for_reply(db, author_id=7, chat_id=7, prompt_message_id=55, now=START + bdb.DRAFT_TTL) is None
+    )  # expired
     with pytest.raises(ValueError, match="step"):
         bdb.set_step(db, b.id, "send", now=START)
     assert bdb.composing(db, 7, START) and bdb.next_draft_expiry(db) is not None

@@ -21,8 +21,7 @@ from handlers.ratelimit import RateLimiter
 from tests.broadcast_helpers import FakeTime, JumpClock, add_users, clock
 from tests.fake_bot_api import FakeBotApi
 
-FAST = dict(rate=1000.0, per_chat_interval=0.05, backoff=0.05, progress_every=0.2,
-            poll_every=0.2, window=8)
+FAST = dict(rate=1000.0, per_chat_interval=0.05, backoff=0.05, progress_every=0.2, poll_every=0.2, window=8)
 STAFF_CHAT = 7
 
 
@@ -45,16 +44,13 @@ def make_engine(db: Database, bot: Bot) -> Callable[..., BroadcastEngine]:
     """An engine on the test database and the fake; each test starts and stops it."""
 
     def make(clock_: Any = None, **config: Any) -> BroadcastEngine:
-        return BroadcastEngine(db, TelegramSender(bot), clock_ or clock(),
-                               EngineConfig(**{**FAST, **config}))
+        return BroadcastEngine(db, TelegramSender(bot), clock_ or clock(), EngineConfig(**{**FAST, **config}))
 
     return make
 
 
-def queue(db: Database, audience: str = "all", text: str = "<b>공지</b> 안내",
-          **kwargs: Any) -> bdb.Broadcast:
-    return bdb.create(db, text=text, now=clock().now(), audience=audience, state=bdb.QUEUED,
-                      **kwargs)
+def queue(db: Database, audience: str = "all", text: str = "<b>공지</b> 안내", **kwargs: Any) -> bdb.Broadcast:
+    return bdb.create(db, text=text, now=clock().now(), audience=audience, state=bdb.QUEUED, **kwargs)
 
 
 async def run_until_idle(engine: BroadcastEngine, limit: float = 20.0) -> None:
@@ -101,24 +97,30 @@ async def test_limiter_one_per_chat_per_second():
     assert again.start == pytest.approx(first.start + 0.2 + 1.0)
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, dict(rate=25.0, window=8)),
-    ({"HRDBOT_BROADCAST_RATE": "30"}, dict(rate=30.0)),
-    ({"HRDBOT_BROADCAST_RATE": "unlimited", "HRDBOT_BROADCAST_WINDOW": "64"},
-     dict(rate=None, window=64)),
-    ({"HRDBOT_BROADCAST_POLL": "0.5", "HRDBOT_BROADCAST_PROGRESS": "5"},
-     dict(poll_every=0.5, progress_every=5.0)),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, dict(rate=25.0, window=8)),
+        ({"HRDBOT_BROADCAST_RATE": "30"}, dict(rate=30.0)),
+        ({"HRDBOT_BROADCAST_RATE": "unlimited", "HRDBOT_BROADCAST_WINDOW": "64"}, dict(rate=None, window=64)),
+        ({"HRDBOT_BROADCAST_POLL": "0.5", "HRDBOT_BROADCAST_PROGRESS": "5"}, dict(poll_every=0.5, progress_every=5.0)),
+    ],
+)
 def test_config_from_env(env, expected):
     config = EngineConfig.from_env(env)
     assert {k: getattr(config, k) for k in expected} == expected
 
 
-@pytest.mark.parametrize("env", [
-    {"HRDBOT_BROADCAST_RATE": "fast"}, {"HRDBOT_BROADCAST_RATE": "0"},
-    {"HRDBOT_BROADCAST_RATE": "-3"}, {"HRDBOT_BROADCAST_RATE": "inf"},
-    {"HRDBOT_BROADCAST_WINDOW": "many"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HRDBOT_BROADCAST_RATE": "fast"},
+        {"HRDBOT_BROADCAST_RATE": "0"},
+        {"HRDBOT_BROADCAST_RATE": "-3"},
+        {"HRDBOT_BROADCAST_RATE": "inf"},
+        {"HRDBOT_BROADCAST_WINDOW": "many"},
+    ],
+)
 def test_bad_config_names_the_variable(env):
     [name] = env
     with pytest.raises(EngineConfigError, match=name):
@@ -277,8 +279,7 @@ async def test_resume_after_a_crash_sends_the_claimed_again(db, api, make_engine
     bdb.add_recipients(db, b.id, [(u, u) for u in range(1, 21)])
     bdb.start_sending(db, b.id, clock().now())
     claimed = bdb.claim(db, b.id, 8, clock().now().timestamp())
-    bdb.record(db, b.id, [bdb.Outcome(d.id, d.user_id, bdb.SENT, 1) for d in claimed[:3]],
-               clock().now())
+    bdb.record(db, b.id, [bdb.Outcome(d.id, d.user_id, bdb.SENT, 1) for d in claimed[:3]], clock().now())
     await run_until_idle(make_engine())
     b = bdb.get(db, b.id)
     assert (b.state, b.sent, b.resent) == (bdb.DONE, 20, 5)
@@ -301,10 +302,8 @@ async def test_media_notice_is_sent_with_its_caption(db, api, bot, make_engine):
 async def test_a_second_engine_on_the_same_database_waits(db, bot, make_engine, api):
     """Two bot processes on one database: only the lease holder sends; nothing goes twice."""
     add_users(db, range(1000, 1040))
-    first = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST),
-                            owner="host-a:1:first")
-    second = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST),
-                             owner="host-b:2:second")
+    first = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST), owner="host-a:1:first")
+    second = BroadcastEngine(db, TelegramSender(bot), clock(), EngineConfig(**FAST), owner="host-b:2:second")
     assert first._hold_lease()
     assert not second._hold_lease()
     queue(db)

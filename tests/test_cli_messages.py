@@ -31,28 +31,31 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 @pytest.mark.parametrize("name", sorted(subcommands()))
-def test_every_subcommand_has_a_one_line_description(name: str,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_subcommand_has_a_one_line_description(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     parser = subcommands()[name]
     assert parser.description and "\n" not in parser.description
     code, out, _ = run(capsys, name, "--help")
     assert code == 0 and parser.description in out
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["ask", "안녕", "--frobnicate"], "알 수 없는 인자입니다: --frobnicate"),
-    (["broadcast", "--text", "공지"], "필요한 인자가 없습니다: --audience"),
-    (["broadcasts", "--limit"], "--limit: 값을 하나 적어 주세요"),
-    (["broadcasts", "--limit", "0"], "--limit: '0': 1 이상의 정수를 적어 주세요"),
-    (["broadcasts", "--limit", "-1"], "--limit: '-1': 1 이상의 정수를 적어 주세요"),
-    (["broadcasts", "--limit", "many"], "--limit: 'many': 1 이상의 정수를 적어 주세요"),
-    (["calendar", "--user", "abc"], "--user: 정수가 아닙니다: 'abc'"),
-    (["run", "--log-level", "LOUD"], "--log-level: 고를 수 없는 값입니다: 'LOUD'"),
-    (["reminders", "--date", "2018-02-30"], "--date: '2018-02-30'은(는) 날짜가 아닙니다"),
-    (["frobnicate"], "COMMAND: 고를 수 없는 값입니다: 'frobnicate'"),
-])
-def test_usage_errors_are_korean_with_exit_2(args: list[str], expected: str,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["ask", "안녕", "--frobnicate"], "알 수 없는 인자입니다: --frobnicate"),
+        (["broadcast", "--text", "공지"], "필요한 인자가 없습니다: --audience"),
+        (["broadcasts", "--limit"], "--limit: 값을 하나 적어 주세요"),
+        (["broadcasts", "--limit", "0"], "--limit: '0': 1 이상의 정수를 적어 주세요"),
+        (["broadcasts", "--limit", "-1"], "--limit: '-1': 1 이상의 정수를 적어 주세요"),
+        (["broadcasts", "--limit", "many"], "--limit: 'many': 1 이상의 정수를 적어 주세요"),
+        (["calendar", "--user", "abc"], "--user: 정수가 아닙니다: 'abc'"),
+        (["run", "--log-level", "LOUD"], "--log-level: 고를 수 없는 값입니다: 'LOUD'"),
+        (["reminders", "--date", "2018-02-30"], "--date: '2018-02-30'은(는) 날짜가 아닙니다"),
+        (["frobnicate"], "COMMAND: 고를 수 없는 값입니다: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_are_korean_with_exit_2(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert expected in err and "오류:" in err and "--help" in err
@@ -60,15 +63,15 @@ def test_usage_errors_are_korean_with_exit_2(args: list[str], expected: str,
 
 
 @pytest.mark.parametrize("question", [[], [""], ["   "]], ids=["none", "empty", "blank"])
-def test_ask_without_a_question_is_one_error(question: list[str], db_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_without_a_question_is_one_error(
+    question: list[str], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "ask", *question, "--db", str(db_path))
     assert (code, out) == (2, "")
     assert err.startswith("hrdbot: 오류: 질문을 적어 주세요")
 
 
-def test_broadcasts_lists_only_drafts_honestly(db_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_broadcasts_lists_only_drafts_honestly(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import datetime as dt
 
     db = connect(db_path)
@@ -79,24 +82,31 @@ def test_broadcasts_lists_only_drafts_honestly(db_path: Path,
     assert code == 0 and "초안" in out
 
 
-def test_broadcasts_limit_one_shows_the_newest(db_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_broadcasts_limit_one_shows_the_newest(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for text in ("첫 공지", "둘째 공지"):
-        assert run(capsys, "--today", "2018-08-21", "broadcast", "--text", text, "--audience",
-                   "all", "--db", str(db_path))[0] == 0
+        assert (
+            run(
+                capsys, "--today", "2018-08-21", "broadcast", "--text", text, "--audience", "all", "--db", str(db_path)
+            )[0]
+            == 0
+        )
     code, out, _ = run(capsys, "broadcasts", "--limit", "1", "--db", str(db_path))
     assert code == 0 and "둘째 공지" in out and "첫 공지" not in out
 
 
-def test_calendar_of_a_known_user_without_subscriptions(db_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_calendar_of_a_known_user_without_subscriptions(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import datetime as dt
 
     from db import users
 
-    users.touch(connect(db_path), user_id=555, chat_id=555, first_name="민지", username=None,
-                now=dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL))
-    code, out, err = run(capsys, "calendar", "--user", "555", "--db", str(db_path), "--today",
-                         "2018-08-21")
+    users.touch(
+        connect(db_path),
+        user_id=555,
+        chat_id=555,
+        first_name="민지",
+        username=None,
+        now=dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL),
+    )
+    code, out, err = run(capsys, "calendar", "--user", "555", "--db", str(db_path), "--today", "2018-08-21")
     assert (code, out) == (2, "")
     assert err.startswith("hrdbot: 오류: 사용자 555은(는) 구독한 알림이 없습니다")

@@ -51,8 +51,9 @@ def settings_for(db: Database, clock: Clock, **kw: Any) -> Settings:
         reply = Brain(db, log_unanswered=False).answer(question, now=at)
         return reply.text, reply.intent
 
-    return Settings(db=db, now=clock.now, reminder_config=load_config(CONFIG_PATH),
-                    admins=frozenset({ADMIN}), answer=answer, **kw)
+    return Settings(
+        db=db, now=clock.now, reminder_config=load_config(CONFIG_PATH), admins=frozenset({ADMIN}), answer=answer, **kw
+    )
 
 
 @pytest.fixture
@@ -72,17 +73,17 @@ async def sign_in(client: TestClient, db: Database, user_id: int | None = None) 
 
 
 def fingerprint(db: Database, directory: Path) -> tuple[str, ...]:
-    files = tuple(hashlib.sha256(p.read_bytes()).hexdigest()
-                  for p in sorted(directory.glob("*.yaml")))
+    files = tuple(hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("*.yaml")))
     dump = hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
     return (*files, dump)
 
 
 def fields_of(page: str) -> dict[str, str]:
     """The record form's current values (inputs, selects and textareas)."""
-    out = {m.group(1): m.group(2) for m in
-           re.finditer(r'<input id="in-(\w+)" name="\w+"(?: type="\w+")?(?: step="\w+")? value="([^"]*)"',
-                       page)}
+    out = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<input id="in-(\w+)" name="\w+"(?: type="\w+")?(?: step="\w+")? value="([^"]*)"', page)
+    }
     for m in re.finditer(r'<select id="in-(\w+)".*?</select>', page, re.S):
         chosen = re.search(r"<option selected>([^<]*)</option>", m.group(0))
         out[m.group(1)] = chosen.group(1) if chosen else ""
@@ -96,16 +97,16 @@ def fields_of(page: str) -> dict[str, str]:
 # --- sign-in and sessions --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/unanswered", "/knowledge", "/broadcasts", "/reminders",
-                                  "/audit", "/roles", EVENT, "/broadcasts/1"])
+@pytest.mark.parametrize(
+    "path", ["/", "/unanswered", "/knowledge", "/broadcasts", "/reminders", "/audit", "/roles", EVENT, "/broadcasts/1"]
+)
 async def test_every_page_needs_a_session(client: TestClient, path: str) -> None:
     resp = await client.get(path)
     assert resp.status == 401
     assert "로그인이 필요해요" in await resp.text()
 
 
-async def test_a_login_url_works_once_and_sets_a_strict_http_only_cookie(
-        client: TestClient, site: Any) -> None:
+async def test_a_login_url_works_once_and_sets_a_strict_http_only_cookie(client: TestClient, site: Any) -> None:
     db, _dir, _clock = site
     token = cdb.create_login_token(db, None, START)
     resp = await client.get(f"/login?token={token}", allow_redirects=False)
@@ -126,8 +127,7 @@ async def test_malformed_login_tokens_are_refused(client: TestClient, token: str
     assert COOKIE not in resp.cookies
 
 
-async def test_login_tokens_expire_after_ten_minutes_and_sessions_expire(
-        client: TestClient, site: Any) -> None:
+async def test_login_tokens_expire_after_ten_minutes_and_sessions_expire(client: TestClient, site: Any) -> None:
     db, _dir, clock = site
     token = cdb.create_login_token(db, None, START)
     clock.at = START + dt.timedelta(minutes=10, seconds=1)
@@ -175,8 +175,7 @@ async def test_a_link_for_a_user_without_a_role_opens_nothing(client: TestClient
 async def test_admins_grant_and_revoke_with_audit(client: TestClient, site: Any) -> None:
     db, _dir, _clock = site
     csrf = await sign_in(client, db, ADMIN)
-    resp = await client.post("/roles/grant", data={"csrf": csrf, "user_id": str(STAFF),
-                                                   "role": "staff"})
+    resp = await client.post("/roles/grant", data={"csrf": csrf, "user_id": str(STAFF), "role": "staff"})
     assert resp.status == 200 and str(STAFF) in await resp.text()
     assert roles.is_staff(db, STAFF)
     await client.post("/roles/revoke", data={"csrf": csrf, "user_id": str(STAFF), "role": "staff"})
@@ -188,19 +187,19 @@ async def test_admins_grant_and_revoke_with_audit(client: TestClient, site: Any)
 async def test_admins_verify_employees_on_the_roles_page(client: TestClient, site: Any) -> None:
     db, _dir, _clock = site
     csrf = await sign_in(client, db, ADMIN)
-    resp = await client.post("/roles/grant", data={"csrf": csrf, "user_id": str(STRANGER),
-                                                   "role": "verified"})
+    resp = await client.post("/roles/grant", data={"csrf": csrf, "user_id": str(STRANGER), "role": "verified"})
     assert resp.status == 200 and "🔒 인증 직원" in await resp.text()
     assert roles.is_verified(db, STRANGER) and not roles.is_staff(db, STRANGER)
-    await client.post("/roles/revoke", data={"csrf": csrf, "user_id": str(STRANGER),
-                                             "role": "verified"})
+    await client.post("/roles/revoke", data={"csrf": csrf, "user_id": str(STRANGER), "role": "verified"})
     assert not roles.is_verified(db, STRANGER)
 
 
-@pytest.mark.parametrize("user_id, role", [("abc", "staff"), ("-5", "staff"), ("", "staff"),
-                                           ("7", "owner"), ("9" * 40, "staff")])
+@pytest.mark.parametrize(
+    "user_id, role", [("abc", "staff"), ("-5", "staff"), ("", "staff"), ("7", "owner"), ("9" * 40, "staff")]
+)
 async def test_bad_role_forms_are_refused_and_change_nothing(
-        client: TestClient, site: Any, user_id: str, role: str) -> None:
+    client: TestClient, site: Any, user_id: str, role: str
+) -> None:
     db, _dir, _clock = site
     csrf = await sign_in(client, db, ADMIN)
     before = roles.grants(db)
@@ -214,7 +213,8 @@ async def test_bad_role_forms_are_refused_and_change_nothing(
 
 @pytest.mark.parametrize("csrf", [None, "", "wrong"])
 async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
-        client: TestClient, site: Any, csrf: str | None) -> None:
+    client: TestClient, site: Any, csrf: str | None
+) -> None:
     db, directory, _clock = site
     await sign_in(client, db)
     before = fingerprint(db, directory)
@@ -245,16 +245,20 @@ async def test_compose_preview_then_queue_a_notice(client: TestClient, site: Any
     assert {"console.broadcast", "console.broadcast.cancel"} <= {e.action for e in cdb.audit_entries(db)}
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("text", "   ", "비어"),
-    ("text", "가" * 5000, "4,096자"),
-    ("audience", "everyone!", "모르는 대상"),
-    ("audience", "topic:exam_round:nope", "모르는 구독 주제"),
-    ("at", "어제쯤", ""),
-    ("at", "2018-06-30 09:00", ""),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("text", "   ", "비어"),
+        ("text", "가" * 5000, "4,096자"),
+        ("audience", "everyone!", "모르는 대상"),
+        ("audience", "topic:exam_round:nope", "모르는 구독 주제"),
+        ("at", "어제쯤", ""),
+        ("at", "2018-06-30 09:00", ""),
+    ],
+)
 async def test_bad_notice_fields_are_shown_by_the_field_and_queue_nothing(
-        client: TestClient, site: Any, field: str, value: str, words: str) -> None:
+    client: TestClient, site: Any, field: str, value: str, words: str
+) -> None:
     db, _dir, _clock = site
     csrf = await sign_in(client, db)
     form = {"csrf": csrf, "text": "공지", "audience": "all", field: value}
@@ -275,8 +279,7 @@ async def test_unknown_broadcasts_are_not_found(client: TestClient, site: Any, p
 # --- unanswered ------------------------------------------------------------------------------
 
 
-async def test_a_declined_question_is_listed_and_an_alias_makes_it_answered(
-        client: TestClient, site: Any) -> None:
+async def test_a_declined_question_is_listed_and_an_alias_makes_it_answered(client: TestClient, site: Any) -> None:
     db, directory, _clock = site
     reply = Brain(db).answer(DECLINED, now=START)
     assert reply.intent is None
@@ -286,9 +289,10 @@ async def test_a_declined_question_is_listed_and_an_alias_makes_it_answered(
     group = cdb.unanswered_groups(db)[0].normalized
     form_page = await (await client.get("/unanswered/alias", params={"group": group})).text()
     target = re.search(r'<option value="(programs\.yaml\|programs\|\d+)">[^<]*newcomer ', form_page)
-    resp = await client.post("/unanswered/alias", data={
-        "csrf": csrf, "group": group, "question": DECLINED, "phrase": "뉴비과정",
-        "target": target.group(1)})
+    resp = await client.post(
+        "/unanswered/alias",
+        data={"csrf": csrf, "group": group, "question": DECLINED, "phrase": "뉴비과정", "target": target.group(1)},
+    )
     result = await resp.text()
     assert resp.status == 200, result
     assert 'id="new-answer"' in result and "신임자" in result
@@ -298,17 +302,21 @@ async def test_a_declined_question_is_listed_and_an_alias_makes_it_answered(
     assert [v.file for v in cdb.versions(db)] == ["programs.yaml", "programs.yaml"]
 
 
-@pytest.mark.parametrize("target, phrase", [
-    ("programs.yaml|programs|9999", "뉴비"), ("nope.yaml|x|0", "뉴비"), ("garbage", "뉴비"),
-    ("programs.yaml|programs|0", "   "), ("exams.yaml|events|0", "뉴비"),
-])
-async def test_bad_alias_forms_change_nothing(client: TestClient, site: Any, target: str,
-                                              phrase: str) -> None:
+@pytest.mark.parametrize(
+    "target, phrase",
+    [
+        ("programs.yaml|programs|9999", "뉴비"),
+        ("nope.yaml|x|0", "뉴비"),
+        ("garbage", "뉴비"),
+        ("programs.yaml|programs|0", "   "),
+        ("exams.yaml|events|0", "뉴비"),
+    ],
+)
+async def test_bad_alias_forms_change_nothing(client: TestClient, site: Any, target: str, phrase: str) -> None:
     db, directory, _clock = site
     csrf = await sign_in(client, db)
     before = fingerprint(db, directory)
-    resp = await client.post("/unanswered/alias", data={"csrf": csrf, "group": "",
-                                                        "phrase": phrase, "target": target})
+    resp = await client.post("/unanswered/alias", data={"csrf": csrf, "group": "", "phrase": phrase, "target": target})
     assert resp.status == 400 and 'id="errors"' in await resp.text()
     assert fingerprint(db, directory) == before
 
@@ -320,10 +328,10 @@ async def test_marking_out_of_scope_and_later(client: TestClient, site: Any) -> 
     brain.answer(DECLINED, now=START)
     csrf = await sign_in(client, db)
     groups = {g.example: g.normalized for g in cdb.unanswered_groups(db)}
-    await client.post("/unanswered/mark", data={"csrf": csrf, "status": "out_of_scope",
-                                                "group": groups["오늘 서울 날씨 어때요?"]})
-    await client.post("/unanswered/mark", data={"csrf": csrf, "status": "later",
-                                                "group": groups[DECLINED]})
+    await client.post(
+        "/unanswered/mark", data={"csrf": csrf, "status": "out_of_scope", "group": groups["오늘 서울 날씨 어때요?"]}
+    )
+    await client.post("/unanswered/mark", data={"csrf": csrf, "status": "later", "group": groups[DECLINED]})
     assert cdb.unanswered_groups(db) == []
     assert "날씨" in await (await client.get("/unanswered?show=out_of_scope")).text()
     brain.answer(DECLINED, now=START + dt.timedelta(hours=1))  # asked again: back on the list
@@ -336,8 +344,7 @@ async def test_marking_out_of_scope_and_later(client: TestClient, site: Any) -> 
 # --- knowledge -------------------------------------------------------------------------------
 
 
-async def test_knowledge_lists_every_file_and_the_record_form_follows_the_schema(
-        client: TestClient, site: Any) -> None:
+async def test_knowledge_lists_every_file_and_the_record_form_follows_the_schema(client: TestClient, site: Any) -> None:
     db, _dir, _clock = site
     await sign_in(client, db)
     page = await (await client.get("/knowledge")).text()
@@ -350,9 +357,17 @@ async def test_knowledge_lists_every_file_and_the_record_form_follows_the_schema
     assert 'type="number"' in program and 'class="list"' in program
 
 
-@pytest.mark.parametrize("path", ["/knowledge/nope.yaml/x/0", "/knowledge/exams.yaml/events/999",
-                                  "/knowledge/exams.yaml/events/abc", "/knowledge/exams.yaml/nope/0",
-                                  "/knowledge/versions/999", "/knowledge/versions/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/knowledge/nope.yaml/x/0",
+        "/knowledge/exams.yaml/events/999",
+        "/knowledge/exams.yaml/events/abc",
+        "/knowledge/exams.yaml/nope/0",
+        "/knowledge/versions/999",
+        "/knowledge/versions/x",
+    ],
+)
 async def test_unknown_records_are_not_found(client: TestClient, site: Any, path: str) -> None:
     await sign_in(client, site[0])
     assert (await client.get(path)).status == 404
@@ -362,18 +377,21 @@ async def edit_event(client: TestClient, csrf: str, action: str, **changes: str)
     form = fields_of(await (await client.get(EVENT)).text())
     page = await (await client.get(EVENT)).text()
     base = re.search(r'name="base" value="([^"]+)"', page).group(1)
-    resp = await client.post(EVENT, data={**form, **changes, "csrf": csrf, "base": base,
-                                          "action": action})
+    resp = await client.post(EVENT, data={**form, **changes, "csrf": csrf, "base": base, "action": action})
     return resp.status, await resp.text()
 
 
-@pytest.mark.parametrize("value, words", [
-    ("2018-13-45", "impossible date '2018-13-45'"),
-    ("22 Aug", "expected a date YYYY-MM-DD, got '22 Aug'"),
-    ("", "is empty; expected a date YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("2018-13-45", "impossible date '2018-13-45'"),
+        ("22 Aug", "expected a date YYYY-MM-DD, got '22 Aug'"),
+        ("", "is empty; expected a date YYYY-MM-DD"),
+    ],
+)
 async def test_a_bad_date_changes_nothing_and_is_shown_by_the_field(
-        client: TestClient, site: Any, value: str, words: str) -> None:
+    client: TestClient, site: Any, value: str, words: str
+) -> None:
     db, directory, _clock = site
     csrf = await sign_in(client, db)
     before = fingerprint(db, directory)
@@ -393,8 +411,7 @@ async def test_end_before_start_is_shown_by_the_end_field(client: TestClient, si
     assert status == 400 and "ends (2018-08-01) before it starts (2018-08-22)" in field
 
 
-async def test_editing_an_exam_date_changes_the_answer_and_the_reminder_plan(
-        client: TestClient, site: Any) -> None:
+async def test_editing_an_exam_date_changes_the_answer_and_the_reminder_plan(client: TestClient, site: Any) -> None:
     db, directory, _clock = site
     question = "2차 필기 합격자 발표 언제예요?"
     config = load_config(CONFIG_PATH)
@@ -431,8 +448,9 @@ async def test_a_save_from_a_stale_form_is_refused(client: TestClient, site: Any
     path = directory / "exams.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     before = fingerprint(db, directory)
-    resp = await client.post(EVENT, data={**form, "start": "2018-08-29", "csrf": csrf,
-                                          "base": "0" * 64, "action": "save"})
+    resp = await client.post(
+        EVENT, data={**form, "start": "2018-08-29", "csrf": csrf, "base": "0" * 64, "action": "save"}
+    )
     assert resp.status == 409 and "바뀌었어요" in await resp.text()
     assert fingerprint(db, directory) == before
 
@@ -440,8 +458,7 @@ async def test_a_save_from_a_stale_form_is_refused(client: TestClient, site: Any
 async def test_without_a_writable_knowledge_folder_editing_is_off(tmp_path: Path, site: Any) -> None:
     db, _dir, clock = site
     with db.conn:
-        db.conn.execute("UPDATE meta SET value = ? WHERE key = 'loaded_from'",
-                        (str(tmp_path / "missing"),))
+        db.conn.execute("UPDATE meta SET value = ? WHERE key = 'loaded_from'", (str(tmp_path / "missing"),))
     async with TestClient(TestServer(build_app(settings_for(db, clock)))) as c:
         await sign_in(c, db)
         page = await (await c.get("/knowledge")).text()
@@ -462,9 +479,16 @@ async def test_dashboard_counts_and_chart(client: TestClient, site: Any) -> None
     assert "<svg" in page and DECLINED in page and "답변 1 · 못함 1" in page
 
 
-@pytest.mark.parametrize("query, status", [("", 200), ("?date=2018-08-22", 200),
-                                           ("?date=2018-08-22&all_topics=1", 200),
-                                           ("?date=nope", 400), ("?date=2018-02-30", 400)])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("", 200),
+        ("?date=2018-08-22", 200),
+        ("?date=2018-08-22&all_topics=1", 200),
+        ("?date=nope", 400),
+        ("?date=2018-02-30", 400),
+    ],
+)
 async def test_reminders_page(client: TestClient, site: Any, query: str, status: int) -> None:
     await sign_in(client, site[0])
     resp = await client.get("/reminders" + query)
@@ -499,20 +523,27 @@ async def test_adding_a_2019_exam_event_as_a_new_record(client: TestClient, site
     form = await (await client.get("/knowledge/exams.yaml/events/new")).text()
     base = re.search(r'name="base" value="([^"]+)"', form).group(1)
     before = fingerprint(db, directory)
-    bad = await client.post("/knowledge/exams.yaml/events/new", data={
-        "csrf": csrf, "base": base, "id": "2019-first-written", "action": "save"})
+    bad = await client.post(
+        "/knowledge/exams.yaml/events/new",
+        data={"csrf": csrf, "base": base, "id": "2019-first-written", "action": "save"},
+    )
     page = await bad.text()
     assert bad.status == 400 and "missing required field &#39;round&#39;" in page
     assert fingerprint(db, directory) == before
-    good = {"csrf": csrf, "base": base, "id": "y2019-first-written", "round": "first",
-            "type": "written_exam", "start": "2019-04-06", "source": "2019년 시험계획 공고"}
-    preview = await (await client.post("/knowledge/exams.yaml/events/new",
-                                       data={**good, "action": "preview"})).text()
+    good = {
+        "csrf": csrf,
+        "base": base,
+        "id": "y2019-first-written",
+        "round": "first",
+        "type": "written_exam",
+        "start": "2019-04-06",
+        "source": "2019년 시험계획 공고",
+    }
+    preview = await (await client.post("/knowledge/exams.yaml/events/new", data={**good, "action": "preview"})).text()
     assert "+  - id: y2019-first-written" in preview
     saved = await client.post("/knowledge/exams.yaml/events/new", data={**good, "action": "save"})
     assert saved.status == 200 and 'id="saved"' in await saved.text()
     assert "/knowledge/exams.yaml/events/12" in str(saved.url)
-    assert any(e.id == "y2019-first-written" and e.start == "2019-04-06"
-               for e in kdb.events(db, round_id="first"))
+    assert any(e.id == "y2019-first-written" and e.start == "2019-04-06" for e in kdb.events(db, round_id="first"))
     text = (directory / "exams.yaml").read_text(encoding="utf-8")
     assert text.count("# 출처: 2018년 인재개발원 업무보고") == 1  # comments kept

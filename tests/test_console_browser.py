@@ -30,19 +30,31 @@ CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 TODAY = "2018-07-01"
 DECLINED = "뉴비과정 언제 시작해요?"
 DATE_QUESTION = "2차 필기 합격자 발표 언제예요?"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,1100", "--lang=ko-KR")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,1100",
+    "--lang=ko-KR",
+)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or DRIVER is None,
     reason="chromium and chromium-driver are not installed "
-           "(apt-get install -y chromium chromium-driver; .ci/run does this)")
+    "(apt-get install -y chromium chromium-driver; .ci/run does this)",
+)
 
 
 def cli(*args: str) -> str:
-    proc = subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], capture_output=True,
-                          text=True, timeout=120, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args], capture_output=True, text=True, timeout=120, check=True
+    )
     return proc.stdout
 
 
@@ -63,9 +75,23 @@ class Console:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "bot.py"), "console", "--db", str(self.db), "--port",
-             str(self.port), "--knowledge-dir", str(self.dir), "--today", TODAY],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                str(ROOT / "bot.py"),
+                "console",
+                "--db",
+                str(self.db),
+                "--port",
+                str(self.port),
+                "--knowledge-dir",
+                str(self.dir),
+                "--today",
+                TODAY,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         line = self.proc.stdout.readline()
         assert line.startswith("hrdbot console: open "), (line, self.proc.stderr.read())
         self.login_url = line.split()[3]
@@ -143,8 +169,8 @@ def set_value(driver: Any, element_id: str, value: str) -> None:
 
     el = driver.find_element(By.ID, element_id)
     driver.execute_script(
-        "arguments[0].value = arguments[1];"
-        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", el, value)
+        "arguments[0].value = arguments[1];arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", el, value
+    )
 
 
 def click(driver: Any, css: str) -> None:
@@ -173,15 +199,13 @@ def test_sign_in_shows_the_dashboard(console: Console, browser: Any) -> None:
     shot(browser, "01-dashboard")
 
 
-def test_adding_an_alias_from_unanswered_answers_the_question(console: Console,
-                                                              browser: Any) -> None:
+def test_adding_an_alias_from_unanswered_answers_the_question(console: Console, browser: Any) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     assert console.ask(DECLINED)["intent"] is None
     browser.get(console.base + "/unanswered")
-    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr.group")
-               if DECLINED in r.text)
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr.group") if DECLINED in r.text)
     shot(browser, "02-unanswered")
     row.find_element(By.CSS_SELECTOR, "a.button").click()
     wait_for(browser, "#alias-form")
@@ -209,8 +233,7 @@ def _open_record(console: Console, browser: Any, record_id: str) -> None:
     wait_for(browser, "#record-form")
 
 
-def test_a_bad_exam_date_is_shown_by_its_field_and_changes_nothing(console: Console,
-                                                                   browser: Any) -> None:
+def test_a_bad_exam_date_is_shown_by_its_field_and_changes_nothing(console: Console, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(console.base + "/knowledge")
@@ -226,11 +249,9 @@ def test_a_bad_exam_date_is_shown_by_its_field_and_changes_nothing(console: Cons
     assert console.fingerprint() == before
 
 
-def test_a_good_exam_date_changes_the_answer_and_the_reminder_plan(console: Console,
-                                                                   browser: Any) -> None:
+def test_a_good_exam_date_changes_the_answer_and_the_reminder_plan(console: Console, browser: Any) -> None:
     def plan(day: str) -> list[str]:
-        out = json.loads(cli("reminders", "--db", str(console.db), "--date", day,
-                             "--all-topics", "--json"))
+        out = json.loads(cli("reminders", "--db", str(console.db), "--date", day, "--all-topics", "--json"))
         return [r["ref"] for r in out["reminders"]]
 
     assert "8월 22일" in console.ask(DATE_QUESTION)["reply"]
@@ -269,9 +290,12 @@ def test_composing_a_notice_previews_and_queues_it(console: Console, browser: An
 
 
 def test_the_other_pages_render(console: Console, browser: Any) -> None:
-    for path, name, css in (("/reminders?date=2018-08-29&all_topics=1", "11-reminders", "#plan"),
-                            ("/audit", "12-audit", "#audit"), ("/roles", "13-roles", "#grants"),
-                            ("/broadcasts/1", "14-broadcast-report", "#report")):
+    for path, name, css in (
+        ("/reminders?date=2018-08-29&all_topics=1", "11-reminders", "#plan"),
+        ("/audit", "12-audit", "#audit"),
+        ("/roles", "13-roles", "#grants"),
+        ("/broadcasts/1", "14-broadcast-report", "#report"),
+    ):
         browser.get(console.base + path)
         wait_for(browser, css)
         shot(browser, name)

@@ -21,8 +21,7 @@ DECLINED = "뉴비과정 언제 시작해요?"
 
 
 def hrdbot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], capture_output=True, text=True, timeout=120)
 
 
 def free_port() -> int:
@@ -52,9 +51,12 @@ def served(tmp_path: Path, data_copy: Path) -> Iterator[tuple[str, str, Path]]:
     db = tmp_path / "hrdbot.db"
     assert hrdbot("load", str(data_copy), "--db", str(db)).returncode == 0
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bot.py"), "console", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "console", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         yield line, f"http://127.0.0.1:{port}", db
@@ -65,11 +67,13 @@ def served(tmp_path: Path, data_copy: Path) -> Iterator[tuple[str, str, Path]]:
         proc.stderr.close()
 
 
-def test_a_new_user_signs_in_once_sees_declined_questions_and_queues_a_notice(
-        served: tuple[str, str, Path]) -> None:
+def test_a_new_user_signs_in_once_sees_declined_questions_and_queues_a_notice(served: tuple[str, str, Path]) -> None:
     line, base, db = served
-    match = re.fullmatch(r"hrdbot console: open (http://127\.0\.0\.1:\d+/login\?token=[\w-]+) "
-                         r"\(valid 10 minutes, works once\)\n", line)
+    match = re.fullmatch(
+        r"hrdbot console: open (http://127\.0\.0\.1:\d+/login\?token=[\w-]+) "
+        r"\(valid 10 minutes, works once\)\n",
+        line,
+    )
     assert match, line
     url = match.group(1)
     assert url.startswith(base)
@@ -95,14 +99,18 @@ def test_a_new_user_signs_in_once_sees_declined_questions_and_queues_a_notice(
     assert b["state"] == "queued" and b["text"] == notice["text"]
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--port", "http"], "포트 번호가 아닙니다"),
-    (["--port", "70000"], "포트 번호가 아닙니다"),
-    (["--knowledge-dir", "/nonexistent/dir"], "is not a directory"),
-    (["--host", "256.1.1.1"], "cannot listen on"),
-])
-def test_bad_console_options_exit_2_with_a_clear_line(tmp_path: Path, db_path: Path,
-                                                      args: list[str], words: str) -> None:
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--port", "http"], "포트 번호가 아닙니다"),
+        (["--port", "70000"], "포트 번호가 아닙니다"),
+        (["--knowledge-dir", "/nonexistent/dir"], "is not a directory"),
+        (["--host", "256.1.1.1"], "cannot listen on"),
+    ],
+)
+def test_bad_console_options_exit_2_with_a_clear_line(
+    tmp_path: Path, db_path: Path, args: list[str], words: str
+) -> None:
     proc = hrdbot("console", "--db", str(db_path), *args)
     assert proc.returncode == 2
     assert words in proc.stderr and "Traceback" not in proc.stderr

@@ -66,8 +66,9 @@ def make_bot(api: FakeBotApi, db: Database, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("HRDBOT_CONSOLE_URL", raising=False)
 
     def make(features: list[Any] | None = None, brain: Any = None) -> Any:
-        app = build_application(config_for(api), AppState(db, brain or Brain(db), Clock()),
-                                features or default_features())
+        app = build_application(
+            config_for(api), AppState(db, brain or Brain(db), Clock()), features or default_features()
+        )
         return running(app, config_for(api))
 
     return make
@@ -80,8 +81,7 @@ async def say(api: FakeBotApi, text: str, chat_id: int = USER, **kwargs: Any) ->
 
 
 def keyboard(call: ApiCall) -> dict[str, str]:
-    return {b["text"]: b["callback_data"] for row in (call.reply_markup or {}).get(
-        "inline_keyboard", []) for b in row}
+    return {b["text"]: b["callback_data"] for row in (call.reply_markup or {}).get("inline_keyboard", []) for b in row}
 
 
 async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USER) -> ApiCall:
@@ -95,7 +95,8 @@ async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USE
 
 
 async def test_answers_carry_a_thumbs_pair_and_thumbs_down_reaches_unanswered(
-        api: FakeBotApi, make_bot: Any, db: Database) -> None:
+    api: FakeBotApi, make_bot: Any, db: Database
+) -> None:
     async with make_bot():
         reply = await say(api, QUESTION)
         buttons = keyboard(reply)
@@ -113,10 +114,12 @@ async def test_answers_carry_a_thumbs_pair_and_thumbs_down_reaches_unanswered(
     assert days == {"2018-07-01": (1, 1)}
 
 
-@pytest.mark.parametrize("data", ["f:d:AAAAAAAAAAAA", "f:x:whatever", "f:d:", "f:", "f:u:" + "z" * 60,
-                                  "f:d:k:../../etc"])
+@pytest.mark.parametrize(
+    "data", ["f:d:AAAAAAAAAAAA", "f:x:whatever", "f:d:", "f:", "f:u:" + "z" * 60, "f:d:k:../../etc"]
+)
 async def test_forged_feedback_data_is_refused_and_records_nothing(
-        api: FakeBotApi, make_bot: Any, db: Database, data: str) -> None:
+    api: FakeBotApi, make_bot: Any, db: Database, data: str
+) -> None:
     async with make_bot():
         reply = await say(api, QUESTION)
         alert = await press(api, reply, data)
@@ -127,9 +130,9 @@ async def test_forged_feedback_data_is_refused_and_records_nothing(
 # --- /console --------------------------------------------------------------------------------
 
 
-async def test_console_link_for_staff_in_private_only(api: FakeBotApi, make_bot: Any,
-                                                      db: Database,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_console_link_for_staff_in_private_only(
+    api: FakeBotApi, make_bot: Any, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HRDBOT_CONSOLE_URL", "https://console.example.org/")
     roles.grant(db, STAFF, roles.STAFF, by=ADMIN, now=NOW)
     async with make_bot():
@@ -164,9 +167,9 @@ def test_a_bad_console_url_is_a_config_error(value: str) -> None:
 
 
 async def test_a_save_in_the_embedded_console_reaches_the_next_answer(
-        api: FakeBotApi, make_bot: Any, db: Database, unused_tcp_port: int) -> None:
-    settings = Settings(db=db, now=Clock().now, reminder_config=load_config(CONFIG_PATH),
-                        admins=frozenset({ADMIN}))
+    api: FakeBotApi, make_bot: Any, db: Database, unused_tcp_port: int
+) -> None:
+    settings = Settings(db=db, now=Clock().now, reminder_config=load_config(CONFIG_PATH), admins=frozenset({ADMIN}))
     features = default_features(Embedded(settings, "127.0.0.1", unused_tcp_port))
     async with make_bot(features, LiveBrain(db, check_every=0.0)):
         assert "8월 22일" in (await say(api, QUESTION)).text
@@ -178,9 +181,14 @@ async def test_a_save_in_the_embedded_console_reaches_the_next_answer(
             event = f"http://127.0.0.1:{unused_tcp_port}/knowledge/exams.yaml/events/3"
             form = await (await http.get(event)).text()
             values = dict(re.findall(r'name="(csrf|base)" value="([^"]+)"', form))
-            values.update(id="second-written-result", round="second", type="written_result",
-                          start="2018-08-29", source="Ⅲ-4-2 우수 신규공무원 선발 > 향후계획",
-                          action="save")
+            values.update(
+                id="second-written-result",
+                round="second",
+                type="written_result",
+                start="2018-08-29",
+                source="Ⅲ-4-2 우수 신규공무원 선발 > 향후계획",
+                action="save",
+            )
             saved = await http.post(event, data=values)
             assert saved.status == 200 and 'id="saved"' in await saved.text()
         assert "8월 29일" in (await say(api, QUESTION)).text

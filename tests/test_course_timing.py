@@ -65,8 +65,9 @@ def schedule_head(brain: Brain, p: kdb.Program, today: dt.date, cohort: int | No
     """The first line of the schedule answer for program ``p`` (and ``cohort``), understood as
     such whatever words name it, so the test checks the answer, not the name matching."""
     base = brain.understander.understand("일정 알려주세요", today)
-    u = dataclasses.replace(base, entities={"program": [p.id]}, cohort=cohort, matches=[],
-                            features={}, intent="program.schedule")
+    u = dataclasses.replace(
+        base, entities={"program": [p.id]}, cohort=cohort, matches=[], features={}, intent="program.schedule"
+    )
     out = brain.composer.compose(u, today)
     assert out is not None, f"no schedule answer for {p.id}"
     return out.text.split("\n", 1)[0]
@@ -121,8 +122,11 @@ def test_a_named_cohort_that_is_over_points_to_the_one_under_way(brain: Brain) -
                 checked += 1
                 head = schedule_head(brain, p, today, n)
                 now = [x.name for x in dated if running(x, today)]
-                if ("이미 끝났습니다" not in head or "모두 지났습니다" in head
-                        or not any(f"지금은 {name}" in head for name in now)):
+                if (
+                    "이미 끝났습니다" not in head
+                    or "모두 지났습니다" in head
+                    or not any(f"지금은 {name}" in head for name in now)
+                ):
                     problems.append(f"{p.id} {n}기 on {today}: {head}")
     assert checked, "the data should have a cohort that is over while a later one runs"
     assert not problems, "\n".join(problems)

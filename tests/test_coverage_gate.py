@@ -36,8 +36,7 @@ def _split_questions() -> set[str]:
     out: set[str] = set()
     for name in ("devset.tsv", "testset.tsv"):
         with (HERE / name).open(encoding="utf-8") as fh:
-            out |= {r["question"].strip() for r in csv.DictReader(fh, delimiter="\t",
-                                                                  quoting=csv.QUOTE_NONE)}
+            out |= {r["question"].strip() for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
     return out
 
 
@@ -53,8 +52,7 @@ NEAR_MISSES = [
 
 
 @pytest.mark.parametrize(("question", "word"), NEAR_MISSES)
-def test_near_misses_say_first_that_the_report_does_not_give_it(
-        brain: Brain, question: str, word: str) -> None:
+def test_near_misses_say_first_that_the_report_does_not_give_it(brain: Brain, question: str, word: str) -> None:
     reply = brain.answer(question, now=NOW)
     first = reply.text.split("\n")[0]
     assert reply.intent is None, reply.text
@@ -62,24 +60,30 @@ def test_near_misses_say_first_that_the_report_does_not_give_it(
     assert reply.suggestions
 
 
-@pytest.mark.parametrize("question", [
-    "신임자 과정 어디서 해요?",  # a place is asked; the course record has none
-    "배움관 엘리베이터 몇 대 있어요?",  # a building named beside the works item that answers
-    "면접 점수 몇 점이 합격이에요?",  # a real word is no typo of a term (점수 ≠ 접수)
-    "부산시 공무원 채용 일정 알려줘",  # another city's exam
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "신임자 과정 어디서 해요?",  # a place is asked; the course record has none
+        "배움관 엘리베이터 몇 대 있어요?",  # a building named beside the works item that answers
+        "면접 점수 몇 점이 합격이에요?",  # a real word is no typo of a term (점수 ≠ 접수)
+        "부산시 공무원 채용 일정 알려줘",  # another city's exam
+    ],
+)
 def test_asked_attribute_without_a_value_is_declined(brain: Brain, question: str) -> None:
     assert brain.answer(question, now=NOW).intent is None
 
 
-@pytest.mark.parametrize(("question", "facts"), [
-    ("교육생급식지원 예산 작년보다 몇 % 늘었어?", ["499,272", "+37.1%", "+135,200"]),  # 증감
-    ("직장보육시설 운영비는?", ["220,151"]),  # a cost suffix the budget answer gives
-    ("e러닝 자격증 과정 인원", ["13,000명"]),  # a plan-table row below the subtotals
-    ("집합교육 IT 과정 인원은?", ["2,940명"]),
-    ("인재개발원부지면적", ["283,779"]),  # unspaced: the centre's own name, then a known word
-    ("세출예산 집행률 몇 %야", ["64.4%"]),
-])
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("교육생급식지원 예산 작년보다 몇 % 늘었어?", ["499,272", "+37.1%", "+135,200"]),  # 증감
+        ("직장보육시설 운영비는?", ["220,151"]),  # a cost suffix the budget answer gives
+        ("e러닝 자격증 과정 인원", ["13,000명"]),  # a plan-table row below the subtotals
+        ("집합교육 IT 과정 인원은?", ["2,940명"]),
+        ("인재개발원부지면적", ["283,779"]),  # unspaced: the centre's own name, then a known word
+        ("세출예산 집행률 몇 %야", ["64.4%"]),
+    ],
+)
 def test_table_figures_are_reachable(brain: Brain, question: str, facts: list[str]) -> None:
     reply = brain.answer(question, now=NOW)
     assert reply.intent is not None, reply.text
@@ -88,8 +92,11 @@ def test_table_figures_are_reachable(brain: Brain, question: str, facts: list[st
 
 
 def test_new_phrasings_are_in_neither_split() -> None:
-    own = [q for q, _ in NEAR_MISSES] + ["교육생급식지원 예산 작년보다 몇 % 늘었어?",
-                                         "e러닝 자격증 과정 인원", "신임자 과정 어디서 해요?"]
+    own = [q for q, _ in NEAR_MISSES] + [
+        "교육생급식지원 예산 작년보다 몇 % 늘었어?",
+        "e러닝 자격증 과정 인원",
+        "신임자 과정 어디서 해요?",
+    ]
     assert not set(own) & _split_questions()
 
 
@@ -119,8 +126,17 @@ def test_detail_shows_the_full_card(brain: Brain) -> None:
 
 
 def test_shape_keeps_the_answer_line_and_the_lines_the_question_names() -> None:
-    card = "\n".join(["답입니다.", *(f"• 줄 {i}" for i in range(3)), "관련 없는 줄", "찾는 단어 줄",
-                      "다른 줄", "답입니다.", "(2018년 업무보고 기준)"])
+    card = "\n".join(
+        [
+            "답입니다.",
+            *(f"• 줄 {i}" for i in range(3)),
+            "관련 없는 줄",
+            "찾는 단어 줄",
+            "다른 줄",
+            "답입니다.",
+            "(2018년 업무보고 기준)",
+        ]
+    )
     short, full = shape(card, ["찾는단어"], short_lines=3, list_lines=2)
     lines = short.split("\n")
     assert lines[0] == "답입니다." and "찾는 단어 줄" in lines
@@ -132,8 +148,7 @@ _PLAIN_DA = re.compile(r"(?<![니])다[.)]?$")
 
 def test_replies_carry_no_ids_file_names_or_editor_notes(brain: Brain) -> None:
     with (HERE / "devset.tsv").open(encoding="utf-8") as fh:
-        questions = [r["question"] for r in csv.DictReader(fh, delimiter="\t",
-                                                           quoting=csv.QUOTE_NONE)]
+        questions = [r["question"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
     for q in questions:
         reply = brain.answer(q, now=NOW)
         for text in (reply.text, reply.detail):

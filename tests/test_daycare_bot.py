@@ -73,8 +73,7 @@ async def start_check(api: FakeBotApi) -> ApiCall:
     return await press(api, rules, buttons(rules)["🧒 우리 아이 입소 순위 확인하기"], USER)
 
 
-async def answer_all(api: FakeBotApi, step: ApiCall, answers: list[str]) -> tuple[list[str],
-                                                                                  ApiCall]:
+async def answer_all(api: FakeBotApi, step: ApiCall, answers: list[str]) -> tuple[list[str], ApiCall]:
     asked = []
     for answer in answers:
         asked.append(question_of(step))
@@ -90,8 +89,7 @@ def verdict(result: ApiCall) -> str:
 # --- outcomes --------------------------------------------------------------------------------
 
 
-async def test_single_parent_in_seoul_gets_rank_one_with_its_basis(api: FakeBotApi,
-                                                                   bot: Any) -> None:
+async def test_single_parent_in_seoul_gets_rank_one_with_its_basis(api: FakeBotApi, bot: Any) -> None:
     asked, result = await answer_all(api, await start_check(api), ["아니요", "예", "아니요", "예"])
     assert asked == [STAFF_Q, SEOUL_Q, LIVELIHOOD_Q, "한부모 가정인가요?"]
     assert verdict(result) == "예상 순위: <b>1순위</b> (기초생활수급자, 한부모가정 등)"
@@ -100,8 +98,7 @@ async def test_single_parent_in_seoul_gets_rank_one_with_its_basis(api: FakeBotA
     assert "아닐 수 있어요" not in result.text
 
 
-async def test_family_outside_seoul_is_told_first_that_it_may_not_be_eligible(
-        api: FakeBotApi, bot: Any) -> None:
+async def test_family_outside_seoul_is_told_first_that_it_may_not_be_eligible(api: FakeBotApi, bot: Any) -> None:
     asked, result = await answer_all(api, await start_check(api), ["아니요", "아니요"])
     assert asked == [STAFF_Q, SEOUL_Q]  # nothing about the family's circumstances
     assert verdict(result) == "<b>보고서 기준으로는 입소 대상이 아닐 수 있어요.</b>"
@@ -110,8 +107,7 @@ async def test_family_outside_seoul_is_told_first_that_it_may_not_be_eligible(
     assert f"<i>{SEOUL_Q} → 아니요</i>" in result.text
 
 
-async def test_staff_child_is_rank_zero_after_one_question(api: FakeBotApi, bot: Any,
-                                                           db: Database) -> None:
+async def test_staff_child_is_rank_zero_after_one_question(api: FakeBotApi, bot: Any, db: Database) -> None:
     _, result = await answer_all(api, await start_check(api), ["예"])
     assert verdict(result) == "예상 순위: <b>0순위</b> (직원 자녀)"
     assert "가장 높은 순위" in result.text
@@ -122,7 +118,8 @@ async def test_staff_child_is_rank_zero_after_one_question(api: FakeBotApi, bot:
 
 
 async def test_a_restart_in_the_middle_of_the_check_continues_it(
-        api: FakeBotApi, make_bot: Maker, db: Database) -> None:
+    api: FakeBotApi, make_bot: Maker, db: Database
+) -> None:
     async with make_bot():
         step = await start_check(api)
         asked, step = await answer_all(api, step, ["아니요", "예"])
@@ -134,8 +131,7 @@ async def test_a_restart_in_the_middle_of_the_check_continues_it(
     assert f"<i>{STAFF_Q} → 아니요</i>" in result.text  # the answers before the restart count
 
 
-async def test_cancel_midway_then_old_buttons_are_refused(api: FakeBotApi, bot: Any,
-                                                          db: Database) -> None:
+async def test_cancel_midway_then_old_buttons_are_refused(api: FakeBotApi, bot: Any, db: Database) -> None:
     first = await start_check(api)
     second = await press(api, first, buttons(first)["아니요"], USER)
     cancelled = await say(api, "/cancel", USER)
@@ -147,8 +143,9 @@ async def test_cancel_midway_then_old_buttons_are_refused(api: FakeBotApi, bot: 
     assert again.text == render.NOTHING_TO_CANCEL
 
 
-async def test_a_check_left_for_half_an_hour_is_over(api: FakeBotApi, bot: Any,
-                                                     clock: FixedClock, db: Database) -> None:
+async def test_a_check_left_for_half_an_hour_is_over(
+    api: FakeBotApi, bot: Any, clock: FixedClock, db: Database
+) -> None:
     first = await start_check(api)
     clock.current = NOW + daycare.CHECK_TIMEOUT + dt.timedelta(minutes=1)
     stale = await press_for_alert(api, first, buttons(first)["예"], USER)
@@ -156,8 +153,7 @@ async def test_a_check_left_for_half_an_hour_is_over(api: FakeBotApi, bot: Any,
     assert ddb.get(db, USER, USER) is None
 
 
-async def test_restarting_the_check_starts_from_the_first_question(api: FakeBotApi,
-                                                                   bot: Any) -> None:
+async def test_restarting_the_check_starts_from_the_first_question(api: FakeBotApi, bot: Any) -> None:
     first = await start_check(api)
     await press(api, first, buttons(first)["아니요"], USER)
     again = await start_check(api)
@@ -168,21 +164,23 @@ async def test_restarting_the_check_starts_from_the_first_question(api: FakeBotA
 # --- forged and repeated buttons -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "alert"), [
-    ("d:seoul:y", daycare.NOT_THIS_QUESTION),  # a question not asked yet
-    ("d:livelihood:n", daycare.NOT_THIS_QUESTION),
-    ("d:weather:y", daycare.NOT_THIS_QUESTION),  # no such question
-    ("d:staff:maybe", daycare.NOT_A_CHECK_BUTTON),
-    ("d:staff", daycare.NOT_A_CHECK_BUTTON),
-    ("d:", daycare.NOT_A_CHECK_BUTTON),
-    ("d:nnnnn", daycare.NOT_A_CHECK_BUTTON),  # the old format, answers in the data
-    ("d:go:now", daycare.NOT_A_CHECK_BUTTON),
-    ("d:STAFF:Y", daycare.NOT_A_CHECK_BUTTON),
-    ("d:staff:y:extra", daycare.NOT_A_CHECK_BUTTON),
-    ("d:" + "x" * 60, daycare.NOT_A_CHECK_BUTTON),
-])
-async def test_forged_answers_change_nothing(api: FakeBotApi, bot: Any, db: Database,
-                                             data: str, alert: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "alert"),
+    [
+        ("d:seoul:y", daycare.NOT_THIS_QUESTION),  # a question not asked yet
+        ("d:livelihood:n", daycare.NOT_THIS_QUESTION),
+        ("d:weather:y", daycare.NOT_THIS_QUESTION),  # no such question
+        ("d:staff:maybe", daycare.NOT_A_CHECK_BUTTON),
+        ("d:staff", daycare.NOT_A_CHECK_BUTTON),
+        ("d:", daycare.NOT_A_CHECK_BUTTON),
+        ("d:nnnnn", daycare.NOT_A_CHECK_BUTTON),  # the old format, answers in the data
+        ("d:go:now", daycare.NOT_A_CHECK_BUTTON),
+        ("d:STAFF:Y", daycare.NOT_A_CHECK_BUTTON),
+        ("d:staff:y:extra", daycare.NOT_A_CHECK_BUTTON),
+        ("d:" + "x" * 60, daycare.NOT_A_CHECK_BUTTON),
+    ],
+)
+async def test_forged_answers_change_nothing(api: FakeBotApi, bot: Any, db: Database, data: str, alert: str) -> None:
     first = await start_check(api)
     before = ddb.get(db, USER, USER)
     refused = await press_for_alert(api, first, data, USER)
@@ -194,16 +192,14 @@ async def test_forged_answers_change_nothing(api: FakeBotApi, bot: Any, db: Data
     assert question_of(second) == SEOUL_Q
 
 
-async def test_an_answer_without_a_running_check_is_refused(api: FakeBotApi, bot: Any,
-                                                            db: Database) -> None:
+async def test_an_answer_without_a_running_check_is_refused(api: FakeBotApi, bot: Any, db: Database) -> None:
     rules = await say(api, "/daycare", USER)
     refused = await press_for_alert(api, rules, "d:staff:y", USER)
     assert refused.params["text"] == render.CHECK_OVER
     assert ddb.get(db, USER, USER) is None
 
 
-async def test_pressing_an_answered_question_again_records_nothing(api: FakeBotApi, bot: Any,
-                                                                   db: Database) -> None:
+async def test_pressing_an_answered_question_again_records_nothing(api: FakeBotApi, bot: Any, db: Database) -> None:
     first = await start_check(api)
     second = await press(api, first, "d:staff:n", USER)
     assert question_of(second) == SEOUL_Q
@@ -227,8 +223,7 @@ async def test_one_users_check_is_not_anothers(api: FakeBotApi, bot: Any, db: Da
 # --- groups and the deep link ----------------------------------------------------------------
 
 
-async def test_in_a_group_the_check_opens_the_private_chat(api: FakeBotApi, bot: Any,
-                                                           db: Database) -> None:
+async def test_in_a_group_the_check_opens_the_private_chat(api: FakeBotApi, bot: Any, db: Database) -> None:
     rules = await say(api, "/daycare", GROUP, chat_type="supergroup", user_id=USER)
     link = buttons(rules)["🧒 우리 아이 입소 순위 확인하기"]
     assert link == "https://t.me/hrd_test_bot?start=daycare_check"
@@ -247,13 +242,10 @@ async def test_in_a_group_the_check_opens_the_private_chat(api: FakeBotApi, bot:
     assert verdict(result) == "예상 순위: <b>0순위</b> (직원 자녀)"
 
 
-async def test_start_daycare_check_typed_in_a_group_is_redirected(api: FakeBotApi,
-                                                                  bot: Any) -> None:
-    reply = await say(api, "/start@hrd_test_bot daycare_check", GROUP, chat_type="supergroup",
-                      user_id=USER)
+async def test_start_daycare_check_typed_in_a_group_is_redirected(api: FakeBotApi, bot: Any) -> None:
+    reply = await say(api, "/start@hrd_test_bot daycare_check", GROUP, chat_type="supergroup", user_id=USER)
     assert STAFF_Q not in reply.text
-    assert buttons(reply) == {"🔒 1:1 대화에서 열기":
-                              "https://t.me/hrd_test_bot?start=daycare_check"}
+    assert buttons(reply) == {"🔒 1:1 대화에서 열기": "https://t.me/hrd_test_bot?start=daycare_check"}
 
 
 # --- db.daycare ------------------------------------------------------------------------------

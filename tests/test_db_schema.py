@@ -51,8 +51,10 @@ def operational_rows(db: Database) -> dict[str, list[tuple]]:
 
 
 def knowledge_counts(db: Database) -> dict[str, int]:
-    return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608
-            for t in (*KNOWLEDGE_TABLES, *AUX_KNOWLEDGE_TABLES)}
+    return {
+        t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608
+        for t in (*KNOWLEDGE_TABLES, *AUX_KNOWLEDGE_TABLES)
+    }
 
 
 def add_m001_operational_rows(db: Database) -> None:
@@ -64,12 +66,17 @@ def add_m001_operational_rows(db: Database) -> None:
             "(102, 102, '준호', NULL, 0, ?, ?)",
             [AT.isoformat()] * 4,
         )
-        db.conn.execute("INSERT INTO roles (user_id, role, granted_by, granted_at) "
-                        "VALUES (101, 'admin', NULL, ?)", [AT.isoformat()])
-        db.conn.execute("INSERT INTO unanswered (text, first_seen, last_seen, count) "
-                        "VALUES ('주차 되나요?', ?, ?, 3)", [AT.isoformat()] * 2)
-        db.conn.execute("INSERT INTO audit_log (at, user_id, action, detail, allowed) "
-                        "VALUES (?, 101, 'load', 'knowledge/data', 1)", [AT.isoformat()])
+        db.conn.execute(
+            "INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (101, 'admin', NULL, ?)", [AT.isoformat()]
+        )
+        db.conn.execute(
+            "INSERT INTO unanswered (text, first_seen, last_seen, count) VALUES ('주차 되나요?', ?, ?, 3)",
+            [AT.isoformat()] * 2,
+        )
+        db.conn.execute(
+            "INSERT INTO audit_log (at, user_id, action, detail, allowed) VALUES (?, 101, 'load', 'knowledge/data', 1)",
+            [AT.isoformat()],
+        )
 
 
 # --- mode and version -------------------------------------------------------------------------
@@ -125,9 +132,11 @@ def test_migration_from_the_previous_schema_version(tmp_path, kb):
         assert "normalized" in columns(new, "unanswered")
         assert "notices" in table_names(new)
         assert {"idx_users_audience", "idx_unanswered_count"} <= {
-            i.name for t in ("users", "unanswered") for i in new[t].indexes}
-        users = new.execute("SELECT user_id, first_name, username, active, audience FROM users "
-                            "ORDER BY user_id").fetchall()
+            i.name for t in ("users", "unanswered") for i in new[t].indexes
+        }
+        users = new.execute(
+            "SELECT user_id, first_name, username, active, audience FROM users ORDER BY user_id"
+        ).fetchall()
         assert users == [(101, "민지", "minji", 1, None), (102, "준호", None, 0, None)]
         for table, cols in old_columns.items():
             names = ", ".join(f'"{c}"' for c in cols)
@@ -138,8 +147,10 @@ def test_migration_from_the_previous_schema_version(tmp_path, kb):
         (row,) = ops.unanswered(new)
         assert (row.text, row.count, row.first_seen) == ("주차 되나요?", 4, AT.isoformat())
         with new.conn:
-            new.conn.execute("INSERT INTO notices (created_at, author_id, audience, text) "
-                             "VALUES (?, 101, '직원', '공지')", [AT.isoformat()])
+            new.conn.execute(
+                "INSERT INTO notices (created_at, author_id, audience, text) VALUES (?, 101, '직원', '공지')",
+                [AT.isoformat()],
+            )
         kdb.replace_knowledge(new, kb)
         assert kdb.program(new, "newcomer") is not None
         assert len(new.execute("SELECT * FROM users").fetchall()) == 2
@@ -173,8 +184,10 @@ def _add_current_operational_rows(db: Database) -> None:
     add_m001_operational_rows(db)
     with db.conn:
         db.conn.execute("UPDATE users SET audience = '직원' WHERE user_id = 101")
-        db.conn.execute("INSERT INTO notices (created_at, author_id, audience, text) "
-                        "VALUES (?, 101, '수험생', '면접 일정 안내')", [AT.isoformat()])
+        db.conn.execute(
+            "INSERT INTO notices (created_at, author_id, audience, text) VALUES (?, 101, '수험생', '면접 일정 안내')",
+            [AT.isoformat()],
+        )
     ops.log_unanswered(db, "셔틀버스 있나요?", "셔틀버스 있나요", AT)
     ops.audit(db, AT, 101, "notice", "면접 일정 안내")
 
@@ -186,9 +199,12 @@ def test_reload_replaces_knowledge_and_keeps_operational_rows(db_path, data_copy
     events_before = len(kdb.events(database))
     database.close()
     edit(data_copy / "programs.yaml", "        start: 2018-07-23\n", "        start: 2018-07-30\n")
-    edit(data_copy / "exams.yaml",
-         "  - id: second-personality-test\n    round: second\n    type: personality_test\n"
-         "    start: 2018-09-08\n    source: Ⅲ-4-2 우수 신규공무원 선발 > 향후계획\n", "")
+    edit(
+        data_copy / "exams.yaml",
+        "  - id: second-personality-test\n    round: second\n    type: personality_test\n"
+        "    start: 2018-09-08\n    source: Ⅲ-4-2 우수 신규공무원 선발 > 향후계획\n",
+        "",
+    )
 
     assert bot.main(["load", str(data_copy), "--db", str(db_path)]) == 0
     assert "Loaded" in capsys.readouterr().out
@@ -202,8 +218,7 @@ def test_reload_replaces_knowledge_and_keeps_operational_rows(db_path, data_copy
         assert [(s.start, s.end) for s in eighth] == [("2018-07-30", "2018-08-24")]
         assert kdb.events(database, round_id="second", type_="personality_test") == []
         assert len(kdb.events(database)) == events_before - 1
-        assert [e.id for e in kdb.events(database, start=dt.date(2018, 9, 8),
-                                         end=dt.date(2018, 9, 8))] == []
+        assert [e.id for e in kdb.events(database, start=dt.date(2018, 9, 8), end=dt.date(2018, 9, 8))] == []
         assert kdb.knowledge_meta(database)["loaded_from"] == str(data_copy.resolve())
     finally:
         database.close()
@@ -270,10 +285,8 @@ D = dt.date
         (lambda db: kdb.events(db, type_="interview"), "idx_events_type"),
         (lambda db: kdb.events(db, start=D(2018, 11, 1), end=D(2018, 11, 30)), "idx_events_start"),
         (lambda db: kdb.sessions_of(db, "newcomer"), "idx_sessions_program"),
-        (lambda db: kdb.sessions_between(db, D(2018, 8, 1), D(2018, 8, 31)),
-         "idx_sessions_start"),
-        (lambda db: kdb.sessions_starting_between(db, D(2018, 7, 1), D(2018, 7, 31)),
-         "idx_sessions_start"),
+        (lambda db: kdb.sessions_between(db, D(2018, 8, 1), D(2018, 8, 31)), "idx_sessions_start"),
+        (lambda db: kdb.sessions_starting_between(db, D(2018, 7, 1), D(2018, 7, 31)), "idx_sessions_start"),
         (lambda db: kdb.programs(db, category="leadership"), "idx_programs_category"),
         (lambda db: kdb.programs(db, parent="leadership"), "idx_programs_parent"),
         (lambda db: kdb.facts(db, "programs", "newcomer"), "idx_facts_owner"),
@@ -290,8 +303,7 @@ def test_queries_use_an_index(db, query: Callable[[Database], Any], index):
         query(db)
     assert traced
     plans = [
-        " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params or []))
-        for sql, params in traced
+        " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params or [])) for sql, params in traced
     ]
     assert any(f"INDEX {index} " in plan for plan in plans), plans
 
@@ -304,8 +316,7 @@ def test_queries_use_an_index(db, query: Callable[[Database], Any], index):
     ],
 )
 def test_operational_queries_use_an_index(db, sql, index):
-    plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}",
-                                               ["직원"] if "?" in sql else []))
+    plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}", ["직원"] if "?" in sql else []))
     assert f"INDEX {index}" in plan
 
 

@@ -223,7 +223,6 @@ def test_known_failures_are_rows_of_the_set() -> None:
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"line{r.line}")
 def test_row(row: Row, outcomes: list[Outcome], request: pytest.FixtureRequest) -> None:
     if row.question in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason="listed in devset_known_failures.txt",
-                                              strict=False))
+        request.applymarker(pytest.mark.xfail(reason="listed in devset_known_failures.txt", strict=False))
     outcome = next(o for o in outcomes if o.row is row)
     assert outcome.correct, outcome.describe()

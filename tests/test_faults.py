@@ -26,15 +26,21 @@ SECRET = "FAULTS-secret"
 
 
 def env(**extra: str) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("TELEGRAM_BOT_TOKEN", "HRDBOT_DB", "HRDBOT_BASE_URL")}
+    environ = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "HRDBOT_DB", "HRDBOT_BASE_URL")}
     return {**environ, "PYTHONPATH": str(ROOT), **extra}
 
 
-def hrdbot(*args: str, cwd: Path, stdin: str | None = None, **extra: str
-           ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([HRDBOT, *args], cwd=cwd, env=env(**extra), input=stdin,
-                          capture_output=True, text=True, timeout=120, check=False)
+def hrdbot(*args: str, cwd: Path, stdin: str | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [HRDBOT, *args],
+        cwd=cwd,
+        env=env(**extra),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def assert_clean(output: str) -> None:
@@ -70,14 +76,17 @@ def _cannot_be_created(tmp: Path) -> Path:
     return Path("/proc/hrdbot-cannot-create/hrdbot.db")  # even root cannot create this
 
 
-@pytest.mark.parametrize(("make", "reason"), [
-    (_directory, "Is a directory"),
-    (_not_a_database, "file is not a database"),
-    (_parent_is_a_file, "afile"),
-    (_cannot_be_created, "/proc/hrdbot-cannot-create"),
-], ids=["directory", "not-a-database", "parent-is-a-file", "cannot-be-created"])
-@pytest.mark.parametrize("command", [["ask", "배움관 몇 층이에요?"], ["broadcasts"]],
-                         ids=["ask", "broadcasts"])
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_directory, "Is a directory"),
+        (_not_a_database, "file is not a database"),
+        (_parent_is_a_file, "afile"),
+        (_cannot_be_created, "/proc/hrdbot-cannot-create"),
+    ],
+    ids=["directory", "not-a-database", "parent-is-a-file", "cannot-be-created"],
+)
+@pytest.mark.parametrize("command", [["ask", "배움관 몇 층이에요?"], ["broadcasts"]], ids=["ask", "broadcasts"])
 def test_unusable_database_path(tmp_path: Path, make, reason: str, command: list[str]) -> None:
     path = make(tmp_path)
     before = path.read_bytes() if path.is_file() else None
@@ -105,15 +114,24 @@ def test_batch_into_head_ends_quietly(db_path: Path, tmp_path: Path) -> None:
     batch = tmp_path / "questions.txt"
     batch.write_text("신임자 과정 언제 시작해요?\n배움관 몇 층이에요?\n" * 150, encoding="utf-8")
     proc = subprocess.run(
-        ["bash", "-c", f'"{HRDBOT}" ask --batch "{batch}" --db "{db_path}" --today 2018-07-01 '
-                       '2>err.txt | head -1; echo "exit=${PIPESTATUS[0]}"'],
-        cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=120, check=False)
+        [
+            "bash",
+            "-c",
+            f'"{HRDBOT}" ask --batch "{batch}" --db "{db_path}" --today 2018-07-01 '
+            '2>err.txt | head -1; echo "exit=${PIPESTATUS[0]}"',
+        ],
+        cwd=tmp_path,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     first, status = proc.stdout.splitlines()
     assert first.startswith('{"reply": ') and status == "exit=1"
     err = (tmp_path / "err.txt").read_text(encoding="utf-8")
     assert "BrokenPipeError" not in err and "Exception ignored" not in err
-    assert err.splitlines() == ["hrdbot: 오류: 출력을 받던 쪽이 먼저 닫혀 나머지를 쓰지 않았습니다 "
-                                "(broken pipe)."]
+    assert err.splitlines() == ["hrdbot: 오류: 출력을 받던 쪽이 먼저 닫혀 나머지를 쓰지 않았습니다 (broken pipe)."]
 
 
 # --- six first runs at once ----------------------------------------------------------------------
@@ -122,11 +140,13 @@ def test_batch_into_head_ends_quietly(db_path: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("trial", range(3))
 def test_six_first_runs_at_once_on_a_new_database(tmp_path: Path, trial: int) -> None:
     path = tmp_path / "new" / "hrdbot.db"
-    question = ["ask", "--json", "2차 필기 합격자 발표 언제예요?", "--db", str(path),
-                "--today", "2018-07-01"]
-    procs = [subprocess.Popen([HRDBOT, *question], cwd=tmp_path, env=env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(6)]
+    question = ["ask", "--json", "2차 필기 합격자 발표 언제예요?", "--db", str(path), "--today", "2018-07-01"]
+    procs = [
+        subprocess.Popen(
+            [HRDBOT, *question], cwd=tmp_path, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
     results = [(p.wait(120), *p.communicate()) for p in procs]
     for code, out, err in results:
         assert code == 0, err
@@ -147,9 +167,22 @@ def free_port() -> int:
 def start_bot(tmp_path: Path, base_url: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [HRDBOT, "run", "--base-url", base_url, "--db", str(tmp_path / "hrdbot.db"),
-             "--now", "2018-08-21T09:00:00+09:00", *extra],
-            cwd=tmp_path, env=env(TELEGRAM_BOT_TOKEN=TOKEN), stdout=out, stderr=subprocess.STDOUT)
+            [
+                HRDBOT,
+                "run",
+                "--base-url",
+                base_url,
+                "--db",
+                str(tmp_path / "hrdbot.db"),
+                "--now",
+                "2018-08-21T09:00:00+09:00",
+                *extra,
+            ],
+            cwd=tmp_path,
+            env=env(TELEGRAM_BOT_TOKEN=TOKEN),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def wait_for_text(log: Path, text: str, count: int = 1, timeout: float = 60.0) -> None:
@@ -190,8 +223,7 @@ def test_unreachable_bot_api_is_retried_then_stopped_with_a_message(tmp_path: Pa
 def test_rejected_token_stops_at_once(tmp_path: Path) -> None:
     with FakeBotApiProcess(token=TOKEN) as api:
         # A server that echoes the token back in its error, at every level of logging.
-        api.fail_next("getMe", 401, times=None,
-                      description=f"Unauthorized: the token {TOKEN} ({SECRET}) is not valid")
+        api.fail_next("getMe", 401, times=None, description=f"Unauthorized: the token {TOKEN} ({SECRET}) is not valid")
         log = tmp_path / "bot.log"
         bot = start_bot(tmp_path, api.base_url, log, "--log-level", "DEBUG")
         try:
@@ -232,13 +264,18 @@ def test_bot_started_during_an_outage_answers_once_the_api_is_back(tmp_path: Pat
 def test_plain_hrdbot_with_the_token_in_dotenv_runs_the_bot(tmp_path: Path) -> None:
     with FakeBotApiProcess(token=TOKEN) as api:
         (tmp_path / ".env").write_text(
-            f"TELEGRAM_BOT_TOKEN={TOKEN}\nHRDBOT_BASE_URL={api.base_url}\n", encoding="utf-8")
+            f"TELEGRAM_BOT_TOKEN={TOKEN}\nHRDBOT_BASE_URL={api.base_url}\n", encoding="utf-8"
+        )
         log = tmp_path / "bot.log"
         with open(log, "wb") as out:
-            bot = subprocess.Popen([HRDBOT, "--db", str(tmp_path / "hrdbot.db"),
-                                    "--today", "2018-08-21"],
-                                   cwd=tmp_path, env=env(), stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=subprocess.STDOUT)
+            bot = subprocess.Popen(
+                [HRDBOT, "--db", str(tmp_path / "hrdbot.db"), "--today", "2018-08-21"],
+                cwd=tmp_path,
+                env=env(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             api.wait_for(1, timeout=60, method="setMyCommands")
             api.send_text(32, "배움관 몇 층이에요?")
@@ -256,8 +293,17 @@ def test_plain_hrdbot_with_the_token_in_dotenv_runs_the_bot(tmp_path: Path) -> N
 
 
 def test_batch_from_standard_input(db_path: Path, tmp_path: Path) -> None:
-    proc = hrdbot("ask", "--batch", "-", "--db", str(db_path), "--today", "2018-07-01",
-                  cwd=tmp_path, stdin="2차 필기 합격자 발표 언제예요?\n면접은요?\n")
+    proc = hrdbot(
+        "ask",
+        "--batch",
+        "-",
+        "--db",
+        str(db_path),
+        "--today",
+        "2018-07-01",
+        cwd=tmp_path,
+        stdin="2차 필기 합격자 발표 언제예요?\n면접은요?\n",
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 2 and "8월 22일" in proc.stdout
 
@@ -272,8 +318,7 @@ def test_first_run_at_the_real_date_tells_once_how_to_try_2018(tmp_path: Path) -
 
 
 def test_a_2018_date_gets_no_notice(tmp_path: Path) -> None:
-    proc = hrdbot("ask", "배움관 몇 층이에요?", "--db", str(tmp_path / "x.db"),
-                  "--today", "2018-07-01", cwd=tmp_path)
+    proc = hrdbot("ask", "배움관 몇 층이에요?", "--db", str(tmp_path / "x.db"), "--today", "2018-07-01", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stderr == ""
 
 
@@ -293,4 +338,3 @@ def test_missing_token_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("hrdbot: 오류: TELEGRAM_BOT_TOKEN 가 설정되지 않았습니다")
     assert len(proc.stderr.splitlines()) == 1
-

@@ -22,8 +22,7 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def db(_loaded_db_template: Path, tmp_path_factory: pytest.TempPathFactory
-       ) -> Iterator[Database]:
+def db(_loaded_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One connection for this whole module (these tests only query), to its own copy of the
     loaded database, instead of the conftest's per-test copy."""
     path = tmp_path_factory.mktemp("facts") / "hrdbot.db"
@@ -154,8 +153,11 @@ def test_sessions_between_for_a_program(db, start, end, program_id, expected):
 @pytest.mark.parametrize(
     ("day", "present", "absent"),
     [
-        (D(2018, 10, 20), {"retirement-2w-3", "core-values-2018", "future-leader-6-h2"},
-         {"retirement-2w-4", "newcomer-8"}),
+        (
+            D(2018, 10, 20),
+            {"retirement-2w-3", "core-values-2018", "future-leader-6-h2"},
+            {"retirement-2w-4", "newcomer-8"},
+        ),
         (D(2019, 1, 16), {"future-leader-6-h2"}, {"core-values-2018"}),
         (D(2018, 3, 28), {"core-values-2018"}, {"future-leader-6-h2"}),
         (D(2018, 3, 27), set(), {"core-values-2018"}),
@@ -171,8 +173,7 @@ def test_sessions_between_are_in_start_order_and_carry_their_program(db):
     found = kdb.sessions_between(db, D(2018, 1, 1), D(2019, 12, 31))
     starts = [s.start for s in found]
     assert starts == sorted(starts)
-    assert {s.program_id for s in found} >= {"newcomer", "future-leader-6", "retirement",
-                                             "core-values"}
+    assert {s.program_id for s in found} >= {"newcomer", "future-leader-6", "retirement", "core-values"}
 
 
 def test_no_dated_session_before_core_values_starts(db):
@@ -439,8 +440,16 @@ def test_expert_categories_add_up_to_110(db):
 
 @pytest.mark.parametrize(
     ("alias", "round_id"),
-    [("2회 공채", "second"), ("2차", "second"), ("제2회", "second"), ("하반기 공채", "second"),
-     ("추가공채", "extra"), ("1차", "first"), ("경력경쟁", "third"), ("임기제", "expert")],
+    [
+        ("2회 공채", "second"),
+        ("2차", "second"),
+        ("제2회", "second"),
+        ("하반기 공채", "second"),
+        ("추가공채", "extra"),
+        ("1차", "first"),
+        ("경력경쟁", "third"),
+        ("임기제", "expert"),
+    ],
 )
 def test_round_aliases_users_type(db, alias, round_id):
     """SEED-NOTES 10: the table's 1차/2차/3차 and the text's 제1회/제2회/경력경쟁 are one set."""
@@ -452,8 +461,7 @@ def test_round_aliases_users_type(db, alias, round_id):
 
 @pytest.mark.parametrize(
     ("department_id", "name", "headcount"),
-    [("planning", "인재기획과", 53), ("development", "인재양성과", 37),
-     ("recruitment", "인재채용과", 28)],
+    [("planning", "인재기획과", 53), ("development", "인재양성과", 37), ("recruitment", "인재채용과", 28)],
 )
 def test_departments(db, department_id, name, headcount):
     found = {d.id: d for d in kdb.departments(db)}
@@ -540,7 +548,12 @@ def test_education_facilities(db):
 def test_facility_works(db, work_id, status, start, start_month, end_month, cost):
     w = {w.id: w for w in kdb.works(db)}[work_id]
     assert (w.status, w.start, w.start_month, w.end_month, w.cost_million_krw) == (
-        status, start, start_month, end_month, cost)
+        status,
+        start,
+        start_month,
+        end_month,
+        cost,
+    )
 
 
 def test_works_by_status(db):
@@ -620,19 +633,18 @@ def test_five_competencies(db):
 def test_expenditure_lines(db, line_id, y2017, y2018, change, executed, executed_pct):
     b = kdb.budget_line(db, line_id)
     assert b.table == "expenditure"
-    assert (b.y2017, b.y2018, b.change, b.executed, b.executed_pct) == (
-        y2017, y2018, change, executed, executed_pct)
+    assert (b.y2017, b.y2018, b.change, b.executed, b.executed_pct) == (y2017, y2018, change, executed, executed_pct)
 
 
 def test_expenditure_lines_add_up_to_the_total(db):
     lines = {b.id: b for b in kdb.budget_lines(db, "expenditure")}
-    detail = [b for b in lines.values()
-              if b.group == "사업예산" and b.id not in ("exp-project-total", "exp-hrd-planning")]
+    detail = [
+        b for b in lines.values() if b.group == "사업예산" and b.id not in ("exp-project-total", "exp-hrd-planning")
+    ]
     assert len(detail) == 18
     assert sum(b.y2018 for b in detail) == lines["exp-project-total"].y2018
     assert sum(b.y2017 for b in detail) == lines["exp-project-total"].y2017
-    assert (lines["exp-project-total"].y2018 + lines["exp-admin-total"].y2018
-            == lines["exp-total"].y2018 == 15073737)
+    assert lines["exp-project-total"].y2018 + lines["exp-admin-total"].y2018 == lines["exp-total"].y2018 == 15073737
 
 
 @pytest.mark.parametrize(
@@ -667,8 +679,7 @@ def test_revenue_lines_in_thousand_won(db, line_id, y2018):
 def test_section_budget_boxes(db, line_id, y2018, executed, spent, year_end_forecast):
     b = kdb.budget_line(db, line_id)
     assert b.table == "section"
-    assert (b.y2018, b.executed, b.spent, b.year_end_forecast) == (
-        y2018, executed, spent, year_end_forecast)
+    assert (b.y2018, b.executed, b.spent, b.year_end_forecast) == (y2018, executed, spent, year_end_forecast)
 
 
 def test_program_budget_lines_exist(db):
@@ -728,11 +739,11 @@ def test_plan_rows_add_up_to_their_subtotal(db, mode):
 def test_plan_total_sessions_are_classroom_only(db):
     """SEED-NOTES 2: the 386 sessions are classroom sessions; e-러닝 is 상시."""
     rows = {r.id: r for r in kdb.plan_rows(db)}
-    assert rows["plan-total"].y2018["sessions"] == rows["plan-classroom-subtotal"].y2018[
-        "sessions"] == 386
+    assert rows["plan-total"].y2018["sessions"] == rows["plan-classroom-subtotal"].y2018["sessions"] == 386
     assert "sessions" not in rows["plan-elearning-subtotal"].y2018
-    assert (rows["plan-classroom-subtotal"].y2018["trainees"]
-            + rows["plan-elearning-subtotal"].y2018["trainees"] == 168545)
+    assert (
+        rows["plan-classroom-subtotal"].y2018["trainees"] + rows["plan-elearning-subtotal"].y2018["trainees"] == 168545
+    )
 
 
 def test_u_knowledge_trip_is_not_counted(db):
@@ -794,8 +805,7 @@ def test_topics(db, topic_id, part):
         ("6 retirement 210/4 + 240/6", ("programs", "retirement"), ["210명/4회", "240명/6회"]),
         ("8 e-러닝 772,045 vs 391,700", ("section", "elearning"), ["772,045", "391,700"]),
         ("9 11.14 twice", ("rounds", "third"), ["11. 14.", "최종"]),
-        ("11 assessment 10회 450 vs 9회 464", ("assessments", "promotion-5"),
-         ["10회", "450명", "9회 464명"]),
+        ("11 assessment 10회 450 vs 9회 464", ("assessments", "promotion-5"), ["10회", "450명", "9회 464명"]),
         ("12 LMS 180일", ("section", "elearning"), ["180일"]),
         ("13 수당 90 vs 80~90", ("assessments", "promotion-5"), ["하루 평균 90만원", "80~90만원"]),
         ("14 추가공채 298 vs 294", ("rounds", "extra"), ["298", "294"]),
@@ -833,9 +843,22 @@ def test_contradicting_plan_figures_keep_their_sources(db):
 
 @pytest.mark.parametrize(
     "query",
-    [kdb.programs, kdb.rounds, kdb.departments, kdb.buildings, kdb.amenities, kdb.works,
-     kdb.priorities, kdb.budget_lines, kdb.plan_rows, kdb.assessments, kdb.topics,
-     kdb.expert_categories, kdb.categories, kdb.facts],
+    [
+        kdb.programs,
+        kdb.rounds,
+        kdb.departments,
+        kdb.buildings,
+        kdb.amenities,
+        kdb.works,
+        kdb.priorities,
+        kdb.budget_lines,
+        kdb.plan_rows,
+        kdb.assessments,
+        kdb.topics,
+        kdb.expert_categories,
+        kdb.categories,
+        kdb.facts,
+    ],
 )
 def test_every_record_has_a_source(db, query):
     records = query(db)

@@ -23,8 +23,7 @@ from knowledge.store import open_database
 
 def snapshot(db_path: Path) -> tuple[str, list[str]]:
     """The database file's sha256 and the names of the files beside it (no -wal/-shm appears)."""
-    return (hashlib.sha256(db_path.read_bytes()).hexdigest(),
-            sorted(p.name for p in db_path.parent.iterdir()))
+    return (hashlib.sha256(db_path.read_bytes()).hexdigest(), sorted(p.name for p in db_path.parent.iterdir()))
 
 
 def line_of(path: Path, text: str) -> int:
@@ -33,8 +32,7 @@ def line_of(path: Path, text: str) -> int:
     return content[: content.index(text)].count("\n") + 1
 
 
-def run_load(data_dir: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
-             ) -> tuple[int, str, str]:
+def run_load(data_dir: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = bot.main(["load", str(data_dir), "--db", str(db_path)])
     out, err = capsys.readouterr()
     return code, out, err
@@ -50,47 +48,86 @@ def problem_at(err: str, where: str) -> str:
 # (file, old text, new text, line marker or None = the edited line, field path, expected parts)
 FIELD_CASES = [
     pytest.param(
-        "daycare.yaml", "  building: daycare\n", "  building: daycare: 1\n", None, "",
+        "daycare.yaml",
+        "  building: daycare\n",
+        "  building: daycare: 1\n",
+        None,
+        "",
         ["YAML syntax error", "mapping values are not allowed"],
-        id="yaml-syntax-error"),
+        id="yaml-syntax-error",
+    ),
     pytest.param(
-        "organisation.yaml", "    headcount: 53\n", "", "  - id: planning\n",
-        "departments[0].headcount", ["missing required field 'headcount'", "a whole number"],
-        id="missing-field"),
+        "organisation.yaml",
+        "    headcount: 53\n",
+        "",
+        "  - id: planning\n",
+        "departments[0].headcount",
+        ["missing required field 'headcount'", "a whole number"],
+        id="missing-field",
+    ),
     pytest.param(
-        "organisation.yaml", "    headcount: 37\n", "    headcont: 37\n", None,
-        "departments[1].headcont", ["unknown field 'headcont'", "did you mean 'headcount'?",
-                                    "allowed: id, name"],
-        id="misspelt-field"),
+        "organisation.yaml",
+        "    headcount: 37\n",
+        "    headcont: 37\n",
+        None,
+        "departments[1].headcont",
+        ["unknown field 'headcont'", "did you mean 'headcount'?", "allowed: id, name"],
+        id="misspelt-field",
+    ),
     pytest.param(
-        "programs.yaml", "        start: 2018-07-23\n", "        start: 2018-13-45\n", None,
-        "programs[0].sessions[2].start", ["impossible date '2018-13-45'", "expected YYYY-MM-DD"],
-        id="impossible-date"),
+        "programs.yaml",
+        "        start: 2018-07-23\n",
+        "        start: 2018-13-45\n",
+        None,
+        "programs[0].sessions[2].start",
+        ["impossible date '2018-13-45'", "expected YYYY-MM-DD"],
+        id="impossible-date",
+    ),
     pytest.param(
-        "programs.yaml", "        end: 2018-09-07\n", "        end: 2018-08-01\n", None,
-        "programs[0].sessions[3].end", ["ends (2018-08-01) before it starts (2018-08-27)",
-                                        "expected a date on or after 2018-08-27"],
-        id="end-before-start"),
+        "programs.yaml",
+        "        end: 2018-09-07\n",
+        "        end: 2018-08-01\n",
+        None,
+        "programs[0].sessions[3].end",
+        ["ends (2018-08-01) before it starts (2018-08-27)", "expected a date on or after 2018-08-27"],
+        id="end-before-start",
+    ),
     pytest.param(
-        "organisation.yaml", "  - id: recruitment\n", "  - id: development\n", None,
-        "departments[2].id", ["duplicate id 'development'", "already used at organisation.yaml:",
-                              "expected an id unique among departments"],
-        id="duplicate-id"),
+        "organisation.yaml",
+        "  - id: recruitment\n",
+        "  - id: development\n",
+        None,
+        "departments[2].id",
+        ["duplicate id 'development'", "already used at organisation.yaml:", "expected an id unique among departments"],
+        id="duplicate-id",
+    ),
     pytest.param(
-        "programs.yaml", "    parent: leadership\n    summary: 과장",
-        "    parent: leadershp\n    summary: 과장", None,
-        "programs[3].parent", ["unknown programs 'leadershp'", "did you mean 'leadership'?",
-                               "expected one of"],
-        id="unknown-program"),
+        "programs.yaml",
+        "    parent: leadership\n    summary: 과장",
+        "    parent: leadershp\n    summary: 과장",
+        None,
+        "programs[3].parent",
+        ["unknown programs 'leadershp'", "did you mean 'leadership'?", "expected one of"],
+        id="unknown-program",
+    ),
     pytest.param(
-        "programs.yaml", "        headcount: 217\n", "        headcount: 이백십칠\n", None,
-        "programs[0].sessions[2].headcount", ["expected a whole number", "got str '이백십칠'"],
-        id="wrong-type"),
+        "programs.yaml",
+        "        headcount: 217\n",
+        "        headcount: 이백십칠\n",
+        None,
+        "programs[0].sessions[2].headcount",
+        ["expected a whole number", "got str '이백십칠'"],
+        id="wrong-type",
+    ),
     pytest.param(
-        "exams.yaml", "    type: personality_test\n    start: 2018-09-08\n",
-        "    type: personality\n    start: 2018-09-08\n", None,
-        "events[4].type", ["expected one of application, written_exam", "got 'personality'"],
-        id="not-one-of-choices"),
+        "exams.yaml",
+        "    type: personality_test\n    start: 2018-09-08\n",
+        "    type: personality\n    start: 2018-09-08\n",
+        None,
+        "events[4].type",
+        ["expected one of application, written_exam", "got 'personality'"],
+        id="not-one-of-choices",
+    ),
 ]
 
 
@@ -140,20 +177,24 @@ def _top_level_list(d: Path) -> None:
 @pytest.mark.parametrize(
     ("spoil", "where", "expected"),
     [
-        pytest.param(_extra_file, "notes.yaml:",
-                     ["unknown knowledge file", "expected one of organisation.yaml"],
-                     id="unknown-extra-file"),
+        pytest.param(
+            _extra_file,
+            "notes.yaml:",
+            ["unknown knowledge file", "expected one of organisation.yaml"],
+            id="unknown-extra-file",
+        ),
         pytest.param(_not_utf8, "daycare.yaml:", ["not UTF-8 text"], id="non-utf8"),
         pytest.param(_empty, "topics.yaml:", ["is empty"], id="empty-file"),
-        pytest.param(_missing_file, "budget.yaml:", ["missing knowledge file"],
-                     id="missing-file"),
-        pytest.param(_top_level_list, "elearning.yaml:1:",
-                     ["(top level)", "expected a mapping with fields elearning", "got a list"],
-                     id="top-level-not-a-mapping"),
+        pytest.param(_missing_file, "budget.yaml:", ["missing knowledge file"], id="missing-file"),
+        pytest.param(
+            _top_level_list,
+            "elearning.yaml:1:",
+            ["(top level)", "expected a mapping with fields elearning", "got a list"],
+            id="top-level-not-a-mapping",
+        ),
     ],
 )
-def test_bad_file_is_reported_and_database_unchanged(data_copy, db_path, capsys, spoil, where,
-                                                     expected):
+def test_bad_file_is_reported_and_database_unchanged(data_copy, db_path, capsys, spoil, where, expected):
     spoil(data_copy)
     before = snapshot(db_path)
 
@@ -196,8 +237,8 @@ def test_all_problems_are_listed_at_once(data_copy, db_path, edit, capsys):
 
     assert code == 2
     assert {"programs.yaml", "organisation.yaml", "topics.yaml"} <= {
-        line.removeprefix("오류: ").split(":")[0]
-        for line in err.splitlines() if line.startswith("오류: ")}
+        line.removeprefix("오류: ").split(":")[0] for line in err.splitlines() if line.startswith("오류: ")
+    }
     assert "문제가 4개" in err  # unknown headcont + missing headcount + date + empty
 
 
@@ -212,13 +253,16 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_python_dash_m_bot_reports_a_bad_date(data_copy, db_path, edit, tmp_path):
-    line = edit(data_copy / "programs.yaml", "        start: 2018-07-23\n",
-                "        start: 2018-13-45\n")
+    line = edit(data_copy / "programs.yaml", "        start: 2018-07-23\n", "        start: 2018-13-45\n")
     before = snapshot(db_path)
 
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "load", str(data_copy), "--db", str(db_path)],
-        capture_output=True, text=True, encoding="utf-8", env=_env(tmp_path), timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(tmp_path),
+        timeout=60,
         check=False,
     )
 
@@ -234,7 +278,11 @@ def test_hrdbot_load_on_the_shipped_files_succeeds(tmp_path, kb):
 
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("hrdbot")), "load"],
-        capture_output=True, text=True, encoding="utf-8", env=_env(tmp_path), timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(tmp_path),
+        timeout=60,
         check=False,
     )
 
@@ -258,8 +306,7 @@ def test_hrdbot_load_on_the_shipped_files_succeeds(tmp_path, kb):
 def test_ask_on_a_missing_database_creates_it(tmp_path, capsys):
     path = tmp_path / "sub" / "hrdbot.db"
 
-    code = bot.main(["ask", "신임자 과정 언제 시작해요?", "--db", str(path),
-                     "--today", "2018-07-01"])
+    code = bot.main(["ask", "신임자 과정 언제 시작해요?", "--db", str(path), "--today", "2018-07-01"])
 
     assert code == 0
     assert "제8기" in capsys.readouterr().out

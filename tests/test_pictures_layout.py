@@ -47,7 +47,12 @@ def test_timeline_draws_every_dated_event_of_each_round(db: Database) -> None:
         ("최종 발표", "2018-11-14", "2018-11-14"),
     ]
     assert [m.kind for m in row_of(tl, "third").marks] == [
-        "application", "written_result", "personality_test", "interview", "final_result"]
+        "application",
+        "written_result",
+        "personality_test",
+        "interview",
+        "final_result",
+    ]
     # every event of the knowledge is on the picture, once
     drawn = sorted(m.event_id for r in tl.rows for m in r.marks)
     assert drawn == sorted(e.id for e in kdb.events(db))
@@ -64,14 +69,16 @@ def test_timeline_positions_today_and_bars(db: Database) -> None:
     assert tl.months[6] == (181.0, "7월")
 
 
-@pytest.mark.parametrize(("today", "states"), [
-    ("2018-07-01", [PAST, UPCOMING, UPCOMING, UPCOMING, UPCOMING]),
-    ("2018-08-22", [PAST, CURRENT, UPCOMING, UPCOMING, UPCOMING]),
-    ("2018-10-20", [PAST, PAST, PAST, CURRENT, UPCOMING]),
-    ("2018-12-31", [PAST, PAST, PAST, PAST, PAST]),
-])
-def test_past_events_are_greyed_from_today(db: Database, today: str,
-                                           states: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("today", "states"),
+    [
+        ("2018-07-01", [PAST, UPCOMING, UPCOMING, UPCOMING, UPCOMING]),
+        ("2018-08-22", [PAST, CURRENT, UPCOMING, UPCOMING, UPCOMING]),
+        ("2018-10-20", [PAST, PAST, PAST, CURRENT, UPCOMING]),
+        ("2018-12-31", [PAST, PAST, PAST, PAST, PAST]),
+    ],
+)
+def test_past_events_are_greyed_from_today(db: Database, today: str, states: list[str]) -> None:
     tl = service.exams_request(db, day(today)).layout
     assert isinstance(tl, lay.Timeline)
     assert [m.state for m in row_of(tl, "second").marks] == states
@@ -127,15 +134,16 @@ def _event(i: int, round_id: str, start: dt.date, kind: str = "interview") -> kd
 
 def test_labels_on_one_level_never_overlap_even_when_events_crowd() -> None:
     rounds = [kdb.Round("r", "빽빽한 회차", "공개경쟁", "src")]
-    events = [_event(i, "r", dt.date(2018, 3, 1) + dt.timedelta(days=3 * i), kind)
-              for i, kind in enumerate(["application", "written_exam", "written_result",
-                                        "personality_test"])]
+    events = [
+        _event(i, "r", dt.date(2018, 3, 1) + dt.timedelta(days=3 * i), kind)
+        for i, kind in enumerate(["application", "written_exam", "written_result", "personality_test"])
+    ]
     tl = lay.timeline(rounds, events, JULY_1)
     marks = tl.rows[0].marks
     assert len({m.level for m in marks}) == 4
     for a, b in combinations(marks, 2):
         if a.level == b.level:
-            assert (abs(a.label_x - b.label_x) >= (a.label_width + b.label_width) / 2)
+            assert abs(a.label_x - b.label_x) >= (a.label_width + b.label_width) / 2
 
 
 def test_labels_stay_inside_the_year(db: Database) -> None:
@@ -147,10 +155,12 @@ def test_labels_stay_inside_the_year(db: Database) -> None:
 
 
 def test_caption_fits_telegram_with_many_rounds() -> None:
-    rounds = [kdb.Round(f"r{i}", f"제{i}회 아주 긴 이름의 임용시험 (특별)", "공개경쟁", "src")
-              for i in range(40)]
-    events = [_event(i * 6 + k, f"r{i}", dt.date(2018, 1 + k * 2, 10), kind)
-              for i in range(40) for k, kind in enumerate(lay.EVENT_SHORT)]
+    rounds = [kdb.Round(f"r{i}", f"제{i}회 아주 긴 이름의 임용시험 (특별)", "공개경쟁", "src") for i in range(40)]
+    events = [
+        _event(i * 6 + k, f"r{i}", dt.date(2018, 1 + k * 2, 10), kind)
+        for i in range(40)
+        for k, kind in enumerate(lay.EVENT_SHORT)
+    ]
     caption = lay.timeline(rounds, events, JULY_1).caption
     assert len(caption) <= CAPTION_LIMIT and caption.startswith("2018년")
 
@@ -191,18 +201,28 @@ def test_campus_highlights_a_building_and_a_floor(db: Database) -> None:
     assert "배움관 지하1층 표시" in c.subtitle
 
 
-@pytest.mark.parametrize(("building", "floor"), [
-    ("nowhere", None), ("baeum", 0), ("baeum", 4), ("baeum", -2), ("daycare", 2), (None, 1),
-])
-def test_campus_refuses_what_does_not_exist(db: Database, building: str | None,
-                                            floor: int | None) -> None:
+@pytest.mark.parametrize(
+    ("building", "floor"),
+    [
+        ("nowhere", None),
+        ("baeum", 0),
+        ("baeum", 4),
+        ("baeum", -2),
+        ("daycare", 2),
+        (None, 1),
+    ],
+)
+def test_campus_refuses_what_does_not_exist(db: Database, building: str | None, floor: int | None) -> None:
     with pytest.raises(PictureError):
         service.campus_request(db, building=building, floor=floor)
 
 
 def test_an_amenity_with_a_floor_is_drawn_on_that_floor(tmp_path, data_copy, edit) -> None:
-    edit(data_copy / "facilities.yaml", "    name: 구내식당\n",
-         "    name: 구내식당\n    building: baeum\n    floor: -1\n")
+    edit(
+        data_copy / "facilities.yaml",
+        "    name: 구내식당\n",
+        "    name: 구내식당\n    building: baeum\n    floor: -1\n",
+    )
     edit(data_copy / "facilities.yaml", "    name: 도서실\n", "    name: 도서실\n    building: dasom\n")
     db = connect(tmp_path / "edited.db")
     replace_knowledge(db, validate(data_copy))
@@ -227,7 +247,10 @@ def test_month_grid_and_cohorts_of_july_2018(db: Database) -> None:
     first = next(d for d in cal.days if d.date == JULY_1)
     assert (first.week, first.col, first.is_today) == (0, 0, True)  # 1 July 2018 is a Sunday
     assert [c.label for c in cal.cohorts] == [
-        "2018년 핵심가치 공유 교육 (총 40회)", "6급 미래인재 양성과정 하반기 과정", "신임자 과정 제8기"]
+        "2018년 핵심가치 공유 교육 (총 40회)",
+        "6급 미래인재 양성과정 하반기 과정",
+        "신임자 과정 제8기",
+    ]
     assert [c.state for c in cal.cohorts] == [CURRENT, UPCOMING, UPCOMING]
     assert [c.lane for c in cal.cohorts] == [0, 1, 2] and cal.lanes == 3
     newcomer = [s for s in cal.segments if s.cohort == 2]
@@ -253,8 +276,12 @@ def test_month_without_courses_says_so(db: Database) -> None:
 
 
 def test_overlapping_cohorts_get_their_own_lanes_and_reuse_free_ones() -> None:
-    s = [kdb.Session(f"s{i}", f"{i}기", "src", "p", start, end) for i, (start, end) in enumerate([
-        ("2018-03-01", "2018-03-10"), ("2018-03-05", "2018-03-20"), ("2018-03-12", "2018-03-25")])]
+    s = [
+        kdb.Session(f"s{i}", f"{i}기", "src", "p", start, end)
+        for i, (start, end) in enumerate(
+            [("2018-03-01", "2018-03-10"), ("2018-03-05", "2018-03-20"), ("2018-03-12", "2018-03-25")]
+        )
+    ]
     cal = lay.month_calendar(2018, 3, s, {"p": "과정"}, JULY_1)
     assert [c.lane for c in cal.cohorts] == [0, 1, 0]
     assert [c.label for c in cal.cohorts] == ["과정 0기", "과정 1기", "과정 2기"]
@@ -268,8 +295,9 @@ def test_a_long_label_on_a_short_bar_is_cut() -> None:
     assert lay.text_em(seg.text) <= lay.MONTH_EMS_PER_DAY
 
 
-@pytest.mark.parametrize("text", ["2018-13", "2018-00", "2018-7", "18-07", "abcd-ef", "",
-                                  "2018-07-01", "２０１８-07", "2018/07", "0000-01"])
+@pytest.mark.parametrize(
+    "text", ["2018-13", "2018-00", "2018-7", "18-07", "abcd-ef", "", "2018-07-01", "２０１８-07", "2018/07", "0000-01"]
+)
 def test_malformed_months_are_refused(db: Database, text: str) -> None:
     with pytest.raises(PictureError):
         lay.parse_month(text)
@@ -293,13 +321,13 @@ def _overlaps(boxes: list[tuple[str, tuple[float, float, float, float]]]) -> lis
     return found
 
 
-@pytest.mark.parametrize("which", ["exams", "exams-highlight", "campus", "campus-floor",
-                                   "month-07", "month-05", "month-11"])
+@pytest.mark.parametrize(
+    "which", ["exams", "exams-highlight", "campus", "campus-floor", "month-07", "month-05", "month-11"]
+)
 def test_no_two_texts_overlap_on_the_canvas(db: Database, which: str) -> None:
     req = {
         "exams": lambda: service.exams_request(db, JULY_1),
-        "exams-highlight": lambda: service.exams_request(db, dt.date(2018, 11, 14),
-                                                         highlight={"third"}),
+        "exams-highlight": lambda: service.exams_request(db, dt.date(2018, 11, 14), highlight={"third"}),
         "campus": lambda: service.campus_request(db),
         "campus-floor": lambda: service.campus_request(db, building="dasom", floor=5),
         "month-07": lambda: service.month_request(db, "2018-07", JULY_1),
@@ -315,8 +343,9 @@ def test_no_two_texts_overlap_on_the_canvas(db: Database, which: str) -> None:
 def test_the_overlap_check_sees_overlaps() -> None:
     """Six events on six days need more label slots than there are: the canvas check notices."""
     rounds = [kdb.Round("r", "빽빽한 회차", "공개경쟁", "src")]
-    events = [_event(i, "r", dt.date(2018, 3, 1) + dt.timedelta(days=i), kind)
-              for i, kind in enumerate(lay.EVENT_SHORT)]
+    events = [
+        _event(i, "r", dt.date(2018, 3, 1) + dt.timedelta(days=i), kind) for i, kind in enumerate(lay.EVENT_SHORT)
+    ]
     assert _overlaps(text_boxes(lay.timeline(rounds, events, JULY_1))) != []
 
 

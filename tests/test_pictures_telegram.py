@@ -46,10 +46,8 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def bot(api: FakeBotApi, db: Database) -> AsyncIterator[Any]:
-    config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01,
-                       poll_timeout=2.0)
-    app = build_application(config, AppState(db, Brain(db), FixedClock(NOW)),
-                            default_features())
+    config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0)
+    app = build_application(config, AppState(db, Brain(db), FixedClock(NOW)), default_features())
     async with running(app, config):
         yield app
 
@@ -58,8 +56,9 @@ def photos(api: FakeBotApi, chat_id: int = USER) -> list[ApiCall]:
     return [c for c in api.calls("sendPhoto", chat_id) if c.ok]
 
 
-async def say(api: FakeBotApi, text: str, *, messages: int = 1, photo_count: int = 0,
-              chat_id: int = USER, **kwargs: Any) -> tuple[list[ApiCall], list[ApiCall]]:
+async def say(
+    api: FakeBotApi, text: str, *, messages: int = 1, photo_count: int = 0, chat_id: int = USER, **kwargs: Any
+) -> tuple[list[ApiCall], list[ApiCall]]:
     """Send ``text``; wait for ``messages`` new messages and ``photo_count`` new photos."""
     before_m, before_p = len(api.sent_messages(chat_id)), len(photos(api, chat_id))
     api.send_text(chat_id, text, **kwargs)
@@ -68,8 +67,7 @@ async def say(api: FakeBotApi, text: str, *, messages: int = 1, photo_count: int
     return got_m[before_m:], got_p[before_p:]
 
 
-async def press(api: FakeBotApi, message: ApiCall, data: str,
-                chat_id: int = USER) -> ApiCall:
+async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USER) -> ApiCall:
     """Press a picture button and return the photo it sends."""
     before = len(photos(api, chat_id))
     api.press_button(chat_id, message.message_id, data)
@@ -79,12 +77,10 @@ async def press(api: FakeBotApi, message: ApiCall, data: str,
 
 def buttons(call: ApiCall) -> dict[str, str]:
     markup = call.reply_markup or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
-            for b in row}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
-async def test_exams_sends_the_timeline_photo_then_the_round_buttons(
-        api: FakeBotApi, bot: Any, db: Database) -> None:
+async def test_exams_sends_the_timeline_photo_then_the_round_buttons(api: FakeBotApi, bot: Any, db: Database) -> None:
     [menu], [photo] = await say(api, "/exams", photo_count=1)
     assert photo.monotonic < menu.monotonic  # the picture first, then the buttons
     [upload] = api.uploaded_files(USER)
@@ -106,25 +102,21 @@ def _version(db: Database) -> str:
     return knowledge_version(db)
 
 
-async def test_a_subscriber_sees_their_rounds_starred(api: FakeBotApi, bot: Any,
-                                                      db: Database) -> None:
+async def test_a_subscriber_sees_their_rounds_starred(api: FakeBotApi, bot: Any, db: Database) -> None:
     rdb.subscribe(db, USER + 1, "exam_round:third", NOW)
     _, [photo] = await say(api, "/exams", photo_count=1, chat_id=USER + 1)
     assert "★ 경력경쟁 임용시험" in photo.params["caption"]
     assert "★ 제2회" not in photo.params["caption"]
 
 
-async def test_a_group_never_sees_anyones_subscriptions(api: FakeBotApi, bot: Any,
-                                                        db: Database) -> None:
+async def test_a_group_never_sees_anyones_subscriptions(api: FakeBotApi, bot: Any, db: Database) -> None:
     group = -100777
     rdb.subscribe(db, USER + 2, "exam_round:*", NOW)
-    _, [photo] = await say(api, "/exams", photo_count=1, chat_id=group, user_id=USER + 2,
-                           chat_type="supergroup")
+    _, [photo] = await say(api, "/exams", photo_count=1, chat_id=group, user_id=USER + 2, chat_type="supergroup")
     assert "★" not in photo.params["caption"]
 
 
-async def test_a_refused_file_id_is_uploaded_again(api: FakeBotApi, bot: Any,
-                                                   db: Database) -> None:
+async def test_a_refused_file_id_is_uploaded_again(api: FakeBotApi, bot: Any, db: Database) -> None:
     key = f"campus:{_version(db)}::"
     pdb.remember(db, key, "file-id-telegram-forgot", NOW)
     api.fail_next("sendPhoto", 400, description="Bad Request: wrong file identifier")
@@ -167,11 +159,23 @@ async def test_a_building_question_offers_its_picture(api: FakeBotApi, bot: Any)
     assert "▶ 배움관" in photo.params["caption"]
 
 
-@pytest.mark.parametrize("data", ["p:", "p:zz", "p:c:nowhere", "p:c:baeum:9", "p:c:baeum:x",
-                                  "p:c:baeum:0", "p:m:2018-13", "p:m:", "p:r:nope", "p:e:extra",
-                                  "p:m:2018-07:1"])
-async def test_malformed_picture_buttons_get_an_alert(api: FakeBotApi, bot: Any,
-                                                      data: str) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        "p:",
+        "p:zz",
+        "p:c:nowhere",
+        "p:c:baeum:9",
+        "p:c:baeum:x",
+        "p:c:baeum:0",
+        "p:m:2018-13",
+        "p:m:",
+        "p:r:nope",
+        "p:e:extra",
+        "p:m:2018-07:1",
+    ],
+)
+async def test_malformed_picture_buttons_get_an_alert(api: FakeBotApi, bot: Any, data: str) -> None:
     [menu], _ = await say(api, "/courses")
     before = len(api.calls("answerCallbackQuery"))
     api.press_button(USER, menu.message_id, data)
@@ -180,36 +184,42 @@ async def test_malformed_picture_buttons_get_an_alert(api: FakeBotApi, bot: Any,
     assert photos(api) == []
 
 
-@pytest.mark.parametrize(("intent", "entities", "expected"), [
-    ("exam.schedule", {"round": ["second"]}, ["p:r:second"]),
-    ("exam.schedule", {"round": ["second", "third"]}, ["p:e"]),
-    ("exam.schedule", {}, ["p:e"]),
-    ("facility.building", {"building": ["dasom"]}, ["p:c:dasom"]),
-    ("facility.building", {"building": []}, ["p:c"]),
-    ("facility.site", {}, ["p:c"]),
-    ("program.list", {"dates": ["2018-07-01", "2018-07-31"]}, ["p:m:2018-07"]),
-    ("program.list", {"dates": ["2018-07-01", "2018-08-31"]}, []),
-    ("program.list", {}, []),
-    ("daycare.priority", {}, []),
-    (None, {}, []),
-])
-def test_which_answers_have_a_picture(intent: str | None, entities: dict[str, Any],
-                                      expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("intent", "entities", "expected"),
+    [
+        ("exam.schedule", {"round": ["second"]}, ["p:r:second"]),
+        ("exam.schedule", {"round": ["second", "third"]}, ["p:e"]),
+        ("exam.schedule", {}, ["p:e"]),
+        ("facility.building", {"building": ["dasom"]}, ["p:c:dasom"]),
+        ("facility.building", {"building": []}, ["p:c"]),
+        ("facility.site", {}, ["p:c"]),
+        ("program.list", {"dates": ["2018-07-01", "2018-07-31"]}, ["p:m:2018-07"]),
+        ("program.list", {"dates": ["2018-07-01", "2018-08-31"]}, []),
+        ("program.list", {}, []),
+        ("daycare.priority", {}, []),
+        (None, {}, []),
+    ],
+)
+def test_which_answers_have_a_picture(intent: str | None, entities: dict[str, Any], expected: list[str]) -> None:
     reply = Reply("답", intent, 0.9, entities)
     assert [b.data for b in hp.picture_buttons(reply)] == expected
 
 
-@pytest.mark.parametrize(("entities", "expected"), [
-    ({"building": ["baeum"], "floor": [2]}, "p:c:baeum:2"),
-    ({"building": ["baeum"], "floor": -1}, "p:c:baeum:-1"),
-    ({"building": ["changui"], "floor": [-1]}, "p:c:changui"),  # no basement: the building
-    ({"building": ["baeum"], "floor": [9]}, "p:c:baeum"),
-    ({"building": ["baeum"], "floor": ["2층"]}, "p:c:baeum"),
-    ({"building": ["baeum"], "floor": True}, "p:c:baeum"),
-    ({"building": ["baeum"], "floor": [1, 2]}, "p:c:baeum"),
-])
+@pytest.mark.parametrize(
+    ("entities", "expected"),
+    [
+        ({"building": ["baeum"], "floor": [2]}, "p:c:baeum:2"),
+        ({"building": ["baeum"], "floor": -1}, "p:c:baeum:-1"),
+        ({"building": ["changui"], "floor": [-1]}, "p:c:changui"),  # no basement: the building
+        ({"building": ["baeum"], "floor": [9]}, "p:c:baeum"),
+        ({"building": ["baeum"], "floor": ["2층"]}, "p:c:baeum"),
+        ({"building": ["baeum"], "floor": True}, "p:c:baeum"),
+        ({"building": ["baeum"], "floor": [1, 2]}, "p:c:baeum"),
+    ],
+)
 def test_a_floor_entity_marks_that_floor_when_the_building_has_it(
-        db: Database, entities: dict[str, Any], expected: str) -> None:
+    db: Database, entities: dict[str, Any], expected: str
+) -> None:
     reply = Reply("답", "facility.building", 0.9, entities)
     [out] = hp.offer(reply, [Out("답")], db)
     assert [b.data for row in out.rows for b in row] == [expected]

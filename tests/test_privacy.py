@@ -76,8 +76,7 @@ def in_group(**kwargs: Any) -> dict[str, Any]:
 # --- the calendar ----------------------------------------------------------------------------
 
 
-async def test_calendar_asked_in_a_group_posts_no_document_there(
-        api: FakeBotApi, bot: Any, db: Database) -> None:
+async def test_calendar_asked_in_a_group_posts_no_document_there(api: FakeBotApi, bot: Any, db: Database) -> None:
     rdb.subscribe(db, USER, "exam_round:second", NOW)
     reply = await say(api, "/calendar@hrd_test_bot", GROUP, **in_group())
     assert "개인 정보" in reply.text and "1:1 대화" in reply.text
@@ -97,18 +96,21 @@ async def test_calendar_asked_in_a_group_posts_no_document_there(
 # --- menus with personal data ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("command", "private_reply"), [
-    ("/settings", "방해 금지 시간"),
-    ("/settings 시간 07:45", "방해 금지 시간"),
-    ("/subscribe", "지금 구독 중"),
-    ("/unsubscribe", "알림 해지"),
-])
+@pytest.mark.parametrize(
+    ("command", "private_reply"),
+    [
+        ("/settings", "방해 금지 시간"),
+        ("/settings 시간 07:45", "방해 금지 시간"),
+        ("/subscribe", "지금 구독 중"),
+        ("/unsubscribe", "알림 해지"),
+    ],
+)
 async def test_personal_menus_in_a_group_link_to_the_private_chat(
-        api: FakeBotApi, bot: Any, db: Database, command: str, private_reply: str) -> None:
+    api: FakeBotApi, bot: Any, db: Database, command: str, private_reply: str
+) -> None:
     rdb.subscribe(db, USER, "exam_round:second", NOW)
     name = command.split()[0].lstrip("/")
-    reply = await say(api, command.replace(f"/{name}", f"/{name}@hrd_test_bot", 1), GROUP,
-                      **in_group())
+    reply = await say(api, command.replace(f"/{name}", f"/{name}@hrd_test_bot", 1), GROUP, **in_group())
     assert buttons(reply) == {OPEN_BUTTON: f"{LINK}{name}"}
     assert private_reply not in reply.text and "제2회" not in reply.text
     assert rdb.settings_of(db, USER, _defaults()).push_time == dt.time(8, 30)  # nothing changed
@@ -124,8 +126,7 @@ def _defaults() -> Any:
     return load_config().defaults
 
 
-async def test_menu_buttons_pressed_in_a_group_are_refused(api: FakeBotApi, bot: Any,
-                                                           db: Database) -> None:
+async def test_menu_buttons_pressed_in_a_group_are_refused(api: FakeBotApi, bot: Any, db: Database) -> None:
     reply = await say(api, "/help@hrd_test_bot", GROUP, **in_group())
     for data in ("rs:q:exam_round:second", "rs:t:daycare", "rt:push", "rs:home"):
         refused = await press_for_alert(api, reply, data, GROUP, user_id=USER)
@@ -133,12 +134,19 @@ async def test_menu_buttons_pressed_in_a_group_are_refused(api: FakeBotApi, bot:
     assert rdb.topics_of(db, USER) == []
 
 
-@pytest.mark.parametrize("text", [
-    "/start calendar now", "/start Calendar", "/start calendar?", "/start ../calendar",
-    "/start " + "calendar" * 20, "/start calendar\u200b", "/start",
-])
-async def test_malformed_deep_links_get_the_welcome(api: FakeBotApi, bot: Any, db: Database,
-                                                    text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/start calendar now",
+        "/start Calendar",
+        "/start calendar?",
+        "/start ../calendar",
+        "/start " + "calendar" * 20,
+        "/start calendar\u200b",
+        "/start",
+    ],
+)
+async def test_malformed_deep_links_get_the_welcome(api: FakeBotApi, bot: Any, db: Database, text: str) -> None:
     rdb.subscribe(db, USER, "exam_round:second", NOW)
     reply = await say(api, text, USER)
     assert "어떤 분이신가요?" in reply.text
@@ -147,8 +155,8 @@ async def test_malformed_deep_links_get_the_welcome(api: FakeBotApi, bot: Any, d
 
 def test_deep_link_payloads_are_checked() -> None:
     assert private.redirect_out("hrd_test_bot", "settings") == Out(
-        f"{private.LINES['settings']}\n{private.CONTINUE}",
-        ((private.link_button("hrd_test_bot", "settings"),),))
+        f"{private.LINES['settings']}\n{private.CONTINUE}", ((private.link_button("hrd_test_bot", "settings"),),)
+    )
     without = private.redirect_out(None, "calendar")
     assert without.rows == () and "1:1 메시지" in without.html
     with pytest.raises(KeyError):
@@ -162,14 +170,20 @@ def test_deep_link_payloads_are_checked() -> None:
 def test_start_payload_filter() -> None:
     wanted = private.StartPayload({"calendar"})
     assert isinstance(wanted, filters.MessageFilter)
-    cases = {"/start calendar": True, "/start@hrd_test_bot calendar": True,
-             "/start  calendar ": True, "/start": False, "/start settings": False,
-             "/starting calendar": False, "/help calendar": False, "calendar": False}
+    cases = {
+        "/start calendar": True,
+        "/start@hrd_test_bot calendar": True,
+        "/start  calendar ": True,
+        "/start": False,
+        "/start settings": False,
+        "/starting calendar": False,
+        "/help calendar": False,
+        "calendar": False,
+    }
     from telegram import Chat, Message
 
     for text, expected in cases.items():
-        message = Message(1, dt.datetime(2018, 1, 1, tzinfo=SEOUL), Chat(1, "private"),
-                          text=text)
+        message = Message(1, dt.datetime(2018, 1, 1, tzinfo=SEOUL), Chat(1, "private"), text=text)
         assert wanted.filter(message) is expected, text
 
 
@@ -177,37 +191,71 @@ def test_start_payload_filter() -> None:
 
 FILE = {"file_id": "f1", "file_unique_id": "u1"}
 KINDS = {
-    "sticker": ({"sticker": {**FILE, "width": 512, "height": 512, "is_animated": False,
-                             "is_video": False, "type": "regular", "emoji": "😀"}},
-                "스티커 고마워요!"),
-    "photo": ({"photo": [{**FILE, "width": 90, "height": 90}],
-               "caption": "이거 뭐예요?"}, "사진은 읽을 수 없어요. 궁금한 점을 글로 물어봐 주세요."),
+    "sticker": (
+        {
+            "sticker": {
+                **FILE,
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+                "emoji": "😀",
+            }
+        },
+        "스티커 고마워요!",
+    ),
+    "photo": (
+        {"photo": [{**FILE, "width": 90, "height": 90}], "caption": "이거 뭐예요?"},
+        "사진은 읽을 수 없어요. 궁금한 점을 글로 물어봐 주세요.",
+    ),
     "voice": ({"voice": {**FILE, "duration": 3}}, "음성 메시지는 들을 수 없어요."),
     "audio": ({"audio": {**FILE, "duration": 3}}, "오디오 파일은 들을 수 없어요."),
     "video": ({"video": {**FILE, "width": 1, "height": 1, "duration": 1}}, "동영상은 볼 수 없어요."),
     "video_note": ({"video_note": {**FILE, "length": 1, "duration": 1}}, "영상 메시지는 볼 수 없어요."),
-    "animation": ({"animation": {**FILE, "width": 1, "height": 1, "duration": 1},
-                   "document": FILE}, "움직이는 이미지(GIF)는 볼 수 없어요."),
+    "animation": (
+        {"animation": {**FILE, "width": 1, "height": 1, "duration": 1}, "document": FILE},
+        "움직이는 이미지(GIF)는 볼 수 없어요.",
+    ),
     "document": ({"document": {**FILE, "file_name": "a.pdf"}}, "파일은 열어 볼 수 없어요."),
     "location": ({"location": {"latitude": 37.5, "longitude": 127.0}}, "위치는 받을 수 없어요."),
-    "venue": ({"location": {"latitude": 37.5, "longitude": 127.0},
-               "venue": {"location": {"latitude": 37.5, "longitude": 127.0}, "title": "인재개발원",
-                         "address": "서초구"}}, "장소는 받을 수 없어요."),
-    "contact": ({"contact": {"phone_number": "+82100000000", "first_name": "홍"}},
-                "연락처는 받지도 저장하지도 않아요."),
-    "poll": ({"poll": {"id": "p", "question": "점심?", "options": [
-        {"text": "a", "voter_count": 0, "persistent_id": "a"},
-        {"text": "b", "voter_count": 0, "persistent_id": "b"}],
-        "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-        "allows_multiple_answers": False, "allows_revoting": True, "members_only": False}},
-        "투표에는 참여할 수 없어요."),
+    "venue": (
+        {
+            "location": {"latitude": 37.5, "longitude": 127.0},
+            "venue": {"location": {"latitude": 37.5, "longitude": 127.0}, "title": "인재개발원", "address": "서초구"},
+        },
+        "장소는 받을 수 없어요.",
+    ),
+    "contact": (
+        {"contact": {"phone_number": "+82100000000", "first_name": "홍"}},
+        "연락처는 받지도 저장하지도 않아요.",
+    ),
+    "poll": (
+        {
+            "poll": {
+                "id": "p",
+                "question": "점심?",
+                "options": [
+                    {"text": "a", "voter_count": 0, "persistent_id": "a"},
+                    {"text": "b", "voter_count": 0, "persistent_id": "b"},
+                ],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": True,
+                "members_only": False,
+            }
+        },
+        "투표에는 참여할 수 없어요.",
+    ),
     "dice": ({"dice": {"emoji": "🎲", "value": 3}}, "주사위 놀이는 할 수 없어요."),
 }
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-async def test_every_kind_of_message_gets_a_short_reply_in_a_private_chat(
-        api: FakeBotApi, bot: Any, kind: str) -> None:
+async def test_every_kind_of_message_gets_a_short_reply_in_a_private_chat(api: FakeBotApi, bot: Any, kind: str) -> None:
     content, expected = KINDS[kind]
     send_message(api, USER, content)
     [reply] = await api.wait_for(1, chat_id=USER)
@@ -223,8 +271,7 @@ async def test_non_text_in_a_group_only_when_addressed(api: FakeBotApi, bot: Any
     await say(api, "/help@hrd_test_bot", GROUP, **in_group())
     assert len(api.sent_messages(GROUP)) == 2  # only the two /help replies
 
-    send_message(api, GROUP, KINDS["photo"][0], user_id=USER, chat_type="supergroup",
-                 reply_to=first)
+    send_message(api, GROUP, KINDS["photo"][0], user_id=USER, chat_type="supergroup", reply_to=first)
     [reply] = (await api.wait_for(3, chat_id=GROUP))[2:]
     assert reply.text.startswith("사진은 읽을 수 없어요.")
 

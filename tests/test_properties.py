@@ -23,10 +23,25 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 
 NASTY = [
-    "", " ", "\n\n\t", "x" * 20_000, "신임자" * 7000, "😀🎉👍" * 50, "\x00\x01\x1b[31m\x7f",
-    "<b>신임자</b> <script>alert(1)</script>", "'; DROP TABLE programs; --",
-    "1' OR '1'='1", "%s %d {0} {{}}", "\u202e\u200b\ufeff신임자", "ㅋㅋㅋㅋㅋㅋ", "ㄱㄴㄷㄹ",
-    "2018년 13월 45일 교육", "9999기 신임자", "제0기", "99월 99일 시험", "３차　면접",
+    "",
+    " ",
+    "\n\n\t",
+    "x" * 20_000,
+    "신임자" * 7000,
+    "😀🎉👍" * 50,
+    "\x00\x01\x1b[31m\x7f",
+    "<b>신임자</b> <script>alert(1)</script>",
+    "'; DROP TABLE programs; --",
+    "1' OR '1'='1",
+    "%s %d {0} {{}}",
+    "\u202e\u200b\ufeff신임자",
+    "ㅋㅋㅋㅋㅋㅋ",
+    "ㄱㄴㄷㄹ",
+    "2018년 13월 45일 교육",
+    "9999기 신임자",
+    "제0기",
+    "99월 99일 시험",
+    "３차　면접",
 ]
 
 korean = st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), max_size=40)
@@ -55,9 +70,14 @@ def test_arbitrary_text(brain: Brain, text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=anything, entities=st.dictionaries(st.sampled_from(
-    ["round", "program", "event_type", "building", "rank", "topic", "fact", "bogus"]),
-    st.lists(st.text(max_size=12), max_size=3), max_size=4))
+@given(
+    text=anything,
+    entities=st.dictionaries(
+        st.sampled_from(["round", "program", "event_type", "building", "rank", "topic", "fact", "bogus"]),
+        st.lists(st.text(max_size=12), max_size=3),
+        max_size=4,
+    ),
+)
 def test_corrupt_context_never_breaks(brain: Brain, text: str, entities: dict) -> None:
     """A context whose entities name nothing that exists must not crash the follow-up."""
     reply = brain.answer(text, Context("exam.schedule", entities, NOW), now=NOW)
@@ -65,6 +85,13 @@ def test_corrupt_context_never_breaks(brain: Brain, text: str, entities: dict) -
 
 
 def test_every_intent_answer_fits_a_telegram_message(brain: Brain) -> None:
-    for question in ["예산 전부 알려줘", "교육 일정 알려줘", "부서별 담당 업무", "행정사무감사 처리결과",
-                     "리더십 교육 일정", "직무전문 교육 내용", "전문가 채용 분야"]:
+    for question in [
+        "예산 전부 알려줘",
+        "교육 일정 알려줘",
+        "부서별 담당 업무",
+        "행정사무감사 처리결과",
+        "리더십 교육 일정",
+        "직무전문 교육 내용",
+        "전문가 채용 분야",
+    ]:
         check(brain.answer(question, EMPTY_CONTEXT, now=NOW).text)

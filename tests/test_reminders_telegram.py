@@ -67,10 +67,8 @@ def make_bot(api: FakeBotApi, db: Database, clock: FixedClock) -> Maker:
     brain = Brain(db)
 
     def make() -> AbstractAsyncContextManager[Any]:
-        config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01,
-                           poll_timeout=2.0)
-        app = build_application(config, AppState(db, brain, clock),
-                                [basic_feature(), reminders_feature(rate=0)])
+        config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0)
+        app = build_application(config, AppState(db, brain, clock), [basic_feature(), reminders_feature(rate=0)])
         return running(app, config)
 
     return make
@@ -88,8 +86,9 @@ async def say(api: FakeBotApi, text: str, chat_id: int = USER) -> ApiCall:
     return (await api.wait_for(before + 1, chat_id=chat_id))[before]
 
 
-async def press(api: FakeBotApi, message: ApiCall, data: str, *,
-                method: str = "editMessageText", chat_id: int = USER) -> ApiCall:
+async def press(
+    api: FakeBotApi, message: ApiCall, data: str, *, method: str = "editMessageText", chat_id: int = USER
+) -> ApiCall:
     before = len([c for c in api.calls(method, chat_id) if c.ok])
     api.press_button(chat_id, message.message_id, data)
     return (await api.wait_for(before + 1, method=method, chat_id=chat_id))[before]
@@ -97,8 +96,7 @@ async def press(api: FakeBotApi, message: ApiCall, data: str, *,
 
 def buttons(call: ApiCall) -> dict[str, str]:
     markup = call.reply_markup or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
-            for b in row}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
 async def test_subscribe_menu_and_toggles(bot: Any, api: FakeBotApi, db: Database) -> None:
@@ -126,11 +124,20 @@ async def test_subscribe_menu_and_toggles(bot: Any, api: FakeBotApi, db: Databas
     assert "daycare" not in rdb.topics_of(db, USER)
 
 
-@pytest.mark.parametrize("data", ["rs:t:program:nope", "rs:t:weather", "rs:q:exam_round:ninth",
-                                  "rs:cat:nope", "rs:zap", "rt:time:2561", "rt:quiet:22-08",
-                                  "rt:dance"])
-async def test_unknown_or_malformed_callback_data(bot: Any, api: FakeBotApi, db: Database,
-                                                  data: str) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        "rs:t:program:nope",
+        "rs:t:weather",
+        "rs:q:exam_round:ninth",
+        "rs:cat:nope",
+        "rs:zap",
+        "rt:time:2561",
+        "rt:quiet:22-08",
+        "rt:dance",
+    ],
+)
+async def test_unknown_or_malformed_callback_data(bot: Any, api: FakeBotApi, db: Database, data: str) -> None:
     menu = await say(api, "/subscribe")
     before = len(api.calls("answerCallbackQuery"))
     api.press_button(USER, menu.message_id, data)
@@ -148,7 +155,8 @@ async def test_unsubscribe(bot: Any, api: FakeBotApi, db: Database, clock: Fixed
     assert buttons(listing) == {
         "❌ 교육과정: 신임자 과정": "rs:u:program:newcomer",
         "❌ 시험 일정: 제2회 공개경쟁 임용시험 (2차)": "rs:u:exam_round:second",
-        "모두 해지": "rs:uall"}
+        "모두 해지": "rs:uall",
+    }
     after = await press(api, listing, "rs:u:program:newcomer")
     assert list(buttons(after)) == ["❌ 시험 일정: 제2회 공개경쟁 임용시험 (2차)", "모두 해지"]
     await press(api, listing, "rs:uall")
@@ -173,12 +181,12 @@ async def test_settings(bot: Any, api: FakeBotApi, db: Database) -> None:
     assert "켜짐 (06:45)" in reply.text
     defaults = reminder_jobs.service(bot).config.defaults
     saved = rdb.settings_of(db, USER, defaults)
-    assert (saved.push_time, saved.quiet_start, saved.quiet_end) == (
-        dt.time(6, 45), dt.time(23, 30), dt.time(6))
+    assert (saved.push_time, saved.quiet_start, saved.quiet_end) == (dt.time(6, 45), dt.time(23, 30), dt.time(6))
 
 
-@pytest.mark.parametrize("text", ["/settings 시간 25:00", "/settings 시간", "/settings 방해금지 밤",
-                                  "/settings 색깔 빨강"])
+@pytest.mark.parametrize(
+    "text", ["/settings 시간 25:00", "/settings 시간", "/settings 방해금지 밤", "/settings 색깔 빨강"]
+)
 async def test_settings_malformed(bot: Any, api: FakeBotApi, text: str) -> None:
     reply = await say(api, text)
     assert reply.text.startswith("사용법: <code>/settings</code>")
@@ -200,7 +208,9 @@ async def test_calendar(bot: Any, api: FakeBotApi, db: Database, clock: FixedClo
     assert upload.filename == "hrdbot-calendar.ics"
     cal = icalendar.Calendar.from_ical(upload.data)
     assert sorted(str(e["uid"]) for e in cal.walk("VEVENT")) == [
-        "session-newcomer-8@hrdbot.hrd.seoul.go.kr", "session-newcomer-9@hrdbot.hrd.seoul.go.kr"]
+        "session-newcomer-8@hrdbot.hrd.seoul.go.kr",
+        "session-newcomer-9@hrdbot.hrd.seoul.go.kr",
+    ]
     assert "2018년 인재개발원 업무보고 기준" in call.params["caption"]
 
 
@@ -221,7 +231,8 @@ def _commands(call: ApiCall) -> list[dict[str, str]]:
 
 
 async def test_start_up_catches_up_and_restart_does_not_repeat(
-        make_bot: Maker, api: FakeBotApi, db: Database, clock: FixedClock) -> None:
+    make_bot: Maker, api: FakeBotApi, db: Database, clock: FixedClock
+) -> None:
     rdb.subscribe(db, USER, "program:newcomer", SINCE)
     rdb.update_settings(db, USER, SINCE, daily_push=False)
     clock.current = dt.datetime(2018, 7, 16, 11, 0, tzinfo=SEOUL)  # the bot was down at 09:00
@@ -231,30 +242,25 @@ async def test_start_up_catches_up_and_restart_does_not_repeat(
     [entry] = rdb.ledger(db, user_id=USER)
     assert (entry.key, entry.status) == (D7, "sent")
     async with make_bot() as app:  # restart: the catch-up finds it in the ledger
-        report = await reminder_jobs.service(app).deliver_due(clock.now(),
-                                                              TelegramSender(app.bot, 0))
+        report = await reminder_jobs.service(app).deliver_due(clock.now(), TelegramSender(app.bot, 0))
     assert (report.sent, report.already) == (0, 1)
     assert len(api.sent_messages(USER)) == 1
 
 
-async def test_jobs_are_rebuilt_under_stable_ids(bot: Any, db: Database,
-                                                 clock: FixedClock) -> None:
+async def test_jobs_are_rebuilt_under_stable_ids(bot: Any, db: Database, clock: FixedClock) -> None:
     rdb.subscribe(db, USER, "program:newcomer", SINCE)
     rdb.update_settings(db, USER, SINCE, quiet=(dt.time(7), dt.time(10)))
     times = reminder_jobs.reschedule(bot)
-    names = sorted(j.name for j in bot.job_queue.jobs()
-                   if j.name.startswith(reminder_jobs.WAKE_PREFIX))
+    names = sorted(j.name for j in bot.job_queue.jobs() if j.name.startswith(reminder_jobs.WAKE_PREFIX))
     assert names == sorted(f"{reminder_jobs.WAKE_PREFIX}{t:%Y-%m-%dT%H:%M%z}" for t in times)
     assert "reminders:wake:2018-07-02T08:30+0900" in names  # the daily push
     assert "reminders:wake:2018-07-02T10:00+0900" in names  # the end of quiet hours
     assert reminder_jobs.reschedule(bot) == times  # idempotent
-    assert sorted(j.name for j in bot.job_queue.jobs()
-                  if j.name.startswith(reminder_jobs.WAKE_PREFIX)) == names
+    assert sorted(j.name for j in bot.job_queue.jobs() if j.name.startswith(reminder_jobs.WAKE_PREFIX)) == names
     assert bot.job_queue.get_jobs_by_name(reminder_jobs.REPLAN_ID)
 
 
-async def test_blocked_user_is_marked_inactive(bot: Any, api: FakeBotApi, db: Database,
-                                               clock: FixedClock) -> None:
+async def test_blocked_user_is_marked_inactive(bot: Any, api: FakeBotApi, db: Database, clock: FixedClock) -> None:
     await say(api, "/help")  # the user exists
     rdb.subscribe(db, USER, "program:newcomer", SINCE)
     api.block_chat(USER)
@@ -277,13 +283,11 @@ async def test_rate_limited_send_is_retried(bot: Any, api: FakeBotApi, db: Datab
     assert report.released == 1 and 7 <= report.retry_after <= 7.5  # retry_after + jitter
     early = await service.deliver_due(now + dt.timedelta(seconds=6), TelegramSender(bot.bot, 0))
     assert (early.sent, early.held) == (0, 1)  # that chat still waits
-    report = await service.deliver_due(now + dt.timedelta(seconds=report.retry_after),
-                                       TelegramSender(bot.bot, 0))
+    report = await service.deliver_due(now + dt.timedelta(seconds=report.retry_after), TelegramSender(bot.bot, 0))
     assert report.sent == 1
 
 
-async def test_answer_offers_this_schedule_reminder(bot: Any, api: FakeBotApi,
-                                                    db: Database) -> None:
+async def test_answer_offers_this_schedule_reminder(bot: Any, api: FakeBotApi, db: Database) -> None:
     reply = await say(api, "신임자 과정 언제 시작해요?")
     data = buttons(reply)["🔔 이 일정 알림 받기"]
     assert data == "rs:q:program:newcomer"
@@ -308,9 +312,23 @@ def _run_bot(tmp_path: Path, api: Any, now: str, name: str) -> Any:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)}
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed by the caller
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--base-url", api.base_url,
-         "--db", str(tmp_path / "hrdbot.db"), "--now", now],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--base-url",
+            api.base_url,
+            "--db",
+            str(tmp_path / "hrdbot.db"),
+            "--now",
+            now,
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     return proc, log
 
 
@@ -351,15 +369,15 @@ def test_hrdbot_run_now_delivers_and_a_later_restart_continues(tmp_path: Path) -
             api.wait_for(2, timeout=60, chat_id=32)
         finally:
             assert _stop(proc, log) == 0
-        first, = api.sent_messages(31)
+        (first,) = api.sent_messages(31)
         d7, daily = api.sent_messages(32)
     assert "교육 시작 일주일 전입니다" in first["params"]["text"]
     assert "신임자 과정 제8기" in d7["params"]["text"]
     assert "7월 16일(월) 구독하신 일정 알림" in daily["params"]["text"]
     ledger = rdb.ledger(open_database(tmp_path / "hrdbot.db"))
-    assert [(e.user_id, e.key) for e in ledger if e.status == "sent"] == [
-        (31, D7), (32, D7), (32, "daily:2018-07-16")]
+    assert [(e.user_id, e.key) for e in ledger if e.status == "sent"] == [(31, D7), (32, D7), (32, "daily:2018-07-16")]
     # the bot's first start logged the week of "always" daily pushes it never had the chance
     # to send (catch-up window 7 days, grace 6 hours)
     assert [(e.user_id, e.key) for e in ledger if e.status == "skipped"] == [
-        (32, f"daily:2018-07-{d:02d}") for d in range(9, 16)]
+        (32, f"daily:2018-07-{d:02d}") for d in range(9, 16)
+    ]

@@ -14,12 +14,15 @@ from knowledge.reply import Reply
 TODAY = dt.date(2018, 8, 21)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("<b>굵게</b>", "&lt;b&gt;굵게&lt;/b&gt;"),
-    ("A & B", "A &amp; B"),
-    ("\"인용\" 'quote'", "\"인용\" 'quote'"),
-    ("평범한 문장", "평범한 문장"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<b>굵게</b>", "&lt;b&gt;굵게&lt;/b&gt;"),
+        ("A & B", "A &amp; B"),
+        ("\"인용\" 'quote'", "\"인용\" 'quote'"),
+        ("평범한 문장", "평범한 문장"),
+    ],
+)
 def test_escape(text: str, expected: str) -> None:
     assert escape(text) == expected
 
@@ -69,8 +72,10 @@ def test_reply_is_escaped_split_and_buttons_go_on_the_last_part() -> None:
     assert len(outs) == 2
     assert all("<질문>" not in o.html and "&lt;질문&gt; &amp; 답" in o.html for o in outs)
     assert outs[0].rows == ()
-    assert outs[1].rows == ((Button("신임자 과정 언제 시작해요?", "q:신임자 과정 언제 시작해요?"),),
-                            (Button("면접은요?", "q:면접은요?"),))
+    assert outs[1].rows == (
+        (Button("신임자 과정 언제 시작해요?", "q:신임자 과정 언제 시작해요?"),),
+        (Button("면접은요?", "q:면접은요?"),),
+    )
 
 
 def test_reply_without_suggestions_has_no_keyboard() -> None:
@@ -78,30 +83,41 @@ def test_reply_without_suggestions_has_no_keyboard() -> None:
     assert out == render.Out("답")
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    ("2018-06-23", None, "✔ 지난 일정"),
-    ("2018-08-21", None, "▶ 오늘"),
-    ("2018-08-20", "2018-08-24", "▶ 진행 중"),
-    ("2018-08-22", None, "⏳ 예정 (D-1)"),
-    ("2018-10-15", "2018-10-31", "⏳ 예정 (D-55)"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2018-06-23", None, "✔ 지난 일정"),
+        ("2018-08-21", None, "▶ 오늘"),
+        ("2018-08-20", "2018-08-24", "▶ 진행 중"),
+        ("2018-08-22", None, "⏳ 예정 (D-1)"),
+        ("2018-10-15", "2018-10-31", "⏳ 예정 (D-55)"),
+    ],
+)
 def test_when_status(start: str, end: str | None, expected: str) -> None:
     assert render.when_status(start, end, TODAY) == expected
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    ("2018-07-23", "2018-08-24", "2018. 7. 23.(월) ~ 8. 24.(금)"),
-    ("2018-12-31", "2019-01-02", "2018. 12. 31.(월) ~ 2019. 1. 2.(수)"),
-    ("2018-08-22", None, "2018. 8. 22.(수)"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2018-07-23", "2018-08-24", "2018. 7. 23.(월) ~ 8. 24.(금)"),
+        ("2018-12-31", "2019-01-02", "2018. 12. 31.(월) ~ 2019. 1. 2.(수)"),
+        ("2018-08-22", None, "2018. 8. 22.(수)"),
+    ],
+)
 def test_korean_periods(start: str, end: str | None, expected: str) -> None:
     assert render.fmt_span_compact(start, end) == expected
 
 
-@pytest.mark.parametrize(("audience", "expected"), [
-    ("staff", "<b>직원</b>으로"), ("examinee", "<b>수험생</b>으로"),
-    ("parent", "<b>학부모</b>로"), ("other", "<b>기타</b>로"),
-])
+@pytest.mark.parametrize(
+    ("audience", "expected"),
+    [
+        ("staff", "<b>직원</b>으로"),
+        ("examinee", "<b>수험생</b>으로"),
+        ("parent", "<b>학부모</b>로"),
+        ("other", "<b>기타</b>로"),
+    ],
+)
 def test_audience_josa(audience: str, expected: str) -> None:
     assert expected in render.audience_saved(audience).html
 
@@ -132,9 +148,11 @@ def test_data_text_is_escaped_in_menus() -> None:
 
 def test_program_detail_marks_sessions_relative_to_today() -> None:
     program = kdb.Program("p", "신임자 과정", "c", "Ⅲ-1-1", headcount=2276, sessions_planned=9)
-    sessions = [kdb.Session("s8", "제8기", "src", start="2018-07-23", end="2018-08-24"),
-                kdb.Session("s9", "제9기", "src", start="2018-08-27", end="2018-09-07"),
-                kdb.Session("s0", "123기", "src", month="2018-02")]
+    sessions = [
+        kdb.Session("s8", "제8기", "src", start="2018-07-23", end="2018-08-24"),
+        kdb.Session("s9", "제9기", "src", start="2018-08-27", end="2018-09-07"),
+        kdb.Session("s0", "123기", "src", month="2018-02"),
+    ]
     [out] = render.program_detail(program, sessions, [], TODAY, back_page=1)
     assert "• 2018년 계획: 9회, 2,276명" in out.html
     assert "제8기: 2018. 7. 23.(월) ~ 8. 24.(금) — ▶ 진행 중" in out.html
@@ -154,8 +172,9 @@ def test_every_shipped_screen_fits_in_one_telegram_message(db: object) -> None:
     for category in kdb.categories(db):
         screens.append(render.programs_page(category, kdb.programs(db, category=category.id)))
     for program in kdb.programs(db):
-        screens += render.program_detail(program, kdb.sessions_of(db, program.id),
-                                         kdb.programs(db, parent=program.id), TODAY)
+        screens += render.program_detail(
+            program, kdb.sessions_of(db, program.id), kdb.programs(db, parent=program.id), TODAY
+        )
     for rnd in kdb.rounds(db):
         screens += render.round_timeline(rnd, kdb.events(db, round_id=rnd.id), TODAY)
     screens += render.facility(kdb.buildings(db), kdb.amenities(db))

@@ -10,9 +10,16 @@ from db import roles
 from tests.broadcast_helpers import START
 
 
-@pytest.mark.parametrize(("text", "ids"), [
-    (None, set()), ("", set()), ("42", {42}), (" 1, 2 ,3 ", {1, 2, 3}), ("7;8,", {7, 8}),
-])
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        (None, set()),
+        ("", set()),
+        ("42", {42}),
+        (" 1, 2 ,3 ", {1, 2, 3}),
+        ("7;8,", {7, 8}),
+    ],
+)
 def test_parse_admins(text, ids):
     assert roles.parse_admins(text) == frozenset(ids)
 
@@ -23,17 +30,29 @@ def test_bad_admins_list_names_the_variable(text):
         roles.parse_admins(text)
 
 
-@pytest.mark.parametrize(("text", "role"), [
-    (None, "staff"), ("staff", "staff"), ("ADMIN", "admin"), ("직원", "staff"), ("관리자", "admin"),
-])
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (None, "staff"),
+        ("staff", "staff"),
+        ("ADMIN", "admin"),
+        ("직원", "staff"),
+        ("관리자", "admin"),
+    ],
+)
 def test_parse_role(text, role):
     assert roles.parse_role(text) == role
 
 
-@pytest.mark.parametrize(("parse", "text"), [
-    (roles.parse_role, "owner"), (roles.parse_user_id, "bob"), (roles.parse_user_id, "-5"),
-    (roles.parse_user_id, ""),
-])
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (roles.parse_role, "owner"),
+        (roles.parse_user_id, "bob"),
+        (roles.parse_user_id, "-5"),
+        (roles.parse_user_id, ""),
+    ],
+)
 def test_bad_role_arguments(parse, text):
     with pytest.raises(roles.RoleError):
         parse(text)
@@ -48,8 +67,7 @@ def test_admins_and_staff(db):
     assert roles.is_staff(db, 2, admins) and not roles.is_admin(db, 2, admins)
     assert roles.grant(db, 3, roles.ADMIN, by=1, now=START)
     assert roles.is_admin(db, 3, admins) and roles.is_staff(db, 3, admins)
-    assert [(g.user_id, g.role, g.granted_by) for g in roles.grants(db)] == [
-        (3, "admin", 1), (2, "staff", 1)]
+    assert [(g.user_id, g.role, g.granted_by) for g in roles.grants(db)] == [(3, "admin", 1), (2, "staff", 1)]
     assert roles.revoke(db, 2, roles.STAFF)
     assert not roles.revoke(db, 2, roles.STAFF)
     assert not roles.is_staff(db, 2, admins)
@@ -62,8 +80,7 @@ NOW = START
 
 def test_verified_includes_staff_and_env_admins(db):
     assert not roles.is_verified(db, 5) and roles.is_verified(db, 5, {5})
-    assert roles.grant_verified(db, 6, by=1, now=NOW) and not roles.grant_verified(db, 6, by=1,
-                                                                                  now=NOW)
+    assert roles.grant_verified(db, 6, by=1, now=NOW) and not roles.grant_verified(db, 6, by=1, now=NOW)
     roles.grant(db, 7, roles.STAFF, by=1, now=NOW)
     assert roles.is_verified(db, 6) and roles.is_verified(db, 7)
     assert [g.user_id for g in roles.verified(db)] == [6]
@@ -92,8 +109,7 @@ def test_invite_uses_expiry_and_revocation(db):
     with pytest.raises(roles.InviteError) as expired:
         roles.consume_invite(db, later.token, 15, NOW + dt.timedelta(hours=1))
     assert expired.value.reason == "expired" and not roles.is_verified(db, 15)
-    assert roles.revoke_invite(db, later.invite.id, NOW) and not roles.revoke_invite(
-        db, later.invite.id, NOW)
+    assert roles.revoke_invite(db, later.invite.id, NOW) and not roles.revoke_invite(db, later.invite.id, NOW)
     with pytest.raises(roles.InviteError) as revoked:
         roles.consume_invite(db, later.payload, 15, NOW)
     assert revoked.value.reason == "revoked"
@@ -101,8 +117,10 @@ def test_invite_uses_expiry_and_revocation(db):
     assert len(roles.invites(db, include_spent=True)) == 2
 
 
-@pytest.mark.parametrize("payload", ["", "join-", "join-abc", "x" * 22 + "!", "join-" + "A" * 23,
-                                     "join-" + "A" * 22, "join-../../etc/passwd"])
+@pytest.mark.parametrize(
+    "payload",
+    ["", "join-", "join-abc", "x" * 22 + "!", "join-" + "A" * 23, "join-" + "A" * 22, "join-../../etc/passwd"],
+)
 def test_forged_invites_are_refused(db, payload):
     roles.create_invite(db, by=1, now=NOW)
     with pytest.raises(roles.InviteError) as forged:

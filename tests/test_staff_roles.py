@@ -44,8 +44,7 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from knowledge.core import Brain
     from knowledge.store import open_database
 
-    return Brain(open_database(tmp_path_factory.mktemp("brain") / "hrdbot.db"),
-                 log_unanswered=False)
+    return Brain(open_database(tmp_path_factory.mktemp("brain") / "hrdbot.db"), log_unanswered=False)
 
 
 @pytest.fixture
@@ -67,8 +66,10 @@ def sent_to(api: FakeBotApi, chat_id: int) -> list[str]:
 
 
 def audit_actions(db: Any, action: str) -> list[tuple[int | None, str, int]]:
-    return [tuple(r) for r in db.execute(
-        "SELECT user_id, detail, allowed FROM audit_log WHERE action = ? ORDER BY id", [action])]
+    return [
+        tuple(r)
+        for r in db.execute("SELECT user_id, detail, allowed FROM audit_log WHERE action = ? ORDER BY id", [action])
+    ]
 
 
 def publish(db: Any, audience: str, body: str) -> bdb.Broadcast:
@@ -78,8 +79,9 @@ def publish(db: Any, audience: str, body: str) -> bdb.Broadcast:
     return bdb.start_sending(db, b.id, clock().now())
 
 
-async def compose(api: FakeBotApi, db: Database, author: int, body: str, audience_label: str
-                  ) -> tuple[ApiCall, ApiCall]:
+async def compose(
+    api: FakeBotApi, db: Database, author: int, body: str, audience_label: str
+) -> tuple[ApiCall, ApiCall]:
     """/broadcast → reply with ``body`` → pick the audience; returns (audience msg, summary)."""
     [prompt] = await say(api, "/broadcast", author)
     [choose] = await answer(api, db, prompt, body, author)
@@ -116,8 +118,9 @@ async def test_a_verified_notice_reaches_only_verified_users(api, app, db):
     shown = " ".join(c.text for c in await say(api, "/notices", verified_user, replies=3))
     assert "휴관" in shown and "보안 점검" in shown
     # ... and a group only the notice to everyone, whoever asks.
-    shown = " ".join(c.text for c in await say(api, "/notices", GROUP, replies=2,
-                                               user_id=verified_user, chat_type="supergroup"))
+    shown = " ".join(
+        c.text for c in await say(api, "/notices", GROUP, replies=2, user_id=verified_user, chat_type="supergroup")
+    )
     assert "휴관" in shown and "보안 점검" not in shown
 
 
@@ -160,10 +163,19 @@ async def test_invite_links_verify_once_and_refuse_the_rest(api, app, db):
     assert [r for _, r, _ in audit_actions(db, "invite.join")].count("forged") == 5
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ("0", "1~1000"), ("1001", "1~1000"), ("5 0", "1~720"), ("5 721", "1~720"),
-    ("five", "숫자"), ("1 2 3", "너무 많아요"), ("5 nan", "숫자"), ("5 inf", "1~720"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("0", "1~1000"),
+        ("1001", "1~1000"),
+        ("5 0", "1~720"),
+        ("5 721", "1~720"),
+        ("five", "숫자"),
+        ("1 2 3", "너무 많아요"),
+        ("5 nan", "숫자"),
+        ("5 inf", "1~720"),
+    ],
+)
 async def test_bad_invite_arguments(api, app, db, args, expected):
     [reply] = await say(api, f"/invite {args}", STAFF)
     assert expected in reply.text and "사용법" in reply.text
@@ -230,8 +242,10 @@ async def test_author_revoked_before_a_scheduled_send_is_cancelled(api, app, db)
     assert b.state == bdb.QUEUED
     roles.revoke(db, STAFF, roles.STAFF)
     with db.conn:  # the time comes
-        db.conn.execute("UPDATE broadcasts SET scheduled_at = ? WHERE id = ?",
-                        [bdb.stamp(clock().now() - dt.timedelta(seconds=1)), b.id])
+        db.conn.execute(
+            "UPDATE broadcasts SET scheduled_at = ? WHERE id = ?",
+            [bdb.stamp(clock().now() - dt.timedelta(seconds=1)), b.id],
+        )
     before = len(api.sent_messages(STAFF))
     engine_of(app).wake()
     [told] = (await api.wait_for(before + 1, chat_id=STAFF))[before:]
@@ -292,11 +306,32 @@ async def test_forged_staff_buttons_change_nothing(api, app, db, pattern, who):
     assert not [c for c in api.sent_messages() if c.chat_id in range(1, 4)]
 
 
-@pytest.mark.parametrize("data", [
-    "b:", "b:a", "b:a:1", "b:a::all", "b:a:1:", "b:a:x:all", "b:go", "b:go:", "b:go:-1",
-    "b:go:1:2", "b:at:1x", "b:x:" + "9" * 13, "b:sx:abc", "b:a:1:" + "a" * 41, "b:a:1:all;drop",
-    "b:a:1:topic:nosuch", "b:a:1:teachers", "b:go:999999", "b:zz:1", "b:GO:1", "b:go:1\n",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "b:",
+        "b:a",
+        "b:a:1",
+        "b:a::all",
+        "b:a:1:",
+        "b:a:x:all",
+        "b:go",
+        "b:go:",
+        "b:go:-1",
+        "b:go:1:2",
+        "b:at:1x",
+        "b:x:" + "9" * 13,
+        "b:sx:abc",
+        "b:a:1:" + "a" * 41,
+        "b:a:1:all;drop",
+        "b:a:1:topic:nosuch",
+        "b:a:1:teachers",
+        "b:go:999999",
+        "b:zz:1",
+        "b:GO:1",
+        "b:go:1\n",
+    ],
+)
 async def test_malformed_staff_buttons_from_staff_change_nothing(api, app, db, data):
     b = _draft_at(db, "audience")
     before = bdb.get(db, b.id)
@@ -343,11 +378,13 @@ async def test_a_composition_survives_a_restart(api, db, brain):
         [choose] = await answer(api, db, prompt, "재시작 후에도", STAFF)
     async with serving(api, db, brain) as restarted:
         _, summary = await press(api, choose, button(choose, "전체"), STAFF, count=2)
-        await press(api, summary, button(summary, "지금 보내기"), STAFF,
-                    method="editMessageText")
+        await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
         await asyncio.wait_for(engine_of(restarted).wait_idle(), 10)
-    assert sorted(c.chat_id for c in api.sent_messages() if c.text == "재시작 후에도"
-                  and c.chat_id != STAFF) == [1, 2, 3]
+    assert sorted(c.chat_id for c in api.sent_messages() if c.text == "재시작 후에도" and c.chat_id != STAFF) == [
+        1,
+        2,
+        3,
+    ]
 
 
 async def test_the_time_step_survives_a_restart(api, db, brain):
@@ -360,14 +397,12 @@ async def test_the_time_step_survives_a_restart(api, db, brain):
 
 
 async def test_drafts_expire_with_a_message(api, app, db):
-    stale = bdb.open_draft(db, author_id=STAFF, chat_id=STAFF,
-                           now=clock().now() - dt.timedelta(minutes=31))
+    stale = bdb.open_draft(db, author_id=STAFF, chat_id=STAFF, now=clock().now() - dt.timedelta(minutes=31))
     before = len(api.sent_messages(STAFF))
     engine_of(app).wake()
     [told] = (await api.wait_for(before + 1, chat_id=STAFF))[before:]
     assert f"#{stale.id}에 30분 동안 답이 없어 취소했어요" in told.text
-    assert (bdb.get(db, stale.id).state, bdb.get(db, stale.id).note) == (bdb.CANCELLED,
-                                                                          "expired")
+    assert (bdb.get(db, stale.id).state, bdb.get(db, stale.id).note) == (bdb.CANCELLED, "expired")
     [prompt] = await say(api, "/broadcast", STAFF)
     assert "30분" in prompt.text
 
@@ -376,15 +411,20 @@ async def test_status_lists_drafts_with_authors_and_cancel_edits_one_line(api, a
     await say(api, "안녕하세요", OTHER_STAFF, username="kim")
     roles.grant(db, OTHER_STAFF, roles.STAFF, by=ADMIN, now=START)
     draft = _draft_at(db, "audience", author=OTHER_STAFF)
-    queued = bdb.create(db, text="예약된 공지", now=clock().now(), audience="all",
-                        author_id=STAFF, state=bdb.QUEUED,
-                        scheduled_at=clock().now() + dt.timedelta(days=1))
+    queued = bdb.create(
+        db,
+        text="예약된 공지",
+        now=clock().now(),
+        audience="all",
+        author_id=STAFF,
+        state=bdb.QUEUED,
+        scheduled_at=clock().now() + dt.timedelta(days=1),
+    )
     [status] = await say(api, "/broadcast_status", STAFF)
     blocks = status.text.split("\n\n")
     assert f"<b>#{draft.id}</b> 작성 중" in status.text and "@kim" in status.text
     assert f"<b>#{queued.id}</b> 대기" in status.text
-    [edited] = await press(api, status, button(status, f"#{draft.id} 취소"), STAFF,
-                           method="editMessageText")
+    [edited] = await press(api, status, button(status, f"#{draft.id} 취소"), STAFF, method="editMessageText")
     after = edited.text.split("\n\n")
     changed = [i for i, (x, y) in enumerate(zip(blocks, after, strict=True)) if x != y]
     assert len(changed) == 1 and f"#{draft.id}</b> 취소됨" in after[changed[0]]
@@ -399,8 +439,11 @@ async def test_first_progress_message_is_retried(api, app, db, status):
     api.fail_next("sendMessage", status, chat_id=STAFF)
     await press(api, summary, button(summary, "지금 보내기"), STAFF, method="editMessageText")
     await asyncio.wait_for(engine_of(app).wait_idle(), 10)
-    progress = [c for c in api.sent_messages(STAFF) if "공지 발송" in (c.text or "")
-                and "#" in c.text and "보냄" in c.text and "마쳤어요" not in c.text]
+    progress = [
+        c
+        for c in api.sent_messages(STAFF)
+        if "공지 발송" in (c.text or "") and "#" in c.text and "보냄" in c.text and "마쳤어요" not in c.text
+    ]
     assert progress, "the progress message was never posted"
     assert [c for c in api.calls("sendMessage", STAFF) if not c.ok], "no failure was injected"
     [b] = bdb.recent(db, 1)
@@ -425,17 +468,34 @@ async def test_grant_by_username_reply_and_forward(api, app, db):
     assert "봇과 대화한 적이 없는" in reply.text
     await say(api, "안녕하세요", 702)
     # A forwarded message from 702, replied to with /grant: the original sender gets it.
-    await forwarded(api, {
-        "message_id": 900, "date": 0, "chat": {"id": ADMIN, "type": "private"},
-        "from": {"id": ADMIN, "is_bot": False, "first_name": "관리자"}, "text": "저 직원이에요",
-        "forward_origin": {"type": "user", "date": 0,
-                           "sender_user": {"id": 702, "is_bot": False, "first_name": "Lee"}}})
+    await forwarded(
+        api,
+        {
+            "message_id": 900,
+            "date": 0,
+            "chat": {"id": ADMIN, "type": "private"},
+            "from": {"id": ADMIN, "is_bot": False, "first_name": "관리자"},
+            "text": "저 직원이에요",
+            "forward_origin": {
+                "type": "user",
+                "date": 0,
+                "sender_user": {"id": 702, "is_bot": False, "first_name": "Lee"},
+            },
+        },
+    )
     [reply] = await say(api, "/grant", ADMIN, reply_to_message_id=900)
     assert "702" in reply.text and "주었어요" in reply.text and roles.is_staff(db, 702)
-    await forwarded(api, {
-        "message_id": 901, "date": 0, "chat": {"id": ADMIN, "type": "private"},
-        "from": {"id": ADMIN, "is_bot": False, "first_name": "관리자"}, "text": "숨김",
-        "forward_origin": {"type": "hidden_user", "date": 0, "sender_user_name": "Park"}})
+    await forwarded(
+        api,
+        {
+            "message_id": 901,
+            "date": 0,
+            "chat": {"id": ADMIN, "type": "private"},
+            "from": {"id": ADMIN, "is_bot": False, "first_name": "관리자"},
+            "text": "숨김",
+            "forward_origin": {"type": "hidden_user", "date": 0, "sender_user_name": "Park"},
+        },
+    )
     [reply] = await say(api, "/revoke", ADMIN, reply_to_message_id=901)
     assert "숨김 설정" in reply.text
     [reply] = await say(api, "/grant 99999999", ADMIN)
@@ -462,8 +522,16 @@ async def test_staff_menu_and_help_follow_the_role(api, app, db):
 
 
 async def test_private_things_are_not_posted_in_a_group(api, app, db):
-    for command in ("/broadcast_status", "/grant", f"/grant {USER}", "/verify", "/invite",
-                    "/whoami", "/revoke 5", "/unverify 5"):
+    for command in (
+        "/broadcast_status",
+        "/grant",
+        f"/grant {USER}",
+        "/verify",
+        "/invite",
+        "/whoami",
+        "/revoke 5",
+        "/unverify 5",
+    ):
         [reply] = await say(api, command, GROUP, user_id=ADMIN, chat_type="supergroup")
         line = btext.WHOAMI_IN_PRIVATE if command == "/whoami" else btext.STAFF_IN_PRIVATE
         assert reply.text == line and str(ADMIN) not in reply.text, command
@@ -501,11 +569,11 @@ async def test_a_bad_notice_is_asked_again_and_loses_nothing(api, app, db):
     [prompt] = await say(api, "/broadcast", STAFF)
     [again] = await answer(api, db, prompt, "가" * 4100, STAFF)
     assert "4,096자까지" in again.text and again.reply_markup["force_reply"] is True
-    await api.wait_for(lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id
-                       == again.message_id)  # stored just after the prompt is sent
+    await api.wait_for(
+        lambda: bdb.recent(db, 1, include_drafts=True)[0].prompt_message_id == again.message_id
+    )  # stored just after the prompt is sent
     [b] = bdb.recent(db, 1, include_drafts=True)
-    assert (b.state, b.step, b.text, b.prompt_message_id) == (bdb.DRAFT, "text", "",
-                                                             again.message_id)
+    assert (b.state, b.step, b.text, b.prompt_message_id) == (bdb.DRAFT, "text", "", again.message_id)
     [stale] = await say(api, "옛 프롬프트에 답장", STAFF, reply_to_message_id=prompt.message_id)
     assert "누구에게" not in stale.text  # only the latest prompt counts
     [choose] = await answer(api, db, again, "짧은 공지", STAFF)

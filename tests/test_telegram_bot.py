@@ -71,16 +71,13 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 def config_for(api: FakeBotApi, **options: Any) -> RunConfig:
-    return RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01,
-                     poll_timeout=2.0, **options)
+    return RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0, **options)
 
 
 @pytest.fixture
-def make_bot(api: FakeBotApi, db: Database, brain: Brain,
-             clock: FixedClock) -> Callable[..., Any]:
+def make_bot(api: FakeBotApi, db: Database, brain: Brain, clock: FixedClock) -> Callable[..., Any]:
     def make(core: Any = None, **options: Any) -> Any:
-        app = build_application(config_for(api, **options), AppState(db, core or brain, clock),
-                                default_features())
+        app = build_application(config_for(api, **options), AppState(db, core or brain, clock), default_features())
         return running(app, config_for(api, **options))
 
     return make
@@ -92,8 +89,7 @@ async def bot(make_bot: Callable[..., Any]) -> AsyncIterator[Any]:
         yield app
 
 
-async def say(api: FakeBotApi, text: str, chat_id: int = USER, replies: int = 1,
-              **kwargs: Any) -> list[ApiCall]:
+async def say(api: FakeBotApi, text: str, chat_id: int = USER, replies: int = 1, **kwargs: Any) -> list[ApiCall]:
     """Send ``text`` as a user and return the bot's new messages to that chat."""
     before = len(api.sent_messages(chat_id))
     api.send_text(chat_id, text, **kwargs)
@@ -101,8 +97,9 @@ async def say(api: FakeBotApi, text: str, chat_id: int = USER, replies: int = 1,
     return sent[before:]
 
 
-async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USER,
-                method: str = "editMessageText") -> ApiCall:
+async def press(
+    api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USER, method: str = "editMessageText"
+) -> ApiCall:
     """Press a button under ``message``; return the bot's resulting edit (or message)."""
     before = len([c for c in api.calls(method, chat_id) if c.ok])
     api.press_button(chat_id, message.message_id, data)
@@ -113,8 +110,7 @@ async def press(api: FakeBotApi, message: ApiCall, data: str, chat_id: int = USE
 def buttons(call: ApiCall) -> dict[str, str]:
     """label -> callback data of the inline keyboard of a call."""
     markup = call.reply_markup or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
-            for b in row}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
 def button(call: ApiCall, label_part: str) -> str:
@@ -129,10 +125,10 @@ def button(call: ApiCall, label_part: str) -> str:
 async def test_commands_come_from_the_registry(api: FakeBotApi, bot: Any) -> None:
     registered = api.commands[('{"type": "default"}', "")]
     expected = [c for c in all_commands(default_features()) if not c.staff_only]
-    assert [(c["command"], c["description"]) for c in registered] == \
-        [(c.name, c.description) for c in expected]
-    assert {"start", "help", "courses", "exams", "daycare", "facility", "ask", "cancel"} <= \
-        {c["command"] for c in registered}
+    assert [(c["command"], c["description"]) for c in registered] == [(c.name, c.description) for c in expected]
+    assert {"start", "help", "courses", "exams", "daycare", "facility", "ask", "cancel"} <= {
+        c["command"] for c in registered
+    }
 
     [reply] = await say(api, "/help")
     for command in expected:
@@ -140,8 +136,7 @@ async def test_commands_come_from_the_registry(api: FakeBotApi, bot: Any) -> Non
     assert reply.params["parse_mode"] == "HTML"
 
 
-async def test_start_asks_who_the_user_is_and_tailors_the_menu(
-        api: FakeBotApi, bot: Any, db: Database) -> None:
+async def test_start_asks_who_the_user_is_and_tailors_the_menu(api: FakeBotApi, bot: Any, db: Database) -> None:
     [welcome] = await say(api, "/start", first_name="<지훈>")
     assert "&lt;지훈&gt;님" in welcome.text
     assert set(buttons(welcome)) == {"직원", "수험생", "학부모", "기타"}
@@ -155,14 +150,16 @@ async def test_start_asks_who_the_user_is_and_tailors_the_menu(
     assert "입소 우선순위" in rules.text
 
 
-@pytest.mark.parametrize(("param", "expected"), [
-    ("exams", "2018년 채용시험"),
-    ("courses", "교육과정"),
-    ("daycare", "입소 우선순위"),
-    ("facility", "시설 안내"),
-])
-async def test_start_deep_links_open_a_section(api: FakeBotApi, bot: Any, param: str,
-                                               expected: str) -> None:
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [
+        ("exams", "2018년 채용시험"),
+        ("courses", "교육과정"),
+        ("daycare", "입소 우선순위"),
+        ("facility", "시설 안내"),
+    ],
+)
+async def test_start_deep_links_open_a_section(api: FakeBotApi, bot: Any, param: str, expected: str) -> None:
     [reply] = await say(api, f"/start {param}")
     assert expected in reply.text
 
@@ -189,8 +186,7 @@ async def test_courses_paging_drill_down_and_back(api: FakeBotApi, bot: Any) -> 
     assert "분야를 골라 주세요" in top.text
 
 
-async def test_exams_timeline_marks_past_and_upcoming(api: FakeBotApi, bot: Any,
-                                                      clock: FixedClock) -> None:
+async def test_exams_timeline_marks_past_and_upcoming(api: FakeBotApi, bot: Any, clock: FixedClock) -> None:
     [rounds] = await say(api, "/exams")
     timeline = await press(api, rounds, button(rounds, "제2회"))
     assert "오늘 2018. 8. 21.(화) 기준" in timeline.text
@@ -268,8 +264,7 @@ class LongSuggestionBrain:
         return dataclasses.replace(reply, suggestions=(self.LONG, *reply.suggestions))
 
 
-async def test_long_suggestions_survive_a_restart(api: FakeBotApi, make_bot: Any,
-                                                  brain: Brain) -> None:
+async def test_long_suggestions_survive_a_restart(api: FakeBotApi, make_bot: Any, brain: Brain) -> None:
     assert len(f"q:{LongSuggestionBrain.LONG}".encode()) > 64
     async with make_bot(core=LongSuggestionBrain(brain)):
         [reply] = await say(api, "날씨 어때요?")
@@ -284,14 +279,12 @@ async def test_group_answers_only_when_addressed(api: FakeBotApi, bot: Any) -> N
     group = -1001
     options = {"chat_type": "supergroup", "user_id": 77}
     api.send_text(group, "신임자 과정 언제 시작해요?", **options)
-    [mentioned] = await say(api, "@hrd_test_bot 신임자 과정 언제 시작해요?", chat_id=group,
-                            **options)
+    [mentioned] = await say(api, "@hrd_test_bot 신임자 과정 언제 시작해요?", chat_id=group, **options)
     assert "신임자 과정" in mentioned.text
     assert mentioned.params["reply_parameters"]["message_id"] == 2  # quotes the question
     [replied] = await say(api, "면접은요?", chat_id=group, reply_to_bot=True, **options)
     assert "면접" in replied.text
-    [command] = await say(api, "/ask@hrd_test_bot 배움관은 몇 층이에요?", chat_id=group,
-                          **options)
+    [command] = await say(api, "/ask@hrd_test_bot 배움관은 몇 층이에요?", chat_id=group, **options)
     assert "지하 1층" in command.text
     api.send_text(group, "점심 뭐 먹지", **options)
     [helped] = await say(api, "/help@hrd_test_bot", chat_id=group, **options)
@@ -303,7 +296,8 @@ async def test_group_answers_only_when_addressed(api: FakeBotApi, bot: Any) -> N
 
 
 async def test_handler_exception_is_logged_apologised_and_serving_goes_on(
-        api: FakeBotApi, make_bot: Any, caplog: pytest.LogCaptureFixture) -> None:
+    api: FakeBotApi, make_bot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR, logger="hrdbot.telegram")
     async with make_bot(core=FailingBrain()):
         [apology] = await say(api, "신임자 과정 언제 시작해요?")
@@ -316,8 +310,7 @@ async def test_handler_exception_is_logged_apologised_and_serving_goes_on(
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
-async def test_bot_api_500_on_send_message_is_retried(api: FakeBotApi, make_bot: Any,
-                                                      transport: str) -> None:
+async def test_bot_api_500_on_send_message_is_retried(api: FakeBotApi, make_bot: Any, transport: str) -> None:
     api.fail_next("sendMessage", status=500, times=2)
     async with make_bot(transport=transport):
         [reply] = await say(api, "/help")
@@ -337,9 +330,9 @@ async def test_bot_api_429_retry_after_is_honoured(api: FakeBotApi, bot: Any) ->
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
-async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: FixedClock,
-                                           caplog: pytest.LogCaptureFixture,
-                                           transport: str) -> None:
+async def test_token_never_appears_in_logs(
+    db: Database, brain: Brain, clock: FixedClock, caplog: pytest.LogCaptureFixture, transport: str
+) -> None:
     from handlers import redact
 
     token = "987654321:AAHsecretSECRETsecret-0123456789"
@@ -347,8 +340,7 @@ async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: Fi
     redact.install(token)
     try:
         async with FakeBotApi(token=token) as api:
-            config = RunConfig(token=token, base_url=api.base_url, poll_timeout=2.0,
-                               transport=transport)
+            config = RunConfig(token=token, base_url=api.base_url, poll_timeout=2.0, transport=transport)
             app = build_application(config, AppState(db, brain, clock), default_features())
             async with running(app, config):
                 await say(api, "/help")
@@ -358,22 +350,26 @@ async def test_token_never_appears_in_logs(db: Database, brain: Brain, clock: Fi
     assert token not in caplog.text and "AAHsecret" not in caplog.text  # ... redacted
 
 
-async def test_webhook_mode_checks_the_secret_token(api: FakeBotApi, make_bot: Any,
-                                                    unused_tcp_port: int) -> None:
+async def test_webhook_mode_checks_the_secret_token(api: FakeBotApi, make_bot: Any, unused_tcp_port: int) -> None:
     pytest.importorskip("tornado")
     url = f"http://127.0.0.1:{unused_tcp_port}/hook"
     async with make_bot(webhook_url=url, port=unused_tcp_port, webhook_secret="s3cret"):
         assert api.webhook["url"] == url and api.webhook["secret_token"] == "s3cret"
-        update = {"update_id": 1, "message": {
-            "message_id": 1, "date": 0, "text": "/help",
-            "chat": {"id": USER, "type": "private"},
-            "from": {"id": USER, "is_bot": False, "first_name": "T"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/help",
+                "chat": {"id": USER, "type": "private"},
+                "from": {"id": USER, "is_bot": False, "first_name": "T"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
 
         async def post(secret: str) -> int:
             headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
-            async with aiohttp.ClientSession() as session, \
-                    session.post(url, json=update, headers=headers) as response:
+            async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
                 return response.status
 
         assert await post("wrong") == 403
@@ -394,8 +390,7 @@ def test_every_callback_fits_or_is_stored(db: Database, tmp_path: Path) -> None:
 
 async def test_files_go_up_as_multipart(api: FakeBotApi, bot: Any) -> None:
     """Other features send files (the .ics calendar); the aiohttp transport uploads them."""
-    await bot.bot.send_document(USER, document=b"BEGIN:VCALENDAR\r\n", filename="hrd.ics",
-                                caption="일정 <파일>")
+    await bot.bot.send_document(USER, document=b"BEGIN:VCALENDAR\r\n", filename="hrd.ics", caption="일정 <파일>")
     [uploaded] = api.uploaded_files(USER)
     assert (uploaded.filename, uploaded.data) == ("hrd.ics", b"BEGIN:VCALENDAR\r\n")
     [call] = api.calls("sendDocument", USER)

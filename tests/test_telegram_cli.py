@@ -20,10 +20,24 @@ def test_hrdbot_run_serves_commands_and_questions(tmp_path: Path) -> None:
         log_path = tmp_path / "bot.log"
         with open(log_path, "wb") as log:
             bot = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--base-url", api.base_url,
-                 "--db", str(tmp_path / "hrdbot.db"), "--now", "2018-08-21T09:00:00+09:00",
-                 "--log-level", "DEBUG"],
-                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "run",
+                    "--base-url",
+                    api.base_url,
+                    "--db",
+                    str(tmp_path / "hrdbot.db"),
+                    "--now",
+                    "2018-08-21T09:00:00+09:00",
+                    "--log-level",
+                    "DEBUG",
+                ],
+                cwd=tmp_path,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         try:
             api.wait_for(1, timeout=60, method="setMyCommands")

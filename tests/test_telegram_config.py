@@ -28,9 +28,7 @@ def test_token_from_the_environment_wins_over_dotenv(tmp_path: Path) -> None:
 
 
 def test_token_from_dotenv(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text(
-        "# comment\nexport OTHER=1\nTELEGRAM_BOT_TOKEN=\"" + TOKEN + "\"\n"
-    )
+    (tmp_path / ".env").write_text('# comment\nexport OTHER=1\nTELEGRAM_BOT_TOKEN="' + TOKEN + '"\n')
     assert load_config({}, tmp_path).token == TOKEN
 
 
@@ -47,7 +45,9 @@ def test_missing_token_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_run_without_token_says_what_to_set_and_exits_2(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -59,18 +59,23 @@ def test_run_without_token_says_what_to_set_and_exits_2(
 
 
 def test_options_and_webhook_secret(tmp_path: Path) -> None:
-    config = load_config({"TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path,
-                         base_url="http://127.0.0.1:9/bot", webhook_url=None, port=None)
+    config = load_config(
+        {"TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path, base_url="http://127.0.0.1:9/bot", webhook_url=None, port=None
+    )
     assert config.base_url == "http://127.0.0.1:9/bot"
     assert config.base_file_url == "http://127.0.0.1:9/file/bot"
     assert config.webhook_url is None and config.webhook_secret is None
     pytest.importorskip("tornado")
-    hooked = load_config({"TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path,
-                         webhook_url="https://bot.example.org/tg/hook", port=8443)
+    hooked = load_config(
+        {"TELEGRAM_BOT_TOKEN": TOKEN}, tmp_path, webhook_url="https://bot.example.org/tg/hook", port=8443
+    )
     assert hooked.webhook_path == "tg/hook"
     assert hooked.webhook_secret and len(hooked.webhook_secret) >= 32
-    fixed = load_config({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": "abc"},
-                        tmp_path, webhook_url="https://bot.example.org/hook")
+    fixed = load_config(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": "abc"},
+        tmp_path,
+        webhook_url="https://bot.example.org/hook",
+    )
     assert fixed.webhook_secret == "abc"
 
 
@@ -84,16 +89,15 @@ def _record(msg: str, *args: object) -> logging.LogRecord:
 
 def test_redaction_of_messages_arguments_and_tracebacks() -> None:
     redact = RedactToken(TOKEN)
-    record = _record("HTTP Request: POST %s \"200 OK\"",
-                     f"https://api.telegram.org/bot{TOKEN}/getMe")
+    record = _record('HTTP Request: POST %s "200 OK"', f"https://api.telegram.org/bot{TOKEN}/getMe")
     assert redact.filter(record)
-    assert record.getMessage() == "HTTP Request: POST https://api.telegram.org/bot<token>/getMe " \
-                                  "\"200 OK\""
+    assert record.getMessage() == 'HTTP Request: POST https://api.telegram.org/bot<token>/getMe "200 OK"'
     try:
         raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
     except RuntimeError as exc:
-        failing = logging.LogRecord("telegram", logging.ERROR, __file__, 1, "boom", None,
-                                    (type(exc), exc, exc.__traceback__))
+        failing = logging.LogRecord(
+            "telegram", logging.ERROR, __file__, 1, "boom", None, (type(exc), exc, exc.__traceback__)
+        )
     redact.filter(failing)
     text = logging.Formatter().format(failing)
     assert TOKEN not in text and "/bot<token>/sendMessage" in text
@@ -125,8 +129,7 @@ class Sleeps:
         self.delays.append(seconds)
 
 
-async def _process(limiter: RetryingRateLimiter, flaky: Flaky,
-                   args: dict[str, Any] | None = None) -> Any:
+async def _process(limiter: RetryingRateLimiter, flaky: Flaky, args: dict[str, Any] | None = None) -> Any:
     return await limiter.process_request(flaky, (), {}, "sendMessage", {}, args)
 
 
@@ -160,8 +163,9 @@ async def test_limiter_gives_up_after_max_retries() -> None:
     assert len(sleeps.delays) == 2
 
 
-@pytest.mark.parametrize("error", [BadRequest("Bad Request: chat not found"),
-                                   Forbidden("Forbidden: bot was blocked by the user")])
+@pytest.mark.parametrize(
+    "error", [BadRequest("Bad Request: chat not found"), Forbidden("Forbidden: bot was blocked by the user")]
+)
 async def test_limiter_does_not_retry_client_errors(error: Exception) -> None:
     flaky = Flaky(error)
     with pytest.raises(type(error)):
@@ -196,8 +200,9 @@ def test_registry_rejects_bad_and_duplicate_commands() -> None:
 
 
 def test_staff_commands_stay_out_of_the_public_menu() -> None:
-    feature = Feature("f", commands=(Command("help", "도움말", _noop),
-                                     Command("broadcast", "공지", _noop, staff_only=True)))
+    feature = Feature(
+        "f", commands=(Command("help", "도움말", _noop), Command("broadcast", "공지", _noop, staff_only=True))
+    )
     assert [c.command for c in bot_commands(all_commands([feature]))] == ["help"]
 
 
@@ -219,12 +224,15 @@ def test_run_now_option_is_an_aware_seoul_instant() -> None:
         bot.build_parser().parse_args(["run", "--now", "내일 아침"])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("@hrd_test_bot 면접 언제예요?", "면접 언제예요?"),
-    ("면접 @HRD_Test_Bot 언제예요?", "면접 언제예요?"),
-    ("@hrd_test_bot_two 안녕", "@hrd_test_bot_two 안녕"),
-    ("  공백   많은   질문 ", "공백 많은 질문"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@hrd_test_bot 면접 언제예요?", "면접 언제예요?"),
+        ("면접 @HRD_Test_Bot 언제예요?", "면접 언제예요?"),
+        ("@hrd_test_bot_two 안녕", "@hrd_test_bot_two 안녕"),
+        ("  공백   많은   질문 ", "공백 많은 질문"),
+    ],
+)
 def test_strip_mention(text: str, expected: str) -> None:
     from handlers.parse import strip_mention
 

@@ -77,8 +77,7 @@ def config_for(base_url: str) -> RunConfig:
 
 def make_app(db: Database, base_url: str) -> Any:
     clock = FixedClock(dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL))
-    return build_application(config_for(base_url), AppState(db, Brain(db), clock),
-                             default_features())
+    return build_application(config_for(base_url), AppState(db, Brain(db), clock), default_features())
 
 
 @pytest.fixture
@@ -123,8 +122,7 @@ def test_every_logger_and_traceback_is_redacted(captured: io.StringIO) -> None:
         raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
     except RuntimeError:
         library.exception("failed")
-    logging.getLogger("telegram.ext.Updater").warning("secret half alone: %s",
-                                                      TOKEN.split(":", 1)[1])
+    logging.getLogger("telegram.ext.Updater").warning("secret half alone: %s", TOKEN.split(":", 1)[1])
     text = captured.getvalue()
     assert TOKEN not in text and SECRET not in text
     assert "/bot<token>/getMe" in text and "Holder(token='<token>')" in text
@@ -132,10 +130,10 @@ def test_every_logger_and_traceback_is_redacted(captured: io.StringIO) -> None:
     assert "secret half alone: <token>" in text
 
 
-async def test_token_echoed_in_a_401_never_reaches_the_log(db: Database, api: FakeBotApi,
-                                                         captured: io.StringIO) -> None:
-    api.fail_next("getMe", 401, times=None,
-                  description=f"Unauthorized: the token {TOKEN} is not valid")
+async def test_token_echoed_in_a_401_never_reaches_the_log(
+    db: Database, api: FakeBotApi, captured: io.StringIO
+) -> None:
+    api.fail_next("getMe", 401, times=None, description=f"Unauthorized: the token {TOKEN} is not valid")
     app = make_app(db, api.base_url)
     with pytest.raises(BotApiRejectedToken) as raised:
         await serve(app, config_for(api.base_url), asyncio.Event())
@@ -149,7 +147,8 @@ async def test_token_echoed_in_a_401_never_reaches_the_log(db: Database, api: Fa
 
 
 async def test_start_up_retries_with_backoff_until_the_api_answers(
-        db: Database, api: FakeBotApi, caplog: pytest.LogCaptureFixture) -> None:
+    db: Database, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
     api.fail_next("getMe", 502, times=3)
     app = make_app(db, api.base_url)
     sleeps = Sleeps()
@@ -187,8 +186,7 @@ async def test_backoff_is_capped(db: Database, api: FakeBotApi) -> None:
         assert base <= delay <= base * 1.1
 
 
-async def test_stopped_before_the_api_ever_answered(db: Database,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+async def test_stopped_before_the_api_ever_answered(db: Database, caplog: pytest.LogCaptureFixture) -> None:
     url = closed_port_url()
     app = make_app(db, url)
     stop = asyncio.Event()
@@ -196,8 +194,7 @@ async def test_stopped_before_the_api_ever_answered(db: Database,
     with pytest.raises(NeverConnected) as raised:
         await serve(app, config_for(url), stop)
     assert "NetworkError" in raised.value.last_error
-    assert not any("Unclosed" in r.getMessage() or r.levelno >= logging.ERROR
-                   for r in caplog.records)
+    assert not any("Unclosed" in r.getMessage() or r.levelno >= logging.ERROR for r in caplog.records)
 
 
 async def test_stop_engine_when_start_up_never_got_that_far(db: Database) -> None:
@@ -205,8 +202,7 @@ async def test_stop_engine_when_start_up_never_got_that_far(db: Database) -> Non
     await stop_engine(app)  # no KeyError: nothing was started
 
 
-async def test_served_and_stopped_cleanly(db: Database, api: FakeBotApi,
-                                         caplog: pytest.LogCaptureFixture) -> None:
+async def test_served_and_stopped_cleanly(db: Database, api: FakeBotApi, caplog: pytest.LogCaptureFixture) -> None:
     app = make_app(db, api.base_url)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, config_for(api.base_url), stop))
@@ -230,8 +226,7 @@ async def bot(db: Database, api: FakeBotApi) -> AsyncIterator[Any]:
 
 def _data(call: ApiCall, label_part: str) -> str:
     markup = call.reply_markup or {}
-    found = [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
-             if label_part in b["text"]]
+    found = [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if label_part in b["text"]]
     assert found, markup
     return found[0]
 
@@ -351,9 +346,12 @@ async def test_broadcast_429_waits_exactly_retry_after_for_that_chat(tmp_path: P
     add_users(database, range(1, 11))
     clock = ManualClock(START)
     sender = RecordingSender(limited=3, seconds=60.0)
-    engine = BroadcastEngine(database, sender, clock, EngineConfig(
-        rate=1000.0, per_chat_interval=0.0, backoff=0.05, progress_every=0.05,
-        poll_every=0.05, window=4))
+    engine = BroadcastEngine(
+        database,
+        sender,
+        clock,
+        EngineConfig(rate=1000.0, per_chat_interval=0.0, backoff=0.05, progress_every=0.05, poll_every=0.05, window=4),
+    )
     b = bdb.create(database, text="공지", now=START, audience="all", state=bdb.QUEUED)
     engine.start()
     try:

@@ -31,15 +31,21 @@ def test_jamo_decomposition_makes_one_letter_typos_small() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("신임자 과정", "신임자과정"), ("  LMS ", "lms"), ("e-러닝!!", "e러닝"), ("２차", "2차"),
-     ("언제\t시작\n해요?", "언제시작해요")],
+    [
+        ("신임자 과정", "신임자과정"),
+        ("  LMS ", "lms"),
+        ("e-러닝!!", "e러닝"),
+        ("２차", "2차"),
+        ("언제\t시작\n해요?", "언제시작해요"),
+    ],
 )
 def test_key_is_spacing_and_width_insensitive(text: str, expected: str) -> None:
     assert key(text) == expected
 
 
-@pytest.mark.parametrize(("word", "stem"), [("면접은", "면접"), ("어린이집에서", "어린이집"),
-                                            ("일정이요", "일정이"), ("가", "가")])
+@pytest.mark.parametrize(
+    ("word", "stem"), [("면접은", "면접"), ("어린이집에서", "어린이집"), ("일정이요", "일정이"), ("가", "가")]
+)
 def test_strip_ending(word: str, stem: str) -> None:
     assert strip_ending(word) == stem
 
@@ -103,10 +109,22 @@ def test_past_dates_are_marked(brain: Brain) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["오늘 날씨 어때?", "국가직 9급 시험 언제야", "경기도 공무원 시험 일정 알려줘", "바리스타 과정 언제 시작해요?",
-     "2020년 신임자 과정 일정", "삼성전자 주가 알려줘", "근처 맛집 추천해줘", "코딩 부트캠프 있나요",
-     "부산시 공무원 채용 일정", "인재개발원 주차 가능해요?", "2021년 교육 계획 알려줘", "어린이집 원비 얼마예요?",
-     "2차 시험 과목 뭐야", "내 필기 점수 알려줘"],
+    [
+        "오늘 날씨 어때?",
+        "국가직 9급 시험 언제야",
+        "경기도 공무원 시험 일정 알려줘",
+        "바리스타 과정 언제 시작해요?",
+        "2020년 신임자 과정 일정",
+        "삼성전자 주가 알려줘",
+        "근처 맛집 추천해줘",
+        "코딩 부트캠프 있나요",
+        "부산시 공무원 채용 일정",
+        "인재개발원 주차 가능해요?",
+        "2021년 교육 계획 알려줘",
+        "어린이집 원비 얼마예요?",
+        "2차 시험 과목 뭐야",
+        "내 필기 점수 알려줘",
+    ],
 )
 def test_out_of_scope_is_declined_with_suggestions(brain: Brain, question: str) -> None:
     reply = brain.answer(question, now=NOW)
@@ -136,8 +154,7 @@ def test_declined_questions_are_logged_with_a_count(brain: Brain) -> None:
         ("3차 시험 인성검사 언제?", "최종 발표는?", "exam.schedule", "12월28일"),
     ],
 )
-def test_follow_up_uses_previous_turn(brain: Brain, first: str, follow_up: str, intent: str,
-                                      fact: str) -> None:
+def test_follow_up_uses_previous_turn(brain: Brain, first: str, follow_up: str, intent: str, fact: str) -> None:
     r1 = brain.answer(first, now=NOW)
     assert r1.intent is not None
     r2 = brain.answer(follow_up, r1.context, now=NOW + dt.timedelta(minutes=1))
@@ -198,8 +215,7 @@ def test_live_brain_follows_a_reload(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     exams = data / "exams.yaml"
-    exams.write_text(exams.read_text(encoding="utf-8").replace("2018-08-22", "2018-08-23"),
-                     encoding="utf-8")
+    exams.write_text(exams.read_text(encoding="utf-8").replace("2018-08-22", "2018-08-23"), encoding="utf-8")
     assert bot.main(["load", str(data), "--db", str(db_path)]) == 0
     assert "8월 23일" in live.answer("2차 필기 합격자 발표 언제예요?", now=NOW).text
 

@@ -78,16 +78,22 @@ def record_ids(data_dir: Path) -> set[str]:
 
 
 def problems(texts: list[tuple[str, str]], ids: set[str]) -> list[str]:
-    id_pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
-        + r")(?![\w-])") if ids else None
+    id_pattern = (
+        re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")(?![\w-])")
+        if ids
+        else None
+    )
     found = []
     for where, text in texts:
-        for pattern, what in ((PLAIN_DA, "plain -다 ending"), (CLIPPED, "clipped editor ending"),
-                              (YAML_NAME, "file name"), (id_pattern, "record id")):
+        for pattern, what in (
+            (PLAIN_DA, "plain -다 ending"),
+            (CLIPPED, "clipped editor ending"),
+            (YAML_NAME, "file name"),
+            (id_pattern, "record id"),
+        ):
             hit = pattern.search(text) if pattern else None
             if hit:
-                found.append(f"{where}: {what} at {text[max(0, hit.start() - 20):hit.end() + 5]!r}")
+                found.append(f"{where}: {what} at {text[max(0, hit.start() - 20) : hit.end() + 5]!r}")
     return found
 
 
@@ -131,8 +137,7 @@ def all_specs(spec: Spec) -> Iterator[Rec]:
 
 def test_every_record_may_carry_an_editor_note():
     """Except a plan row's yearly figures, which reach the bot as a plain mapping."""
-    records = [r for spec in FILES.values() for sub in spec.fields.values()
-               for r in all_specs(sub) if r is not COUNTS]
+    records = [r for spec in FILES.values() for sub in spec.fields.values() for r in all_specs(sub) if r is not COUNTS]
     assert len(records) > 15
     assert all("editor_note" in r.fields for r in records)
 
@@ -158,11 +163,9 @@ def editor_notes(data_dir: Path) -> list[str]:
 def test_editor_notes_never_reach_what_the_bot_reads(db):
     """The dataclasses the answers are built from have no editor_note, and no field of any record
     read back from the loaded database carries an editor note's text."""
-    classes = [c for c in vars(kdb).values()
-               if dataclasses.is_dataclass(c) and c.__module__ == kdb.__name__]
+    classes = [c for c in vars(kdb).values() if dataclasses.is_dataclass(c) and c.__module__ == kdb.__name__]
     assert len(classes) > 10
-    assert not [c.__name__ for c in classes if "editor_note" in {f.name for f in
-                                                                dataclasses.fields(c)}]
+    assert not [c.__name__ for c in classes if "editor_note" in {f.name for f in dataclasses.fields(c)}]
     notes = set(editor_notes(DATA_DIR))
     assert len(notes) > 50
 
@@ -180,9 +183,23 @@ def test_editor_notes_never_reach_what_the_bot_reads(db):
                 yield from values(x)
 
     records: list[Any] = []
-    for query in (kdb.programs, kdb.rounds, kdb.departments, kdb.buildings, kdb.amenities,
-                  kdb.works, kdb.priorities, kdb.budget_lines, kdb.plan_rows, kdb.assessments,
-                  kdb.topics, kdb.expert_categories, kdb.categories, kdb.facts, kdb.events):
+    for query in (
+        kdb.programs,
+        kdb.rounds,
+        kdb.departments,
+        kdb.buildings,
+        kdb.amenities,
+        kdb.works,
+        kdb.priorities,
+        kdb.budget_lines,
+        kdb.plan_rows,
+        kdb.assessments,
+        kdb.topics,
+        kdb.expert_categories,
+        kdb.categories,
+        kdb.facts,
+        kdb.events,
+    ):
         records += query(db)
     records += [s for p in kdb.programs(db) for s in kdb.sessions_of(db, p.id)]
     shown = {v for r in records for v in values(r)}

@@ -82,8 +82,7 @@ class Composer(ProgramAnswers, ExamAnswers, FacilityAnswers, MoneyAnswers, Gener
 
     def small_talk(self, name: str, context: Context) -> Reply:
         spec = self.nlu["small_talk"][name]
-        suggestions = tuple(self.nlu["default_suggestions"]) if name in ("greeting", "help") \
-            else ()
+        suggestions = tuple(self.nlu["default_suggestions"]) if name in ("greeting", "help") else ()
         return Reply(spec["reply"], f"smalltalk.{name}", 0.9, {}, suggestions, context)
 
     def example_questions(self) -> list[str]:
@@ -98,9 +97,17 @@ class Composer(ProgramAnswers, ExamAnswers, FacilityAnswers, MoneyAnswers, Gener
             out.append(f"{r.name} 일정 알려주세요")
         for b in self.kb.buildings():
             out.append(f"{b.name} 몇 층이에요?")
-        out += ["어린이집 입소 순위 알려주세요", "어린이집 입소 대상은?", "e-러닝 어떻게 들어요?",
-                f"{self.year}년 예산은 얼마예요?", "인재개발원 비전은?", "5급 역량평가 평가역량은?",
-                "면접 방식이 어떻게 바뀌었나요?", "부서별 담당 업무 알려주세요",
-                "2차 필기 합격자 발표 언제예요?", "경력경쟁 면접 일정 알려주세요"]
+        out += [
+            "어린이집 입소 순위 알려주세요",
+            "어린이집 입소 대상은?",
+            "e-러닝 어떻게 들어요?",
+            f"{self.year}년 예산은 얼마예요?",
+            "인재개발원 비전은?",
+            "5급 역량평가 평가역량은?",
+            "면접 방식이 어떻게 바뀌었나요?",
+            "부서별 담당 업무 알려주세요",
+            "2차 필기 합격자 발표 언제예요?",
+            "경력경쟁 면접 일정 알려주세요",
+        ]
         out += [t.title for t in self.kb.topics()]
         return list(dict.fromkeys(out))

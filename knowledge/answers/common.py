@@ -114,8 +114,9 @@ class AnswerBase:
     def _topic(self, p: kdb.Program) -> tuple[Topic, ...]:
         return (Topic("program", p.id),)
 
-    def _relevant_facts(self, facts: tuple[kdb.Fact, ...], u: Understanding,
-                        limit: int = 2, names: tuple[str, ...] | None = None) -> list[kdb.Fact]:
+    def _relevant_facts(
+        self, facts: tuple[kdb.Fact, ...], u: Understanding, limit: int = 2, names: tuple[str, ...] | None = None
+    ) -> list[kdb.Fact]:
         """The facts of a record that share the most words with the question (if any)."""
         words = _question_words(u, names)
         if not words:
@@ -132,14 +133,20 @@ class AnswerBase:
 
     def _program_facts(self, p: kdb.Program) -> tuple[kdb.Fact, ...]:
         """A program's facts plus its fields and cohorts as facts, for relevance search."""
-        fields = [("교육대상", p.target), ("교육기간", p.duration), ("교육방식", p.format),
-                  ("개요", p.summary)]
+        fields = [("교육대상", p.target), ("교육기간", p.duration), ("교육방식", p.format), ("개요", p.summary)]
         extra = [kdb.Fact(label, value, p.source) for label, value in fields if value]
         extra += [kdb.Fact("교육내용", c, p.source) for c in p.content]
         for s in self._sessions(p):
-            detail = ", ".join(x for x in (
-                fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
-                f"{s.headcount:,}명" if s.headcount else "", s.target or "", s.note or "") if x)
+            detail = ", ".join(
+                x
+                for x in (
+                    fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
+                    f"{s.headcount:,}명" if s.headcount else "",
+                    s.target or "",
+                    s.note or "",
+                )
+                if x
+            )
             extra.append(kdb.Fact(s.name, detail, s.source))
         parent = self.kb.program(p.parent) if p.parent else None
         # A sub-course's figures are often reported on its parent ("4차 산업혁명 교육 2,172명").
@@ -159,32 +166,28 @@ class AnswerBase:
         if parent is None:
             return []
         names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
-        return [f for f in parent.facts
-                if any(n in f.text.replace(" ", "") for n in names)][:2]
+        return [f for f in parent.facts if any(n in f.text.replace(" ", "") for n in names)][:2]
 
     def _event_line(self, e: kdb.Event, today: dt.date, with_round: bool = False) -> str:
         prefix = ""
         if with_round:
             r = self.kb.round_(e.round)
             prefix = f"{r.name} " if r else ""
-        return (f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — "
-                f"{when_note(e.start, e.end, today)}")
+        return f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — {when_note(e.start, e.end, today)}"
 
 
 def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> list[str]:
     """Content words of the question that do not just name the record asked about (e.g.
     '상반기', '실적', '국제반'). ``names``: the record's own names; default: every matched name."""
     if names is None:
-        named = {m.text.replace(" ", "") for m in u.matches
-                 if m.kind not in ("attr", "concept", "topic", "fact")}
+        named = {m.text.replace(" ", "") for m in u.matches if m.kind not in ("attr", "concept", "topic", "fact")}
     else:
         named = {n.replace(" ", "") for n in names}
     out = []
     for word in u.text.split():
         w = "".join(ch for ch in word if ch.isalnum())
         w = strip_ending(w)
-        if len(w) >= 2 and not is_predicate(w) and w not in named \
-                and not any(w in n for n in named):
+        if len(w) >= 2 and not is_predicate(w) and w not in named and not any(w in n for n in named):
             out.append(w)
     return out
 

@@ -11,7 +11,6 @@ from knowledge.understand import Understanding
 
 
 class ExamAnswers(AnswerBase):
-
     def exam_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
         round_ids = u.entities.get("round", [])
         types = u.entities.get("event_type", [])
@@ -23,11 +22,11 @@ class ExamAnswers(AnswerBase):
             span = fmt_span(start.isoformat(), end.isoformat())
             if not evs:
                 return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
-            lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True)
-                                                          for e in evs]
+            lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True) for e in evs]
             return Composed("\n".join(lines + [basis()]))
-        rounds = [r for r in (self.kb.round_(rid) for rid in round_ids) if r] \
-            or [r for r in self.kb.rounds() if r.kind != "전문가"]
+        rounds = [r for r in (self.kb.round_(rid) for rid in round_ids) if r] or [
+            r for r in self.kb.rounds() if r.kind != "전문가"
+        ]
         lines: list[str] = []
         topics: list[Topic] = []
         single = len(rounds) == 1
@@ -35,8 +34,11 @@ class ExamAnswers(AnswerBase):
             evs = self.kb.events(round_id=r.id)
             chosen = [e for e in evs if e.type in types] if types else evs
             if u.dates and not round_ids:  # "12월에 무슨 발표 있어요"
-                chosen = [e for e in chosen if e.start <= u.dates[1].isoformat()
-                          and (e.end or e.start) >= u.dates[0].isoformat()]
+                chosen = [
+                    e
+                    for e in chosen
+                    if e.start <= u.dates[1].isoformat() and (e.end or e.start) >= u.dates[0].isoformat()
+                ]
                 if not chosen:
                     continue
             if types and not chosen:
@@ -48,14 +50,17 @@ class ExamAnswers(AnswerBase):
                         lines += [self._event_line(e, today) for e in evs]
                 continue
             if not chosen:
-                lines.append(f"{r.name}: 업무보고에 날짜별 일정이 없습니다"
-                             + (f" (상태: {r.status})." if r.status else "."))
+                lines.append(
+                    f"{r.name}: 업무보고에 날짜별 일정이 없습니다" + (f" (상태: {r.status})." if r.status else ".")
+                )
                 continue
             topics.append(Topic("exam_round", r.id))
             if types and len(chosen) <= 2:
                 for e in chosen:
-                    lines.append(f"{josa(f'{r.name} {EVENT_NAMES[e.type]}', '은는')} {fmt_span(e.start, e.end)}"
-                                 f"입니다 ({when_note(e.start, e.end, today)}).")
+                    lines.append(
+                        f"{josa(f'{r.name} {EVENT_NAMES[e.type]}', '은는')} {fmt_span(e.start, e.end)}"
+                        f"입니다 ({when_note(e.start, e.end, today)})."
+                    )
                     if e.note:
                         lines.append(f"  참고: {e.note}")
             else:
@@ -75,12 +80,15 @@ class ExamAnswers(AnswerBase):
             exam_facts = self.kb.facts(owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
-                lines.append(f"{self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
-                             f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명).")
-            lines += [f"• {r.name}: 계획 {num(r.planned, '명')}"
-                      + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else
-                         f" ({r.status})" if r.status else "")
-                      for r in self.kb.rounds()]
+                lines.append(
+                    f"{self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
+                    f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명)."
+                )
+            lines += [
+                f"• {r.name}: 계획 {num(r.planned, '명')}"
+                + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else f" ({r.status})" if r.status else "")
+                for r in self.kb.rounds()
+            ]
             lines += [f"참고 — {f.label}: {f.text}" for f in exam_facts if "2,980" in f.text][:1]
             if not lines:
                 return None
@@ -91,12 +99,16 @@ class ExamAnswers(AnswerBase):
             if r is None:
                 continue
             text = f"{r.name}: 채용계획 {num(r.planned, '명')}"
-            text += f", 채용인원 {num(r.hired, '명')}" if r.hired is not None else \
-                f", 채용인원은 아직 확정되지 않았습니다({r.status})" if r.status else ""
+            text += (
+                f", 채용인원 {num(r.hired, '명')}"
+                if r.hired is not None
+                else f", 채용인원은 아직 확정되지 않았습니다({r.status})"
+                if r.status
+                else ""
+            )
             stats = self.kb.exam_stats(rid)
             # asked about the written exam's figures ("응시율", "원서 낸 사람"): those come first
-            stats_first = bool(stats) and ("attr.count_figures" in u.features
-                                           or "event_type" in u.entities)
+            stats_first = bool(stats) and ("attr.count_figures" in u.features or "event_type" in u.entities)
             if not stats_first:
                 lines.append(text + ".")
             if r.series and not stats_first:
@@ -122,8 +134,7 @@ class ExamAnswers(AnswerBase):
             lines += [f"• {f.label}: {f.text}" for f in relevant or r.facts[:2]]
         if not lines:
             return None
-        return Composed("\n".join(lines + [basis()]),
-                        topics=tuple(Topic("exam_round", r) for r in round_ids))
+        return Composed("\n".join(lines + [basis()]), topics=tuple(Topic("exam_round", r) for r in round_ids))
 
     def exam_expert(self, u: Understanding, today: dt.date) -> Composed | None:
         cats = self.kb.expert_categories()
@@ -132,23 +143,27 @@ class ExamAnswers(AnswerBase):
         r = self.kb.round_("expert")
         lines = []
         if r and not wanted:
-            lines.append(f"전문가 채용은 {r.status or '수시'}로 진행하며 {self.year}년 채용계획은 "
-                         f"{num(r.planned, '명')}입니다"
-                         + (f" (상반기까지 {r.hired}명 채용)." if r.hired is not None else "."))
+            lines.append(
+                f"전문가 채용은 {r.status or '수시'}로 진행하며 {self.year}년 채용계획은 "
+                f"{num(r.planned, '명')}입니다" + (f" (상반기까지 {r.hired}명 채용)." if r.hired is not None else ".")
+            )
         for c in chosen:
             detail = ", ".join(x for x in (c.cadence, c.rounds) if x)
             lines.append(f"• {c.name}: {c.planned}명" + (f" ({detail})" if detail else ""))
         if r:
             relevant = self._relevant_facts(r.facts, u, limit=3, names=(r.name, *r.aliases))
-            lines += [f"• {f.label}: {f.text}" for f in relevant or [
-                f for f in r.facts if wanted is None and ("방법" in f.label or "시기" in f.label)]]
+            lines += [
+                f"• {f.label}: {f.text}"
+                for f in relevant or [f for f in r.facts if wanted is None and ("방법" in f.label or "시기" in f.label)]
+            ]
         if not lines:
             return None
         return Composed("\n".join(lines + [basis(chosen[0].source if chosen else None)]))
 
     def exam_interview_format(self, u: Understanding, today: dt.date) -> Composed | None:
-        facts = [f for f in self.kb.facts()
-                 if "면접" in f.label and ("방식" in f.text or "분" in f.text or "면접" in f.text)]
+        facts = [
+            f for f in self.kb.facts() if "면접" in f.label and ("방식" in f.text or "분" in f.text or "면접" in f.text)
+        ]
         if not facts:
             return None
         asked = self._relevant_facts(tuple(facts), u, limit=1, names=("면접", "면접시험"))

@@ -10,7 +10,6 @@ from knowledge.understand import Understanding
 
 
 class FacilityAnswers(AnswerBase):
-
     def daycare_priority(self, u: Understanding, today: dt.date) -> Composed | None:
         prios = self.kb.priorities()
         if not prios:
@@ -76,8 +75,7 @@ class FacilityAnswers(AnswerBase):
             f"인재개발원 부지는 {site.get('parcels')}필지, {num(site.get('area_m2'))}㎡"
             f"({num(site.get('area_pyeong'))}평)입니다.",
             f"건물은 {site.get('building_count')}개동, 연면적 {num(site.get('floor_area_m2'))}㎡"
-            f"({num(site.get('floor_area_pyeong'))}평)입니다: "
-            + ", ".join(b.name for b in self.kb.buildings()) + ".",
+            f"({num(site.get('floor_area_pyeong'))}평)입니다: " + ", ".join(b.name for b in self.kb.buildings()) + ".",
         ]
         amen = self.kb.amenities()
         if amen:
@@ -112,8 +110,7 @@ class FacilityAnswers(AnswerBase):
             if w.start:
                 when = fmt_span(w.start, w.end)
             elif w.start_month:
-                when = fmt_month(w.start_month) + (f" ~ {fmt_month(w.end_month)}"
-                                                   if w.end_month else "")
+                when = fmt_month(w.start_month) + (f" ~ {fmt_month(w.end_month)}" if w.end_month else "")
             if w.end_month and w.start and not w.end:
                 when += f" ~ {fmt_month(w.end_month)}"
             cost = f", {num(w.cost_million_krw)}백만원" if w.cost_million_krw else ""

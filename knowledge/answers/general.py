@@ -10,7 +10,6 @@ from knowledge.understand import Understanding
 
 
 class GeneralAnswers(AnswerBase):
-
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("department", [])
         depts = [d for d in self.kb.departments() if d.id in wanted]
@@ -31,8 +30,11 @@ class GeneralAnswers(AnswerBase):
         else:
             lines = []
         for d in depts:
-            lines.append(f"{d.name}({d.headcount}명)의 주요 업무는 {', '.join(d.duties)}입니다."
-                         if not lines else f"{d.name}({d.headcount}명) 담당 업무:")
+            lines.append(
+                f"{d.name}({d.headcount}명)의 주요 업무는 {', '.join(d.duties)}입니다."
+                if not lines
+                else f"{d.name}({d.headcount}명) 담당 업무:"
+            )
             if len(lines) > 1:
                 lines += [f"• {duty}" for duty in d.duties]
         lines.append(basis(depts[0].source))
@@ -45,8 +47,10 @@ class GeneralAnswers(AnswerBase):
             return None
         lines = []
         if org and org.get("teams"):
-            lines.append(f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
-                         f"{org.get('staff')}명으로 구성되어 있습니다.")
+            lines.append(
+                f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
+                f"{org.get('staff')}명으로 구성되어 있습니다."
+            )
         lines += [f"• {d.name} {d.headcount}명: {', '.join(d.duties)}" for d in depts]
         lines.append(basis(depts[0].source))
         return Composed("\n".join(lines))
@@ -59,8 +63,7 @@ class GeneralAnswers(AnswerBase):
         lines: list[str] = []
         facts = el.facts
         if "concept.lms" in feats:
-            lms = [f for f in facts if "LMS" in f.label or "교육통합" in f.label
-                   or "LMS" in f.text]
+            lms = [f for f in facts if "LMS" in f.label or "교육통합" in f.label or "LMS" in f.text]
             if lms:
                 asked = self._relevant_facts(tuple(lms), u, limit=1, names=("LMS", "교육통합시스템"))
                 first = asked[0] if asked else lms[0]
@@ -73,8 +76,7 @@ class GeneralAnswers(AnswerBase):
             lines += [f"• {f.label}: {f.text}" for f in relevant[1:]]
         if "concept.app" in feats and el.get("app"):
             lines.insert(0, f"모바일 학습: {el.get('app')}")
-        lines.insert(1 if lines else 0,
-                     f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
+        lines.insert(1 if lines else 0, f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
         if el.get("courses"):
             lines.append(f"• 운영과정: {el.get('courses')}개 과정")
         if el.get("trainees_planned"):
@@ -98,9 +100,11 @@ class GeneralAnswers(AnswerBase):
             return None
         a = chosen[0]
         relevant = self._relevant_facts(a.facts, u, limit=3, names=(a.name, *a.aliases))
-        plan = (f"{a.name}의 {self.year}년 계획은 {num(a.rounds_planned, '회')}, "
-                f"{num(a.headcount_planned, '명')}입니다."
-                if a.rounds_planned or a.headcount_planned else f"{a.name} 안내입니다.")
+        plan = (
+            f"{a.name}의 {self.year}년 계획은 {num(a.rounds_planned, '회')}, {num(a.headcount_planned, '명')}입니다."
+            if a.rounds_planned or a.headcount_planned
+            else f"{a.name} 안내입니다."
+        )
         # the fact the question names first ("평가역량", "상반기 실적"), else the plan
         lines = [f"{relevant[0].label}: {relevant[0].text}", f"• {plan}"] if relevant else [plan]
         if a.target:
@@ -110,6 +114,7 @@ class GeneralAnswers(AnswerBase):
         lines += [f"• {f.label}: {f.text}" for f in relevant[1:] or a.facts[:4]]
         lines.append(basis(a.source))
         return Composed("\n".join(lines))
+
     def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
         topics = {t.id: t for t in self.kb.topics()}
         chosen = [topics[i] for i in ("vision", "goals") if i in topics]
@@ -121,10 +126,15 @@ class GeneralAnswers(AnswerBase):
         ids = u.entities.get("topic", [])
         topics = {t.id: t for t in self.kb.topics()}
         if not ids:  # a concept only ("감사 지적 몇 건"): the topic whose keywords say it most
-            words = {w.replace(" ", "") for m in u.matches if m.kind == "concept"
-                     for w in self.nlu["concepts"].get(m.value, ())}
-            scored = sorted(((sum(k.replace(" ", "") in words for k in t.keywords), t.id)
-                             for t in topics.values()), reverse=True)
+            words = {
+                w.replace(" ", "")
+                for m in u.matches
+                if m.kind == "concept"
+                for w in self.nlu["concepts"].get(m.value, ())
+            }
+            scored = sorted(
+                ((sum(k.replace(" ", "") in words for k in t.keywords), t.id) for t in topics.values()), reverse=True
+            )
             ids = [scored[0][1]] if scored and scored[0][0] else []
         chosen = [topics[i] for i in ids if i in topics][:2]
         if not chosen:

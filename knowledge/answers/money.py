@@ -12,7 +12,6 @@ from knowledge.understand import Understanding
 
 
 class MoneyAnswers(AnswerBase):
-
     def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = list(u.entities.get("budget_line", []))
         if not wanted:
@@ -20,18 +19,26 @@ class MoneyAnswers(AnswerBase):
             if program and program.budget_line:
                 wanted = [program.budget_line]
                 # the 세출 table line too, where the report names the same business there
-                wanted += [b.id for b in self.kb.budget_lines("expenditure")
-                           if b.id != program.budget_line and _same_business(b.name, program)]
+                wanted += [
+                    b.id
+                    for b in self.kb.budget_lines("expenditure")
+                    if b.id != program.budget_line and _same_business(b.name, program)
+                ]
         if not wanted:
-            probes = {m.text for m in u.matches if m.kind not in ("attr", "topic", "fact")
-                      and not (m.kind == "concept" and m.value == "budget")}
+            probes = {
+                m.text
+                for m in u.matches
+                if m.kind not in ("attr", "topic", "fact") and not (m.kind == "concept" and m.value == "budget")
+            }
             for m in u.matches:  # a concept is searched by all its names ("LMS" → 교육통합시스템)
                 if m.kind == "concept" and m.value != "budget":
                     probes |= set(self.nlu["concepts"].get(m.value, ()))
             probes = {p.replace(" ", "").replace("-", "").casefold() for p in probes}
-            wanted = [b.id for b in self.kb.budget_lines()
-                      if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold()
-                             for p in probes)]
+            wanted = [
+                b.id
+                for b in self.kb.budget_lines()
+                if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold() for p in probes)
+            ]
         lines: list[str] = []
         for lid in wanted[:4]:
             b = self.kb.budget_line(lid)
@@ -41,13 +48,18 @@ class MoneyAnswers(AnswerBase):
             change = ""
             if b.change is not None:
                 change = f", 증감액 {b.change:+,}천원" + (
-                    f", 증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else "")
-            lines.append(f"{b.name}의 {self.year}년 예산은 {won(amount)}입니다"
-                         + (f" ({short_year(self.year - 1)}년 {won(b.y2017)}{change})"
-                            if b.y2017 is not None else "") + ".")
+                    f", 증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else ""
+                )
+            lines.append(
+                f"{b.name}의 {self.year}년 예산은 {won(amount)}입니다"
+                + (f" ({short_year(self.year - 1)}년 {won(b.y2017)}{change})" if b.y2017 is not None else "")
+                + "."
+            )
             if b.executed is not None:
-                lines.append(f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
-                             + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else ""))
+                lines.append(
+                    f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
+                    + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else "")
+                )
             if b.spent is not None:
                 lines.append(f"• 지출액: {won(b.spent)}")
             if b.year_end_forecast is not None:
@@ -55,10 +67,8 @@ class MoneyAnswers(AnswerBase):
             if b.note:
                 lines.append(f"참고: {b.note}")
             if b.table == "revenue" and "합계" in (b.name + (b.group or "")) or b.id.endswith("total"):
-                parts = [x for x in self.kb.budget_lines(b.table) if x.id != b.id
-                         and not x.id.endswith("total")][:8]
-                lines += [f"• {x.name}: {won(x.y2018)}" + (f" — {x.note}" if x.note else "")
-                          for x in parts]
+                parts = [x for x in self.kb.budget_lines(b.table) if x.id != b.id and not x.id.endswith("total")][:8]
+                lines += [f"• {x.name}: {won(x.y2018)}" + (f" — {x.note}" if x.note else "") for x in parts]
             lines.append(basis(b.source))
         if lines:
             return Composed("\n".join(lines))
@@ -70,11 +80,12 @@ class MoneyAnswers(AnswerBase):
             lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
         if exp:
             total = exp[0]
-            lines.append(f"{self.year}년 세출예산: {won(total.y2018)} "
-                         f"({short_year(self.year - 1)}년 {won(total.y2017)}, {num(total.change_pct)}%)")
+            lines.append(
+                f"{self.year}년 세출예산: {won(total.y2018)} "
+                f"({short_year(self.year - 1)}년 {won(total.y2017)}, {num(total.change_pct)}%)"
+            )
             if total.executed is not None:
-                lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 "
-                             f"{total.executed_pct}%")
+                lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")
         lines.append(basis(exp[0].source if exp else rev[0].source))
         return Composed("\n".join(lines))
 
@@ -96,8 +107,7 @@ class MoneyAnswers(AnswerBase):
 def _same_business(name: str, program: kdb.Program) -> bool:
     compact = name.replace(" ", "").replace("운영", "")
     names = [program.name, *program.aliases]
-    return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact
-               for n in names)
+    return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact for n in names)
 
 
 _MODES = {"집합교육": ("집합",), "e-러닝": ("e러닝", "이러닝", "elearning", "사이버", "온라인", "인강")}
@@ -107,8 +117,7 @@ def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.Plan
     """The plan-table rows a question names by mode ("집합", "e-러닝") and category ("IT")."""
     q = u.key
     modes = {mode for mode, words in _MODES.items() if any(w in q for w in words)}
-    named = [r for r in rows if r.category not in ("전체", "소계")
-             and r.category.replace("-", "").casefold() in q]
+    named = [r for r in rows if r.category not in ("전체", "소계") and r.category.replace("-", "").casefold() in q]
     if named:
         return [r for r in named if not modes or r.mode in modes]
     if modes:
@@ -118,6 +127,7 @@ def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.Plan
 
 def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
     """One plan-table row with the previous year's figures and the change."""
+
     def figures(c: dict[str, Any]) -> str:
         bits = []
         if isinstance(c.get("courses"), int):
@@ -128,8 +138,11 @@ def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
             bits.append(f"{c['trainees']:,}명")
         return ", ".join(bits) or "수치 없음"
 
-    label = "전체" if r.mode == "전체" else (
-        f"{r.mode} {r.category}" if r.category not in ("소계", "전체") else f"{r.mode} 소계")
+    label = (
+        "전체"
+        if r.mode == "전체"
+        else (f"{r.mode} {r.category}" if r.category not in ("소계", "전체") else f"{r.mode} 소계")
+    )
     change = []
     for field_name, unit in (("courses", "개 과정"), ("sessions", "회"), ("trainees", "명")):
         a, b = r.y2017.get(field_name), r.y2018.get(field_name)
@@ -137,6 +150,5 @@ def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
             change.append(f"{b - a:+,}{unit}")
     tail = f"; 전년 대비 {', '.join(change)}" if change else ""
     if first:
-        return (f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 "
-                f"({year - 1}년 {figures(r.y2017)}{tail}).")
+        return f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 ({year - 1}년 {figures(r.y2017)}{tail})."
     return f"{label}: {figures(r.y2018)} ({year - 1}년 {figures(r.y2017)}{tail})"

@@ -14,7 +14,6 @@ from knowledge.understand import Understanding
 
 
 class ProgramAnswers(AnswerBase):
-
     def program_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
         p = self._program(u)
         if p is None:
@@ -31,26 +30,29 @@ class ProgramAnswers(AnswerBase):
                 return Composed(
                     f"{p.name} {u.cohort}기 일정은 업무보고에 나와 있지 않습니다. "
                     f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
-                    topics=self._topic(p))
+                    topics=self._topic(p),
+                )
             sessions = picked
         dated = [s for s in sessions if s.start]
         lines: list[str] = []
         if dated:
-            asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터")
-                             for m in u.matches)
+            asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터") for m in u.matches)
             asks_end = "attr.end" in u.features and not asks_start
             if asks_end and (u.cohort is not None or len(dated) == 1):
                 s = dated[0]
-                head = (f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
-                        f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
-                        f"{when_note(s.end or s.start or '', None, today)}).")
+                head = (
+                    f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
+                    f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
+                    f"{when_note(s.end or s.start or '', None, today)})."
+                )
             else:
                 others = [] if len(sessions) == len(every) else [s for s in every if s.start]
                 head = self._course_timing(p, dated, others, today)
         elif len(sessions) == 1 and sessions[0].month:
             s = sessions[0]
             head = f"{josa(f'{p.name} {s.name}', '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
-                " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else ".")
+                " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else "."
+            )
         else:
             head = f"{p.name}의 구체적인 날짜는 업무보고에 나와 있지 않습니다."
             if p.duration:
@@ -66,8 +68,9 @@ class ProgramAnswers(AnswerBase):
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p))
 
-    def _course_timing(self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session],
-                       today: dt.date) -> str:
+    def _course_timing(
+        self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session], today: dt.date
+    ) -> str:
         """Where the asked dated cohorts stand today: one under way is "진행 중", else the next
         to come "시작합니다", else all are over. ``others``: every dated cohort of the program
         when the question named some (e.g. "8기"), so a finished one points to the current one."""
@@ -81,26 +84,32 @@ class ProgramAnswers(AnswerBase):
 
         now = first([s for s in asked if running(s)])
         if now is not None:
-            return (f"{josa(f'{p.name} {now.name}', '은는')} 현재 진행 중입니다 "
-                    f"({fmt_span(now.start or '', now.end)}).")
+            return f"{josa(f'{p.name} {now.name}', '은는')} 현재 진행 중입니다 ({fmt_span(now.start or '', now.end)})."
         nxt = first([s for s in asked if (s.start or "") > iso])
         if nxt is not None:
-            return (f"{josa(f'{p.name} {nxt.name}', '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
-                    f" ({when_note(nxt.start or '', nxt.end, today)}).")
+            return (
+                f"{josa(f'{p.name} {nxt.name}', '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
+                f" ({when_note(nxt.start or '', nxt.end, today)})."
+            )
         last = max(asked, key=lambda x: x.end or x.start or "")
         if not others:
-            return (f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
-                    f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다.")
-        head = (f"{josa(f'{p.name} {last.name}', '은는')} {fmt_span(last.start or '', last.end)}에 "
-                f"진행되어 이미 끝났습니다.")
+            return (
+                f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
+                f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다."
+            )
+        head = (
+            f"{josa(f'{p.name} {last.name}', '은는')} {fmt_span(last.start or '', last.end)}에 "
+            f"진행되어 이미 끝났습니다."
+        )
         now = first([s for s in others if running(s)])
         nxt = first([s for s in others if (s.start or "") > iso])
         if now is not None:
-            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다 "
-                           f"({fmt_span(now.start or '', now.end)}).")
+            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다 ({fmt_span(now.start or '', now.end)}).")
         if nxt is not None:
-            return head + (f" 다음 일정은 {nxt.name}, {fmt_date(nxt.start or '')}에 시작합니다 "
-                           f"({when_note(nxt.start or '', nxt.end, today)}).")
+            return head + (
+                f" 다음 일정은 {nxt.name}, {fmt_date(nxt.start or '')}에 시작합니다 "
+                f"({when_note(nxt.start or '', nxt.end, today)})."
+            )
         return head + " 업무보고상 그 뒤의 일정은 없습니다."
 
     def program_duration(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -139,11 +148,13 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (
-            p.headcount or p.sessions_planned) else ""
+        plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (p.headcount or p.sessions_planned) else ""
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
-        general = [f for f in p.facts if any(w in f.label + f.text for w in (
-            "인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))][:4] or self._parent_mentions(p)
+        general = [
+            f
+            for f in p.facts
+            if any(w in f.label + f.text for w in ("인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))
+        ][:4] or self._parent_mentions(p)
         facts = asked or general
         lines = [f"{f.label}: {f.text}" for f in facts]
         # the figure the question names first ("하반기 계획", "상반기 실적"), else the plan
@@ -197,8 +208,9 @@ class ProgramAnswers(AnswerBase):
         upcoming = [s for s in dated if (s.end or s.start or "") >= today.isoformat()]
         if upcoming:
             s = min(upcoming, key=lambda x: x.start or "")
-            lines.append(f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} "
-                         f"({when_note(s.start or '', s.end, today)})")
+            lines.append(
+                f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} ({when_note(s.start or '', s.end, today)})"
+            )
         elif dated:
             lines.append(f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다.")
         children = self.kb.programs(parent=p.id)
@@ -208,8 +220,7 @@ class ProgramAnswers(AnswerBase):
             lines.append("• 주요 내용: " + "; ".join(p.content[:4]))
         lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
-        return Composed("\n".join(lines), topics=self._topic(p),
-                        suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
+        return Composed("\n".join(lines), topics=self._topic(p), suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
 
     def program_recommend(self, u: Understanding, today: dt.date) -> Composed | None:
         ranks = u.entities.get("rank", [])
@@ -222,18 +233,17 @@ class ProgramAnswers(AnswerBase):
                     found.append(p)
         if not found:  # ranks the data does not list: look for the rank's words in the targets
             words = [w.replace(" ", "") for r in ranks for w in self.nlu["ranks"].get(r, [r])]
-            found = [p for p in self.kb.programs()
-                     if p.target and any(w in p.target.replace(" ", "") for w in words)]
+            found = [p for p in self.kb.programs() if p.target and any(w in p.target.replace(" ", "") for w in words)]
         label = ", ".join(ranks)
         if not found:
-            return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n"
-                            f"{basis()}")
-        lines = [f"{label}에게 해당하는 교육과정은 {', '.join(p.name for p in found[:3])}"
-                 + (" 등입니다." if len(found) > 3 else "입니다.")]
+            return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n{basis()}")
+        lines = [
+            f"{label}에게 해당하는 교육과정은 {', '.join(p.name for p in found[:3])}"
+            + (" 등입니다." if len(found) > 3 else "입니다.")
+        ]
         for p in found[:8]:
             nxt = ""
-            dated = [s for s in self._sessions(p) if s.start
-                     and (s.end or s.start) >= today.isoformat()]
+            dated = [s for s in self._sessions(p) if s.start and (s.end or s.start) >= today.isoformat()]
             if dated:
                 s = min(dated, key=lambda x: x.start or "")
                 nxt = f" — 다음 일정 {s.name} {fmt_span(s.start or '', s.end)}"
@@ -273,14 +283,18 @@ class ProgramAnswers(AnswerBase):
         upcoming = self.kb.sessions_between(today, today + dt.timedelta(days=60), limit=8)
         total = next((r for r in self.kb.plan_rows() if r.mode == "전체"), None)
         courses = total.y2018.get("courses") if total else None
-        lines = [f"{self.year}년 교육계획은 {courses:,}개 과정입니다. 분야별 주요 과정:"
-                 if isinstance(courses, int) else f"{self.year}년 교육계획의 분야별 주요 과정:"]
+        lines = [
+            f"{self.year}년 교육계획은 {courses:,}개 과정입니다. 분야별 주요 과정:"
+            if isinstance(courses, int)
+            else f"{self.year}년 교육계획의 분야별 주요 과정:"
+        ]
         for cat in self.kb.categories():
             progs = self.kb.programs(category=cat.id, top_level=True, limit=6)
             if progs:
                 more = self.kb.count_programs(category=cat.id, top_level=True) - len(progs)
-                lines.append(f"• {cat.name}: " + ", ".join(p.name for p in progs)
-                             + (f" 외 {more:,}개" if more > 0 else ""))
+                lines.append(
+                    f"• {cat.name}: " + ", ".join(p.name for p in progs) + (f" 외 {more:,}개" if more > 0 else "")
+                )
         if upcoming:
             lines.append("")
             lines.append("앞으로 60일 안의 교육 일정:")
@@ -310,13 +324,13 @@ class ProgramAnswers(AnswerBase):
             lines += items[: len(evs)]
         if sessions:
             lines.append("교육과정:")
-            lines += items[len(evs):]
+            lines += items[len(evs) :]
         lines.append(basis())
         return Composed("\n".join(lines))
 
 
 def _list_head(subject: str, items: list[str]) -> str:
-    """"… 일정은 N건입니다: <the first one>", so the first line already answers."""
+    """ "… 일정은 N건입니다: <the first one>", so the first line already answers."""
     first = items[0].lstrip("• ").split(" — ")[0] if items else ""
     first = re.sub(r"\s\((?:[^()]|\([^()]*\))*\)$", "", first)  # its details stay in the list
     more = f" 외 {len(items) - 1}건" if len(items) > 1 else ""
