@@ -262,53 +262,8 @@ _BCOLS = (
 
 
 def _broadcast(row: tuple) -> Broadcast:
-    (
-        id_,
-        created,
-        author,
-        audience,
-        text,
-        media_kind,
-        media,
-        state,
-        scheduled,
-        started,
-        finished,
-        total,
-        sent,
-        blocked,
-        failed,
-        resent,
-        report_chat,
-        progress,
-        step,
-        prompt,
-        expires,
-        note,
-    ) = row
-    return Broadcast(
-        id_,
-        created,
-        author,
-        audience,
-        text,
-        Media.from_row(media_kind, media),
-        state,
-        scheduled,
-        started,
-        finished,
-        total,
-        sent,
-        blocked,
-        failed,
-        resent,
-        report_chat,
-        progress,
-        step,
-        prompt,
-        expires,
-        note,
-    )
+    # columns as in _BCOLS; the media kind and payload (columns 5 and 6) make one Media
+    return Broadcast(*row[:5], Media.from_row(row[5], row[6]), *row[7:])
 
 
 def stamp(at: dt.datetime) -> str:

@@ -117,6 +117,20 @@ async def _tell(context: BotContext, user_id: int, html: str) -> bool:
     return True
 
 
+async def _target(update: Update, context: BotContext, usage: str, *, with_role: bool) -> tuple[int, str] | None:
+    """The user a command names, and with ``with_role`` the role after it (default staff);
+    None once the user has been told what is wrong and how to write it."""
+    try:
+        user_id, rest = resolve_target(update, context)
+        if len(rest) > (1 if with_role else 0):
+            raise TargetError("인자가 너무 많아요.")
+        role = roles.parse_role(rest[0] if rest else None) if with_role else roles.VERIFIED
+    except (TargetError, roles.RoleError) as exc:
+        await _reply(update, f"{str(exc).split(' / ')[0]}\n{html.escape(usage)}")
+        return None
+    return user_id, role
+
+
 # --- /grant, /revoke (admins) ------------------------------------------------------------------
 
 
@@ -133,14 +147,10 @@ async def grant(update: Update, context: BotContext) -> None:
         known = users_db.names(state.db, [g.user_id for g in items] + list(acc.admins))
         await _reply(update, f"{text.grants_list(items, list(acc.admins), known)}\n\n{html.escape(text.GRANT_USAGE)}")
         return
-    try:
-        user_id, rest = resolve_target(update, context)
-        if len(rest) > 1:
-            raise TargetError("인자가 너무 많아요.")
-        role = roles.parse_role(rest[0] if rest else None)
-    except (TargetError, roles.RoleError) as exc:
-        await _reply(update, f"{str(exc).split(' / ')[0]}\n{html.escape(text.GRANT_USAGE)}")
+    target = await _target(update, context, text.GRANT_USAGE, with_role=True)
+    if target is None:
         return
+    user_id, role = target
     changed = roles.grant(state.db, user_id, role, by=update.effective_user.id, now=state.clock.now())
     audit(
         state.db,
@@ -161,14 +171,10 @@ async def revoke(update: Update, context: BotContext) -> None:
         await to_private(update, context)
         return
     state, acc = context.state, access(context)
-    try:
-        user_id, rest = resolve_target(update, context)
-        if len(rest) > 1:
-            raise TargetError("인자가 너무 많아요.")
-        role = roles.parse_role(rest[0] if rest else None)
-    except (TargetError, roles.RoleError) as exc:
-        await _reply(update, f"{str(exc).split(' / ')[0]}\n{html.escape(text.REVOKE_USAGE)}")
+    target = await _target(update, context, text.REVOKE_USAGE, with_role=True)
+    if target is None:
         return
+    user_id, role = target
     who = _who(state.db, user_id)
     if user_id in acc.admins:
         await _reply(update, text.env_admin(who))
@@ -202,13 +208,10 @@ async def verify(update: Update, context: BotContext) -> None:
         known = users_db.names(state.db, [g.user_id for g in items])
         await _reply(update, f"{text.verified_list(items, known)}\n\n{html.escape(text.VERIFY_USAGE)}")
         return
-    try:
-        user_id, rest = resolve_target(update, context)
-        if rest:
-            raise TargetError("인자가 너무 많아요.")
-    except TargetError as exc:
-        await _reply(update, f"{exc}\n{html.escape(text.VERIFY_USAGE)}")
+    target = await _target(update, context, text.VERIFY_USAGE, with_role=False)
+    if target is None:
         return
+    user_id = target[0]
     now = state.clock.now()
     changed = roles.grant_verified(state.db, user_id, by=update.effective_user.id, now=now)
     audit(state.db, now, update.effective_user.id, "role.verify", str(user_id))
@@ -223,13 +226,10 @@ async def unverify(update: Update, context: BotContext) -> None:
         await to_private(update, context)
         return
     state = context.state
-    try:
-        user_id, rest = resolve_target(update, context)
-        if rest:
-            raise TargetError("인자가 너무 많아요.")
-    except TargetError as exc:
-        await _reply(update, f"{exc}\n{html.escape(text.VERIFY_USAGE)}")
+    target = await _target(update, context, text.VERIFY_USAGE, with_role=False)
+    if target is None:
         return
+    user_id = target[0]
     changed = roles.revoke_verified(state.db, user_id)
     audit(state.db, state.clock.now(), update.effective_user.id, "role.unverify", str(user_id))
     await _reply(update, text.revoked(_who(state.db, user_id), roles.VERIFIED, changed))
