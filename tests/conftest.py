@@ -1,14 +1,18 @@
-"""Shared fixtures: the validated shipped knowledge, a loaded temporary database, and a copy of
-the knowledge files that a test may edit.
+"""Shared fixtures: the validated shipped knowledge, a loaded temporary database, a copy of
+the knowledge files that a test may edit, and for end-to-end tests the fake Bot API, a clock
+set to ``E2E_NOW`` and a running bot (each such test file defines its own ``make_bot``).
 
 Everything is real: real YAML files, real SQLite files under ``tmp_path``; no mocks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlite_utils import Database
@@ -17,6 +21,10 @@ from db.knowledge import replace_knowledge
 from db.schema import connect
 from knowledge.loader import DATA_DIR, Knowledge, validate
 from knowledge.store import open_database
+from tests.fake_bot_api import FakeBotApi
+from tests.telegram_helpers import FixedClock, Maker
+
+E2E_NOW = dt.datetime(2018, 8, 21, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +83,23 @@ def edit() -> Callable[[Path, str, str], int]:
     """``edit(path, old, new)``: replace the one occurrence of ``old`` in a (copied) knowledge
     file and return the 1-based line where it started, for asserting error locations."""
     return _edit
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The bot's clock for end-to-end tests, at ``E2E_NOW``; a test may move it."""
+    return FixedClock(E2E_NOW)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API server on localhost."""
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(make_bot: Maker) -> AsyncIterator[Any]:
+    """The bot of the test file's ``make_bot``, serving for the test."""
+    async with make_bot() as app:
+        yield app

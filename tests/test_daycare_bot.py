@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +14,7 @@ from sqlite_utils import Database
 from db import daycare as ddb
 from handlers import daycare, render
 from handlers.features import default_features
-from knowledge.reminders import SEOUL
-from knowledge.store import open_database
+from tests.conftest import E2E_NOW
 from tests.fake_bot_api import ApiCall, FakeBotApi
 from tests.telegram_helpers import (
     FixedClock,
@@ -31,37 +28,15 @@ from tests.telegram_helpers import (
 
 USER = 811
 GROUP = -100811
-NOW = dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL)
+NOW = E2E_NOW
 STAFF_Q = "아이의 부모가 인재개발원 또는 주변 기관의 직원인가요?"
 SEOUL_Q = "서울에 살고 있나요?"
 LIVELIHOOD_Q = "기초생활수급자 가정인가요?"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "hrdbot.db")
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 def make_bot(api: FakeBotApi, db: Database, clock: FixedClock) -> Maker:
     return bot_maker(api, db, clock, default_features)
-
-
-@pytest.fixture
-async def bot(make_bot: Maker) -> AsyncIterator[Any]:
-    async with make_bot() as app:
-        yield app
 
 
 def question_of(step: ApiCall) -> str:

@@ -9,8 +9,6 @@ line in a private chat and silence in a group unless addressed to the bot.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +20,7 @@ from handlers import attachments, private
 from handlers.features import default_features
 from handlers.render import Out
 from knowledge.reminders import SEOUL
-from knowledge.store import open_database
+from tests.conftest import E2E_NOW
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_helpers import (
     FixedClock,
@@ -36,37 +34,15 @@ from tests.telegram_helpers import (
 
 USER = 911
 GROUP = -100911
-NOW = dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL)
+NOW = E2E_NOW
 LINK = "https://t.me/hrd_test_bot?start="
 OPEN_BUTTON = "🔒 1:1 대화에서 열기"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "hrdbot.db")
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
 
 
 @pytest.fixture
 def make_bot(api: FakeBotApi, db: Database, clock: FixedClock) -> Maker:
     # One update at a time, so "no reply to A" can be checked by the reply to a later B.
     return bot_maker(api, db, clock, default_features, concurrent_updates=1)
-
-
-@pytest.fixture
-async def bot(make_bot: Maker) -> AsyncIterator[Any]:
-    async with make_bot() as app:
-        yield app
 
 
 def in_group(**kwargs: Any) -> dict[str, Any]:

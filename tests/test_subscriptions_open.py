@@ -5,8 +5,6 @@ from a forged button, and what one already follows can always be stopped."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +19,7 @@ from handlers.render import Out
 from knowledge import reminders as rk
 from knowledge.reminders import SEOUL
 from knowledge.reply import Topic
-from knowledge.store import open_database
+from tests.conftest import E2E_NOW
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_helpers import (
     FixedClock,
@@ -34,7 +32,7 @@ from tests.telegram_helpers import (
 )
 
 USER = 1011
-NOW = dt.datetime(2018, 8, 21, 9, 0, tzinfo=SEOUL)
+NOW = E2E_NOW
 TODAY = NOW.date()
 CLOSED_ROUNDS = ["exam_round:extra", "exam_round:first", "exam_round:expert"]
 
@@ -112,30 +110,8 @@ def test_answer_buttons_skip_finished_rounds(view: rk.KnowledgeView) -> None:
 
 
 @pytest.fixture
-def bot_db(tmp_path: Path) -> Database:
-    return open_database(tmp_path / "bot.db")
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-def make_bot(api: FakeBotApi, bot_db: Database, clock: FixedClock) -> Maker:
-    return bot_maker(api, bot_db, clock, lambda: [basic_feature(), reminders_feature(rate=0)])
-
-
-@pytest.fixture
-async def bot(make_bot: Maker) -> AsyncIterator[Any]:
-    async with make_bot() as app:
-        yield app
+def make_bot(api: FakeBotApi, db: Database, clock: FixedClock) -> Maker:
+    return bot_maker(api, db, clock, lambda: [basic_feature(), reminders_feature(rate=0)])
 
 
 async def test_an_answer_about_a_finished_round_offers_no_reminder(api: FakeBotApi, bot: Any) -> None:
@@ -166,33 +142,31 @@ async def test_the_exams_menu_through_the_bot(api: FakeBotApi, bot: Any) -> None
     ],
 )
 async def test_forged_subscriptions_to_closed_topics_are_refused(
-    api: FakeBotApi, bot: Any, bot_db: Database, data: str
+    api: FakeBotApi, bot: Any, db: Database, data: str
 ) -> None:
     menu = await say(api, "/subscribe", USER)
     refused = await press_for_alert(api, menu, data, USER)
     assert refused.params["text"] == subs.CLOSED_TOPIC
     assert refused.params["show_alert"] in (True, "true")
-    assert rdb.topics_of(bot_db, USER) == []
+    assert rdb.topics_of(db, USER) == []
 
 
-async def test_a_closed_topic_already_followed_can_be_stopped(api: FakeBotApi, bot: Any, bot_db: Database) -> None:
-    rdb.subscribe(bot_db, USER, "exam_round:first", dt.datetime(2018, 5, 1, tzinfo=SEOUL))
-    rdb.subscribe(bot_db, USER, "exam_round:extra", dt.datetime(2018, 1, 1, tzinfo=SEOUL))
+async def test_a_closed_topic_already_followed_can_be_stopped(api: FakeBotApi, bot: Any, db: Database) -> None:
+    rdb.subscribe(db, USER, "exam_round:first", dt.datetime(2018, 5, 1, tzinfo=SEOUL))
+    rdb.subscribe(db, USER, "exam_round:extra", dt.datetime(2018, 1, 1, tzinfo=SEOUL))
     menu = await say(api, "/subscribe", USER)
     exams = await press(api, menu, "rs:exams", USER)
     assert "✅ 제1회 공개경쟁 임용시험 (1차) (남은 일정 없음)" in buttons(exams)
     await press(api, exams, "rs:t:exam_round:first", USER)
     listing = await say(api, "/unsubscribe", USER)
     await press(api, listing, "rs:u:exam_round:extra", USER)
-    assert rdb.topics_of(bot_db, USER) == []
+    assert rdb.topics_of(db, USER) == []
 
 
-async def test_a_round_closes_as_the_clock_moves(
-    api: FakeBotApi, bot: Any, bot_db: Database, clock: FixedClock
-) -> None:
+async def test_a_round_closes_as_the_clock_moves(api: FakeBotApi, bot: Any, db: Database, clock: FixedClock) -> None:
     menu = await say(api, "/subscribe", USER)
     clock.current = dt.datetime(2018, 11, 15, 9, 0, tzinfo=SEOUL)  # the 2nd round is over
     refused = await press_for_alert(api, menu, "rs:q:exam_round:second", USER)
     assert refused.params["text"] == subs.CLOSED_TOPIC
     await press(api, menu, "rs:t:exam_round:third", USER)  # the 3rd still has dates
-    assert rdb.topics_of(bot_db, USER) == ["exam_round:third"]
+    assert rdb.topics_of(db, USER) == ["exam_round:third"]
