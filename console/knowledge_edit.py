@@ -241,16 +241,7 @@ def load_record(directory: Path, file: str, key: str, index: int | None) -> tupl
         doc = _yaml().load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise EditError(f"{file} 를 읽을 수 없어요: {exc.strerror}") from None
-    section = doc.get(key) if isinstance(doc, CommentedMap) else None
-    if index is None:
-        record = section
-    elif isinstance(section, CommentedSeq) and 0 <= index < len(section):
-        record = section[index]
-    else:
-        record = None
-    if not isinstance(record, CommentedMap):
-        raise EditError(f"{file} 에 그 항목({key} #{index})이 없어요")
-    return doc, record
+    return doc, _pick(doc, file, key, index)
 
 
 def view_record(directory: Path, file: str, key: str, index: int | None) -> Any:
@@ -259,6 +250,12 @@ def view_record(directory: Path, file: str, key: str, index: int | None) -> Any:
         data = _parsed(directory / file)
     except (OSError, KnowledgeYamlError) as exc:
         raise EditError(f"{file} 를 읽을 수 없어요: {exc}") from None
+    return _pick(data, file, key, index)
+
+
+def _pick(data: Any, file: str, key: str, index: int | None) -> Any:
+    """The record ``key`` (or item ``index`` of the list ``key``) of a parsed file. Round-trip
+    documents are dicts and lists too, so both readers share this."""
     section = data.get(key) if isinstance(data, dict) else None
     if index is None:
         record = section
