@@ -23,7 +23,7 @@ from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import PassageIndex
-from knowledge.terms import entity_terms, knowledge_vocabulary, report_words
+from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.understand import Understander, Understanding, load_nlu, vocabulary_terms
 
@@ -43,7 +43,7 @@ class Brain:
         self.composer = Composer(db, self.nlu)
         self.year = report_year(self.composer.kb)
         self.covered_years = frozenset({self.year - 1, self.year, self.year + 1})
-        vocabulary, years = knowledge_vocabulary(db)
+        vocabulary, years = word_forms(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
         terms = entity_terms(
             db, reserved, variant_weight=self.limits.derived_name_weight, generic_records=self.limits.generic_records

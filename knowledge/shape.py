@@ -3,6 +3,7 @@ one "자세히" away. Texts of the replies that are no answer (declines, noise) 
 
 from __future__ import annotations
 
+from knowledge.normalize import key
 from knowledge.text import BASIS, josa
 
 MORE_HINT = '… (전체 내용은 "자세히")'
@@ -25,8 +26,6 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     most words with the question (``tokens``, as matching keys), then the basis; repeated lines
     dropped. A list right under the answer line is the answer and is kept whole up to
     ``list_lines`` items."""
-    from knowledge.normalize import key
-
     lines: list[str] = []
     for line in card.splitlines():
         if line.strip() and line in lines:

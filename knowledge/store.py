@@ -12,7 +12,7 @@ from knowledge import morph
 from knowledge.loader import DATA_DIR, Knowledge, validate
 
 
-def knowledge_vocabulary(kb: Knowledge) -> frozenset[str]:
+def content_words(kb: Knowledge) -> frozenset[str]:
     """Every content word of the validated knowledge: the closed world of the coverage gate,
     built once at load time (MeCab over every text) so that starting the bot stays fast."""
     texts = [kdb.shown_text(r) for rows in kb.records.values() for r in rows]
@@ -33,7 +33,7 @@ def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
         with creation_lock(Path(path)):
             if not kdb.is_loaded(db):
                 kb = validate(data_dir)
-                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir), vocabulary=knowledge_vocabulary(kb))
+                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir), vocabulary=content_words(kb))
     return db
 
 
@@ -53,4 +53,4 @@ def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
 def swap_in(db: Database, kb: Knowledge, data_dir: Path | str) -> dict[str, int]:
     """Swap validated knowledge read from ``data_dir`` into an open database (what
     ``hrdbot load`` does after validating; the staff console uses it after a save)."""
-    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()), vocabulary=knowledge_vocabulary(kb))
+    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()), vocabulary=content_words(kb))

@@ -105,7 +105,7 @@ def entity_terms(
     return [t for t in terms if t is not None and len(t.key) >= 2]
 
 
-def knowledge_vocabulary(db: Database) -> tuple[set[str], set[int]]:
+def word_forms(db: Database) -> tuple[set[str], set[int]]:
     """Words of every text in the knowledge (stems), and the years it mentions."""
     words: set[str] = set()
     years: set[int] = set()
