@@ -7,6 +7,7 @@ from typing import Any
 
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
+from knowledge.normalize import key
 from knowledge.text import basis, num, won
 from knowledge.understand import Understanding
 
@@ -110,19 +111,26 @@ def _same_business(name: str, program: kdb.Program) -> bool:
     return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact for n in names)
 
 
-_MODES = {"집합교육": ("집합",), "e-러닝": ("e러닝", "이러닝", "elearning", "사이버", "온라인", "인강")}
-
-
 def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
     """The plan-table rows a question names by mode ("집합", "e-러닝") and category ("IT")."""
     q = u.key
-    modes = {mode for mode, words in _MODES.items() if any(w in q for w in words)}
-    named = [r for r in rows if r.category not in ("전체", "소계") and r.category.replace("-", "").casefold() in q]
+    modes = {r.mode for r in rows if _names_mode(r.mode, q, u)}
+    named = [r for r in rows if r.category not in ("전체", "소계") and key(r.category) in q]
     if named:
         return [r for r in named if not modes or r.mode in modes]
     if modes:
         return [r for r in rows if r.mode in modes and r.area == "소계"]
     return []
+
+
+def _names_mode(mode: str, q: str, u: Understanding) -> bool:
+    """Whether the question names a mode of the plan table: e-learning by any word of the
+    vocabulary's e-learning concept, classroom by its name with or without "교육" ("집합")."""
+    if mode == "전체":
+        return False
+    if key(mode) == "e러닝":
+        return "concept.elearning" in u.features
+    return key(mode) in q or key(mode).removesuffix("교육") in q
 
 
 def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
