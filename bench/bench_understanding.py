@@ -41,10 +41,12 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def split_table(brain: Brain) -> list[str]:
-    """Dev and test side by side; per-row verdicts to bench/results/{dev,test}.tsv."""
+    """Dev, dev2 and test side by side; per-row verdicts to bench/results/{dev,dev2,test}.tsv."""
     out = []
     results = {}
-    for name, items in (("dev", splits.read_dev()), ("test", splits.read_test())):
+    for name, items in (("dev", splits.read_dev()), ("dev2", splits.read_dev2()), ("test", splits.read_test())):
+        if not items:
+            continue
         verdicts = splits.run(brain, items)
         gained, lost = splits.write_results(verdicts, RESULTS / f"{name}.tsv")
         results[name] = (
@@ -63,10 +65,10 @@ def split_table(brain: Brain) -> list[str]:
         ("asked fact in first line", "fact_first_line"),
         ("median answered reply (chars)", "median_reply"),
     ]
-    out.append(f"{'':32s} {'dev':>8s} {'test':>8s}")
+    out.append(f"{'':32s} " + " ".join(f"{name:>8s}" for name in results))
     for label, field in rows:
         cells = []
-        for name in ("dev", "test"):
+        for name in results:
             summary = results[name][0]
             if field == "dialogue_turns" and not summary["n_turns"]:
                 cells.append(f"{'-':>8s}")  # the dev split has no dialogues
@@ -75,7 +77,7 @@ def split_table(brain: Brain) -> list[str]:
             else:
                 cells.append(f"{summary[field]:8.3f}")
         out.append(f"{label:32s} {' '.join(cells)}")
-    for name in ("dev", "test"):
+    for name in results:
         summary, categories, failures, gained, lost = results[name]
         out.append(
             f"\n{name}: {summary['n_singles']} questions, {summary['n_turns']} dialogue turns; "

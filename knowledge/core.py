@@ -25,6 +25,7 @@ from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
+from knowledge.thesaurus import load_thesaurus
 from knowledge.understand import Understander, Understanding, load_nlu, vocabulary_terms
 
 MAX_INPUT = 2000  # characters of a question that are looked at
@@ -55,6 +56,7 @@ class Brain:
             years | self.covered_years,
             report_words(db) | frozenset(vocabulary),
             year=self.year,
+            thesaurus=load_thesaurus(),
         )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
@@ -184,7 +186,12 @@ class Brain:
         if len(words) < min_words:
             return None
         patterns = self.accounting.asked_values(u)
-        passage = self.passages.best(words, owners, accept=lambda text: all(p.search(text) for p in patterns))
+        passage = self.passages.best(
+            words,
+            owners,
+            accept=lambda text: all(p.search(text) for p in patterns),
+            tokens=tuple(stages.question_tokens(u)),
+        )
         if passage is None:
             return None
         entities = _public_entities(u.entities)

@@ -91,9 +91,12 @@ class PassageIndex:
         words: list[tuple[str, ...]],
         owners: set[tuple[str, str]],
         accept: Callable[[str], bool] = lambda text: True,
+        tokens: tuple[str, ...] = (),
     ) -> Passage | None:
-        """The shortest passage that accounts for every word; ``words`` holds, per content word of
-        the question, the forms any one of which counts (a record's names, or the word itself)."""
+        """The passage that accounts for every word; ``words`` holds, per content word of the
+        question, the forms any one of which counts (a record's names, or the word itself). Of
+        those, one of a named record first, then the one holding most of the question's other
+        words (``tokens``: cue words such as "증감률"), then the shortest."""
         if not words:
             return None
         found = [
@@ -103,7 +106,7 @@ class PassageIndex:
         ]
         if not found:
             return None
-        return min(found, key=lambda p: (p.owner not in owners, len(p.text)))
+        return min(found, key=lambda p: (p.owner not in owners, -sum(t in p.haystack for t in tokens), len(p.text)))
 
 
 def _record_passages(db: Database) -> list[Passage]:

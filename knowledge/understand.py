@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
 from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
+from knowledge.thesaurus import Thesaurus
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -159,6 +160,7 @@ class Understander:
         report_words: frozenset[str] = frozenset(),
         *,
         year: int,
+        thesaurus: dict[str, list[str]] | None = None,
     ) -> None:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         self.nlu = nlu
@@ -194,6 +196,9 @@ class Understander:
         self.report_words = frozenset(
             w for w in report_words | nlu_words | {t.key for t in entity_terms} if len(w) >= 2
         )
+        self.thesaurus = Thesaurus(
+            thesaurus or {}, self.report_words | frozenset(self.vocabulary) | self.function_words
+        )
         self.known_years = known_years
         self.known_values: dict[str, set[str]] = {}
         for term in self.matcher.terms:
@@ -204,6 +209,7 @@ class Understander:
     # -- features -----------------------------------------------------------------------------
 
     def understand(self, text: str, today: dt.date) -> Understanding:
+        text = self.thesaurus.rewrite(text)  # everyday words become the report's ("동네" → 지역)
         k = key(text)
         words = {
             (m.start, m.end) for m in morph.analyse(text) if m.dictionary and m.pos == "NNG" and m.end - m.start == 2

@@ -1,0 +1,121 @@
+"""Everyday words for the report's own words, read before anything else.
+
+The report is a closed world: its vocabulary is the only one the coverage gate accepts. People
+ask in their own words ("동네" for 지역, "인강" for 이러닝), and a word the report never uses makes
+the bot say it does not know. ``thesaurus.yaml`` maps such everyday words onto the report's word
+they mean; ``Thesaurus.rewrite`` puts the report's word in their place, so every later stage
+(matching, the gate, retrieval) sees the report's vocabulary. A word that means something the report
+does not have (수강료, 엘리베이터) has no entry, and is still declined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.normalize import ENDINGS, clean, strip_ending
+
+THESAURUS_FILE = Path(__file__).resolve().parent / "thesaurus.yaml"
+_TOKEN = re.compile(r"[\w~·]+", re.UNICODE)
+_ENDING_SET = frozenset(ENDINGS)
+
+
+class ThesaurusError(ValueError):
+    """A thesaurus file that cannot be used, with the reason."""
+
+
+def load_thesaurus(path: Path = THESAURUS_FILE) -> dict[str, list[str]]:
+    """``{report word: [everyday words]}``; a clear ``ThesaurusError`` for a malformed file."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data: Any = yaml.safe_load(fh)
+    except OSError as exc:
+        raise ThesaurusError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise ThesaurusError(f"{path}: not valid YAML ({exc})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ThesaurusError(f"{path}: expected a mapping of report words to lists of everyday words")
+    out: dict[str, list[str]] = {}
+    for word, synonyms in data.items():
+        if not isinstance(word, str) or not clean(word):
+            raise ThesaurusError(f"{path}: a key is not a word: {word!r}")
+        if not isinstance(synonyms, list) or not all(isinstance(s, str) and clean(s) for s in synonyms):
+            raise ThesaurusError(f"{path}: '{word}' must map to a list of words, got {synonyms!r}")
+        out[word] = synonyms
+    return out
+
+
+def _is_ending(rest: str) -> bool:
+    for _ in range(4):
+        if not rest:
+            return True
+        stripped = strip_ending(rest)
+        if stripped == rest:
+            return rest in _ENDING_SET
+        rest = stripped
+    return False
+
+
+class Thesaurus:
+    """Everyday word → the report's word, for words the report itself does not use."""
+
+    def __init__(self, entries: dict[str, list[str]], known: frozenset[str]) -> None:
+        """``known``: words (matching keys) the bot already understands; they are never rewritten,
+        and a report word nothing knows is no target."""
+        self.single: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        for target, synonyms in entries.items():
+            canonical = clean(target)
+            for synonym in synonyms:
+                form = clean(synonym)
+                if form.replace(" ", "") in known or form == canonical:
+                    continue
+                if " " in form:
+                    phrases.setdefault(form, canonical)
+                else:
+                    self.single.setdefault(form, canonical)
+        self.known = known
+        self.phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        self._phrase_rx = (
+            re.compile(
+                r"(?<![\w~·])(?:"
+                + "|".join(r"\s*".join(re.escape(w) for w in p.split(" ")) for p, _ in self.phrases)
+                + ")"
+            )
+            if self.phrases
+            else None
+        )
+        self._longest = max((len(w) for w in self.single), default=0)
+
+    def __len__(self) -> int:
+        return len(self.single) + len(self.phrases)
+
+    def rewrite(self, text: str) -> str:
+        """``text`` with everyday words replaced by the report's words (the rest unchanged)."""
+        if not self.single and self._phrase_rx is None:
+            return text
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if self._phrase_rx is not None:
+            folded = self._phrase_rx.sub(self._phrase_target, folded)
+        rewritten = _TOKEN.sub(self._word_target, folded)
+        return rewritten if rewritten != unicodedata.normalize("NFKC", text).casefold() else text
+
+    def _phrase_target(self, m: re.Match[str]) -> str:
+        found = re.sub(r"\s+", "", m.group(0))
+        return next((t for p, t in self.phrases if p.replace(" ", "") == found), m.group(0))
+
+    def _word_target(self, m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in self.known or strip_ending(word) in self.known:
+            return word
+        for n in range(min(len(word), self._longest), 0, -1):
+            target = self.single.get(word[:n])
+            if target is not None and _is_ending(word[n:]):
+                return target + word[n:]
+        return word
