@@ -70,6 +70,7 @@ class Brain:
             # a place is a building, or for "어디에 문의" the department
             [b.name for b in kdb.buildings(db)] + [d.name for d in kdb.departments(db)],
             self.limits.generic_records,
+            self.nlu.get("counters") or {},
         )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}

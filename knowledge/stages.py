@@ -207,8 +207,16 @@ class Accounting:
     """The coverage gate at the level of the chosen record: what a question asks that its answer
     does not give. Built once per knowledge load."""
 
-    def __init__(self, record_keys: dict[tuple[str, str], str], places: list[str], generic_records: int) -> None:
+    def __init__(
+        self,
+        record_keys: dict[tuple[str, str], str],
+        places: list[str],
+        generic_records: int,
+        counters: dict[str, list[str]] | None = None,
+    ) -> None:
         self.record_keys = record_keys
+        # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
+        self.counter_units = {unit: units for unit, units in (counters or {}).items()}
         self.generic_records = generic_records
         self._generic: dict[str, bool] = {}
         place = "|".join(re.escape(p) for p in places) or "층"
@@ -272,13 +280,18 @@ class Accounting:
     def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
         other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
-        return [
+        counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
+        return counted + [
             (u.key[m.start : m.end], pattern)
             for m in u.matches
             if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
             # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
             and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
         ]
+
+    def _count_in(self, unit: str) -> re.Pattern[str]:
+        units = self.counter_units.get(unit) or [unit]
+        return re.compile(r"\d[\d,.]*\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self._asked(u)]

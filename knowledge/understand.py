@@ -120,6 +120,9 @@ class Understanding:
     score: float = 0.0
     ranking: list[tuple[str, float]] = field(default_factory=list)
     inherited: dict[str, list[str]] = field(default_factory=dict)
+    # The units a "몇" asks a count in ("몇 살" → 살, "몇 대" → 대): the answer must give a number
+    # in that unit.
+    counters: tuple[str, ...] = ()
 
 
 def load_nlu(path: Path = NLU_FILE) -> dict[str, Any]:
@@ -196,6 +199,7 @@ class Understander:
         self.report_words = frozenset(
             w for w in report_words | nlu_words | {t.key for t in entity_terms} if len(w) >= 2
         )
+        self.counter_words = sorted((key(c) for c in nlu.get("counters") or {}), key=len, reverse=True)
         self.thesaurus = Thesaurus(
             thesaurus or {}, self.report_words | frozenset(self.vocabulary) | self.function_words
         )
@@ -265,8 +269,30 @@ class Understander:
         unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
         oos = "oos" in entities
         return Understanding(
-            text, k, matches, features, entities, dates, years, cohort, unknown, oos, elsewhere, suffix_attrs
+            text,
+            k,
+            matches,
+            features,
+            entities,
+            dates,
+            years,
+            cohort,
+            unknown,
+            oos,
+            elsewhere,
+            suffix_attrs,
+            counters=self._counters(k),
         )
+
+    def _counters(self, k: str) -> tuple[str, ...]:
+        """The units of Korean right after "몇" ("몇 살", "몇대야", "몇 곳"), longest first."""
+        found = []
+        for i, ch in enumerate(k):
+            if ch == "몇":
+                unit = next((u for u in self.counter_words if k.startswith(u, i + 1)), None)
+                if unit:
+                    found.append(unit)
+        return tuple(found)
 
     def _dates(self, cleaned: str, today: dt.date, raw: str = "") -> tuple[dt.date, dt.date] | None:
         compact = cleaned.replace(" ", "")
