@@ -83,7 +83,10 @@ class Composer(ProgramAnswers, ExamAnswers, FacilityAnswers, MoneyAnswers, Gener
     def small_talk(self, name: str, context: Context) -> Reply:
         spec = self.nlu["small_talk"][name]
         suggestions = tuple(self.nlu["default_suggestions"]) if name in ("greeting", "help") else ()
-        return Reply(spec["reply"], f"smalltalk.{name}", 0.9, {}, suggestions, context)
+        # A greeting or a thanks answers no question: like a decline it has no intent (the --json
+        # contract). Only help ("뭘 물어볼 수 있어?") answers one.
+        intent = f"smalltalk.{name}" if spec.get("answers") else None
+        return Reply(spec["reply"], intent, 0.9 if intent else 0.0, {}, suggestions, context)
 
     def example_questions(self) -> list[str]:
         """Questions the bot can answer, used as "혹시 이것을 찾으셨나요?" suggestions."""
