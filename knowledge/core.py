@@ -174,10 +174,14 @@ class Brain:
     def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
         """The one fact sentence or table row that accounts for every content word, if any."""
         words: list[tuple[str, ...]] = []
+        about: list[tuple[str, ...]] = []
         owners: set[tuple[str, str]] = set()
         for m in u.matches:
+            if m.kind == "concept":  # the fact is about what the question names ("공채": an exam)
+                about.append(tuple(self._names.get(("concept", m.value), {u.key[m.start : m.end]})))
+                continue
             # cue words ask, keywords of free-text records only point: neither must be in the fact
-            if m.kind in ("attr", "concept", "smalltalk", "self", "event_any", *SOFT_KINDS):
+            if m.kind in ("attr", "smalltalk", "self", "event_any", *SOFT_KINDS):
                 continue
             forms = {u.key[m.start : m.end]} | self._names.get((m.kind, m.value), set())
             owners.add((m.kind, m.value))
@@ -188,7 +192,7 @@ class Brain:
             return None
         patterns = self.accounting.asked_values(u)
         passage = self.passages.best(
-            words,
+            words + about,
             owners,
             accept=lambda text: all(p.search(text) for p in patterns),
             tokens=tuple(stages.question_tokens(u)),

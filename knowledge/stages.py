@@ -263,11 +263,16 @@ class Accounting:
             and not covered(m, cues)
         ]
         compact = key(answer)
+        # A record a keyword pointed at accounts for words only when the answer shows it (the
+        # keyword is in the answer): "원장" of an audit topic accounts for nothing under a
+        # building's card.
+        shown = {(m.kind, m.value) for m in u.matches if u.key[m.start : m.end] in compact}
         own = "".join(
             self.record_keys.get((kind, str(v)), "")
             for kind, values in u.entities.items()
             if isinstance(values, list)
             for v in values
+            if kind in uses or kind not in SOFT_KINDS or (kind, v) in shown
         )
         missing = [w for w in dict.fromkeys(words) if w not in compact and w not in own and not self.generic(w)]
         missing += [word for attr, word in u.suffix_attrs.items() if f"attr.{attr}" not in uses and word not in compact]

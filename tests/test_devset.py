@@ -114,7 +114,9 @@ ROWS = load_devset()
 def known_intents() -> set[str]:
     nlu = load_nlu()
     # small talk that answers no question (greetings, thanks) has no intent
-    return set(nlu["intents"]) | {f"smalltalk.{name}" for name, spec in nlu["small_talk"].items() if spec.get("answers")}
+    return set(nlu["intents"]) | {
+        f"smalltalk.{name}" for name, spec in nlu["small_talk"].items() if spec.get("answers")
+    }
 
 
 @pytest.fixture(scope="module")
