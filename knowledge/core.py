@@ -71,6 +71,7 @@ class Brain:
             [b.name for b in kdb.buildings(db)] + [d.name for d in kdb.departments(db)],
             self.limits.generic_records,
             self.nlu.get("counters") or {},
+            lambda word: self.understander.segment(word, whole=False),
         )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
@@ -187,14 +188,25 @@ class Brain:
             owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
-        words += [(w,) for w in u.suffix_attrs.values()]
+        patterns = self.accounting.asked_values(u)
+        head = ""
+        for attr, word in u.suffix_attrs.items():
+            stem = self.understander.stem_of_suffixed(word)
+            if attr == "cost" and len(stem) >= 2:
+                # "운영비" is the cost of 운영: the budget line named after that activity (its
+                # name ends in it, "직장보육시설운영"). A fee such as "보육료" names no line.
+                words.append((stem,))
+                head = stem
+            else:
+                words.append((word,))
         if len(words) < min_words:
             return None
-        patterns = self.accounting.asked_values(u)
         passage = self.passages.best(
             words + about,
             owners,
             accept=lambda text: all(p.search(text) for p in patterns),
+            kinds=frozenset({"budget_line"}) if head else None,
+            head=head,
             tokens=tuple(stages.question_tokens(u)),
         )
         if passage is None:

@@ -73,7 +73,9 @@ class PassageIndex:
             out.append(Passage(f"{f.label}: {f.text}", f.source, owner, key(f.label + f.text + " ".join(f.keywords))))
         for t in kdb.topics(db):
             out.append(Passage(t.answer, t.source, ("topic", t.id), key(t.title + t.answer + " ".join(t.keywords))))
+        self.names: dict[tuple[str, str], str] = {}
         for b in kdb.budget_lines(db):
+            self.names[("budget_line", b.id)] = key(b.name)
             text = _budget_sentence(b, year)
             out.append(
                 Passage(
@@ -92,17 +94,23 @@ class PassageIndex:
         owners: set[tuple[str, str]],
         accept: Callable[[str], bool] = lambda text: True,
         tokens: tuple[str, ...] = (),
+        kinds: frozenset[str] | None = None,
+        head: str = "",
     ) -> Passage | None:
         """The passage that accounts for every word; ``words`` holds, per content word of the
         question, the forms any one of which counts (a record's names, or the word itself). Of
         those, one of a named record first, then the one holding most of the question's other
-        words (``tokens``: cue words such as "증감률"), then the shortest."""
+        words (``tokens``: cue words such as "증감률"), then the shortest. ``kinds`` limits the
+        passages to those of these record kinds, ``head`` to records whose name ends in it."""
         if not words:
             return None
         found = [
             p
             for p in self.passages
-            if all(any(form in p.haystack for form in forms) for forms in words) and accept(p.text)
+            if (kinds is None or (p.owner is not None and p.owner[0] in kinds))
+            and (not head or (p.owner is not None and self.names.get(p.owner, "").endswith(head)))
+            and all(any(form in p.haystack for form in forms) for forms in words)
+            and accept(p.text)
         ]
         if not found:
             return None

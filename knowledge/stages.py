@@ -16,6 +16,7 @@ Each stage returns a new value; none touches the database or the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -213,8 +214,10 @@ class Accounting:
         places: list[str],
         generic_records: int,
         counters: dict[str, list[str]] | None = None,
+        split: Callable[[str], list[str] | None] = lambda word: None,  # into two or more words
     ) -> None:
         self.record_keys = record_keys
+        self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
         self.counter_units = {unit: units for unit, units in (counters or {}).items()}
         self.generic_records = generic_records
@@ -274,7 +277,16 @@ class Accounting:
             for v in values
             if kind in uses or kind not in SOFT_KINDS or (kind, v) in shown
         )
-        missing = [w for w in dict.fromkeys(words) if w not in compact and w not in own and not self.generic(w)]
+
+        def shown(word: str) -> bool:
+            if word in compact or word in own or self.generic(word):
+                return True
+            # a compound of the report's words, each of them there ("외국공무원" for the
+            # record "외국도시공무원 초청연수")
+            parts = [p for p in (self.split(word) or []) if len(p) >= 2]
+            return len(parts) >= 2 and all(p in compact or p in own for p in parts)
+
+        missing = [w for w in dict.fromkeys(words) if not shown(w)]
         missing += [word for attr, word in u.suffix_attrs.items() if f"attr.{attr}" not in uses and word not in compact]
         return missing
 

@@ -373,6 +373,8 @@ class Understander:
             whole = strip_ending(k[m.word[0] : m.word[1]])
             if whole in self.function_words or whole in self.cue_words:
                 continue
+            if all(covered[m.word[0] : m.word[0] + len(whole)]):
+                continue  # the word is a matched term with a particle MeCab read into a noun ("인재원에")
             if whole in self.report_words:  # the word as the user spaced it ("선수학습도")
                 # Read partly as another term ("자격증" holds the cue "자격", "경기도" the tail of
                 # "(타 시·)도 공무원"), the word itself is still to be accounted for.
@@ -395,7 +397,7 @@ class Understander:
                 continue
             verdict = self._account(word, m, k)
             if verdict == "foreign" and len(whole) >= 4:
-                parts = self._segment(whole)  # MeCab cut an unspaced word badly ("가독성")
+                parts = self.segment(whole)  # MeCab cut an unspaced word badly ("가독성")
                 if parts is not None:
                     elsewhere += [w for w in parts if w not in self.function_words]
                     continue
@@ -443,8 +445,16 @@ class Understander:
             return "typo"
         return "foreign"
 
-    def _segment(self, word: str) -> list[str] | None:
-        """``word`` as a sequence of known words (and a trailing ending), or None."""
+    def stem_of_suffixed(self, word: str) -> str:
+        """A word without the attribute suffix it ends in ("운영비" → 운영), or the word."""
+        for n in (2, 1):
+            if len(word) > n and word[-n:] in self.suffixes:
+                return word[:-n]
+        return word
+
+    def segment(self, word: str, *, whole: bool = True) -> list[str] | None:
+        """``word`` as a sequence of known words (and a trailing ending), or None; with
+        ``whole=False`` as two or more of them even when the word itself is known."""
         n = len(word)
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []
@@ -455,6 +465,8 @@ class Understander:
                 return best[i]
             for j in range(min(n, i + 10), i + 1, -1):
                 piece = word[i:j]
+                if not whole and piece == word:
+                    continue
                 if (piece in self.report_words or piece in self.function_words) and best[j] is None:
                     best[j] = [*best[i], piece]
         return best[n]
