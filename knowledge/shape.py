@@ -3,6 +3,8 @@ one "자세히" away. Texts of the replies that are no answer (declines, noise) 
 
 from __future__ import annotations
 
+import re
+
 from knowledge.normalize import key
 from knowledge.text import BASIS, josa
 
@@ -51,9 +53,34 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     return "\n".join(kept), full
 
 
+# What a question word asks, as a noun for "…의 장소는 업무보고에 나와 있지 않습니다".
+_ASKED_NOUNS = (
+    (re.compile(r"^(어디|어느\s*곳|위치)"), "장소"),
+    (re.compile(r"^(언제|며칠|몇\s*일|몇\s*월)"), "날짜"),
+    (re.compile(r"^얼마"), "금액"),
+    (re.compile(r"^(누구|누가)"), "담당자"),
+    (re.compile(r"^몇\s*(명|사람)"), "인원"),
+    (re.compile(r"^몇\s*(살|세)"), "나이"),
+    (re.compile(r"^몇\s*(번|회|차)"), "횟수"),
+    (re.compile(r"^몇\s*(시간|주|달|개월|년)"), "기간"),
+    (re.compile(r"^몇\s*시"), "시간"),
+    (re.compile(r"^몇\s*층"), "층수"),
+    (re.compile(r"^몇\s*(\S+)"), "{0}수"),
+)
+
+
+def asked_noun(word: str) -> str:
+    """The noun for what ``word`` asks ("어디서" → 장소, "몇 대" → 대 수), or the word."""
+    for pattern, noun in _ASKED_NOUNS:
+        m = pattern.match(word)
+        if m:
+            return noun.format(m.group(1)) if "{0}" in noun else noun
+    return word
+
+
 def not_in_report(subject: str, words: list[str], card: str) -> str:
     """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
-    asked = words[0] if words else "그 내용"
+    asked = asked_noun(words[0]) if words else "그 내용"
     head = (
         f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
         if subject
