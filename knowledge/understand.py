@@ -388,6 +388,12 @@ class Understander:
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or _is_ending(rest)):
                 continue
+            if any(marks) and m.dictionary and m.surface in self.report_words:
+                # a word of the report that a typo-tolerant match only grazed ("퇴직인데": 직인 ≈
+                # 직원): the word itself is what is asked about
+                if not m.action:
+                    elsewhere.append(m.surface)
+                continue
             word = m.surface if not any(marks) else rest
             attr = self._suffix_attr(m, word, covered, k)
             if attr:

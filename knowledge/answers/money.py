@@ -13,6 +13,23 @@ from knowledge.understand import Understanding
 
 
 class MoneyAnswers(AnswerBase):
+    def _inherited_names(self, u: Understanding) -> set[str]:
+        """Names of the records a follow-up took over from the previous turn."""
+        tables = {
+            "building": self.kb.buildings,
+            "amenity": self.kb.amenities,
+            "department": self.kb.departments,
+            "assessment": self.kb.assessments,
+            "work": self.kb.works,
+        }
+        names: set[str] = set()
+        for kind, values in u.inherited.items():
+            rows = tables.get(kind)
+            for r in rows() if rows else ():
+                if str(r.id) in values:
+                    names |= {r.name, *r.aliases}
+        return names
+
     def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = list(u.entities.get("budget_line", []))
         if not wanted:
@@ -26,19 +43,21 @@ class MoneyAnswers(AnswerBase):
                     if b.id != program.budget_line and _same_business(b.name, program)
                 ]
         if not wanted:
+            # the centre's own name names no line ("인재원 예산" is the whole budget)
             probes = {
                 m.text
                 for m in u.matches
-                if m.kind not in ("attr", "topic", "fact") and not (m.kind == "concept" and m.value == "budget")
+                if m.kind not in ("attr", "topic", "fact", "self") and not (m.kind == "concept" and m.value == "budget")
             }
             for m in u.matches:  # a concept is searched by all its names ("LMS" → 교육통합시스템)
                 if m.kind == "concept" and m.value != "budget":
                     probes |= set(self.nlu["concepts"].get(m.value, ()))
-            probes = {p.replace(" ", "").replace("-", "").casefold() for p in probes}
+            probes |= self._inherited_names(u)  # "예산은요?" after a question about the daycare
+            probes = {_flat(p) for p in probes}
             wanted = [
                 b.id
                 for b in self.kb.budget_lines()
-                if any(len(p) >= 2 and p in b.name.replace(" ", "").replace("-", "").casefold() for p in probes)
+                if any(len(p) >= 2 and any(p in _flat(n) for n in (b.name, *b.aliases)) for p in probes)
             ]
         lines: list[str] = []
         for lid in wanted[:4]:
@@ -160,3 +179,7 @@ def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
     if first:
         return f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 ({year - 1}년 {figures(r.y2017)}{tail})."
     return f"{label}: {figures(r.y2018)} ({year - 1}년 {figures(r.y2017)}{tail})"
+
+
+def _flat(text: str) -> str:
+    return text.replace(" ", "").replace("-", "").casefold()

@@ -7,7 +7,9 @@ import datetime as dt
 import re
 
 from db import knowledge as kdb
+from knowledge import morph
 from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
+from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
 from knowledge.understand import Understanding
@@ -33,6 +35,8 @@ class ProgramAnswers(AnswerBase):
                     topics=self._topic(p),
                 )
             sessions = picked
+        elif not u.entities.get("session"):
+            sessions = _sessions_the_words_name(u, sessions)
         dated = [s for s in sessions if s.start]
         lines: list[str] = []
         if dated:
@@ -335,3 +339,19 @@ def _list_head(subject: str, items: list[str]) -> str:
     first = re.sub(r"\s\((?:[^()]|\([^()]*\))*\)$", "", first)  # its details stay in the list
     more = f" 외 {len(items) - 1}건" if len(items) > 1 else ""
     return f"{subject} 일정은 {len(items)}건입니다: {first}{more}."
+
+
+def _sessions_the_words_name(u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
+    """The cohorts a word of the question picks out ("임용유예했는데" → the cohort for those who
+    deferred), when the word is in some cohorts' descriptions but not all; else all of them."""
+    spans = [(m.start, m.end) for m in u.matches]
+    words = {
+        m.surface
+        for m in morph.analyse(u.text)
+        if m.content and len(m.surface) >= 2 and not any(s <= m.start and m.end <= e for s, e in spans)
+    }
+    if not words or len(sessions) < 2:
+        return sessions
+    texts = {s.id: key(" ".join(x for x in (s.name, s.target, s.note) if x)) for s in sessions}
+    hits = [s for s in sessions if any(w in texts[s.id] for w in words)]
+    return hits if hits and len(hits) < len(sessions) else sessions
