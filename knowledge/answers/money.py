@@ -8,7 +8,7 @@ from typing import Any
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.normalize import key
-from knowledge.text import basis, num, won
+from knowledge.text import basis, won
 from knowledge.understand import Understanding
 
 
@@ -100,9 +100,10 @@ class MoneyAnswers(AnswerBase):
             lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
         if exp:
             total = exp[0]
+            change = f"증감액 {total.change:+,}천원, " if total.change is not None else ""
             lines.append(
                 f"{self.year}년 세출예산: {won(total.y2018)} "
-                f"({short_year(self.year - 1)}년 {won(total.y2017)}, {num(total.change_pct)}%)"
+                f"({short_year(self.year - 1)}년 {won(total.y2017)}, {change}증감률 {total.change_pct:+.1f}%)"
             )
             if total.executed is not None:
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")
