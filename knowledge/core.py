@@ -167,7 +167,7 @@ class Brain:
             _confidence(u.score),
             composed.entities,
             composed.suggestions,
-            Context(u.intent, dict(composed.entities), now, full),
+            Context(u.intent, dict(composed.entities), now, full, stages.concepts_of(u)),
             composed.topics,
             full if full != short else "",
         )
@@ -218,7 +218,7 @@ class Brain:
             _confidence(u.score),
             entities,
             (),
-            Context("fact.answer", dict(entities), now),
+            Context("fact.answer", dict(entities), now, concepts=stages.concepts_of(u)),
         )
 
     def _not_in_report(

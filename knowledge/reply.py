@@ -20,6 +20,9 @@ class Context:
     entities: dict[str, Any] = field(default_factory=dict)
     at: dt.datetime | None = None
     detail: str = ""  # the full card of the last answer, for "자세히"
+    # what the last answered turn was about when it named no record ("concept.elearning"):
+    # "상반기에 몇 명 들었어요?" right after goes on about e-learning
+    concepts: tuple[str, ...] = ()
 
     def fresh(self, now: dt.datetime, ttl: dt.timedelta = CONTEXT_TTL) -> bool:
         return self.at is not None and self.intent is not None and now - self.at <= ttl

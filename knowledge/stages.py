@@ -126,6 +126,10 @@ def resolve(
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
+    own_concepts = any(f.startswith("concept.") for f in u.features)
+    if fresh and context.concepts and not own_concepts and not current_subjects_of(u) and _continues(u, context):
+        for concept in context.concepts:  # "상반기엔?" after an e-learning answer
+            features.setdefault(concept, 0.9)
     cohort = u.cohort
     if (
         fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited
@@ -137,6 +141,15 @@ def resolve(
             entities["program"] = [next(iter(owners))]
             features["program"] = 0.9
     return replace(u, entities=entities, features=features, inherited=inherited, cohort=cohort)
+
+
+def concepts_of(u: Understanding) -> tuple[str, ...]:
+    """The concepts a turn is about (its own or taken over), for the next turn's context."""
+    return tuple(sorted(f for f in u.features if f.startswith("concept.")))
+
+
+def current_subjects_of(u: Understanding) -> set[str]:
+    return {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
 
 
 def _continues(u: Understanding, context: Context) -> bool:
