@@ -354,13 +354,16 @@ class Understander:
         foreign: list[tuple[int, int]] = []
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
-        for m in morph.analyse(text):
+        analysed = morph.analyse(text)
+        for i, m in enumerate(analysed):
             if (
                 m.pos in ("XSN", "XPN")
                 and m.surface in self.suffixes
                 and m.start > m.word[0]
                 and m.end <= len(k)
                 and not any(covered[m.start : m.end])
+                # "공무원" is a word of the report, not 공무 + a person suffix
+                and not (i and k[analysed[i - 1].start : m.end] in self.report_words)
             ):
                 # a noun suffix the matched terms do not explain ("참가비" → 참가 + 비)
                 suffix_attrs[self.suffixes[m.surface]] = k[m.word[0] : m.end]
