@@ -188,6 +188,19 @@ class Brain:
             owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
+        # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
+        # about Seoul's exam is no question about raters' pay)
+        inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]
+        about += [tuple(self._names[owner]) for owner in inherited]
+        owners |= set(inherited)
+        matched_concepts = {m.value for m in u.matches if m.kind == "concept"}
+        about += [
+            tuple(self._names[("concept", f.split(".", 1)[1])])
+            for f in u.features
+            if f.startswith("concept.")
+            and f.split(".", 1)[1] not in matched_concepts
+            and ("concept", f.split(".", 1)[1]) in self._names
+        ]
         patterns = self.accounting.asked_values(u)
         head = ""
         for attr, word in u.suffix_attrs.items():
