@@ -68,6 +68,20 @@ class ExamAnswers(AnswerBase):
                 lines += [self._event_line(e, today) for e in chosen]
         if not lines:
             return None
+        if not round_ids and not types and not u.dates:
+            # all rounds are listed: the one coming next answers "언제" first
+            upcoming = sorted(
+                (e for r in rounds for e in self.kb.events(round_id=r.id) if (e.end or e.start) >= today.isoformat()),
+                key=lambda e: e.start,
+            )
+            if upcoming:
+                e = upcoming[0]
+                name = next((r.name for r in rounds if r.id == e.round), "")
+                lines.insert(
+                    0,
+                    f"다음 채용시험 일정은 {name} {EVENT_NAMES[e.type]}, {fmt_span(e.start, e.end)}입니다 "
+                    f"({when_note(e.start, e.end, today)}).",
+                )
         lines.append(basis())
         return Composed("\n".join(lines), topics=tuple(topics))
 
