@@ -75,6 +75,37 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
     assert brain.answer("뭘 물어볼 수 있어?", now=NOW).intent == "smalltalk.help"
 
 
+DIALOGUES = [
+    # turns, and what the last reply must (and must not) hold
+    (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
+    (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
+    (["경력경쟁 시험 면접 언제 봐요", "최종은?"], "12월 28일", "면접시험은"),  # 최종 alone
+    (["2차 공채 몇 명 뽑아요", "그럼 경기도는?"], "", "평정위원"),  # a fact about the subject only
+]
+ONE_TURN = [
+    ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
+    ("서울시 7급 공채 일정 알려줘", "다음 채용시험 일정은"),  # rank + exam word: the exam
+    ("세출예산 작년 대비 얼마 줄었어", "-1,671,724"),  # the total's 증감액
+]
+
+
+@pytest.mark.parametrize(("turns", "wanted", "unwanted"), DIALOGUES)
+def test_follow_ups_go_on_with_the_subject(brain: Brain, turns: list[str], wanted: str, unwanted: str) -> None:
+    reply = brain.answer(turns[0], now=NOW)
+    for turn in turns[1:]:
+        reply = brain.answer(turn, reply.context, now=NOW)
+    assert wanted in reply.text, reply.text
+    assert unwanted not in reply.text, reply.text
+    if not wanted:
+        assert reply.intent is None
+
+
+@pytest.mark.parametrize(("question", "fact"), ONE_TURN)
+def test_the_asked_fact_leads(brain: Brain, question: str, fact: str) -> None:
+    reply = brain.answer(question, now=NOW)
+    assert reply.intent is not None and fact in reply.text.split("\n")[0], reply.text
+
+
 def test_own_phrasings_are_in_no_split() -> None:
     split_questions: set[str] = set()
     for name in ("devset.tsv", "devset2.tsv", "testset.tsv"):
@@ -82,5 +113,6 @@ def test_own_phrasings_are_in_no_split() -> None:
             split_questions |= {
                 r["question"].strip() for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             }
-    own = {q for q, _ in ANSWERED} | {q for q, _ in DECLINED}
+    own = {q for q, _ in ANSWERED} | {q for q, _ in DECLINED} | {q for q, _ in ONE_TURN}
+    own |= {turn for turns, _, _ in DIALOGUES for turn in turns}
     assert not own & split_questions
