@@ -167,7 +167,14 @@ class Brain:
             _confidence(u.score),
             composed.entities,
             composed.suggestions,
-            Context(u.intent, dict(composed.entities), now, full, stages.concepts_of(u)),
+            Context(
+                u.intent,
+                dict(composed.entities),
+                now,
+                full,
+                stages.concepts_of(u),
+                stages.focus_of(u, composed.entities),
+            ),
             composed.topics,
             full if full != short else "",
         )

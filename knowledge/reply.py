@@ -23,6 +23,9 @@ class Context:
     # what the last answered turn was about when it named no record ("concept.elearning"):
     # "상반기에 몇 명 들었어요?" right after goes on about e-learning
     concepts: tuple[str, ...] = ()
+    # the record kinds the last answer brought in itself ("담당 부서는?" → the department): "거기"
+    # in the next turn is that record, not the one asked about before
+    focus: tuple[str, ...] = ()
 
     def fresh(self, now: dt.datetime, ttl: dt.timedelta = CONTEXT_TTL) -> bool:
         return self.at is not None and self.intent is not None and now - self.at <= ttl

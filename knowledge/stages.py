@@ -122,7 +122,7 @@ def resolve(
             valid = known_values.get(kind, set())
             if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
                 continue
-            if kind in SUBJECT_KINDS and current_subjects:
+            if kind in SUBJECT_KINDS and (current_subjects or (context.focus and kind not in context.focus)):
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
@@ -146,6 +146,11 @@ def resolve(
 def concepts_of(u: Understanding) -> tuple[str, ...]:
     """The concepts a turn is about (its own or taken over), for the next turn's context."""
     return tuple(sorted(f for f in u.features if f.startswith("concept.")))
+
+
+def focus_of(u: Understanding, answered: dict[str, Any]) -> tuple[str, ...]:
+    """The subject kinds an answer brought in that the question did not name."""
+    return tuple(sorted(k for k in answered if k in SUBJECT_KINDS and k not in SOFT_KINDS and k not in u.entities))
 
 
 def current_subjects_of(u: Understanding) -> set[str]:

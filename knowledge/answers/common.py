@@ -77,6 +77,24 @@ class AnswerBase:
     def year(self) -> int:
         return report_year(self.kb)
 
+    def _inherited_names(self, u: Understanding, *, programs: bool = False) -> set[str]:
+        """Names of the records a follow-up took over from the previous turn."""
+        tables = {
+            **({"program": self.kb.programs} if programs else {}),
+            "building": self.kb.buildings,
+            "amenity": self.kb.amenities,
+            "department": self.kb.departments,
+            "assessment": self.kb.assessments,
+            "work": self.kb.works,
+        }
+        names: set[str] = set()
+        for kind, values in u.inherited.items():
+            rows = tables.get(kind)
+            for r in rows() if rows else ():
+                if str(r.id) in values:
+                    names |= {r.name, *r.aliases}
+        return names
+
     def _program(self, u: Understanding) -> kdb.Program | None:
         for pid in u.entities.get("program", []):
             p = self.kb.program(pid)

@@ -17,6 +17,7 @@ class GeneralAnswers(AnswerBase):
             scores: dict[str, int] = {}
             probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
             probes += _question_words(u)
+            probes += sorted(self._inherited_names(u, programs=True))  # "담당 부서는?" of the subject before
             for d in self.kb.departments():
                 duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
                 for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
@@ -27,8 +28,10 @@ class GeneralAnswers(AnswerBase):
             best = max(scores, key=lambda i: scores[i])
             depts = [d for d in self.kb.departments() if d.id == best]
             lines = [f"그 업무는 {depts[0].name}에서 담당합니다."]
+            entities = {"department": [best]}
         else:
             lines = []
+            entities = {}
         for d in depts:
             lines.append(
                 f"{d.name}({d.headcount}명)의 주요 업무는 {', '.join(d.duties)}입니다."
@@ -38,7 +41,7 @@ class GeneralAnswers(AnswerBase):
             if len(lines) > 1:
                 lines += [f"• {duty}" for duty in d.duties]
         lines.append(basis(depts[0].source))
-        return Composed("\n".join(lines))
+        return Composed("\n".join(lines), entities)
 
     def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
         org = self.kb.section("organisation")

@@ -13,23 +13,6 @@ from knowledge.understand import Understanding
 
 
 class MoneyAnswers(AnswerBase):
-    def _inherited_names(self, u: Understanding) -> set[str]:
-        """Names of the records a follow-up took over from the previous turn."""
-        tables = {
-            "building": self.kb.buildings,
-            "amenity": self.kb.amenities,
-            "department": self.kb.departments,
-            "assessment": self.kb.assessments,
-            "work": self.kb.works,
-        }
-        names: set[str] = set()
-        for kind, values in u.inherited.items():
-            rows = tables.get(kind)
-            for r in rows() if rows else ():
-                if str(r.id) in values:
-                    names |= {r.name, *r.aliases}
-        return names
-
     def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = list(u.entities.get("budget_line", []))
         if not wanted:

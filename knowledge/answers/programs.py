@@ -42,8 +42,11 @@ class ProgramAnswers(AnswerBase):
         if dated:
             asks_start = any(m.kind == "attr" and m.text in ("시작", "개강", "시작일", "언제부터") for m in u.matches)
             asks_end = "attr.end" in u.features and not asks_start
-            if asks_end and (u.cohort is not None or len(dated) == 1):
-                s = dated[0]
+            if asks_end:
+                # of several cohorts, the one under way or next ("언제까지 해요?")
+                s = next((x for x in dated if (x.end or x.start or "") >= today.isoformat()), dated[-1])
+                if u.cohort is not None or len(dated) == 1:
+                    s = dated[0]
                 head = (
                     f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
                     f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
