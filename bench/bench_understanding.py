@@ -41,10 +41,15 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def split_table(brain: Brain) -> list[str]:
-    """Dev, dev2 and test side by side; per-row verdicts to bench/results/{dev,dev2,test}.tsv."""
+    """The dev splits and test side by side; per-row verdicts to bench/results/<split>.tsv."""
     out = []
     results = {}
-    for name, items in (("dev", splits.read_dev()), ("dev2", splits.read_dev2()), ("test", splits.read_test())):
+    for name, items in (
+        ("dev", splits.read_dev()),
+        ("dev2", splits.read_dev2()),
+        ("dev3", splits.read_dev3()),
+        ("test", splits.read_test()),
+    ):
         if not items:
             continue
         verdicts = splits.run(brain, items)

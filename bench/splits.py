@@ -25,6 +25,7 @@ TESTSET = ROOT / "tests" / "testset.tsv"
 # A second dev split, written like the test split (from the report alone, by someone who saw
 # neither the code nor the other splits), so that tuning sees realistic phrasings and dialogues.
 DEVSET2 = ROOT / "tests" / "devset2.tsv"
+DEVSET3 = ROOT / "tests" / "devset3.tsv"  # a third, by another such writer, in other voices
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
 NOT_IN_REPORT = re.compile(
@@ -101,6 +102,10 @@ def read_test(path: Path = TESTSET, split: str = "test") -> list[Item]:
 
 def read_dev2(path: Path = DEVSET2) -> list[Item]:
     return read_test(path, split="dev2") if path.exists() else []
+
+
+def read_dev3(path: Path = DEVSET3) -> list[Item]:
+    return read_test(path, split="dev3") if path.exists() else []
 
 
 def read_dev(path: Path = DEVSET) -> list[Item]:
