@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -130,6 +131,9 @@ class Brain:
                 return found
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
+            partial = self._partial(u, composed, u.unknown_words, now) if composed else None
+            if partial is not None:
+                return partial
             return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
         return self._decline(text, u, reason or "unknown", now, context)
 
@@ -157,7 +161,25 @@ class Brain:
             found = self._retrieve(u, now)
             if found is not None:
                 return found
+            partial = self._partial(u, composed, words, now) if words else None
+            if partial is not None:
+                return partial
             return self._not_in_report(text, u, missing, composed.text, now, context)
+        return self._reply(u, composed, now)
+
+    def _partial(self, u: Understanding, composed: Any, words: list[str], now: dt.datetime) -> Reply | None:
+        """A question of two parts ("8기 언제 시작하고 교재는 주나요?"): when the answer gives
+        every value the question asks, and the words the report lacks are all in the other
+        clause, the answer first, then one line saying what the report does not give."""
+        asked = self.accounting.asked(u)
+        if not asked or not words or not all(p.search(composed.text) for _, p in asked):
+            return None
+        if not stages.apart(u.text, words, [w for w, _ in asked]):
+            return None
+        reply = self._reply(u, composed, now)
+        return replace(reply, text=shapes.with_note(reply.text, shapes.lacks("", words)))
+
+    def _reply(self, u: Understanding, composed: Any, now: dt.datetime) -> Reply:
         short, full = shapes.shape(
             composed.text, stages.question_tokens(u), self.limits.short_reply_lines, self.limits.list_reply_lines
         )
@@ -257,7 +279,11 @@ class Brain:
             "",
         )
         body = shapes.with_suggestions(shapes.not_in_report(subject, words, card), suggestions)
-        return Reply(body, None, 0.0, _public_entities(u.entities), tuple(suggestions), context)
+        entities = _public_entities(u.entities)
+        if u.intent is not None and stages.current_subjects_of(u):
+            # the conversation is now about this record: "끝나는 날은요?" goes on with it
+            context = Context(u.intent, dict(entities), now, "", stages.concepts_of(u))
+        return Reply(body, None, 0.0, entities, tuple(suggestions), context)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime, context: Context) -> Reply:
         if "smalltalk" in u.entities and reason in ("unknown", "no_data"):

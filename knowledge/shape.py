@@ -78,16 +78,25 @@ def asked_noun(word: str) -> str:
     return word
 
 
+def lacks(subject: str, words: list[str]) -> str:
+    """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." """
+    asked = asked_noun(words[0]) if words else "그 내용"
+    if subject:
+        return f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
+    return f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
+
+
 def not_in_report(subject: str, words: list[str], card: str) -> str:
     """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
-    asked = asked_noun(words[0]) if words else "그 내용"
-    head = (
-        f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
-        if subject
-        else f"{josa(asked, '은는')} 업무보고에 나와 있지 않습니다."
-    )
+    head = lacks(subject, words)
     known = next((line for line in card.splitlines() if line.strip() and not line.startswith("[")), "")
     return head + (f"\n업무보고에 있는 내용: {known}" if known else "")
+
+
+def with_note(short: str, note: str) -> str:
+    """The answer line, then ``note`` (what the report does not give of the rest), then the rest."""
+    first, _, rest = short.partition("\n")
+    return "\n".join(x for x in (first, note, rest) if x)
 
 
 def with_suggestions(body: str, suggestions: list[str]) -> str:

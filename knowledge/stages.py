@@ -331,6 +331,34 @@ class Accounting:
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self._asked(u)]
 
+    def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
+        """(question word, what its value looks like) for each value the question asks."""
+        return self._asked(u)
+
+
+# Where one clause of a question ends and another begins: punctuation, or a connective ending
+# ("언제 시작하고 교재는 주나요", "접수는 했는데 발표는 언제").
+_CLAUSE_END = re.compile(r"[?!.,;~]+\s*|(?<=[가-힣])(?:고|는데|은데|던데|지만|면서|며|구요|고요)\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a question, as matching keys."""
+    return [k for k in (key(part) for part in _CLAUSE_END.split(text)) if k]
+
+
+def apart(text: str, words: list[str], cues: list[str]) -> bool:
+    """Whether every one of ``words`` is in a clause that holds none of ``cues``: the question
+    asks two things, and ``cues`` belong to the other one."""
+    parts = clauses(text)
+
+    def where(word: str) -> int | None:
+        k = key(word)
+        return next((i for i, part in enumerate(parts) if k and k in part), None)
+
+    cue_at = {where(c) for c in cues}
+    word_at = [where(w) for w in words]
+    return len(parts) > 1 and None not in cue_at and all(i is not None and i not in cue_at for i in word_at)
+
 
 def subject_name(u: Understanding) -> str:
     """How the question named its subject (the longest record name matched), or ''."""
