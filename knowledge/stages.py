@@ -305,7 +305,14 @@ class Accounting:
             return len(parts) >= 2 and all(p in compact or p in own for p in parts)
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
-        missing += [word for attr, word in u.suffix_attrs.items() if f"attr.{attr}" not in uses and word not in compact]
+        missing += [
+            word
+            for attr, word in u.suffix_attrs.items()
+            if f"attr.{attr}" not in uses
+            and word not in compact
+            # "용역비" under a works item that gives its cost ("167백만원")
+            and not ((value := self.value_of.get(f"attr.{attr}")) is not None and value.search(answer))
+        ]
         return missing
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
