@@ -73,6 +73,7 @@ class Brain:
             self.limits.generic_records,
             self.nlu.get("counters") or {},
             lambda word: self.understander.segment(word, whole=False),
+            self.year,
         )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}

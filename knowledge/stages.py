@@ -26,7 +26,7 @@ from knowledge.reply import Context
 from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
-IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree"})
+IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day"})
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset(
     {
@@ -233,7 +233,9 @@ class Accounting:
         generic_records: int,
         counters: dict[str, list[str]] | None = None,
         split: Callable[[str], list[str] | None] = lambda word: None,  # into two or more words
+        year: int = 0,  # the report's year
     ) -> None:
+        self.year = year
         self.record_keys = record_keys
         self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
@@ -249,8 +251,12 @@ class Accounting:
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
             # in "2018년 계획"
             "attr.schedule": re.compile(
-                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.|상시|수시|매월|상반기|하반기|"
+                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|상시|수시|매월|상반기|하반기|"
                 r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"
+            ),
+            # "(6.30. 원인행위 기준)" is the date a figure was counted, not a date of the thing asked
+            "attr.day": re.compile(
+                r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|상시|수시|매월|매주"
             ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
             "attr.headcount": re.compile(
@@ -316,20 +322,31 @@ class Accounting:
         return missing
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
-        """The question words whose value (a place for "어디", a date for "언제") the answer lacks."""
+        """The question words whose value (a place for "어디", a date for "언제") the answer lacks,
+        and the years other than the report's that the answer does not speak of ("2019년 예산")."""
         return [word for word, pattern in self._asked(u) if not pattern.search(answer)]
 
     def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
         other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
         counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
-        return counted + [
-            (u.key[m.start : m.end], pattern)
-            for m in u.matches
-            if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
-            # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
-            and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+        # a year written out ("2019년 예산") that is not the report's must be the answer's too
+        years = [
+            (f"{y}년", re.compile(rf"{y}|[’']{y % 100:02d}"))
+            for y in dict.fromkeys(u.years)
+            if y != self.year and re.search(rf"{y}|[’']\s*{y % 100:02d}|(?<!\d){y % 100:02d}\s*년", u.text)
         ]
+        return (
+            years
+            + counted
+            + [
+                (u.key[m.start : m.end], pattern)
+                for m in u.matches
+                if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
+                # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
+                and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+            ]
+        )
 
     def _count_in(self, unit: str) -> re.Pattern[str]:
         units = self.counter_units.get(unit) or [unit]
