@@ -215,14 +215,20 @@ class Understander:
     def understand(self, text: str, today: dt.date) -> Understanding:
         text = self.thesaurus.rewrite(text)  # everyday words become the report's ("동네" → 지역)
         k = key(text)
-        words = {
-            (m.start, m.end) for m in morph.analyse(text) if m.dictionary and m.pos == "NNG" and m.end - m.start == 2
-        }
-        # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수").
+        analysed = morph.analyse(text)
+        words = {(m.start, m.end) for m in analysed if m.dictionary and m.pos == "NNG" and m.end - m.start == 2}
+        nouns = [
+            (m.start, m.end)
+            for m in analysed
+            if m.dictionary and m.pos.startswith("NN") and m.surface in self.report_words
+        ]
+        # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수"),
+        # nor is a typo read across a word of the report ("설문에서": 문에 is no "문의").
         matches = [
             m
             for m in self.matcher.find(k, _boundaries(clean(text)))
-            if m.score >= 0.999 or (m.start, m.end) not in words
+            if m.score >= 0.999
+            or ((m.start, m.end) not in words and not any(s < m.start < e or s < m.end < e for s, e in nouns))
         ]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}

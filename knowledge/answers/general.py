@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from knowledge.answers.common import AnswerBase, Composed, _question_words
+from knowledge.answers.money import plan_line, plan_rows_asked
 from knowledge.text import basis, josa, num
 from knowledge.understand import Understanding
 
@@ -62,6 +63,10 @@ class GeneralAnswers(AnswerBase):
         el = self.kb.section("elearning")
         if el is None:
             return None
+        rows = [r for r in plan_rows_asked(self.kb.plan_rows(), u) if r.area not in ("전체", "소계")]
+        if rows:  # "e러닝 핵심가치 인원": a row of the plan table answers it
+            lines = [plan_line(r, self.year, first=True) for r in rows[:3]]
+            return Composed("\n".join([*lines, basis(rows[0].source)]))
         feats = u.features
         lines: list[str] = []
         facts = el.facts

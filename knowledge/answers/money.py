@@ -97,13 +97,13 @@ class MoneyAnswers(AnswerBase):
         rows = self.kb.plan_rows()
         if not rows:
             return None
-        chosen = _plan_rows_asked(rows, u)
+        chosen = plan_rows_asked(rows, u)
         if chosen:
-            lines = [_plan_line(r, self.year, first=True) for r in chosen[:3]]
+            lines = [plan_line(r, self.year, first=True) for r in chosen[:3]]
         else:
             totals = [r for r in rows if r.area in ("전체", "소계") or r.mode == "전체"]
-            lines = [_plan_line(totals[0], self.year, first=True)] if totals else []
-            lines += ["• " + _plan_line(r, self.year) for r in totals[1:]]
+            lines = [plan_line(totals[0], self.year, first=True)] if totals else []
+            lines += ["• " + plan_line(r, self.year) for r in totals[1:]]
         lines.append(basis(rows[0].source))
         return Composed("\n".join(lines))
 
@@ -114,7 +114,7 @@ def _same_business(name: str, program: kdb.Program) -> bool:
     return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact for n in names)
 
 
-def _plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
+def plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
     """The plan-table rows a question names by mode ("집합", "e-러닝") and category ("IT")."""
     q = u.key
     modes = {r.mode for r in rows if _names_mode(r.mode, q, u)}
@@ -136,7 +136,7 @@ def _names_mode(mode: str, q: str, u: Understanding) -> bool:
     return key(mode) in q or key(mode).removesuffix("교육") in q
 
 
-def _plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
+def plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
     """One plan-table row with the previous year's figures and the change."""
 
     def figures(c: dict[str, Any]) -> str:
