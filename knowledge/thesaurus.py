@@ -51,7 +51,53 @@ def load_thesaurus(path: Path = THESAURUS_FILE) -> dict[str, list[str]]:
     return out
 
 
+# Particles a noun takes ("폰으로도", "감소율까지"), longest first.
+_PARTICLES = tuple(
+    sorted(
+        [
+            "이나",
+            "나",
+            "이랑",
+            "랑",
+            "하고",
+            "와",
+            "과",
+            "으로",
+            "로",
+            "에서",
+            "에게",
+            "한테",
+            "께",
+            "에",
+            "의",
+            "을",
+            "를",
+            "은",
+            "는",
+            "이",
+            "가",
+            "도",
+            "만",
+            "까지",
+            "부터",
+            "처럼",
+            "보다",
+            "마다",
+            "요",
+            "이요",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+
+
 def _is_ending(rest: str) -> bool:
+    for _ in range(3):  # up to three particles, then what is left must be an ending
+        p = next((p for p in _PARTICLES if rest.startswith(p)), "")
+        if not p:
+            break
+        rest = rest[len(p) :]
     for _ in range(4):
         if not rest:
             return True

@@ -167,10 +167,13 @@ class Understander:
     ) -> None:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         self.nlu = nlu
+        counters = nlu.get("counters") or {}
         self.function_words = (
             frozenset(key(w) for w in nlu.get("function_words") or ())
             | frozenset(_RELATIVE)
             | frozenset(_RELATIVE_YEARS)
+            # units of counting ("필지", "호", "군데") name nothing asked about
+            | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
         )
         self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items() for sfx in sfxs}
         self.intents = [
