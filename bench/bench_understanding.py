@@ -48,6 +48,7 @@ def split_table(brain: Brain) -> list[str]:
         ("dev", splits.read_dev()),
         ("dev2", splits.read_dev2()),
         ("dev3", splits.read_dev3()),
+        ("dev4", splits.read_dev4()),
         ("test", splits.read_test()),
     ):
         if not items:

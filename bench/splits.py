@@ -26,6 +26,7 @@ TESTSET = ROOT / "tests" / "testset.tsv"
 # neither the code nor the other splits), so that tuning sees realistic phrasings and dialogues.
 DEVSET2 = ROOT / "tests" / "devset2.tsv"
 DEVSET3 = ROOT / "tests" / "devset3.tsv"  # a third, by another such writer, in other voices
+DEVSET4 = ROOT / "tests" / "devset4.tsv"  # a fourth, mostly dialogues
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
 NOT_IN_REPORT = re.compile(
@@ -106,6 +107,10 @@ def read_dev2(path: Path = DEVSET2) -> list[Item]:
 
 def read_dev3(path: Path = DEVSET3) -> list[Item]:
     return read_test(path, split="dev3") if path.exists() else []
+
+
+def read_dev4(path: Path = DEVSET4) -> list[Item]:
+    return read_test(path, split="dev4") if path.exists() else []
 
 
 def read_dev(path: Path = DEVSET) -> list[Item]:

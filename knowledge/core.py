@@ -182,7 +182,10 @@ class Brain:
 
     def _reply(self, u: Understanding, composed: Any, now: dt.datetime) -> Reply:
         short, full = shapes.shape(
-            composed.text, stages.question_tokens(u), self.limits.short_reply_lines, self.limits.list_reply_lines
+            composed.text,
+            stages.question_tokens(u) + self._attribute_words(u),
+            self.limits.short_reply_lines,
+            self.limits.list_reply_lines,
         )
         return Reply(
             short,
@@ -201,6 +204,12 @@ class Brain:
             composed.topics,
             full if full != short else "",
         )
+
+    def _attribute_words(self, u: Understanding) -> list[str]:
+        """Every word of the attributes a question asks ("썼어요" asks 집행: 집행액, 집행률 ...),
+        so that the line holding the asked attribute is kept in a short reply."""
+        asked = {m.value for m in u.matches if m.kind == "attr" and m.value not in ("degree", "who", "target")}
+        return sorted({w for a in asked for w in self._names.get(("attr", a), set()) if len(w) >= 2})
 
     def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
         """The one fact sentence or table row that accounts for every content word, if any."""

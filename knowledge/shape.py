@@ -45,8 +45,17 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     limit = max(short_lines, listed + 1) if bullets <= list_lines else short_lines
     if len(body) <= limit:
         return full, full
-    score = [sum(t in key(line) for t in tokens) for line in body]
-    chosen = sorted(range(1, len(body)), key=lambda i: (-score[i], i))[: limit - 1]
+    # a basis line inside the card closes one record's lines: it is no answer of its own
+    score = [-1 if line.startswith(f"({BASIS}") else sum(t in key(line) for t in tokens) for line in body]
+    chosen: list[int] = []
+    for i in sorted(range(1, len(body)), key=lambda i: (-score[i], i)):
+        if score[i] < 0:
+            continue
+        # a bullet is kept with the line it belongs to ("• 집행액 …" under its budget line)
+        head = next((j for j in range(i - 1, -1, -1) if not body[j].startswith(("•", " "))), 0)
+        need = [i] if not body[i].startswith("•") or head in (0, *chosen) else [head, i]
+        if len(chosen) + len(need) <= limit - 1:
+            chosen += [j for j in need if j not in chosen]
     kept = [body[0]] + [body[i] for i in sorted(chosen)] + [MORE_HINT]
     if basis_line:
         kept.append(basis_line)

@@ -276,6 +276,12 @@ class Understander:
         if cohort is not None:
             features["session"] = 1.0
         unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
+        # What the asker says of themselves before the question ("의원실입니다.", "워킹맘인데요,")
+        # is no part of what is asked: only the last sentence's words must be accounted for.
+        asked = _asked_sentence(text)
+        if asked != (0, len(k)):
+            unknown = [w for w in unknown if _within(k, w, asked)]
+            elsewhere = [w for w in elsewhere if _within(k, w, asked)]
         oos = "oos" in entities
         return Understanding(
             text,
@@ -564,6 +570,33 @@ _PREDICATE_END = re.compile(
     r"하는|되는|있는|없는|받는|듣는|가는|오는|할|될|을|ㄹ|는|한|된|던|어|아|여|해|돼|지|고|게|다|면|"
     r"은거|는거|던거|거|건|걸|워|줘|봐|써|던데|은데|는데)$"
 )
+
+
+_SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*")
+
+
+def _asked_sentence(text: str) -> tuple[int, int]:
+    """The span, in the matching key, of the sentence that asks: the last one ending in a
+    question mark, else the last one ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
+    spans: list[tuple[int, int, bool]] = []
+    pos, at = 0, 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        length = len(key(text[at:end]))
+        if length:
+            spans.append((pos, pos + length, bool(m and "?" in m.group(0))))
+            pos += length
+        at = m.end() if m else len(text)
+    if len(spans) < 2:
+        return 0, pos
+    asking = [sp for sp in spans if sp[2]]
+    start, end, _ = asking[-1] if asking else spans[-1]
+    return start, end
+
+
+def _within(k: str, word: str, span: tuple[int, int]) -> bool:
+    i = k.find(word, span[0])
+    return i >= 0 and i + len(word) <= span[1]
 
 
 def _boundaries(cleaned: str) -> frozenset[int]:

@@ -43,36 +43,48 @@ class MoneyAnswers(AnswerBase):
                 if any(len(p) >= 2 and any(p in _flat(n) for n in (b.name, *b.aliases)) for p in probes)
             ]
         lines: list[str] = []
-        for lid in wanted[:4]:
+        # The same business in the 세출 table and in its section's execution table: one entry,
+        # the change from the table and the execution from the section.
+        groups: list[list[kdb.BudgetLine]] = []
+        for lid in dict.fromkeys(wanted[:4]):
             b = self.kb.budget_line(lid)
             if b is None:
                 continue
-            amount = b.y2018
+            same = next((g for g in groups if b.y2018 is not None and g[0].y2018 == b.y2018), None)
+            if same is not None:
+                same.append(b)
+            else:
+                groups.append([b])
+        for group in groups:
+            b = next((x for x in group if x.change is not None), group[0])
+            run = next((x for x in group if x.executed is not None), None)
             change = ""
             if b.change is not None:
                 change = f", 증감액 {b.change:+,}천원" + (
                     f", 증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else ""
                 )
             lines.append(
-                f"{b.name}의 {self.year}년 예산은 {won(amount)}입니다"
+                f"{b.name}의 {self.year}년 예산은 {won(b.y2018)}입니다"
                 + (f" ({short_year(self.year - 1)}년 {won(b.y2017)}{change})" if b.y2017 is not None else "")
                 + "."
             )
-            if b.executed is not None:
+            if run is not None and run.executed is not None:
                 lines.append(
-                    f"• 집행액(원인행위, 6.30. 기준): {won(b.executed)}"
-                    + (f", 집행률 {b.executed_pct}%" if b.executed_pct is not None else "")
+                    f"• 집행액(원인행위, 6.30. 기준): {won(run.executed)}"
+                    + (f", 집행률 {run.executed_pct}%" if run.executed_pct is not None else "")
                 )
-            if b.spent is not None:
-                lines.append(f"• 지출액: {won(b.spent)}")
-            if b.year_end_forecast is not None:
-                lines.append(f"• 연말 집행 예상액: {won(b.year_end_forecast)}")
+            spent = next((x.spent for x in group if x.spent is not None), None)
+            if spent is not None:
+                lines.append(f"• 지출액: {won(spent)}")
+            forecast = next((x.year_end_forecast for x in group if x.year_end_forecast is not None), None)
+            if forecast is not None:
+                lines.append(f"• 연말 집행 예상액: {won(forecast)}")
             if b.note:
                 lines.append(f"참고: {b.note}")
             if b.table == "revenue" and "합계" in (b.name + (b.group or "")) or b.id.endswith("total"):
                 parts = [x for x in self.kb.budget_lines(b.table) if x.id != b.id and not x.id.endswith("total")][:8]
                 lines += [f"• {x.name}: {won(x.y2018)}" + (f" — {x.note}" if x.note else "") for x in parts]
-            lines.append(basis(b.source))
+            lines.append(basis("; ".join(dict.fromkeys(x.source for x in group if x.source))))
         if lines:
             return Composed("\n".join(lines))
         exp = self.kb.budget_lines("expenditure")
