@@ -109,7 +109,9 @@ class Brain:
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
-        if not stages.asks_anything(u):
+        if not stages.asks_anything(u) and not (fresh and stages.is_question(text)):
+            return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
+        if fresh and stages.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
         u = stages.resolve(
             u, context, fresh=fresh, known_values=self.understander.known_values, cohort_programs=self._cohort_programs

@@ -101,6 +101,27 @@ def asks_anything(u: Understanding) -> bool:
     )
 
 
+_QUESTION_CUE = re.compile(r"\?|뭐|무슨|무엇|몇|언제|어디|누구|누가|얼마|어떻게|어떤|어느|나요|까요|인가요|을까|ㄹ까")
+_REQUEST = re.compile(r"알려|궁금|주세요|줘|주시|부탁|말해|설명")
+_REMARK_END = re.compile(r"(?:네|네요|군|군요|구나|구만|구먼|다|당|ㄷ|[ㅋㅎ]+|[!~.]+)\s*$")
+_NOISE_WORDS = frozenset(
+    {"아니", "아니요", "아뇨", "네", "넵", "예", "응", "웅", "그래", "그래요", "진짜", "헐", "대박"}
+)
+
+
+def is_question(text: str) -> bool:
+    """A short turn that asks something although it names nothing ("남은건?", "진행중인건 무슨
+    분야?"): a question mark or a question word, and a word that is not noise."""
+    words = [w for w in re.findall(r"[가-힣]{2,}", text) if w not in _NOISE_WORDS]
+    return bool(words) and bool(_QUESTION_CUE.search(text))
+
+
+def is_remark(text: str) -> bool:
+    """A comment on the answer before, not a question ("ㅋㅋ 계획보다 많이 뽑았네")."""
+    stripped = text.strip()
+    return not _QUESTION_CUE.search(stripped) and not _REQUEST.search(stripped) and bool(_REMARK_END.search(stripped))
+
+
 def resolve(
     u: Understanding,
     context: Context,
