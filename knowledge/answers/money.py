@@ -76,9 +76,12 @@ class MoneyAnswers(AnswerBase):
             spent = next((x.spent for x in group if x.spent is not None), None)
             if spent is not None:
                 lines.append(f"• 지출액: {won(spent)}")
-            forecast = next((x.year_end_forecast for x in group if x.year_end_forecast is not None), None)
-            if forecast is not None:
-                lines.append(f"• 연말 집행 예상액: {won(forecast)}")
+            ahead = next((x for x in group if x.year_end_forecast is not None), None)
+            if ahead is not None and ahead.year_end_forecast is not None:
+                lines.append(
+                    f"• 연말 집행 예상액: {won(ahead.year_end_forecast)}"
+                    + (f" (예상 집행률 {ahead.year_end_pct}%)" if ahead.year_end_pct is not None else "")
+                )
             if b.note:
                 lines.append(f"참고: {b.note}")
             if b.table == "revenue" and "합계" in (b.name + (b.group or "")) or b.id.endswith("total"):
