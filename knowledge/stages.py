@@ -137,6 +137,8 @@ def resolve(
     inherited: dict[str, list[str]] = {}
     if fresh and _continues(u, context):
         current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
+        if current_subjects == {"rank"} and context.intent != "program.recommend":
+            current_subjects = set()  # "5급은요?": the same subject, for another rank
         for kind, values in context.entities.items():
             if kind in entities or kind not in INHERITABLE:
                 continue
