@@ -26,7 +26,7 @@ from knowledge.reply import Context
 from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
-IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day"})
+IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day", "attr.person"})
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset(
     {
@@ -69,6 +69,7 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
+_PERSON = re.compile(r"강사|원장|과장|팀장|국장|시장|전문가|담당자|위원|교수|평가자|감독관|면접관|성함")
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -282,6 +283,10 @@ class Accounting:
                 r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|상시|수시|매월|매주"
             ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
+            # a person's name and title (the report names none)
+            "attr.person": re.compile(
+                r"[가-힣]{2,4}\s*(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
+            ),
             "attr.headcount": re.compile(
                 r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
                 r"권|분야|필지|팀|과)"
@@ -368,6 +373,18 @@ class Accounting:
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+                # "누구예요" asks a person when a person is named ("강사는 누구예요"), not a group
+                # ("1순위 누구야") or who may attend ("대상이 누구예요")
+                and (
+                    m.value != "person"
+                    or (
+                        _PERSON.search(u.text) is not None
+                        and not any(
+                            t.kind == "attr" and t.value == "target" and not (m.start <= t.start and t.end <= m.end)
+                            for t in u.matches
+                        )
+                    )
+                )
             ]
         )
 

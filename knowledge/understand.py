@@ -227,11 +227,26 @@ class Understander:
         ]
         # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수"),
         # nor is a typo read across a word of the report ("설문에서": 문에 is no "문의").
+        # A term inside a longer word of the language is no mention of it ("수수료" holds "수료").
+        longer = [
+            (m.start, m.end) for m in analysed if m.dictionary and m.pos in ("NNG", "NNP") and m.end - m.start >= 3
+        ]
+
+        def inside_a_word(m: Match) -> bool:
+            for s, e in longer:
+                if s <= m.start and m.end <= e and (s, e) != (m.start, m.end):
+                    # "급식비" is 급식 + the cost suffix; "수수료" is no 수 + 수료
+                    return not (s == m.start and k[m.end : e] in self.suffixes)
+            return False
+
         matches = [
             m
             for m in self.matcher.find(k, _boundaries(clean(text)))
-            if m.score >= 0.999
-            or ((m.start, m.end) not in words and not any(s < m.start < e or s < m.end < e for s, e in nouns))
+            if (
+                m.score >= 0.999
+                or ((m.start, m.end) not in words and not any(s < m.start < e or s < m.end < e for s, e in nouns))
+            )
+            and not inside_a_word(m)
         ]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}

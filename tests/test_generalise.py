@@ -39,6 +39,8 @@ DECLINED = [
     ("배움관 화장실 몇 개 있어요", ""),  # a foreign word
     ("어린이집 보육료는 한 달에 얼마예요", ""),  # a fee is no budget line's cost
     ("신임자 과정 강사료 얼마 받아요", ""),
+    ("신임자 과정 강사는 누구예요", "강사"),  # a person by name: the report names no one
+    ("경력경쟁 시험 응시수수료 있나요 얼마예요", "응시수수료"),  # 수수료 holds no 수료 (completion)
 ]
 
 
@@ -88,6 +90,8 @@ ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
     ("서울시 7급 공채 일정 알려줘", "다음 채용시험 일정은"),  # rank + exam word: the exam
     ("세출예산 작년 대비 얼마 줄었어", "-1,671,724"),  # the total's 증감액
+    ("어린이집 2순위는 누구예요", "2순위"),  # a group, not a person
+    ("안녕하세요 저는 구청 다니는 워킹맘인데요, 직장어린이집 1순위는 누구예요?", "1순위"),  # the asking sentence
 ]
 
 
