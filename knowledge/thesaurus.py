@@ -92,6 +92,19 @@ _PARTICLES = tuple(
 )
 
 
+def without_particles(word: str) -> list[str]:
+    """``word`` with one, two or three trailing particles taken off ("상반기에는" → 상반기에,
+    상반기), longest first; every candidate keeps at least two letters."""
+    out: list[str] = []
+    for _ in range(3):
+        p = next((p for p in _PARTICLES if word.endswith(p) and len(word) - len(p) >= 2), "")
+        if not p:
+            break
+        word = word[: -len(p)]
+        out.append(word)
+    return out
+
+
 def _is_ending(rest: str) -> bool:
     for _ in range(3):  # up to three particles, then what is left must be an ending
         p = next((p for p in _PARTICLES if rest.startswith(p)), "")

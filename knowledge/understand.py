@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
 from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
-from knowledge.thesaurus import Thesaurus
+from knowledge.thesaurus import Thesaurus, without_particles
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -244,7 +244,11 @@ class Understander:
             for m in self.matcher.find(k, _boundaries(clean(text)))
             if (
                 m.score >= 0.999
-                or ((m.start, m.end) not in words and not any(s < m.start < e or s < m.end < e for s, e in nouns))
+                or (
+                    (m.start, m.end) not in words
+                    and not any(s < m.start < e or s < m.end < e for s, e in nouns)
+                    and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
+                )
             )
             and not inside_a_word(m)
         ]
@@ -404,6 +408,8 @@ class Understander:
             if all(marks):
                 continue
             whole = strip_ending(k[m.word[0] : m.word[1]])
+            if whole not in self.report_words:  # "상반기에는": the word with its particles off
+                whole = next((w for w in without_particles(whole) if w in self.report_words), whole)
             if whole in self.function_words or whole in self.cue_words:
                 continue
             if all(covered[m.word[0] : m.word[0] + len(whole)]):
@@ -432,7 +438,12 @@ class Understander:
             if attr:
                 suffix_attrs[attr] = k[m.word[0] : m.end]
                 continue
-            if word in self.function_words or _NUMBERISH.match(word) or not _has_letters(word):
+            if (
+                word in self.function_words
+                or _NUMBERISH.match(word)
+                or not _has_letters(word)
+                or (len(word) == 1 and word.isascii())  # "u-지식여행", "e-러닝"
+            ):
                 continue
             verdict = self._account(word, m, k)
             if verdict == "foreign" and len(whole) >= 4:
