@@ -105,7 +105,13 @@ def without_particles(word: str) -> list[str]:
     return out
 
 
+# A noun made a verb ("감소했는지", "증가된"): the noun is still the word.
+_LIGHT_VERB = ("하", "했", "해", "함", "되", "된", "됐", "됩", "됨", "돼")
+
+
 def _is_ending(rest: str) -> bool:
+    if rest.startswith(_LIGHT_VERB):
+        return True
     for _ in range(3):  # up to three particles, then what is left must be an ending
         p = next((p for p in _PARTICLES if rest.startswith(p)), "")
         if not p:

@@ -94,3 +94,10 @@ def test_shipped_thesaurus_maps_onto_words_of_the_report(brain: Brain) -> None:
         assert key(target) in known, target
         for s in synonyms:
             assert key(s) not in u.report_words, (target, s)
+
+
+def test_a_noun_made_a_verb_or_with_particles_is_still_read() -> None:
+    t = Thesaurus({"증감": ["감소"], "모바일": ["폰"]}, KNOWN)
+    assert t.rewrite("예산 감소했는지 알려줘") == "예산 증감했는지 알려줘"
+    assert t.rewrite("폰으로도 돼?") == "모바일으로도 돼?"
+    assert t.rewrite("감소율까지") == "감소율까지"  # no entry for 감소율: left alone
