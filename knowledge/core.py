@@ -118,6 +118,16 @@ class Brain:
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
+        if (
+            (u.intent is None or u.score < self.limits.min_intent_score)
+            and fresh
+            and context.intent not in (None, "fact.answer")
+            and (u.inherited or context.concepts)
+            and not u.unknown_words
+            and (u.counters or stages.is_question(text))
+        ):
+            # "몇 필지?" right after an answer about the site: the same question, asked of it
+            u = replace(u, intent=context.intent, score=self.limits.min_intent_score)
         if "smalltalk" in u.entities and (u.intent is None or u.score < self.limits.small_talk_over):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
         reason = stages.decide(

@@ -223,7 +223,9 @@ class Understander:
         nouns = [
             (m.start, m.end)
             for m in analysed
-            if m.dictionary and m.pos.startswith("NN") and m.surface in self.report_words
+            if m.dictionary
+            and m.pos.startswith("NN")
+            and (m.surface in self.report_words or (len(m.surface) >= 2 and m.surface in self.function_words))
         ]
         # A correctly spelt word of the language is never a typo of a term ("점수" is no "접수"),
         # nor is a typo read across a word of the report ("설문에서": 문에 is no "문의").

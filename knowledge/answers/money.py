@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from db import knowledge as kdb
@@ -55,7 +56,18 @@ class MoneyAnswers(AnswerBase):
                 same.append(b)
             else:
                 groups.append([b])
+        every = self.kb.budget_lines()
         for group in groups:
+            # the same amount under another name that shares a word ("역량평가 운영" in the table,
+            # "5급 역량평가" in its section): the same business
+            group += [
+                x
+                for x in every
+                if x.y2018 is not None
+                and x.y2018 == group[0].y2018
+                and x not in group
+                and _shared_word(x.name, group[0].name)
+            ]
             b = next((x for x in group if x.change is not None), group[0])
             run = next((x for x in group if x.executed is not None), None)
             change = ""
@@ -182,3 +194,8 @@ def plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
 
 def _flat(text: str) -> str:
     return text.replace(" ", "").replace("-", "").casefold()
+
+
+def _shared_word(a: str, b: str) -> bool:
+    words = {w for w in re.split(r"[\s·․()]+", a) if len(w) >= 2} - {"운영", "사업"}
+    return any(w in b for w in words)
