@@ -50,6 +50,7 @@ def split_table(brain: Brain) -> list[str]:
         ("dev3", splits.read_dev3()),
         ("dev4", splits.read_dev4()),
         ("test", splits.read_test()),
+        ("test2", splits.read_test2()),
     ):
         if not items:
             continue

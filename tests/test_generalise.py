@@ -114,7 +114,9 @@ def test_the_asked_fact_leads(brain: Brain, question: str, fact: str) -> None:
 
 def test_own_phrasings_are_in_no_split() -> None:
     split_questions: set[str] = set()
-    for name in ("devset.tsv", "devset2.tsv", "testset.tsv"):
+    names = sorted(p.name for p in HERE.glob("*set*.tsv"))  # every dev and test split
+    assert {"devset.tsv", "devset2.tsv", "testset.tsv"} <= set(names)
+    for name in names:
         with (HERE / name).open(encoding="utf-8") as fh:
             split_questions |= {
                 r["question"].strip() for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
