@@ -8,6 +8,7 @@ import re
 from knowledge.normalize import key
 from knowledge.text import BASIS, josa
 
+_SAYS_MISSING = re.compile(r"나와\s*있지\s*않|업무보고에\s*없|따로\s*나와")
 MORE_HINT = '… (전체 내용은 "자세히")'
 DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기", "자세히보기"})
 EMPTY_QUESTION = '질문을 입력해 주세요. 예: "신임자 과정 언제 시작해요?"'
@@ -43,6 +44,20 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
         listed += 1
     bullets = sum(line.startswith("•") for line in body[1 : listed + 1])
     limit = max(short_lines, listed + 1) if bullets <= list_lines else short_lines
+    # The asked fact first: a line with a figure that shares more of the question's words than
+    # the head line goes before it ("상반기 실적" asked: its line, not the plan's).
+    if not listed and len(body) > 1:
+        scores = [sum(t in key(line) for t in tokens) for line in body]
+        best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
+        if (
+            scores[best] > scores[0]
+            and re.search(r"\d", body[best])
+            and not body[best].startswith(f"({BASIS}")
+            and not _SAYS_MISSING.search(body[best])  # the answer never opens with what is missing
+        ):
+            line = body.pop(best)
+            body.insert(0, line[2:] if line.startswith("• ") else line)
+            full = "\n".join([*body, basis_line] if basis_line else body)
     if len(body) <= limit:
         return full, full
     # a basis line inside the card closes one record's lines: it is no answer of its own
