@@ -269,7 +269,11 @@ class Accounting:
         place = "|".join(re.escape(p) for p in places) or "층"
         # What a value of each asked attribute looks like in an answer.
         self.value_of = {
-            "attr.location": re.compile(rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr"),
+            # a place, or the body that did it ("어디서 했어요" of a study: 서울연구원)
+            "attr.location": re.compile(
+                rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr|"
+                r"[가-힣]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소)"
+            ),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
