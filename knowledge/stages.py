@@ -140,8 +140,10 @@ def resolve(
         current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
         if current_subjects == {"rank"} and context.intent != "program.recommend":
             current_subjects = set()  # "5급은요?": the same subject, for another rank
+        # after an audit topic, a turn naming only a rank asks the same topic ("7급은?")
+        topic_too = context.intent == "topic.answer" and set(u.entities) <= {"rank"}
         for kind, values in context.entities.items():
-            if kind in entities or kind not in INHERITABLE:
+            if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
             valid = known_values.get(kind, set())
             if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
