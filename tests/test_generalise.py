@@ -32,6 +32,7 @@ ANSWERED = [
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("외국공무원 초청연수 올해 예산", ["465,145"]),  # a compound of the record's words
     ("체육시설 있어요 인재원에?", ["체육시설"]),  # the centre's name with a particle
+    ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -41,6 +42,7 @@ DECLINED = [
     ("신임자 과정 강사료 얼마 받아요", ""),
     ("신임자 과정 강사는 누구예요", "강사"),  # a person by name: the report names no one
     ("경력경쟁 시험 응시수수료 있나요 얼마예요", "응시수수료"),  # 수수료 holds no 수료 (completion)
+    ("배움관 예산은 얼마 잡혀 있어요", "배움관의 예산"),  # the report budgets businesses, not buildings
 ]
 
 
@@ -92,7 +94,17 @@ ONE_TURN = [
     ("세출예산 작년 대비 얼마 줄었어", "-1,671,724"),  # the total's 증감액
     ("어린이집 2순위는 누구예요", "2순위"),  # a group, not a person
     ("안녕하세요 저는 구청 다니는 워킹맘인데요, 직장어린이집 1순위는 누구예요?", "1순위"),  # the asking sentence
+    ("의원실입니다. 어린이집 운영 예산 증감률 알려주세요.", "220,151"),  # a budget asked of a building
+    ("인재원 중장기 발전계획 용역은 어디서 수행했나요", "서울연구원"),  # 어디서: the body that did it
 ]
+
+
+def test_a_remark_gets_a_light_reply_and_a_bare_question_goes_on(brain: Brain) -> None:
+    first = brain.answer("5급 역량평가 언제 하나요?", now=NOW)
+    remark = brain.answer("와 많이 하네", first.context, now=NOW)
+    assert remark.intent is None and "450명" not in remark.text
+    question = brain.answer("남은 건요?", remark.context, now=NOW)
+    assert question.intent == "assessment.info"
 
 
 @pytest.mark.parametrize(("turns", "wanted", "unwanted"), DIALOGUES)

@@ -9,7 +9,7 @@ from typing import Any
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.normalize import key
-from knowledge.text import basis, won
+from knowledge.text import basis, josa, won
 from knowledge.understand import Understanding
 
 
@@ -43,6 +43,13 @@ class MoneyAnswers(AnswerBase):
                 for b in self.kb.budget_lines()
                 if any(len(p) >= 2 and any(p in _flat(n) for n in (b.name, *b.aliases)) for p in probes)
             ]
+        named = [
+            m.text
+            for m in u.matches
+            if m.kind in ("building", "amenity", "department", "work") and m.kind not in u.inherited
+        ]
+        if named and not wanted:  # "배움관 예산": the report budgets businesses, not buildings
+            return Composed(f"{josa(named[0] + '의 예산', '은는')} 업무보고에 나와 있지 않습니다.\n{basis()}")
         lines: list[str] = []
         # The same business in the 세출 table and in its section's execution table: one entry,
         # the change from the table and the execution from the section.
