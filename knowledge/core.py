@@ -187,7 +187,9 @@ class Brain:
         """A question of two parts ("8기 언제 시작하고 교재는 주나요?"): when the answer gives
         every value the question asks, and the words the report lacks are all in the other
         clause, the answer first, then one line saying what the report does not give."""
-        asked = self.accounting.asked(u)
+        # only what the question says in so many words (a typo-tolerant cue is no evidence)
+        fuzzy = {u.key[m.start : m.end] for m in u.matches if m.score < 0.999}
+        asked = [(w, p) for w, p in self.accounting.asked(u) if key(w) in u.key and w not in fuzzy]
         if not asked or not words or not all(p.search(composed.text) for _, p in asked):
             return None
         if not stages.apart(u.text, words, [w for w, _ in asked]):

@@ -299,10 +299,10 @@ class Understander:
         unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
         # What the asker says of themselves before the question ("의원실입니다.", "워킹맘인데요,")
         # is no part of what is asked: only the last sentence's words must be accounted for.
-        asked = _asked_sentence(text)
-        if asked != (0, len(k)):
-            unknown = [w for w in unknown if _within(k, w, asked)]
-            elsewhere = [w for w in elsewhere if _within(k, w, asked)]
+        asked = _asked_sentences(text)
+        if asked != [(0, len(k))]:
+            unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
+            elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
         oos = "oos" in entities
         return Understanding(
             text,
@@ -603,9 +603,9 @@ _PREDICATE_END = re.compile(
 _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*")
 
 
-def _asked_sentence(text: str) -> tuple[int, int]:
-    """The span, in the matching key, of the sentence that asks: the last one ending in a
-    question mark, else the last one ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
+def _asked_sentences(text: str) -> list[tuple[int, int]]:
+    """The spans, in the matching key, of the sentences that ask: those ending in a question
+    mark, else the last one ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
     spans: list[tuple[int, int, bool]] = []
     pos, at = 0, 0
     for m in [*_SENTENCE_END.finditer(text), None]:
@@ -616,10 +616,9 @@ def _asked_sentence(text: str) -> tuple[int, int]:
             pos += length
         at = m.end() if m else len(text)
     if len(spans) < 2:
-        return 0, pos
-    asking = [sp for sp in spans if sp[2]]
-    start, end, _ = asking[-1] if asking else spans[-1]
-    return start, end
+        return [(0, pos)]
+    asking = [(start, end) for start, end, question in spans if question]
+    return asking or [spans[-1][:2]]
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:
