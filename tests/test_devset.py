@@ -36,7 +36,7 @@ SMALL_TALK = ("greeting", "thanks", "goodbye", "help")
 MIN_ROWS = 400
 MIN_OUT_OF_SCOPE = 80
 MIN_TYPO_SHARE = 0.25
-MIN_ACCURACY = 0.92
+MIN_ACCURACY = 0.94
 MAX_FALSE_ANSWERS = 0.03
 
 
