@@ -772,6 +772,16 @@ def _failure(exc: BaseException) -> tuple[list[str], int] | None:
             f"지식 파일에 문제가 {len(problems)}개 있습니다 (knowledge files "
             "are invalid). 고친 뒤 hrdbot load 로 확인하세요.",
         ], EXIT_USAGE
+    if isinstance(exc, cls("knowledge.understand", "NluError")):
+        return [
+            str(exc),
+            "이해 규칙 파일(knowledge/nlu.yaml)이 올바르지 않습니다. 고친 뒤 다시 실행해 주세요.",
+        ], EXIT_USAGE
+    if isinstance(exc, cls("knowledge.thesaurus", "ThesaurusError")):
+        return [
+            str(exc),
+            "일상어 사전 파일(knowledge/thesaurus.yaml)이 올바르지 않습니다. 고친 뒤 다시 실행해 주세요.",
+        ], EXIT_USAGE
     if isinstance(exc, cls("knowledge.reminders", "RemindersConfigError")):
         return [
             *_problems(exc.problems),  # type: ignore[attr-defined]

@@ -28,8 +28,9 @@ class ThesaurusError(ValueError):
     """A thesaurus file that cannot be used, with the reason."""
 
 
-def load_thesaurus(path: Path = THESAURUS_FILE) -> dict[str, list[str]]:
+def load_thesaurus(path: Path | None = None) -> dict[str, list[str]]:
     """``{report word: [everyday words]}``; a clear ``ThesaurusError`` for a malformed file."""
+    path = path or THESAURUS_FILE
     try:
         with path.open(encoding="utf-8") as fh:
             data: Any = yaml.safe_load(fh)

@@ -125,11 +125,21 @@ class Understanding:
     counters: tuple[str, ...] = ()
 
 
-def load_nlu(path: Path = NLU_FILE) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+class NluError(ValueError):
+    """nlu.yaml cannot be used, with the reason."""
+
+
+def load_nlu(path: Path | None = None) -> dict[str, Any]:
+    path = path or NLU_FILE
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except OSError as exc:
+        raise NluError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise NluError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict) or "intents" not in data:
-        raise ValueError(f"{path}: expected a mapping with 'intents'")
+        raise NluError(f"{path}: expected a mapping with 'intents'")
     return data
 
 

@@ -110,3 +110,30 @@ def test_calendar_of_a_known_user_without_subscriptions(db_path: Path, capsys: p
     code, out, err = run(capsys, "calendar", "--user", "555", "--db", str(db_path), "--today", "2018-08-21")
     assert (code, out) == (2, "")
     assert err.startswith("hrdbot: 오류: 사용자 555은(는) 구독한 알림이 없습니다")
+
+
+def test_a_broken_thesaurus_is_a_clear_error_not_a_traceback(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "thesaurus.yaml"
+    broken.write_text("지역: [동네\n", encoding="utf-8")
+    monkeypatch.setattr("knowledge.thesaurus.THESAURUS_FILE", broken)
+    code, out, err = run(capsys, "ask", "--db", str(db_path), "--today", "2018-07-01", "신임자 과정 언제 해요")
+    assert code == 2 and out == ""
+    assert "thesaurus.yaml" in err and "올바르지 않습니다" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content", ["intents: [\n", "- 목록\n", "thresholds: {}\n"])
+def test_a_broken_nlu_file_is_a_clear_error_not_a_traceback(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    content: str,
+) -> None:
+    broken = tmp_path / "nlu.yaml"
+    broken.write_text(content, encoding="utf-8")
+    monkeypatch.setattr("knowledge.understand.NLU_FILE", broken)
+    code, out, err = run(capsys, "ask", "--db", str(db_path), "--today", "2018-07-01", "신임자 과정 언제 해요")
+    assert code == 2 and out == ""
+    assert "nlu.yaml" in err and "올바르지 않습니다" in err and "Traceback" not in err
