@@ -26,7 +26,9 @@ from knowledge.reply import Context
 from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
-IGNORABLE_CUES = frozenset({"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day", "attr.person"})
+IGNORABLE_CUES = frozenset(
+    {"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day", "attr.person", "attr.weekday"}
+)
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset(
     {
@@ -289,6 +291,8 @@ class Accounting:
                 r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|상시|수시|매월|매주"
             ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
+            # days of the week ("주2회(수, 금)"), not the weekday of one date ("3월 28일(수)")
+            "attr.weekday": re.compile(r"(?:[월화수목금토일]\s*[,·]\s*)+[월화수목금토일]|매주\s*[월화수목금토일]"),
             # a person's name and title (the report names none)
             "attr.person": re.compile(
                 r"[가-힣]{2,4}\s*(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
@@ -364,6 +368,8 @@ class Accounting:
         """The values a question asks for, as (question word, what a value looks like)."""
         other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
         counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
+        # a word read as a narrower attribute too ("무슨 요일": weekday, not any date) asks that one
+        narrower = {(m.start, m.end) for m in u.matches if m.kind == "attr" and m.value in ("weekday", "day")}
         # a year written out ("2019년 예산") that is not the report's must be the answer's too
         years = [
             (f"{y}년", re.compile(rf"{y}|[’']{y % 100:02d}"))
@@ -377,6 +383,7 @@ class Accounting:
                 (u.key[m.start : m.end], pattern)
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
+                and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
                 # "누구예요" asks a person when a person is named ("강사는 누구예요"), not a group

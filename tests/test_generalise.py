@@ -33,6 +33,7 @@ ANSWERED = [
     ("외국공무원 초청연수 올해 예산", ["465,145"]),  # a compound of the record's words
     ("체육시설 있어요 인재원에?", ["체육시설"]),  # the centre's name with a particle
     ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast
+    ("협치 교육은 주로 무슨 요일에 열려요", ["수, 금"]),  # weekdays, not the weekday of a date
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
