@@ -105,7 +105,7 @@ def asks_anything(u: Understanding) -> bool:
 
 
 _QUESTION_CUE = re.compile(r"\?|뭐|무슨|무엇|몇|언제|어디|누구|누가|얼마|어떻게|어떤|어느|나요|까요|인가요|을까|ㄹ까")
-_REQUEST = re.compile(r"알려|궁금|주세요|줘|주시|부탁|말해|설명")
+_REQUEST = re.compile(r"알려|궁금|주세요|줘|주시|부탁|말해|설명|싶|바랍|십시오|가르쳐|확인|문의")
 _REMARK_END = re.compile(r"(?:네|네요|군|군요|구나|구만|구먼|다|당|ㄷ|[ㅋㅎ]+|[!~.]+)\s*$")
 _NOISE_WORDS = frozenset(
     {"아니", "아니요", "아뇨", "네", "넵", "예", "응", "웅", "그래", "그래요", "진짜", "헐", "대박"}
