@@ -772,6 +772,8 @@ def _failure(exc: BaseException) -> tuple[list[str], int] | None:
             f"지식 파일에 문제가 {len(problems)}개 있습니다 (knowledge files "
             "are invalid). 고친 뒤 hrdbot load 로 확인하세요.",
         ], EXIT_USAGE
+    if isinstance(exc, cls("knowledge.answers.common", "StaleKnowledgeError")):
+        return [str(exc)], EXIT_USAGE
     if isinstance(exc, cls("knowledge.understand", "NluError")):
         return [
             str(exc),

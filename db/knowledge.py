@@ -21,7 +21,12 @@ _ALIAS_FIELDS = ("aliases", "keywords")
 
 
 def replace_knowledge(
-    db: Database, kb: Knowledge, *, loaded_from: str = "", vocabulary: Iterable[str] = ()
+    db: Database,
+    kb: Knowledge,
+    *,
+    loaded_from: str = "",
+    vocabulary: Iterable[str] = (),
+    files_digest: str = "",
 ) -> dict[str, int]:
     """Swap every knowledge table for the contents of ``kb`` in one transaction.
 
@@ -88,6 +93,7 @@ def replace_knowledge(
         for key, value in (
             ("knowledge_sha256", digest),
             ("loaded_from", loaded_from),
+            ("files_sha256", files_digest),  # the raw files it was loaded from, to tell an upgrade
             ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
             ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -21,19 +22,48 @@ def content_words(kb: Knowledge) -> frozenset[str]:
     return morph.vocabulary(texts)
 
 
+def files_digest(data_dir: Path | str) -> str:
+    """SHA-256 of the knowledge files as they are on disk (names and bytes; a few ms)."""
+    h = hashlib.sha256()
+    for p in sorted(Path(data_dir).glob("*.yaml")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _needs_loading(db: Database, shipped: Path) -> bool:
+    """No knowledge yet, or knowledge loaded from the shipped files by an older version of them
+    (an upgrade). Knowledge loaded from another directory (``hrdbot load DIR``) is left alone."""
+    if not kdb.is_loaded(db):
+        return True
+    meta = kdb.knowledge_meta(db)
+    source = meta.get("loaded_from") or ""
+    if not source or Path(source).resolve() != shipped:
+        return False
+    return meta.get("files_sha256") != files_digest(shipped)
+
+
 def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
-    """Open the database at ``path``; if it holds no knowledge yet, load ``data_dir`` into it.
+    """Open the database at ``path``; if it holds no knowledge yet, or the shipped knowledge it
+    holds is older than the shipped files, load ``data_dir`` into it.
 
     Raises ``knowledge.loader.KnowledgeError`` if the shipped files are invalid (the database is
     then migrated but left without knowledge).
     """
     db = connect(path)
-    if not kdb.is_loaded(db):
+    shipped = Path(data_dir).resolve()
+    if _needs_loading(db, shipped):
         # Under the creation lock: processes started together on a new file load it once.
         with creation_lock(Path(path)):
-            if not kdb.is_loaded(db):
+            if _needs_loading(db, shipped):
                 kb = validate(data_dir)
-                kdb.replace_knowledge(db, kb, loaded_from=str(data_dir), vocabulary=content_words(kb))
+                kdb.replace_knowledge(
+                    db,
+                    kb,
+                    loaded_from=str(shipped),
+                    vocabulary=content_words(kb),
+                    files_digest=files_digest(shipped),
+                )
     return db
 
 
@@ -53,4 +83,10 @@ def load_directory(path: Path | str, data_dir: Path | str) -> dict[str, int]:
 def swap_in(db: Database, kb: Knowledge, data_dir: Path | str) -> dict[str, int]:
     """Swap validated knowledge read from ``data_dir`` into an open database (what
     ``hrdbot load`` does after validating; the staff console uses it after a save)."""
-    return kdb.replace_knowledge(db, kb, loaded_from=str(Path(data_dir).resolve()), vocabulary=content_words(kb))
+    return kdb.replace_knowledge(
+        db,
+        kb,
+        loaded_from=str(Path(data_dir).resolve()),
+        vocabulary=content_words(kb),
+        files_digest=files_digest(data_dir),
+    )

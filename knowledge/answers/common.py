@@ -52,12 +52,20 @@ class _Knowledge:
         return cached
 
 
+class StaleKnowledgeError(LookupError):
+    """The database holds knowledge loaded by an older version of the files (it lacks a field
+    this version needs); ``hrdbot load`` of current files fixes it."""
+
+
 def report_year(kb: _Knowledge) -> int:
     """The year the work report covers (``organisation.report_year`` in the data), e.g. 2018."""
     org = kb.section("organisation")
     year = org.get("report_year") if org else None
     if not isinstance(year, int):
-        raise LookupError("the knowledge has no organisation.report_year; run 'hrdbot load'")
+        raise StaleKnowledgeError(
+            "데이터베이스의 지식에 organisation.report_year 가 없습니다: 이전 버전의 지식 파일로 적재된 것입니다. "
+            "hrdbot load knowledge/data 로 다시 적재해 주세요."
+        )
     return year
 
 
