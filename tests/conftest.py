@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from db.knowledge import replace_knowledge
 from db.schema import connect
 from knowledge.loader import DATA_DIR, Knowledge, validate
-from knowledge.store import open_database
+from knowledge.store import content_words, files_digest, open_database
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_helpers import FixedClock, Maker
 
@@ -39,7 +39,13 @@ def _loaded_db_template(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge)
     new file) and closed, so that ``db_path`` can hand each test its own copy cheaply."""
     path = tmp_path_factory.mktemp("template") / "hrdbot.db"
     database = connect(path)
-    replace_knowledge(database, kb, loaded_from=str(DATA_DIR))
+    replace_knowledge(
+        database,
+        kb,
+        loaded_from=str(DATA_DIR.resolve()),
+        vocabulary=content_words(kb),
+        files_digest=files_digest(DATA_DIR),
+    )
     database.close()
     return path
 
