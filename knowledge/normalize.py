@@ -182,3 +182,15 @@ def strip_ending(word: str) -> str:
 
 def is_hangul(ch: str) -> bool:
     return _HANGUL_BASE <= ord(ch) <= _HANGUL_LAST
+
+
+def is_ending(text: str) -> bool:
+    """Whether ``text`` is made only of listed particles and endings ("이에요", "은요")."""
+    for _ in range(4):
+        if not text:
+            return True
+        stripped = strip_ending(text)
+        if stripped == text:
+            return text in _ENDING_SET
+        text = stripped
+    return False

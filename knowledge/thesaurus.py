@@ -17,11 +17,10 @@ from typing import Any
 
 import yaml
 
-from knowledge.normalize import ENDINGS, clean, strip_ending
+from knowledge.normalize import clean, is_ending, strip_ending
 
 THESAURUS_FILE = Path(__file__).resolve().parent / "thesaurus.yaml"
 _TOKEN = re.compile(r"[\w~·]+", re.UNICODE)
-_ENDING_SET = frozenset(ENDINGS)
 
 
 class ThesaurusError(ValueError):
@@ -118,14 +117,7 @@ def _is_ending(rest: str) -> bool:
         if not p:
             break
         rest = rest[len(p) :]
-    for _ in range(4):
-        if not rest:
-            return True
-        stripped = strip_ending(rest)
-        if stripped == rest:
-            return rest in _ENDING_SET
-        rest = stripped
-    return False
+    return is_ending(rest)
 
 
 class Thesaurus:

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, key, strip_ending, to_jamo
+from knowledge.normalize import ENDINGS, clean, is_ending, key, strip_ending, to_jamo
 from knowledge.thesaurus import Thesaurus, without_particles
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
@@ -437,7 +437,7 @@ class Understander:
             ):
                 continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
-            if any(marks) and (rest in self.function_words or _is_ending(rest)):
+            if any(marks) and (rest in self.function_words or is_ending(rest)):
                 continue
             if any(marks) and m.dictionary and m.surface in self.report_words:
                 # a word of the report that a typo-tolerant match only grazed ("퇴직인데": 직인 ≈
@@ -523,7 +523,7 @@ class Understander:
         for i in range(n):
             if best[i] is None:
                 continue
-            if _is_ending(word[i:]):
+            if is_ending(word[i:]):
                 return best[i]
             for j in range(min(n, i + 10), i + 1, -1):
                 piece = word[i:j]
@@ -653,18 +653,6 @@ def _only_endings(text: str) -> bool:
         stripped = strip_ending(text)
         if stripped == text:
             return len(text) == 1
-        text = stripped
-    return False
-
-
-def _is_ending(text: str) -> bool:
-    """Whether ``text`` is made only of listed particles and endings ("이에요", "은요")."""
-    for _ in range(4):
-        if not text:
-            return True
-        stripped = strip_ending(text)
-        if stripped == text:
-            return text in _ENDING_SET
         text = stripped
     return False
 
