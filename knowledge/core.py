@@ -33,6 +33,7 @@ MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
 _NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
+_SENTENCES = re.compile(r"(?<=[다요]\.)\s+")
 
 
 class Brain:
@@ -281,19 +282,57 @@ class Brain:
         if passage is None:
             return None
         entities = _public_entities(u.entities)
+        text = f"{passage.text}\n{basis(passage.source)}"
         return Reply(
-            f"{passage.text}\n{basis(passage.source)}",
+            text,
             "fact.answer",
             _confidence(u.score),
             entities,
             (),
-            Context("fact.answer", dict(entities), now, concepts=stages.concepts_of(u)),
+            Context("fact.answer", dict(entities), now, text, stages.concepts_of(u)),
         )
+
+    def _from_last_answer(self, u: Understanding, context: Context, now: dt.datetime) -> Reply | None:
+        """A follow-up about something the last answer said ("공지는 언제 했어요?" after an answer
+        that tells of the notice): its sentence that holds the question's words and the asked
+        value."""
+        if not context.detail or not context.fresh(now):
+            return None
+        words = [w for w in u.elsewhere if len(w) >= 2]
+        words += [
+            u.key[m.start : m.end]
+            for m in u.matches
+            if m.kind not in ("attr", "concept", "smalltalk", "self", "event_any") and m.end - m.start >= 2
+        ]
+        if not words:
+            return None
+        patterns = self.accounting.asked_values(u)
+        if not patterns:
+            return None
+        lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
+        basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")
+        for line in lines:
+            for sentence in _SENTENCES.split(line.lstrip("• ")):
+                compact = key(sentence)
+                if all(key(w) in compact for w in words) and all(p.search(sentence) for p in patterns):
+                    body = sentence + (f"\n{basis_line}" if basis_line else "")
+                    return Reply(
+                        body,
+                        context.intent,
+                        _confidence(u.score),
+                        dict(context.entities),
+                        (),
+                        replace(context, at=now),
+                    )
+        return None
 
     def _not_in_report(
         self, text: str, u: Understanding, words: list[str], card: str, now: dt.datetime, context: Context
     ) -> Reply:
         """The record is known but the asked attribute is not in it: say so first."""
+        said = self._from_last_answer(u, context, now)
+        if said is not None:
+            return said
         self._log(text, now)
         suggestions = self.suggest(text)
         subject = stages.subject_name(u) or next(  # a follow-up names its subject by context
@@ -315,6 +354,9 @@ class Brain:
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime, context: Context) -> Reply:
         if "smalltalk" in u.entities and reason in ("unknown", "no_data"):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
+        said = self._from_last_answer(u, context, now) if reason != "year" else None
+        if said is not None:
+            return said
         suggestions = self.suggest(text)
         if reason == "year":
             years = ", ".join(f"{y}년" for y in sorted(set(u.years)))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
+from knowledge.reply import Context
 from knowledge.shape import asked_noun
 from knowledge.store import open_database
 
@@ -107,6 +108,18 @@ def test_a_remark_gets_a_light_reply_and_a_bare_question_goes_on(brain: Brain) -
     assert remark.intent is None and "450명" not in remark.text
     question = brain.answer("남은 건요?", remark.context, now=NOW)
     assert question.intent == "assessment.info"
+
+
+def test_a_follow_up_about_what_the_last_answer_said_is_answered_from_it(brain: Brain) -> None:
+    said = (
+        "2018년 인재개발원 시설 공사·용역입니다.\n• 배움관·다솜관 옥상 방수 보수 공사 (완료, 90백만원)\n"
+        "• 당직실 개선 공사 (완료, 30백만원)\n(2018년 업무보고 기준)"
+    )
+    context = Context("facility.works", {"budget_line": ["exp-building-repair"]}, NOW, said)
+    reply = brain.answer("방수는 어느 건물이요?", context, now=NOW)
+    assert reply.intent == "facility.works" and reply.text.startswith("배움관·다솜관 옥상 방수")
+    # with nothing said before, the same question is declined
+    assert brain.answer("방수는 어느 건물이요?", now=NOW).intent is None
 
 
 @pytest.mark.parametrize(("turns", "wanted", "unwanted"), DIALOGUES)
