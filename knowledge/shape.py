@@ -24,6 +24,12 @@ OTHER_YEAR = (
 SUGGEST_HEAD = "혹시 이것을 찾으셨나요?"
 
 
+def _shared(line: str, tokens: list[str]) -> int:
+    """How many of the question's words (matching keys) ``line`` holds."""
+    compact = key(line)
+    return sum(t in compact for t in tokens)
+
+
 def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tuple[str, str]:
     """(short reply, full card): the answer line first, then the supporting lines that share the
     most words with the question (``tokens``, as matching keys), then the basis; repeated lines
@@ -47,7 +53,7 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     # The asked fact first: a line with a figure that shares more of the question's words than
     # the head line goes before it ("상반기 실적" asked: its line, not the plan's).
     if not listed and len(body) > 1:
-        scores = [sum(t in key(line) for t in tokens) for line in body]
+        scores = [_shared(line, tokens) for line in body]
         best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
         if (
             scores[best] > scores[0]
@@ -61,7 +67,7 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     if len(body) <= limit:
         return full, full
     # a basis line inside the card closes one record's lines: it is no answer of its own
-    score = [-1 if line.startswith(f"({BASIS}") else sum(t in key(line) for t in tokens) for line in body]
+    score = [-1 if line.startswith(f"({BASIS}") else _shared(line, tokens) for line in body]
     chosen: list[int] = []
     for i in sorted(range(1, len(body)), key=lambda i: (-score[i], i)):
         if score[i] < 0:
