@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.reply import Topic
@@ -24,6 +25,21 @@ class ExamAnswers(AnswerBase):
                 return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
             lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True) for e in evs]
             return Composed("\n".join(lines + [basis()]))
+        if len(round_ids) == 1 and "event_type" in u.inherited and re.search(r"다음|그\s*뒤|그\s*후", u.text):
+            # "그다음 일정은?" after an event of a round: the round's event after it
+            evs = sorted(self.kb.events(round_id=round_ids[0]), key=lambda e: e.start)
+            asked = set(u.inherited["event_type"])
+            last = max((e.start for e in evs if e.type in asked), default=None)
+            after = [e for e in evs if last is not None and e.start > last]
+            r = self.kb.round_(round_ids[0])
+            if after and r is not None:
+                e = after[0]
+                return Composed(
+                    f"{josa(f'{r.name} {EVENT_NAMES[e.type]}', '은는')} {fmt_span(e.start, e.end)}"
+                    f"입니다 ({when_note(e.start, e.end, today)}).\n{basis()}",
+                    {"round": [r.id], "event_type": [e.type]},
+                    topics=(Topic("exam_round", r.id),),
+                )
         rounds = [r for r in (self.kb.round_(rid) for rid in round_ids) if r] or [
             r for r in self.kb.rounds() if r.kind != "전문가"
         ]
