@@ -104,12 +104,14 @@ class PassageIndex:
         passages to those of these record kinds, ``head`` to records whose name ends in it."""
         if not words:
             return None
+        # the most selective word first (one long form), so most passages fail at once
+        ordered = sorted(words, key=lambda forms: (len(forms), -min(len(f) for f in forms)))
         found = [
             p
             for p in self.passages
             if (kinds is None or (p.owner is not None and p.owner[0] in kinds))
             and (not head or (p.owner is not None and self.names.get(p.owner, "").endswith(head)))
-            and all(any(form in p.haystack for form in forms) for forms in words)
+            and all(any(form in p.haystack for form in forms) for forms in ordered)
             and accept(p.text)
         ]
         if not found:
