@@ -652,6 +652,23 @@ ENTITY_TABLES = {
 }
 
 
+def named_records(db: Database) -> list[tuple[str, list[Any]]]:
+    """Every record a question can name, by entity kind: (kind, rows with ``id``, ``name`` and
+    ``aliases``). One list for the terms, the names a reply shows and follow-ups."""
+    return [
+        ("program", programs(db)),
+        ("round", rounds(db)),
+        ("building", buildings(db)),
+        ("amenity", amenities(db)),
+        ("department", departments(db)),
+        ("budget_line", budget_lines(db)),
+        ("expert_category", expert_categories(db)),
+        ("assessment", assessments(db)),
+        ("work", works(db)),
+        ("category", categories(db)),
+    ]
+
+
 def _without_editor_notes(value: Any) -> Any:
     """A stored record without its ``editor_note`` fields (words for data editors only)."""
     if isinstance(value, dict):

@@ -80,21 +80,7 @@ class Brain:
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
-        self._display = {
-            (kind, str(r.id)): r.name
-            for kind, rows in (
-                ("program", kdb.programs(db)),
-                ("round", kdb.rounds(db)),
-                ("building", kdb.buildings(db)),
-                ("amenity", kdb.amenities(db)),
-                ("department", kdb.departments(db)),
-                ("budget_line", kdb.budget_lines(db)),
-                ("assessment", kdb.assessments(db)),
-                ("expert_category", kdb.expert_categories(db)),
-                ("work", kdb.works(db)),
-            )
-            for r in rows
-        }
+        self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 

@@ -47,18 +47,7 @@ def entity_terms(
     """
     terms: list[Term | None] = []
     records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
-    for kind, rows in (
-        ("program", kdb.programs(db)),
-        ("round", kdb.rounds(db)),
-        ("building", kdb.buildings(db)),
-        ("amenity", kdb.amenities(db)),
-        ("department", kdb.departments(db)),
-        ("budget_line", kdb.budget_lines(db)),
-        ("expert_category", kdb.expert_categories(db)),
-        ("assessment", kdb.assessments(db)),
-        ("work", kdb.works(db)),
-        ("category", kdb.categories(db)),
-    ):
+    for kind, rows in kdb.named_records(db):
         records += [(kind, r.id, r.name, tuple(getattr(r, "aliases", ()))) for r in rows]
     for r in kdb.rounds(db):
         if r.kind == "전문가":  # its names also mean "expert recruitment" in general

@@ -86,21 +86,16 @@ class AnswerBase:
         return report_year(self.kb)
 
     def _inherited_names(self, u: Understanding, *, programs: bool = False) -> set[str]:
-        """Names of the records a follow-up took over from the previous turn."""
-        tables = {
-            **({"program": self.kb.programs} if programs else {}),
-            "building": self.kb.buildings,
-            "amenity": self.kb.amenities,
-            "department": self.kb.departments,
-            "assessment": self.kb.assessments,
-            "work": self.kb.works,
-        }
+        """Names of the records a follow-up took over from the previous turn (programs only when
+        asked: a program's own answers find its lines by other means)."""
         names: set[str] = set()
-        for kind, values in u.inherited.items():
-            rows = tables.get(kind)
-            for r in rows() if rows else ():
+        for kind, rows in self.kb.named_records():
+            values = u.inherited.get(kind)
+            if not values or (kind == "program" and not programs):
+                continue
+            for r in rows:
                 if str(r.id) in values:
-                    names |= {r.name, *r.aliases}
+                    names |= {r.name, *getattr(r, "aliases", ())}
         return names
 
     def _program(self, u: Understanding) -> kdb.Program | None:
