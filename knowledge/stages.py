@@ -139,7 +139,7 @@ def resolve(
     features = dict(u.features)
     inherited: dict[str, list[str]] = {}
     if fresh and _continues(u, context):
-        current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
+        current_subjects = current_subjects_of(u)
         if current_subjects == {"rank"} and context.intent != "program.recommend":
             current_subjects = set()  # "5급은요?": the same subject, for another rank
         # after an audit topic, a turn naming only a rank asks the same topic ("7급은?")
@@ -187,7 +187,7 @@ def current_subjects_of(u: Understanding) -> set[str]:
 
 def _continues(u: Understanding, context: Context) -> bool:
     """Whether the turn can lean on the previous one: it names no subject of another family."""
-    current_subjects = {k for k in u.entities if k in SUBJECT_KINDS and k not in SOFT_KINDS}
+    current_subjects = current_subjects_of(u)
     if current_subjects and not context.entities:
         return False
     families_now = {FAMILY.get(k) for k in current_subjects}
@@ -362,9 +362,9 @@ class Accounting:
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
         """The question words whose value (a place for "어디", a date for "언제") the answer lacks,
         and the years other than the report's that the answer does not speak of ("2019년 예산")."""
-        return [word for word, pattern in self._asked(u) if not pattern.search(answer)]
+        return [word for word, pattern in self.asked(u) if not pattern.search(answer)]
 
-    def _asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
+    def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
         other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
         counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
@@ -406,11 +406,7 @@ class Accounting:
         return re.compile(r"\d[\d,.]*\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
-        return [pattern for _, pattern in self._asked(u)]
-
-    def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
-        """(question word, what its value looks like) for each value the question asks."""
-        return self._asked(u)
+        return [pattern for _, pattern in self.asked(u)]
 
 
 # Where one clause of a question ends and another begins: punctuation, or a connective ending

@@ -37,11 +37,11 @@ class MoneyAnswers(AnswerBase):
                 if m.kind == "concept" and m.value != "budget":
                     probes |= set(self.nlu["concepts"].get(m.value, ()))
             probes |= self._inherited_names(u)  # "예산은요?" after a question about the daycare
-            probes = {_flat(p) for p in probes}
+            probes = {key(p) for p in probes}
             wanted = [
                 b.id
                 for b in self.kb.budget_lines()
-                if any(len(p) >= 2 and any(p in _flat(n) for n in (b.name, *b.aliases)) for p in probes)
+                if any(len(p) >= 2 and any(p in key(n) for n in (b.name, *b.aliases)) for p in probes)
             ]
         named = [
             m.text
@@ -197,10 +197,6 @@ def plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
     if first:
         return f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 ({year - 1}년 {figures(r.y2017)}{tail})."
     return f"{label}: {figures(r.y2018)} ({year - 1}년 {figures(r.y2017)}{tail})"
-
-
-def _flat(text: str) -> str:
-    return text.replace(" ", "").replace("-", "").casefold()
 
 
 def _shared_word(a: str, b: str) -> bool:
