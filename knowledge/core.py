@@ -31,7 +31,6 @@ from knowledge.understand import Understander, Understanding, load_nlu, vocabula
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
-_NOT_GIVEN = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없습니다)")
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
 _SENTENCES = re.compile(r"(?<=[다요]\.)\s+")
 
@@ -147,7 +146,7 @@ class Brain:
         uses = set(spec.needs) | set(spec.signals) if spec else set()
         words = self.accounting.missing(u, uses, composed.text)
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
-        if not words and _NOT_GIVEN.search(first):  # the composer itself says the report lacks it
+        if not words and shapes.SAYS_MISSING.search(first):  # the composer itself says the report lacks it
             self._log(text, now)
             suggestions = tuple(self.suggest(text))
             return Reply(

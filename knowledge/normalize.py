@@ -194,3 +194,72 @@ def is_ending(text: str) -> bool:
             return text in _ENDING_SET
         text = stripped
     return False
+
+
+# Particles a noun takes ("폰으로도", "감소율까지"), longest first.
+PARTICLES: tuple[str, ...] = tuple(
+    sorted(
+        [
+            "이나",
+            "나",
+            "이랑",
+            "랑",
+            "하고",
+            "와",
+            "과",
+            "으로",
+            "로",
+            "에서",
+            "에게",
+            "한테",
+            "께",
+            "에",
+            "의",
+            "을",
+            "를",
+            "은",
+            "는",
+            "이",
+            "가",
+            "도",
+            "만",
+            "까지",
+            "부터",
+            "처럼",
+            "보다",
+            "마다",
+            "요",
+            "이요",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+# A noun made a verb ("감소했는지", "증가된"): the noun is still the word.
+_LIGHT_VERB = ("하", "했", "해", "함", "되", "된", "됐", "됩", "됨", "돼")
+
+
+def without_particles(word: str) -> list[str]:
+    """``word`` with one, two or three trailing particles taken off ("상반기에는" → 상반기에,
+    상반기), longest first; every candidate keeps at least two letters."""
+    out: list[str] = []
+    for _ in range(3):
+        p = next((p for p in PARTICLES if word.endswith(p) and len(word) - len(p) >= 2), "")
+        if not p:
+            break
+        word = word[: -len(p)]
+        out.append(word)
+    return out
+
+
+def particles_only(rest: str) -> bool:
+    """Whether what follows a noun is only particles and an ending, or makes it a verb
+    ("으로도", "까지", "했는지")."""
+    if rest.startswith(_LIGHT_VERB):
+        return True
+    for _ in range(3):
+        p = next((p for p in PARTICLES if rest.startswith(p)), "")
+        if not p:
+            break
+        rest = rest[len(p) :]
+    return is_ending(rest)

@@ -8,7 +8,8 @@ import re
 from knowledge.normalize import key
 from knowledge.text import BASIS, josa
 
-_SAYS_MISSING = re.compile(r"나와\s*있지\s*않|업무보고에\s*없|따로\s*나와")
+# A sentence that says the report does not give what was asked ("…는 업무보고에 나와 있지 않습니다").
+SAYS_MISSING = re.compile(r"업무보고에\s*(?:따로\s*)?(?:나와\s*있지\s*않|없)")
 MORE_HINT = '… (전체 내용은 "자세히")'
 DETAIL_WORDS = frozenset({"자세히", "자세히알려줘", "자세히요", "더자세히", "더알려줘", "전체보기", "자세히보기"})
 EMPTY_QUESTION = '질문을 입력해 주세요. 예: "신임자 과정 언제 시작해요?"'
@@ -59,7 +60,7 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
             scores[best] > scores[0]
             and re.search(r"\d", body[best])
             and not body[best].startswith(f"({BASIS}")
-            and not _SAYS_MISSING.search(body[best])  # the answer never opens with what is missing
+            and not SAYS_MISSING.search(body[best])  # the answer never opens with what is missing
         ):
             line = body.pop(best)
             body.insert(0, line[2:] if line.startswith("• ") else line)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.normalize import clean, is_ending, strip_ending
+from knowledge.normalize import clean, particles_only, strip_ending
 
 THESAURUS_FILE = Path(__file__).resolve().parent / "thesaurus.yaml"
 _TOKEN = re.compile(r"[\w~·]+", re.UNICODE)
@@ -49,75 +49,6 @@ def load_thesaurus(path: Path | None = None) -> dict[str, list[str]]:
             raise ThesaurusError(f"{path}: '{word}' must map to a list of words, got {synonyms!r}")
         out[word] = synonyms
     return out
-
-
-# Particles a noun takes ("폰으로도", "감소율까지"), longest first.
-_PARTICLES = tuple(
-    sorted(
-        [
-            "이나",
-            "나",
-            "이랑",
-            "랑",
-            "하고",
-            "와",
-            "과",
-            "으로",
-            "로",
-            "에서",
-            "에게",
-            "한테",
-            "께",
-            "에",
-            "의",
-            "을",
-            "를",
-            "은",
-            "는",
-            "이",
-            "가",
-            "도",
-            "만",
-            "까지",
-            "부터",
-            "처럼",
-            "보다",
-            "마다",
-            "요",
-            "이요",
-        ],
-        key=len,
-        reverse=True,
-    )
-)
-
-
-def without_particles(word: str) -> list[str]:
-    """``word`` with one, two or three trailing particles taken off ("상반기에는" → 상반기에,
-    상반기), longest first; every candidate keeps at least two letters."""
-    out: list[str] = []
-    for _ in range(3):
-        p = next((p for p in _PARTICLES if word.endswith(p) and len(word) - len(p) >= 2), "")
-        if not p:
-            break
-        word = word[: -len(p)]
-        out.append(word)
-    return out
-
-
-# A noun made a verb ("감소했는지", "증가된"): the noun is still the word.
-_LIGHT_VERB = ("하", "했", "해", "함", "되", "된", "됐", "됩", "됨", "돼")
-
-
-def _is_ending(rest: str) -> bool:
-    if rest.startswith(_LIGHT_VERB):
-        return True
-    for _ in range(3):  # up to three particles, then what is left must be an ending
-        p = next((p for p in _PARTICLES if rest.startswith(p)), "")
-        if not p:
-            break
-        rest = rest[len(p) :]
-    return is_ending(rest)
 
 
 class Thesaurus:
@@ -174,6 +105,6 @@ class Thesaurus:
             return word
         for n in range(min(len(word), self._longest), 0, -1):
             target = self.single.get(word[:n])
-            if target is not None and _is_ending(word[n:]):
+            if target is not None and particles_only(word[n:]):
                 return target + word[n:]
         return word

@@ -13,8 +13,8 @@ from rapidfuzz import fuzz, process
 
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, is_ending, key, strip_ending, to_jamo
-from knowledge.thesaurus import Thesaurus, without_particles
+from knowledge.normalize import ENDINGS, clean, is_ending, key, strip_ending, to_jamo, without_particles
+from knowledge.thesaurus import Thesaurus
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
