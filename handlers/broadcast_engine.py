@@ -317,20 +317,29 @@ class BroadcastEngine:
     def _author_allowed(self, b: bdb.Broadcast) -> bool:
         return b.author_id is None or roles.is_staff(self.db, b.author_id, self.admins)
 
-    async def _cancel_revoked(self, b: bdb.Broadcast) -> None:
-        """The author lost the staff role: cancel (never hold) the notice, audited."""
+    def _cancel_for_author(self, broadcast_id: int, author_id: int | None, when: str) -> bdb.Broadcast | None:
+        """Cancel (never hold) a notice whose author lost the staff role, audited; None when it
+        was over already."""
         try:
-            b = bdb.cancel(self.db, b.id, self.clock.now(), note="author_revoked")
+            b = bdb.cancel(self.db, broadcast_id, self.clock.now(), note="author_revoked")
         except bdb.BroadcastStateError:
-            return
+            return None
         audit(
             self.db,
             self.clock.now(),
-            b.author_id,
+            author_id,
             "broadcast.author_revoked",
-            f"#{b.id} cancelled before sending ({b.sent} sent)",
+            f"#{broadcast_id} {when} ({b.sent} sent)",
             allowed=False,
         )
+        return b
+
+    async def _cancel_revoked(self, b: bdb.Broadcast) -> None:
+        """The author lost the staff role: cancel the notice before it is sent and say so."""
+        cancelled = self._cancel_for_author(b.id, b.author_id, "cancelled before sending")
+        if cancelled is None:
+            return
+        b = cancelled
         log.warning("broadcast #%d cancelled: author %s is no longer staff", b.id, b.author_id)
         if b.report_chat_id is not None:
             with contextlib.suppress(DeliveryError):
@@ -396,16 +405,7 @@ class BroadcastEngine:
                     checked = now
                     current = bdb.get(self.db, broadcast_id)
                     if current.state == bdb.SENDING and not self._author_allowed(current):
-                        with contextlib.suppress(bdb.BroadcastStateError):
-                            bdb.cancel(self.db, broadcast_id, self.clock.now(), note="author_revoked")
-                            audit(
-                                self.db,
-                                self.clock.now(),
-                                current.author_id,
-                                "broadcast.author_revoked",
-                                f"#{broadcast_id} stopped while sending",
-                                allowed=False,
-                            )
+                        self._cancel_for_author(broadcast_id, current.author_id, "stopped while sending")
                         current = bdb.get(self.db, broadcast_id)
                     if current.state == bdb.CANCELLED:
                         cancelled = True
