@@ -597,6 +597,16 @@ def _subcommand(
     return p
 
 
+def _knowledge_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--knowledge-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="knowledge folder the console edits (default: the one the database was loaded from, when writable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="hrdbot",
@@ -647,24 +657,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--console-host", default="127.0.0.1", metavar="ADDR", help="address of the console (default 127.0.0.1)"
     )
-    p.add_argument(
-        "--knowledge-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="knowledge folder the console edits (default: the one the database was loaded from)",
-    )
+    _knowledge_dir_option(p)
 
     p = _subcommand(sub, "console", cmd_console, "직원용 웹 콘솔을 띄웁니다 (일회용 로그인 주소를 출력합니다)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8080, help="port to listen on (default 8080)")
-    p.add_argument(
-        "--knowledge-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="knowledge folder the console edits (default: the one the database was loaded from, when writable)",
-    )
+    _knowledge_dir_option(p)
 
     p = _subcommand(sub, "ask", cmd_ask, "질문 하나(또는 파일의 질문들)에 답합니다")
     p.add_argument("question", nargs="*", help="the question, in Korean")
