@@ -74,7 +74,9 @@ class Brain:
             self.nlu.get("counters") or {},
             lambda word: self.understander.segment(word, whole=False),
             self.year,
+            self.nlu.get("person_words") or [],
         )
+        self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
@@ -95,9 +97,9 @@ class Brain:
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
         u = self.understander.understand(text, today)
-        if not stages.asks_anything(u) and not (fresh and stages.is_question(text)):
+        if not stages.asks_anything(u) and not (fresh and self.turns.is_question(text)):
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
-        if fresh and stages.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
+        if fresh and self.turns.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
         u = stages.resolve(
             u, context, fresh=fresh, known_values=self.understander.known_values, cohort_programs=self._cohort_programs
@@ -110,7 +112,7 @@ class Brain:
             and context.intent not in (None, "fact.answer")
             and (u.inherited or context.concepts)
             and not u.unknown_words
-            and (u.counters or stages.is_question(text))
+            and (u.counters or self.turns.is_question(text))
         ):
             # "몇 필지?" right after an answer about the site: the same question, asked of it
             u = replace(u, intent=context.intent, score=self.limits.min_intent_score)

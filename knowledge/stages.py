@@ -23,7 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
-from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding
+from knowledge.understand import FAMILY, SUBJECT_KINDS, NluError, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
 IGNORABLE_CUES = frozenset(
@@ -71,7 +71,6 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
-_PERSON = re.compile(r"강사|원장|과장|팀장|국장|시장|전문가|담당자|위원|교수|평가자|감독관|면접관|성함")
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -104,25 +103,48 @@ def asks_anything(u: Understanding) -> bool:
     )
 
 
-_QUESTION_CUE = re.compile(r"\?|뭐|무슨|무엇|몇|언제|어디|누구|누가|얼마|어떻게|어떤|어느|나요|까요|인가요|을까|ㄹ까")
-_REQUEST = re.compile(r"알려|궁금|주세요|줘|주시|부탁|말해|설명|싶|바랍|십시오|가르쳐|확인|문의")
-_REMARK_END = re.compile(r"(?:네|네요|군|군요|구나|구만|구먼|다|당|ㄷ|[ㅋㅎ]+|[!~.]+)\s*$")
-_NOISE_WORDS = frozenset(
-    {"아니", "아니요", "아뇨", "네", "넵", "예", "응", "웅", "그래", "그래요", "진짜", "헐", "대박"}
-)
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
 
 
-def is_question(text: str) -> bool:
-    """A short turn that asks something although it names nothing ("남은건?", "진행중인건 무슨
-    분야?"): a question mark or a question word, and a word that is not noise."""
-    words = [w for w in re.findall(r"[가-힣]{2,}", text) if w not in _NOISE_WORDS]
-    return bool(words) and bool(_QUESTION_CUE.search(text))
+@dataclass(frozen=True)
+class Turns:
+    """How a turn inside a conversation is read when it names nothing (nlu.yaml ``turns``)."""
 
+    question: re.Pattern[str]
+    request: re.Pattern[str]
+    remark: re.Pattern[str]
+    noise: frozenset[str]
 
-def is_remark(text: str) -> bool:
-    """A comment on the answer before, not a question ("ㅋㅋ 계획보다 많이 뽑았네")."""
-    stripped = text.strip()
-    return not _QUESTION_CUE.search(stripped) and not _REQUEST.search(stripped) and bool(_REMARK_END.search(stripped))
+    @classmethod
+    def from_nlu(cls, nlu: dict[str, Any]) -> Turns:
+        spec = nlu.get("turns") or {}
+        if not isinstance(spec, dict) or not all(
+            isinstance(v, list) and all(isinstance(w, str) and w for w in v) for v in spec.values()
+        ):
+            raise NluError(f"nlu.yaml: 'turns' must map names to lists of words, got {spec!r}")
+        endings = _any_of(list(spec.get("remark_endings") or ())).pattern
+        return cls(
+            _any_of(list(spec.get("question_words") or ())),
+            _any_of(list(spec.get("request_words") or ())),
+            re.compile(rf"(?:{endings}|[ㅋㅎ]+|[!~.]+)\s*$"),
+            frozenset(spec.get("noise_words") or ()),
+        )
+
+    def is_question(self, text: str) -> bool:
+        """A short turn that asks something although it names nothing ("남은건?", "진행중인건 무슨
+        분야?"): a question mark or a question word, and a word that is not noise."""
+        words = [w for w in re.findall(r"[가-힣]{2,}", text) if w not in self.noise]
+        return bool(words) and bool(self.question.search(text))
+
+    def is_remark(self, text: str) -> bool:
+        """A comment on the answer before, not a question ("ㅋㅋ 계획보다 많이 뽑았네")."""
+        stripped = text.strip()
+        return (
+            not self.question.search(stripped)
+            and not self.request.search(stripped)
+            and bool(self.remark.search(stripped))
+        )
 
 
 def resolve(
@@ -262,8 +284,10 @@ class Accounting:
         counters: dict[str, list[str]] | None = None,
         split: Callable[[str], list[str] | None] = lambda word: None,  # into two or more words
         year: int = 0,  # the report's year
+        persons: list[str] | None = None,  # people "누구예요" may ask the name of
     ) -> None:
         self.year = year
+        self.person = _any_of(list(persons or ()))
         self.record_keys = record_keys
         self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
@@ -391,7 +415,7 @@ class Accounting:
                 and (
                     m.value != "person"
                     or (
-                        _PERSON.search(u.text) is not None
+                        self.person.search(u.text) is not None
                         and not any(
                             t.kind == "attr" and t.value == "target" and not (m.start <= t.start and t.end <= m.end)
                             for t in u.matches

@@ -13,7 +13,9 @@ import pytest
 from knowledge.core import Brain
 from knowledge.reply import Context
 from knowledge.shape import asked_noun
+from knowledge.stages import Turns
 from knowledge.store import open_database
+from knowledge.understand import NluError, load_nlu
 
 NOW = dt.datetime(2018, 7, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
 HERE = Path(__file__).parent
@@ -152,3 +154,15 @@ def test_own_phrasings_are_in_no_split() -> None:
     own = {q for q, _ in ANSWERED} | {q for q, _ in DECLINED} | {q for q, _ in ONE_TURN}
     own |= {turn for turns, _, _ in DIALOGUES for turn in turns}
     assert not own & split_questions
+
+
+@pytest.mark.parametrize("turns", ["x", {"question_words": "뭐"}, {"noise_words": ["네", 3]}, {"request_words": [""]}])
+def test_malformed_turns_in_nlu_are_a_clear_error(turns: object) -> None:
+    with pytest.raises(NluError, match="turns"):
+        Turns.from_nlu({"turns": turns})
+
+
+def test_turns_come_from_the_vocabulary_file() -> None:
+    turns = Turns.from_nlu(load_nlu())
+    assert turns.is_question("남은 건요?") and not turns.is_question("ㅋㅋ?")
+    assert turns.is_remark("와 많이 하네") and not turns.is_remark("끝나는 날도 알고 싶습니다")
