@@ -49,6 +49,7 @@ def split_table(brain: Brain) -> list[str]:
         ("dev2", splits.read_dev2()),
         ("dev3", splits.read_dev3()),
         ("dev4", splits.read_dev4()),
+        ("dev5", splits.read_dev5()),
         ("test", splits.read_test()),
         ("test2", splits.read_test2()),
     ):

@@ -27,6 +27,7 @@ TESTSET = ROOT / "tests" / "testset.tsv"
 DEVSET2 = ROOT / "tests" / "devset2.tsv"
 DEVSET3 = ROOT / "tests" / "devset3.tsv"  # a third, by another such writer, in other voices
 DEVSET4 = ROOT / "tests" / "devset4.tsv"  # a fourth, mostly dialogues
+DEVSET5 = ROOT / "tests" / "devset5.tsv"  # a fifth, a third of it exams
 TESTSET2 = ROOT / "tests" / "testset2.tsv"  # a second held-out split, written after the tuning
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
@@ -112,6 +113,10 @@ def read_dev3(path: Path = DEVSET3) -> list[Item]:
 
 def read_dev4(path: Path = DEVSET4) -> list[Item]:
     return read_test(path, split="dev4") if path.exists() else []
+
+
+def read_dev5(path: Path = DEVSET5) -> list[Item]:
+    return read_test(path, split="dev5") if path.exists() else []
 
 
 def read_test2(path: Path = TESTSET2) -> list[Item]:

@@ -27,7 +27,7 @@ from knowledge.retrieve import PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.thesaurus import load_thesaurus
-from knowledge.understand import Understander, Understanding, load_nlu, vocabulary_terms
+from knowledge.understand import SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
@@ -106,6 +106,12 @@ class Brain:
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
+        if self._named_in_part(u):
+            # "계획 수립일이 언제였죠" after an answer that tells of the plan: a few letters of a
+            # long record name ("…교육훈련계획수립") are no new subject when the last answer says it
+            said = self._from_last_answer(u, context, now)
+            if said is not None:
+                return said
         if (
             (u.intent is None or u.score < self.limits.min_intent_score)
             and fresh
@@ -279,6 +285,18 @@ class Brain:
             Context("fact.answer", dict(entities), now, text, stages.concepts_of(u)),
         )
 
+    def _named_in_part(self, u: Understanding) -> bool:
+        """Whether the question names its subjects only by a small part of their names."""
+        named = [
+            m
+            for m in u.matches
+            if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank" and m.kind not in u.inherited
+        ]
+        return bool(named) and all(
+            (m.kind, m.value) in self._display and 2 * (m.end - m.start) < len(key(self._display[(m.kind, m.value)]))
+            for m in named
+        )
+
     def _from_last_answer(self, u: Understanding, context: Context, now: dt.datetime) -> Reply | None:
         """A follow-up about something the last answer said ("공지는 언제 했어요?" after an answer
         that tells of the notice): its sentence that holds the question's words and the asked
@@ -301,7 +319,7 @@ class Brain:
         for line in lines:
             for sentence in _SENTENCES.split(line.lstrip("• ")):
                 compact = key(sentence)
-                if all(key(w) in compact for w in words) and all(p.search(sentence) for p in patterns):
+                if all(self._holds(compact, w) for w in words) and all(p.search(sentence) for p in patterns):
                     body = sentence + (f"\n{basis_line}" if basis_line else "")
                     return Reply(
                         body,
@@ -312,6 +330,14 @@ class Brain:
                         replace(context, at=now),
                     )
         return None
+
+    def _holds(self, compact: str, word: str) -> bool:
+        """Whether a sentence holds ``word``, or each of the report's words it is made of
+        ("계획수립" in "계획을 수립하여")."""
+        if key(word) in compact:
+            return True
+        parts = self.accounting.split(key(word)) or []
+        return len(parts) >= 2 and all(len(p) >= 2 and p in compact for p in parts)
 
     def _not_in_report(
         self, text: str, u: Understanding, words: list[str], card: str, now: dt.datetime, context: Context

@@ -23,7 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
-from knowledge.understand import FAMILY, SUBJECT_KINDS, NluError, Understander, Understanding
+from knowledge.understand import FAMILY, RELATIVE_YEARS, SUBJECT_KINDS, NluError, Understander, Understanding
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
 IGNORABLE_CUES = frozenset(
@@ -165,7 +165,7 @@ def resolve(
         if current_subjects == {"rank"} and context.intent != "program.recommend":
             current_subjects = set()  # "5급은요?": the same subject, for another rank
         # after an audit topic, a turn naming only a rank asks the same topic ("7급은?")
-        topic_too = context.intent == "topic.answer" and set(u.entities) <= {"rank"}
+        topic_too = context.intent == "topic.answer" and not current_subjects - {"rank"}
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
@@ -398,13 +398,17 @@ class Accounting:
         years = [
             (f"{y}년", re.compile(rf"{y}|[’']{y % 100:02d}"))
             for y in dict.fromkeys(u.years)
-            if y != self.year and re.search(rf"{y}|[’']\s*{y % 100:02d}|(?<!\d){y % 100:02d}\s*년", u.text)
+            if y != self.year
+            and (
+                re.search(rf"{y}|[’']\s*{y % 100:02d}|(?<!\d){y % 100:02d}\s*년", u.text)
+                or self._year_asked(u)  # "내년 필기 날짜는", not "내년 퇴직인데 교육 있어요?"
+            )
         ]
         return (
             years
             + counted
             + [
-                (u.key[m.start : m.end], pattern)
+                (u.key[m.start : m.end], self._place_of(u) if m.value == "location" else pattern)
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
@@ -425,6 +429,25 @@ class Accounting:
             ]
         )
 
+    def _place_of(self, u: Understanding) -> re.Pattern[str]:
+        """What answers "어디" of this question: a place, or a named one of the kind of place the
+        question speaks of ("수련원이 어디예요" → 다산수련원)."""
+        kinds = [w for w in u.elsewhere if len(w) >= 2]
+        if not kinds:
+            return self.value_of["attr.location"]
+        named = "|".join(re.escape(w) for w in kinds)
+        return re.compile(rf"{self.value_of['attr.location'].pattern}|[가-힣]{{2,}}(?:{named})")
+
+    def _year_asked(self, u: Understanding) -> bool:
+        """Whether a year named relative to today ("내년") is in the clause that asks a value."""
+        cues = [
+            u.key[m.start : m.end] for m in u.matches if m.kind == "attr" and f"attr.{m.value}" in self.value_of
+        ] + ["몇"]
+        return any(
+            any(len(w) > 1 and w in part for w in RELATIVE_YEARS) and any(c in part for c in cues)
+            for part in clauses(u.text)
+        )
+
     def _count_in(self, unit: str) -> re.Pattern[str]:
         units = self.counter_units.get(unit) or [unit]
         return re.compile(r"\d[\d,.]*\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
@@ -435,7 +458,7 @@ class Accounting:
 
 # Where one clause of a question ends and another begins: punctuation, or a connective ending
 # ("언제 시작하고 교재는 주나요", "접수는 했는데 발표는 언제").
-_CLAUSE_END = re.compile(r"[?!.,;~]+\s*|(?<=[가-힣])(?:고|는데|은데|던데|지만|면서|며|구요|고요)\s+")
+_CLAUSE_END = re.compile(r"[?!.,;~]+\s*|(?<=[가-힣])(?:고|는데|은데|인데|던데|지만|면서|며|구요|고요)\s+")
 
 
 def clauses(text: str) -> list[str]:

@@ -78,7 +78,7 @@ _RELATIVE = {
     "저번달": ("month", -1),
 }
 # Years named relative to today: they select the year a figure is for, not a date range.
-_RELATIVE_YEARS = {"올해": 0, "금년": 0, "올": 0, "내년": 1, "작년": -1, "지난해": -1, "전년": -1}
+RELATIVE_YEARS = {"올해": 0, "금년": 0, "올": 0, "내년": 1, "작년": -1, "지난해": -1, "전년": -1}
 _SLASH_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 
 
@@ -181,7 +181,7 @@ class Understander:
         self.function_words = (
             frozenset(key(w) for w in nlu.get("function_words") or ())
             | frozenset(_RELATIVE)
-            | frozenset(_RELATIVE_YEARS)
+            | frozenset(RELATIVE_YEARS)
             # units of counting ("필지", "호", "군데") name nothing asked about
             | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
         )
@@ -200,7 +200,7 @@ class Understander:
         self.matcher = Matcher(
             vocabulary_terms(nlu) + entity_terms, known_words=frozenset(w for w in vocabulary if len(w) >= 2)
         )
-        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) | set(_RELATIVE_YEARS)
+        self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) | set(RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
         self.vocab_jamo = [to_jamo(w) for w in self.vocab_list]
         # small talk words ("메뉴", "도움") are no vocabulary of the knowledge
@@ -301,7 +301,7 @@ class Understander:
             features["date"] = 1.0
         years = self._years(cleaned)
         compact = cleaned.replace(" ", "")
-        years += [today.year + off for word, off in _RELATIVE_YEARS.items() if len(word) > 1 and word in compact]
+        years += [today.year + off for word, off in RELATIVE_YEARS.items() if len(word) > 1 and word in compact]
         cohort_match = _COHORT_RE.search(cleaned)
         cohort = int(cohort_match.group(1)) if cohort_match else None
         if cohort is not None:
@@ -420,8 +420,9 @@ class Understander:
             if all(marks):
                 continue
             whole = strip_ending(k[m.word[0] : m.word[1]])
-            if whole not in self.report_words:  # "상반기에는": the word with its particles off
-                whole = next((w for w in without_particles(whole) if w in self.report_words), whole)
+            # "상반기에는": the word with its particles off, even when the report also writes it
+            # with them ("상반기에")
+            whole = next((w for w in reversed(without_particles(whole)) if w in self.report_words), whole)
             if whole in self.function_words or whole in self.cue_words:
                 continue
             if all(covered[m.word[0] : m.word[0] + len(whole)]):

@@ -37,6 +37,8 @@ ANSWERED = [
     ("체육시설 있어요 인재원에?", ["체육시설"]),  # the centre's name with a particle
     ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast
     ("협치 교육은 주로 무슨 요일에 열려요", ["수, 금"]),  # weekdays, not the weekday of a date
+    ("미래인재 과정 현장교육 가는 수련원 이름이 어디예요", ["다산수련원"]),  # a place of the kind asked
+    ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -47,6 +49,7 @@ DECLINED = [
     ("신임자 과정 강사는 누구예요", "강사"),  # a person by name: the report names no one
     ("경력경쟁 시험 응시수수료 있나요 얼마예요", "응시수수료"),  # 수수료 holds no 수료 (completion)
     ("배움관 예산은 얼마 잡혀 있어요", "배움관의 예산"),  # the report budgets businesses, not buildings
+    ("내년 신임자 과정 언제 시작해요?", "2019년"),  # a year named relative to today
 ]
 
 
@@ -93,6 +96,13 @@ DIALOGUES = [
     (["신임자 과정 언제 시작하나요", "언제까지 해요?"], "8월 24일(금)에 끝납니다", "에 시작합니다"),
     (["신임자 과정 언제 시작하나요", "끝나는 날도 알고 싶습니다"], "8월 24일(금)에 끝납니다", "더 궁금한"),  # no remark
     (["2차 필기 합격자 발표가 며칠이에요", "그다음 일정은요?"], "인성검사는 2018년 9월 8일", "필기 합격자 발표는"),
+    # the audit finding stays the subject; a few letters of a long name are no new one
+    (
+        ["시험일 타 시도랑 통일하라는 행감 지적 어떻게 처리됐어요", "그 계획은 언제 수립했어요?"],
+        "10. 11.",
+        "타 시도 연수",
+    ),
+    (["필기시험일 통일하라는 감사 요구 결과 알려주세요", "계획 수립은 언제였어요"], "응시자격등변경계획", "58,765"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes

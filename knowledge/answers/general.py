@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rapidfuzz import fuzz
+
 from knowledge.answers.common import AnswerBase, Composed, _question_words
 from knowledge.answers.money import plan_line, plan_rows_asked
+from knowledge.normalize import key
 from knowledge.text import basis, josa, num
 from knowledge.understand import Understanding
 
@@ -147,8 +150,10 @@ class GeneralAnswers(AnswerBase):
         chosen = [topics[i] for i in ids if i in topics][:2]
         if not chosen:
             return None
-        parts = []
+        parts: list[str] = []
         for t in chosen:  # the answer itself first; the editors' question title is no answer
+            if parts and fuzz.partial_ratio(key(t.answer), key(parts[0])) >= 80:
+                continue  # two findings answered by the same measure: say it once
             status = f" (추진상황: {t.status})" if t.status and t.status not in t.answer else ""
             parts.append(f"{t.answer}{status}")
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
