@@ -27,6 +27,8 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
         out.append(word)
         if i + 1 < len(words):
             out.append(word + words[i + 1])
+            if re.match(r"제\d", word):  # "제2회 공개경쟁" is also said "2회 공개경쟁"
+                out.append(word[1:] + words[i + 1])
         hangul = sum(1 for ch in word if "가" <= ch <= "힣")
         if hangul >= 5:
             out += [word[j:] for j in range(1, len(word) - 2)]

@@ -207,6 +207,11 @@ class Understander:
         cue_terms = [t for t in vocabulary_terms(nlu) if t.kind != "smalltalk"]
         nlu_words = {t.key for t in cue_terms}
         self.cue_words = frozenset(nlu_words)
+        # the attributes each cue word asks, for cues inside a longer event name ("필기 언제")
+        self.cue_attrs: dict[str, set[str]] = {}
+        for t in cue_terms:
+            if t.kind == "attr":
+                self.cue_attrs.setdefault(t.key, set()).add(t.value)
         for t in cue_terms:
             nlu_words |= morph.nouns(t.text)
         self.report_words = frozenset(
@@ -292,6 +297,13 @@ class Understander:
                 # unless it is just a cue word of the vocabulary ("교육통합시스템").
                 strength *= min(2.0, max(0.5, m.length / 3))
             features[m.kind] = max(features.get(m.kind, 0.0), strength)
+        for m in matches:
+            if m.kind in ("event_type", "event_any"):  # "면접 일정" asks the schedule too
+                span = k[m.start : m.end]
+                for cue, attrs in self.cue_attrs.items():
+                    if len(cue) >= 2 and cue in span:
+                        for attr in attrs:
+                            features.setdefault(f"attr.{attr}", m.score)
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

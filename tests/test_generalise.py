@@ -112,6 +112,8 @@ ONE_TURN = [
     ("안녕하세요 저는 구청 다니는 워킹맘인데요, 직장어린이집 1순위는 누구예요?", "1순위"),  # the asking sentence
     ("의원실입니다. 어린이집 운영 예산 증감률 알려주세요.", "220,151"),  # a budget asked of a building
     ("인재원 중장기 발전계획 용역은 어디서 수행했나요", "서울연구원"),  # 어디서: the body that did it
+    ("7급 면접 일정 좀요", "면접시험은 2018년 10월 15일"),  # a cue inside an event's name, and no course
+    ("2회 공개경쟁 최종 발표 날짜요", "11월 14일"),  # "제2회" said without 제
 ]
 
 
