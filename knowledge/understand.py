@@ -623,7 +623,8 @@ _PREDICATE_END = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*")
+# ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
+_SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+")
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

@@ -114,6 +114,9 @@ ONE_TURN = [
     ("인재원 중장기 발전계획 용역은 어디서 수행했나요", "서울연구원"),  # 어디서: the body that did it
     ("7급 면접 일정 좀요", "면접시험은 2018년 10월 15일"),  # a cue inside an event's name, and no course
     ("2회 공개경쟁 최종 발표 날짜요", "11월 14일"),  # "제2회" said without 제
+    # the asker's situation ("…인데요", "…하는데") is no part of what is asked
+    ("구청 교육팀 주무관인데요 신임자 과정 교육기간이 얼마나 돼요", "5주"),
+    ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
 ]
 
 
