@@ -246,6 +246,7 @@ class Matcher:
 # Keyword matches of free-text records: they never hide the words inside them, so that
 # "입소 순위" (a topic keyword) still counts as the cue word "순위".
 SOFT_KINDS = frozenset({"topic", "fact"})
+_EXACT = 0.999  # the score of a term spelt exactly as written
 CUE_KINDS = frozenset({"concept", "attr"})
 
 
@@ -263,6 +264,8 @@ def _resolve(matches: list[Match]) -> list[Match]:
             and not (m.kind == "concept" and k.kind not in CUE_KINDS)
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))
+            # a typo-tolerant reading of a cue never hides a name spelt exactly ("면접마" ≈ "면접 뭐")
+            and not (k.score < _EXACT <= m.score and k.kind in CUE_KINDS and m.kind not in CUE_KINDS)
             for k in kept
         )
         if shadowed:

@@ -103,6 +103,8 @@ DIALOGUES = [
         "타 시도 연수",
     ),
     (["필기시험일 통일하라는 감사 요구 결과 알려주세요", "계획 수립은 언제였어요"], "응시자격등변경계획", "58,765"),
+    # the one round an answer was about is what "그 다음은" goes on with
+    (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
@@ -117,6 +119,7 @@ ONE_TURN = [
     # the asker's situation ("…인데요", "…하는데") is no part of what is asked
     ("구청 교육팀 주무관인데요 신임자 과정 교육기간이 얼마나 돼요", "5주"),
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
+    ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
 ]
 
 

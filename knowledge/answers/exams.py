@@ -99,7 +99,9 @@ class ExamAnswers(AnswerBase):
                     f"({when_note(e.start, e.end, today)}).",
                 )
         lines.append(basis())
-        return Composed("\n".join(lines), topics=tuple(topics))
+        # the one round answered about is what a follow-up ("그 다음 일정은?") goes on with
+        answered = {"round": [topics[0].ref_id]} if len(topics) == 1 and not round_ids else {}
+        return Composed("\n".join(lines), answered, topics=tuple(topics))
 
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
         round_ids = u.entities.get("round", [])
