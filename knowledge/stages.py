@@ -385,8 +385,17 @@ class Accounting:
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
         """The question words whose value (a place for "어디", a date for "언제") the answer lacks,
-        and the years other than the report's that the answer does not speak of ("2019년 예산")."""
-        return [word for word, pattern in self.asked(u) if not pattern.search(answer)]
+        the years other than the report's that the answer does not speak of ("2019년 예산"), and a
+        year the question ties to a word that the answer ties to another year ("2018년 행정사무감사"
+        answered by the 2017 one)."""
+        missing = [word for word, pattern in self.asked(u) if not pattern.search(answer)]
+        body = "\n".join(line for line in answer.splitlines() if not line.startswith("("))  # not the basis
+        for m in _YEAR_WORD.finditer(u.text):
+            year, word = m.group(1), m.group(2)[:2]
+            said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
+            if said and year not in said and not re.search(rf"{year}|[’']{year[2:]}", body):
+                missing.append(f"{year}년")
+        return missing
 
     def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
@@ -455,6 +464,9 @@ class Accounting:
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
 
+
+# A year the question ties to the word after it ("2018년 행정사무감사")
+_YEAR_WORD = re.compile(r"(\d{4})년\s*(?:도\s*)?([가-힣]{2,})")
 
 # Where one clause of a question ends and another begins: punctuation, or a connective ending
 # ("언제 시작하고 교재는 주나요", "접수는 했는데 발표는 언제").

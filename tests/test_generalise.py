@@ -39,6 +39,8 @@ ANSWERED = [
     ("협치 교육은 주로 무슨 요일에 열려요", ["수, 금"]),  # weekdays, not the weekday of a date
     ("미래인재 과정 현장교육 가는 수련원 이름이 어디예요", ["다산수련원"]),  # a place of the kind asked
     ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
+    ("2017년 행정사무감사 처리요구 몇 건이에요", ["18건"]),
+    ("2017년 세출예산 얼마였어요", ["16,745,461"]),  # the year is spoken of, though not first
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -50,6 +52,7 @@ DECLINED = [
     ("경력경쟁 시험 응시수수료 있나요 얼마예요", "응시수수료"),  # 수수료 holds no 수료 (completion)
     ("배움관 예산은 얼마 잡혀 있어요", "배움관의 예산"),  # the report budgets businesses, not buildings
     ("내년 신임자 과정 언제 시작해요?", "2019년"),  # a year named relative to today
+    ("2018년 행정사무감사 처리요구 몇 건이에요", "2018년"),  # the report has the 2017 audit only
 ]
 
 
