@@ -8,13 +8,14 @@ with the question.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.normalize import is_hangul, key, to_jamo
+from knowledge.normalize import is_hangul, key, particles_only, to_jamo
 
 MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
 # Words that must be typed as they are: out-of-scope markers and small talk would otherwise
@@ -140,9 +141,9 @@ class Matcher:
         found = [
             m
             for m in found
-            if m.length > 2
-            or q[m.start : m.end] in self.spaced_keys
+            if q[m.start : m.end] in self.spaced_keys
             or not any(m.start < b < m.end for b in boundaries)
+            or (m.length > 2 and not _splits_a_word(q, m, boundaries))
         ]
         # Never read a typo into text that already is a correctly spelt term ("보직기간" holds no
         # "조직"), nor across the edge of a name ("경쟁원서" holds no "정원").
@@ -248,6 +249,17 @@ class Matcher:
 SOFT_KINDS = frozenset({"topic", "fact"})
 _EXACT = 0.999  # the score of a term spelt exactly as written
 CUE_KINDS = frozenset({"concept", "attr"})
+
+
+def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
+    """Whether a term read across the user's space takes the start of the next word and leaves
+    more than particles ("시험 실제로" holds no "시험실"; "신임자 과정에" holds "신임자과정")."""
+    inner = sorted(b for b in boundaries if m.start < b < m.end)
+    if not re.fullmatch(r"[가-힣]{2,}", q[m.start : inner[0]]):
+        return False  # "e-러닝" is one word, typed with a hyphen
+    end = min((b for b in boundaries if b >= m.end), default=len(q))
+    taken = m.end - inner[-1]
+    return end > m.end and taken < end - m.end and not particles_only(q[m.end : end])
 
 
 def _resolve(matches: list[Match]) -> list[Match]:

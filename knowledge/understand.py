@@ -13,7 +13,15 @@ from rapidfuzz import fuzz, process
 
 from knowledge import morph
 from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
-from knowledge.normalize import ENDINGS, clean, is_ending, key, strip_ending, to_jamo, without_particles
+from knowledge.normalize import (
+    ENDINGS,
+    clean,
+    is_ending,
+    key,
+    strip_ending,
+    to_jamo,
+    without_particles,
+)
 from knowledge.thesaurus import Thesaurus
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
@@ -79,7 +87,8 @@ _RELATIVE = {
 }
 # Years named relative to today: they select the year a figure is for, not a date range.
 RELATIVE_YEARS = {"올해": 0, "금년": 0, "올": 0, "내년": 1, "작년": -1, "지난해": -1, "전년": -1}
-_SLASH_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+# "6/23", and "6.23" (two digits of day: "1.5배" is no date)
+_SLASH_DATE_RE = re.compile(r"(?<![\d/.])(\d{1,2})\s*(?:/\s*(\d{1,2})|\.(\d{2}))(?![\d/%]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -360,7 +369,7 @@ class Understander:
         slash = _SLASH_DATE_RE.search(raw)
         if slash:
             try:
-                day = dt.date(self.year, int(slash.group(1)), int(slash.group(2)))
+                day = dt.date(self.year, int(slash.group(1)), int(slash.group(2) or slash.group(3)))
             except ValueError:
                 return None
             return day, day

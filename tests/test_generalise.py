@@ -122,6 +122,7 @@ ONE_TURN = [
     # the asker's situation ("…인데요", "…하는데") is no part of what is asked
     ("구청 교육팀 주무관인데요 신임자 과정 교육기간이 얼마나 돼요", "5주"),
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
+    ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
 ]
 
@@ -187,3 +188,14 @@ def test_turns_come_from_the_vocabulary_file() -> None:
     turns = Turns.from_nlu(load_nlu())
     assert turns.is_question("남은 건요?") and not turns.is_question("ㅋㅋ?")
     assert turns.is_remark("와 많이 하네") and not turns.is_remark("끝나는 날도 알고 싶습니다")
+
+
+def test_a_term_read_across_a_space_must_not_cut_the_next_word(brain: Brain) -> None:
+    understander = brain.understander
+    words = lambda q: {m.text for m in understander.understand(q, NOW.date()).matches}  # noqa: E731
+    assert "시험실" not in words("2차 필기 시험 실제 응시 인원 몇 명")  # 시험 | 실제
+    assert "신임자과정" in {
+        m.text.replace(" ", "") for m in understander.understand("신임자 과정에 가요", NOW.date()).matches
+    }
+    assert understander.understand("6.23 시험 몇 명", NOW.date()).dates == (dt.date(2018, 6, 23),) * 2
+    assert understander.understand("예산 1.5배 늘었나요", NOW.date()).dates is None
