@@ -41,6 +41,7 @@ ANSWERED = [
     ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
     ("2017년 행정사무감사 처리요구 몇 건이에요", ["18건"]),
     ("2017년 세출예산 얼마였어요", ["16,745,461"]),  # the year is spoken of, though not first
+    ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
