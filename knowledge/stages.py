@@ -169,6 +169,8 @@ def resolve(
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
+            if topic_too and kind != "topic" and "topic" in context.entities:
+                continue  # the finding answered is the subject, not a word it was found by ("필기")
             valid = known_values.get(kind, set())
             if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
                 continue
@@ -177,7 +179,14 @@ def resolve(
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
     own_concepts = any(f.startswith("concept.") for f in u.features)
-    if fresh and context.concepts and not own_concepts and not current_subjects_of(u) and _continues(u, context):
+    if (
+        fresh
+        and context.concepts
+        and not own_concepts
+        and not current_subjects_of(u)
+        and "topic" not in inherited  # an audit finding taken over is the subject, not "시험" in general
+        and _continues(u, context)
+    ):
         for concept in context.concepts:  # "상반기엔?" after an e-learning answer
             features.setdefault(concept, 0.9)
     cohort = u.cohort

@@ -109,6 +109,8 @@ DIALOGUES = [
         "타 시도 연수",
     ),
     (["필기시험일 통일하라는 감사 요구 결과 알려주세요", "계획 수립은 언제였어요"], "응시자격등변경계획", "58,765"),
+    # after an audit finding, the finding is the subject: not "필기" it was found by, nor exams in general
+    (["필기 날짜 다른 시도와 통일하라는 지적 처리결과 알려주세요", "그 계획은 언제 만들었어요"], "10. 11.", "6월 23일"),
     # the one round an answer was about is what "그 다음은" goes on with
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
 ]
