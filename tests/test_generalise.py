@@ -41,6 +41,9 @@ ANSWERED = [
     ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
     ("2017년 행정사무감사 처리요구 몇 건이에요", ["18건"]),
     ("2017년 세출예산 얼마였어요", ["16,745,461"]),  # the year is spoken of, though not first
+    # the most changed of the business lines, by amount or by rate
+    ("예산 제일 많이 줄어든 사업 뭐예요", ["공무원채용및 기타 시험 관리", "-2,168,949"]),
+    ("증가율로 보면 예산 가장 많이 늘린 사업은", ["교육과정개발및 교육훈련계획수립", "+100.2%"]),
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
@@ -111,6 +114,7 @@ DIALOGUES = [
     (["필기시험일 통일하라는 감사 요구 결과 알려주세요", "계획 수립은 언제였어요"], "응시자격등변경계획", "58,765"),
     # after an audit finding, the finding is the subject: not "필기" it was found by, nor exams in general
     (["필기 날짜 다른 시도와 통일하라는 지적 처리결과 알려주세요", "그 계획은 언제 만들었어요"], "10. 11.", "6월 23일"),
+    (["세출예산 총액 알려줘", "그 중 가장 많이 늘어난 건요?", "반대로 제일 많이 깎인 건?"], "공무원채용", "교육생급식"),
     # the one round an answer was about is what "그 다음은" goes on with
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
 ]

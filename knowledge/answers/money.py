@@ -16,6 +16,12 @@ from knowledge.understand import Understanding
 class MoneyAnswers(AnswerBase):
     def budget_info(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = list(u.entities.get("budget_line", []))
+        # "제일 많이 줄어든 사업은?": of all lines, unless the question names one of its own
+        named = "budget_line" not in u.inherited and any(not w.endswith("total") for w in wanted)
+        if "attr.most" in u.features and not named:
+            ranked = self._most_changed(u)
+            if ranked is not None:
+                return ranked
         if not wanted:
             program = self._program(u)
             if program and program.budget_line:
@@ -126,6 +132,40 @@ class MoneyAnswers(AnswerBase):
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")
         lines.append(basis(exp[0].source if exp else rev[0].source))
         return Composed("\n".join(lines))
+
+    def _most_changed(self, u: Understanding) -> Composed | None:
+        """ "제일 많이 줄어든 사업은?": the business lines ranked by their change from last year,
+        by rate when the question asks a rate ("비율로"), else by amount."""
+        lines = self.kb.budget_lines("expenditure")
+        totals = {b.y2018 for b in lines if b.id.endswith("total")}
+        every = [b for b in lines if b.change is not None and b.y2018 not in totals]
+        if not every or not ({"attr.increase", "attr.decrease"} & set(u.features) or "증감" in u.key):
+            return None
+        down = "attr.decrease" in u.features and "attr.increase" not in u.features
+        by_rate = bool(re.search(r"비율|률|율|%|퍼센트|프로", u.text))
+
+        def size(b: kdb.BudgetLine) -> float:
+            value = (b.change_pct or 0.0) if by_rate else float(b.change or 0)
+            return -value if down else value
+
+        ranked = sorted(every, key=size, reverse=True)[:3]
+        way = "줄어든" if down else "늘어난"
+        how = "증감률" if by_rate else "증감액"
+
+        def figures(b: kdb.BudgetLine) -> str:
+            rate = f"증감률 {b.change_pct:+.1f}%" if b.change_pct is not None else ""
+            amount = f"증감액 {b.change:+,}천원" if b.change is not None else ""
+            return ", ".join(x for x in ((rate, amount) if by_rate else (amount, rate)) if x)
+
+        top = ranked[0]
+        out = [
+            f"{self.year}년 세출예산에서 전년보다 {how} 기준으로 가장 많이 {way} 사업은 "
+            f"{top.name}입니다 ({figures(top)}; "
+            f"{self.year}년 {won(top.y2018)})."
+        ]
+        out += [f"• 다음: {b.name} ({figures(b)})" for b in ranked[1:]]
+        out.append(basis(top.source))
+        return Composed("\n".join(out), {"budget_line": [top.id]})
 
     def plan_overview(self, u: Understanding, today: dt.date) -> Composed | None:
         rows = self.kb.plan_rows()
