@@ -132,6 +132,7 @@ ONE_TURN = [
     ("구청 교육팀 주무관인데요 신임자 과정 교육기간이 얼마나 돼요", "5주"),
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
     ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
+    ("최종 합격자 발표 언제 나요", "11월 14일"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
 ]
 

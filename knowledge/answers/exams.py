@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
@@ -43,6 +44,17 @@ class ExamAnswers(AnswerBase):
         rounds = [r for r in (self.kb.round_(rid) for rid in round_ids) if r] or [
             r for r in self.kb.rounds() if r.kind != "전문가"
         ]
+        if types and not round_ids and not u.dates:
+            # "최종 합격자 발표 언제예요": the rounds whose event is still to come lead, nearest first
+            def coming(r: kdb.Round) -> str:
+                starts = [
+                    e.start
+                    for e in self.kb.events(round_id=r.id)
+                    if e.type in types and (e.end or e.start) >= today.isoformat()
+                ]
+                return min(starts, default="9999")
+
+            rounds = sorted(rounds, key=coming)
         lines: list[str] = []
         topics: list[Topic] = []
         single = len(rounds) == 1
