@@ -331,8 +331,7 @@ class Accounting:
                 r"[가-힣]{2,4}\s*(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
             ),
             "attr.headcount": re.compile(
-                r"\d[\d,]*\s*(?:명|회|개|건|기|차|과정|대|곳|동|층|부|장|면|"
-                r"권|분야|필지|팀|과)"
+                _NUMBER + r"\s*(?:명|회|개|가지|건|기|차|과정|대|곳|동|층|부|장|면|권|분야|필지|팀|과)"
             ),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
@@ -468,11 +467,14 @@ class Accounting:
 
     def _count_in(self, unit: str) -> re.Pattern[str]:
         units = self.counter_units.get(unit) or [unit]
-        return re.compile(r"\d[\d,.]*\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
+        return re.compile(_NUMBER + r"\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
 
+
+# A count in digits, or in Korean numerals ("목표는 네 가지입니다")
+_NUMBER = r"(?:\d[\d,.]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))"
 
 # A year the question ties to the word after it ("2018년 행정사무감사")
 _YEAR_WORD = re.compile(r"(\d{4})년\s*(?:도\s*)?([가-힣]{2,})")

@@ -44,6 +44,7 @@ ANSWERED = [
     # the most changed of the business lines, by amount or by rate
     ("예산 제일 많이 줄어든 사업 뭐예요", ["공무원채용및 기타 시험 관리", "-2,168,949"]),
     ("증가율로 보면 예산 가장 많이 늘린 사업은", ["교육과정개발및 교육훈련계획수립", "+100.2%"]),
+    ("인재원 목표 몇 개예요", ["네 가지"]),  # a count in Korean numerals
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
