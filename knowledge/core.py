@@ -286,14 +286,18 @@ class Brain:
         )
 
     def _named_in_part(self, u: Understanding) -> bool:
-        """Whether the question names its subjects only by a small part of their names."""
+        """Whether the question names its subjects only by a small part of their names, none of
+        them a name or alias written for the record ("2차" is one; "계획수립" is a few letters of
+        "…교육훈련계획수립")."""
         named = [
             m
             for m in u.matches
             if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank" and m.kind not in u.inherited
         ]
         return bool(named) and all(
-            (m.kind, m.value) in self._display and 2 * (m.end - m.start) < len(key(self._display[(m.kind, m.value)]))
+            m.score < self.limits.derived_name_weight + 0.001
+            and (m.kind, m.value) in self._display
+            and 2 * (m.end - m.start) < len(key(self._display[(m.kind, m.value)]))
             for m in named
         )
 
