@@ -61,6 +61,18 @@ class Brain:
         )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
+        # "과장은요?" after the team leaders' course: the course beside it for that rank
+        by_parent: dict[str, list[kdb.Program]] = {}
+        for p in kdb.programs(db):
+            if p.parent:
+                by_parent.setdefault(p.parent, []).append(p)
+        self._rank_siblings: dict[tuple[str, str], str] = {}
+        for children in by_parent.values():
+            for rank in {r for c in children for r in c.ranks}:
+                having = [c.id for c in children if rank in c.ranks]
+                if len(having) == 1:
+                    for c in children:
+                        self._rank_siblings[(c.id, rank)] = having[0]
         for p in kdb.programs(db):
             for session in kdb.sessions_of(db, p.id):
                 number = cohort_of(session.name)
@@ -102,7 +114,12 @@ class Brain:
         if fresh and self.turns.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
         u = stages.resolve(
-            u, context, fresh=fresh, known_values=self.understander.known_values, cohort_programs=self._cohort_programs
+            u,
+            context,
+            fresh=fresh,
+            known_values=self.understander.known_values,
+            cohort_programs=self._cohort_programs,
+            rank_siblings=self._rank_siblings,
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)

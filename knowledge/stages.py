@@ -154,6 +154,7 @@ def resolve(
     fresh: bool,
     known_values: dict[str, set[str]],
     cohort_programs: dict[int, set[str]],
+    rank_siblings: dict[tuple[str, str], str] | None = None,
 ) -> Understanding:
     """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
     names ("9기 교육 언제 끝나?")."""
@@ -178,6 +179,16 @@ def resolve(
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
+        ranks = u.entities.get("rank", [])
+        if current_subjects_of(u) == {"rank"} and len(ranks) == 1 and len(inherited.get("program", [])) == 1:
+            # "과장은요?" after the team leaders' course asks the same of the managers' course
+            sibling = (rank_siblings or {}).get((inherited["program"][0], ranks[0]))
+            if sibling is not None:
+                entities["program"] = inherited["program"] = [sibling]
+        if "program" in inherited and "category" in inherited:
+            # the course itself goes on, not the field it was found by ("수강 인원은요?")
+            del entities["category"], inherited["category"]
+            features.pop("category", None)
     own_concepts = any(f.startswith("concept.") for f in u.features)
     if (
         fresh
