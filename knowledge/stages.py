@@ -167,6 +167,9 @@ def resolve(
             current_subjects = set()  # "5급은요?": the same subject, for another rank
         # after an audit topic, a turn naming only a rank asks the same topic ("7급은?")
         topic_too = context.intent == "topic.answer" and not current_subjects - {"rank"}
+        # "거기 몇 명이에요?" points at what the last answer brought in (the department), not at
+        # the subject it was about; "예산은요?" goes on with the subject
+        pointed = bool(context.focus) and _DEICTIC.search(u.text) is not None
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
@@ -175,7 +178,7 @@ def resolve(
             valid = known_values.get(kind, set())
             if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
                 continue
-            if kind in SUBJECT_KINDS and (current_subjects or (context.focus and kind not in context.focus)):
+            if kind in SUBJECT_KINDS and (current_subjects or (pointed and kind not in context.focus)):
                 continue
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
@@ -483,6 +486,9 @@ class Accounting:
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
 
+
+# Words that point at a place or body just mentioned
+_DEICTIC = re.compile(r"거기|그곳|그쪽|그\s*부서|그\s*과(?![가-힣])|그\s*팀|여기|저기|그\s*기관|그\s*건물")
 
 # A count in digits, or in Korean numerals ("목표는 네 가지입니다")
 _NUMBER = r"(?:\d[\d,.]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))"

@@ -118,6 +118,8 @@ DIALOGUES = [
     (["세출예산 총액 알려줘", "그 중 가장 많이 늘어난 건요?", "반대로 제일 많이 깎인 건?"], "공무원채용", "교육생급식"),
     (["팀장 리더십 과정 몇 명이에요", "과장은요"], "30명", "125명"),  # the course beside it, for that rank
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
+    # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
+    (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
     # the one round an answer was about is what "그 다음은" goes on with
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
 ]
