@@ -147,6 +147,7 @@ class Brain:
         if reason is None and u.intent is not None:
             composed = self.composer.compose(u, today)
             if composed is not None:
+                u, composed = self._best_reading(u, composed, today)
                 return self._answered(text, u, composed, now, context)
             reason = "no_data"
         if reason in ("unknown", "unknown_subject", "no_data") and not u.unknown_words:
@@ -163,6 +164,24 @@ class Brain:
                 return partial
             return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
         return self._decline(text, u, reason or "unknown", now, context)
+
+    def _best_reading(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any]:
+        """The best reading, unless its answer lacks the value asked ("몇 명") and a reading of
+        the same record scored as well gives it ("핵심가치 교육 몇 명 대상이에요": the headcount,
+        not the target group)."""
+        if not self.accounting.unanswered_values(u, composed.text):
+            return u, composed
+        family = u.intent.split(".")[0] if u.intent else ""
+        for intent, score in u.ranking[1:3]:
+            if score < u.score - self.limits.runner_up_margin or not intent.startswith(f"{family}."):
+                continue
+            other = replace(u, intent=intent, score=score)
+            if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
+                continue
+            alternative = self.composer.compose(other, today)
+            if alternative is not None and not self.accounting.unanswered_values(other, alternative.text):
+                return other, alternative
+        return u, composed
 
     def _answered(self, text: str, u: Understanding, composed: Any, now: dt.datetime, context: Context) -> Reply:
         """The composed card, if it accounts for the whole question; else a fact that does, or an

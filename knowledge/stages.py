@@ -81,6 +81,7 @@ class Thresholds:
     min_intent_score: float
     small_talk_over: float
     follow_up_margin: float
+    runner_up_margin: float
     generic_records: int
     derived_name_weight: float
     short_reply_lines: int

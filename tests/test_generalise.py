@@ -45,6 +45,7 @@ ANSWERED = [
     ("예산 제일 많이 줄어든 사업 뭐예요", ["공무원채용및 기타 시험 관리", "-2,168,949"]),
     ("증가율로 보면 예산 가장 많이 늘린 사업은", ["교육과정개발및 교육훈련계획수립", "+100.2%"]),
     ("인재원 목표 몇 개예요", ["네 가지"]),  # a count in Korean numerals
+    ("핵심가치 교육 몇 명 대상이에요", ["5,000명"]),  # of two readings alike, the one that gives the count
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
@@ -137,7 +138,9 @@ ONE_TURN = [
     ("구청 교육팀 주무관인데요 신임자 과정 교육기간이 얼마나 돼요", "5주"),
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
     ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
-    ("최종 합격자 발표 언제 나요", "11월 14일"),  # of several rounds, the one still to come leads
+    ("최종 합격자 발표 언제 나요", "11월 14일"),
+    # two readings score alike: the one whose answer gives the asked count
+    ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
 ]
 
