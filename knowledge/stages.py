@@ -198,7 +198,8 @@ def resolve(
         fresh
         and context.concepts
         and not own_concepts
-        and not current_subjects_of(u)
+        # a rank alone ("7급은요?") asks the same of that rank, as with a record
+        and not (current_subjects_of(u) - ({"rank"} if context.intent != "program.recommend" else set()))
         and "topic" not in inherited  # an audit finding taken over is the subject, not "시험" in general
         and _continues(u, context)
     ):
@@ -233,7 +234,7 @@ def current_subjects_of(u: Understanding) -> set[str]:
 
 def _continues(u: Understanding, context: Context) -> bool:
     """Whether the turn can lean on the previous one: it names no subject of another family."""
-    current_subjects = current_subjects_of(u)
+    current_subjects = current_subjects_of(u) - {"rank"}  # a rank alone qualifies, it names nothing
     if current_subjects and not context.entities:
         return False
     families_now = {FAMILY.get(k) for k in current_subjects}
