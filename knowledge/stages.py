@@ -472,7 +472,10 @@ class Accounting:
         return re.compile(rf"{self.value_of['attr.location'].pattern}|[가-힣]{{2,}}(?:{named})")
 
     def _year_asked(self, u: Understanding) -> bool:
-        """Whether a year named relative to today ("내년") is in the clause that asks a value."""
+        """Whether a year named relative to today ("내년") is in the clause that asks a value, or
+        is all the turn asks ("작년엔요?")."""
+        if any(len(w) > 1 and w in u.key and len(u.key.replace(w, "")) <= 3 for w in RELATIVE_YEARS):
+            return True
         cues = [
             u.key[m.start : m.end] for m in u.matches if m.kind == "attr" and f"attr.{m.value}" in self.value_of
         ] + ["몇"]

@@ -139,7 +139,7 @@ class AnswerBase:
         self, facts: tuple[kdb.Fact, ...], u: Understanding, limit: int = 2, names: tuple[str, ...] | None = None
     ) -> list[kdb.Fact]:
         """The facts of a record that share the most words with the question (if any)."""
-        words = _question_words(u, names)
+        words = _question_words(u, names, self.year)
         if not words:
             return []
         scored = []
@@ -197,9 +197,10 @@ class AnswerBase:
         return f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — {when_note(e.start, e.end, today)}"
 
 
-def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> list[str]:
+def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year: int = 0) -> list[str]:
     """Content words of the question that do not just name the record asked about (e.g.
-    '상반기', '실적', '국제반'). ``names``: the record's own names; default: every matched name."""
+    '상반기', '실적', '국제반'). ``names``: the record's own names; default: every matched name.
+    A year asked other than ``year`` (the report's) is a word too, as the report writes it (’17)."""
     if names is None:
         named = {m.text.replace(" ", "") for m in u.matches if m.kind not in ("attr", "concept", "topic", "fact")}
     else:
@@ -210,6 +211,7 @@ def _question_words(u: Understanding, names: tuple[str, ...] | None = None) -> l
         w = strip_ending(w)
         if len(w) >= 2 and not is_predicate(w) and w not in named and not any(w in n for n in named):
             out.append(w)
+    out += [short_year(y) for y in dict.fromkeys(u.years) if y != year]
     return out
 
 
