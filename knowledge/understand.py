@@ -206,6 +206,7 @@ class Understander:
             )
             for iid, spec in nlu["intents"].items()
         ]
+        self._topic_keywords = [t for t in entity_terms if t.kind == "topic"]
         self.matcher = Matcher(
             vocabulary_terms(nlu) + entity_terms, known_words=frozenset(w for w in vocabulary if len(w) >= 2)
         )
@@ -316,6 +317,13 @@ class Understander:
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)
+        if "concept.audit" in features and "topic" not in entities:
+            # "감사 지적 중에 어린이집 관련": the findings about a thing the question names, though
+            # its name ("어린이집", a building) hid the findings' keyword
+            for t in self._topic_keywords:
+                if t.key in k and len(t.key) >= 2:
+                    _add(entities, "topic", t.value)
+                    features["topic"] = max(features.get("topic", 0.0), 1.0)
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
         if dates:
@@ -617,7 +625,11 @@ class Understander:
             if unexplained and len(unexplained) == len(subject_matches) and not spec.open:
                 score -= 2.0
             ranking.append((spec.id, score))
-        ranking.sort(key=lambda x: -x[1])
+        # of readings scored alike, the one that uses more of the concepts the question names
+        # ("감사 지적 중에 어린이집": the audit finding, not the building)
+        named = {f for f in u.features if f.startswith("concept.")}
+        used = {spec.id: len(named & (set(spec.needs) | set(spec.signals))) for spec in self.intents}
+        ranking.sort(key=lambda x: (-x[1], -used.get(x[0], 0)))
         if not ranking:
             return replace(u, ranking=[], intent=None, score=0.0)
         return replace(u, ranking=ranking, intent=ranking[0][0], score=ranking[0][1])

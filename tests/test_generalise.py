@@ -46,6 +46,8 @@ ANSWERED = [
     ("증가율로 보면 예산 가장 많이 늘린 사업은", ["교육과정개발및 교육훈련계획수립", "+100.2%"]),
     ("인재원 목표 몇 개예요", ["네 가지"]),  # a count in Korean numerals
     ("핵심가치 교육 몇 명 대상이에요", ["5,000명"]),  # of two readings alike, the one that gives the count
+    # an audit question about a thing whose name hid the finding's keyword: the finding
+    ("감사 지적 중에 어린이집 관련 있어요", ["추진완료", "지역아동"]),
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
