@@ -100,6 +100,7 @@ def asks_anything(u: Understanding) -> bool:
         or u.dates
         or u.cohort is not None
         or u.years
+        or u.counters  # "몇 살부터 받아요": a count in a unit is asked
         or any(m.kind != "self" for m in u.matches)
     )
 

@@ -223,3 +223,10 @@ def test_a_term_read_across_a_space_must_not_cut_the_next_word(brain: Brain) -> 
     assert "신임자과정" in words("신임자 과정에 가요")  # a particle is no part of the next word
     assert understander.understand("6.23 시험 몇 명", NOW.date()).dates == (dt.date(2018, 6, 23),) * 2
     assert understander.understand("예산 1.5배 늘었나요", NOW.date()).dates is None
+
+
+def test_a_count_asked_of_nothing_is_declined_not_taken_for_a_remark(brain: Brain) -> None:
+    from knowledge.shape import NOISE_REPLY
+
+    reply = brain.answer("몇 살부터 받아요", now=NOW)
+    assert reply.intent is None and reply.text != NOISE_REPLY and "찾지 못했습니다" in reply.text
