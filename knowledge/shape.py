@@ -53,11 +53,14 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     limit = max(short_lines, listed + 1) if bullets <= list_lines else short_lines
     # The asked fact first: a line with a figure that shares more of the question's words than
     # the head line goes before it ("상반기 실적" asked: its line, not the plan's).
-    if not listed and len(body) > 1:
-        scores = [_shared(line, tokens) for line in body]
+    scores = [_shared(line, tokens) for line in body]
+    if len(body) > 1:
         best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
         if (
             scores[best] > scores[0]
+            # a list under the head is the answer, unless the head says nothing asked and one
+            # item does ("집행률은요?": the execution bullet under the budget line)
+            and (not listed or scores[0] == 0)
             and re.search(r"\d", body[best])
             and not body[best].startswith(f"({BASIS}")
             and not SAYS_MISSING.search(body[best])  # the answer never opens with what is missing

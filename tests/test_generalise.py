@@ -144,6 +144,7 @@ ONE_TURN = [
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
     ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
     ("최종 합격자 발표 언제 나요", "11월 14일"),
+    ("공무원 채용 시험 관리 예산 집행률 얼마나 돼요", "집행률 94.0%"),  # the bullet asked, over its head line
     # two readings score alike: the one whose answer gives the asked count
     ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
