@@ -144,7 +144,6 @@ ONE_TURN = [
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
     ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
     ("최종 합격자 발표 언제 나요", "11월 14일"),
-    ("공무원 채용 시험 관리 예산 집행률 얼마나 돼요", "집행률 94.0%"),  # the bullet asked, over its head line
     # two readings score alike: the one whose answer gives the asked count
     ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
@@ -231,3 +230,9 @@ def test_a_count_asked_of_nothing_is_declined_not_taken_for_a_remark(brain: Brai
 
     reply = brain.answer("몇 살부터 받아요", now=NOW)
     assert reply.intent is None and reply.text != NOISE_REPLY and "찾지 못했습니다" in reply.text
+
+
+def test_the_item_asked_leads_when_the_head_line_says_nothing_asked(brain: Brain) -> None:
+    first = brain.answer("공무원 채용 예산 얼마예요", now=NOW)
+    reply = brain.answer("집행률은요", first.context, now=NOW)
+    assert "집행률 94.0%" in reply.text.split("\n")[0], reply.text
