@@ -50,8 +50,10 @@ def split_table(brain: Brain) -> list[str]:
         ("dev3", splits.read_dev3()),
         ("dev4", splits.read_dev4()),
         ("dev5", splits.read_dev5()),
+        ("dev6", splits.read_dev6()),
         ("test", splits.read_test()),
         ("test2", splits.read_test2()),
+        ("test3", splits.read_test3()),
     ):
         if not items:
             continue

@@ -28,7 +28,9 @@ DEVSET2 = ROOT / "tests" / "devset2.tsv"
 DEVSET3 = ROOT / "tests" / "devset3.tsv"  # a third, by another such writer, in other voices
 DEVSET4 = ROOT / "tests" / "devset4.tsv"  # a fourth, mostly dialogues
 DEVSET5 = ROOT / "tests" / "devset5.tsv"  # a fifth, a third of it exams
+DEVSET6 = ROOT / "tests" / "devset6.tsv"  # a sixth, mostly conversations
 TESTSET2 = ROOT / "tests" / "testset2.tsv"  # a second held-out split, written after the tuning
+TESTSET3 = ROOT / "tests" / "testset3.tsv"  # a third, written after the second round of tuning
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
 NOT_IN_REPORT = re.compile(
@@ -119,8 +121,16 @@ def read_dev5(path: Path = DEVSET5) -> list[Item]:
     return read_test(path, split="dev5") if path.exists() else []
 
 
+def read_dev6(path: Path = DEVSET6) -> list[Item]:
+    return read_test(path, split="dev6") if path.exists() else []
+
+
 def read_test2(path: Path = TESTSET2) -> list[Item]:
     return read_test(path, split="test2") if path.exists() else []
+
+
+def read_test3(path: Path = TESTSET3) -> list[Item]:
+    return read_test(path, split="test3") if path.exists() else []
 
 
 def read_dev(path: Path = DEVSET) -> list[Item]:

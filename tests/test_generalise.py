@@ -120,7 +120,7 @@ DIALOGUES = [
     (["필기 날짜 다른 시도와 통일하라는 지적 처리결과 알려주세요", "그 계획은 언제 만들었어요"], "10. 11.", "6월 23일"),
     (["세출예산 총액 알려줘", "그 중 가장 많이 늘어난 건요?", "반대로 제일 많이 깎인 건?"], "공무원채용", "교육생급식"),
     (["팀장 리더십 과정 몇 명이에요", "과장은요"], "30명", "125명"),  # the course beside it, for that rank
-    (["면접 시간 얼마나 늘었어요", "7급은요"], "105분", "해당하는 교육과정"),  # a rank alone goes on with the topic
+    (["면접 시간 얼마나 늘었어요", "그럼 7급은요"], "105분", "해당하는 교육과정"),  # a rank alone goes on with the topic
     (["5급 역량평가 몇 번 해요", "작년은요?"], "’17년 8회 446명", "해당하는 교육과정"),  # as the report writes it
     (["외국도시공무원 연수 예산 얼마예요", "작년은요?"], "", "2017년 예산은"),  # no 2017 figure: said so
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
@@ -137,6 +137,7 @@ ONE_TURN = [
     ("안녕하세요 저는 구청 다니는 워킹맘인데요, 직장어린이집 1순위는 누구예요?", "1순위"),  # the asking sentence
     ("의원실입니다. 어린이집 운영 예산 증감률 알려주세요.", "220,151"),  # a budget asked of a building
     ("인재원 중장기 발전계획 용역은 어디서 수행했나요", "서울연구원"),  # 어디서: the body that did it
+    ("교재는 누가 만들어요", "인재양성과"),  # "누가 만들" asks who does it, not who may attend
     ("7급 면접 일정 좀요", "면접시험은 2018년 10월 15일"),  # a cue inside an event's name, and no course
     ("2회 공개경쟁 최종 발표 날짜요", "11월 14일"),  # "제2회" said without 제
     # the asker's situation ("…인데요", "…하는데") is no part of what is asked
