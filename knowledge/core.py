@@ -233,6 +233,7 @@ class Brain:
             stages.question_tokens(u) + self._attribute_words(u),
             self.limits.short_reply_lines,
             self.limits.list_reply_lines,
+            tuple(self.accounting.asked_values(u)),
         )
         return Reply(
             short,

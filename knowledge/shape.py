@@ -31,11 +31,14 @@ def _shared(line: str, tokens: list[str]) -> int:
     return sum(t in compact for t in tokens)
 
 
-def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tuple[str, str]:
+def shape(
+    card: str, tokens: list[str], short_lines: int, list_lines: int, values: tuple[re.Pattern[str], ...] = ()
+) -> tuple[str, str]:
     """(short reply, full card): the answer line first, then the supporting lines that share the
     most words with the question (``tokens``, as matching keys), then the basis; repeated lines
     dropped. A list right under the answer line is the answer and is kept whole up to
-    ``list_lines`` items."""
+    ``list_lines`` items. ``values``: what the asked value looks like; a head line holding it stays
+    first."""
     lines: list[str] = []
     for line in card.splitlines():
         if line.strip() and line in lines:
@@ -57,7 +60,8 @@ def shape(card: str, tokens: list[str], short_lines: int, list_lines: int) -> tu
     if len(body) > 1:
         best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
         if (
-            scores[best] > scores[0]
+            not (values and all(v.search(body[0]) for v in values))
+            and scores[best] > scores[0]
             # a list under the head is the answer, unless the head says nothing asked and one
             # item does ("집행률은요?": the execution bullet under the budget line)
             and (not listed or scores[0] == 0)

@@ -48,6 +48,7 @@ ANSWERED = [
     ("핵심가치 교육 몇 명 대상이에요", ["5,000명"]),  # of two readings alike, the one that gives the count
     # an audit question about a thing whose name hid the finding's keyword: the finding
     ("감사 지적 중에 어린이집 관련 있어요", ["추진완료", "지역아동"]),
+    ("일반임기제 지금까지 몇 명 채용됐어요", ["31명"]),  # what the report says of the category asked
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
@@ -120,7 +121,11 @@ DIALOGUES = [
     (["필기 날짜 다른 시도와 통일하라는 지적 처리결과 알려주세요", "그 계획은 언제 만들었어요"], "10. 11.", "6월 23일"),
     (["세출예산 총액 알려줘", "그 중 가장 많이 늘어난 건요?", "반대로 제일 많이 깎인 건?"], "공무원채용", "교육생급식"),
     (["팀장 리더십 과정 몇 명이에요", "과장은요"], "30명", "125명"),  # the course beside it, for that rank
-    (["면접 시간 얼마나 늘었어요", "그럼 7급은요"], "105분", "해당하는 교육과정"),  # a rank alone goes on with the topic
+    (
+        ["면접 시간 얼마나 늘었어요", "그럼 7급은요"],
+        "105분",
+        "해당하는 교육과정",
+    ),  # a rank alone goes on with the topic
     (["5급 역량평가 몇 번 해요", "작년은요?"], "’17년 8회 446명", "해당하는 교육과정"),  # as the report writes it
     (["외국도시공무원 연수 예산 얼마예요", "작년은요?"], "", "2017년 예산은"),  # no 2017 figure: said so
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
@@ -145,6 +150,7 @@ ONE_TURN = [
     ("삼촌이 공무원 준비하는데 2차 필기 언제였어요", "6월 23일"),
     ("6.23 시험 몇 명 응시했어요", "67,959명"),  # "6.23" is a date
     ("최종 합격자 발표 언제 나요", "11월 14일"),
+    ("중증장애인 채용 몇명", "5명"),  # a head line that holds the asked count stays first
     # two readings score alike: the one whose answer gives the asked count
     ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작

@@ -7,6 +7,7 @@ import re
 
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
+from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
 from knowledge.understand import Understanding
@@ -196,6 +197,9 @@ class ExamAnswers(AnswerBase):
             lines.append(f"• {c.name}: {c.planned}명" + (f" ({detail})" if detail else ""))
         if r:
             relevant = self._relevant_facts(r.facts, u, limit=3, names=(r.name, *r.aliases))
+            if wanted:  # what the report says of the category asked ("일반임기제 … 완료 27명")
+                about = [f for f in r.facts if any(key(c.name) in key(f.label + f.text) for c in chosen)]
+                relevant = list(dict.fromkeys([*relevant, *about[:2]]))
             lines += [
                 f"• {f.label}: {f.text}"
                 for f in relevant or [f for f in r.facts if wanted is None and ("방법" in f.label or "시기" in f.label)]
