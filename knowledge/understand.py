@@ -311,7 +311,8 @@ class Understander:
             if m.kind in ("event_type", "event_any"):  # "면접 일정" asks the schedule too
                 span = k[m.start : m.end]
                 for cue, attrs in self.cue_attrs.items():
-                    if len(cue) >= 2 and cue in span:
+                    # the cue closes the event's name ("필기 언제"); "응시원서" asks no 응시 figures
+                    if len(cue) >= 2 and span.endswith(cue) and span != cue:
                         for attr in attrs:
                             features.setdefault(f"attr.{attr}", m.score)
         if ambiguous and "event_type" not in entities:

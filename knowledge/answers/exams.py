@@ -15,7 +15,7 @@ from knowledge.understand import Understanding
 
 class ExamAnswers(AnswerBase):
     def exam_schedule(self, u: Understanding, today: dt.date) -> Composed | None:
-        round_ids = u.entities.get("round", [])
+        round_ids = u.entities.get("round", []) or self._rounds_of_rank(u)
         types = u.entities.get("event_type", [])
         if "expert" in round_ids and len(round_ids) == 1:
             return self.exam_expert(u, today)
@@ -97,8 +97,8 @@ class ExamAnswers(AnswerBase):
                 lines += [self._event_line(e, today) for e in chosen]
         if not lines:
             return None
-        if not round_ids and not types and not u.dates:
-            # all rounds are listed: the one coming next answers "언제" first
+        if not u.entities.get("round") and not types and not u.dates:
+            # rounds the question did not name are listed: the event coming next answers "언제" first
             upcoming = sorted(
                 (e for r in rounds for e in self.kb.events(round_id=r.id) if (e.end or e.start) >= today.isoformat()),
                 key=lambda e: e.start,
@@ -116,8 +116,22 @@ class ExamAnswers(AnswerBase):
         answered = {"round": [topics[0].ref_id]} if len(topics) == 1 and not round_ids else {}
         return Composed("\n".join(lines), answered, topics=tuple(topics))
 
+    def _rounds_of_rank(self, u: Understanding) -> list[str]:
+        """The rounds whose own names say they recruit the rank asked ("7급 공채" → the round
+        aliased "7·9급 공채"), when the question names no round."""
+        ranks = {r.rstrip("급") for r in u.entities.get("rank", []) if re.fullmatch(r"\d급", r)}
+        if not ranks or u.entities.get("round"):
+            return []
+        out = []
+        for r in self.kb.rounds():
+            named = " ".join((r.name, *r.aliases))
+            digits = {d for group in re.findall(r"(\d(?:[·,]\d)*)\s*급", named) for d in re.findall(r"\d", group)}
+            if ranks & digits:
+                out.append(r.id)
+        return out
+
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
-        round_ids = u.entities.get("round", [])
+        round_ids = u.entities.get("round", []) or self._rounds_of_rank(u)
         if not round_ids and ("attr.count_figures" in u.features or "event_type" in u.entities):
             round_ids = list(dict.fromkeys(st.round for st in self.kb.exam_stats()))
         if not round_ids:
