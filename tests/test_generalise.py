@@ -153,6 +153,7 @@ ONE_TURN = [
     ("중증장애인 채용 몇명", "5명"),  # a head line that holds the asked count stays first
     ("7급 공채 몇 명 뽑아요", "1,971명"),  # the round whose own name says it recruits that rank
     ("응시원서 접수 마감일", "원서접수는"),  # "응시원서" is an event, not the applicants' figures
+    ("면접 결과 발표일", "최종 합격자 발표는"),  # the results of the interview are the final ones
     # two readings score alike: the one whose answer gives the asked count
     ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
