@@ -131,6 +131,7 @@ DIALOGUES = [
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
     (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
+    (["신임자 8기 언제 시작해요", "그 다음 기수는 언제예요"], "제9기는 2018년 8월 27일", "제8기는"),  # the next cohort
     # the one round an answer was about is what "그 다음은" goes on with
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
 ]

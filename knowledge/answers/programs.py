@@ -25,12 +25,22 @@ class ProgramAnswers(AnswerBase):
         if u.entities.get("session"):
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
-        if u.cohort is not None:
-            picked = [s for s in sessions if cohort_of(s.name) == u.cohort]
+        cohort = u.cohort
+        if cohort is not None and re.search(r"다음|그\s*뒤|그\s*후", u.text) and not re.search(r"\d+\s*기", u.text):
+            # "그 다음은?" after the 8th cohort: the cohort after it
+            current = next((s for s in every if cohort_of(s.name) == cohort and s.start), None)
+            later = sorted(
+                (s for s in every if current and s.start and s.start > (current.start or "")),
+                key=lambda s: s.start or "",
+            )
+            if later:
+                cohort = cohort_of(later[0].name)
+        if cohort is not None:
+            picked = [s for s in sessions if cohort_of(s.name) == cohort]
             if not picked:
                 names = ", ".join(s.name for s in sessions) or "없음"
                 return Composed(
-                    f"{p.name} {u.cohort}기 일정은 업무보고에 나와 있지 않습니다. "
+                    f"{p.name} {cohort}기 일정은 업무보고에 나와 있지 않습니다. "
                     f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
                     topics=self._topic(p),
                 )
@@ -45,7 +55,7 @@ class ProgramAnswers(AnswerBase):
             if asks_end:
                 # of several cohorts, the one under way or next ("언제까지 해요?")
                 s = next((x for x in dated if (x.end or x.start or "") >= today.isoformat()), dated[-1])
-                if u.cohort is not None or len(dated) == 1:
+                if cohort is not None or len(dated) == 1:
                     s = dated[0]
                 head = (
                     f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
@@ -73,7 +83,10 @@ class ProgramAnswers(AnswerBase):
             lines.append(f"{self.year}년 계획: {_plan_text(p)}")
         lines = self._with_facts(lines, p, u)
         lines.append(basis(p.source))
-        return Composed("\n".join(lines), topics=self._topic(p))
+        # the cohort the answer leads with is what "그 다음은?" goes on from
+        led = [c for x in dated if (c := cohort_of(x.name)) is not None and x.name in head]
+        answered = {"cohort": cohort if cohort is not None else led[0]} if cohort is not None or led else {}
+        return Composed("\n".join(lines), answered, topics=self._topic(p))
 
     def _course_timing(
         self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session], today: dt.date
