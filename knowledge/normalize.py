@@ -122,6 +122,7 @@ ENDINGS: tuple[str, ...] = tuple(
             "을",
             "를",
             "에",
+            "엔",  # 에는, said short ("상반기엔")
             "의",
             "도",
             "만",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db import knowledge as kdb
-from knowledge.normalize import strip_ending
+from knowledge.normalize import strip_ending, without_particles
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
 from knowledge.understand import Understanding, is_predicate
@@ -209,6 +209,7 @@ def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year
     for word in u.text.split():
         w = "".join(ch for ch in word if ch.isalnum())
         w = strip_ending(w)
+        w = next(iter(without_particles(w)[::-1]), w)  # "상반기엔" → 상반기
         if len(w) >= 2 and not is_predicate(w) and w not in named and not any(w in n for n in named):
             out.append(w)
     out += [short_year(y) for y in dict.fromkeys(u.years) if y != year]
