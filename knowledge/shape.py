@@ -61,6 +61,8 @@ def shape(
         best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
         if (
             not (values and all(v.search(body[0]) for v in values))
+            # ... nor yields to a line that lacks it ("교육대상: 팀장" for "몇 명 대상임?")
+            and not (values and not all(v.search(body[best]) for v in values))
             and scores[best] > scores[0]
             # a list under the head is the answer, unless the head says nothing asked and one
             # item does ("집행률은요?": the execution bullet under the budget line)

@@ -119,9 +119,7 @@ class MoneyAnswers(AnswerBase):
         rev = self.kb.budget_lines("revenue")
         if not exp and not rev:
             return None
-        if rev:
-            lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
-        if exp:
+        if exp:  # "예산" is what the centre spends: the expenditure first, then the revenue
             total = exp[0]
             change = f"증감액 {total.change:+,}천원, " if total.change is not None else ""
             lines.append(
@@ -130,6 +128,8 @@ class MoneyAnswers(AnswerBase):
             )
             if total.executed is not None:
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")
+        if rev:
+            lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
         lines.append(basis(exp[0].source if exp else rev[0].source))
         return Composed("\n".join(lines))
 
