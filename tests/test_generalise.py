@@ -38,6 +38,7 @@ ANSWERED = [
     ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast
     ("협치 교육은 주로 무슨 요일에 열려요", ["수, 금"]),  # weekdays, not the weekday of a date
     ("미래인재 과정 현장교육 가는 수련원 이름이 어디예요", ["다산수련원"]),  # a place of the kind asked
+    ("아르헨티나 스마트시티 연수는 어디서 진행했어요", ["시립대"]),  # a body the report abbreviates
     ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
     ("2017년 행정사무감사 처리요구 몇 건이에요", ["18건"]),
     ("2017년 세출예산 얼마였어요", ["16,745,461"]),  # the year is spoken of, though not first
@@ -145,6 +146,7 @@ ONE_TURN = [
     ("의원실입니다. 어린이집 운영 예산 증감률 알려주세요.", "220,151"),  # a budget asked of a building
     ("인재원 중장기 발전계획 용역은 어디서 수행했나요", "서울연구원"),  # 어디서: the body that did it
     ("교재는 누가 만들어요", "인재양성과"),  # "누가 만들" asks who does it, not who may attend
+    ("강사 관리는 어디서 맡아요", "인재양성과"),  # "어디서 맡" asks which body does it
     ("7급 면접 일정 좀요", "면접시험은 2018년 10월 15일"),  # a cue inside an event's name, and no course
     ("2회 공개경쟁 최종 발표 날짜요", "11월 14일"),  # "제2회" said without 제
     # the asker's situation ("…인데요", "…하는데") is no part of what is asked
