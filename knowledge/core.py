@@ -156,7 +156,7 @@ class Brain:
                 return found
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
-            if composed is not None and all(key(w) in key(composed.text) for w in u.unknown_words):
+            if composed is not None and all(self.accounting.holds(key(w), key(composed.text)) for w in u.unknown_words):
                 # the answer itself holds the word ("무슨 법" → 영유아보육법)
                 return self._answered(text, replace(u, unknown_words=[]), composed, now, context)
             partial = self._partial(u, composed, u.unknown_words, now) if composed else None

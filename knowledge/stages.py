@@ -397,18 +397,26 @@ class Accounting:
             # a compound of the report's words, each of them there ("외국공무원" for the
             # record "외국도시공무원 초청연수")
             parts = [p for p in (self.split(word) or []) if len(p) >= 2]
-            return len(parts) >= 2 and all(p in compact or p in own for p in parts)
+            if len(parts) >= 2 and all(p in compact or p in own for p in parts):
+                return True
+            return self.holds(word, compact)
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
         missing += [
             word
             for attr, word in u.suffix_attrs.items()
             if f"attr.{attr}" not in uses
-            and word not in compact
+            and not self.holds(key(word), compact)
             # "용역비" under a works item that gives its cost ("167백만원")
             and not ((value := self.value_of.get(f"attr.{attr}")) is not None and value.search(answer))
         ]
         return missing
+
+    @staticmethod
+    def holds(word: str, compact: str) -> bool:
+        """Whether an answer (as a matching key) holds ``word``, or two words that make it,
+        written together ("소방공무원": 소방직 공무원)."""
+        return word in compact or any(word[:i] in compact and word[i:] in compact for i in range(2, len(word) - 1))
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
         """The question words whose value (a place for "어디", a date for "언제") the answer lacks,

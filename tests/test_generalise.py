@@ -39,6 +39,7 @@ ANSWERED = [
     ("협치 교육은 주로 무슨 요일에 열려요", ["수, 금"]),  # weekdays, not the weekday of a date
     ("미래인재 과정 현장교육 가는 수련원 이름이 어디예요", ["다산수련원"]),  # a place of the kind asked
     ("아르헨티나 스마트시티 연수는 어디서 진행했어요", ["시립대"]),  # a body the report abbreviates
+    ("소방공무원은 e러닝 수강 대상이에요?", ["소방직 공무원"]),  # two words of the answer written together
     ("내년 정년인데 퇴직 준비 교육 몇 명 받아요", ["450명"]),  # "내년" is the asker's, not the asked
     ("2017년 행정사무감사 처리요구 몇 건이에요", ["18건"]),
     ("2017년 세출예산 얼마였어요", ["16,745,461"]),  # the year is spoken of, though not first
