@@ -12,7 +12,7 @@ import pytest
 
 from knowledge.core import Brain
 from knowledge.reply import Context
-from knowledge.shape import asked_noun
+from knowledge.shape import NOISE_REPLY, asked_noun
 from knowledge.stages import Turns
 from knowledge.store import open_database
 from knowledge.understand import NluError, load_nlu
@@ -242,8 +242,6 @@ def test_a_term_read_across_a_space_must_not_cut_the_next_word(brain: Brain) -> 
 
 
 def test_a_count_asked_of_nothing_is_declined_not_taken_for_a_remark(brain: Brain) -> None:
-    from knowledge.shape import NOISE_REPLY
-
     reply = brain.answer("몇 살부터 받아요", now=NOW)
     assert reply.intent is None and reply.text != NOISE_REPLY and "찾지 못했습니다" in reply.text
 
