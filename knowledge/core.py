@@ -360,7 +360,9 @@ class Brain:
         for line in lines:
             for sentence in _SENTENCES.split(line.lstrip("• ")):
                 compact = key(sentence)
-                if all(self._holds(compact, w) for w in words) and all(p.search(sentence) for p in patterns):
+                if all(self.accounting.holds(key(w), compact) for w in words) and all(
+                    p.search(sentence) for p in patterns
+                ):
                     body = sentence + (f"\n{basis_line}" if basis_line else "")
                     return Reply(
                         body,
@@ -371,14 +373,6 @@ class Brain:
                         replace(context, at=now),
                     )
         return None
-
-    def _holds(self, compact: str, word: str) -> bool:
-        """Whether a sentence holds ``word``, or each of the report's words it is made of
-        ("계획수립" in "계획을 수립하여")."""
-        if key(word) in compact:
-            return True
-        parts = self.accounting.split(key(word)) or []
-        return len(parts) >= 2 and all(len(p) >= 2 and p in compact for p in parts)
 
     def _not_in_report(
         self, text: str, u: Understanding, words: list[str], card: str, now: dt.datetime, context: Context

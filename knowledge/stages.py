@@ -412,11 +412,16 @@ class Accounting:
         ]
         return missing
 
-    @staticmethod
-    def holds(word: str, compact: str) -> bool:
-        """Whether an answer (as a matching key) holds ``word``, or two words that make it,
-        written together ("소방공무원": 소방직 공무원)."""
-        return word in compact or any(word[:i] in compact and word[i:] in compact for i in range(2, len(word) - 1))
+    def holds(self, word: str, compact: str) -> bool:
+        """Whether a text (as a matching key) holds ``word``: as it is, as the report's words it
+        is made of ("계획수립" in "계획을 수립하여"), or as two words written together
+        ("소방공무원": 소방직 공무원)."""
+        if word in compact:
+            return True
+        parts = [p for p in (self.split(word) or []) if len(p) >= 2]
+        if len(parts) >= 2 and all(p in compact for p in parts):
+            return True
+        return any(word[:i] in compact and word[i:] in compact for i in range(2, len(word) - 1))
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
         """The question words whose value (a place for "어디", a date for "언제") the answer lacks,
