@@ -268,6 +268,10 @@ class Brain:
             if m.kind == "concept":  # the fact is about what the question names ("공채": an exam)
                 about.append(tuple(self._names.get(("concept", m.value), {u.key[m.start : m.end]})))
                 continue
+            if m.kind == "attr" and m.value in _NAMED_ATTRIBUTES and not re.match(r"뭐|뭘|무엇|어떤", m.text):
+                # "필기 과목 뭐에요": the fact must speak of the subjects, whatever word it uses
+                about.append(tuple(w for w in self._names.get(("attr", m.value), set()) if len(w) >= 2))
+                continue
             # cue words ask, keywords of free-text records only point: neither must be in the fact
             if m.kind in ("attr", "smalltalk", "self", "event_any", *SOFT_KINDS):
                 continue
@@ -441,6 +445,10 @@ class Brain:
             if len(out) == limit:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
+
+
+# Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
+_NAMED_ATTRIBUTES = frozenset({"content"})
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ DECLINED = [
     ("내년 신임자 과정 언제 시작해요?", "2019년"),  # a year named relative to today
     ("2018년 행정사무감사 처리요구 몇 건이에요", "2018년"),  # the report has the 2017 audit only
     ("2차 공채 경쟁률 얼마예요", ""),  # the report gives applicants and posts, no rate
+    ("경채 필기시험 과목이 뭐예요", ""),  # a fact about the exam that names no subjects is no answer
     ("필기 합격 점수 몇 점이에요", ""),  # "몇 점" needs a count in 점
 ]
 
