@@ -66,6 +66,7 @@ DECLINED = [
     ("2018년 행정사무감사 처리요구 몇 건이에요", "2018년"),  # the report has the 2017 audit only
     ("2차 공채 경쟁률 얼마예요", ""),  # the report gives applicants and posts, no rate
     ("경채 필기시험 과목이 뭐예요", ""),  # a fact about the exam that names no subjects is no answer
+    ("시험 감독관 수당은 하루에 얼마예요", ""),  # 감독관 and 수당 are in two unrelated facts
     ("필기 합격 점수 몇 점이에요", ""),  # "몇 점" needs a count in 점
 ]
 

@@ -161,7 +161,9 @@ class GeneralAnswers(AnswerBase):
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
         ids = [int(i) for i in u.entities.get("fact", []) if str(i).isdigit()]
         facts = self.kb.facts()
-        chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:2]
+        # one fact: two facts a question's keywords point at would account for its words between
+        # them ("감독관 수당": 감독관 in one fact, 수당 in another) and answer a question neither does
+        chosen = [facts[i] for i in ids if 0 <= i < len(facts)][:1]
         if not chosen:
             return None
         text = "\n\n".join(f"{f.label}: {f.text}" for f in chosen)
