@@ -410,6 +410,13 @@ class Accounting:
             # "용역비" under a works item that gives its cost ("167백만원")
             and not ((value := self.value_of.get(f"attr.{attr}")) is not None and value.search(answer))
         ]
+        # an attribute the intent gives is of the thing its word names ("인쇄비" is the cost of
+        # 인쇄): that thing must be in the answer too
+        missing += [
+            word
+            for attr, word in u.suffix_attrs.items()
+            if f"attr.{attr}" in uses and len(stem := key(word)[:-1]) >= 2 and not shown(stem)
+        ]
         return missing
 
     def holds(self, word: str, compact: str) -> bool:

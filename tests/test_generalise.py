@@ -33,6 +33,7 @@ ANSWERED = [
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
+    ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
     ("외국공무원 초청연수 올해 예산", ["465,145"]),  # a compound of the record's words
     ("체육시설 있어요 인재원에?", ["체육시설"]),  # the centre's name with a particle
     ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast
@@ -66,6 +67,7 @@ DECLINED = [
     ("2018년 행정사무감사 처리요구 몇 건이에요", "2018년"),  # the report has the 2017 audit only
     ("2차 공채 경쟁률 얼마예요", ""),  # the report gives applicants and posts, no rate
     ("경채 필기시험 과목이 뭐예요", ""),  # a fact about the exam that names no subjects is no answer
+    ("시험 문제지 인쇄비 얼마 들었어요", "인쇄비"),  # a cost the answer gives is of something else
     ("시험 감독관 수당은 하루에 얼마예요", ""),  # 감독관 and 수당 are in two unrelated facts
     ("필기 합격 점수 몇 점이에요", ""),  # "몇 점" needs a count in 점
 ]

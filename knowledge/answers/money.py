@@ -33,22 +33,22 @@ class MoneyAnswers(AnswerBase):
                     if b.id != program.budget_line and _same_business(b.name, program)
                 ]
         if not wanted:
-            # the centre's own name names no line ("인재원 예산" is the whole budget)
-            probes = {
-                m.text
+            # the centre's own name names no line ("인재원 예산" is the whole budget). Records the
+            # question names are looked for first, then the concepts it names, by all their names
+            # ("LMS" → 교육통합시스템); "예산은요?" goes on with the last question's record.
+            named_probes = {
+                m.text for m in u.matches if m.kind not in ("attr", "topic", "fact", "self", "concept")
+            } | self._inherited_names(u)
+            concept_probes = {
+                w
                 for m in u.matches
-                if m.kind not in ("attr", "topic", "fact", "self") and not (m.kind == "concept" and m.value == "budget")
+                if m.kind == "concept" and m.value != "budget"
+                for w in (m.text, *self.nlu["concepts"].get(m.value, ()))
             }
-            for m in u.matches:  # a concept is searched by all its names ("LMS" → 교육통합시스템)
-                if m.kind == "concept" and m.value != "budget":
-                    probes |= set(self.nlu["concepts"].get(m.value, ()))
-            probes |= self._inherited_names(u)  # "예산은요?" after a question about the daycare
-            probes = {key(p) for p in probes}
-            wanted = [
-                b.id
-                for b in self.kb.budget_lines()
-                if any(len(p) >= 2 and any(p in key(n) for n in (b.name, *b.aliases)) for p in probes)
-            ]
+            for probes in (named_probes, concept_probes):
+                wanted = self._lines_named(probes)
+                if wanted:
+                    break
         named = [
             m.text
             for m in u.matches
@@ -132,6 +132,15 @@ class MoneyAnswers(AnswerBase):
             lines.append(f"{self.year}년 세입예산: {won(rev[0].y2018)}")
         lines.append(basis(exp[0].source if exp else rev[0].source))
         return Composed("\n".join(lines))
+
+    def _lines_named(self, probes: set[str]) -> list[str]:
+        """The budget lines whose names hold one of ``probes``; a word many lines' names share
+        names none of them ("교육": 교육생급식지원, 교육과정개발…, 교육훈련장비확충)."""
+        lines = self.kb.budget_lines()
+        names = [(b.id, [key(n) for n in (b.name, *b.aliases)]) for b in lines]
+        keys = {k for k in (key(p) for p in probes) if len(k) >= 2}
+        keys = {k for k in keys if sum(any(k in n for n in ns) for _, ns in names) < 3}
+        return [i for i, ns in names if any(k in n for k in keys for n in ns)]
 
     def _most_changed(self, u: Understanding) -> Composed | None:
         """ "제일 많이 줄어든 사업은?": the business lines ranked by their change from last year,
