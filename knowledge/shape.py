@@ -55,7 +55,7 @@ def shape(
     bullets = sum(line.startswith("•") for line in body[1 : listed + 1])
     limit = max(short_lines, listed + 1) if bullets <= list_lines else short_lines
     # The asked fact first: a line with a figure that shares more of the question's words than
-    # the head line goes before it ("상반기 실적" asked: its line, not the plan's).
+    # the head line goes before it, a list item too ("상반기 실적" asked: its line, not the plan's).
     scores = [_shared(line, tokens) for line in body]
     if len(body) > 1:
         best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
@@ -64,9 +64,6 @@ def shape(
             # ... nor yields to a line that lacks it ("교육대상: 팀장" for "몇 명 대상임?")
             and not (values and not all(v.search(body[best]) for v in values))
             and scores[best] > scores[0]
-            # a list under the head is the answer, unless the head says nothing asked and one
-            # item does ("집행률은요?": the execution bullet under the budget line)
-            and (not listed or scores[0] == 0)
             and re.search(r"\d", body[best])
             and not body[best].startswith(f"({BASIS}")
             and not SAYS_MISSING.search(body[best])  # the answer never opens with what is missing

@@ -161,6 +161,7 @@ ONE_TURN = [
     ("최종 합격자 발표 언제 나요", "11월 14일"),
     ("중증장애인 채용 몇명", "5명"),  # a head line that holds the asked count stays first
     ("인재원 1년 예산 총 얼마예요", "세출예산: 15,073,737"),  # the budget is what the centre spends
+    ("핵심가치 교육 설문조사 결과 어땠어요", "36%p"),  # the item of the card the question speaks of leads
     ("7급 공채 몇 명 뽑아요", "1,971명"),  # the round whose own name says it recruits that rank
     ("응시원서 접수 마감일", "원서접수는"),  # "응시원서" is an event, not the applicants' figures
     ("면접 결과 발표일", "최종 합격자 발표는"),  # the results of the interview are the final ones
