@@ -34,6 +34,7 @@ ANSWERED = [
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
+    ("직장어린이집 입소 우선순위 전부 알려주세요", ["0순위", "3순위", "결원"]),  # the whole list, short
     ("외국공무원 초청연수 올해 예산", ["465,145"]),  # a compound of the record's words
     ("체육시설 있어요 인재원에?", ["체육시설"]),  # the centre's name with a particle
     ("역량평가 운영 예산 연말까지 얼마 쓸 예정인가요", ["763,014", "96.2%"]),  # the section's forecast

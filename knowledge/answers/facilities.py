@@ -31,7 +31,8 @@ class FacilityAnswers(AnswerBase):
             lines.append(f"• {p.rank}순위: {p.group}{detail}{basis_text}")
         daycare = self.kb.section("daycare")
         if daycare and daycare.get("vacancy"):
-            lines.append(f"결원 시: {daycare.get('vacancy')}")
+            # part of the list (an indented line), so a short reply keeps every rank with it
+            lines.append(f"  결원 시: {daycare.get('vacancy')}")
         lines.append(basis(prios[0].source))
         return Composed("\n".join(lines))
 
