@@ -206,6 +206,12 @@ def resolve(
     ):
         for concept in context.concepts:  # "상반기엔?" after an e-learning answer
             features.setdefault(concept, 0.9)
+    elif fresh and context.concepts and own_concepts and not current_subjects_of(u) and _continues(u, context):
+        # "우선순위는요?" after a daycare question: the concepts of the same field go on with it
+        own = {CONCEPT_FAMILY.get(f.split(".", 1)[1]) for f in u.features if f.startswith("concept.")} - {None}
+        for concept in context.concepts:
+            if CONCEPT_FAMILY.get(concept.split(".", 1)[1]) in own:
+                features.setdefault(concept, 0.9)
     cohort = u.cohort
     if (
         fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited
@@ -242,6 +248,7 @@ def _continues(u: Understanding, context: Context) -> bool:
     families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches if m.kind == "concept" and m.value in CONCEPT_FAMILY}
     families_now.discard(None)
     ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
+    ctx_families |= {CONCEPT_FAMILY.get(c.split(".", 1)[1]) for c in context.concepts}
     if families_now and ctx_families and not families_now & ctx_families:
         return False
     return "smalltalk" not in u.entities
