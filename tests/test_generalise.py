@@ -53,6 +53,7 @@ ANSWERED = [
     # an audit question about a thing whose name hid the finding's keyword: the finding
     ("감사 지적 중에 어린이집 관련 있어요", ["추진완료", "지역아동"]),
     ("일반임기제 지금까지 몇 명 채용됐어요", ["31명"]),  # what the report says of the category asked
+    ("6월 공채 필기 시험 본 사람 몇 명이에요", ["67,959"]),  # 시험 본 사람 → 응시자 (thesaurus)
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
 ]
 DECLINED = [
