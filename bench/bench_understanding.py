@@ -44,17 +44,8 @@ def split_table(brain: Brain) -> list[str]:
     """The dev splits and test side by side; per-row verdicts to bench/results/<split>.tsv."""
     out = []
     results = {}
-    for name, items in (
-        ("dev", splits.read_dev()),
-        ("dev2", splits.read_dev2()),
-        ("dev3", splits.read_dev3()),
-        ("dev4", splits.read_dev4()),
-        ("dev5", splits.read_dev5()),
-        ("dev6", splits.read_dev6()),
-        ("test", splits.read_test()),
-        ("test2", splits.read_test2()),
-        ("test3", splits.read_test3()),
-    ):
+    named = [("dev", splits.read_dev())] + [(name, splits.read_split(name)) for name in splits.SPLIT_FILES]
+    for name, items in named:
         if not items:
             continue
         verdicts = splits.run(brain, items)

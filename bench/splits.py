@@ -22,15 +22,18 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "devset.tsv"
 TESTSET = ROOT / "tests" / "testset.tsv"
-# A second dev split, written like the test split (from the report alone, by someone who saw
-# neither the code nor the other splits), so that tuning sees realistic phrasings and dialogues.
-DEVSET2 = ROOT / "tests" / "devset2.tsv"
-DEVSET3 = ROOT / "tests" / "devset3.tsv"  # a third, by another such writer, in other voices
-DEVSET4 = ROOT / "tests" / "devset4.tsv"  # a fourth, mostly dialogues
-DEVSET5 = ROOT / "tests" / "devset5.tsv"  # a fifth, a third of it exams
-DEVSET6 = ROOT / "tests" / "devset6.tsv"  # a sixth, mostly conversations
-TESTSET2 = ROOT / "tests" / "testset2.tsv"  # a second held-out split, written after the tuning
-TESTSET3 = ROOT / "tests" / "testset3.tsv"  # a third, written after the second round of tuning
+# The splits written like the test split (from the report alone, by writers who saw neither the
+# code nor the other splits), by name: dev splits tuned on, test splits read only as aggregates.
+SPLIT_FILES = {
+    "dev2": ROOT / "tests" / "devset2.tsv",
+    "dev3": ROOT / "tests" / "devset3.tsv",  # in other voices
+    "dev4": ROOT / "tests" / "devset4.tsv",  # mostly dialogues
+    "dev5": ROOT / "tests" / "devset5.tsv",  # a third of it exams
+    "dev6": ROOT / "tests" / "devset6.tsv",  # mostly conversations
+    "test": TESTSET,
+    "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
+    "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
+}
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TODAY = dt.date(2018, 7, 1)
 NOT_IN_REPORT = re.compile(
@@ -105,32 +108,10 @@ def read_test(path: Path = TESTSET, split: str = "test") -> list[Item]:
     ]
 
 
-def read_dev2(path: Path = DEVSET2) -> list[Item]:
-    return read_test(path, split="dev2") if path.exists() else []
-
-
-def read_dev3(path: Path = DEVSET3) -> list[Item]:
-    return read_test(path, split="dev3") if path.exists() else []
-
-
-def read_dev4(path: Path = DEVSET4) -> list[Item]:
-    return read_test(path, split="dev4") if path.exists() else []
-
-
-def read_dev5(path: Path = DEVSET5) -> list[Item]:
-    return read_test(path, split="dev5") if path.exists() else []
-
-
-def read_dev6(path: Path = DEVSET6) -> list[Item]:
-    return read_test(path, split="dev6") if path.exists() else []
-
-
-def read_test2(path: Path = TESTSET2) -> list[Item]:
-    return read_test(path, split="test2") if path.exists() else []
-
-
-def read_test3(path: Path = TESTSET3) -> list[Item]:
-    return read_test(path, split="test3") if path.exists() else []
+def read_split(name: str) -> list[Item]:
+    """The split ``name`` of ``SPLIT_FILES`` (empty when its file is absent)."""
+    path = SPLIT_FILES[name]
+    return read_test(path, split=name) if path.exists() else []
 
 
 def read_dev(path: Path = DEVSET) -> list[Item]:
