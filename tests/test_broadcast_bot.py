@@ -45,12 +45,6 @@ def brain(brain_db: Database) -> Brain:
     return Brain(brain_db, log_unanswered=False)
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
 def settings(**engine: Any) -> BroadcastSettings:
     return BroadcastSettings(admins=frozenset({ADMIN}), engine=EngineConfig(**{**ENGINE.__dict__, **engine}))
 

@@ -26,12 +26,6 @@ STAFF_CHAT = 7
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
     bot = Bot(api.token, base_url=api.base_url, request=HTTPXRequest(connection_pool_size=16))
     await bot.initialize()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,12 +48,6 @@ def db(tmp_path: Path) -> Database:
     shutil.copytree(DATA_DIR, data)
     load_directory(tmp_path / "hrdbot.db", data)
     return connect(tmp_path / "hrdbot.db")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
 
 
 def config_for(api: FakeBotApi) -> RunConfig:

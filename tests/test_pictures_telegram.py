@@ -39,12 +39,6 @@ class FixedClock:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(api: FakeBotApi, db: Database) -> AsyncIterator[Any]:
     config = RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0)
     app = build_application(config, AppState(db, Brain(db), FixedClock(NOW)), default_features())

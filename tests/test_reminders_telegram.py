@@ -53,12 +53,6 @@ def clock() -> FixedClock:
     return FixedClock(dt.datetime(2018, 7, 1, 12, 0, tzinfo=SEOUL))
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
 Maker = Callable[[], AbstractAsyncContextManager[Any]]
 
 

@@ -48,12 +48,6 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(api: FakeBotApi, db: Database, brain: Any) -> AsyncIterator[Any]:
     """The bot with the basic and broadcast features; STAFF has the staff role, ADMIN is in
     HRDBOT_ADMINS."""

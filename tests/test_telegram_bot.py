@@ -64,12 +64,6 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
 def config_for(api: FakeBotApi, **options: Any) -> RunConfig:
     return RunConfig(token=api.token, base_url=api.base_url, retry_backoff=0.01, poll_timeout=2.0, **options)
 
