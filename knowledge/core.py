@@ -268,8 +268,9 @@ class Brain:
             if m.kind == "concept":  # the fact is about what the question names ("공채": an exam)
                 about.append(tuple(self._names.get(("concept", m.value), {u.key[m.start : m.end]})))
                 continue
-            if m.kind == "attr" and m.value in _NAMED_ATTRIBUTES and not re.match(r"뭐|뭘|무엇|어떤", m.text):
-                # "필기 과목 뭐에요": the fact must speak of the subjects, whatever word it uses
+            if m.kind == "attr" and m.value in _NAMED_ATTRIBUTES and not self.turns.question.search(m.text):
+                # "필기 과목 뭐에요": the fact must speak of the subjects, whatever word it uses (a
+                # question phrase such as "뭐 배워" names nothing the fact must hold)
                 about.append(tuple(w for w in self._names.get(("attr", m.value), set()) if len(w) >= 2))
                 continue
             # cue words ask, keywords of free-text records only point: neither must be in the fact
