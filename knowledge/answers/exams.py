@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from db import knowledge as kdb
-from knowledge.answers.common import AnswerBase, Composed, short_year
+from knowledge.answers.common import AnswerBase, Composed, asks_next, short_year
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
@@ -27,7 +27,7 @@ class ExamAnswers(AnswerBase):
                 return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
             lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True) for e in evs]
             return Composed("\n".join(lines + [basis()]))
-        if len(round_ids) == 1 and "event_type" in u.inherited and re.search(r"다음|그\s*뒤|그\s*후", u.text):
+        if len(round_ids) == 1 and "event_type" in u.inherited and asks_next(u):
             # "그다음 일정은?" after an event of a round: the round's event after it
             evs = sorted(self.kb.events(round_id=round_ids[0]), key=lambda e: e.start)
             asked = set(u.inherited["event_type"])

@@ -8,7 +8,7 @@ import re
 
 from db import knowledge as kdb
 from knowledge import morph
-from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
+from knowledge.answers.common import AnswerBase, Composed, _plan_text, asks_next, cohort_of
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
@@ -26,7 +26,7 @@ class ProgramAnswers(AnswerBase):
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
         cohort = u.cohort
-        if cohort is not None and re.search(r"다음|그\s*뒤|그\s*후", u.text) and not re.search(r"\d+\s*기", u.text):
+        if cohort is not None and asks_next(u) and not re.search(r"\d+\s*기", u.text):
             # "그 다음은?" after the 8th cohort: the cohort after it
             current = next((s for s in every if cohort_of(s.name) == cohort and s.start), None)
             later = sorted(
