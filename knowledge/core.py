@@ -218,7 +218,7 @@ class Brain:
         every value the question asks, and the words the report lacks are all in the other
         clause, the answer first, then one line saying what the report does not give."""
         # only what the question says in so many words (a typo-tolerant cue is no evidence)
-        fuzzy = {u.key[m.start : m.end] for m in u.matches if m.score < 0.999}
+        fuzzy = {u.key[m.start : m.end] for m in u.matches if not m.exact}
         asked = [(w, p) for w, p in self.accounting.asked(u) if key(w) in u.key and w not in fuzzy]
         if not asked or not words or not all(p.search(composed.text) for _, p in asked):
             return None
@@ -337,7 +337,7 @@ class Brain:
             if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank" and m.kind not in u.inherited
         ]
         return bool(named) and all(
-            m.score < self.limits.derived_name_weight + 0.001
+            not m.exact
             and (m.kind, m.value) in self._display
             and 2 * (m.end - m.start) < len(key(self._display[(m.kind, m.value)]))
             for m in named

@@ -53,6 +53,11 @@ class Match:
     def length(self) -> int:
         return self.end - self.start
 
+    @property
+    def exact(self) -> bool:
+        """Spelt exactly as a term of full weight (no typo, no derived short name)."""
+        return self.score >= _EXACT
+
 
 def make_term(kind: str, value: str, text: str, weight: float = 1.0) -> Term | None:
     k = key(text)
@@ -277,7 +282,7 @@ def _resolve(matches: list[Match]) -> list[Match]:
             # a free-text keyword that only repeats a name or cue word adds nothing
             and (k.length > m.length or k.score > m.score or (m.kind in SOFT_KINDS and k.kind not in CUE_KINDS))
             # a typo-tolerant reading of a cue never hides a name spelt exactly ("면접마" ≈ "면접 뭐")
-            and not (k.score < _EXACT <= m.score and k.kind in CUE_KINDS and m.kind not in CUE_KINDS)
+            and not (not k.exact and m.exact and k.kind in CUE_KINDS and m.kind not in CUE_KINDS)
             for k in kept
         )
         if shadowed:

@@ -270,7 +270,7 @@ class Understander:
             m
             for m in self.matcher.find(k, _boundaries(clean(text)))
             if (
-                m.score >= 0.999
+                m.exact
                 or (
                     (m.start, m.end) not in words
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
