@@ -120,6 +120,7 @@ class Brain:
             known_values=self.understander.known_values,
             cohort_programs=self._cohort_programs,
             rank_siblings=self._rank_siblings,
+            pointing=self.turns.pointing,
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)

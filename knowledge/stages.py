@@ -117,6 +117,7 @@ class Turns:
     request: re.Pattern[str]
     remark: re.Pattern[str]
     noise: frozenset[str]
+    pointing: re.Pattern[str]
 
     @classmethod
     def from_nlu(cls, nlu: dict[str, Any]) -> Turns:
@@ -131,6 +132,7 @@ class Turns:
             _any_of(list(spec.get("request_words") or ())),
             re.compile(rf"(?:{endings}|[ㅋㅎ]+|[!~.]+)\s*$"),
             frozenset(spec.get("noise_words") or ()),
+            _any_of(list(spec.get("pointing_words") or ())),
         )
 
     def is_question(self, text: str) -> bool:
@@ -157,6 +159,7 @@ def resolve(
     known_values: dict[str, set[str]],
     cohort_programs: dict[int, set[str]],
     rank_siblings: dict[tuple[str, str], str] | None = None,
+    pointing: re.Pattern[str] | None = None,
 ) -> Understanding:
     """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
     names ("9기 교육 언제 끝나?")."""
@@ -171,7 +174,7 @@ def resolve(
         topic_too = context.intent == "topic.answer" and not current_subjects - {"rank"}
         # "거기 몇 명이에요?" points at what the last answer brought in (the department), not at
         # the subject it was about; "예산은요?" goes on with the subject
-        pointed = bool(context.focus) and _DEICTIC.search(u.text) is not None
+        pointed = bool(context.focus) and pointing is not None and pointing.search(u.text) is not None
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
@@ -521,9 +524,6 @@ class Accounting:
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
 
-
-# Words that point at a place or body just mentioned
-_DEICTIC = re.compile(r"거기|그곳|그쪽|그\s*부서|그\s*과(?![가-힣])|그\s*팀|여기|저기|그\s*기관|그\s*건물")
 
 # A count in digits, or in Korean numerals ("목표는 네 가지입니다")
 _NUMBER = r"(?:\d[\d,.]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))"

@@ -236,6 +236,7 @@ def test_turns_come_from_the_vocabulary_file() -> None:
     turns = Turns.from_nlu(load_nlu())
     assert turns.is_question("남은 건요?") and not turns.is_question("ㅋㅋ?")
     assert turns.is_remark("와 많이 하네") and not turns.is_remark("끝나는 날도 알고 싶습니다")
+    assert turns.pointing.search("거기 몇 명이에요?") and not turns.pointing.search("그 과정 몇 명이에요?")
 
 
 def test_a_term_read_across_a_space_must_not_cut_the_next_word(brain: Brain) -> None:
