@@ -402,14 +402,9 @@ class Accounting:
         )
 
         def shown(word: str) -> bool:
-            if word in compact or word in own or self.generic(word):
-                return True
-            # a compound of the report's words, each of them there ("외국공무원" for the
+            # in the answer or its records, also as the words it is made of ("외국공무원" for the
             # record "외국도시공무원 초청연수")
-            parts = [p for p in (self.split(word) or []) if len(p) >= 2]
-            if len(parts) >= 2 and all(p in compact or p in own for p in parts):
-                return True
-            return self.holds(word, compact)
+            return self.generic(word) or self.holds(word, f"{compact}\n{own}")
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
         missing += [
