@@ -15,9 +15,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.normalize import clean, particles_only, strip_ending
+from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
 THESAURUS_FILE = Path(__file__).resolve().parent / "thesaurus.yaml"
 _TOKEN = re.compile(r"[\w~·]+", re.UNICODE)
@@ -27,33 +26,16 @@ class ThesaurusError(ValueError):
     """A thesaurus file that cannot be used, with the reason."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice (the second would silently replace the first)."""
-
-
-def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        k = loader.construct_object(key_node, deep=deep)
-        if k in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"key {k!r} is written twice", key_node.start_mark)
-        seen.add(k)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
 def load_thesaurus(path: Path | None = None) -> dict[str, list[str]]:
     """``{report word: [everyday words]}``; a clear ``ThesaurusError`` for a malformed file."""
     path = path or THESAURUS_FILE
     try:
-        with path.open(encoding="utf-8") as fh:
-            data: Any = yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+        # the knowledge files' reader: a key written twice is an error, not a silent overwrite
+        data: Any = read_yaml(path)
     except OSError as exc:
         raise ThesaurusError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ThesaurusError(f"{path}: not valid YAML ({exc})") from exc
+    except KnowledgeYamlError as exc:
+        raise ThesaurusError(f"{path}: not valid YAML (line {exc.line}: {exc.message})") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge import morph
@@ -23,6 +22,7 @@ from knowledge.normalize import (
     without_particles,
 )
 from knowledge.thesaurus import Thesaurus
+from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
 
@@ -141,12 +141,12 @@ class NluError(ValueError):
 def load_nlu(path: Path | None = None) -> dict[str, Any]:
     path = path or NLU_FILE
     try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        # the knowledge files' reader: a key written twice is an error, not a silent overwrite
+        data = read_yaml(path)
     except OSError as exc:
         raise NluError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise NluError(f"{path}: not valid YAML ({exc})") from exc
+    except KnowledgeYamlError as exc:
+        raise NluError(f"{path}: not valid YAML (line {exc.line}: {exc.message})") from exc
     if not isinstance(data, dict) or "intents" not in data:
         raise NluError(f"{path}: expected a mapping with 'intents'")
     return data

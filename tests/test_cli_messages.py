@@ -123,7 +123,7 @@ def test_a_broken_thesaurus_is_a_clear_error_not_a_traceback(
     assert "thesaurus.yaml" in err and "올바르지 않습니다" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("content", ["intents: [\n", "- 목록\n", "thresholds: {}\n"])
+@pytest.mark.parametrize("content", ["intents: [\n", "- 목록\n", "thresholds: {}\n", "intents: {}\nintents: {}\n"])
 def test_a_broken_nlu_file_is_a_clear_error_not_a_traceback(
     db_path: Path,
     tmp_path: Path,

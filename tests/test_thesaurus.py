@@ -63,7 +63,7 @@ def test_text_without_synonyms_comes_back_unchanged() -> None:
         ("지역: [동네, 3]\n", "must map to a list"),
         ("지역: ['', 동네]\n", "must map to a list"),
         ("'': [동네]\n", "a key is not a word"),
-        ("증감: [감소]\n지역: [동네]\n증감: [삭감]\n", "'증감' is written twice"),  # would drop 감소 silently
+        ("증감: [감소]\n지역: [동네]\n증감: [삭감]\n", "duplicate key '증감'"),  # would drop 감소 silently
     ],
 )
 def test_malformed_files_get_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
