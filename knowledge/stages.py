@@ -445,7 +445,7 @@ class Accounting:
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
-            if said and year not in said and not re.search(rf"{year}|[’']{year[2:]}", body):
+            if said and year not in said and not _year_written(int(year)).search(body):
                 missing.append(f"{year}년")
         return missing
 
@@ -457,7 +457,7 @@ class Accounting:
         narrower = {(m.start, m.end) for m in u.matches if m.kind == "attr" and m.value in ("weekday", "day")}
         # a year written out ("2019년 예산") that is not the report's must be the answer's too
         years = [
-            (f"{y}년", re.compile(rf"{y}|[’']{y % 100:02d}"))
+            (f"{y}년", _year_written(y))
             for y in dict.fromkeys(u.years)
             if y != self.year
             and (
@@ -518,6 +518,11 @@ class Accounting:
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
+
+
+def _year_written(year: int) -> re.Pattern[str]:
+    """A year as a reply writes it: 2017 or the report's ’17."""
+    return re.compile(rf"{year}|[’']{year % 100:02d}")
 
 
 # A count in digits, or in Korean numerals ("목표는 네 가지입니다")
