@@ -235,6 +235,7 @@ class Brain:
             self.limits.short_reply_lines,
             self.limits.list_reply_lines,
             tuple(self.accounting.asked_values(u)),
+            self._attribute_named(u),
         )
         return Reply(
             short,
@@ -253,6 +254,17 @@ class Brain:
             composed.topics,
             full if full != short else "",
         )
+
+    def _attribute_named(self, u: Understanding) -> list[str]:
+        """The words naming, as written, an attribute the answer's intent is asked by ("집행률" of
+        a budget answer; not "기간" of "교육 기간 언제까지", which a schedule answers by its end)."""
+        spec = self.understander.intent(u.intent) if u.intent else None
+        answers = {s for s, w in spec.signals.items() if w > 0} if spec else set()
+        return [
+            key(m.text)
+            for m in u.matches
+            if m.kind == "attr" and f"attr.{m.value}" in answers and m.exact and len(key(m.text)) >= 2
+        ]
 
     def _attribute_words(self, u: Understanding) -> list[str]:
         """Every word of the attributes a question asks ("썼어요" asks 집행: 집행액, 집행률 ...),

@@ -30,7 +30,7 @@ class Passage:
 def _budget_sentence(b: kdb.BudgetLine, year: int) -> str:
     parts = [f"{b.name}의 {year}년 예산은 {won(b.y2018)}입니다"]
     if b.y2017 is not None:
-        parts[0] += f" ({year - 1}년 {won(b.y2017)}"
+        parts[0] += f" ({year - 1}년 {won(b.y2017, words=False)}"
         if b.change is not None:
             sign = "+" if b.change > 0 else ""
             parts[0] += f", 증감액 {sign}{num(b.change)}천원"

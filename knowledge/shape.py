@@ -32,13 +32,20 @@ def _shared(line: str, tokens: list[str]) -> int:
 
 
 def shape(
-    card: str, tokens: list[str], short_lines: int, list_lines: int, values: tuple[re.Pattern[str], ...] = ()
+    card: str,
+    tokens: list[str],
+    short_lines: int,
+    list_lines: int,
+    values: tuple[re.Pattern[str], ...] = (),
+    asked: list[str] | None = None,
 ) -> tuple[str, str]:
     """(short reply, full card): the answer line first, then the supporting lines that share the
     most words with the question (``tokens``, as matching keys), then the basis; repeated lines
     dropped. A list right under the answer line is the answer and is kept whole up to
     ``list_lines`` items. ``values``: what the asked value looks like; a head line holding it stays
-    first."""
+    first. ``asked``: the words of the attribute the question asks (집행률, 집행액 …), which
+    outrank the rest of the question's words when the answer line is chosen."""
+    asked = asked or []
     lines: list[str] = []
     for line in card.splitlines():
         if line.strip() and line in lines:
@@ -57,13 +64,17 @@ def shape(
     # The asked fact first: a line with a figure that shares more of the question's words than
     # the head line goes before it, a list item too ("상반기 실적" asked: its line, not the plan's).
     scores = [_shared(line, tokens) for line in body]
+    named = [_shared(line, asked) for line in body]
     if len(body) > 1:
-        best = max(range(1, len(body)), key=lambda i: (scores[i], -i))
+        weight = [a + b for a, b in zip(scores, named, strict=True)]  # the asked attribute counts twice
+        best = max(range(1, len(body)), key=lambda i: (weight[i], -i))
         if (
-            not (values and all(v.search(body[0]) for v in values))
+            # a line naming the asked attribute the head line does not name goes first, even when
+            # the head holds a value of the asked kind ("집행률": not the 증감률 of the head)
+            not (values and all(v.search(body[0]) for v in values) and named[best] <= named[0])
             # ... nor yields to a line that lacks it ("교육대상: 팀장" for "몇 명 대상임?")
             and not (values and not all(v.search(body[best]) for v in values))
-            and scores[best] > scores[0]
+            and weight[best] > weight[0]
             and re.search(r"\d", body[best])
             and not body[best].startswith(f"({BASIS}")
             and not SAYS_MISSING.search(body[best])  # the answer never opens with what is missing

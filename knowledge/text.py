@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 BASIS = "2018년 업무보고 기준"
 WEEKDAYS = "월화수목금토일"
@@ -65,10 +66,13 @@ def num(n: int | float | None, unit: str = "") -> str:
     return text + unit
 
 
-def won(thousands: int | None) -> str:
-    """An amount in 천원 as Korean text (e.g. 1,816,633천원 → 18억 1,663만원)."""
+def won(thousands: int | None, *, words: bool = True) -> str:
+    """An amount in 천원 as the report writes it, with Korean words beside it (1,816,633천원(18억
+    1,663만원)); ``words=False`` leaves the words out, for the figures that only support the answer."""
     if thousands is None:
         return "-"
+    if not words:
+        return f"{thousands:,}천원"
     sign = "-" if thousands < 0 else ""
     man = abs(thousands) // 10  # 만원
     eok, rest = divmod(man, 10000)
@@ -81,5 +85,17 @@ def won(thousands: int | None) -> str:
     return f"{sign}{abs(thousands):,}천원({sign}{words})"
 
 
+_SECTION_NUMBER = re.compile(r"^([ⅠⅡⅢⅣⅤ]-\d+(?:-\d+)*) ")
+
+
+def cite(source: str) -> str:
+    """A source path as a reply cites it: the report section of each place, a numbered one by its
+    number, without the table and row names the answer already says ("Ⅲ-1-1 신임자 과정 운영 강화 >
+    예산집행 현황" → "Ⅲ-1-1"; "Ⅰ-일반현황 > 시설" → "Ⅰ-일반현황")."""
+    heads = (part.split(" > ")[0].strip() for part in source.split(";"))
+    numbered = (m.group(1) if (m := _SECTION_NUMBER.match(head)) else head for head in heads)
+    return ", ".join(dict.fromkeys(head for head in numbered if head))
+
+
 def basis(source: str | None = None) -> str:
-    return f"({BASIS}" + (f" · 출처: {source})" if source else ")")
+    return f"({BASIS}" + (f" · 출처 {cite(source)})" if source else ")")

@@ -146,7 +146,22 @@ def test_shape_keeps_the_answer_line_and_the_lines_the_question_names() -> None:
 _PLAIN_DA = re.compile(r"(?<![니])다[.)]?$")
 
 
-def test_replies_carry_no_ids_file_names_or_editor_notes(brain: Brain) -> None:
+def _nests_brackets(line: str) -> bool:
+    depth = 0
+    for ch in line:
+        depth += (ch == "(") - (ch == ")")
+        if depth > 1:
+            return True
+        depth = max(depth, 0)
+    return False
+
+
+def test_the_bracket_check_itself() -> None:
+    assert _nests_brackets("2018년 예산 (’17년 3억(3억원))")
+    assert not _nests_brackets("2018년 3월 28일(수) ~ 12월 14일(금) (D-3)")
+
+
+def test_replies_carry_no_ids_file_names_editor_notes_or_nested_brackets(brain: Brain) -> None:
     with (HERE / "devset.tsv").open(encoding="utf-8") as fh:
         questions = [r["question"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
     for q in questions:
@@ -155,3 +170,5 @@ def test_replies_carry_no_ids_file_names_or_editor_notes(brain: Brain) -> None:
             assert ".yaml" not in text and not re.search(r"\b(?:sec|exp|plan)-[a-z0-9-]+", text), q
             for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
                 assert not _PLAIN_DA.search(sentence.strip()), (q, sentence)
+            for line in text.split("\n"):
+                assert not _nests_brackets(line), (q, line)

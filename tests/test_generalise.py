@@ -15,6 +15,7 @@ from knowledge.reply import Context
 from knowledge.shape import NOISE_REPLY, asked_noun
 from knowledge.stages import Turns
 from knowledge.store import open_database
+from knowledge.text import cite
 from knowledge.understand import NluError, load_nlu
 
 NOW = dt.datetime(2018, 7, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
@@ -172,6 +173,10 @@ ONE_TURN = [
     # two readings score alike: the one whose answer gives the asked count
     ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
+    # the line naming the attribute asked leads, though the head holds a rate of its own (증감률)
+    ("교육생급식지원 예산 집행률 얼마나 돼요", "집행률 36.2%"),
+    # ... but only an attribute the answer's intent answers: "기간 언제까지" asks the end
+    ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),
 ]
 
 
@@ -260,3 +265,22 @@ def test_the_item_asked_leads_when_the_head_line_says_nothing_asked(brain: Brain
     first = brain.answer("공무원 채용 예산 얼마예요", now=NOW)
     reply = brain.answer("집행률은요", first.context, now=NOW)
     assert "집행률 94.0%" in reply.text.split("\n")[0], reply.text
+
+
+def test_a_reply_says_a_name_once_and_cites_the_section_briefly(brain: Brain) -> None:
+    reply = brain.answer("핵심가치 공유 교육 기간 언제까지예요", now=NOW)
+    assert "핵심가치 공유 교육 2018년 핵심가치 공유 교육" not in reply.text, reply.text
+    assert "기수별 일정" not in reply.text  # a program of one cohort has no list of one
+    assert reply.text.split("\n")[-1] == "(2018년 업무보고 기준 · 출처 Ⅲ-2-1)"
+    budget = brain.answer("교육생급식지원 예산 집행률 얼마나 돼요", now=NOW)
+    # the amount asked in words too; the figures beside it as the report gives them
+    assert "499,272천원(4억 9,927만원)" in budget.text and "’17년 364,072천원," in budget.text, budget.text
+
+
+def test_a_source_is_cited_by_its_report_section() -> None:
+    assert cite("Ⅲ-1-1 신임자 과정 운영 강화 > 예산집행 현황; Ⅰ-2018년 예산 현황 > 세출예산 표 > 신임자") == (
+        "Ⅲ-1-1, Ⅰ-2018년 예산 현황"
+    )
+    assert cite("별첨 2017년 행정사무감사 > 시정·처리 요구사항 5") == "별첨 2017년 행정사무감사"
+    assert cite("Ⅲ-1-1 신임자 과정 > 사업개요; Ⅲ-1-1 신임자 과정 > 향후계획") == "Ⅲ-1-1"
+    assert cite(" ; ") == ""

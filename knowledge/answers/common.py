@@ -132,7 +132,7 @@ class AnswerBase:
             extra.append(f"{s.headcount:,}명")
         if s.target:
             extra.append(s.target)
-        tail = f" ({', '.join(extra)})" if extra else ""
+        tail = "".join(f", {x}" for x in extra)  # no brackets: a target often has its own
         if s.start:
             return f"• {label}: {fmt_span(s.start, s.end)}{tail} — {when_note(s.start, s.end, today)}"
         if s.month:

@@ -116,6 +116,7 @@ class FacilityAnswers(AnswerBase):
                 when += f" ~ {fmt_month(w.end_month)}"
             cost = f", {num(w.cost_million_krw)}백만원" if w.cost_million_krw else ""
             desc = f" — {w.description}" if w.description and wanted else ""
-            lines.append(f"• {w.name} ({w.status}{', ' + when if when else ''}{cost}){desc}")
+            # no brackets around the figures: a date inside them brings its own "(월)"
+            lines.append(f"• {w.name}: {w.status}{', ' + when if when else ''}{cost}{desc}")
         lines.append(basis(ws[0].source))
         return Composed("\n".join(lines))

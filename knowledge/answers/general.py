@@ -154,7 +154,7 @@ class GeneralAnswers(AnswerBase):
         for t in chosen:  # the answer itself first; the editors' question title is no answer
             if parts and fuzz.partial_ratio(key(t.answer), key(parts[0])) >= 80:
                 continue  # two findings answered by the same measure: say it once
-            status = f" (추진상황: {t.status})" if t.status and t.status not in t.answer else ""
+            status = f" 추진상황: {t.status}." if t.status and t.status not in t.answer else ""
             parts.append(f"{t.answer}{status}")
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
 

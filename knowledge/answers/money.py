@@ -90,7 +90,11 @@ class MoneyAnswers(AnswerBase):
                 )
             lines.append(
                 f"{b.name}의 {self.year}년 예산은 {won(b.y2018)}입니다"
-                + (f" ({short_year(self.year - 1)}년 {won(b.y2017)}{change})" if b.y2017 is not None else "")
+                + (
+                    f" ({short_year(self.year - 1)}년 {won(b.y2017, words=False)}{change})"
+                    if b.y2017 is not None
+                    else ""
+                )
                 + "."
             )
             if run is not None and run.executed is not None:
@@ -100,11 +104,11 @@ class MoneyAnswers(AnswerBase):
                 )
             spent = next((x.spent for x in group if x.spent is not None), None)
             if spent is not None:
-                lines.append(f"• 지출액: {won(spent)}")
+                lines.append(f"• 지출액: {won(spent, words=False)}")
             ahead = next((x for x in group if x.year_end_forecast is not None), None)
             if ahead is not None and ahead.year_end_forecast is not None:
                 lines.append(
-                    f"• 연말 집행 예상액: {won(ahead.year_end_forecast)}"
+                    f"• 연말 집행 예상액: {won(ahead.year_end_forecast, words=False)}"
                     + (f" (예상 집행률 {ahead.year_end_pct}%)" if ahead.year_end_pct is not None else "")
                 )
             if b.note:
@@ -124,7 +128,7 @@ class MoneyAnswers(AnswerBase):
             change = f"증감액 {total.change:+,}천원, " if total.change is not None else ""
             lines.append(
                 f"{self.year}년 세출예산: {won(total.y2018)} "
-                f"({short_year(self.year - 1)}년 {won(total.y2017)}, {change}증감률 {total.change_pct:+.1f}%)"
+                f"({short_year(self.year - 1)}년 {won(total.y2017, words=False)}, {change}증감률 {total.change_pct:+.1f}%)"
             )
             if total.executed is not None:
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")

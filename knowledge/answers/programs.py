@@ -57,17 +57,17 @@ class ProgramAnswers(AnswerBase):
                 s = next((x for x in dated if (x.end or x.start or "") >= today.isoformat()), dated[-1])
                 if cohort is not None or len(dated) == 1:
                     s = dated[0]
+                began = f"{fmt_date(s.start)}에 시작해 " if s.start and s.end and s.end != s.start else ""
                 head = (
-                    f"{josa(f'{p.name} {s.name}', '은는')} {fmt_date(s.end or s.start or '')}에 "
-                    f"끝납니다 ({fmt_span(s.start or '', s.end)}, "
-                    f"{when_note(s.end or s.start or '', None, today)})."
+                    f"{josa(_named(p, s), '은는')} {began}{fmt_date(s.end or s.start or '')}에 끝납니다 "
+                    f"({when_note(s.end or s.start or '', None, today)})."
                 )
             else:
                 others = [] if len(sessions) == len(every) else [s for s in every if s.start]
                 head = self._course_timing(p, dated, others, today)
         elif len(sessions) == 1 and sessions[0].month:
             s = sessions[0]
-            head = f"{josa(f'{p.name} {s.name}', '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
+            head = f"{josa(_named(p, s), '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
                 " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else "."
             )
         else:
@@ -75,10 +75,9 @@ class ProgramAnswers(AnswerBase):
             if p.duration:
                 head += f" 교육기간은 {p.duration}입니다."
         lines.append(head)
-        if sessions:
-            lines.append("")
-            lines.append("기수별 일정:")
-            lines += [self._session_line(s, today) for s in sessions]
+        if len(sessions) > 1:
+            lines += ["", "기수별 일정:"]
+        lines += [self._session_line(s, today) for s in sessions]
         if p.sessions_planned or p.headcount:
             lines.append(f"{self.year}년 계획: {_plan_text(p)}")
         lines = self._with_facts(lines, p, u)
@@ -104,11 +103,11 @@ class ProgramAnswers(AnswerBase):
 
         now = first([s for s in asked if running(s)])
         if now is not None:
-            return f"{josa(f'{p.name} {now.name}', '은는')} 현재 진행 중입니다 ({fmt_span(now.start or '', now.end)})."
+            return f"{josa(_named(p, now), '은는')} 현재 진행 중입니다: {fmt_span(now.start or '', now.end)}."
         nxt = first([s for s in asked if (s.start or "") > iso])
         if nxt is not None:
             return (
-                f"{josa(f'{p.name} {nxt.name}', '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
+                f"{josa(_named(p, nxt), '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
                 f" ({when_note(nxt.start or '', nxt.end, today)})."
             )
         last = max(asked, key=lambda x: x.end or x.start or "")
@@ -117,14 +116,11 @@ class ProgramAnswers(AnswerBase):
                 f"{p.name}의 업무보고상 일정은 모두 지났습니다. 마지막 일정은 {last.name}, "
                 f"{fmt_span(last.start or '', last.end)}이었습니다. 이미 지난 일정입니다."
             )
-        head = (
-            f"{josa(f'{p.name} {last.name}', '은는')} {fmt_span(last.start or '', last.end)}에 "
-            f"진행되어 이미 끝났습니다."
-        )
+        head = f"{josa(_named(p, last), '은는')} {fmt_span(last.start or '', last.end)}에 진행되어 이미 끝났습니다."
         now = first([s for s in others if running(s)])
         nxt = first([s for s in others if (s.start or "") > iso])
         if now is not None:
-            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다 ({fmt_span(now.start or '', now.end)}).")
+            return head + (f" 지금은 {josa(now.name, '이가')} 진행 중입니다: {fmt_span(now.start or '', now.end)}.")
         if nxt is not None:
             return head + (
                 f" 다음 일정은 {nxt.name}, {fmt_date(nxt.start or '')}에 시작합니다 "
@@ -371,3 +367,9 @@ def _sessions_the_words_name(u: Understanding, sessions: list[kdb.Session]) -> l
     texts = {s.id: key(" ".join(x for x in (s.name, s.target, s.note) if x)) for s in sessions}
     hits = [s for s in sessions if any(w in texts[s.id] for w in words)]
     return hits if hits and len(hits) < len(sessions) else sessions
+
+
+def _named(p: kdb.Program, s: kdb.Session) -> str:
+    """The program and one of its cohorts as a reply names them, the program's name said once
+    ("핵심가치 공유 교육" and "2018년 핵심가치 공유 교육 (총 40회)": the cohort's name alone)."""
+    return s.name if key(p.name) in key(s.name) else f"{p.name} {s.name}"
