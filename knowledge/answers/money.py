@@ -126,9 +126,9 @@ class MoneyAnswers(AnswerBase):
         if exp:  # "예산" is what the centre spends: the expenditure first, then the revenue
             total = exp[0]
             change = f"증감액 {total.change:+,}천원, " if total.change is not None else ""
+            last_year = f"{short_year(self.year - 1)}년 {won(total.y2017, words=False)}"
             lines.append(
-                f"{self.year}년 세출예산: {won(total.y2018)} "
-                f"({short_year(self.year - 1)}년 {won(total.y2017, words=False)}, {change}증감률 {total.change_pct:+.1f}%)"
+                f"{self.year}년 세출예산: {won(total.y2018)} ({last_year}, {change}증감률 {total.change_pct:+.1f}%)"
             )
             if total.executed is not None:
                 lines.append(f"집행액(6.30. 원인행위 기준): {won(total.executed)}, 집행률 {total.executed_pct}%")
