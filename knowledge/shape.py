@@ -128,6 +128,8 @@ def asked_noun(word: str) -> str:
 
 def lacks(subject: str, words: list[str]) -> str:
     """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." """
+    if subject and words and re.fullmatch(r"\d\s*급", words[0]):  # "7급 역량평가는 …"
+        return f"{josa(f'{words[0]} {subject}', '은는')} 업무보고에 나와 있지 않습니다."
     asked = asked_noun(words[0]) if words else "그 내용"
     if subject:
         return f"{subject}의 {josa(asked, '은는')} 업무보고에 나와 있지 않습니다."

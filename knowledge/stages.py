@@ -118,6 +118,7 @@ class Turns:
     remark: re.Pattern[str]
     noise: frozenset[str]
     pointing: re.Pattern[str]
+    topic: re.Pattern[str]
 
     @classmethod
     def from_nlu(cls, nlu: dict[str, Any]) -> Turns:
@@ -133,13 +134,15 @@ class Turns:
             re.compile(rf"(?:{endings}|[ㅋㅎ]+|[!~.]+)\s*$"),
             frozenset(spec.get("noise_words") or ()),
             _any_of(list(spec.get("pointing_words") or ())),
+            re.compile(rf"[가-힣](?:{_any_of(list(spec.get('topic_endings') or ())).pattern})\s*$"),
         )
 
     def is_question(self, text: str) -> bool:
         """A short turn that asks something although it names nothing ("남은건?", "진행중인건 무슨
-        분야?"): a question mark or a question word, and a word that is not noise."""
+        분야?"): a question mark or a question word, or a bare topic ("남은건", "착수보고회는": a
+        phrase ending in its topic particle asks about it), and a word that is not noise."""
         words = [w for w in re.findall(r"[가-힣]{2,}", text) if w not in self.noise]
-        return bool(words) and bool(self.question.search(text))
+        return bool(words) and bool(self.question.search(text) or self.topic.search(text))
 
     def is_remark(self, text: str) -> bool:
         """A comment on the answer before, not a question ("ㅋㅋ 계획보다 많이 뽑았네")."""
@@ -377,6 +380,9 @@ class Accounting:
         words the report knows but the answer lacks, records named beside the one the intent
         answers about, and a suffix's attribute the intent does not give ("수강료")."""
         cues = [(m.start, m.end) for m in u.matches if m.kind in CUE_KINDS]
+        # words read as the record the intent answers about name no other record as well
+        # ("5급 역량평가": the assessment, and its budget line)
+        cues += [(m.start, m.end) for m in u.matches if m.kind in uses and m.kind in SUBJECT_KINDS]
         words = list(u.elsewhere)
         words += [
             u.key[m.start : m.end]
@@ -407,6 +413,16 @@ class Accounting:
             return self.generic(word) or self.holds(word, f"{compact}\n{own}")
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
+        # a rank asked of a record must be one it is for ("7급 역량평가": the assessments are of
+        # 4급 and 5급), as the answer or its records write it, alone or in a range ("6~9급")
+        missing += [
+            m.text
+            for m in u.matches
+            if m.kind == "rank"
+            and "rank" not in uses
+            and "rank" not in u.inherited
+            and not rank_fits(m.text, f"{answer}\n{own}")
+        ]
         missing += [
             word
             for attr, word in u.suffix_attrs.items()
@@ -561,6 +577,25 @@ def subject_name(u: Understanding) -> str:
     if not names:
         return ""
     return max(names, key=lambda m: (m.length, m.score)).text
+
+
+_RANKS = re.compile(r"(\d)(?:\s*([~∼·,-])\s*(\d))*\s*급")
+
+
+def rank_fits(rank: str, text: str) -> bool:
+    """Whether ``text`` speaks of the rank ``rank`` ("7급"): as such, or in a range or list of
+    ranks ("6~9급", "7·9급", "4·5급"). A text naming no rank at all fits every rank."""
+    m = re.match(r"(\d)", rank)
+    if m is None:
+        return True
+    asked = int(m.group(1))
+    named = False
+    for group in _RANKS.finditer(text):
+        numbers = [int(n) for n in re.findall(r"\d", group.group(0))]
+        named = True
+        if asked in numbers or (re.search(r"[~∼-]", group.group(0)) and min(numbers) <= asked <= max(numbers)):
+            return True
+    return not named
 
 
 def covered(m: Match, spans: list[tuple[int, int]]) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from knowledge.core import Brain
 from knowledge.reply import Context
 from knowledge.shape import NOISE_REPLY, asked_noun
-from knowledge.stages import Turns
+from knowledge.stages import Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
 from knowledge.understand import NluError, load_nlu
@@ -56,6 +56,8 @@ ANSWERED = [
     ("일반임기제 지금까지 몇 명 채용됐어요", ["31명"]),  # what the report says of the category asked
     ("6월 공채 필기 시험 본 사람 몇 명이에요", ["67,959"]),  # 시험 본 사람 → 응시자 (thesaurus)
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
+    # a typo read as the record the intent answers about names no other record beside it
+    ("4급 역량펑가 몇 번 해요", ["4급 승진대상자"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -73,6 +75,8 @@ DECLINED = [
     ("시험 문제지 인쇄비 얼마 들었어요", "인쇄비"),  # a cost the answer gives is of something else
     ("시험 감독관 수당은 하루에 얼마예요", ""),  # 감독관 and 수당 are in two unrelated facts
     ("필기 합격 점수 몇 점이에요", ""),  # "몇 점" needs a count in 점
+    ("7급 역량평가 1년에 몇번", "7급 역량평가는"),  # a rank the record is not for (4급, 5급)
+    ("3급 신임자 과정 언제", "3급 신임자 과정은"),  # 신임자 과정 is for 6~9급
 ]
 
 
@@ -111,6 +115,7 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
     (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
     (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
     (["경력경쟁 시험 면접 언제 봐요", "최종은?"], "12월 28일", "면접시험은"),  # 최종 alone
@@ -284,3 +289,17 @@ def test_a_source_is_cited_by_its_report_section() -> None:
     assert cite("별첨 2017년 행정사무감사 > 시정·처리 요구사항 5") == "별첨 2017년 행정사무감사"
     assert cite("Ⅲ-1-1 신임자 과정 > 사업개요; Ⅲ-1-1 신임자 과정 > 향후계획") == "Ⅲ-1-1"
     assert cite(" ; ") == ""
+
+
+@pytest.mark.parametrize(
+    ("rank", "text", "fits"),
+    [
+        ("7급", "6~9급 신임 공무원", True),
+        ("9급", "제2회 7·9급 공채", True),
+        ("8급", "제2회 7·9급 공채", False),
+        ("7급", "4·5급 승진대상자", False),
+        ("7급", "인재개발원 예산", True),  # a text naming no rank fits every rank
+    ],
+)
+def test_a_rank_fits_a_text_that_names_it_alone_or_in_a_range(rank: str, text: str, fits: bool) -> None:
+    assert rank_fits(rank, text) is fits

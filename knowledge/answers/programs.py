@@ -356,11 +356,12 @@ def _list_head(subject: str, items: list[str]) -> str:
 def _sessions_the_words_name(u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
     """The cohorts a word of the question picks out ("임용유예했는데" → the cohort for those who
     deferred), when the word is in some cohorts' descriptions but not all; else all of them."""
-    spans = [(m.start, m.end) for m in u.matches]
+    # the words no match read (matches are spans of the question's key, not of its text)
+    read = [u.key[m.start : m.end] for m in u.matches]
     words = {
-        m.surface
+        key(m.surface)
         for m in morph.analyse(u.text)
-        if m.content and len(m.surface) >= 2 and not any(s <= m.start and m.end <= e for s, e in spans)
+        if m.content and len(key(m.surface)) >= 2 and not any(key(m.surface) in r for r in read)
     }
     if not words or len(sessions) < 2:
         return sessions
