@@ -87,6 +87,7 @@ class Brain:
             lambda word: self.understander.segment(word, whole=False),
             self.year,
             self.nlu.get("person_words") or [],
+            self.nlu.get("exact_words") or [],
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)

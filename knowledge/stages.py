@@ -23,7 +23,15 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
-from knowledge.understand import FAMILY, RELATIVE_YEARS, SUBJECT_KINDS, NluError, Understander, Understanding
+from knowledge.understand import (
+    FAMILY,
+    RELATIVE_YEARS,
+    SUBJECT_KINDS,
+    NluError,
+    Understander,
+    Understanding,
+    asks_next,
+)
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
 IGNORABLE_CUES = frozenset(
@@ -191,11 +199,12 @@ def resolve(
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
         ranks = u.entities.get("rank", [])
-        if current_subjects_of(u) == {"rank"} and len(ranks) == 1 and len(inherited.get("program", [])) == 1:
-            # "과장은요?" after the team leaders' course asks the same of the managers' course
-            sibling = (rank_siblings or {}).get((inherited["program"][0], ranks[0]))
-            if sibling is not None:
-                entities["program"] = inherited["program"] = [sibling]
+        if current_subjects_of(u) == {"rank"} and len(ranks) == 1 and inherited.get("program"):
+            # "과장은요?" after the team leaders' course asks the same of the managers' course (the
+            # course the last answer was about, beside the program it belongs to)
+            siblings = {s for p in inherited["program"] if (s := (rank_siblings or {}).get((p, ranks[0])))}
+            if len(siblings) == 1:
+                entities["program"] = inherited["program"] = list(siblings)
         if "program" in inherited and "category" in inherited:
             # the course itself goes on, not the field it was found by ("수강 인원은요?")
             del entities["category"], inherited["category"]
@@ -223,6 +232,7 @@ def resolve(
         fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited
     ):  # "끝나는 날은?" after "8기는요?"
         cohort = context.entities["cohort"]
+        inherited["cohort"] = [str(cohort)]
     if cohort is not None and "program" not in entities:
         owners = cohort_programs.get(cohort, set())
         if len(owners) == 1:
@@ -266,6 +276,17 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
     if not fresh or "date" in u.features or not u.ranking:
         return u
     names = [(m.start, m.end) for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+    scores = dict(u.ranking)
+    previous = context.intent
+    if (
+        not names
+        and asks_next(u)
+        and previous in scores
+        and not any(m.kind in ("attr", "concept", "event_type", "event_any") for m in u.matches)
+    ):
+        return replace(u, intent=previous)  # "그 다음은?": the last question, of what comes next
+    if current_subjects_of(u) - set(u.inherited) == {"rank"} and "program" in u.inherited and previous in scores:
+        return replace(u, intent=previous)  # "7~8급은?" after a course's headcount: the same, of its sibling
     if not names:
         return u  # no new subject: the follow-up ("면접은요?") is read on its own
     if any(
@@ -274,8 +295,6 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
         for m in u.matches
     ):
         return u  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
-    scores = dict(u.ranking)
-    previous = context.intent
     if previous in scores and previous != u.intent and scores[previous] >= u.score - margin:
         return replace(u, intent=previous)  # as confident as the reading it replaces
     return u
@@ -324,9 +343,11 @@ class Accounting:
         split: Callable[[str], list[str] | None] = lambda word: None,  # into two or more words
         year: int = 0,  # the report's year
         persons: list[str] | None = None,  # people "누구예요" may ask the name of
+        exactly: list[str] | None = None,  # words that ask a date to the day ("정확히 언제")
     ) -> None:
         self.year = year
         self.person = _any_of(list(persons or ()))
+        self.exactly = _any_of(list(exactly or ()))
         self.record_keys = record_keys
         self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
@@ -348,12 +369,12 @@ class Accounting:
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
             # in "2018년 계획"
             "attr.schedule": re.compile(
-                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|상시|수시|매월|상반기|하반기|"
+                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|" + _ALWAYS + "|상반기|하반기|"
                 r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"
             ),
             # "(6.30. 원인행위 기준)" is the date a figure was counted, not a date of the thing asked
             "attr.day": re.compile(
-                r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|상시|수시|매월|매주"
+                r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|" + _ALWAYS
             ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
             # days of the week ("주2회(수, 금)"), not the weekday of one date ("3월 28일(수)")
@@ -481,11 +502,23 @@ class Accounting:
                 or self._year_asked(u)  # "내년 필기 날짜는", not "내년 퇴직인데 교육 있어요?"
             )
         ]
+        in_year = [_date_in(int(word[:4])) for word, _ in years]
         return (
             years
             + counted
             + [
-                (u.key[m.start : m.end], self._place_of(u) if m.value == "location" else pattern)
+                (
+                    u.key[m.start : m.end],
+                    self._place_of(u)
+                    if m.value == "location"
+                    # "내년 필기 날짜는": a date of that year, not any date of a text about it
+                    else in_year[0]
+                    if in_year and f"{m.kind}.{m.value}" in _DATES
+                    # "정확히 언제": a day, not a half-year or a month
+                    else self.value_of["attr.day"]
+                    if m.value == "schedule" and self.exactly.search(u.text)
+                    else pattern,
+                )
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
@@ -521,7 +554,10 @@ class Accounting:
         if any(len(w) > 1 and w in u.key and len(u.key.replace(w, "")) <= 3 for w in RELATIVE_YEARS):
             return True
         cues = [
-            u.key[m.start : m.end] for m in u.matches if m.kind == "attr" and f"attr.{m.value}" in self.value_of
+            u.key[m.start : m.end]
+            for m in u.matches
+            # an exam event asks its date ("내년 필기 날짜는")
+            if (m.kind == "attr" and f"attr.{m.value}" in self.value_of) or m.kind == "event_type"
         ] + ["몇"]
         return any(
             any(len(w) > 1 and w in part for w in RELATIVE_YEARS) and any(c in part for c in cues)
@@ -534,6 +570,17 @@ class Accounting:
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
+
+
+# "상시", "수시", "매월" as words of their own: not "상시학습" (a programme's name) nor "누수시설"
+_ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"
+
+_DATES = frozenset({"attr.schedule", "attr.day", "attr.end"})
+
+
+def _date_in(year: int) -> re.Pattern[str]:
+    """A month or day of ``year`` as a reply writes it ("2019년 3월", "’19. 3.")."""
+    return re.compile(rf"(?:{year}\s*년|[’']{year % 100:02d}\s*(?:년|\.))\s*\d{{1,2}}\s*(?:월|\.)")
 
 
 def _year_written(year: int) -> re.Pattern[str]:

@@ -732,4 +732,12 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+_NEXT = re.compile(r"다음|그\s*뒤|그\s*후")
+
+
+def asks_next(u: Understanding) -> bool:
+    """Whether a question asks what comes after ("그 다음은?", "그 뒤 일정은")."""
+    return _NEXT.search(u.text) is not None
+
+
 __all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]

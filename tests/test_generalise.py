@@ -77,6 +77,9 @@ DECLINED = [
     ("필기 합격 점수 몇 점이에요", ""),  # "몇 점" needs a count in 점
     ("7급 역량평가 1년에 몇번", "7급 역량평가는"),  # a rank the record is not for (4급, 5급)
     ("3급 신임자 과정 언제", "3급 신임자 과정은"),  # 신임자 과정 is for 6~9급
+    ("2019년 9급 필기 몇월이에요", "2019년"),  # a date asked of a year must be of that year
+    # "정확한 날짜" asks a day: "하반기" is none, and "상시학습" holds no "상시"
+    ("5급 역량평가 하반기엔 정확한 날짜가 언제예요", "5급 역량평가의 날짜는"),
 ]
 
 
@@ -98,7 +101,15 @@ def test_what_the_report_lacks_is_declined(brain: Brain, question: str, noun: st
 
 @pytest.mark.parametrize(
     ("word", "noun"),
-    [("어디서", "장소"), ("언제", "날짜"), ("몇 명", "인원"), ("몇살", "나이"), ("몇 대", "대수"), ("얼마", "금액")],
+    [
+        ("어디서", "장소"),
+        ("언제", "날짜"),
+        ("정확한날짜", "날짜"),
+        ("몇 명", "인원"),
+        ("몇살", "나이"),
+        ("몇 대", "대수"),
+        ("얼마", "금액"),
+    ],
 )
 def test_a_question_word_is_named_by_what_it_asks(word: str, noun: str) -> None:
     assert asked_noun(word) == noun
@@ -116,6 +127,15 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
+    # courses for a rank that are one program and its own courses: the follow-up is about it
+    (["정년 앞둔 직원 교육 있어요", "대상이 누구예요"], "공로연수자", "찾지 못했습니다"),
+    # the date of next year's exam: no date of a text that speaks of next year, nor this year's
+    (["서울시 필기 타시도랑 같은 날 되는 거 언제부터예요", "내년 시험 날짜도 나왔어요?"], "", "응시 67,959명"),
+    (["신임자 과정 8기 언제 시작해요", "그 다음은요"], "8월 27일", "신속한 조직적응"),  # the same question, next
+    # a rank alone after a course's headcount: the same question of its sibling for that rank
+    (["6급 승진자 과정 교육 인원 몇 명이에요", "7~8급은요"], "4회 120명", "에게 해당하는 교육과정"),
+    # the question's own words pick the cohort over the one carried over, which is not dated
+    (["퇴직 후 인생설계 교육 4기 언제 시작해요", "귀농 과정은 날짜 있어요?"], "", "11월 5일(월)에 시작"),
     (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
     (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
     (["경력경쟁 시험 면접 언제 봐요", "최종은?"], "12월 28일", "면접시험은"),  # 최종 alone

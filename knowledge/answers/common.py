@@ -69,14 +69,6 @@ def report_year(kb: _Knowledge) -> int:
     return year
 
 
-_NEXT = re.compile(r"다음|그\s*뒤|그\s*후")
-
-
-def asks_next(u: Understanding) -> bool:
-    """Whether a question asks what comes after ("그 다음은?", "그 뒤 일정은")."""
-    return _NEXT.search(u.text) is not None
-
-
 def short_year(year: int) -> str:
     """'’17' for 2017: how the report abbreviates a year."""
     return f"’{year % 100:02d}"

@@ -6,11 +6,11 @@ import datetime as dt
 import re
 
 from db import knowledge as kdb
-from knowledge.answers.common import AnswerBase, Composed, asks_next, short_year
+from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, asks_next
 
 
 class ExamAnswers(AnswerBase):

@@ -8,11 +8,12 @@ import re
 
 from db import knowledge as kdb
 from knowledge import morph
-from knowledge.answers.common import AnswerBase, Composed, _plan_text, asks_next, cohort_of
+from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
+from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, asks_next
 
 
 class ProgramAnswers(AnswerBase):
@@ -26,6 +27,8 @@ class ProgramAnswers(AnswerBase):
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
         cohort = u.cohort
+        if "cohort" in u.inherited and len(_sessions_the_words_name(u, sessions)) < len(sessions):
+            cohort = None  # the question's own words pick the cohort ("귀농 과정은?" after "4기는요?")
         if cohort is not None and asks_next(u) and not re.search(r"\d+\s*기", u.text):
             # "그 다음은?" after the 8th cohort: the cohort after it
             current = next((s for s in every if cohort_of(s.name) == cohort and s.start), None)
@@ -70,6 +73,9 @@ class ProgramAnswers(AnswerBase):
             head = f"{josa(_named(p, s), '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
                 " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else "."
             )
+        elif sessions and len(sessions) < len(every):  # the cohorts asked, none of them dated
+            names = ", ".join(_named(p, s) for s in sessions)
+            head = f"{names}의 날짜는 업무보고에 나와 있지 않습니다."
         else:
             head = f"{p.name}의 구체적인 날짜는 업무보고에 나와 있지 않습니다."
             if p.duration:
@@ -265,7 +271,10 @@ class ProgramAnswers(AnswerBase):
                 nxt = f" — 다음 일정 {s.name} {fmt_span(s.start or '', s.end)}"
             lines.append(f"• {p.name}{': ' + _plan_text(p) if (p.headcount or p.sessions_planned) else ''}{nxt}")
         lines.append(basis())
-        return Composed("\n".join(lines), topics=tuple(Topic("program", p.id) for p in found[:3]))
+        # one program and its own courses: the answer is about that program ("누가 들어요?" next)
+        family = [p for p in found if p.id != found[0].id and p.parent != found[0].id]
+        about = {"program": [found[0].id]} if not family else {}
+        return Composed("\n".join(lines), about, topics=tuple(Topic("program", p.id) for p in found[:3]))
 
     def program_list(self, u: Understanding, today: dt.date) -> Composed | None:
         if u.dates:
@@ -356,8 +365,9 @@ def _list_head(subject: str, items: list[str]) -> str:
 def _sessions_the_words_name(u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
     """The cohorts a word of the question picks out ("임용유예했는데" → the cohort for those who
     deferred), when the word is in some cohorts' descriptions but not all; else all of them."""
-    # the words no match read (matches are spans of the question's key, not of its text)
-    read = [u.key[m.start : m.end] for m in u.matches]
+    # the words no match read (matches are spans of the question's key, not of its text); a
+    # keyword of a free-text record only points, and may name a cohort too ("귀농")
+    read = [u.key[m.start : m.end] for m in u.matches if m.kind not in SOFT_KINDS]
     words = {
         key(m.surface)
         for m in morph.analyse(u.text)
