@@ -79,6 +79,11 @@ def analyse(text: str) -> tuple[Morpheme, ...]:
         after = out[i + 1]
         if after.pos in ("XSV", "XSA") and after.word == m.word and not m.action:
             out[i] = replace(m, action=True)
+        if m.pos == "XR" and after.pos == "XSA" and after.word == m.word and m.word != out[-1].word:
+            # a root made an adjective that describes something named ("빽빽하다는 민원"): it
+            # describes, like any adjective; as the question's own predicate ("깨끗해요?") it
+            # asks a property, which the report must give
+            out[i] = replace(m, pos="VA", action=True)
     return tuple(out)
 
 

@@ -398,7 +398,17 @@ FILES: dict[str, Rec] = {
         programs=ListOf(PROGRAM, min_items=1),
     ),
     "exams.yaml": _file(
-        recruitment=_rec(None, ("source",), planned_total=Int(), planned_2017=Int(), facts=FACTS, source=SOURCE),
+        recruitment=_rec(
+            None,
+            ("source",),
+            planned_total=Int(),
+            planned_2017=Int(),
+            open_rounds=Int(),
+            open_total=Int(),
+            open_2017=Int(),
+            facts=FACTS,
+            source=SOURCE,
+        ),
         rounds=ListOf(ROUND, min_items=1),
         events=ListOf(EVENT),
         written_exam_stats=ListOf(EXAM_STATS),

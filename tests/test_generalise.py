@@ -58,6 +58,9 @@ ANSWERED = [
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
     # a typo read as the record the intent answers about names no other record beside it
     ("4급 역량펑가 몇 번 해요", ["4급 승진대상자"]),
+    # an adjective describing what is named ("촘촘하다는 민원") asks nothing the report must hold
+    ("시험 문제지 글씨 촘촘하다는 민원 개선됐나요", ["165%"]),
+    ("올해 공무원 채용 계획 전체 몇 명이에요", ["3,094명", "2,984명"]),  # the total and its open-exam part
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -78,6 +81,8 @@ DECLINED = [
     ("7급 역량평가 1년에 몇번", "7급 역량평가는"),  # a rank the record is not for (4급, 5급)
     ("3급 신임자 과정 언제", "3급 신임자 과정은"),  # 신임자 과정 is for 6~9급
     ("2019년 9급 필기 몇월이에요", "2019년"),  # a date asked of a year must be of that year
+    # an adjective as the question's own predicate asks a property the report must give
+    ("다솜관 강의실 깨끗해요?", "업무보고에 나와 있지 않습니다"),
     # "정확한 날짜" asks a day: "하반기" is none, and "상시학습" holds no "상시"
     ("5급 역량평가 하반기엔 정확한 날짜가 언제예요", "5급 역량평가의 날짜는"),
 ]

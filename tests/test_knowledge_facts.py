@@ -417,6 +417,8 @@ def test_recruitment_plan_totals(db):
     overview = kdb.section(db, "recruitment")
     assert overview.get("planned_total") == 3094  # 채용계획 3,094명
     assert overview.get("planned_2017") == 2740  # ’17년 2,740명
+    # ○ 공개/경력경쟁 : 4회, 2,984명 ※ ’17년 : 2,630명
+    assert (overview.get("open_rounds"), overview.get("open_total"), overview.get("open_2017")) == (4, 2984, 2630)
 
 
 @pytest.mark.parametrize(

@@ -143,6 +143,15 @@ class ExamAnswers(AnswerBase):
                     f"{self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
                     f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명)."
                 )
+            if overview and overview.get("open_total"):
+                last = (
+                    f" ({short_year(self.year - 1)}년 {overview.get('open_2017'):,}명)"
+                    if overview.get("open_2017")
+                    else ""
+                )
+                lines.append(
+                    f"• 공개/경력경쟁: {overview.get('open_rounds') or '-'}회 {overview.get('open_total'):,}명{last}"
+                )
             lines += [
                 f"• {r.name}: 계획 {num(r.planned, '명')}"
                 + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else f" ({r.status})" if r.status else "")
