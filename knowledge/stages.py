@@ -205,6 +205,11 @@ def resolve(
             siblings = {s for p in inherited["program"] if (s := (rank_siblings or {}).get((p, ranks[0])))}
             if len(siblings) == 1:
                 entities["program"] = inherited["program"] = list(siblings)
+        own_events = u.entities.get("event_type", [])
+        said = context.entities.get("event_type")
+        if len(own_events) > 1 and isinstance(said, list) and said and set(said) < set(own_events):
+            # "발표나면 …" after the written exam's announcement: the announcement just spoken of
+            entities["event_type"] = [e for e in own_events if e in said]
         if "program" in inherited and "category" in inherited:
             # the course itself goes on, not the field it was found by ("수강 인원은요?")
             del entities["category"], inherited["category"]
@@ -517,6 +522,10 @@ class Accounting:
                     # "정확히 언제": a day, not a half-year or a month
                     else self.value_of["attr.day"]
                     if m.value == "schedule" and self.exactly.search(u.text)
+                    # "발표 무슨 요일이에요": an exam event's weekday is that of its date; a course's
+                    # weekdays are the days of the week it runs
+                    else _one_day_or(pattern)
+                    if m.value == "weekday" and (u.intent or "").startswith("exam.")
                     else pattern,
                 )
                 for m in u.matches
@@ -574,6 +583,12 @@ class Accounting:
 
 # "상시", "수시", "매월" as words of their own: not "상시학습" (a programme's name) nor "누수시설"
 _ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"
+
+
+def _one_day_or(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern``, or the weekday of one date ("8월 22일(수)")."""
+    return re.compile(rf"(?:{pattern.pattern})|\d{{1,2}}일\s*\([월화수목금토일]\)")
+
 
 _DATES = frozenset({"attr.schedule", "attr.day", "attr.end"})
 

@@ -732,7 +732,8 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-_NEXT = re.compile(r"다음|그\s*뒤|그\s*후")
+# "다음 주", "다음 달", "다음에" speak of time, not of what comes after the last answer
+_NEXT = re.compile(r"다음(?!\s*(?:주|달|번|해|년|날|에))|그\s*뒤|그\s*후")
 
 
 def asks_next(u: Understanding) -> bool:

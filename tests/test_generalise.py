@@ -16,7 +16,7 @@ from knowledge.shape import NOISE_REPLY, asked_noun
 from knowledge.stages import Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
-from knowledge.understand import NluError, load_nlu
+from knowledge.understand import NluError, asks_next, load_nlu
 
 NOW = dt.datetime(2018, 7, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
 HERE = Path(__file__).parent
@@ -136,6 +136,8 @@ DIALOGUES = [
     (["정년 앞둔 직원 교육 있어요", "대상이 누구예요"], "공로연수자", "찾지 못했습니다"),
     # the date of next year's exam: no date of a text that speaks of next year, nor this year's
     (["서울시 필기 타시도랑 같은 날 되는 거 언제부터예요", "내년 시험 날짜도 나왔어요?"], "", "응시 67,959명"),
+    # "합격자 발표" names two announcements: the one just spoken of; an exam's weekday is its date's
+    (["2차 필기 합격자 발표 언제예요", "합격자 발표 무슨 요일이에요"], "8월 22일(수)", "11월 14일"),
     (["신임자 과정 8기 언제 시작해요", "그 다음은요"], "8월 27일", "신속한 조직적응"),  # the same question, next
     # a rank alone after a course's headcount: the same question of its sibling for that rank
     (["6급 승진자 과정 교육 인원 몇 명이에요", "7~8급은요"], "4회 120명", "에게 해당하는 교육과정"),
@@ -328,3 +330,16 @@ def test_a_source_is_cited_by_its_report_section() -> None:
 )
 def test_a_rank_fits_a_text_that_names_it_alone_or_in_a_range(rank: str, text: str, fits: bool) -> None:
     assert rank_fits(rank, text) is fits
+
+
+@pytest.mark.parametrize(
+    ("text", "next_"),
+    [
+        ("그 다음은요", True),
+        ("그 뒤 일정은", True),
+        ("다음 주에 면접 있어요?", False),
+        ("다음달 교육 뭐 있어요", False),
+    ],
+)
+def test_what_comes_next_is_not_next_week(brain: Brain, text: str, next_: bool) -> None:
+    assert asks_next(brain.understander.understand(text, NOW.date())) is next_
