@@ -628,9 +628,13 @@ class Understander:
             ranking.append((spec.id, score))
         # of readings scored alike, the one that uses more of the concepts the question names
         # ("감사 지적 중에 어린이집": the audit finding, not the building)
+        # ... and first the one that answers the attribute asked ("타슈켄트 연수 몇 명": the
+        # headcount, not the schedule its cohort's name also points to)
         named = {f for f in u.features if f.startswith("concept.")}
+        asked = {f for f in u.features if f.startswith("attr.")}
         used = {spec.id: len(named & (set(spec.needs) | set(spec.signals))) for spec in self.intents}
-        ranking.sort(key=lambda x: (-x[1], -used.get(x[0], 0)))
+        answers = {spec.id: len(asked & {s for s, w in spec.signals.items() if w > 0}) for spec in self.intents}
+        ranking.sort(key=lambda x: (-x[1], -answers.get(x[0], 0), -used.get(x[0], 0)))
         if not ranking:
             return replace(u, ranking=[], intent=None, score=0.0)
         return replace(u, ranking=ranking, intent=ranking[0][0], score=ranking[0][1])

@@ -343,3 +343,9 @@ def test_a_rank_fits_a_text_that_names_it_alone_or_in_a_range(rank: str, text: s
 )
 def test_what_comes_next_is_not_next_week(brain: Brain, text: str, next_: bool) -> None:
     assert asks_next(brain.understander.understand(text, NOW.date())) is next_
+
+
+def test_of_readings_tied_the_one_answering_the_asked_attribute_leads(brain: Brain) -> None:
+    # a cohort's name points to the schedule, "몇 명" asks the headcount: the headcount
+    reply = brain.answer("신임자 과정 9기 인원 몇 명", now=NOW)
+    assert reply.intent == "program.headcount" and "120명" in reply.text, reply.text
