@@ -61,6 +61,7 @@ ANSWERED = [
     # an adjective describing what is named ("촘촘하다는 민원") asks nothing the report must hold
     ("시험 문제지 글씨 촘촘하다는 민원 개선됐나요", ["165%"]),
     ("올해 공무원 채용 계획 전체 몇 명이에요", ["3,094명", "2,984명"]),  # the total and its open-exam part
+    ("공채랑 경채 다 합치면 올해 몇 명 뽑아요", ["4회, 2,984명"]),  # both kinds named: their sum
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
@@ -116,6 +117,25 @@ class ExamAnswers(AnswerBase):
         answered = {"round": [topics[0].ref_id]} if len(topics) == 1 and not round_ids else {}
         return Composed("\n".join(lines), answered, topics=tuple(topics))
 
+    def _kinds_together(self, u: Understanding) -> Composed | None:
+        """ "공개/경력경쟁 채용 몇 번 몇 명": the question names the open and the career exams
+        together, as the recruitment plan sums them (4회 2,984명), not the one round whose name
+        holds one of the words."""
+        overview = self.kb.section("recruitment")
+        kinds = {r.kind for r in self.kb.rounds() if r.kind and r.kind != "전문가"}
+        # a kind by its first word or its everyday short form ("공개경쟁": 공개, 공채)
+        named = {k for k in kinds if k[:2] in u.key or f"{k[0]}채" in u.key}
+        if len(kinds) < 2 or named != kinds or overview is None or not overview.get("open_total"):
+            return None
+        lines = [f"공개/경력경쟁 채용은 {self.year}년 {self._open_subtotal(overview)}입니다."]
+        lines += [_plan_line(r) for r in self.kb.rounds() if r.kind in kinds]
+        return Composed("\n".join([*lines, basis()]), {"round": [r.id for r in self.kb.rounds() if r.kind in kinds]})
+
+    def _open_subtotal(self, overview: Any) -> str:
+        """ "4회, 2,984명 (’17년 2,630명)": the open and career exams of the recruitment plan."""
+        last = f" ({short_year(self.year - 1)}년 {overview.get('open_2017'):,}명)" if overview.get("open_2017") else ""
+        return f"{overview.get('open_rounds') or '-'}회, {overview.get('open_total'):,}명{last}"
+
     def _rounds_of_rank(self, u: Understanding) -> list[str]:
         """The rounds whose own names say they recruit the rank asked ("7급 공채" → the round
         aliased "7·9급 공채"), when the question names no round."""
@@ -131,6 +151,9 @@ class ExamAnswers(AnswerBase):
         return out
 
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
+        together = self._kinds_together(u)
+        if together is not None:
+            return together
         round_ids = u.entities.get("round", []) or self._rounds_of_rank(u)
         if not round_ids and ("attr.count_figures" in u.features or "event_type" in u.entities):
             round_ids = list(dict.fromkeys(st.round for st in self.kb.exam_stats()))
@@ -144,19 +167,8 @@ class ExamAnswers(AnswerBase):
                     f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명)."
                 )
             if overview and overview.get("open_total"):
-                last = (
-                    f" ({short_year(self.year - 1)}년 {overview.get('open_2017'):,}명)"
-                    if overview.get("open_2017")
-                    else ""
-                )
-                lines.append(
-                    f"• 공개/경력경쟁: {overview.get('open_rounds') or '-'}회 {overview.get('open_total'):,}명{last}"
-                )
-            lines += [
-                f"• {r.name}: 계획 {num(r.planned, '명')}"
-                + (f", 채용 {num(r.hired, '명')}" if r.hired is not None else f" ({r.status})" if r.status else "")
-                for r in self.kb.rounds()
-            ]
+                lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
+            lines += [_plan_line(r) for r in self.kb.rounds()]
             lines += [f"참고 — {f.label}: {f.text}" for f in exam_facts if "2,980" in f.text][:1]
             if not lines:
                 return None
@@ -242,3 +254,9 @@ class ExamAnswers(AnswerBase):
         lines = [f"{first.label}: {first.text}"]
         lines += [f"• {f.label}: {f.text}" for f in facts[:4] if f is not first]
         return Composed("\n".join(lines + [basis(facts[0].source)]))
+
+
+def _plan_line(r: kdb.Round) -> str:
+    """ "• 제1회 공개경쟁 임용시험 (1차): 계획 301명, 채용 293명" """
+    done = f", 채용 {num(r.hired, '명')}" if r.hired is not None else f" ({r.status})" if r.status else ""
+    return f"• {r.name}: 계획 {num(r.planned, '명')}{done}"
