@@ -63,14 +63,18 @@ class ExamAnswers(AnswerBase):
         for r in rounds:
             evs = self.kb.events(round_id=r.id)
             chosen = [e for e in evs if e.type in types] if types else evs
-            if u.dates and not round_ids:  # "12월에 무슨 발표 있어요"
-                chosen = [
+            if u.dates and (not round_ids or types):
+                within = [
                     e
                     for e in chosen
                     if e.start <= u.dates[1].isoformat() and (e.end or e.start) >= u.dates[0].isoformat()
                 ]
-                if not chosen:
-                    continue
+                if not round_ids:  # "12월에 무슨 발표 있어요"
+                    chosen = within
+                    if not chosen:
+                        continue
+                elif within:  # "2차 합격자 발표 11월 며칠": of its announcements, the one in November
+                    chosen = within
             if types and not chosen:
                 if single or round_ids:
                     names = "·".join(EVENT_NAMES[t] for t in types)
