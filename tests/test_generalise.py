@@ -204,10 +204,12 @@ ONE_TURN = [
     ("응시원서 접수 마감일", "원서접수는"),  # "응시원서" is an event, not the applicants' figures
     ("면접 결과 발표일", "최종 합격자 발표는"),  # the results of the interview are the final ones
     # two readings score alike: the one whose answer gives the asked count
-    ("핵심가치 교육 몇 명 대상이에요", "교육대상"),  # of several rounds, the one still to come leads
+    ("핵심가치 교육 몇 명 대상이에요", "5,000명"),  # "몇 명" asks the count, which leads
     ("면접 첫날 언제예요", "10월 15일"),  # a typo-tolerant cue ("면접 뭐") hides no exact name; 첫날 → 시작
     # the line naming the attribute asked leads, though the head holds a rate of its own (증감률)
     ("제2회 공채 합격자 발표 11월에 하는 건 며칠이에요", "11월 14일"),  # of a round's announcements, November's
+    # a course's own count leads: not its parent's total (1,774명), nor who it is for
+    ("3급 승진자 교육 몇 명 받아요", "1회 10명"),
     ("교육생급식지원 예산 집행률 얼마나 돼요", "집행률 36.2%"),
     # ... but only an attribute the answer's intent answers: "기간 언제까지" asks the end
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),

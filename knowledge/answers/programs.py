@@ -172,6 +172,15 @@ class ProgramAnswers(AnswerBase):
             return None
         plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (p.headcount or p.sessions_planned) else ""
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
+        # a figure of the parent program that does not name this course counts the parent
+        parent = self.kb.program(p.parent) if p.parent else None
+        names = [key(n) for n in (p.name, *p.aliases) if len(key(n)) >= 2]
+        asked = [
+            f
+            for f in asked
+            if (parent is None or f not in parent.facts or any(n in key(f.label + f.text) for n in names))
+            and re.search(r"\d[\d,]*\s*(?:명|회|기|개)", f.text)  # a count, not who it is for
+        ]
         general = [
             f
             for f in p.facts
