@@ -210,6 +210,7 @@ ONE_TURN = [
     ("제2회 공채 합격자 발표 11월에 하는 건 며칠이에요", "11월 14일"),  # of a round's announcements, November's
     # a course's own count leads: not its parent's total (1,774명), nor who it is for
     ("3급 승진자 교육 몇 명 받아요", "1회 10명"),
+    ("일반임기제 상반기 실적 알려주세요", "31명"),  # what the question asks of a category, before its plan
     ("교육생급식지원 예산 집행률 얼마나 돼요", "집행률 36.2%"),
     # ... but only an attribute the answer's intent answers: "기간 언제까지" asks the end
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),

@@ -237,8 +237,14 @@ class ExamAnswers(AnswerBase):
         if r:
             relevant = self._relevant_facts(r.facts, u, limit=3, names=(r.name, *r.aliases))
             if wanted:  # what the report says of the category asked ("일반임기제 … 완료 27명")
+                names = tuple(c.name for c in chosen)
+                asked = self._relevant_facts(r.facts, u, limit=1, names=(r.name, *r.aliases, *names))
                 about = [f for f in r.facts if any(key(c.name) in key(f.label + f.text) for c in chosen)]
                 relevant = list(dict.fromkeys([*relevant, *about[:2]]))
+                if asked and asked[0] in about:
+                    # the question asks more of the category than its plan ("상반기에 몇 명"): that first
+                    lines.insert(0, f"{asked[0].label}: {asked[0].text}")
+                    relevant = [f for f in relevant if f is not asked[0]]
             lines += [
                 f"• {f.label}: {f.text}"
                 for f in relevant or [f for f in r.facts if wanted is None and ("방법" in f.label or "시기" in f.label)]
