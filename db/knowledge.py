@@ -27,6 +27,7 @@ def replace_knowledge(
     loaded_from: str = "",
     vocabulary: Iterable[str] = (),
     files_digest: str = "",
+    shipped: bool = False,
 ) -> dict[str, int]:
     """Swap every knowledge table for the contents of ``kb`` in one transaction.
 
@@ -94,6 +95,8 @@ def replace_knowledge(
             ("knowledge_sha256", digest),
             ("loaded_from", loaded_from),
             ("files_sha256", files_digest),  # the raw files it was loaded from, to tell an upgrade
+            # loaded on open from a checkout's shipped files, not by hand (``hrdbot load DIR``)
+            ("loaded_shipped", "1" if shipped else ""),
             ("vocabulary", json.dumps(sorted(vocabulary), ensure_ascii=False)),
             ("loaded_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ):

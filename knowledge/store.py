@@ -32,13 +32,15 @@ def files_digest(data_dir: Path | str) -> str:
 
 
 def _needs_loading(db: Database, shipped: Path) -> bool:
-    """No knowledge yet, or knowledge loaded from the shipped files by an older version of them
-    (an upgrade). Knowledge loaded from another directory (``hrdbot load DIR``) is left alone."""
+    """No knowledge yet, or knowledge loaded from shipped files (this checkout's or another's)
+    that differ from this checkout's (an upgrade). Knowledge loaded by hand from a directory
+    (``hrdbot load DIR``) is left alone."""
     if not kdb.is_loaded(db):
         return True
     meta = kdb.knowledge_meta(db)
     source = meta.get("loaded_from") or ""
-    if not source or Path(source).resolve() != shipped:
+    # the shipped files of another checkout (an older copy of the code) are shipped files too
+    if not meta.get("loaded_shipped") and (not source or Path(source).resolve() != shipped):
         return False
     return meta.get("files_sha256") != files_digest(shipped)
 
@@ -63,6 +65,7 @@ def open_database(path: Path | str, *, data_dir: Path = DATA_DIR) -> Database:
                     loaded_from=str(shipped),
                     vocabulary=content_words(kb),
                     files_digest=files_digest(shipped),
+                    shipped=True,
                 )
     return db
 

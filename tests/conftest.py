@@ -45,6 +45,7 @@ def _loaded_db_template(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge)
         loaded_from=str(DATA_DIR.resolve()),
         vocabulary=content_words(kb),
         files_digest=files_digest(DATA_DIR),
+        shipped=True,
     )
     database.close()
     return path

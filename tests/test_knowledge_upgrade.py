@@ -1,5 +1,6 @@
 """A database keeps working across upgrades: shipped knowledge loaded by older files is reloaded
-from the current ones when opened; knowledge loaded from another directory is left alone; and
+from the current ones when opened, also when another checkout loaded its own; knowledge loaded
+by hand from another directory is left alone; and
 knowledge too old for this version ends in a clear message, not a traceback."""
 
 from __future__ import annotations
@@ -49,6 +50,20 @@ def test_knowledge_loaded_from_another_directory_is_left_alone(db_path: Path, da
     before = _meta(db_path)
     open_database(db_path).close()
     assert _meta(db_path) == before
+
+
+def test_shipped_knowledge_of_another_checkout_is_reloaded_on_open(db_path: Path, data_copy: Path) -> None:
+    # another checkout (an older copy of the code) opened the same database with its own files
+    with (data_copy / "exams.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# an older checkout's files\n")
+    open_database(db_path, data_dir=data_copy).close()
+    assert Path(_meta(db_path)["loaded_from"]) == data_copy.resolve()
+    open_database(db_path).close()  # this checkout: its own shipped files
+    meta = _meta(db_path)
+    assert Path(meta["loaded_from"]) == DATA_DIR.resolve() and meta["files_sha256"] == files_digest(DATA_DIR)
+    # ... and once loaded, opening again changes nothing
+    open_database(db_path).close()
+    assert _meta(db_path) == meta
 
 
 def test_knowledge_too_old_for_this_version_is_a_clear_error(
