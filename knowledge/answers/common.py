@@ -186,8 +186,7 @@ class AnswerBase:
         parent = self.kb.program(p.parent) if p.parent else None
         if parent is None:
             return []
-        names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
-        return [f for f in parent.facts if any(n in f.text.replace(" ", "") for n in names)][:2]
+        return [f for f in parent.facts if _names(f, p)][:2]
 
     def _event_line(self, e: kdb.Event, today: dt.date, with_round: bool = False) -> str:
         prefix = ""
@@ -195,6 +194,12 @@ class AnswerBase:
             r = self.kb.round_(e.round)
             prefix = f"{r.name} " if r else ""
         return f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — {when_note(e.start, e.end, today)}"
+
+
+def _names(f: kdb.Fact, p: kdb.Program) -> bool:
+    """Whether fact ``f`` names program ``p`` (by its name or an alias)."""
+    names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
+    return any(n in f.text.replace(" ", "") for n in names)
 
 
 def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year: int = 0) -> list[str]:

@@ -8,7 +8,7 @@ import re
 
 from db import knowledge as kdb
 from knowledge import morph
-from knowledge.answers.common import AnswerBase, Composed, _plan_text, cohort_of
+from knowledge.answers.common import AnswerBase, Composed, _names, _plan_text, cohort_of
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import Topic
@@ -174,11 +174,10 @@ class ProgramAnswers(AnswerBase):
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         # a figure of the parent program that does not name this course counts the parent
         parent = self.kb.program(p.parent) if p.parent else None
-        names = [key(n) for n in (p.name, *p.aliases) if len(key(n)) >= 2]
         asked = [
             f
             for f in asked
-            if (parent is None or f not in parent.facts or any(n in key(f.label + f.text) for n in names))
+            if (parent is None or f not in parent.facts or _names(f, p))
             and re.search(r"\d[\d,]*\s*(?:명|회|기|개)", f.text)  # a count, not who it is for
         ]
         general = [
