@@ -23,6 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
+from knowledge.text import ranks_written
 from knowledge.understand import (
     FAMILY,
     RELATIVE_YEARS,
@@ -512,22 +513,7 @@ class Accounting:
             years
             + counted
             + [
-                (
-                    u.key[m.start : m.end],
-                    self._place_of(u)
-                    if m.value == "location"
-                    # "내년 필기 날짜는": a date of that year, not any date of a text about it
-                    else in_year[0]
-                    if in_year and f"{m.kind}.{m.value}" in _DATES
-                    # "정확히 언제": a day, not a half-year or a month
-                    else self.value_of["attr.day"]
-                    if m.value == "schedule" and self.exactly.search(u.text)
-                    # "발표 무슨 요일이에요": an exam event's weekday is that of its date; a course's
-                    # weekdays are the days of the week it runs
-                    else _one_day_or(pattern)
-                    if m.value == "weekday" and (u.intent or "").startswith("exam.")
-                    else pattern,
-                )
+                (u.key[m.start : m.end], self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
@@ -547,6 +533,22 @@ class Accounting:
                 )
             ]
         )
+
+    def _value_asked(
+        self, u: Understanding, m: Match, pattern: re.Pattern[str], in_year: re.Pattern[str] | None
+    ) -> re.Pattern[str]:
+        """What the value a cue asks looks like in this question, narrower than the cue's own."""
+        if m.value == "location":
+            return self._place_of(u)
+        if in_year is not None and f"{m.kind}.{m.value}" in _DATES:
+            return in_year  # "내년 필기 날짜는": a date of that year, not any date of a text about it
+        if m.value == "schedule" and self.exactly.search(u.text):
+            return self.value_of["attr.day"]  # "정확히 언제": a day, not a half-year or a month
+        if m.value == "weekday" and (u.intent or "").startswith("exam."):
+            # "발표 무슨 요일이에요": an exam event's weekday is that of its date; a course's
+            # weekdays are the days of the week it runs
+            return _one_day_or(pattern)
+        return pattern
 
     def _place_of(self, u: Understanding) -> re.Pattern[str]:
         """What answers "어디" of this question: a place, or a named one of the kind of place the
@@ -641,23 +643,14 @@ def subject_name(u: Understanding) -> str:
     return max(names, key=lambda m: (m.length, m.score)).text
 
 
-_RANKS = re.compile(r"(\d)(?:\s*([~∼·,-])\s*(\d))*\s*급")
-
-
 def rank_fits(rank: str, text: str) -> bool:
     """Whether ``text`` speaks of the rank ``rank`` ("7급"): as such, or in a range or list of
     ranks ("6~9급", "7·9급", "4·5급"). A text naming no rank at all fits every rank."""
     m = re.match(r"(\d)", rank)
     if m is None:
         return True
-    asked = int(m.group(1))
-    named = False
-    for group in _RANKS.finditer(text):
-        numbers = [int(n) for n in re.findall(r"\d", group.group(0))]
-        named = True
-        if asked in numbers or (re.search(r"[~∼-]", group.group(0)) and min(numbers) <= asked <= max(numbers)):
-            return True
-    return not named
+    written = ranks_written(text)
+    return not written or int(m.group(1)) in written
 
 
 def covered(m: Match, spans: list[tuple[int, int]]) -> bool:

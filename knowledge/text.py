@@ -99,3 +99,19 @@ def cite(source: str) -> str:
 
 def basis(source: str | None = None) -> str:
     return f"({BASIS}" + (f" · 출처 {cite(source)})" if source else ")")
+
+
+# Ranks as the report writes them: alone ("5급"), in a list ("7·9급", "4·5급", "9,7급") or a range ("6~9급")
+_RANKS = re.compile(r"\d(?:\s*[~∼·,-]\s*\d)*\s*급")
+
+
+def ranks_written(text: str) -> frozenset[int]:
+    """Every rank ``text`` speaks of ("6~9급 신임" → 6, 7, 8, 9; "제2회 7·9급 공채" → 7, 9)."""
+    out: set[int] = set()
+    for group in _RANKS.finditer(text):
+        numbers = [int(n) for n in re.findall(r"\d", group.group(0))]
+        if re.search(r"[~∼-]", group.group(0)):
+            out.update(range(min(numbers), max(numbers) + 1))
+        else:
+            out.update(numbers)
+    return frozenset(out)

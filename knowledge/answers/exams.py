@@ -10,7 +10,7 @@ from db import knowledge as kdb
 from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.normalize import key
 from knowledge.reply import Topic
-from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, when_note
+from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, ranks_written, when_note
 from knowledge.understand import Understanding, asks_next
 
 
@@ -131,9 +131,10 @@ class ExamAnswers(AnswerBase):
         named = {k for k in kinds if k[:2] in u.key or f"{k[0]}채" in u.key}
         if len(kinds) < 2 or named != kinds or overview is None or not overview.get("open_total"):
             return None
+        rounds = [r for r in self.kb.rounds() if r.kind in kinds]
         lines = [f"공개/경력경쟁 채용은 {self.year}년 {self._open_subtotal(overview)}입니다."]
-        lines += [_plan_line(r) for r in self.kb.rounds() if r.kind in kinds]
-        return Composed("\n".join([*lines, basis()]), {"round": [r.id for r in self.kb.rounds() if r.kind in kinds]})
+        lines += [_plan_line(r) for r in rounds]
+        return Composed("\n".join([*lines, basis()]), {"round": [r.id for r in rounds]})
 
     def _open_subtotal(self, overview: Any) -> str:
         """ "4회, 2,984명 (’17년 2,630명)": the open and career exams of the recruitment plan."""
@@ -143,16 +144,10 @@ class ExamAnswers(AnswerBase):
     def _rounds_of_rank(self, u: Understanding) -> list[str]:
         """The rounds whose own names say they recruit the rank asked ("7급 공채" → the round
         aliased "7·9급 공채"), when the question names no round."""
-        ranks = {r.rstrip("급") for r in u.entities.get("rank", []) if re.fullmatch(r"\d급", r)}
+        ranks = {int(r[0]) for r in u.entities.get("rank", []) if re.fullmatch(r"\d급", r)}
         if not ranks or u.entities.get("round"):
             return []
-        out = []
-        for r in self.kb.rounds():
-            named = " ".join((r.name, *r.aliases))
-            digits = {d for group in re.findall(r"(\d(?:[·,]\d)*)\s*급", named) for d in re.findall(r"\d", group)}
-            if ranks & digits:
-                out.append(r.id)
-        return out
+        return [r.id for r in self.kb.rounds() if ranks & ranks_written(" ".join((r.name, *r.aliases)))]
 
     def exam_figures(self, u: Understanding, today: dt.date) -> Composed | None:
         together = self._kinds_together(u)
