@@ -23,7 +23,7 @@ from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
-from knowledge.retrieve import PassageIndex
+from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.thesaurus import load_thesaurus
@@ -287,7 +287,14 @@ class Brain:
                 # question phrase such as "뭐 배워" names nothing the fact must hold)
                 about.append(tuple(w for w in self._names.get(("attr", m.value), set()) if len(w) >= 2))
                 continue
-            # cue words ask, keywords of free-text records only point: neither must be in the fact
+            # cue words ask, keywords of free-text records only point: neither must be in the fact;
+            # but in a follow-up a keyword is what the question asks of the subject it took over
+            # ("시범운영은 언제" after the LMS budget)
+            if m.kind in SOFT_KINDS and u.inherited and m.exact:
+                word = u.key[m.start : m.end]
+                if not self.accounting.generic(word) and not self.turns.question.search(m.text):
+                    words.append((word,))
+                continue
             if m.kind in ("attr", "smalltalk", "self", "event_any", *SOFT_KINDS):
                 continue
             forms = {u.key[m.start : m.end]} | self._names.get((m.kind, m.value), set())
@@ -297,10 +304,10 @@ class Brain:
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
         # about Seoul's exam is no question about raters' pay)
         inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]
-        about += [tuple(self._names[owner]) for owner in inherited]
+        about += [tuple(self._names[owner] | self.passages.sections.get(owner, set())) for owner in inherited]
         owners |= set(inherited)
         matched_concepts = {m.value for m in u.matches if m.kind == "concept"}
-        about += [
+        carried = [
             tuple(self._names[("concept", f.split(".", 1)[1])])
             for f in u.features
             if f.startswith("concept.")
@@ -320,14 +327,22 @@ class Brain:
                 words.append((word,))
         if len(words) < min_words:
             return None
-        passage = self.passages.best(
-            words + about,
-            owners,
-            accept=lambda text: all(p.search(text) for p in patterns),
-            kinds=frozenset({"budget_line"}) if head else None,
-            head=head,
-            tokens=tuple(stages.question_tokens(u)),
-        )
+
+        def best(about: list[tuple[str, ...]]) -> Passage | None:
+            return self.passages.best(
+                words + about,
+                owners,
+                accept=lambda text: all(p.search(text) for p in patterns),
+                kinds=frozenset({"budget_line"}) if head else None,
+                head=head,
+                tokens=tuple(stages.question_tokens(u)),
+            )
+
+        passage = best(about + carried)
+        if passage is None and carried and words and inherited:
+            # a word of its own asks about the subject taken over, not about the kind of the
+            # last answer ("시범운영은 언제" after the LMS budget: no budget passage holds it)
+            passage = best(about)
         if passage is None:
             return None
         entities = _public_entities(u.entities)

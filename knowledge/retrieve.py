@@ -10,13 +10,26 @@ its names); among those, the most specific (shortest) wins.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
 from db import knowledge as kdb
 from knowledge.normalize import key
 from knowledge.text import num, won
+
+_SECTIONS: dict[str, str] = {}
+
+
+def section_tag(source: str | None) -> str:
+    """A mark standing for the report section a source is in ("Ⅲ-3-2 교육통합시스템(LMS) 고도화
+    3단계 추진 > 예산집행 현황" → its section), held by every passage of that section: a follow-up
+    about a record may be answered by any passage of the record's own section. The mark is one
+    private-use character, so no word of a question can match it."""
+    section = (source or "").split(" > ", 1)[0].strip()
+    if not section:
+        return ""
+    return _SECTIONS.setdefault(section, chr(0xE000 + len(_SECTIONS)))
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,11 @@ class PassageIndex:
             text = _plan_sentence(r, year)
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         out += _record_passages(db)
-        self.passages = out
+        self.passages = [replace(p, haystack=p.haystack + section_tag(p.source)) for p in out]
+        self.sections: dict[tuple[str, str], set[str]] = {}
+        for p in self.passages:
+            if p.owner is not None and section_tag(p.source):
+                self.sections.setdefault(p.owner, set()).add(section_tag(p.source))
 
     def best(
         self,

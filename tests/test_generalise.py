@@ -179,6 +179,8 @@ DIALOGUES = [
     (["어린이집 감사 지적 어떻게 처리했어요", "그럼 우선순위는 어떻게 정해요"], "3순위", "찾지 못했습니다"),
     # the one round an answer was about is what "그 다음은" goes on with
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
+    # a word of its own after a budget answer asks about the line's project, from its section
+    (["LMS 고도화 3단계 예산 얼마 썼어요", "착수보고회는 언제였어요"], "2018년 5월", "나와 있지 않습니다"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
