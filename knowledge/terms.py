@@ -93,7 +93,7 @@ def entity_terms(
     for i, fact in enumerate(kdb.facts(db)):
         for word in fact.keywords:
             terms.append(make_term("fact", str(i), word))
-    return [t for t in terms if t is not None and len(t.key) >= 2]
+    return [t for t in terms if t is not None and t.key]
 
 
 def word_forms(db: Database) -> tuple[set[str], set[int]]:

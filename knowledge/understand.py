@@ -207,8 +207,20 @@ class Understander:
             for iid, spec in nlu["intents"].items()
         ]
         self._topic_keywords = [t for t in entity_terms if t.kind == "topic"]
+        # a name of one syllable ("과", "팀", "앱") is matched only where the analyser reads it as a
+        # noun standing alone, never inside another word or as a particle ("교육과 연수")
+        # (cue words of one syllable, "층", "돈", stay with the matcher: they ask, inside any word)
+        self.syllable_terms: dict[str, list[Term]] = {}
+        for t in vocabulary_terms(nlu):
+            if len(t.key) == 1 and t.kind == "concept":
+                self.syllable_terms.setdefault(t.key, []).append(t)
+        for t in entity_terms:  # a syllable a concept names is that concept ("앱")
+            if len(t.key) == 1 and all(c.kind != "concept" for c in self.syllable_terms.get(t.key, [])):
+                self.syllable_terms.setdefault(t.key, []).append(t)
+        entity_terms = [t for t in entity_terms if len(t.key) >= 2]
         self.matcher = Matcher(
-            vocabulary_terms(nlu) + entity_terms, known_words=frozenset(w for w in vocabulary if len(w) >= 2)
+            [t for t in vocabulary_terms(nlu) if len(t.key) >= 2 or t.kind != "concept"] + entity_terms,
+            known_words=frozenset(w for w in vocabulary if len(w) >= 2),
         )
         self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) | set(RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
@@ -237,6 +249,22 @@ class Understander:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
                 kind = "event_type" if term.kind == "event_any" else term.kind
                 self.known_values.setdefault(kind, set()).add(value)
+
+    def _syllable_matches(self, analysed: tuple[morph.Morpheme, ...], found: list[Match]) -> list[Match]:
+        """Names of one syllable, where a word is that noun alone or with its particles ("과가")."""
+        out: list[Match] = []
+        for i, m in enumerate(analysed):
+            terms = self.syllable_terms.get(m.surface)
+            if not terms or m.pos != "NNG" or not m.dictionary or m.end - m.start != 1 or m.start != m.word[0]:
+                continue
+            rest = [n for n in analysed[i + 1 :] if n.word == m.word]
+            if any(not n.pos.startswith(("J", "VCP", "E")) for n in rest):
+                continue
+            covered = any(f.start < m.end and m.start < f.end for f in found)  # by a longer name
+            out += [
+                Match(t.kind, t.value, t.text, m.start, m.end, 1.0) for t in terms if t.kind == "concept" or not covered
+            ]
+        return out
 
     # -- features -----------------------------------------------------------------------------
 
@@ -279,6 +307,7 @@ class Understander:
             )
             and not inside_a_word(m)
         ]
+        matches += self._syllable_matches(analysed, matches)
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named

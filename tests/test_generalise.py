@@ -62,6 +62,7 @@ ANSWERED = [
     ("시험 문제지 글씨 촘촘하다는 민원 개선됐나요", ["165%"]),
     ("올해 공무원 채용 계획 전체 몇 명이에요", ["3,094명", "2,984명"]),  # the total and its open-exam part
     ("공채랑 경채 다 합치면 올해 몇 명 뽑아요", ["4회, 2,984명"]),  # both kinds named: their sum
+    ("인재원에 과랑 팀이 몇 개씩 있어요", ["3과", "14팀"]),  # names of one syllable, standing alone
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -103,6 +104,21 @@ def test_what_the_report_lacks_is_declined(brain: Brain, question: str, noun: st
     assert reply.intent is None, reply.text
     first = reply.text.split("\n")[0]
     assert noun in first
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("과가 몇 개예요", True),
+        ("팀은 몇 개 있어요", True),
+        ("교육과 연수 몇 명이에요", False),  # a particle
+        ("신임자 과정 언제예요", False),  # inside a word
+        ("팀장 과정 몇 명이에요", False),
+    ],
+)
+def test_a_name_of_one_syllable_is_read_only_as_a_noun_alone(brain: Brain, question: str, named: bool) -> None:
+    u = brain.understander.understand(question, NOW.date())
+    assert ("concept.org" in u.features) is named, u.matches
 
 
 @pytest.mark.parametrize(
