@@ -30,6 +30,8 @@ SPLIT_FILES = {
     "dev4": ROOT / "tests" / "devset4.tsv",  # mostly dialogues
     "dev5": ROOT / "tests" / "devset5.tsv",  # a third of it exams
     "dev6": ROOT / "tests" / "devset6.tsv",  # mostly conversations
+    "dev7": ROOT / "tests" / "devset7.tsv",  # single questions, a third of them declinable
+    "dev8": ROOT / "tests" / "devset8.tsv",  # conversations only
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second

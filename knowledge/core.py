@@ -158,14 +158,37 @@ class Brain:
                 return found
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
-            if composed is not None and all(self.accounting.holds(key(w), key(composed.text)) for w in u.unknown_words):
+            held = self._holding(u, composed, today)
+            if held is not None:
                 # the answer itself holds the word ("무슨 법" → 영유아보육법)
-                return self._answered(text, replace(u, unknown_words=[]), composed, now, context)
+                return self._answered(text, *held, now, context)
             partial = self._partial(u, composed, u.unknown_words, now) if composed else None
             if partial is not None:
                 return partial
             return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
         return self._decline(text, u, reason or "unknown", now, context)
+
+    def _holding(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any] | None:
+        """The reading whose answer holds every word nothing else accounts for: the best one, else
+        another reading of the same field ("입소 결정은 무슨 법 따라서": the priority rules cite
+        영유아보육법, the admission answer does not)."""
+
+        def holds(c: Any) -> bool:
+            return c is not None and all(self.accounting.holds(key(w), key(c.text)) for w in u.unknown_words)
+
+        if holds(composed):
+            return replace(u, unknown_words=[]), composed
+        family = u.intent.split(".")[0] if u.intent else ""
+        for intent, score in u.ranking[1:]:
+            if not intent.startswith(f"{family}."):
+                continue
+            other = replace(u, intent=intent, score=score, unknown_words=[])
+            if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
+                continue
+            alternative = self.composer.compose(other, today)
+            if holds(alternative):
+                return other, alternative
+        return None
 
     def _best_reading(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any]:
         """The best reading, unless its answer lacks the value asked ("몇 명") and a reading of

@@ -63,6 +63,8 @@ ANSWERED = [
     ("올해 공무원 채용 계획 전체 몇 명이에요", ["3,094명", "2,984명"]),  # the total and its open-exam part
     ("공채랑 경채 다 합치면 올해 몇 명 뽑아요", ["4회, 2,984명"]),  # both kinds named: their sum
     ("인재원에 과랑 팀이 몇 개씩 있어요", ["3과", "14팀"]),  # names of one syllable, standing alone
+    # the reading of the same field whose answer holds the word nothing else accounts for
+    ("어린이집 누가 들어갈 수 있는지 무슨 법에 있어요", ["영유아보육법"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
