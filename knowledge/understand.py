@@ -194,6 +194,9 @@ class Understander:
             # units of counting ("필지", "호", "군데") name nothing asked about
             | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
         )
+        span = nlu.get("span") or {}
+        self.day_words = frozenset(key(w) for w in span.get("day_words") or ())
+        self.span_words = tuple(key(w) for w in span.get("after") or ())
         self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items() for sfx in sfxs}
         self.intents = [
             IntentSpec(
@@ -249,6 +252,18 @@ class Understander:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
                 kind = "event_type" if term.kind == "event_any" else term.kind
                 self.known_values.setdefault(kind, set()).add(value)
+
+    def _how_long(self, m: Match, k: str) -> Match:
+        """A question word of a day followed by a word of span asks a length ("며칠짜리", "며칠간"),
+        not a date."""
+        if (
+            m.kind == "attr"
+            and m.value in ("day", "schedule")
+            and key(m.text) in self.day_words
+            and any(k.startswith(w, m.end) for w in self.span_words)
+        ):
+            return replace(m, value="duration")
+        return m
 
     def _syllable_matches(self, analysed: tuple[morph.Morpheme, ...], found: list[Match]) -> list[Match]:
         """Names of one syllable, where a word is that noun alone or with its particles ("과가")."""
@@ -308,6 +323,7 @@ class Understander:
             and not inside_a_word(m)
         ]
         matches += self._syllable_matches(analysed, matches)
+        matches = [self._how_long(m, k) for m in matches]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named

@@ -65,6 +65,7 @@ ANSWERED = [
     ("인재원에 과랑 팀이 몇 개씩 있어요", ["3과", "14팀"]),  # names of one syllable, standing alone
     # the reading of the same field whose answer holds the word nothing else accounts for
     ("어린이집 누가 들어갈 수 있는지 무슨 법에 있어요", ["영유아보육법"]),
+    ("교육통합시스템 고도화 사업 며칠간 진행돼요", ["180일"]),  # a day's question word with a span: how long
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
