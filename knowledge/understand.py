@@ -360,6 +360,16 @@ class Understander:
                     if len(cue) >= 2 and span.endswith(cue) and span != cue:
                         for attr in attrs:
                             features.setdefault(f"attr.{attr}", m.score)
+        where = [m for m in matches if m.kind == "attr" and m.value == "location"]
+        if (
+            "concept.org" in features
+            and where
+            and all(key(m.text).startswith("어디") for m in where)
+            and not {"building", "amenity"} & set(entities)
+        ):
+            # "교육계획 세우는 부서는 어디예요": "어디", of a unit of the organisation, asks which
+            # unit (its 위치, a place, is another question)
+            features.setdefault("attr.who", features["attr.location"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

@@ -66,6 +66,7 @@ ANSWERED = [
     # the reading of the same field whose answer holds the word nothing else accounts for
     ("어린이집 누가 들어갈 수 있는지 무슨 법에 있어요", ["영유아보육법"]),
     ("교육통합시스템 고도화 사업 며칠간 진행돼요", ["180일"]),  # a day's question word with a span: how long
+    ("교재 만드는 과는 어디예요", ["인재양성과"]),  # "어디" of a unit of the organisation: which unit
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
