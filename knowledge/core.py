@@ -194,8 +194,9 @@ class Brain:
         """The best reading, unless its answer lacks the value asked ("몇 명") and a reading of
         the same record scored as well gives it ("핵심가치 교육 몇 명 대상이에요": the headcount,
         not the target group)."""
-        if not self.accounting.unanswered_values(u, composed.text):
-            return u, composed
+        first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
+        if not self.accounting.unanswered_values(u, composed.text) or shapes.SAYS_MISSING.search(first):
+            return u, composed  # (an answer that says the report lacks the value is one)
         family = u.intent.split(".")[0] if u.intent else ""
         for intent, score in u.ranking[1:3]:
             if score < u.score - self.limits.runner_up_margin or not intent.startswith(f"{family}."):

@@ -67,6 +67,7 @@ ANSWERED = [
     ("어린이집 누가 들어갈 수 있는지 무슨 법에 있어요", ["영유아보육법"]),
     ("교육통합시스템 고도화 사업 며칠간 진행돼요", ["180일"]),  # a day's question word with a span: how long
     ("교재 만드는 과는 어디예요", ["인재양성과"]),  # "어디" of a unit of the organisation: which unit
+    ("귀농귀촌 분야 1주 교육 인원 몇 명이에요", ["120명"]),  # a count cohorts share is theirs
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -91,6 +92,8 @@ DECLINED = [
     ("다솜관 강의실 깨끗해요?", "업무보고에 나와 있지 않습니다"),
     # "정확한 날짜" asks a day: "하반기" is none, and "상시학습" holds no "상시"
     ("5급 역량평가 하반기엔 정확한 날짜가 언제예요", "5급 역량평가의 날짜는"),
+    # a cohort with no count of its own: not the program's total, nor another reading's figure
+    ("자카르타 교통 연수에는 몇 명 참가했어요", "자카르타 교통과정의 인원은"),
 ]
 
 

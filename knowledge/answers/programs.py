@@ -170,6 +170,19 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
+        named = [s for s in self._sessions(p) if s.id in u.entities.get("session", [])]
+        if named and not any(
+            s.headcount
+            or re.search(r"\d[\d,]*\s*명", s.note or "")
+            or any(_counts_session(f, s) for f in self._program_facts(p))
+            for s in named
+        ):
+            # a cohort the report lists without a count of its own or shared with others
+            # ("아르헨티나 스마트시티과정엔 몇 명"): the program's total is no answer
+            return Composed(
+                f"{named[0].name}의 인원은 업무보고에 나와 있지 않습니다.\n"
+                f"{self._session_line(named[0], today)}\n{basis(named[0].source)}"
+            )
         plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (p.headcount or p.sessions_planned) else ""
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         # a figure of the parent program that does not name this course counts the parent
@@ -392,3 +405,13 @@ def _named(p: kdb.Program, s: kdb.Session) -> str:
     """The program and one of its cohorts as a reply names them, the program's name said once
     ("핵심가치 공유 교육" and "2018년 핵심가치 공유 교육 (총 40회)": the cohort's name alone)."""
     return s.name if key(p.name) in key(s.name) else f"{p.name} {s.name}"
+
+
+def _counts_session(f: kdb.Fact, s: kdb.Session) -> bool:
+    """Whether fact ``f`` has a sentence that names cohort ``s`` (with or without 과정) and gives a
+    headcount."""
+    name = s.name.replace(" ", "").removesuffix("과정")
+    return len(name) >= 3 and any(
+        name in sentence.replace(" ", "") and re.search(r"\d[\d,]*\s*명", sentence)
+        for sentence in re.split(r"(?<=[.다])\s+", f.text)
+    )
