@@ -322,7 +322,6 @@ class Understander:
             )
             and not inside_a_word(m)
         ]
-        matches = _whole_words(matches, analysed, self.function_words | self.cue_words)
         matches += self._syllable_matches(analysed, matches)
         matches = [self._how_long(m, k) for m in matches]
         features: dict[str, float] = {}
@@ -802,28 +801,3 @@ def asks_next(u: Understanding) -> bool:
 
 
 __all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]
-
-
-def _whole_words(matches: list[Match], analysed: tuple[morph.Morpheme, ...], plain: frozenset[str]) -> list[Match]:
-    """Drops a short name (two letters) written as the first or last part of a compound whose
-    other part is a noun nothing reads ("일반행정": no 일반 영유아); a compound of two names
-    ("2차필기") keeps both, and so does one with a ``plain`` word ("설문결과")."""
-    out = []
-    for m in matches:
-        if m.kind not in ("attr", "concept", "smalltalk", "self") and m.end - m.start <= 2:
-            word = next((a.word for a in analysed if a.start <= m.start < a.end), None)
-            unread = [
-                a
-                for a in analysed
-                if word is not None
-                and a.word == word
-                and a.pos in ("NNG", "NNP")
-                and a.end - a.start >= 2
-                and a.surface not in plain
-                and (a.end <= m.start or a.start >= m.end)
-                and not any(o is not m and o.start <= a.start and a.end <= o.end for o in matches)
-            ]
-            if unread:
-                continue
-        out.append(m)
-    return out

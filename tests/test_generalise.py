@@ -129,22 +129,6 @@ def test_a_name_of_one_syllable_is_read_only_as_a_noun_alone(brain: Brain, quest
 
 
 @pytest.mark.parametrize(
-    ("question", "kind", "read"),
-    [
-        ("일반행정직 필기 과목 뭐예요", "priority_group", False),  # 일반 is part of another noun
-        ("일반 아동은 몇 순위예요", "priority_group", True),
-        ("2차필기 언제 봐요", "round", True),  # a compound of two names keeps both
-        ("2차필기 언제 봐요", "event_type", True),
-    ],
-)
-def test_a_short_name_inside_a_compound_with_another_noun_is_no_mention(
-    brain: Brain, question: str, kind: str, read: bool
-) -> None:
-    u = brain.understander.understand(question, NOW.date())
-    assert (kind in u.entities) is read, u.matches
-
-
-@pytest.mark.parametrize(
     ("word", "noun"),
     [
         ("어디서", "장소"),
