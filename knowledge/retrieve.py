@@ -9,6 +9,7 @@ its names); among those, the most specific (shortest) wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,6 +20,7 @@ from knowledge.normalize import key
 from knowledge.text import num, won
 
 _SECTIONS: dict[str, str] = {}
+_SUBSECTION = re.compile(r"^[ⅠⅡⅢⅣⅤⅥ]-")
 
 
 def section_tag(source: str | None) -> str:
@@ -27,7 +29,7 @@ def section_tag(source: str | None) -> str:
     about a record may be answered by any passage of the record's own section. The mark is one
     private-use character, so no word of a question can match it."""
     section = (source or "").split(" > ", 1)[0].strip()
-    if not section:
+    if not _SUBSECTION.match(section):  # a part as wide as the annex of audits is no one subject
         return ""
     return _SECTIONS.setdefault(section, chr(0xE000 + len(_SECTIONS)))
 

@@ -187,9 +187,12 @@ def resolve(
         # "거기 몇 명이에요?" points at what the last answer brought in (the department), not at
         # the subject it was about; "예산은요?" goes on with the subject
         pointed = bool(context.focus) and pointing is not None and pointing.search(u.text) is not None
+        own_concepts = {f for f in u.features if f.startswith("concept.")}
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
+            if kind == "budget_line" and own_concepts - {"concept.budget"}:
+                continue  # a budget line goes on with money, not with "입소 기준" of its building
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
             valid = known_values.get(kind, set())

@@ -204,6 +204,8 @@ DIALOGUES = [
     (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
     # a word of its own after a budget answer asks about the line's project, from its section
     (["LMS 고도화 3단계 예산 얼마 썼어요", "착수보고회는 언제였어요"], "2018년 5월", "나와 있지 않습니다"),
+    # a budget line found by the question's words is the subject the next turn goes on with
+    (["청사 보수 보강 예산 알려줘요", "전년도는 얼마였죠"], "1,315,702", "15,073,737"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes

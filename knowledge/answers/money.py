@@ -118,7 +118,8 @@ class MoneyAnswers(AnswerBase):
                 lines += [f"• {x.name}: {won(x.y2018)}" + (f" — {x.note}" if x.note else "") for x in parts]
             lines.append(basis("; ".join(dict.fromkeys(x.source for x in group if x.source))))
         if lines:
-            return Composed("\n".join(lines))
+            # the lines answered are the subject a follow-up goes on with ("작년엔 얼마였어요?")
+            return Composed("\n".join(lines), {"budget_line": [g[0].id for g in groups]})
         exp = self.kb.budget_lines("expenditure")
         rev = self.kb.budget_lines("revenue")
         if not exp and not rev:
