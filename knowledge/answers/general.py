@@ -128,7 +128,14 @@ class GeneralAnswers(AnswerBase):
 
     def vision_info(self, u: Understanding, today: dt.date) -> Composed | None:
         topics = {t.id: t for t in self.kb.topics()}
-        chosen = [topics[i] for i in ("vision", "goals") if i in topics]
+        # the part of the policy system the question names ("추진과제 몇 개"), else vision and goals
+        system = (topics["vision"].source or "").split(" > ")[0] if "vision" in topics else ""
+        named = [
+            topics[i]
+            for i in u.entities.get("topic", [])
+            if i in topics and (topics[i].source or "").startswith(system)
+        ]
+        chosen = named[:2] or [topics[i] for i in ("vision", "goals") if i in topics]
         if not chosen:
             return None
         return Composed("\n\n".join(t.answer for t in chosen) + f"\n{basis(chosen[0].source)}")
