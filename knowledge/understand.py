@@ -194,6 +194,7 @@ class Understander:
             # units of counting ("필지", "호", "군데") name nothing asked about
             | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
         )
+        self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
         span = nlu.get("span") or {}
         self.day_words = frozenset(key(w) for w in span.get("day_words") or ())
         self.span_words = tuple(key(w) for w in span.get("after") or ())
@@ -370,6 +371,18 @@ class Understander:
             # "교육계획 세우는 부서는 어디예요": "어디", of a unit of the organisation, asks which
             # unit (its 위치, a place, is another question)
             features.setdefault("attr.who", features["attr.location"])
+        nouns_at = [a for a in analysed if a.pos.startswith("NN")]
+        if (
+            "concept.org" in features
+            and nouns_at
+            and len({(m.start, m.end) for m in matches}) > 1
+            and any(
+                m.kind == "concept" and key(m.text) in self.org_units and m.start <= nouns_at[-1].start < m.end
+                for m in matches
+            )
+        ):
+            # "교육통합관리시스템 운영 부서는?": a unit named last, after what it does, is what is asked
+            features.setdefault("attr.who", features["concept.org"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)
