@@ -173,8 +173,16 @@ class Brain:
         another reading of the same field ("입소 결정은 무슨 법 따라서": the priority rules cite
         영유아보육법, the admission answer does not)."""
 
+        # the subject's own name is no answer ("무슨 장비" of 교육훈련장비확충)
+        names = [self._display[(k, v)] for k, vs in u.entities.items() for v in vs if (k, v) in self._display]
+
         def holds(c: Any) -> bool:
-            return c is not None and all(self.accounting.holds(key(w), key(c.text)) for w in u.unknown_words)
+            if c is None:
+                return False
+            text = c.text
+            for name in sorted(names, key=len, reverse=True):
+                text = text.replace(name, " ")
+            return all(self.accounting.holds(key(w), key(text)) for w in u.unknown_words)
 
         if holds(composed):
             return replace(u, unknown_words=[]), composed

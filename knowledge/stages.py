@@ -321,7 +321,9 @@ def decide(
     if "smalltalk" in u.entities and u.intent is None:
         return None
     if u.unknown_words:
-        return "not_in_report" if subject_name(u) and u.intent is not None else "unknown"
+        # a subject named, or taken over from the last turn ("근거 법이 뭐에요" after a daycare answer)
+        named = subject_name(u) or any(kind in SUBJECT_KINDS for kind in u.inherited)
+        return "not_in_report" if named and u.intent is not None else "unknown"
     if u.intent is None or u.score < min_score:
         return "unknown"
     spec = understander.intent(u.intent)

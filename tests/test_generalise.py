@@ -209,6 +209,9 @@ DIALOGUES = [
     (["LMS 고도화 3단계 예산 얼마 썼어요", "착수보고회는 언제였어요"], "2018년 5월", "나와 있지 않습니다"),
     # a budget line found by the question's words is the subject the next turn goes on with
     (["청사 보수 보강 예산 알려줘요", "전년도는 얼마였죠"], "1,315,702", "15,073,737"),
+    # a word the report lacks, asked of the subject taken over: its answer may hold it, its name may not
+    (["조손가정 아이는 어린이집 몇 순위예요", "어떤 법에 근거한 거예요"], "영유아보육법", "찾지 못했습니다"),
+    (["교육훈련장비확충 예산 얼마예요", "어떤 장비를 사요"], "장비는 업무보고에 나와 있지 않습니다", "찾지 못했습니다"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
