@@ -80,6 +80,7 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
+_ASKS = re.compile(r"\?|뭐|무엇|어떤|어떻게|누구|누가|왜|" + _QUESTION_WORD.pattern)
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -321,8 +322,11 @@ def decide(
     if "smalltalk" in u.entities and u.intent is None:
         return None
     if u.unknown_words:
-        # a subject named, or taken over from the last turn ("근거 법이 뭐에요" after a daycare answer)
-        named = subject_name(u) or any(kind in SUBJECT_KINDS for kind in u.inherited)
+        # a subject named, or taken over by a question ("근거 법이 뭐에요" after a daycare answer;
+        # not "ok", which asks nothing)
+        named = subject_name(u) or (
+            any(kind in SUBJECT_KINDS for kind in u.inherited) and _ASKS.search(u.text) is not None
+        )
         return "not_in_report" if named and u.intent is not None else "unknown"
     if u.intent is None or u.score < min_score:
         return "unknown"
@@ -518,7 +522,7 @@ class Accounting:
             years
             + counted
             + [
-                (u.key[m.start : m.end], self._value_asked(u, m, pattern, in_year[0] if in_year else None))
+                (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
@@ -538,6 +542,16 @@ class Accounting:
                 )
             ]
         )
+
+    def _word_asked(self, u: Understanding, m: Match) -> str:
+        """The question's word for what a cue asks; a name asked with a person's title is that
+        person's name ("과장님 이름" → "과장 이름", not the name of the department asked about)."""
+        word = u.key[m.start : m.end]
+        if m.value == "person" and word in ("이름", "성함"):
+            title = self.person.search(u.text)
+            if title is not None:
+                return f"{title.group(0)} {word}"
+        return word
 
     def _value_asked(
         self, u: Understanding, m: Match, pattern: re.Pattern[str], in_year: re.Pattern[str] | None

@@ -98,6 +98,7 @@ DECLINED = [
     ("5급 역량평가 하반기엔 정확한 날짜가 언제예요", "5급 역량평가의 날짜는"),
     # a cohort with no count of its own: not the program's total, nor another reading's figure
     ("자카르타 교통 연수에는 몇 명 참가했어요", "자카르타 교통과정의 인원은"),
+    ("인재양성과 팀장님 이름 좀 알려주세요", "인재양성과의 팀장 이름은"),  # a name asked with a title: a person's
 ]
 
 
