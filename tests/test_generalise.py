@@ -214,6 +214,8 @@ DIALOGUES = [
     # a word the report lacks, asked of the subject taken over: its answer may hold it, its name may not
     (["조손가정 아이는 어린이집 몇 순위예요", "어떤 법에 근거한 거예요"], "영유아보육법", "찾지 못했습니다"),
     (["교육훈련장비확충 예산 얼마예요", "어떤 장비를 사요"], "장비는 업무보고에 나와 있지 않습니다", "찾지 못했습니다"),
+    # "몇 과정" is any count of courses, of the course spoken of, not the centre's whole plan
+    (["외국도시공무원 연수 주로 뭐 배워요", "하반기엔 몇 과정 할 예정이에요"], "7개 과정 120명", "230개 과정"),
 ]
 ONE_TURN = [
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
