@@ -173,6 +173,7 @@ def resolve(
     cohort_programs: dict[int, set[str]],
     rank_siblings: dict[tuple[str, str], str] | None = None,
     pointing: re.Pattern[str] | None = None,
+    concept_asks: dict[str, set[str]] | None = None,
 ) -> Understanding:
     """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
     names ("9기 교육 언제 끝나?")."""
@@ -229,7 +230,13 @@ def resolve(
         and "topic" not in inherited  # an audit finding taken over is the subject, not "시험" in general
         and _continues(u, context)
     ):
+        # what the turn asks that some answer is for ("제일 많이 깎인 건" is asked of any)
+        asks = concept_asks or {}
+        own_asks = {f for f in u.features if f.startswith("attr.")} & set().union(*asks.values())
         for concept in context.concepts:  # "상반기엔?" after an e-learning answer
+            answers = asks.get(concept)
+            if own_asks and answers and not own_asks & answers:
+                continue  # "하반기 계획은" (a headcount) after a budget answer: not the budget's
             features.setdefault(concept, 0.9)
     elif fresh and context.concepts and own_concepts and not current_subjects_of(u) and _continues(u, context):
         # "우선순위는요?" after a daycare question: the concepts of the same field go on with it
