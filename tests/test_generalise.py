@@ -217,6 +217,12 @@ DIALOGUES = [
     (["교육훈련장비확충 예산 얼마예요", "어떤 장비를 사요"], "장비는 업무보고에 나와 있지 않습니다", "찾지 못했습니다"),
     # "몇 과정" is any count of courses, of the course spoken of, not the centre's whole plan
     (["외국도시공무원 연수 주로 뭐 배워요", "하반기엔 몇 과정 할 예정이에요"], "7개 과정 120명", "230개 과정"),
+    # the budget of a works item the report gives none for: said so, not the whole budget
+    (
+        ["장애인 교육생 편의시설 개선 언제 해요", "예산은 얼마나 들어요"],
+        "예산은 업무보고에 나와 있지 않습니다",
+        "15,073,737",
+    ),
     # a headcount after a budget answer is the course's: the budget answers no "몇 명"
     (
         ["6급 미래인재 과정 상반기에 몇 명 했어요", "예산은 얼마 잡혔어요", "하반기엔 몇 명이나 할 예정이에요"],
