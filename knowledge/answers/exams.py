@@ -136,6 +136,23 @@ class ExamAnswers(AnswerBase):
         lines += [_plan_line(r) for r in rounds]
         return Composed("\n".join([*lines, basis()]), {"round": [r.id for r in rounds]})
 
+    def _whole_plan(self, r: Any) -> Composed | None:
+        """ "전문가 채용까지 다 합치면": the whole recruitment plan, of which experts are a part."""
+        overview = self.kb.section("recruitment")
+        if overview is None or not overview.get("planned_total"):
+            return None
+        last = (
+            f" ({short_year(self.year - 1)}년 {overview.get('planned_2017'):,}명)"
+            if overview.get("planned_2017")
+            else ""
+        )
+        lines = [f"전문가 채용까지 합친 {self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다{last}."]
+        if overview.get("open_total"):
+            lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
+        if r is not None:
+            lines.append(f"• 전문가 채용: {num(r.planned, '명')} ({r.status or '수시'})")
+        return Composed("\n".join([*lines, basis()]))
+
     def _open_subtotal(self, overview: Any) -> str:
         """ "4회, 2,984명 (’17년 2,630명)": the open and career exams of the recruitment plan."""
         last = f" ({short_year(self.year - 1)}년 {overview.get('open_2017'):,}명)" if overview.get("open_2017") else ""
@@ -221,6 +238,10 @@ class ExamAnswers(AnswerBase):
         chosen = [c for c in cats if c.id in wanted] if wanted else cats
         r = self.kb.round_("expert")
         lines = []
+        if not wanted and any(key(w) in u.key for w in self.nlu.get("sum_words") or ()):
+            whole = self._whole_plan(r)
+            if whole is not None:
+                return whole
         if r and not wanted:
             lines.append(
                 f"전문가 채용은 {r.status or '수시'}로 진행하며 {self.year}년 채용계획은 "
