@@ -213,6 +213,15 @@ class Brain:
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
         if not self.accounting.unanswered_values(u, composed.text) or shapes.SAYS_MISSING.search(first):
             return u, composed  # (an answer that says the report lacks the value is one)
+        facts = u.entities.get("fact", [])
+        if u.intent == "fact.answer" and len(facts) > 1:
+            # of the facts the question's words point at, the one that gives the value asked
+            # ("시험장 몇 곳": the exam's figures, not the fact about who runs it)
+            for fact in facts[1:]:
+                other = replace(u, entities={**u.entities, "fact": [fact]})
+                alternative = self.composer.compose(other, today)
+                if alternative is not None and not self.accounting.unanswered_values(other, alternative.text):
+                    return other, alternative
         family = u.intent.split(".")[0] if u.intent else ""
         for intent, score in u.ranking[1:3]:
             if score < u.score - self.limits.runner_up_margin or not intent.startswith(f"{family}."):
