@@ -16,8 +16,8 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
+from knowledge import morph, stages
 from knowledge import shape as shapes
-from knowledge import stages
 from knowledge.answers import Composer, cohort_of
 from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
@@ -254,6 +254,14 @@ class Brain:
                 composed.topics,
             )
         missing = words or self.accounting.unanswered_values(u, composed.text)
+        # (a date asked of an action: "언제 도입됐어요" is no question of the next test date)
+        actions = self._actions_unsaid(u, composed.text) if "attr.schedule" in u.features else ()
+        if not missing and actions:
+            # "인적성 검사 언제 도입됐어요": the card of the next test date says nothing of an
+            # introduction; a fact that holds the question's action too answers it
+            found = self._retrieve(u, now, also=actions)
+            if found is not None:
+                return found
         if missing:
             found = self._retrieve(u, now)
             if found is not None:
@@ -263,6 +271,24 @@ class Brain:
                 return partial
             return self._not_in_report(text, u, missing, composed.text, now, context)
         return self._reply(u, composed, now)
+
+    def _actions_unsaid(self, u: Understanding, answer: str) -> tuple[str, ...]:
+        """Nouns of action the question asks with ("도입됐어요", "신설했나요") that the answer does
+        not hold; the coverage gate lets them pass, as any everyday verb."""
+        compact = key(answer)
+        return tuple(
+            dict.fromkeys(
+                m.surface
+                for m in morph.analyse(u.text)
+                if m.action
+                and m.pos == "NNG"
+                and len(m.surface) >= 2
+                and m.surface not in self.understander.function_words
+                and m.surface not in self.understander.cue_words
+                and not any(x.start <= m.start and m.end <= x.end for x in u.matches)  # no part of a name
+                and not self.accounting.holds(m.surface, compact)
+            )
+        )
 
     def _partial(self, u: Understanding, composed: Any, words: list[str], now: dt.datetime) -> Reply | None:
         """A question of two parts ("8기 언제 시작하고 교재는 주나요?"): when the answer gives
@@ -322,7 +348,9 @@ class Brain:
         asked = {m.value for m in u.matches if m.kind == "attr" and m.value not in ("degree", "who", "target")}
         return sorted({w for a in asked for w in self._names.get(("attr", a), set()) if len(w) >= 2})
 
-    def _retrieve(self, u: Understanding, now: dt.datetime, min_words: int = 1) -> Reply | None:
+    def _retrieve(
+        self, u: Understanding, now: dt.datetime, min_words: int = 1, also: tuple[str, ...] = ()
+    ) -> Reply | None:
         """The one fact sentence or table row that accounts for every content word, if any."""
         words: list[tuple[str, ...]] = []
         about: list[tuple[str, ...]] = []
@@ -350,6 +378,7 @@ class Brain:
             owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
+        words += [(w,) for w in also]
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
         # about Seoul's exam is no question about raters' pay)
         inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]
