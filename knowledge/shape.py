@@ -82,6 +82,19 @@ def shape(
             line = body.pop(best)
             body.insert(0, line[2:] if line.startswith("• ") else line)
             full = "\n".join([*body, basis_line] if basis_line else body)
+        elif values and not all(v.search(body[0]) for v in values):
+            # the head lacks the value asked ("몇 번": no 회 in it): the line that gives it leads
+            giving = [
+                i
+                for i in range(1, len(body))
+                if all(v.search(body[i]) for v in values)
+                and not body[i].startswith(f"({BASIS}")
+                and not SAYS_MISSING.search(body[i])
+            ]
+            if giving:
+                line = body.pop(max(giving, key=lambda i: (weight[i], -i)))
+                body.insert(0, line[2:] if line.startswith("• ") else line)
+                full = "\n".join([*body, basis_line] if basis_line else body)
     if len(body) <= limit:
         return full, full
     # a basis line inside the card closes one record's lines: it is no answer of its own

@@ -143,6 +143,22 @@ def test_shape_keeps_the_answer_line_and_the_lines_the_question_names() -> None:
     assert lines[-1] == "(2018년 업무보고 기준)" and full.count("답입니다.") == 1
 
 
+def test_shape_leads_with_the_line_that_gives_the_value_asked() -> None:
+    card = "\n".join(
+        [
+            "1주 교육 4기: 퇴직예정자, 120명입니다.",
+            "• 과정 계획은 10회 450명입니다.",
+            "(2018년 업무보고 기준)",
+        ]
+    )
+    times = re.compile(r"\d+\s*회")
+    short, _ = shape(card, ["퇴직"], short_lines=3, list_lines=2, values=(times,))
+    assert short.split("\n")[0] == "과정 계획은 10회 450명입니다."
+    # a head that gives the value stays first
+    short, _ = shape(card, ["퇴직"], short_lines=3, list_lines=2, values=(re.compile(r"\d+명"),))
+    assert short.split("\n")[0].startswith("1주 교육 4기")
+
+
 _PLAIN_DA = re.compile(r"(?<![니])다[.)]?$")
 
 
