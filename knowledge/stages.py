@@ -603,7 +603,9 @@ class Accounting:
 
     def _count_in(self, unit: str) -> re.Pattern[str]:
         units = self.counter_units.get(unit) or [unit]
-        return re.compile(_NUMBER + r"\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
+        # a number of years is no year ("경력 몇 년": not 2018년 nor ’17년)
+        calendar = r"(?<![’'‘\d])(?!(?:19|20)\d\d\s*년)" if "년" in units else ""
+        return re.compile(calendar + _NUMBER + r"\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
