@@ -49,7 +49,8 @@ ANSWERED = [
     # the most changed of the business lines, by amount or by rate
     ("예산 제일 많이 줄어든 사업 뭐예요", ["공무원채용및 기타 시험 관리", "-2,168,949"]),
     ("증가율로 보면 예산 가장 많이 늘린 사업은", ["교육과정개발및 교육훈련계획수립", "+100.2%"]),
-    ("인재원 목표 몇 개예요", ["네 가지"]),  # a count in Korean numerals
+    ("인재원 목표 몇 개예요", ["4가지"]),
+    ("시험관리 추진과제에는 단위과제가 몇 개 있어요", ["세 가지"]),  # a count in Korean numerals
     ("핵심가치 교육 몇 명 대상이에요", ["5,000명"]),  # of two readings alike, the one that gives the count
     # an audit question about a thing whose name hid the finding's keyword: the finding
     ("감사 지적 중에 어린이집 관련 있어요", ["추진완료", "지역아동"]),
