@@ -174,6 +174,10 @@ class Brain:
             if partial is not None:
                 return partial
             return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
+        if reason == "unknown" and not u.unknown_words and self.turns.is_question(text):
+            said = self._from_last_answer(u, context, now, yes_no=True)
+            if said is not None:
+                return said
         return self._decline(text, u, reason or "unknown", now, context)
 
     def _holding(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any] | None:
@@ -450,10 +454,13 @@ class Brain:
             for m in named
         )
 
-    def _from_last_answer(self, u: Understanding, context: Context, now: dt.datetime) -> Reply | None:
+    def _from_last_answer(
+        self, u: Understanding, context: Context, now: dt.datetime, *, yes_no: bool = False
+    ) -> Reply | None:
         """A follow-up about something the last answer said ("공지는 언제 했어요?" after an answer
         that tells of the notice): its sentence that holds the question's words and the asked
-        value."""
+        value; with ``yes_no``, a question asking no value ("부부 같이 가도 되나" after the trip
+        for couples) is answered by the sentence that holds its words."""
         if not context.detail or not context.fresh(now):
             return None
         words = [w for w in u.elsewhere if len(w) >= 2]
@@ -465,7 +472,7 @@ class Brain:
         if not words:
             return None
         patterns = self.accounting.asked_values(u)
-        if not patterns:
+        if not patterns and not yes_no:
             return None
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
         basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")

@@ -138,8 +138,11 @@ class Turns:
         ):
             raise NluError(f"nlu.yaml: 'turns' must map names to lists of words, got {spec!r}")
         endings = _any_of(list(spec.get("remark_endings") or ())).pattern
+        asking = _any_of(list(spec.get("question_endings") or ())).pattern
         return cls(
-            _any_of(list(spec.get("question_words") or ())),
+            # a question word anywhere, or a closing ending that asks ("가도 되나", "있니"; not the
+            # remark "그렇구나")
+            re.compile(rf"{_any_of(list(spec.get('question_words') or ())).pattern}|[가-힣](?<!구)(?:{asking})\s*$"),
             _any_of(list(spec.get("request_words") or ())),
             re.compile(rf"(?:{endings}|[ㅋㅎ]+|[!~.]+)\s*$"),
             frozenset(spec.get("noise_words") or ()),
