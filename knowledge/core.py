@@ -469,9 +469,9 @@ class Brain:
             for m in u.matches
             if m.kind not in ("attr", "concept", "smalltalk", "self", "event_any") and m.end - m.start >= 2
         ]
-        if not words:
-            return None
         patterns = self.accounting.asked_values(u)
+        if not (words or (yes_no and patterns)):  # "몇 년 앞까지 보는 거예요": the value alone
+            return None
         if not patterns and not yes_no:
             return None
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]

@@ -231,6 +231,8 @@ DIALOGUES = [
     ),
     # a yes-no question ("되나": a closing ending that asks) about what the last answer said
     (["퇴직자 제주도 문화탐방 몇 박이에요", "부부가 같이 가도 되나"], "부부가 함께", "찾지 못했습니다"),
+    # a value asked alone after a fact: the sentence of that answer that gives it
+    (["시험장은 몇 군데였나요", "몇 퍼센트가 응시했어요"], "54.7%", "찾지 못했습니다"),
     # a headcount after a budget answer is the course's: the budget answers no "몇 명"
     (
         ["6급 미래인재 과정 상반기에 몇 명 했어요", "예산은 얼마 잡혔어요", "하반기엔 몇 명이나 할 예정이에요"],
