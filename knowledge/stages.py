@@ -569,6 +569,13 @@ class Accounting:
         """What the value a cue asks looks like in this question, narrower than the cue's own."""
         if m.value == "location":
             return self._place_of(u)
+        if (
+            m.value == "headcount"
+            and not u.counters  # "몇 과정" asks a count whatever the answer
+            and (u.intent or "").startswith("budget.")
+            and "attr.cost" in self.value_of
+        ):
+            return self.value_of["attr.cost"]  # "세입예산 규모": the size of a budget is a sum
         if in_year is not None and f"{m.kind}.{m.value}" in _DATES:
             return in_year  # "내년 필기 날짜는": a date of that year, not any date of a text about it
         if m.value == "schedule" and self.exactly.search(u.text):

@@ -75,6 +75,7 @@ ANSWERED = [
     ("시험장은 몇 군데였나요", ["140개 시험장"]),  # of the facts pointed at, the one giving the count asked
     ("인성 검사는 처음에 언제 도입한 거예요", ["’13년"]),  # the date of the action asked, not the next test
     ("어린이집 결원 생기면 어떻게 돼요", ["서울 소재"]),  # a vacancy is a question of who may enter
+    ("교육생 급식지원 예산 규모가 어느 정도예요", ["499,272"]),  # the size of a budget is a sum
     ("귀농귀촌 분야 1주 교육 인원 몇 명이에요", ["120명"]),  # a count cohorts share is theirs
     ("인재원이 요즘 밀고 있는 추진과제 알려줄래요", ["맞춤형 교육"]),  # the part of the policy system named
     ("청사를 새로 짓는 계획 있어요?", ["타당성 조사"]),  # 새로 짓다 → 신축하다 (thesaurus), ending kept
