@@ -180,21 +180,26 @@ class Brain:
                 return said
         return self._decline(text, u, reason or "unknown", now, context)
 
+    def _unanswered(self, u: Understanding, answer: str) -> list[str]:
+        """The values the question asks that the answer lacks; the subject's own name is no value
+        ("주변 기관이 어디어디예요" of the daycare: "어린이집" in the answer is no place)."""
+        return self.accounting.unanswered_values(u, self._without_names(u, answer))
+
+    def _without_names(self, u: Understanding, text: str) -> str:
+        names = [self._display[(k, v)] for k, vs in u.entities.items() for v in vs if (k, v) in self._display]
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, " ")
+        return text
+
     def _holding(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any] | None:
         """The reading whose answer holds every word nothing else accounts for: the best one, else
         another reading of the same field ("입소 결정은 무슨 법 따라서": the priority rules cite
         영유아보육법, the admission answer does not)."""
 
         # the subject's own name is no answer ("무슨 장비" of 교육훈련장비확충)
-        names = [self._display[(k, v)] for k, vs in u.entities.items() for v in vs if (k, v) in self._display]
-
         def holds(c: Any) -> bool:
-            if c is None:
-                return False
-            text = c.text
-            for name in sorted(names, key=len, reverse=True):
-                text = text.replace(name, " ")
-            return all(self.accounting.holds(key(w), key(text)) for w in u.unknown_words)
+            text = self._without_names(u, c.text) if c is not None else ""
+            return c is not None and all(self.accounting.holds(key(w), key(text)) for w in u.unknown_words)
 
         if holds(composed):
             return replace(u, unknown_words=[]), composed
@@ -215,7 +220,7 @@ class Brain:
         the same record scored as well gives it ("핵심가치 교육 몇 명 대상이에요": the headcount,
         not the target group)."""
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
-        if not self.accounting.unanswered_values(u, composed.text) or shapes.SAYS_MISSING.search(first):
+        if not self._unanswered(u, composed.text) or shapes.SAYS_MISSING.search(first):
             return u, composed  # (an answer that says the report lacks the value is one)
         facts = u.entities.get("fact", [])
         if u.intent == "fact.answer" and len(facts) > 1:
@@ -224,7 +229,7 @@ class Brain:
             for fact in facts[1:]:
                 other = replace(u, entities={**u.entities, "fact": [fact]})
                 alternative = self.composer.compose(other, today)
-                if alternative is not None and not self.accounting.unanswered_values(other, alternative.text):
+                if alternative is not None and not self._unanswered(other, alternative.text):
                     return other, alternative
         family = u.intent.split(".")[0] if u.intent else ""
         for intent, score in u.ranking[1:3]:
@@ -234,7 +239,7 @@ class Brain:
             if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
                 continue
             alternative = self.composer.compose(other, today)
-            if alternative is not None and not self.accounting.unanswered_values(other, alternative.text):
+            if alternative is not None and not self._unanswered(other, alternative.text):
                 return other, alternative
         return u, composed
 
@@ -257,7 +262,7 @@ class Brain:
                 context,
                 composed.topics,
             )
-        missing = words or self.accounting.unanswered_values(u, composed.text)
+        missing = words or self._unanswered(u, composed.text)
         # (a date asked of an action: "언제 도입됐어요" is no question of the next test date)
         actions = self._actions_unsaid(u, composed.text) if "attr.schedule" in u.features else ()
         if not missing and actions:
@@ -414,7 +419,7 @@ class Brain:
             return self.passages.best(
                 words + about,
                 owners,
-                accept=lambda text: all(p.search(text) for p in patterns),
+                accept=lambda text: all(p.search(self._without_names(u, text)) for p in patterns),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
                 tokens=tuple(stages.question_tokens(u)),

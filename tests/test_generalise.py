@@ -107,6 +107,7 @@ DECLINED = [
     ("자카르타 교통 연수에는 몇 명 참가했어요", "자카르타 교통과정의 인원은"),
     ("인재양성과 팀장님 이름 좀 알려주세요", "인재양성과의 팀장 이름은"),  # a name asked with a title: a person's
     ("전문경력관은 경력 몇 년 있어야 지원돼요", "전문경력관의 기간은"),  # a number of years is no year (2018년)
+    ("어린이집 우선 입소하는 주변 기관은 어디 어디예요", ""),  # the subject's own name is no place
 ]
 
 
