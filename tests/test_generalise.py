@@ -76,6 +76,9 @@ ANSWERED = [
     ("인성 검사는 처음에 언제 도입한 거예요", ["’13년"]),  # the date of the action asked, not the next test
     ("어린이집 결원 생기면 어떻게 돼요", ["서울 소재"]),  # a vacancy is a question of who may enter
     ("교육생 급식지원 예산 규모가 어느 정도예요", ["499,272"]),  # the size of a budget is a sum
+    ("e러닝 사이트 주소 알려주세요", ["hrd.seoul.go.kr"]),  # an address is a web or street address
+    ("교육생 식비 예산은 얼마예요", ["499,272"]),  # 식비 → 급식비 (thesaurus): the line named after 급식
+    ("신임자 과정 예산 얼마 배정됐나요", ["1,816,633"]),  # 배정 → 편성 (thesaurus)
     ("귀농귀촌 분야 1주 교육 인원 몇 명이에요", ["120명"]),  # a count cohorts share is theirs
     ("인재원이 요즘 밀고 있는 추진과제 알려줄래요", ["맞춤형 교육"]),  # the part of the policy system named
     ("청사를 새로 짓는 계획 있어요?", ["타당성 조사"]),  # 새로 짓다 → 신축하다 (thesaurus), ending kept
@@ -108,6 +111,7 @@ DECLINED = [
     ("인재양성과 팀장님 이름 좀 알려주세요", "인재양성과의 팀장 이름은"),  # a name asked with a title: a person's
     ("전문경력관은 경력 몇 년 있어야 지원돼요", "전문경력관의 기간은"),  # a number of years is no year (2018년)
     ("어린이집 우선 입소하는 주변 기관은 어디 어디예요", ""),  # the subject's own name is no place
+    ("인재원 도로명 주소 알려줘요", ""),  # a building's name is no address
 ]
 
 
