@@ -239,6 +239,12 @@ DIALOGUES = [
     (["퇴직자 제주도 문화탐방 몇 박이에요", "부부가 같이 가도 되나"], "부부가 함께", "찾지 못했습니다"),
     # a value asked alone after a fact: the sentence of that answer that gives it
     (["시험장은 몇 군데였나요", "몇 퍼센트가 응시했어요"], "54.7%", "찾지 못했습니다"),
+    # the cohort carried over is the one counted
+    (
+        ["신임자 과정 9기는 언제 시작해요", "마치는 날도 알려줄래요", "그 기수는 몇 명 받아요"],
+        "9월 7일(금), 120명",
+        "찾지 못했습니다",
+    ),
     # a headcount after a budget answer is the course's: the budget answers no "몇 명"
     (
         ["6급 미래인재 과정 상반기에 몇 명 했어요", "예산은 얼마 잡혔어요", "하반기엔 몇 명이나 할 예정이에요"],

@@ -171,6 +171,12 @@ class ProgramAnswers(AnswerBase):
         if p is None:
             return None
         named = [s for s in self._sessions(p) if s.id in u.entities.get("session", [])]
+        if not named and u.cohort is not None:  # "9기는요?" / a cohort carried over: "몇 명이에요"
+            named = [s for s in self._sessions(p) if cohort_of(s.name) == u.cohort]
+            if len(named) == 1 and named[0].headcount:
+                plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if p.headcount else ""
+                lines = [self._session_line(named[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
+                return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
         if named and not any(
             s.headcount
             or re.search(r"\d[\d,]*\s*명", s.note or "")
