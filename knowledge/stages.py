@@ -196,8 +196,8 @@ def resolve(
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
-            if kind == "budget_line" and own_concepts - {"concept.budget"}:
-                continue  # a budget line goes on with money, not with "입소 기준" of its building
+            if kind == "budget_line" and own_concepts - {"concept.budget", "concept.org"}:
+                continue  # a budget line goes on with money or who runs it, not "입소 기준" of its building
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
             valid = known_values.get(kind, set())

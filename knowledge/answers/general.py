@@ -22,12 +22,20 @@ class GeneralAnswers(AnswerBase):
             probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
             probes += _question_words(u)
             probes += sorted(self._inherited_names(u, programs=True))  # "담당 부서는?" of the subject before
+            hits: dict[str, set[str]] = {}
             for d in self.kb.departments():
                 duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
                 for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
                     if any(probe in duty or duty in probe for duty in duties):
-                        scores[d.id] = scores.get(d.id, 0) + len(probe)
+                        hits.setdefault(probe, set()).add(d.id)
+            for probe, depts_hit in hits.items():
+                if len(depts_hit) == 1:  # a word every department's duties share ("교육") names none
+                    only = next(iter(depts_hit))
+                    scores[only] = scores.get(only, 0) + len(probe)
             if not scores:
+                subject = self._subject_name(u)
+                if subject:  # "어디 부서 담당이에요" of a business the report assigns to no department
+                    return Composed(f"{subject}의 담당 부서는 업무보고에 나와 있지 않습니다.\n{basis()}")
                 return self.org_overview(u, today)
             best = max(scores, key=lambda i: scores[i])
             depts = [d for d in self.kb.departments() if d.id == best]
