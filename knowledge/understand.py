@@ -500,8 +500,15 @@ class Understander:
         suffix_attrs: dict[str, str] = {}
         analysed = morph.analyse(text)
         for i, m in enumerate(analysed):
+            # (MeCab reads some as a verb of one syllable: "참가비" → 참가 + 비다)
+            misread = (
+                m.pos in ("VV", "VA")
+                and i > 0
+                and analysed[i - 1].pos.startswith("NN")
+                and analysed[i - 1].word == m.word
+            )
             if (
-                m.pos in ("XSN", "XPN")
+                (m.pos in ("XSN", "XPN") or misread)
                 and m.surface in self.suffixes
                 and m.start > m.word[0]
                 and m.end <= len(k)

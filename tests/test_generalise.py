@@ -112,6 +112,7 @@ DECLINED = [
     ("전문경력관은 경력 몇 년 있어야 지원돼요", "전문경력관의 기간은"),  # a number of years is no year (2018년)
     ("어린이집 우선 입소하는 주변 기관은 어디 어디예요", ""),  # the subject's own name is no place
     ("인재원 도로명 주소 알려줘요", ""),  # a building's name is no address
+    ("외국도시공무원 연수 참가비 있어요", "참가비는"),  # MeCab reads 비 as a verb: still the cost suffix
     # the report assigns this course to no department; "교육", in every department's duties, names none
     ("퇴직 후 인생설계 교육은 어느 부서가 맡아요", "퇴직 후 인생설계 교육의 담당 부서는"),
 ]
