@@ -389,8 +389,12 @@ class Understander:
         if "concept.audit" in features and "topic" not in entities:
             # "감사 지적 중에 어린이집 관련": the findings about a thing the question names, though
             # its name ("어린이집", a building) hid the findings' keyword
+            named = [(m.start, m.end) for m in matches if m.kind not in ("concept", "attr")]
             for t in self._topic_keywords:
-                if t.key in k and len(t.key) >= 2:
+                at = k.find(t.key)
+                # a keyword inside a longer name read already is no mention ("위탁" of 민간위탁)
+                inside = any(s <= at and at + len(t.key) <= e and e - s > len(t.key) for s, e in named)
+                if at >= 0 and len(t.key) >= 2 and not inside:
                     _add(entities, "topic", t.value)
                     features["topic"] = max(features.get("topic", 0.0), 1.0)
         cleaned = clean(text)
