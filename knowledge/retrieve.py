@@ -10,6 +10,7 @@ its names); among those, the most specific (shortest) wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -102,10 +103,30 @@ class PassageIndex:
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         out += _record_passages(db)
         self.passages = [replace(p, haystack=p.haystack + section_tag(p.source)) for p in out]
+        # every haystack in one string, to find the passages holding a form at C speed
+        self._joined = "\x00".join(p.haystack for p in self.passages)
+        self._starts: list[int] = []
+        at = 0
+        for p in self.passages:
+            self._starts.append(at)
+            at += len(p.haystack) + 1
         self.sections: dict[tuple[str, str], set[str]] = {}
         for p in self.passages:
             if p.owner is not None and section_tag(p.source):
                 self.sections.setdefault(p.owner, set()).add(section_tag(p.source))
+
+    def _holding(self, forms: tuple[str, ...]) -> list[Passage]:
+        """The passages whose haystack holds one of ``forms``, in index order."""
+        hit: set[int] = set()
+        for form in forms:
+            if not form:
+                return self.passages
+            at = self._joined.find(form)
+            while at != -1:
+                i = bisect_right(self._starts, at) - 1
+                hit.add(i)
+                at = self._joined.find(form, self._starts[i + 1]) if i + 1 < len(self._starts) else -1
+        return [self.passages[i] for i in sorted(hit)]
 
     def best(
         self,
@@ -127,7 +148,7 @@ class PassageIndex:
         ordered = sorted(words, key=lambda forms: (len(forms), -min(len(f) for f in forms)))
         found = [
             p
-            for p in self.passages
+            for p in self._holding(ordered[0])
             if (kinds is None or (p.owner is not None and p.owner[0] in kinds))
             and (not head or (p.owner is not None and self.names.get(p.owner, "").endswith(head)))
             and all(any(form in p.haystack for form in forms) for forms in ordered)

@@ -430,3 +430,10 @@ def test_of_readings_tied_the_one_answering_the_asked_attribute_leads(brain: Bra
     # a cohort's name points to the schedule, "몇 명" asks the headcount: the headcount
     reply = brain.answer("신임자 과정 9기 인원 몇 명", now=NOW)
     assert reply.intent == "program.headcount" and "120명" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("forms", [("시범운영",), ("예산", "집행률"), ("없는낱말",), ("3단계",)])
+def test_passages_holding_a_form_are_found_as_a_scan_would(brain: Brain, forms: tuple[str, ...]) -> None:
+    index = brain.passages
+    scanned = [p for p in index.passages if any(f in p.haystack for f in forms)]
+    assert index._holding(forms) == scanned
