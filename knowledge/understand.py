@@ -525,6 +525,15 @@ class Understander:
                 continue
             if not m.content or m.end > len(k):
                 continue
+            if (
+                m.pos == "NNP"
+                and m.surface.endswith("하")
+                and len(m.surface) >= 3
+                and m.surface[:-1] in self.report_words
+                and i + 1 < len(analysed)
+                and analysed[i + 1].pos in ("VCP", "EP")
+            ):
+                continue  # MeCab's guess of a name for a verb ("이수하였습니까": 이수 + 하다)
             marks = covered[m.start : m.end]
             if all(marks):
                 continue

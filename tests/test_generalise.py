@@ -78,6 +78,8 @@ ANSWERED = [
     ("교육생 급식지원 예산 규모가 어느 정도예요", ["499,272"]),  # the size of a budget is a sum
     ("e러닝 사이트 주소 알려주세요", ["hrd.seoul.go.kr"]),  # an address is a web or street address
     ("감사에서 어린이집 관련 지적 받은 거 있어요", ["지역"]),  # 지적 alone is an audit's finding
+    ("핵심가치 교육 상반기에 몇 명 이수하였습니까", ["1,926명"]),  # MeCab's name guess "이수하" is a verb
+    ("6급 미래인재 과정 교육내용 구체적으로 알려주세요", ["다산수련원"]),  # 구체적으로: a word of asking
     ("교육생 식비 예산은 얼마예요", ["499,272"]),  # 식비 → 급식비 (thesaurus): the line named after 급식
     ("신임자 과정 예산 얼마 배정됐나요", ["1,816,633"]),  # 배정 → 편성 (thesaurus)
     ("귀농귀촌 분야 1주 교육 인원 몇 명이에요", ["120명"]),  # a count cohorts share is theirs
