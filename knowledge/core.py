@@ -164,6 +164,13 @@ class Brain:
             found = self._retrieve(u, now, min_words=2)
             if found is not None:
                 return found
+        if reason == "unknown_subject" and u.intent is not None and stages.current_subjects_of(u):
+            # a record it knows, asked what its answer does not give ("면접 장소는 어디예요"):
+            # said so plainly, rather than the general "I could not find it"
+            composed = self.composer.compose(u, today)
+            missing = self._unanswered(u, composed.text) if composed is not None else []
+            if composed is not None and missing:
+                return self._not_in_report(text, u, missing, composed.text, now, context)
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
             held = self._holding(u, composed, today)

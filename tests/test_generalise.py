@@ -251,6 +251,12 @@ DIALOGUES = [
         "9월 7일(금), 120명",
         "찾지 못했습니다",
     ),
+    # a record it knows, asked what its answer does not give: said so plainly
+    (
+        ["2차 공채 면접은 언제 봐요", "면접 보는 곳은 어디예요"],
+        "장소는 업무보고에 나와 있지 않습니다",
+        "찾지 못했습니다",
+    ),
     # a headcount after a budget answer is the course's: the budget answers no "몇 명"
     (
         ["6급 미래인재 과정 상반기에 몇 명 했어요", "예산은 얼마 잡혔어요", "하반기엔 몇 명이나 할 예정이에요"],
