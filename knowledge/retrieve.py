@@ -20,19 +20,15 @@ from db import knowledge as kdb
 from knowledge.normalize import key
 from knowledge.text import num, won
 
-_SECTIONS: dict[str, str] = {}
 _SUBSECTION = re.compile(r"^[ⅠⅡⅢⅣⅤⅥ]-")
 
 
-def section_tag(source: str | None) -> str:
-    """A mark standing for the report section a source is in ("Ⅲ-3-2 교육통합시스템(LMS) 고도화
-    3단계 추진 > 예산집행 현황" → its section), held by every passage of that section: a follow-up
-    about a record may be answered by any passage of the record's own section. The mark is one
-    private-use character, so no word of a question can match it."""
+def _section(source: str | None) -> str:
+    """The numbered part of the report a source is in ("Ⅲ-3-2 교육통합시스템(LMS) 고도화 3단계
+    추진 > 예산집행 현황" → its first part), or "" for a part as wide as the annex of audits, which
+    is no one subject."""
     section = (source or "").split(" > ", 1)[0].strip()
-    if not _SUBSECTION.match(section):  # a part as wide as the annex of audits is no one subject
-        return ""
-    return _SECTIONS.setdefault(section, chr(0xE000 + len(_SECTIONS)))
+    return section if _SUBSECTION.match(section) else ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,14 @@ class PassageIndex:
             text = _plan_sentence(r, year)
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         out += _record_passages(db)
-        self.passages = [replace(p, haystack=p.haystack + section_tag(p.source)) for p in out]
+        # Every passage holds a mark for its report section: a follow-up about a record may be
+        # answered by any passage of the record's own section. A mark is one private-use
+        # character, so no word of a question can match it.
+        marks: dict[str, str] = {}
+        for p in out:
+            if _section(p.source):
+                marks.setdefault(_section(p.source), chr(0xE000 + len(marks)))
+        self.passages = [replace(p, haystack=p.haystack + marks.get(_section(p.source), "")) for p in out]
         # every haystack in one string, to find the passages holding a form at C speed
         self._joined = "\x00".join(p.haystack for p in self.passages)
         self._starts: list[int] = []
@@ -110,10 +113,10 @@ class PassageIndex:
         for p in self.passages:
             self._starts.append(at)
             at += len(p.haystack) + 1
-        self.sections: dict[tuple[str, str], set[str]] = {}
+        self.sections: dict[tuple[str, str], set[str]] = {}  # the section marks of each record
         for p in self.passages:
-            if p.owner is not None and section_tag(p.source):
-                self.sections.setdefault(p.owner, set()).add(section_tag(p.source))
+            if p.owner is not None and _section(p.source):
+                self.sections.setdefault(p.owner, set()).add(marks[_section(p.source)])
 
     def _holding(self, forms: tuple[str, ...]) -> list[Passage]:
         """The passages whose haystack holds one of ``forms``, in index order."""
