@@ -154,6 +154,16 @@ class Brain:
         reason = stages.decide(
             u, self.understander, covered_years=self.covered_years, min_score=self.limits.min_intent_score
         )
+        if (
+            reason == "unknown"
+            and u.unknown_words
+            and u.intent is not None
+            and any(kind in SUBJECT_KINDS for kind in u.inherited)
+            and self.turns.is_question(text)
+        ):
+            # a word the report lacks, asked of the subject taken over ("근거 법이 뭐에요" after a
+            # daycare answer) is a question about it; "ok" asks nothing
+            reason = "not_in_report"
         if reason is None and u.intent is not None:
             composed = self.composer.compose(u, today)
             if composed is not None:

@@ -80,7 +80,6 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
-_ASKS = re.compile(r"\?|뭐|무엇|어떤|어떻게|누구|누가|왜|" + _QUESTION_WORD.pattern)
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -332,12 +331,7 @@ def decide(
     if "smalltalk" in u.entities and u.intent is None:
         return None
     if u.unknown_words:
-        # a subject named, or taken over by a question ("근거 법이 뭐에요" after a daycare answer;
-        # not "ok", which asks nothing)
-        named = subject_name(u) or (
-            any(kind in SUBJECT_KINDS for kind in u.inherited) and _ASKS.search(u.text) is not None
-        )
-        return "not_in_report" if named and u.intent is not None else "unknown"
+        return "not_in_report" if subject_name(u) and u.intent is not None else "unknown"
     if u.intent is None or u.score < min_score:
         return "unknown"
     spec = understander.intent(u.intent)
