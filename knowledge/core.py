@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -220,17 +221,23 @@ class Brain:
 
         if holds(composed):
             return replace(u, unknown_words=[]), composed
+        return next(((o, a) for o, a in self._other_readings(replace(u, unknown_words=[]), today) if holds(a)), None)
+
+    def _other_readings(
+        self, u: Understanding, today: dt.date, within: float | None = None, limit: int | None = None
+    ) -> Iterator[tuple[Understanding, Any]]:
+        """The readings of the same field after the best one (up to ``limit``, scored ``within``
+        of it), each that the gate lets pass, with its answer."""
         family = u.intent.split(".")[0] if u.intent else ""
-        for intent, score in u.ranking[1:]:
-            if not intent.startswith(f"{family}."):
+        for intent, score in u.ranking[1 : None if limit is None else 1 + limit]:
+            if not intent.startswith(f"{family}.") or (within is not None and score < u.score - within):
                 continue
-            other = replace(u, intent=intent, score=score, unknown_words=[])
+            other = replace(u, intent=intent, score=score)
             if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
                 continue
             alternative = self.composer.compose(other, today)
-            if holds(alternative):
-                return other, alternative
-        return None
+            if alternative is not None:
+                yield other, alternative
 
     def _best_reading(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any]:
         """The best reading, unless its answer lacks the value asked ("몇 명") and a reading of
@@ -248,15 +255,8 @@ class Brain:
                 alternative = self.composer.compose(other, today)
                 if alternative is not None and not self._unanswered(other, alternative.text):
                     return other, alternative
-        family = u.intent.split(".")[0] if u.intent else ""
-        for intent, score in u.ranking[1:3]:
-            if score < u.score - self.limits.runner_up_margin or not intent.startswith(f"{family}."):
-                continue
-            other = replace(u, intent=intent, score=score)
-            if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
-                continue
-            alternative = self.composer.compose(other, today)
-            if alternative is not None and not self._unanswered(other, alternative.text):
+        for other, alternative in self._other_readings(u, today, self.limits.runner_up_margin, limit=2):
+            if not self._unanswered(other, alternative.text):
                 return other, alternative
         return u, composed
 
