@@ -492,9 +492,9 @@ class Brain:
             if m.kind not in ("attr", "concept", "smalltalk", "self", "event_any") and m.end - m.start >= 2
         ]
         patterns = self.accounting.asked_values(u)
-        if not (words or (yes_no and patterns)):  # "몇 년 앞까지 보는 거예요": the value alone
-            return None
-        if not patterns and not yes_no:
+        # the question's words and the value asked; with ``yes_no``, either alone ("몇 년 앞까지
+        # 보는 거예요": the value; "부부 같이 가도 되나": the words)
+        if not (words and patterns or yes_no and (words or patterns)):
             return None
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
         basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")
