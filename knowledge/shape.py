@@ -67,34 +67,34 @@ def shape(
     named = [_shared(line, asked) for line in body]
     if len(body) > 1:
         weight = [a + b for a, b in zip(scores, named, strict=True)]  # the asked attribute counts twice
+
+        def gives(i: int) -> bool:  # the line holds a value of each kind asked
+            return all(v.search(body[i]) for v in values)
+
+        def may_lead(i: int) -> bool:  # the answer never opens with its basis or what is missing
+            return not body[i].startswith(f"({BASIS}") and not SAYS_MISSING.search(body[i])
+
         best = max(range(1, len(body)), key=lambda i: (weight[i], -i))
+        lead: int | None = None
         if (
             # a line naming the asked attribute the head line does not name goes first, even when
             # the head holds a value of the asked kind ("집행률": not the 증감률 of the head)
-            not (values and all(v.search(body[0]) for v in values) and named[best] <= named[0])
+            not (values and gives(0) and named[best] <= named[0])
             # ... nor yields to a line that lacks it ("교육대상: 팀장" for "몇 명 대상임?")
-            and not (values and not all(v.search(body[best]) for v in values))
+            and not (values and not gives(best))
             and weight[best] > weight[0]
             and re.search(r"\d", body[best])
-            and not body[best].startswith(f"({BASIS}")
-            and not SAYS_MISSING.search(body[best])  # the answer never opens with what is missing
+            and may_lead(best)
         ):
-            line = body.pop(best)
+            lead = best
+        elif values and not gives(0):
+            # the head lacks the value asked ("몇 번": no 회 in it): the line that gives it leads
+            giving = [i for i in range(1, len(body)) if gives(i) and may_lead(i)]
+            lead = max(giving, key=lambda i: (weight[i], -i)) if giving else None
+        if lead is not None:
+            line = body.pop(lead)
             body.insert(0, line[2:] if line.startswith("• ") else line)
             full = "\n".join([*body, basis_line] if basis_line else body)
-        elif values and not all(v.search(body[0]) for v in values):
-            # the head lacks the value asked ("몇 번": no 회 in it): the line that gives it leads
-            giving = [
-                i
-                for i in range(1, len(body))
-                if all(v.search(body[i]) for v in values)
-                and not body[i].startswith(f"({BASIS}")
-                and not SAYS_MISSING.search(body[i])
-            ]
-            if giving:
-                line = body.pop(max(giving, key=lambda i: (weight[i], -i)))
-                body.insert(0, line[2:] if line.startswith("• ") else line)
-                full = "\n".join([*body, basis_line] if basis_line else body)
     if len(body) <= limit:
         return full, full
     # a basis line inside the card closes one record's lines: it is no answer of its own
