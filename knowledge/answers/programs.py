@@ -170,26 +170,10 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        named = [s for s in self._sessions(p) if s.id in u.entities.get("session", [])]
-        if not named and u.cohort is not None:  # "9기는요?" / a cohort carried over: "몇 명이에요"
-            named = [s for s in self._sessions(p) if cohort_of(s.name) == u.cohort]
-            if len(named) == 1 and named[0].headcount:
-                plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if p.headcount else ""
-                lines = [self._session_line(named[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
-                return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
-        if named and not any(
-            s.headcount
-            or re.search(r"\d[\d,]*\s*명", s.note or "")
-            or any(_counts_session(f, s) for f in self._program_facts(p))
-            for s in named
-        ):
-            # a cohort the report lists without a count of its own or shared with others
-            # ("아르헨티나 스마트시티과정엔 몇 명"): the program's total is no answer
-            return Composed(
-                f"{named[0].name}의 인원은 업무보고에 나와 있지 않습니다.\n"
-                f"{self._session_line(named[0], today)}\n{basis(named[0].source)}"
-            )
         plan = f"{p.name}의 {self.year}년 계획은 {_plan_text(p)}입니다." if (p.headcount or p.sessions_planned) else ""
+        cohort = self._cohort_headcount(p, u, plan, today)
+        if cohort is not None:
+            return cohort
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         # a figure of the parent program that does not name this course counts the parent
         parent = self.kb.program(p.parent) if p.parent else None
@@ -216,6 +200,28 @@ class ProgramAnswers(AnswerBase):
         if sessions and not facts:
             lines += [self._session_line(s, today) for s in sessions[:6]]
         return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
+
+    def _cohort_headcount(self, p: kdb.Program, u: Understanding, plan: str, today: dt.date) -> Composed | None:
+        """The headcount of the cohort the question names or carries over ("9기는요?" … "몇
+        명이에요"): its own count first; for a cohort the report lists without a count of its own
+        or shared with others ("아르헨티나 스마트시티과정엔 몇 명"), that the report gives none,
+        not the program's total. None when no cohort is asked."""
+        named = [s for s in self._sessions(p) if s.id in u.entities.get("session", [])]
+        if not named and u.cohort is not None:
+            carried = [s for s in self._sessions(p) if cohort_of(s.name) == u.cohort]
+            if len(carried) == 1 and carried[0].headcount:
+                lines = [self._session_line(carried[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
+                return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
+        counted = any(
+            s.headcount or _HEADCOUNT.search(s.note or "") or any(_counts_session(f, s) for f in self._program_facts(p))
+            for s in named
+        )
+        if not named or counted:
+            return None
+        return Composed(
+            f"{named[0].name}의 인원은 업무보고에 나와 있지 않습니다.\n"
+            f"{self._session_line(named[0], today)}\n{basis(named[0].source)}"
+        )
 
     def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
         p = self._program(u)
@@ -413,11 +419,14 @@ def _named(p: kdb.Program, s: kdb.Session) -> str:
     return s.name if key(p.name) in key(s.name) else f"{p.name} {s.name}"
 
 
+_HEADCOUNT = re.compile(r"\d[\d,]*\s*명")
+
+
 def _counts_session(f: kdb.Fact, s: kdb.Session) -> bool:
     """Whether fact ``f`` has a sentence that names cohort ``s`` (with or without 과정) and gives a
     headcount."""
     name = s.name.replace(" ", "").removesuffix("과정")
     return len(name) >= 3 and any(
-        name in sentence.replace(" ", "") and re.search(r"\d[\d,]*\s*명", sentence)
+        name in sentence.replace(" ", "") and _HEADCOUNT.search(sentence)
         for sentence in re.split(r"(?<=[.다])\s+", f.text)
     )
