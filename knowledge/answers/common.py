@@ -98,17 +98,17 @@ class AnswerBase:
                     names |= {r.name, *getattr(r, "aliases", ())}
         return names
 
-    def _subject_name(self, u: Understanding) -> str:
-        """The name of the record the question is about, named or carried over ("" if none): a
-        program, budget line, building, amenity or works item."""
-        for kind, rows in self.kb.named_records():
-            if kind not in ("program", "budget_line", "building", "amenity", "work"):
-                continue
-            wanted = set(u.entities.get(kind, []))
-            for r in rows:
-                if str(r.id) in wanted:
-                    return r.name
-        return ""
+    def _record_names(self, u: Understanding, kinds: tuple[str, ...], *, inherited: bool = False) -> list[str]:
+        """The names of the records of ``kinds`` the question is about, named or carried over
+        (only those carried over with ``inherited``)."""
+        asked = u.inherited if inherited else u.entities
+        return [
+            r.name
+            for kind, rows in self.kb.named_records()
+            if kind in kinds
+            for r in rows
+            if str(r.id) in asked.get(kind, [])
+        ]
 
     def _program(self, u: Understanding) -> kdb.Program | None:
         for pid in u.entities.get("program", []):

@@ -33,9 +33,9 @@ class GeneralAnswers(AnswerBase):
                     only = next(iter(depts_hit))
                     scores[only] = scores.get(only, 0) + len(probe)
             if not scores:
-                subject = self._subject_name(u)
+                subject = self._record_names(u, ("program", "budget_line", "building", "amenity", "work"))
                 if subject:  # "어디 부서 담당이에요" of a business the report assigns to no department
-                    return Composed(f"{subject}의 담당 부서는 업무보고에 나와 있지 않습니다.\n{basis()}")
+                    return Composed(f"{subject[0]}의 담당 부서는 업무보고에 나와 있지 않습니다.\n{basis()}")
                 return self.org_overview(u, today)
             best = max(scores, key=lambda i: scores[i])
             depts = [d for d in self.kb.departments() if d.id == best]

@@ -54,13 +54,7 @@ class MoneyAnswers(AnswerBase):
             for m in u.matches
             if m.kind in ("building", "amenity", "department", "work") and m.kind not in u.inherited
         ]
-        named += [
-            r.name
-            for kind, rows in self.kb.named_records()
-            if kind in ("building", "amenity", "department", "work")
-            for r in rows
-            if str(r.id) in u.inherited.get(kind, [])
-        ]
+        named += self._record_names(u, ("building", "amenity", "department", "work"), inherited=True)
         if named and not wanted:  # "배움관 예산": the report budgets businesses, not buildings
             return Composed(f"{josa(named[0] + '의 예산', '은는')} 업무보고에 나와 있지 않습니다.\n{basis()}")
         lines: list[str] = []
