@@ -254,6 +254,26 @@ class Understander:
                 kind = "event_type" if term.kind == "event_any" else term.kind
                 self.known_values.setdefault(kind, set()).add(value)
 
+    def _asks_which_unit(
+        self, matches: list[Match], analysed: tuple[morph.Morpheme, ...], entities: dict[str, list[str]]
+    ) -> bool:
+        """Whether a question naming a unit of the organisation (부서, 과, 팀) asks which unit does
+        something: by "어디" ("교육계획 세우는 부서는 어디예요"; its 위치 is a question of place, and
+        so is "어디" of a building), or by naming the unit last, after what it does
+        ("교육통합관리시스템 운영 부서는?")."""
+        units = [m for m in matches if m.kind == "concept" and key(m.text) in self.org_units]
+        if not units:
+            return False
+        where = [m for m in matches if m.kind == "attr" and m.value == "location"]
+        if where and all(key(m.text).startswith("어디") for m in where) and not {"building", "amenity"} & set(entities):
+            return True
+        nouns = [a for a in analysed if a.pos.startswith("NN")]
+        return (
+            bool(nouns)
+            and len({(m.start, m.end) for m in matches}) > 1
+            and any(m.start <= nouns[-1].start < m.end for m in units)
+        )
+
     def _how_long(self, m: Match, k: str) -> Match:
         """A question word of a day followed by a word of span asks a length ("며칠짜리", "며칠간"),
         not a date."""
@@ -361,27 +381,7 @@ class Understander:
                     if len(cue) >= 2 and span.endswith(cue) and span != cue:
                         for attr in attrs:
                             features.setdefault(f"attr.{attr}", m.score)
-        where = [m for m in matches if m.kind == "attr" and m.value == "location"]
-        if (
-            "concept.org" in features
-            and where
-            and all(key(m.text).startswith("어디") for m in where)
-            and not {"building", "amenity"} & set(entities)
-        ):
-            # "교육계획 세우는 부서는 어디예요": "어디", of a unit of the organisation, asks which
-            # unit (its 위치, a place, is another question)
-            features.setdefault("attr.who", features["attr.location"])
-        nouns_at = [a for a in analysed if a.pos.startswith("NN")]
-        if (
-            "concept.org" in features
-            and nouns_at
-            and len({(m.start, m.end) for m in matches}) > 1
-            and any(
-                m.kind == "concept" and key(m.text) in self.org_units and m.start <= nouns_at[-1].start < m.end
-                for m in matches
-            )
-        ):
-            # "교육통합관리시스템 운영 부서는?": a unit named last, after what it does, is what is asked
+        if "concept.org" in features and self._asks_which_unit(matches, analysed, entities):
             features.setdefault("attr.who", features["concept.org"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
