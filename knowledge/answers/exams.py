@@ -141,22 +141,25 @@ class ExamAnswers(AnswerBase):
         overview = self.kb.section("recruitment")
         if overview is None or not overview.get("planned_total"):
             return None
-        last = (
-            f" ({short_year(self.year - 1)}년 {overview.get('planned_2017'):,}명)"
-            if overview.get("planned_2017")
-            else ""
-        )
-        lines = [f"전문가 채용까지 합친 {self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다{last}."]
+        lines = [f"전문가 채용까지 합친 {self.year}년 채용계획은 {self._plan_total(overview)}입니다."]
         if overview.get("open_total"):
             lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
         if r is not None:
             lines.append(f"• 전문가 채용: {num(r.planned, '명')} ({r.status or '수시'})")
         return Composed("\n".join([*lines, basis()]))
 
+    def _last_year(self, count: int | None) -> str:
+        """ " (’17년 2,630명)", or "" when the report gives no count for last year."""
+        return f" ({short_year(self.year - 1)}년 {count:,}명)" if count else ""
+
+    def _plan_total(self, overview: Any) -> str:
+        """ "총 3,094명 (’17년 2,740명)": the whole recruitment plan."""
+        return f"총 {overview.get('planned_total'):,}명{self._last_year(overview.get('planned_2017'))}"
+
     def _open_subtotal(self, overview: Any) -> str:
         """ "4회, 2,984명 (’17년 2,630명)": the open and career exams of the recruitment plan."""
-        last = f" ({short_year(self.year - 1)}년 {overview.get('open_2017'):,}명)" if overview.get("open_2017") else ""
-        return f"{overview.get('open_rounds') or '-'}회, {overview.get('open_total'):,}명{last}"
+        total = f"{overview.get('open_rounds') or '-'}회, {overview.get('open_total'):,}명"
+        return total + self._last_year(overview.get("open_2017"))
 
     def _rounds_of_rank(self, u: Understanding) -> list[str]:
         """The rounds whose own names say they recruit the rank asked ("7급 공채" → the round
@@ -178,10 +181,7 @@ class ExamAnswers(AnswerBase):
             exam_facts = self.kb.facts(owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
-                lines.append(
-                    f"{self.year}년 채용계획은 총 {overview.get('planned_total'):,}명입니다"
-                    f" ({short_year(self.year - 1)}년 {overview.get('planned_2017', 0):,}명)."
-                )
+                lines.append(f"{self.year}년 채용계획은 {self._plan_total(overview)}입니다.")
             if overview and overview.get("open_total"):
                 lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
             lines += [_plan_line(r) for r in self.kb.rounds()]
