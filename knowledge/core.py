@@ -17,8 +17,8 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from db import ops
-from knowledge import morph, stages
 from knowledge import shape as shapes
+from knowledge import stages
 from knowledge.answers import Composer, cohort_of
 from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
@@ -281,11 +281,14 @@ class Brain:
             )
         missing = words or self._unanswered(u, composed.text)
         # (a date asked of an action: "언제 도입됐어요" is no question of the next test date)
-        actions = self._actions_unsaid(u, composed.text) if "attr.schedule" in u.features else ()
+        compact = key(composed.text)
+        actions = (
+            [a for a in u.actions if not self.accounting.holds(a, compact)] if "attr.schedule" in u.features else []
+        )
         if not missing and actions:
             # "인적성 검사 언제 도입됐어요": the card of the next test date says nothing of an
             # introduction; a fact that holds the question's action too answers it
-            found = self._retrieve(u, now, also=actions)
+            found = self._retrieve(u, now, also=tuple(actions))
             if found is not None:
                 return found
         if missing:
@@ -297,24 +300,6 @@ class Brain:
                 return partial
             return self._not_in_report(text, u, missing, composed.text, now, context)
         return self._reply(u, composed, now)
-
-    def _actions_unsaid(self, u: Understanding, answer: str) -> tuple[str, ...]:
-        """Nouns of action the question asks with ("도입됐어요", "신설했나요") that the answer does
-        not hold; the coverage gate lets them pass, as any everyday verb."""
-        compact = key(answer)
-        return tuple(
-            dict.fromkeys(
-                m.surface
-                for m in morph.analyse(u.text)
-                if m.action
-                and m.pos == "NNG"
-                and len(m.surface) >= 2
-                and m.surface not in self.understander.function_words
-                and m.surface not in self.understander.cue_words
-                and not any(x.start <= m.start and m.end <= x.end for x in u.matches)  # no part of a name
-                and not self.accounting.holds(m.surface, compact)
-            )
-        )
 
     def _partial(self, u: Understanding, composed: Any, words: list[str], now: dt.datetime) -> Reply | None:
         """A question of two parts ("8기 언제 시작하고 교재는 주나요?"): when the answer gives

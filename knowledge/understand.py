@@ -132,6 +132,9 @@ class Understanding:
     # The units a "몇" asks a count in ("몇 살" → 살, "몇 대" → 대): the answer must give a number
     # in that unit.
     counters: tuple[str, ...] = ()
+    # Nouns of action the question asks with ("도입됐어요", "신설했나요"), not part of a name: the
+    # gate lets them pass as everyday verbs, but a date asked of one is the action's date.
+    actions: tuple[str, ...] = ()
 
 
 class NluError(ValueError):
@@ -430,6 +433,22 @@ class Understander:
             elsewhere,
             suffix_attrs,
             counters=self._counters(k),
+            actions=self._actions(analysed, matches),
+        )
+
+    def _actions(self, analysed: tuple[morph.Morpheme, ...], matches: list[Match]) -> tuple[str, ...]:
+        """The nouns of action of the question that no name holds and no vocabulary knows."""
+        return tuple(
+            dict.fromkeys(
+                m.surface
+                for m in analysed
+                if m.action
+                and m.pos == "NNG"
+                and len(m.surface) >= 2
+                and m.surface not in self.function_words
+                and m.surface not in self.cue_words
+                and not any(x.start <= m.start and m.end <= x.end for x in matches)
+            )
         )
 
     def _counters(self, k: str) -> tuple[str, ...]:
