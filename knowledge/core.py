@@ -91,13 +91,6 @@ class Brain:
             self.nlu.get("exact_words") or [],
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
-        # the attributes the intents a concept leads to answer ("예산" → 금액, 집행률, …)
-        self._concept_asks: dict[str, set[str]] = {}
-        for spec in self.understander.intents:
-            for need in spec.needs:
-                if need.startswith("concept."):
-                    asks = {s for s, w in spec.signals.items() if s.startswith("attr.") and w > 0}
-                    self._concept_asks.setdefault(need, set()).update(asks)
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
@@ -130,7 +123,7 @@ class Brain:
             cohort_programs=self._cohort_programs,
             rank_siblings=self._rank_siblings,
             pointing=self.turns.pointing,
-            concept_asks=self._concept_asks,
+            concept_asks=self.understander.concept_asks,
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)

@@ -213,6 +213,12 @@ class Understander:
             )
             for iid, spec in nlu["intents"].items()
         ]
+        # the attributes the intents a concept leads to answer ("예산" → 금액, 집행률, …)
+        self.concept_asks: dict[str, set[str]] = {}
+        for spec in self.intents:
+            for need in (n for n in spec.needs if n.startswith("concept.")):
+                asks = {s for s, w in spec.signals.items() if s.startswith("attr.") and w > 0}
+                self.concept_asks.setdefault(need, set()).update(asks)
         self._topic_keywords = [t for t in entity_terms if t.kind == "topic"]
         # a name of one syllable ("과", "팀", "앱") is matched only where the analyser reads it as a
         # noun standing alone, never inside another word or as a particle ("교육과 연수")
