@@ -89,6 +89,7 @@ class Brain:
             self.year,
             self.nlu.get("person_words") or [],
             self.nlu.get("exact_words") or [],
+            self.nlu.get("confirm_words") or [],
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)

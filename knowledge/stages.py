@@ -363,8 +363,10 @@ class Accounting:
         year: int = 0,  # the report's year
         persons: list[str] | None = None,  # people "누구예요" may ask the name of
         exactly: list[str] | None = None,  # words that ask a date to the day ("정확히 언제")
+        confirms: list[str] | None = None,  # words that ask a statement be confirmed ("맞아요?")
     ) -> None:
         self.year = year
+        self.confirms = _any_of(list(confirms or ()))
         self.person = _any_of(list(persons or ()))
         self.exactly = _any_of(list(exactly or ()))
         self.record_keys = record_keys
@@ -524,6 +526,9 @@ class Accounting:
             )
         ]
         in_year = [_date_in(int(word[:4])) for word, _ in years]
+        # "필기 날짜 다른 시도랑 같아진다던데 맞아요?" asks whether a statement holds, not a date:
+        # its cue words name what the statement is about; only a question word asks a value
+        confirming = self.confirms.search(u.text) is not None and not _QUESTION_WORD.search(u.text)
         return (
             years
             + counted
@@ -531,6 +536,7 @@ class Accounting:
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
+                and not confirming
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))

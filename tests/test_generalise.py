@@ -85,6 +85,8 @@ ANSWERED = [
     ("귀농귀촌 분야 1주 교육 인원 몇 명이에요", ["120명"]),  # a count cohorts share is theirs
     ("인재원이 요즘 밀고 있는 추진과제 알려줄래요", ["맞춤형 교육"]),  # the part of the policy system named
     ("청사를 새로 짓는 계획 있어요?", ["타당성 조사"]),  # 새로 짓다 → 신축하다 (thesaurus), ending kept
+    # a statement asked to be confirmed: "날짜" names what it is about, no date is asked
+    ("2019년부터 다른 시도랑 필기시험 날짜 맞춘다는 거 맞나요", ["’19년도부터"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
