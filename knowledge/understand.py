@@ -198,6 +198,7 @@ class Understander:
             | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
         )
         self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
+        self.whole_words = tuple(key(w) for w in nlu.get("whole_words") or ())
         span = nlu.get("span") or {}
         self.day_words = frozenset(key(w) for w in span.get("day_words") or ())
         self.span_words = tuple(key(w) for w in span.get("after") or ())
@@ -392,6 +393,13 @@ class Understander:
                             features.setdefault(f"attr.{attr}", m.score)
         if "concept.org" in features and self._asks_which_unit(matches, analysed, entities):
             features.setdefault("attr.who", features["concept.org"])
+        if (
+            "concept.course" in features
+            and not entities.keys() & {"program", "category", "rank"}
+            and any(w in k for w in self.whole_words)
+        ):
+            # "올해 교육과정 전체 몇 개예요": all the courses are the year's training plan
+            features.setdefault("concept.plan", features["concept.course"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

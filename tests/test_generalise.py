@@ -87,6 +87,8 @@ ANSWERED = [
     ("청사를 새로 짓는 계획 있어요?", ["타당성 조사"]),  # 새로 짓다 → 신축하다 (thesaurus), ending kept
     # a statement asked to be confirmed: "날짜" names what it is about, no date is asked
     ("2019년부터 다른 시도랑 필기시험 날짜 맞춘다는 거 맞나요", ["’19년도부터"]),
+    ("인재원 교육과정 전부 합치면 몇 명이 들어요", ["230개 과정", "168,545명"]),  # all the courses: the plan
+    ("이러닝 과정 전체 몇 개예요", ["106개 과정"]),  # all of one kind of course: that kind's count
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
