@@ -389,6 +389,8 @@ class Accounting:
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
+            # the series of posts an exam recruits: answers give them as "채용직렬: …"
+            "attr.series": re.compile(r"직렬|직류"),
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
             # in "2018년 계획"
             "attr.schedule": re.compile(
@@ -540,6 +542,8 @@ class Accounting:
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+                # "무슨 직렬로 뽑아요" asks which series; "9급 행정 직렬 시험 언제" names one
+                and (m.value != "series" or _asked_next_to(u.key, m))
                 # "누구예요" asks a person when a person is named ("강사는 누구예요"), not a group
                 # ("1순위 누구야") or who may attend ("대상이 누구예요")
                 and (
@@ -559,6 +563,9 @@ class Accounting:
         """The question's word for what a cue asks; a name asked with a person's title is that
         person's name ("과장님 이름" → "과장 이름", not the name of the department asked about)."""
         word = u.key[m.start : m.end]
+        noun = _QUESTION_WORD.sub("", word)
+        if len(noun) >= 2 and noun != word:  # "무슨직렬" asks 직렬
+            return noun
         if m.value == "person" and word in ("이름", "성함"):
             title = self.person.search(u.text)
             if title is not None:
@@ -625,6 +632,15 @@ class Accounting:
 
 # "상시", "수시", "매월" as words of their own: not "상시학습" (a programme's name) nor "누수시설"
 _ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"
+
+
+def _asked_next_to(k: str, m: Match) -> bool:
+    """Whether a question word asks the cue itself: in it or just before it ("무슨 직렬"), or
+    just after it ("직렬이 뭐예요")."""
+    return bool(_QUESTION_WORD.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
+
+
+_ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
 def _one_day_or(pattern: re.Pattern[str]) -> re.Pattern[str]:

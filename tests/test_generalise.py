@@ -89,6 +89,7 @@ ANSWERED = [
     ("2019년부터 다른 시도랑 필기시험 날짜 맞춘다는 거 맞나요", ["’19년도부터"]),
     ("인재원 교육과정 전부 합치면 몇 명이 들어요", ["230개 과정", "168,545명"]),  # all the courses: the plan
     ("이러닝 과정 전체 몇 개예요", ["106개 과정"]),  # all of one kind of course: that kind's count
+    ("2회 공채는 어떤 직렬 뽑아요", ["사회복지직"]),  # a series asked: the answer gives the round's
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -122,6 +123,8 @@ DECLINED = [
     ("외국도시공무원 연수 참가비 있어요", "참가비는"),  # MeCab reads 비 as a verb: still the cost suffix
     # the report assigns this course to no department; "교육", in every department's duties, names none
     ("퇴직 후 인생설계 교육은 어느 부서가 맡아요", "퇴직 후 인생설계 교육의 담당 부서는"),
+    # "무슨 직렬" asks a series: a category's headcount gives none
+    ("지방의무직 채용은 무슨 직렬로 뽑나요", "지방의무직의 직렬은"),
 ]
 
 
