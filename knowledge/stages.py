@@ -23,7 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
-from knowledge.text import ranks_written
+from knowledge.text import BASIS, ranks_written
 from knowledge.understand import (
     FAMILY,
     RELATIVE_YEARS,
@@ -440,7 +440,8 @@ class Accounting:
             and m.kind not in u.inherited
             and not covered(m, cues)
         ]
-        compact = key(answer)
+        # the line citing the report ("(2018년 업무보고 기준 · 출처 …)") says nothing asked
+        compact = key("\n".join(line for line in answer.splitlines() if not line.startswith(f"({BASIS}")))
         # A record a keyword pointed at accounts for words only when the answer shows it (the
         # keyword is in the answer): "원장" of an audit topic accounts for nothing under a
         # building's card.

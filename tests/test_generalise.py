@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ import pytest
 from knowledge.core import Brain
 from knowledge.reply import Context
 from knowledge.shape import NOISE_REPLY, asked_noun
-from knowledge.stages import Turns, rank_fits
+from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
 from knowledge.understand import NluError, asks_next, load_nlu
@@ -452,3 +453,11 @@ def test_passages_holding_a_form_are_found_as_a_scan_would(brain: Brain, forms: 
     index = brain.passages
     scanned = [p for p in index.passages if any(f in p.haystack for f in forms)]
     assert index._holding(forms) == scanned
+
+
+def test_the_line_citing_the_report_accounts_for_no_word_of_the_question(brain: Brain) -> None:
+    u = replace(brain.understander.understand("신임자 과정 알려줘요", NOW.date()), elsewhere=["일반현황"])
+    accounting = Accounting({}, [], generic_records=8)
+    cited = "신임자 과정은 9회 열립니다.\n(2018년 업무보고 기준 · 출처 Ⅰ-일반현황)"
+    assert accounting.missing(u, set(), cited) == ["일반현황"]
+    assert accounting.missing(u, set(), "일반현황: 신임자 과정은 9회 열립니다.") == []
