@@ -11,7 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from knowledge import morph
-from knowledge.matcher import SOFT_KINDS, Match, Matcher, Term, make_term
+from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, make_term
 from knowledge.normalize import (
     ENDINGS,
     clean,
@@ -333,7 +333,21 @@ class Understander:
             (m.start, m.end) for m in analysed if m.dictionary and m.pos in ("NNG", "NNP") and m.end - m.start >= 3
         ]
 
+        # A keyword of two syllables followed, in the same word, by a noun of its own is that
+        # noun's modifier ("일반행정" is an administration, not 일반 영유아).
+        modifiers = {
+            (a.start, a.end)
+            for a, b in zip(analysed, analysed[1:], strict=False)
+            if a.word == b.word
+            and a.pos == b.pos == "NNG"
+            and b.end - b.start >= 2
+            and a.end == b.start
+            and b.surface not in self.function_words  # "설문결과" is about the survey
+        }
+
         def inside_a_word(m: Match) -> bool:
+            if m.kind in EXACT_ONLY_KINDS and m.length == 2 and (m.start, m.end) in modifiers:
+                return True
             for s, e in longer:
                 if s <= m.start and m.end <= e and (s, e) != (m.start, m.end):
                     # "급식비" is 급식 + the cost suffix; "수수료" is no 수 + 수료
