@@ -564,7 +564,7 @@ class Accounting:
         """The question's word for what a cue asks; a name asked with a person's title is that
         person's name ("과장님 이름" → "과장 이름", not the name of the department asked about)."""
         word = u.key[m.start : m.end]
-        noun = _QUESTION_WORD.sub("", word)
+        noun = _ASKS_BEFORE.sub("", word)
         if len(noun) >= 2 and noun != word:  # "무슨직렬" asks 직렬
             return noun
         if m.value == "person" and word in ("이름", "성함"):
@@ -638,9 +638,10 @@ _ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"
 def _asked_next_to(k: str, m: Match) -> bool:
     """Whether a question word asks the cue itself: in it or just before it ("무슨 직렬"), or
     just after it ("직렬이 뭐예요")."""
-    return bool(_QUESTION_WORD.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
+    return bool(_ASKS_BEFORE.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
 
 
+_ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 

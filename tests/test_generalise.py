@@ -126,6 +126,7 @@ DECLINED = [
     ("퇴직 후 인생설계 교육은 어느 부서가 맡아요", "퇴직 후 인생설계 교육의 담당 부서는"),
     # "무슨 직렬" asks a series: a category's headcount gives none
     ("지방의무직 채용은 무슨 직렬로 뽑나요", "지방의무직의 직렬은"),
+    ("전문경력관은 어떤 직렬로 채용해요", "전문경력관의 직렬은"),
     # "일반행정" is an administration: its 일반 is no daycare group (일반 영유아)
     ("7급 일반행정 면접 과목은 뭐예요", ""),
 ]
