@@ -600,6 +600,10 @@ class Accounting:
         """What answers "어디" of this question: a place, or a named one of the kind of place the
         question speaks of ("수련원이 어디예요" → 다산수련원)."""
         kinds = [w for w in u.elsewhere if len(w) >= 2]
+        if _BY_WHOM.search(u.key):
+            # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
+            place = self.value_of["attr.location"].pattern
+            return re.compile(rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:개발원|위원회)")
         if not kinds:
             return self.value_of["attr.location"]
         named = "|".join(re.escape(w) for w in kinds)
@@ -641,6 +645,8 @@ def _asked_next_to(k: str, m: Match) -> bool:
     return bool(_ASKS_BEFORE.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
 
 
+# "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
+_BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 _ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 

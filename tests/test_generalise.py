@@ -91,6 +91,7 @@ ANSWERED = [
     ("인재원 교육과정 전부 합치면 몇 명이 들어요", ["230개 과정", "168,545명"]),  # all the courses: the plan
     ("이러닝 과정 전체 몇 개예요", ["106개 과정"]),  # all of one kind of course: that kind's count
     ("2회 공채는 어떤 직렬 뽑아요", ["사회복지직"]),  # a series asked: the answer gives the round's
+    ("시험 감독관 배치는 어디서 해요", ["자치구는 시험장 확보"]),  # "어디서 해요" of a task: who does it
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
