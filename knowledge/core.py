@@ -274,10 +274,13 @@ class Brain:
                 composed.topics,
             )
         missing = words or self._unanswered(u, composed.text)
-        # (a date asked of an action: "언제 도입됐어요" is no question of the next test date)
+        # (a date or a doer asked of an action: "언제 도입됐어요" is no question of the next test
+        # date, "시험장 확보는 누가 맡아요" none of the department that runs the exams)
         compact = key(composed.text)
         actions = (
-            [a for a in u.actions if not self.accounting.holds(a, compact)] if "attr.schedule" in u.features else []
+            [a for a in u.actions if not self.accounting.holds(a, compact)]
+            if u.features.keys() & {"attr.schedule", "attr.who"}
+            else []
         )
         if not missing and actions:
             # "인적성 검사 언제 도입됐어요": the card of the next test date says nothing of an

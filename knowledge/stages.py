@@ -389,6 +389,10 @@ class Accounting:
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
+            # who does it: a department, or a body ("자치구는 시험장 확보 … 를 맡습니다")
+            "attr.who": re.compile(
+                rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:과|팀|담당관|개발원|위원회|사업단|연구원)(?![가-힣])"
+            ),
             # the series of posts an exam recruits: answers give them as "채용직렬: …"
             "attr.series": re.compile(r"직렬|직류"),
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
@@ -545,6 +549,8 @@ class Accounting:
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
                 # "무슨 직렬로 뽑아요" asks which series; "9급 행정 직렬 시험 언제" names one
                 and (m.value != "series" or _asked_next_to(u.key, m))
+                # "인재양성과 담당업무" asks what the department named does, not who does it
+                and (m.value != "who" or "department" not in u.entities)
                 # "누구예요" asks a person when a person is named ("강사는 누구예요"), not a group
                 # ("1순위 누구야") or who may attend ("대상이 누구예요")
                 and (

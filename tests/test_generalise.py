@@ -92,6 +92,7 @@ ANSWERED = [
     ("이러닝 과정 전체 몇 개예요", ["106개 과정"]),  # all of one kind of course: that kind's count
     ("2회 공채는 어떤 직렬 뽑아요", ["사회복지직"]),  # a series asked: the answer gives the round's
     ("시험 감독관 배치는 어디서 해요", ["자치구는 시험장 확보"]),  # "어디서 해요" of a task: who does it
+    ("시험장 확보는 누가 맡아요", ["자치구는 시험장 확보"]),  # who does the action asked, not who runs exams
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -277,6 +278,7 @@ DIALOGUES = [
     ),
 ]
 ONE_TURN = [
+    ("역량평가는 어느 과 소관이에요", "인재채용과"),  # who does it: the department leads
     ("임용유예자인데 신임자 과정 언제 들어요", "8월 27일"),  # the cohort the word describes
     ("서울시 7급 공채 일정 알려줘", "다음 채용시험 일정은"),  # rank + exam word: the exam
     ("세출예산 작년 대비 얼마 줄었어", "-1,671,724"),  # the total's 증감액
