@@ -28,10 +28,11 @@ class ExamAnswers(AnswerBase):
                 return Composed(f"{span} 기간에는 업무보고에 있는 채용시험 일정이 없습니다.\n{basis()}")
             lines = [f"{span} 기간의 채용시험 일정입니다."] + [self._event_line(e, today, True) for e in evs]
             return Composed("\n".join(lines + [basis()]))
-        if len(round_ids) == 1 and "event_type" in u.inherited and asks_next(u):
-            # "그다음 일정은?" after an event of a round: the round's event after it
+        if len(round_ids) == 1 and types and asks_next(u) and ("event_type" in u.inherited or _next_after_named(u)):
+            # "그다음 일정은?" after an event of a round, or "필기 합격하면 다음 일정은?": the
+            # round's event after it
             evs = sorted(self.kb.events(round_id=round_ids[0]), key=lambda e: e.start)
-            asked = set(u.inherited["event_type"])
+            asked = set(types)
             last = max((e.start for e in evs if e.type in asked), default=None)
             after = [e for e in evs if last is not None and e.start > last]
             r = self.kb.round_(round_ids[0])
@@ -286,3 +287,10 @@ def _plan_line(r: kdb.Round) -> str:
     """ "• 제1회 공개경쟁 임용시험 (1차): 계획 301명, 채용 293명" """
     done = f", 채용 {num(r.hired, '명')}" if r.hired is not None else f" ({r.status})" if r.status else ""
     return f"• {r.name}: 계획 {num(r.planned, '명')}{done}"
+
+
+def _next_after_named(u: Understanding) -> bool:
+    """Whether "다음" comes after the event the question names ("필기 합격하면 다음 일정은"), not
+    before it ("다음 필기시험": the next one of them)."""
+    at = u.key.find("다음")
+    return at > 0 and any(m.kind == "event_type" and m.end <= at for m in u.matches)
