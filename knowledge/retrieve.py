@@ -70,7 +70,10 @@ def _plan_sentence(r: kdb.PlanRow, year: int) -> str:
         return ", ".join(bits) or "-"
 
     label = " ".join(x for x in (r.mode, r.area, r.category) if x and x not in ("전체",)) or "전체"
-    return f"{year}년 교육계획 {label}: {side(r.y2018)} ({year - 1}년 {side(r.y2017)})."
+    this, last = side(r.y2018), side(r.y2017)
+    if this == "-" and r.note:  # a row the table gives no figures of but a note ("(30,000)명")
+        return f"{year}년 교육계획 {label}: {r.note}"
+    return f"{year}년 교육계획 {label}: {this} ({year - 1}년 {last})."
 
 
 class PassageIndex:

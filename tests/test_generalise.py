@@ -94,6 +94,7 @@ ANSWERED = [
     ("시험 감독관 배치는 어디서 해요", ["자치구는 시험장 확보"]),  # "어디서 해요" of a task: who does it
     ("시험장 확보는 누가 맡아요", ["자치구는 시험장 확보"]),  # who does the action asked, not who runs exams
     ("2차 면접 끝나면 그 다음은", ["최종 합격자 발표", "11월 14일"]),  # the event after the one named
+    ("e러닝 u-지식여행 인원은 얼마나 돼요", ["30,000"]),  # a plan row the table gives only a note of
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
