@@ -95,6 +95,7 @@ ANSWERED = [
     ("시험장 확보는 누가 맡아요", ["자치구는 시험장 확보"]),  # who does the action asked, not who runs exams
     ("2차 면접 끝나면 그 다음은", ["최종 합격자 발표", "11월 14일"]),  # the event after the one named
     ("e러닝 u-지식여행 인원은 얼마나 돼요", ["30,000"]),  # a plan row the table gives only a note of
+    ("서울시 공무원은 한 부서에서 평균 몇 년 일해요", ["2년10개월"]),  # 평균 is a word of the report
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
