@@ -97,6 +97,9 @@ class Brain:
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
+        # "퇴직 앞둔 사람 교육 몇 명": a rank whose courses are one program names that program
+        ranks = {t.value for t in self.understander.matcher.terms if t.kind == "rank"}
+        self._rank_programs = {r: p for r in sorted(ranks) if (p := self.composer.program_of_rank(r))}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -123,6 +126,7 @@ class Brain:
             known_values=self.understander.known_values,
             cohort_programs=self._cohort_programs,
             rank_siblings=self._rank_siblings,
+            rank_programs=self._rank_programs,
             pointing=self.turns.pointing,
             concept_asks=self.understander.concept_asks,
         )

@@ -174,6 +174,7 @@ def resolve(
     known_values: dict[str, set[str]],
     cohort_programs: dict[int, set[str]],
     rank_siblings: dict[tuple[str, str], str] | None = None,
+    rank_programs: dict[str, str] | None = None,
     pointing: re.Pattern[str] | None = None,
     concept_asks: dict[str, set[str]] | None = None,
 ) -> Understanding:
@@ -257,6 +258,19 @@ def resolve(
         if len(owners) == 1:
             entities["program"] = [next(iter(owners))]
             features["program"] = 0.9
+    named = {(rank_programs or {}).get(r) for r in entities.get("rank", [])}
+    if (
+        "program" not in entities
+        and len(named) == 1
+        and None not in named
+        and any(f.startswith("attr.") for f in features)
+        and features.get("rank", 0.0) >= 0.9  # said (nearly) as written, not a typo's guess ("…입니다")
+        and current_subjects_of(u) == {"rank"}
+    ):
+        # a rank whose courses are one program names it, when something is asked of it ("퇴직
+        # 앞둔 사람 교육 몇 명 받아요"); "퇴직자 교육 있어요?" still lists the courses for the rank
+        entities["program"] = [str(named.pop())]
+        features["program"] = 1.0
     return replace(u, entities=entities, features=features, inherited=inherited, cohort=cohort)
 
 

@@ -96,6 +96,9 @@ ANSWERED = [
     ("2차 면접 끝나면 그 다음은", ["최종 합격자 발표", "11월 14일"]),  # the event after the one named
     ("e러닝 u-지식여행 인원은 얼마나 돼요", ["30,000"]),  # a plan row the table gives only a note of
     ("서울시 공무원은 한 부서에서 평균 몇 년 일해요", ["2년10개월"]),  # 평균 is a word of the report
+    # a rank whose courses are one program and its own courses names it, when asked something
+    ("정년 앞둔 공무원 교육은 몇 명 받아요", ["10회 450명"]),
+    ("퇴직 앞둔 공무원 교육 뭐 있어요", ["퇴직 후 인생설계 교육, 행복한 미래설계, 인생이모작 준비"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)

@@ -277,10 +277,9 @@ class ProgramAnswers(AnswerBase):
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p), suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
 
-    def program_recommend(self, u: Understanding, today: dt.date) -> Composed | None:
-        ranks = u.entities.get("rank", [])
-        if not ranks:
-            return None
+    def programs_for_ranks(self, ranks: list[str]) -> list[kdb.Program]:
+        """The courses for these ranks: those the data lists them for, else those whose target
+        names them."""
         found: list[kdb.Program] = []
         for rank in ranks:
             for p in self.kb.programs_for_rank(rank):
@@ -289,6 +288,22 @@ class ProgramAnswers(AnswerBase):
         if not found:  # ranks the data does not list: look for the rank's words in the targets
             words = [w.replace(" ", "") for r in ranks for w in self.nlu["ranks"].get(r, [r])]
             found = [p for p in self.kb.programs() if p.target and any(w in p.target.replace(" ", "") for w in words)]
+        return found
+
+    def program_of_rank(self, rank: str) -> str | None:
+        """The one course a rank names, when its courses are one program and its own courses:
+        the one course of it for that rank, else the program ("퇴직 앞둔 사람 교육")."""
+        found = self.programs_for_ranks([rank])
+        if not found or any(p.id != found[0].id and p.parent != found[0].id for p in found):
+            return None
+        children = [p for p in found if p.parent == found[0].id]
+        return children[0].id if len(children) == 1 else found[0].id
+
+    def program_recommend(self, u: Understanding, today: dt.date) -> Composed | None:
+        ranks = u.entities.get("rank", [])
+        if not ranks:
+            return None
+        found = self.programs_for_ranks(ranks)
         label = ", ".join(ranks)
         if not found:
             return Composed(f"{josa(label, '을를')} 대상으로 하는 교육과정은 업무보고에 나와 있지 않습니다.\n{basis()}")
