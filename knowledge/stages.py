@@ -550,9 +550,22 @@ class Accounting:
         # "필기 날짜 다른 시도랑 같아진다던데 맞아요?" asks whether a statement holds, not a date:
         # its cue words name what the statement is about; only a question word asks a value
         confirming = self.confirms.search(u.text) is not None and not _QUESTION_WORD.search(u.text)
+        # "비용은 본인이 내요?" names the cost without asking a sum: the answer must speak of it
+        spoken_of = re.compile(rf"{self.value_of['attr.cost'].pattern}|비용|예산|부담")
+        said = {f"attr.{m.value}" for m in u.matches if m.kind == "attr" and m.exact} - _NOT_VALUES  # (no typo's guess)
+        named_cost = [
+            (u.key[m.start : m.end], spoken_of)
+            for m in u.matches
+            if m.kind == "attr"
+            and m.value == "cost"
+            and m.exact
+            and not _QUESTION_WORD.search(m.text)
+            and not said - {"attr.cost"}
+        ]
         return (
             years
             + counted
+            + named_cost[:1]
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches

@@ -99,6 +99,7 @@ ANSWERED = [
     # a rank whose courses are one program and its own courses names it, when asked something
     ("정년 앞둔 공무원 교육은 몇 명 받아요", ["10회 450명"]),
     ("퇴직 앞둔 공무원 교육 뭐 있어요", ["퇴직 후 인생설계 교육, 행복한 미래설계, 인생이모작 준비"]),
+    ("신임자 과정 운영 비용 작년보다 늘었어요?", ["1,816,633"]),  # a cost named, asked yes or no: a budget says
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -137,6 +138,8 @@ DECLINED = [
     ("전문경력관은 어떤 직렬로 채용해요", "전문경력관의 직렬은"),
     # "일반행정" is an administration: its 일반 is no daycare group (일반 영유아)
     ("7급 일반행정 면접 과목은 뭐예요", ""),
+    # a cost named and asked yes or no: an answer that says nothing of money is none
+    ("인생이모작 준비 과정 비용은 본인 부담인가요", "인생이모작 준비 과정의"),
 ]
 
 
