@@ -582,6 +582,7 @@ class Accounting:
                 # ("1순위 누구야") or who may attend ("대상이 누구예요")
                 and (
                     m.value != "person"
+                    or _NAME_OF.search(u.text) is not None  # "팀 이름" asks the teams' names
                     or (
                         self.person.search(u.text) is not None
                         and not any(
@@ -604,6 +605,9 @@ class Accounting:
             title = self.person.search(u.text)
             if title is not None:
                 return f"{title.group(0)} {word}"
+            named = _NAME_OF.search(u.text)
+            if named is not None:
+                return f"{named.group(1)} {word}"  # "팀 이름"
         return word
 
     def _value_asked(
@@ -612,6 +616,9 @@ class Accounting:
         """What the value a cue asks looks like in this question, narrower than the cue's own."""
         if m.value == "location":
             return self._place_of(u)
+        named = _NAME_OF.search(u.text)
+        if m.value == "person" and named is not None and self.person.search(u.text) is None:
+            return re.compile(rf"[가-힣]{{2,}}{named.group(1)}(?![가-힣])")  # "팀 이름": 인재기획팀 …
         if (
             m.value == "headcount"
             and not u.counters  # "몇 과정" asks a count whatever the answer
@@ -678,6 +685,9 @@ def _asked_next_to(k: str, m: Match) -> bool:
     return bool(_ASKS_BEFORE.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
 
 
+# "팀 이름", "과정 명칭": the names of a kind of thing ("팀"), asked
+# "팀 이름": the names of the organisation's units, which end in the unit ("인재기획과")
+_NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 _ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")

@@ -100,6 +100,7 @@ ANSWERED = [
     ("정년 앞둔 공무원 교육은 몇 명 받아요", ["10회 450명"]),
     ("퇴직 앞둔 공무원 교육 뭐 있어요", ["퇴직 후 인생설계 교육, 행복한 미래설계, 인생이모작 준비"]),
     ("신임자 과정 운영 비용 작년보다 늘었어요?", ["1,816,633"]),  # a cost named, asked yes or no: a budget says
+    ("인재원 과 이름 알려줘요", ["인재기획과", "인재양성과", "인재채용과"]),  # a unit's name ends in the unit
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -140,6 +141,7 @@ DECLINED = [
     ("7급 일반행정 면접 과목은 뭐예요", ""),
     # a cost named and asked yes or no: an answer that says nothing of money is none
     ("인생이모작 준비 과정 비용은 본인 부담인가요", "인생이모작 준비 과정의"),
+    ("인재원 14개 팀 이름 좀 알려주세요", "팀 이름"),  # the report counts the teams, names none
 ]
 
 
