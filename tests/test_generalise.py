@@ -101,6 +101,8 @@ ANSWERED = [
     ("퇴직 앞둔 공무원 교육 뭐 있어요", ["퇴직 후 인생설계 교육, 행복한 미래설계, 인생이모작 준비"]),
     ("신임자 과정 운영 비용 작년보다 늘었어요?", ["1,816,633"]),  # a cost named, asked yes or no: a budget says
     ("인재원 과 이름 알려줘요", ["인재기획과", "인재양성과", "인재채용과"]),  # a unit's name ends in the unit
+    # a finding's fact says what was done about it, as the report's answer to it does
+    ("직장어린이집 이용 아동이 주민 자녀가 많다는 지적은 어떻게 처리됐어요", ["추진완료", "결원 시"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
