@@ -152,7 +152,24 @@ def load_nlu(path: Path | None = None) -> dict[str, Any]:
         raise NluError(f"{path}: not valid YAML (line {exc.line}: {exc.message})") from exc
     if not isinstance(data, dict) or "intents" not in data:
         raise NluError(f"{path}: expected a mapping with 'intents'")
+    for name in _WORD_LISTS:
+        words = data.get(name)
+        if words is not None and not (isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words)):
+            raise NluError(f"{path}: '{name}' must be a list of words, got {words!r}")
     return data
+
+
+# The plain lists of words in nlu.yaml, each read as a set of words
+_WORD_LISTS = (
+    "confirm_words",
+    "exact_words",
+    "person_words",
+    "sum_words",
+    "whole_words",
+    "org_units",
+    "function_words",
+    "default_suggestions",
+)
 
 
 def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ from knowledge.shape import NOISE_REPLY, asked_noun
 from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
-from knowledge.understand import NluError, asks_next, load_nlu
+from knowledge.understand import NLU_FILE, NluError, asks_next, load_nlu
 
 NOW = dt.datetime(2018, 7, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
 HERE = Path(__file__).parent
@@ -383,6 +385,22 @@ def test_own_phrasings_are_in_no_split() -> None:
 def test_malformed_turns_in_nlu_are_a_clear_error(turns: object) -> None:
     with pytest.raises(NluError, match="turns"):
         Turns.from_nlu({"turns": turns})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("confirm_words", "맞아요"), ("whole_words", ["전체", 3]), ("exact_words", [""]), ("org_units", {})],
+)
+def test_a_malformed_word_list_in_nlu_is_a_clear_error(tmp_path: Path, name: str, value: object) -> None:
+    text = NLU_FILE.read_text(encoding="utf-8")
+    assert re.search(rf"^{name}: \[.*\]$", text, flags=re.M), name
+    path = tmp_path / "nlu.yaml"
+    path.write_text(
+        re.sub(rf"^{name}: \[.*\]$", f"{name}: {json.dumps(value, ensure_ascii=False)}", text, flags=re.M),
+        encoding="utf-8",
+    )
+    with pytest.raises(NluError, match=name):
+        load_nlu(path)
 
 
 def test_turns_come_from_the_vocabulary_file() -> None:
