@@ -105,6 +105,7 @@ ANSWERED = [
     ("인재원 과 이름 알려줘요", ["인재기획과", "인재양성과", "인재채용과"]),  # a unit's name ends in the unit
     # a finding's fact says what was done about it, as the report's answer to it does
     ("직장어린이집 이용 아동이 주민 자녀가 많다는 지적은 어떻게 처리됐어요", ["추진완료", "결원 시"]),
+    ("어린이집에 자리가 남으면 일반 아이도 받아주나요", ["결원"]),  # 자리가 남다 → 결원 (thesaurus)
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
