@@ -403,9 +403,9 @@ class Accounting:
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
-            # who does it: a department, or a body ("자치구는 시험장 확보 … 를 맡습니다")
+            # who does it: a department (one of the places), or a body ("자치구는 시험장 확보 …")
             "attr.who": re.compile(
-                rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:과|팀|담당관|개발원|위원회|사업단|연구원)(?![가-힣])"
+                rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:담당관|개발원|위원회|사업단|연구원)(?![가-힣])"
             ),
             # the series of posts an exam recruits: answers give them as "채용직렬: …"
             "attr.series": re.compile(r"직렬|직류"),
@@ -598,7 +598,7 @@ class Accounting:
         """The question's word for what a cue asks; a name asked with a person's title is that
         person's name ("과장님 이름" → "과장 이름", not the name of the department asked about)."""
         word = u.key[m.start : m.end]
-        noun = _ASKS_BEFORE.sub("", word)
+        noun = _WHICH.sub("", word)
         if len(noun) >= 2 and noun != word:  # "무슨직렬" asks 직렬
             return noun
         if m.value == "person" and word in ("이름", "성함"):
@@ -642,8 +642,7 @@ class Accounting:
         kinds = [w for w in u.elsewhere if len(w) >= 2]
         if _BY_WHOM.search(u.key):
             # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
-            place = self.value_of["attr.location"].pattern
-            return re.compile(rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:개발원|위원회)")
+            return self.value_of["attr.who"]
         if not kinds:
             return self.value_of["attr.location"]
         named = "|".join(re.escape(w) for w in kinds)
@@ -685,12 +684,12 @@ def _asked_next_to(k: str, m: Match) -> bool:
     return bool(_ASKS_BEFORE.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
 
 
-# "팀 이름", "과정 명칭": the names of a kind of thing ("팀"), asked
 # "팀 이름": the names of the organisation's units, which end in the unit ("인재기획과")
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 _ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
+_WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
