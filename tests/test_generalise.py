@@ -210,7 +210,7 @@ DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
     # courses for a rank that are one program and its own courses: the follow-up is about it
-    (["정년 앞둔 직원 교육 있어요", "대상이 누구예요"], "공로연수자", "찾지 못했습니다"),
+    (["정년 앞둔 직원 교육 있어요", "대상은 누구인가요"], "공로연수자", "찾지 못했습니다"),
     # the date of next year's exam: no date of a text that speaks of next year, nor this year's
     (["서울시 필기 타시도랑 같은 날 되는 거 언제부터예요", "내년 시험 날짜도 나왔어요?"], "", "응시 67,959명"),
     # "합격자 발표" names two announcements: the one just spoken of; an exam's weekday is its date's
@@ -250,7 +250,7 @@ DIALOGUES = [
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
     (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
     (["신임자 8기 언제 시작해요", "그 다음 기수는 언제예요"], "제9기는 2018년 8월 27일", "제8기는"),  # the next cohort
-    (["신임자 과정 1년에 몇 번 열려요", "상반기엔 몇 명 들었어요"], "1,824명", "찾지 못했습니다"),  # 상반기엔
+    (["신임자 과정 1년에 몇 번 열려요", "상반기엔 몇 명이 들었나요"], "1,824명", "찾지 못했습니다"),  # 상반기엔
     # a concept of the same field goes on with the last turn's ("우선순위" after a daycare answer)
     (["어린이집 감사 지적 어떻게 처리했어요", "그럼 우선순위는 어떻게 정해요"], "3순위", "찾지 못했습니다"),
     # the one round an answer was about is what "그 다음은" goes on with
@@ -292,6 +292,9 @@ DIALOGUES = [
         "97명",
         "나와 있지 않습니다",
     ),
+    # the plan-table row an answer was about goes on; a whole word asks the whole plan again
+    (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?"], "132개 과정", "230개 과정"),
+    (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?", "전체는요?"], "230개 과정", "집합교육 소계 교육계획은"),
 ]
 ONE_TURN = [
     ("역량평가는 어느 과 소관이에요", "인재채용과"),  # who does it: the department leads
