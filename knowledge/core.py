@@ -100,6 +100,9 @@ class Brain:
         # "퇴직 앞둔 사람 교육 몇 명": a rank whose courses are one program names that program
         ranks = {t.value for t in self.understander.matcher.terms if t.kind == "rank"}
         self._rank_programs = {r: p for r in sorted(ranks) if (p := self.composer.program_of_rank(r))}
+        # the values a follow-up may take over: the records the terms name, and the plan-table
+        # rows an answer was about (no question names them by a term)
+        self._known_values = {**self.understander.known_values, "plan_row": {r.id for r in kdb.plan_rows(db)}}
         self._suggestion_pool = self.composer.example_questions()
         self._suggestion_keys = [key(s) for s in self._suggestion_pool]
 
@@ -123,7 +126,7 @@ class Brain:
             u,
             context,
             fresh=fresh,
-            known_values=self.understander.known_values,
+            known_values=self._known_values,
             cohort_programs=self._cohort_programs,
             rank_siblings=self._rank_siblings,
             rank_programs=self._rank_programs,

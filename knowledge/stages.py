@@ -54,6 +54,7 @@ INHERITABLE = frozenset(
         "rank",
         "category",
         "priority_group",
+        "plan_row",
     }
 )
 # The subject family a concept word brings: a new family means a new question, not a follow-up.

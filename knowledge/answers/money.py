@@ -187,6 +187,10 @@ class MoneyAnswers(AnswerBase):
         if not rows:
             return None
         chosen = plan_rows_asked(rows, u)
+        whole = any(key(w) in u.key for w in self.nlu.get("whole_words") or ())
+        if not chosen and "plan_row" in u.inherited and not whole:
+            # "작년엔?" after the IT courses' row: the same rows ("전체는요?": the whole plan)
+            chosen = [r for r in rows if r.id in u.inherited["plan_row"]]
         if chosen:
             lines = [plan_line(r, self.year, first=True) for r in chosen[:3]]
         else:
@@ -194,7 +198,7 @@ class MoneyAnswers(AnswerBase):
             lines = [plan_line(totals[0], self.year, first=True)] if totals else []
             lines += ["• " + plan_line(r, self.year) for r in totals[1:]]
         lines.append(basis(rows[0].source))
-        return Composed("\n".join(lines))
+        return Composed("\n".join(lines), {"plan_row": [r.id for r in chosen[:3]]} if chosen else {})
 
 
 def _same_business(name: str, program: kdb.Program) -> bool:
