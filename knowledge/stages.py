@@ -425,7 +425,9 @@ class Accounting:
             "attr.weekday": re.compile(r"(?:[월화수목금토일]\s*[,·]\s*)+[월화수목금토일]|매주\s*[월화수목금토일]"),
             # a person's name and title (the report names none)
             "attr.person": re.compile(
-                r"[가-힣]{2,4}\s*(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
+                # (not a word that describes the title: "경험이 풍부한 강사")
+                r"(?<![가-힣])[가-힣]{2,4}(?<![한은는의인된할을를이가])\s*"
+                r"(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
             ),
             "attr.headcount": re.compile(
                 _NUMBER + r"\s*(?:명|회|개|가지|건|기|차|과정|대|곳|동|층|부|장|면|권|분야|필지|팀|과)"
@@ -602,10 +604,10 @@ class Accounting:
         noun = _WHICH.sub("", word)
         if len(noun) >= 2 and noun != word:  # "무슨직렬" asks 직렬
             return noun
-        if m.value == "person" and word in ("이름", "성함"):
+        if m.value == "person":
             title = self.person.search(u.text)
-            if title is not None:
-                return f"{title.group(0)} {word}"
+            if title is not None:  # "강사는 누구예요" asks the lecturer's name
+                return f"{title.group(0)} {word if word in ('이름', '성함') else '이름'}"
             named = _NAME_OF.search(u.text)
             if named is not None:
                 return f"{named.group(1)} {word}"  # "팀 이름"

@@ -147,6 +147,8 @@ DECLINED = [
     # a cost named and asked yes or no: an answer that says nothing of money is none
     ("인생이모작 준비 과정 비용은 본인 부담인가요", "인생이모작 준비 과정의"),
     ("인재원 14개 팀 이름 좀 알려주세요", "팀 이름"),  # the report counts the teams, names none
+    # "경험이 풍부한 강사 초빙 예정" describes a lecturer, names none
+    ("의회협력실무 강사님 누구 오세요", "의회협력실무의"),
 ]
 
 
