@@ -149,6 +149,8 @@ DECLINED = [
     ("인재원 14개 팀 이름 좀 알려주세요", "팀 이름"),  # the report counts the teams, names none
     # "경험이 풍부한 강사 초빙 예정" describes a lecturer, names none
     ("의회협력실무 강사님 누구 오세요", "의회협력실무의"),
+    # a cohort named by its field: its own (missing) date, not the program's next cohort
+    ("퇴직자 재취업분야 교육은 며칠에 시작해요", "1주 교육 4기 (재취업분야)의 날짜는"),
 ]
 
 
