@@ -513,7 +513,16 @@ class Brain:
             return said
         self._log(text, now)
         suggestions = self.suggest(text)
-        subject = stages.subject_name(u) or next(  # a follow-up names its subject by context
+        named = stages.subject_match(u)
+        subject = named.text if named is not None else ""
+        shown = self._display.get((named.kind, named.value), "") if named is not None else ""
+        if (
+            named is not None
+            and key(named.text) in key(shown)
+            and not re.search(rf"(?:^|[\s·(-]){re.escape(named.text)}", shown)
+        ):
+            subject = shown  # part of a word of a long name ("러닝콘텐츠"): the record's own name
+        subject = subject or next(  # a follow-up names its subject by context
             (
                 self._display[(kind, v)]
                 for kind, values in u.inherited.items()

@@ -565,10 +565,16 @@ class Accounting:
             and not _QUESTION_WORD.search(m.text)
             and not said - {"attr.cost"}
         ]
+        # "과정당 개발비", "1인당 얼마": a figure per unit, which a total is not
+        cost_word = u.suffix_attrs.get("cost", "")  # "과정당 개발비" says per what, and what
+        per_unit = [
+            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당")) for m in _PER_UNIT.finditer(u.key)
+        ]
         return (
             years
             + counted
             + named_cost[:1]
+            + per_unit[:1]
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
@@ -691,6 +697,7 @@ def _asked_next_to(k: str, m: Match) -> bool:
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
+_PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
 _ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
@@ -744,12 +751,16 @@ def apart(text: str, words: list[str], cues: list[str]) -> bool:
     return len(parts) > 1 and None not in cue_at and all(i is not None and i not in cue_at for i in word_at)
 
 
+def subject_match(u: Understanding) -> Match | None:
+    """The match naming the question's subject (the longest record name matched), if any."""
+    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank"]
+    return max(names, key=lambda m: (m.length, m.score)) if names else None
+
+
 def subject_name(u: Understanding) -> str:
     """How the question named its subject (the longest record name matched), or ''."""
-    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank"]
-    if not names:
-        return ""
-    return max(names, key=lambda m: (m.length, m.score)).text
+    m = subject_match(u)
+    return m.text if m is not None else ""
 
 
 def rank_fits(rank: str, text: str) -> bool:

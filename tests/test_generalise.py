@@ -151,6 +151,9 @@ DECLINED = [
     ("의회협력실무 강사님 누구 오세요", "의회협력실무의"),
     # a cohort named by its field: its own (missing) date, not the program's next cohort
     ("퇴직자 재취업분야 교육은 며칠에 시작해요", "1주 교육 4기 (재취업분야)의 날짜는"),
+    # a figure per unit is no total; the record is named by its name, not the tail matched
+    ("e러닝 콘텐츠 한 과정당 개발비는 얼마 들어요", "e-러닝 콘텐츠 개발의 과정당 개발비는"),
+    ("직장어린이집 운영 예산 아이 1인당 얼마예요", "인당"),
 ]
 
 
