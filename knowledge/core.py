@@ -382,6 +382,9 @@ class Brain:
             # cue words ask, keywords of free-text records only point: neither must be in the fact;
             # but in a follow-up a keyword is what the question asks of the subject it took over
             # ("시범운영은 언제" after the LMS budget)
+            if m.kind in SOFT_KINDS and self.accounting.names_topic(u, m):
+                words.append((u.key[m.start : m.end],))  # "다른 시도": the fact must speak of it
+                continue
             if m.kind in SOFT_KINDS and u.inherited and m.exact:
                 word = u.key[m.start : m.end]
                 if not self.accounting.generic(word) and not self.turns.question.search(m.text):

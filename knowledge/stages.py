@@ -461,6 +461,8 @@ class Accounting:
             and m.kind not in u.inherited
             and not covered(m, cues)
         ]
+        # a keyword naming what the question is about ("다른 시도랑 맞추라는 건": the finding)
+        words += [u.key[m.start : m.end] for m in u.matches if m.kind not in uses and self.names_topic(u, m)]
         # the line citing the report ("(2018년 업무보고 기준 · 출처 …)") says nothing asked
         compact = key("\n".join(line for line in answer.splitlines() if not line.startswith(f"({BASIS}")))
         # A record a keyword pointed at accounts for words only when the answer shows it (the
@@ -507,6 +509,18 @@ class Accounting:
             if f"attr.{attr}" in uses and len(stem := key(word)[:-1]) >= 2 and not shown(stem)
         ]
         return missing
+
+    def names_topic(self, u: Understanding, m: Match) -> bool:
+        """Whether a keyword of a free-text record, said as written, long and used by few records,
+        names what the question is about ("다른 시도"), rather than merely pointing at a record."""
+        cues = [(c.start, c.end) for c in u.matches if c.kind in CUE_KINDS]
+        return (
+            m.kind in SOFT_KINDS
+            and m.exact
+            and m.length >= 4
+            and not self.generic(u.key[m.start : m.end])
+            and not covered(m, cues)
+        )
 
     def holds(self, word: str, compact: str) -> bool:
         """Whether a text (as a matching key) holds ``word``: as it is, as the report's words it

@@ -106,6 +106,9 @@ ANSWERED = [
     # a finding's fact says what was done about it, as the report's answer to it does
     ("직장어린이집 이용 아동이 주민 자녀가 많다는 지적은 어떻게 처리됐어요", ["추진완료", "결원 시"]),
     ("어린이집에 자리가 남으면 일반 아이도 받아주나요", ["결원"]),  # 자리가 남다 → 결원 (thesaurus)
+    # a long keyword said as written names the finding asked about, not a pointer the exam's
+    # schedule may ignore
+    ("공채 필기 날짜를 다른 시도랑 맞추라는 요구는 어떻게 처리됐어요", ["추진완료", "’19년도부터"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
