@@ -153,7 +153,11 @@ def load_nlu(path: Path | None = None) -> dict[str, Any]:
     if not isinstance(data, dict) or "intents" not in data:
         raise NluError(f"{path}: expected a mapping with 'intents'")
     for name in _WORD_LISTS:
-        words = data.get(name)
+        *parents, last = name.split(".")
+        where: Any = data
+        for part in parents:
+            where = where.get(part) if isinstance(where, dict) else None
+        words = where.get(last) if isinstance(where, dict) else None
         if words is not None and not (isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words)):
             raise NluError(f"{path}: '{name}' must be a list of words, got {words!r}")
     return data
@@ -169,6 +173,9 @@ _WORD_LISTS = (
     "org_units",
     "function_words",
     "default_suggestions",
+    "span.day_words",
+    "span.after",
+    "span.before",
 )
 
 
@@ -219,6 +226,7 @@ class Understander:
         span = nlu.get("span") or {}
         self.day_words = frozenset(key(w) for w in span.get("day_words") or ())
         self.span_words = tuple(key(w) for w in span.get("after") or ())
+        self.span_nouns = tuple(key(w) for w in span.get("before") or ())
         self.suffixes = {key(sfx): attr for attr, sfxs in (nlu.get("attribute_suffixes") or {}).items() for sfx in sfxs}
         self.intents = [
             IntentSpec(
@@ -303,12 +311,16 @@ class Understander:
 
     def _how_long(self, m: Match, k: str) -> Match:
         """A question word of a day followed by a word of span asks a length ("며칠짜리", "며칠간"),
-        not a date."""
+        not a date; so does one asked of a span ("사업기간 며칠이에요")."""
+        before = k[: m.start]
         if (
             m.kind == "attr"
             and m.value in ("day", "schedule")
             and key(m.text) in self.day_words
-            and any(k.startswith(w, m.end) for w in self.span_words)
+            and (
+                any(k.startswith(w, m.end) for w in self.span_words)
+                or any(before.removesuffix(p).endswith(w) for w in self.span_nouns for p in ("", "이", "은", "는"))
+            )
         ):
             return replace(m, value="duration")
         return m

@@ -109,6 +109,7 @@ ANSWERED = [
     # a long keyword said as written names the finding asked about, not a pointer the exam's
     # schedule may ignore
     ("공채 필기 날짜를 다른 시도랑 맞추라는 요구는 어떻게 처리됐어요", ["추진완료", "’19년도부터"]),
+    ("교육통합시스템 3단계 사업 기간이 며칠이에요", ["180일"]),  # a day's question word asked of a span
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -403,14 +404,21 @@ def test_malformed_turns_in_nlu_are_a_clear_error(turns: object) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("confirm_words", "맞아요"), ("whole_words", ["전체", 3]), ("exact_words", [""]), ("org_units", {})],
+    [
+        ("confirm_words", "맞아요"),
+        ("whole_words", ["전체", 3]),
+        ("exact_words", [""]),
+        ("org_units", {}),
+        ("span.before", "기간"),
+    ],
 )
 def test_a_malformed_word_list_in_nlu_is_a_clear_error(tmp_path: Path, name: str, value: object) -> None:
     text = NLU_FILE.read_text(encoding="utf-8")
-    assert re.search(rf"^{name}: \[.*\]$", text, flags=re.M), name
+    line = re.compile(rf"^(\s*){name.split('.')[-1]}: \[[^\]]*\]", flags=re.M)  # (a nested list is indented)
+    assert line.search(text), name
     path = tmp_path / "nlu.yaml"
     path.write_text(
-        re.sub(rf"^{name}: \[.*\]$", f"{name}: {json.dumps(value, ensure_ascii=False)}", text, flags=re.M),
+        line.sub(lambda m: f"{m.group(1)}{name.split('.')[-1]}: {json.dumps(value, ensure_ascii=False)}", text),
         encoding="utf-8",
     )
     with pytest.raises(NluError, match=name):
