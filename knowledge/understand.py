@@ -632,7 +632,7 @@ class Understander:
             ):
                 continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
-            if any(marks) and (rest in self.function_words or is_ending(rest)):
+            if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
                 continue
             if any(marks) and m.dictionary and m.surface in self.report_words:
                 # a word of the report that a typo-tolerant match only grazed ("퇴직인데": 직인 ≈
@@ -902,6 +902,10 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
 
 # "다음 주", "다음 달", "다음에" speak of time, not of what comes after the last answer
 _NEXT = re.compile(r"다음(?!\s*(?:주|달|번|해|년|날|에))|그\s*뒤|그\s*후")
+
+
+# Endings that join a term to the next clause ("몇 개고 팀은 몇 개", "몇 명이고")
+_CONNECTIVES = frozenset({"고", "이고", "씩", "예요", "인데", "이나"})
 
 
 def asks_next(u: Understanding) -> bool:
