@@ -637,6 +637,8 @@ class Accounting:
         self, u: Understanding, m: Match, pattern: re.Pattern[str], in_year: re.Pattern[str] | None
     ) -> re.Pattern[str]:
         """What the value a cue asks looks like in this question, narrower than the cue's own."""
+        if m.value == "location" and _HOW_FAR.search(u.key):
+            return _STATUS  # "어디까지 진행됐어요" asks how far it has got, not where
         if m.value == "location":
             return self._place_of(u)
         named = _NAME_OF.search(u.text)
@@ -712,6 +714,8 @@ _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 _PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
+_HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
+_STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
 _ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")

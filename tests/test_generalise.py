@@ -111,6 +111,7 @@ ANSWERED = [
     ("공채 필기 날짜를 다른 시도랑 맞추라는 요구는 어떻게 처리됐어요", ["추진완료", "’19년도부터"]),
     ("교육통합시스템 3단계 사업 기간이 며칠이에요", ["180일"]),  # a day's question word asked of a span
     ("인재원에 팀은 몇 개고 직원은 몇 명이에요", ["14팀", "118명"]),  # "개고": a counter and a connective
+    ("교육통합시스템 고도화 사업 지금 어디까지 진행됐나요", ["3단계"]),  # how far it has got, not where
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
