@@ -72,7 +72,7 @@ CONCEPT_FAMILY = {
     "elearning": "elearning",
     "lms": "elearning",
     "app": "elearning",
-    "plan": "plan",
+    "plan": "course",  # the plan is of the courses: "올해 몇 명 교육 계획이에요?" of one goes on with it
     "assessment": "assessment",
     "vision": "vision",
     "audit": "audit",
@@ -206,6 +206,8 @@ def resolve(
                 continue
             if kind in SUBJECT_KINDS and (current_subjects or (pointed and kind not in context.focus)):
                 continue
+            if kind in SUBJECT_KINDS and "whole" in u.features:
+                continue  # "전체 교육계획은요" after one course asks the whole, not that course
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
         ranks = u.entities.get("rank", [])

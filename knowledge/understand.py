@@ -436,13 +436,11 @@ class Understander:
                             features.setdefault(f"attr.{attr}", m.score)
         if "concept.org" in features and self._asks_which_unit(matches, analysed, entities):
             features.setdefault("attr.who", features["concept.org"])
-        if (
-            "concept.course" in features
-            and not entities.keys() & {"program", "category", "rank"}
-            and any(w in k for w in self.whole_words)
-        ):
-            # "올해 교육과정 전체 몇 개예요": all the courses are the year's training plan
-            features.setdefault("concept.plan", features["concept.course"])
+        if any(w in k for w in self.whole_words):
+            features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
+            if "concept.course" in features and not entities.keys() & {"program", "category", "rank"}:
+                # "올해 교육과정 전체 몇 개예요": all the courses are the year's training plan
+                features.setdefault("concept.plan", features["concept.course"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

@@ -308,6 +308,9 @@ DIALOGUES = [
     # the plan-table row an answer was about goes on; a whole word asks the whole plan again
     (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?"], "132개 과정", "230개 과정"),
     (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?", "전체는요?"], "230개 과정", "집합교육 소계 교육계획은"),
+    # the plan is of the courses: a course's plan goes on with it, the whole plan asked as such
+    (["6급 미래인재 과정 교육기간 알려줘요", "올해 교육 계획 인원은 몇 명이에요"], "2회 190명", "230개 과정"),
+    (["6급 미래인재 과정 교육기간 알려줘요", "전체 교육계획 인원은요"], "168,545명", "2회 190명"),
 ]
 ONE_TURN = [
     ("역량평가는 어느 과 소관이에요", "인재채용과"),  # who does it: the department leads
