@@ -245,6 +245,13 @@ class Brain:
         the same record scored as well gives it ("핵심가치 교육 몇 명 대상이에요": the headcount,
         not the target group)."""
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
+        unsaid = [w for w in u.elsewhere if not self.accounting.generic(w) and w not in key(composed.text)]
+        if unsaid and not shapes.SAYS_MISSING.search(first):
+            # a word the record holds but this answer does not show ("2회 공채에 사회복지직도
+            # 포함이에요?": the series is in the round's figures, not its schedule)
+            for other, alternative in self._other_readings(u, today, self.limits.follow_up_margin, limit=2):
+                if all(w in key(alternative.text) for w in unsaid) and not self._unanswered(other, alternative.text):
+                    return other, alternative
         if not self._unanswered(u, composed.text) or shapes.SAYS_MISSING.search(first):
             return u, composed  # (an answer that says the report lacks the value is one)
         facts = u.entities.get("fact", [])

@@ -112,6 +112,8 @@ ANSWERED = [
     ("교육통합시스템 3단계 사업 기간이 며칠이에요", ["180일"]),  # a day's question word asked of a span
     ("인재원에 팀은 몇 개고 직원은 몇 명이에요", ["14팀", "118명"]),  # "개고": a counter and a connective
     ("교육통합시스템 고도화 사업 지금 어디까지 진행됐나요", ["3단계"]),  # how far it has got, not where
+    # a word the round's record holds: the reading whose answer shows it (figures, not schedule)
+    ("2차 공채 사회복지직 포함된 거 맞죠", ["사회복지직 포함"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
