@@ -625,6 +625,21 @@ class Understander:
                 if not (m.action and not any(covered[m.word[0] : m.word[0] + len(whole)])):
                     elsewhere.append(whole)
                 continue
+            parts = [n for n in analysed if n.word == m.word and n.pos == "NNG" and n.content]
+            if (
+                len(parts) >= 2
+                and all(
+                    len(n.surface) >= 2 and n.surface in self.report_words and n.surface not in self.function_words
+                    for n in parts
+                )
+                and not any(covered[m.word[0] : m.word[1]])
+                and not any(n.action for n in parts)
+            ):
+                # "일반행정": a compound of the report's words it never writes together is asked
+                # as one, and the answer must show all of it, not just words many records use
+                if m is parts[0]:
+                    elsewhere.append(whole)
+                continue
             if (m.end == len(k) and _only_endings(m.surface)) or any(
                 _JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface
             ):

@@ -147,6 +147,8 @@ DECLINED = [
     ("외국도시공무원 연수 참가비 있어요", "참가비는"),  # MeCab reads 비 as a verb: still the cost suffix
     # the report assigns this course to no department; "교육", in every department's duties, names none
     ("퇴직 후 인생설계 교육은 어느 부서가 맡아요", "퇴직 후 인생설계 교육의 담당 부서는"),
+    # a compound of the report's words it never writes together ("일반행정") is asked as one
+    ("제2회 공채 일반행정 합격자 몇 명이에요", "일반행정"),
     # "무슨 직렬" asks a series: a category's headcount gives none
     ("지방의무직 채용은 무슨 직렬로 뽑나요", "지방의무직의 직렬은"),
     ("전문경력관은 어떤 직렬로 채용해요", "전문경력관의 직렬은"),
