@@ -434,6 +434,9 @@ class Understander:
                     if len(cue) >= 2 and span.endswith(cue) and span != cue:
                         for attr in attrs:
                             features.setdefault(f"attr.{attr}", m.score)
+        if any(m.kind == "attr" and m.value == "who" and _WITH.match(k, m.end) for m in matches):
+            # "어느 부서랑 했어요" asks the partner it was done with, not the unit that runs it
+            features.pop("attr.who", None)
         if "concept.org" in features and self._asks_which_unit(matches, analysed, entities):
             features.setdefault("attr.who", features["concept.org"])
         if any(w in k for w in self.whole_words):
@@ -916,6 +919,9 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
 # "다음 주", "다음 달", "다음에" speak of time, not of what comes after the last answer
 _NEXT = re.compile(r"다음(?!\s*(?:주|달|번|해|년|날|에))|그\s*뒤|그\s*후")
 
+
+# Particles of company ("어느 부서랑 했어요": with which unit)
+_WITH = re.compile(r"(?:이랑|랑|와|과|하고)(?:함께|같이)?(?:했|한|해|진행|협력|협업)")
 
 # Endings that join a term to the next clause ("몇 개고 팀은 몇 개", "몇 명이고")
 _CONNECTIVES = frozenset({"고", "이고", "씩", "예요", "인데", "이나"})

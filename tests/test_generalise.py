@@ -114,6 +114,8 @@ ANSWERED = [
     ("교육통합시스템 고도화 사업 지금 어디까지 진행됐나요", ["3단계"]),  # how far it has got, not where
     # a word the round's record holds: the reading whose answer shows it (figures, not schedule)
     ("2차 공채 사회복지직 포함된 거 맞죠", ["사회복지직 포함"]),
+    # "어느 부서랑 했어요" asks the partner named beside the course, not the unit that runs it
+    ("타슈켄트 물관리과정은 어느 부서랑 같이 진행했어요", ["해외도시협력담당관"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
