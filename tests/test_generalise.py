@@ -317,6 +317,8 @@ DIALOGUES = [
     # the plan is of the courses: a course's plan goes on with it, the whole plan asked as such
     (["6급 미래인재 과정 교육기간 알려줘요", "올해 교육 계획 인원은 몇 명이에요"], "2회 190명", "230개 과정"),
     (["6급 미래인재 과정 교육기간 알려줘요", "전체 교육계획 인원은요"], "168,545명", "2회 190명"),
+    # the cohort carried over is who the target question asks of
+    (["신임자 과정 8기는 언제 시작해요", "그 기수 교육대상은 누구고 몇 명이에요"], "217명", "찾지 못했습니다"),
 ]
 ONE_TURN = [
     ("역량평가는 어느 과 소관이에요", "인재채용과"),  # who does it: the department leads

@@ -12,6 +12,7 @@ from knowledge.answers.common import AnswerBase, Composed, _names, _plan_text, c
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import Topic
+from knowledge.shape import SAYS_MISSING
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
 from knowledge.understand import Understanding, asks_next
 
@@ -164,6 +165,15 @@ class ProgramAnswers(AnswerBase):
         if sessions:
             text += "\n" + "\n".join(f"• {s.name}: {s.target}" for s in sessions[:6])
         text = "\n".join(self._with_facts([text], p, u))
+        # the cohort asked or carried over ("8기 … 대상이 누구예요"): its own line leads
+        cohort = [
+            s
+            for s in self._sessions(p)
+            if s.id in u.entities.get("session", []) or (u.cohort is not None and cohort_of(s.name) == u.cohort)
+        ]
+        line = self._session_line(cohort[0], today).removeprefix("• ") if len(cohort) == 1 else ""
+        if line and cohort[0].target and not SAYS_MISSING.search(line):
+            text = f"{line}\n{text}"
         return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
 
     def program_headcount(self, u: Understanding, today: dt.date) -> Composed | None:
