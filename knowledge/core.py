@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -90,6 +91,7 @@ class Brain:
             self.nlu.get("person_words") or [],
             self.nlu.get("exact_words") or [],
             self.nlu.get("confirm_words") or [],
+            _origins(db),
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)
@@ -594,6 +596,20 @@ class Brain:
 
 # Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
 _NAMED_ATTRIBUTES = frozenset({"content"})
+
+
+def _origins(db: Database) -> list[str]:
+    """The places the cohorts of international courses were for, as their targets name them first
+    ("타슈켄트 (우수정책 해외진출 전략도시 대상 협력연수)" → 타슈켄트)."""
+    words: list[list[str]] = [
+        (s.target or "").split("(")[0].split()
+        for p in kdb.programs(db)
+        if p.category == "international"
+        for s in kdb.sessions_of(db, p.id)
+    ]
+    # a word several cohorts' targets share ("국제기구 … 회원도시") names no one place
+    counts = Counter(w for ws in words for w in set(ws))
+    return sorted({w for ws in words for w in ws if counts[w] == 1})
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

@@ -381,6 +381,7 @@ class Accounting:
         persons: list[str] | None = None,  # people "누구예요" may ask the name of
         exactly: list[str] | None = None,  # words that ask a date to the day ("정확히 언제")
         confirms: list[str] | None = None,  # words that ask a statement be confirmed ("맞아요?")
+        origins: list[str] | None = None,  # the places the cohorts of international courses were for
     ) -> None:
         self.year = year
         self.confirms = _any_of(list(confirms or ()))
@@ -410,6 +411,8 @@ class Accounting:
             "attr.who": re.compile(
                 rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:담당관|개발원|위원회|사업단|연구원)(?![가-힣])"
             ),
+            # where a course's people came from: a place its cohorts were for ("타슈켄트")
+            "attr.origin": _any_of(list(origins or ())),
             # the series of posts an exam recruits: answers give them as "채용직렬: …"
             "attr.series": re.compile(r"직렬|직류"),
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year

@@ -116,6 +116,8 @@ ANSWERED = [
     ("2차 공채 사회복지직 포함된 거 맞죠", ["사회복지직 포함"]),
     # "어느 부서랑 했어요" asks the partner named beside the course, not the unit that runs it
     ("타슈켄트 물관리과정은 어느 부서랑 같이 진행했어요", ["해외도시협력담당관"]),
+    # where a course's people came from: the places its cohorts were for
+    ("외국도시공무원 연수에는 어느 나라 공무원들이 왔나요", ["아르헨티나", "타슈켄트"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
