@@ -187,8 +187,7 @@ class MoneyAnswers(AnswerBase):
         if not rows:
             return None
         chosen = plan_rows_asked(rows, u)
-        whole = any(key(w) in u.key for w in self.nlu.get("whole_words") or ())
-        if not chosen and "plan_row" in u.inherited and not whole:
+        if not chosen and "plan_row" in u.inherited and "whole" not in u.features:
             # "작년엔?" after the IT courses' row: the same rows ("전체는요?": the whole plan)
             chosen = [r for r in rows if r.id in u.inherited["plan_row"]]
         if chosen:
