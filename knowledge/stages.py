@@ -543,8 +543,21 @@ class Accounting:
         the years other than the report's that the answer does not speak of ("2019년 예산"), and a
         year the question ties to a word that the answer ties to another year ("2018년 행정사무감사"
         answered by the 2017 one)."""
-        missing = [word for word, pattern in self.asked(u) if not pattern.search(answer)]
+        asked = self.asked(u)
+        missing = [word for word, pattern in asked if not pattern.search(answer)]
         body = "\n".join(line for line in answer.splitlines() if not line.startswith("("))  # not the basis
+        # a sum asked of a part the answer only lists ("재산임대 수입은 얼마": 재산임대 is one of
+        # the kinds of a revenue line whose sum is given): the sum must be said of it
+        sums = [p for _, p in asked if p is self.value_of["attr.cost"]]
+        if sums and not missing:
+            sentences = [x for x in _SENTENCE.split(body) if x.strip()]
+            missing += [
+                w
+                for w in [*u.elsewhere, *(key(x) for x in u.suffix_attrs.values())]
+                if not self.generic(w)
+                and w in key(body)
+                and not any(w in key(x) and all(p.search(x) for p in sums) for x in sentences)
+            ]
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
@@ -718,6 +731,7 @@ def _asked_next_to(k: str, m: Match) -> bool:
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
+_SENTENCE = re.compile(r"(?<=[다요])\.\s+|\n")
 _PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")

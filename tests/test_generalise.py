@@ -118,6 +118,7 @@ ANSWERED = [
     ("타슈켄트 물관리과정은 어느 부서랑 같이 진행했어요", ["해외도시협력담당관"]),
     # where a course's people came from: the places its cohorts were for
     ("외국도시공무원 연수에는 어느 나라 공무원들이 왔나요", ["아르헨티나", "타슈켄트"]),
+    ("세입예산 중 임시적세외수입은 얼마예요", ["5,000천원"]),  # a part whose own sum is said of it
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -153,6 +154,8 @@ DECLINED = [
     ("퇴직 후 인생설계 교육은 어느 부서가 맡아요", "퇴직 후 인생설계 교육의 담당 부서는"),
     # a compound of the report's words it never writes together ("일반행정") is asked as one
     ("제2회 공채 일반행정 합격자 몇 명이에요", "일반행정"),
+    # a sum asked of a kind the answer only lists: the line's sum is not said of it
+    ("세입에서 수수료 수입은 얼마예요", "수수료"),
     # "무슨 직렬" asks a series: a category's headcount gives none
     ("지방의무직 채용은 무슨 직렬로 뽑나요", "지방의무직의 직렬은"),
     ("전문경력관은 어떤 직렬로 채용해요", "전문경력관의 직렬은"),
