@@ -178,6 +178,7 @@ def resolve(
     rank_programs: dict[str, str] | None = None,
     pointing: re.Pattern[str] | None = None,
     concept_asks: dict[str, set[str]] | None = None,
+    record_holds: Callable[[str, str, str], bool] = lambda kind, value, word: True,
 ) -> Understanding:
     """Fill what a follow-up leaves out from the previous turn, and the program a cohort number
     names ("9기 교육 언제 끝나?")."""
@@ -197,8 +198,16 @@ def resolve(
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
-            if kind == "budget_line" and own_concepts - {"concept.budget", "concept.org"}:
-                continue  # a budget line goes on with money or who runs it, not "입소 기준" of its building
+            if kind == "budget_line" and (
+                own_concepts - {"concept.budget", "concept.org"}
+                or (
+                    ("concept.org" in own_concepts or "attr.who" in u.features)
+                    and any(not record_holds(kind, v, w) for v in values for w in u.elsewhere)
+                )
+            ):
+                # a budget line goes on with money or who runs it, not "입소 기준" of its building,
+                # nor with who does a thing it does not hold ("교재 만드는 과는 어디예요")
+                continue
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
             valid = known_values.get(kind, set())

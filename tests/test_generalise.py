@@ -324,6 +324,8 @@ DIALOGUES = [
     (["6급 미래인재 과정 교육기간 알려줘요", "전체 교육계획 인원은요"], "168,545명", "2회 190명"),
     # the cohort carried over is who the target question asks of
     (["신임자 과정 8기는 언제 시작해요", "그 기수 교육대상은 누구고 몇 명이에요"], "217명", "찾지 못했습니다"),
+    # who does a thing the budget line just answered does not hold: no question of that line
+    (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
     ("역량평가는 어느 과 소관이에요", "인재채용과"),  # who does it: the department leads
