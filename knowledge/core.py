@@ -34,7 +34,6 @@ from knowledge.understand import SUBJECT_KINDS, Understander, Understanding, loa
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
-_SENTENCES = re.compile(r"(?<=[다요]\.)\s+")
 
 
 class Brain:
@@ -501,7 +500,7 @@ class Brain:
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
         basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")
         for line in lines:
-            for sentence in _SENTENCES.split(line.lstrip("• ")):
+            for sentence in stages.SENTENCE_END.split(line.lstrip("• ")):
                 compact = key(sentence)
                 if all(self.accounting.holds(key(w), compact) for w in words) and all(
                     p.search(sentence) for p in patterns

@@ -559,7 +559,7 @@ class Accounting:
         # the kinds of a revenue line whose sum is given): the sum must be said of it
         sums = [p for _, p in asked if p is self.value_of["attr.cost"]]
         if sums and not missing:
-            sentences = [x for x in _SENTENCE.split(body) if x.strip()]
+            sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
             missing += [
                 w
                 for w in [*u.elsewhere, *(key(x) for x in u.suffix_attrs.values())]
@@ -740,7 +740,8 @@ def _asked_next_to(k: str, m: Match) -> bool:
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
-_SENTENCE = re.compile(r"(?<=[다요])\.\s+|\n")
+# Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
+SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
 _PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
