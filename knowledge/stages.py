@@ -745,8 +745,8 @@ SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
 _PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
-_ASKS_BEFORE = re.compile(r"몇|얼마|어디|어느|무슨|어떤|무엇|뭔")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
+_ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask the noun after them
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
