@@ -133,7 +133,7 @@ class Brain:
             rank_programs=self._rank_programs,
             pointing=self.turns.pointing,
             concept_asks=self.understander.concept_asks,
-            record_holds=lambda kind, value, word: word in self.accounting.record_keys.get((kind, value), ""),
+            record_holds=self.accounting.record_holds,
         )
         u = self.understander.classify(u)
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)

@@ -448,6 +448,8 @@ class Accounting:
             ),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
+        # an answer that speaks of money at all: a sum, or the words for it
+        self.cost_spoken_of = re.compile(rf"{self.value_of['attr.cost'].pattern}|비용|예산|부담")
 
     def generic(self, word: str) -> bool:
         """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
@@ -524,6 +526,10 @@ class Accounting:
         ]
         return missing
 
+    def record_holds(self, kind: str, value: str, word: str) -> bool:
+        """Whether the text of record (``kind``, ``value``) holds ``word`` (a matching key)."""
+        return word in self.record_keys.get((kind, value), "")
+
     def names_topic(self, u: Understanding, m: Match) -> bool:
         """Whether a keyword of a free-text record, said as written, long and used by few records,
         names what the question is about ("다른 시도"), rather than merely pointing at a record."""
@@ -595,10 +601,9 @@ class Accounting:
         # its cue words name what the statement is about; only a question word asks a value
         confirming = self.confirms.search(u.text) is not None and not _QUESTION_WORD.search(u.text)
         # "비용은 본인이 내요?" names the cost without asking a sum: the answer must speak of it
-        spoken_of = re.compile(rf"{self.value_of['attr.cost'].pattern}|비용|예산|부담")
         said = {f"attr.{m.value}" for m in u.matches if m.kind == "attr" and m.exact} - _NOT_VALUES  # (no typo's guess)
         named_cost = [
-            (u.key[m.start : m.end], spoken_of)
+            (u.key[m.start : m.end], self.cost_spoken_of)
             for m in u.matches
             if m.kind == "attr"
             and m.value == "cost"
