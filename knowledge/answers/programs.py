@@ -166,11 +166,8 @@ class ProgramAnswers(AnswerBase):
             text += "\n" + "\n".join(f"• {s.name}: {s.target}" for s in sessions[:6])
         text = "\n".join(self._with_facts([text], p, u))
         # the cohort asked or carried over ("8기 … 대상이 누구예요"): its own line leads
-        cohort = [
-            s
-            for s in self._sessions(p)
-            if s.id in u.entities.get("session", []) or (u.cohort is not None and cohort_of(s.name) == u.cohort)
-        ]
+        named, carried = self._cohorts_asked(p, u)
+        cohort = named or carried
         line = self._session_line(cohort[0], today).removeprefix("• ") if len(cohort) == 1 else ""
         if line and cohort[0].target and not SAYS_MISSING.search(line):
             text = f"{line}\n{text}"
@@ -211,17 +208,23 @@ class ProgramAnswers(AnswerBase):
             lines += [self._session_line(s, today) for s in sessions[:6]]
         return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
 
+    def _cohorts_asked(self, p: kdb.Program, u: Understanding) -> tuple[list[kdb.Session], list[kdb.Session]]:
+        """The cohorts of ``p`` the question names, and those whose number it says or carries over
+        ("9기는요?")."""
+        sessions = self._sessions(p)
+        named = [s for s in sessions if s.id in u.entities.get("session", [])]
+        carried = [s for s in sessions if u.cohort is not None and cohort_of(s.name) == u.cohort]
+        return named, carried
+
     def _cohort_headcount(self, p: kdb.Program, u: Understanding, plan: str, today: dt.date) -> Composed | None:
         """The headcount of the cohort the question names or carries over ("9기는요?" … "몇
         명이에요"): its own count first; for a cohort the report lists without a count of its own
         or shared with others ("아르헨티나 스마트시티과정엔 몇 명"), that the report gives none,
         not the program's total. None when no cohort is asked."""
-        named = [s for s in self._sessions(p) if s.id in u.entities.get("session", [])]
-        if not named and u.cohort is not None:
-            carried = [s for s in self._sessions(p) if cohort_of(s.name) == u.cohort]
-            if len(carried) == 1 and carried[0].headcount:
-                lines = [self._session_line(carried[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
-                return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
+        named, carried = self._cohorts_asked(p, u)
+        if not named and len(carried) == 1 and carried[0].headcount:
+            lines = [self._session_line(carried[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
+            return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
         counted = any(
             s.headcount or _HEADCOUNT.search(s.note or "") or any(_counts_session(f, s) for f in self._program_facts(p))
             for s in named
