@@ -525,16 +525,25 @@ class Brain:
             return said
         self._log(text, now)
         suggestions = self.suggest(text)
+        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u), words, card), suggestions)
+        entities = _public_entities(u.entities)
+        if u.intent is not None and stages.current_subjects_of(u):
+            # the conversation is now about this record: "끝나는 날은요?" goes on with it
+            context = Context(u.intent, dict(entities), now, "", stages.concepts_of(u))
+        return Reply(body, None, 0.0, entities, tuple(suggestions), context)
+
+    def _subject_said(self, u: Understanding) -> str:
+        """How a reply names the question's subject: as the question named it, by the record's
+        own name when the question matched only part of a word of it ("러닝콘텐츠"), or, in a
+        follow-up, by the record taken over."""
         named = stages.subject_match(u)
-        subject = named.text if named is not None else ""
-        shown = self._display.get((named.kind, named.value), "") if named is not None else ""
-        if (
-            named is not None
-            and key(named.text) in key(shown)
-            and not re.search(rf"(?:^|[\s·(-]){re.escape(named.text)}", shown)
-        ):
-            subject = shown  # part of a word of a long name ("러닝콘텐츠"): the record's own name
-        subject = subject or next(  # a follow-up names its subject by context
+        if named is not None:
+            shown = self._display.get((named.kind, named.value), "")
+            inside_a_word = key(named.text) in key(shown) and not re.search(
+                rf"(?:^|[\s·(-]){re.escape(named.text)}", shown
+            )
+            return shown if inside_a_word else named.text
+        return next(
             (
                 self._display[(kind, v)]
                 for kind, values in u.inherited.items()
@@ -543,12 +552,6 @@ class Brain:
             ),
             "",
         )
-        body = shapes.with_suggestions(shapes.not_in_report(subject, words, card), suggestions)
-        entities = _public_entities(u.entities)
-        if u.intent is not None and stages.current_subjects_of(u):
-            # the conversation is now about this record: "끝나는 날은요?" goes on with it
-            context = Context(u.intent, dict(entities), now, "", stages.concepts_of(u))
-        return Reply(body, None, 0.0, entities, tuple(suggestions), context)
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime, context: Context) -> Reply:
         if "smalltalk" in u.entities and reason in ("unknown", "no_data"):
