@@ -932,4 +932,10 @@ def asks_next(u: Understanding) -> bool:
     return _NEXT.search(u.text) is not None
 
 
+def next_at(u: Understanding) -> int | None:
+    """Where, in the question's matching key, it asks what comes after; None when it does not."""
+    m = _NEXT.search(u.key)
+    return m.start() if m else None
+
+
 __all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]

@@ -11,7 +11,7 @@ from knowledge.answers.common import AnswerBase, Composed, short_year
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, basis, fmt_date, fmt_span, josa, num, ranks_written, when_note
-from knowledge.understand import Understanding, asks_next
+from knowledge.understand import Understanding, asks_next, next_at
 
 
 class ExamAnswers(AnswerBase):
@@ -292,5 +292,5 @@ def _plan_line(r: kdb.Round) -> str:
 def _next_after_named(u: Understanding) -> bool:
     """Whether "다음" comes after the event the question names ("필기 합격하면 다음 일정은"), not
     before it ("다음 필기시험": the next one of them)."""
-    at = u.key.find("다음")
-    return at > 0 and any(m.kind == "event_type" and m.end <= at for m in u.matches)
+    at = next_at(u)
+    return at is not None and any(m.kind == "event_type" and m.end <= at for m in u.matches)
