@@ -400,6 +400,9 @@ class Accounting:
         self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
         self.counter_units = {unit: units for unit, units in (counters or {}).items()}
+        # "과정당", "1인당": a unit of counting and 당 ask a figure per unit
+        units = {u for unit, us in self.counter_units.items() for u in (unit, *us) if u.isalpha()}
+        self.per_unit = re.compile(rf"({_any_of(sorted(units)).pattern})당")
         self.generic_records = generic_records
         self._generic: dict[str, bool] = {}
         place = "|".join(re.escape(p) for p in places) or "층"
@@ -614,7 +617,8 @@ class Accounting:
         # "과정당 개발비", "1인당 얼마": a figure per unit, which a total is not
         cost_word = u.suffix_attrs.get("cost", "")  # "과정당 개발비" says per what, and what
         per_unit = [
-            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당")) for m in _PER_UNIT.finditer(u.key)
+            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당"))
+            for m in self.per_unit.finditer(u.key)
         ]
         return (
             years
@@ -747,7 +751,6 @@ _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
-_PER_UNIT = re.compile(r"(인|명|과정|회|기|시간|건|개|일|기수|학기|주|달)당")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
