@@ -585,7 +585,8 @@ class Accounting:
 
     def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
-        other = {f for f in u.features if f.startswith("attr.")} - _NOT_VALUES - {"attr.cost"}
+        # the other values asked, as said (a typo-tolerant cue is no guess of another question)
+        other = {f"attr.{m.value}" for m in u.matches if m.kind == "attr" and m.exact} - _NOT_VALUES - {"attr.cost"}
         counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
         # a word read as a narrower attribute too ("무슨 요일": weekday, not any date) asks that one
         narrower = {(m.start, m.end) for m in u.matches if m.kind == "attr" and m.value in ("weekday", "day")}
@@ -604,15 +605,10 @@ class Accounting:
         # its cue words name what the statement is about; only a question word asks a value
         confirming = self.confirms.search(u.text) is not None and not _QUESTION_WORD.search(u.text)
         # "비용은 본인이 내요?" names the cost without asking a sum: the answer must speak of it
-        said = {f"attr.{m.value}" for m in u.matches if m.kind == "attr" and m.exact} - _NOT_VALUES  # (no typo's guess)
         named_cost = [
             (u.key[m.start : m.end], self.cost_spoken_of)
             for m in u.matches
-            if m.kind == "attr"
-            and m.value == "cost"
-            and m.exact
-            and not _QUESTION_WORD.search(m.text)
-            and not said - {"attr.cost"}
+            if m.kind == "attr" and m.value == "cost" and m.exact and not _QUESTION_WORD.search(m.text) and not other
         ]
         # "과정당 개발비", "1인당 얼마": a figure per unit, which a total is not
         cost_word = u.suffix_attrs.get("cost", "")  # "과정당 개발비" says per what, and what
