@@ -244,6 +244,8 @@ DIALOGUES = [
     (["6급 승진자 과정 교육 인원 몇 명이에요", "7~8급은요"], "4회 120명", "에게 해당하는 교육과정"),
     # the question's own words pick the cohort over the one carried over, which is not dated
     (["퇴직 후 인생설계 교육 4기 언제 시작해요", "귀농 과정은 날짜 있어요?"], "", "11월 5일(월)에 시작"),
+    # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)
+    (["은퇴 앞둔 분들 교육 있나요", "2주 과정 두 기수 날짜요"], "11월 16일", "재취업분야"),
     (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
     (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
     (["경력경쟁 시험 면접 언제 봐요", "최종은?"], "12월 28일", "면접시험은"),  # 최종 alone

@@ -164,12 +164,13 @@ class AnswerBase:
         scored.sort(key=lambda x: -x[0])
         return [f for _, f in scored[:limit]]
 
-    def _program_facts(self, p: kdb.Program) -> tuple[kdb.Fact, ...]:
-        """A program's facts plus its fields and cohorts as facts, for relevance search."""
+    def _program_facts(self, p: kdb.Program, cohorts: list[kdb.Session] | None = None) -> tuple[kdb.Fact, ...]:
+        """A program's facts plus its fields and cohorts (all, or only ``cohorts``) as facts, for
+        relevance search."""
         fields = [("교육대상", p.target), ("교육기간", p.duration), ("교육방식", p.format), ("개요", p.summary)]
         extra = [kdb.Fact(label, value, p.source) for label, value in fields if value]
         extra += [kdb.Fact("교육내용", c, p.source) for c in p.content]
-        for s in self._sessions(p):
+        for s in self._sessions(p) if cohorts is None else cohorts:
             detail = ", ".join(
                 x
                 for x in (
@@ -185,9 +186,13 @@ class AnswerBase:
         # A sub-course's figures are often reported on its parent ("4차 산업혁명 교육 2,172명").
         return (*p.facts, *extra, *(parent.facts if parent else ()))
 
-    def _with_facts(self, lines: list[str], p: kdb.Program, u: Understanding) -> list[str]:
+    def _with_facts(
+        self, lines: list[str], p: kdb.Program, u: Understanding, cohorts: list[kdb.Session] | None = None
+    ) -> list[str]:
+        """``lines`` and the facts of ``p`` that share words with the question; of its cohorts,
+        only ``cohorts`` when the answer chose those it is about."""
         shown = "\n".join(lines)
-        facts = self._relevant_facts(self._program_facts(p), u, names=(p.name,))
+        facts = self._relevant_facts(self._program_facts(p, cohorts), u, names=(p.name,))
         if not facts and p.parent and not p.facts:
             facts = self._parent_mentions(p)
         extra = [f"• {f.label}: {f.text}" for f in facts if f.text not in shown]

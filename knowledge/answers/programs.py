@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 
 from db import knowledge as kdb
 from knowledge import morph
@@ -28,7 +29,7 @@ class ProgramAnswers(AnswerBase):
             named = [s for s in sessions if s.id in u.entities["session"]]
             sessions = named or sessions
         cohort = u.cohort
-        if "cohort" in u.inherited and len(_sessions_the_words_name(u, sessions)) < len(sessions):
+        if "cohort" in u.inherited and len(self._sessions_the_words_name(u, sessions)) < len(sessions):
             cohort = None  # the question's own words pick the cohort ("귀농 과정은?" after "4기는요?")
         if cohort is not None and asks_next(u) and not re.search(r"\d+\s*기", u.text):
             # "그 다음은?" after the 8th cohort: the cohort after it
@@ -50,7 +51,7 @@ class ProgramAnswers(AnswerBase):
                 )
             sessions = picked
         elif not u.entities.get("session"):
-            sessions = _sessions_the_words_name(u, sessions)
+            sessions = self._sessions_the_words_name(u, sessions)
         dated = [s for s in sessions if s.start]
         lines: list[str] = []
         if dated:
@@ -87,12 +88,41 @@ class ProgramAnswers(AnswerBase):
         lines += [self._session_line(s, today) for s in sessions]
         if p.sessions_planned or p.headcount:
             lines.append(f"{self.year}년 계획: {_plan_text(p)}")
-        lines = self._with_facts(lines, p, u)
+        lines = self._with_facts(lines, p, u, sessions)
         lines.append(basis(p.source))
         # the cohort the answer leads with is what "그 다음은?" goes on from
         led = [c for x in dated if (c := cohort_of(x.name)) is not None and x.name in head]
         answered = {"cohort": cohort if cohort is not None else led[0]} if cohort is not None or led else {}
         return Composed("\n".join(lines), answered, topics=self._topic(p))
+
+    @cached_property
+    def _measure(self) -> re.Pattern[str]:
+        """A number in one of nlu.yaml's counters ("2주", "3박"): a length or count said."""
+        counters = self.nlu.get("counters") or {}
+        units = sorted({key(x) for unit, xs in counters.items() for x in (unit, *xs) if key(x)}, key=len, reverse=True)
+        return re.compile(r"(?<!\d)(\d+)\s*(" + "|".join(map(re.escape, units)) + ")")
+
+    def _sessions_the_words_name(self, u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
+        """The cohorts a word of the question picks out ("임용유예했는데" → the cohort for those who
+        deferred, "2주짜리" → the two-week cohorts), when the word is in some cohorts' descriptions
+        but not all; else all of them."""
+        # the words no match read (matches are spans of the question's key, not of its text); a
+        # keyword of a free-text record only points, and may name a cohort too ("귀농")
+        read = [u.key[m.start : m.end] for m in u.matches if m.kind not in SOFT_KINDS]
+        words = {
+            key(m.surface)
+            for m in morph.analyse(u.text)
+            if m.content and len(key(m.surface)) >= 2 and not any(key(m.surface) in r for r in read)
+        } | {m.group(1) + m.group(2) for m in self._measure.finditer(u.text)}
+        if not words or len(sessions) < 2:
+            return sessions
+        # a cohort's own name first: a note may mention another cohort ("2주 교육 4기와는 다른 기수")
+        for fields in (("name",), ("name", "target", "note")):
+            texts = {s.id: key(" ".join(x for f in fields if (x := getattr(s, f)))) for s in sessions}
+            hits = [s for s in sessions if any(w in texts[s.id] for w in words)]
+            if hits and len(hits) < len(sessions):
+                return hits
+        return sessions
 
     def _course_timing(
         self, p: kdb.Program, asked: list[kdb.Session], others: list[kdb.Session], today: dt.date
@@ -421,24 +451,6 @@ def _list_head(subject: str, items: list[str]) -> str:
     first = re.sub(r"\s\((?:[^()]|\([^()]*\))*\)$", "", first)  # its details stay in the list
     more = f" 외 {len(items) - 1}건" if len(items) > 1 else ""
     return f"{subject} 일정은 {len(items)}건입니다: {first}{more}."
-
-
-def _sessions_the_words_name(u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
-    """The cohorts a word of the question picks out ("임용유예했는데" → the cohort for those who
-    deferred), when the word is in some cohorts' descriptions but not all; else all of them."""
-    # the words no match read (matches are spans of the question's key, not of its text); a
-    # keyword of a free-text record only points, and may name a cohort too ("귀농")
-    read = [u.key[m.start : m.end] for m in u.matches if m.kind not in SOFT_KINDS]
-    words = {
-        key(m.surface)
-        for m in morph.analyse(u.text)
-        if m.content and len(key(m.surface)) >= 2 and not any(key(m.surface) in r for r in read)
-    }
-    if not words or len(sessions) < 2:
-        return sessions
-    texts = {s.id: key(" ".join(x for x in (s.name, s.target, s.note) if x)) for s in sessions}
-    hits = [s for s in sessions if any(w in texts[s.id] for w in words)]
-    return hits if hits and len(hits) < len(sessions) else sessions
 
 
 def _named(p: kdb.Program, s: kdb.Session) -> str:
