@@ -702,8 +702,9 @@ def record_texts(db: Database) -> dict[tuple[str, str], str]:
         kind = owners.get(owner_kind)
         if kind:
             out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
-    for program_id, data in db.execute("SELECT program_id, data FROM sessions"):
+    for session_id, program_id, data in db.execute("SELECT id, program_id, data FROM sessions"):
         out[("program", program_id)] = out.get(("program", program_id), "") + " " + _shown(data)
+        out[("session", session_id)] = _shown(data)
     for round_id, data in db.execute('SELECT round, data FROM "events"'):
         out[("round", round_id)] = out.get(("round", round_id), "") + " " + _shown(data)
     return out

@@ -55,6 +55,7 @@ INHERITABLE = frozenset(
         "category",
         "priority_group",
         "plan_row",
+        "session",
     }
 )
 # The subject family a concept word brings: a new family means a new question, not a follow-up.
@@ -208,6 +209,8 @@ def resolve(
                 # a budget line goes on with money or who runs it, not "입소 기준" of its building,
                 # nor with who does a thing it does not hold ("교재 만드는 과는 어디예요")
                 continue
+            if kind == "session" and any(not record_holds(kind, v, w) for v in values for w in u.elsewhere):
+                continue  # "하반기엔 몇 명" after one cohort in May asks of the program, not of it
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
             valid = known_values.get(kind, set())
@@ -457,7 +460,8 @@ class Accounting:
     def generic(self, word: str) -> bool:
         """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
         if word not in self._generic:
-            n = sum(word in text for text in self.record_keys.values())
+            # a cohort's text is in its program's already: counted once
+            n = sum(word in text for (kind, _), text in self.record_keys.items() if kind != "session")
             self._generic[word] = n >= self.generic_records
         return self._generic[word]
 

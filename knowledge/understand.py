@@ -287,7 +287,8 @@ class Understander:
         for term in self.matcher.terms:
             for value in term.value.split(",") if term.kind == "event_any" else [term.value]:
                 kind = "event_type" if term.kind == "event_any" else term.kind
-                self.known_values.setdefault(kind, set()).add(value)
+                # a cohort's term names its program too ("program|session"); its entity is the cohort
+                self.known_values.setdefault(kind, set()).add(value.split("|", 1)[-1])
 
     def _asks_which_unit(
         self, matches: list[Match], analysed: tuple[morph.Morpheme, ...], entities: dict[str, list[str]]
