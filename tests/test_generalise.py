@@ -247,6 +247,8 @@ DIALOGUES = [
     # the cohort an answer was about goes on; a period it is not in asks of its program
     (["퇴직자 교육에서 사회공헌 분야는 몇 기예요", "그건 언제 해요"], "6기 (사회공헌분야)의 날짜는", "2주 교육 3기"),
     (["타슈켄트 쪽 연수 주제가 뭐였죠", "하반기에는 몇 과정 해요"], "7개 과정", "나와 있지 않습니다"),
+    # a cohort number two tracks share: the track the question's words name, said once
+    (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)
     (["은퇴 앞둔 분들 교육 있나요", "2주 과정 두 기수 날짜요"], "11월 16일", "재취업분야"),
     (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried

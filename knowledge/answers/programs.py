@@ -49,7 +49,8 @@ class ProgramAnswers(AnswerBase):
                     f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
                     topics=self._topic(p),
                 )
-            sessions = picked
+            # a number two tracks share ("4기"): the question's words pick the track ("2주 과정 4기")
+            sessions = self._sessions_the_words_name(u, picked)
         elif not u.entities.get("session"):
             sessions = self._sessions_the_words_name(u, sessions)
         dated = [s for s in sessions if s.start]
