@@ -247,6 +247,12 @@ DIALOGUES = [
     # the cohort an answer was about goes on; a period it is not in asks of its program
     (["퇴직자 교육에서 사회공헌 분야는 몇 기예요", "그건 언제 해요"], "6기 (사회공헌분야)의 날짜는", "2주 교육 3기"),
     (["타슈켄트 쪽 연수 주제가 뭐였죠", "하반기에는 몇 과정 해요"], "7개 과정", "나와 있지 않습니다"),
+    # "발표" names two announcements; what comes after the one just spoken of
+    (
+        ["경채 필기 합격 발표 언제 나요", "발표 나고 그 다음엔 뭐 있어요"],
+        "인성검사는 2018년 11월 24일",
+        "필기 합격자 발표는",
+    ),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)

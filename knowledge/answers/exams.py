@@ -293,4 +293,4 @@ def _next_after_named(u: Understanding) -> bool:
     """Whether "다음" comes after the event the question names ("필기 합격하면 다음 일정은"), not
     before it ("다음 필기시험": the next one of them)."""
     at = next_at(u)
-    return at is not None and any(m.kind == "event_type" and m.end <= at for m in u.matches)
+    return at is not None and any(m.kind in ("event_type", "event_any") and m.end <= at for m in u.matches)
