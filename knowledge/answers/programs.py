@@ -24,6 +24,10 @@ class ProgramAnswers(AnswerBase):
         if p is None:
             return None
         every = self._sessions(p)
+        parent = self.kb.program(p.parent) if p.parent and not every else None
+        if parent is not None and self._sessions(parent):
+            # a course of a program whose cohorts the report lists only for the program: its cohorts
+            p, every = parent, self._sessions(parent)
         sessions = every
         if u.entities.get("session"):
             named = [s for s in sessions if s.id in u.entities["session"]]
@@ -43,10 +47,9 @@ class ProgramAnswers(AnswerBase):
         if cohort is not None:
             picked = [s for s in sessions if cohort_of(s.name) == cohort]
             if not picked:
-                names = ", ".join(s.name for s in sessions) or "없음"
+                names = f" 업무보고에 있는 기수: {', '.join(s.name for s in sessions)}." if sessions else ""
                 return Composed(
-                    f"{p.name} {cohort}기 일정은 업무보고에 나와 있지 않습니다. "
-                    f"업무보고에 있는 기수: {names}.\n{basis(p.source)}",
+                    f"{p.name} {cohort}기 일정은 업무보고에 나와 있지 않습니다.{names}\n{basis(p.source)}",
                     topics=self._topic(p),
                 )
             # a number two tracks share ("4기"): the question's words pick the track ("2주 과정 4기")
