@@ -277,6 +277,9 @@ class Brain:
         uses = set(spec.needs) | set(spec.signals) if spec else set()
         words = self.accounting.missing(u, uses, composed.text)
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
+        if not words and shapes.SAYS_MISSING.search(first):
+            composed = self._line_that_gives(u, composed)
+            first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
         if not words and shapes.SAYS_MISSING.search(first):  # the composer itself says the report lacks it
             self._log(text, now)
             suggestions = tuple(self.suggest(text))
@@ -313,6 +316,27 @@ class Brain:
                 return partial
             return self._not_in_report(text, u, missing, composed.text, now, context)
         return self._reply(u, composed, now)
+
+    def _line_that_gives(self, u: Understanding, composed: Any) -> Any:
+        """A card whose head says the record lacks the asked value but whose line about what the
+        question names gives it ("제주도 가는거 몇 박": not the course's length, the trip's "2박3일"):
+        that line leads instead of the head."""
+        patterns = self.accounting.asked_values(u)
+        named = [
+            w
+            for m in u.matches
+            if m.kind in SOFT_KINDS and m.exact and not self.accounting.generic(w := u.key[m.start : m.end])
+        ]
+        lines = composed.text.strip().split("\n")
+        if not patterns or not named:
+            return composed
+        for line in lines[1:]:
+            compact = key(line)
+            said = line.split(": ", 1)[-1]  # what the line says, not its label ("… (상반기): …")
+            if all(p.search(said) for p in patterns) and any(w in compact for w in named):
+                rest = [x for x in lines[1:] if x != line]
+                return replace(composed, text="\n".join([line.removeprefix("• "), *rest]))
+        return composed
 
     def _partial(self, u: Understanding, composed: Any, words: list[str], now: dt.datetime) -> Reply | None:
         """A question of two parts ("8기 언제 시작하고 교재는 주나요?"): when the answer gives
