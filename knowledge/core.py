@@ -109,6 +109,11 @@ class Brain:
 
     def answer(self, text: str, context: Context = EMPTY_CONTEXT, *, now: dt.datetime) -> Reply:
         """Answer one question. ``now`` is the aware Asia/Seoul time of the question."""
+        reply = self._answer(text, context, now=now)
+        # the report's short years ("’19년도부터") are written out for the reader ("2019년도부터")
+        return replace(reply, text=shapes.full_years(reply.text), detail=shapes.full_years(reply.detail))
+
+    def _answer(self, text: str, context: Context, *, now: dt.datetime) -> Reply:
         text = (text or "")[:MAX_INPUT]
         today = now.date()
         fresh = context.fresh(now)

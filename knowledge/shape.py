@@ -166,3 +166,12 @@ def with_suggestions(body: str, suggestions: list[str]) -> str:
     if not suggestions:
         return body
     return body + f"\n\n{SUGGEST_HEAD}\n" + "\n".join(f"• {s}" for s in suggestions)
+
+
+# A year as the report abbreviates it ("’19년도", "’17. 10. 11.", "(’18.10.15. ~ 10.26.)")
+_SHORT_YEAR = re.compile(r"[’‘](\d{2})(?=\s*(?:년|\.|~|\)|,|월|\s))")
+
+
+def full_years(text: str) -> str:
+    """``text`` with the report's short years written out ("’19년" → "2019년")."""
+    return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}", text)

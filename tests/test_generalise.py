@@ -15,7 +15,7 @@ import pytest
 
 from knowledge.core import Brain
 from knowledge.reply import Context
-from knowledge.shape import NOISE_REPLY, asked_noun
+from knowledge.shape import NOISE_REPLY, asked_noun, full_years
 from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
@@ -76,7 +76,7 @@ ANSWERED = [
     ("문제지 줄간격 좁다는 지적 개선했어요?", ["165%"]),  # "개선했어요" is a verb, no building works
     ("전문가 채용도 포함하면 올해 채용 인원 총 몇 명이에요", ["3,094명"]),  # the sum words: the whole plan
     ("시험장은 몇 군데였나요", ["140개 시험장"]),  # of the facts pointed at, the one giving the count asked
-    ("인성 검사는 처음에 언제 도입한 거예요", ["’13년"]),  # the date of the action asked, not the next test
+    ("인성 검사는 처음에 언제 도입한 거예요", ["2013년"]),  # the date of the action asked, not the next test
     ("어린이집 결원 생기면 어떻게 돼요", ["서울 소재"]),  # a vacancy is a question of who may enter
     ("교육생 급식지원 예산 규모가 어느 정도예요", ["499,272"]),  # the size of a budget is a sum
     ("e러닝 사이트 주소 알려주세요", ["hrd.seoul.go.kr"]),  # an address is a web or street address
@@ -89,7 +89,7 @@ ANSWERED = [
     ("인재원이 요즘 밀고 있는 추진과제 알려줄래요", ["맞춤형 교육"]),  # the part of the policy system named
     ("청사를 새로 짓는 계획 있어요?", ["타당성 조사"]),  # 새로 짓다 → 신축하다 (thesaurus), ending kept
     # a statement asked to be confirmed: "날짜" names what it is about, no date is asked
-    ("2019년부터 다른 시도랑 필기시험 날짜 맞춘다는 거 맞나요", ["’19년도부터"]),
+    ("2019년부터 다른 시도랑 필기시험 날짜 맞춘다는 거 맞나요", ["2019년도부터"]),
     ("인재원 교육과정 전부 합치면 몇 명이 들어요", ["230개 과정", "168,545명"]),  # all the courses: the plan
     ("이러닝 과정 전체 몇 개예요", ["106개 과정"]),  # all of one kind of course: that kind's count
     ("2회 공채는 어떤 직렬 뽑아요", ["사회복지직"]),  # a series asked: the answer gives the round's
@@ -108,7 +108,7 @@ ANSWERED = [
     ("어린이집에 자리가 남으면 일반 아이도 받아주나요", ["결원"]),  # 자리가 남다 → 결원 (thesaurus)
     # a long keyword said as written names the finding asked about, not a pointer the exam's
     # schedule may ignore
-    ("공채 필기 날짜를 다른 시도랑 맞추라는 요구는 어떻게 처리됐어요", ["추진완료", "’19년도부터"]),
+    ("공채 필기 날짜를 다른 시도랑 맞추라는 요구는 어떻게 처리됐어요", ["추진완료", "2019년도부터"]),
     ("교육통합시스템 3단계 사업 기간이 며칠이에요", ["180일"]),  # a day's question word asked of a span
     ("인재원에 팀은 몇 개고 직원은 몇 명이에요", ["14팀", "118명"]),  # "개고": a counter and a connective
     ("교육통합시스템 고도화 사업 지금 어디까지 진행됐나요", ["3단계"]),  # how far it has got, not where
@@ -283,7 +283,11 @@ DIALOGUES = [
         "105분",
         "해당하는 교육과정",
     ),  # a rank alone goes on with the topic
-    (["5급 역량평가 몇 번 해요", "작년은요?"], "’17년 8회 446명", "해당하는 교육과정"),  # as the report writes it
+    (
+        ["5급 역량평가 몇 번 해요", "작년은요?"],
+        "2017년 8회 446명",
+        "해당하는 교육과정",
+    ),  # ’17, written out
     (["외국도시공무원 연수 예산 얼마예요", "작년은요?"], "", "2017년 예산은"),  # no 2017 figure: said so
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
@@ -499,7 +503,7 @@ def test_a_reply_says_a_name_once_and_cites_the_section_briefly(brain: Brain) ->
     assert reply.text.split("\n")[-1] == "(2018년 업무보고 기준 · 출처 Ⅲ-2-1)"
     budget = brain.answer("교육생급식지원 예산 집행률 얼마나 돼요", now=NOW)
     # the amount asked in words too; the figures beside it as the report gives them
-    assert "499,272천원(4억 9,927만원)" in budget.text and "’17년 364,072천원," in budget.text, budget.text
+    assert "499,272천원(4억 9,927만원)" in budget.text and "2017년 364,072천원," in budget.text, budget.text
 
 
 def test_a_source_is_cited_by_its_report_section() -> None:
@@ -557,3 +561,23 @@ def test_the_line_citing_the_report_accounts_for_no_word_of_the_question(brain: 
     cited = "신임자 과정은 9회 열립니다.\n(2018년 업무보고 기준 · 출처 Ⅰ-일반현황)"
     assert accounting.missing(u, set(), cited) == ["일반현황"]
     assert accounting.missing(u, set(), "일반현황: 신임자 과정은 9회 열립니다.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("’19년도부터 통일", "2019년도부터 통일"),
+        ("’17. 10. 11. 수립", "2017. 10. 11. 수립"),
+        ("3기(’18.10.15. ~ 10.26.)", "3기(2018.10.15. ~ 10.26.)"),
+        ("(’17년 8회 2,412명)", "(2017년 8회 2,412명)"),
+        ("’맞춤형’ 교육", "’맞춤형’ 교육"),  # a quotation mark, no year
+        ("집합교육 ’17", "집합교육 ’17"),  # a number that is not followed as a year is
+    ],
+)
+def test_the_reports_short_years_are_written_out(text: str, shown: str) -> None:
+    assert full_years(text) == shown
+
+
+def test_a_reply_writes_years_out_in_full(brain: Brain) -> None:
+    reply = brain.answer("신임자 과정 작년엔 몇 명 했어요", now=NOW)
+    assert "2017년" in reply.text and "’17" not in reply.text, reply.text
