@@ -393,6 +393,12 @@ class Understander:
                     (m.start, m.end) not in words
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
+                    # a unit counted ("몇 달짜리") is said as it is: no typo of "날짜"
+                    and not (
+                        m.start > 0
+                        and k[m.start - 1] == "몇"
+                        and any(k.startswith(w, m.start) for w in self.counter_words)
+                    )
                 )
             )
             and not inside_a_word(m)
