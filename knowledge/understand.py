@@ -781,6 +781,13 @@ class Understander:
             for m in u.matches
             if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "budget_line" and m.score >= 0.95
         ]
+        # a rank whose courses are one program named that program ("퇴직 앞둔 … 교육"): the rank
+        # explains a reading of the program
+        by_rank = (
+            "program" in u.entities
+            and "program" not in u.inherited
+            and not any(m.kind in ("program", "session") for m in u.matches)
+        )
         concept_at = {}
         for m in u.matches:
             if m.kind == "concept":
@@ -804,6 +811,7 @@ class Understander:
                 m
                 for m in subject_matches
                 if m.kind not in uses
+                and not (by_rank and m.kind == "rank" and "program" in spec.needs)
                 and not any(
                     names & set(spec.needs)
                     for (start, end), names in concept_at.items()
