@@ -59,6 +59,7 @@ class Brain:
             report_words(db) | frozenset(vocabulary),
             year=self.year,
             thesaurus=load_thesaurus(),
+            line_programs={p.budget_line: p.id for p in kdb.programs(db) if p.budget_line},
         )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}

@@ -210,8 +210,11 @@ class Understander:
         *,
         year: int,
         thesaurus: dict[str, list[str]] | None = None,
+        line_programs: dict[str, str] | None = None,
     ) -> None:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
+        # the program whose business a budget line funds ("리더십 교육과정 운영(9개)" → 리더십 교육)
+        self.line_programs = line_programs or {}
         self.nlu = nlu
         counters = nlu.get("counters") or {}
         self.function_words = (
@@ -484,6 +487,16 @@ class Understander:
             unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
             elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
         oos = "oos" in entities
+        if (
+            "budget_line" in entities
+            and "program" not in entities
+            and not features.keys() & {"concept.budget", "attr.cost", "attr.rate"}
+        ):
+            # a budget line named without asking of money names the business it funds
+            funded = {self.line_programs.get(v) for v in entities["budget_line"]} - {None}
+            if len(funded) == 1:
+                entities["program"] = [str(funded.pop())]
+                features["program"] = features.get("budget_line", 1.0)
         return Understanding(
             text,
             k,
