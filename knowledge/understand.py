@@ -496,7 +496,8 @@ class Understander:
             funded = {self.line_programs.get(v) for v in entities["budget_line"]} - {None}
             if len(funded) == 1:
                 entities["program"] = [str(funded.pop())]
-                features["program"] = features.get("budget_line", 1.0)
+                features["program"] = features.pop("budget_line", 1.0)
+                del entities["budget_line"]
         return Understanding(
             text,
             k,
