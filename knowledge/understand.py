@@ -635,10 +635,22 @@ class Understander:
             marks = covered[m.start : m.end]
             if all(marks):
                 continue
-            whole = strip_ending(k[m.word[0] : m.word[1]])
+            # what ends the word is taken off only where a morpheme ends ("조치결과" is no 조치결 + 과)
+            ends = {n.end for n in analysed if n.word == m.word}
+            raw = k[m.word[0] : m.word[1]]
+            whole = strip_ending(raw)
+            if m.word[0] + len(whole) not in ends and raw in self.report_words:
+                whole = raw
             # "상반기에는": the word with its particles off, even when the report also writes it
             # with them ("상반기에")
-            whole = next((w for w in reversed(without_particles(whole)) if w in self.report_words), whole)
+            whole = next(
+                (
+                    w
+                    for w in reversed(without_particles(whole))
+                    if w in self.report_words and m.word[0] + len(w) in ends
+                ),
+                whole,
+            )
             if whole in self.function_words or whole in self.cue_words:
                 continue
             if all(covered[m.word[0] : m.word[0] + len(whole)]):

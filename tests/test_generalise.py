@@ -347,6 +347,7 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("민간위탁 교육 하루뿐이라는 감사 지적 조치결과 알려줘요", "추진완료"),  # 조치결과: no 조치결 + 과
     ("리더십 교육과정 운영 인원 몇 명이에요", "1,774명"),  # a budget line named, no money asked: its course
     ("정년 앞둔 분들 교육 있다던데 이름이 뭐예요", "퇴직 후 인생설계 교육"),  # the rank named the program
     ("미래인재 과정은 총 몇 달 걸려요", "6개월"),  # "몇 달" is a length counted, no typo of "날짜"
