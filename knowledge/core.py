@@ -49,7 +49,11 @@ class Brain:
         vocabulary, years = word_forms(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
         terms = entity_terms(
-            db, reserved, variant_weight=self.limits.derived_name_weight, generic_records=self.limits.generic_records
+            db,
+            reserved,
+            variant_weight=self.limits.derived_name_weight,
+            generic_records=self.limits.generic_records,
+            heads=tuple((self.nlu.get("concepts") or {}).get("course") or ()),
         )
         self.understander = Understander(
             self.nlu,

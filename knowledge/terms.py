@@ -40,12 +40,19 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
 
 
 def entity_terms(
-    db: Database, reserved: frozenset[str] = frozenset(), *, variant_weight: float = 0.9, generic_records: int = 8
+    db: Database,
+    reserved: frozenset[str] = frozenset(),
+    *,
+    variant_weight: float = 0.9,
+    generic_records: int = 8,
+    heads: tuple[str, ...] = (),
 ) -> list[Term]:
     """Every name and alias of every record the bot can talk about, as matchable terms.
 
     Besides the written names and aliases, shorter names derived from long official names are
-    added when they name exactly one record and are not a word of the vocabulary (``reserved``).
+    added when they name exactly one record and are not a word of the vocabulary (``reserved``);
+    so is a course's name or alias without the word for a course it ends in (``heads``:
+    "퇴직준비교육" → "퇴직준비", said of its "2주 과정" too).
     """
     terms: list[Term | None] = []
     records: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, value, name, aliases
@@ -68,6 +75,12 @@ def entity_terms(
             written.add(key(alias))
         for variant in name_variants(name):
             derived.setdefault(key(variant), set()).add((kind, value))
+        if kind == "program":
+            for written_name in (name, *aliases):
+                k = key(written_name)
+                for head in (key(h) for h in heads):
+                    if head and k.endswith(head) and len(k) - len(head) >= 3:
+                        derived.setdefault(k[: -len(head)], set()).add((kind, value))
     texts = [key(t) for t in kdb.record_texts(db).values()]
     for variant_key, owners in derived.items():
         # a word many records use ("운영", "기본경비") names none of them on its own
