@@ -65,6 +65,9 @@ class Brain:
             thesaurus=load_thesaurus(),
             line_programs={p.budget_line: p.id for p in kdb.programs(db) if p.budget_line},
         )
+        self.understander.read_cohort_rounds(
+            {(p.id, s.id): s.target for p in kdb.programs(db) for s in kdb.sessions_of(db, p.id) if s.target}
+        )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}
         # "과장은요?" after the team leaders' course: the course beside it for that rank

@@ -215,6 +215,9 @@ class Understander:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         # the program whose business a budget line funds ("리더십 교육과정 운영(9개)" → 리더십 교육)
         self.line_programs = line_programs or {}
+        # the cohort of a program whose people an exam round names ((신임자 과정, 1회 공채) → 제8기,
+        # for "’18년 1회 공채자"), read from the cohorts' targets once the matcher is built
+        self.cohort_rounds: dict[tuple[str, str], str] = {}
         self.nlu = nlu
         counters = nlu.get("counters") or {}
         self.function_words = (
@@ -292,6 +295,14 @@ class Understander:
                 kind = "event_type" if term.kind == "event_any" else term.kind
                 # a cohort's term names its program too ("program|session"); its entity is the cohort
                 self.known_values.setdefault(kind, set()).add(value.split("|", 1)[-1])
+
+    def read_cohort_rounds(self, targets: dict[tuple[str, str], str]) -> None:
+        """Learn which cohorts an exam round names: ``targets`` maps (program id, cohort id) to
+        the cohort's target ("’18년 1회 공채자")."""
+        for (program_id, session_id), target in targets.items():
+            for m in self.matcher.find(key(target)):
+                if m.kind == "round" and m.exact:
+                    self.cohort_rounds[(program_id, m.value)] = session_id
 
     def _asks_which_unit(
         self, matches: list[Match], analysed: tuple[morph.Morpheme, ...], entities: dict[str, list[str]]
@@ -487,6 +498,26 @@ class Understander:
             unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
             elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
         oos = "oos" in entities
+        rounds = entities.get("round", [])
+        cohorts = {self.cohort_rounds.get((p, r)) for p in entities.get("program", []) for r in rounds} - {None}
+        if len(rounds) == 1 and len(cohorts) == 1 and "session" not in entities:
+            # "1회 공채 합격자인데 신임자 과정 언제": the round names the people of a cohort, whose
+            # course is asked about; its exam events are not
+            entities["session"] = [str(cohorts.pop())]
+            features["session"] = 1.0
+            for kind in ("round", "event_type"):
+                entities.pop(kind, None)
+                features.pop(kind, None)
+            spans = [(m.start, m.end) for m in matches if m.kind == "round"]
+            exam = {f"concept.{m.value}" for m in matches if m.kind == "concept" and _inside(m, spans)}
+            for f in exam:
+                features.pop(f, None)
+            matches = [
+                m
+                for m in matches
+                if m.kind not in ("round", "event_type", "event_any")
+                and not (m.kind == "concept" and _inside(m, spans))
+            ]
         if (
             "budget_line" in entities
             and "program" not in entities
@@ -890,6 +921,10 @@ def _asked_sentences(text: str) -> list[tuple[int, int]]:
         return [(0, pos)]
     asking = [(start, end) for start, end, question in spans if question]
     return asking or [spans[-1][:2]]
+
+
+def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= m.start and m.end <= e for s, e in spans)
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:

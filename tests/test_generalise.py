@@ -347,6 +347,9 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    # an exam round that names the people of a course's cohort: the cohort is asked about
+    ("1회 공채로 뽑힌 사람은 신임자 과정 언제 들어가요", "7월 23일"),
+    ("1회 공채 합격자들 신임자 과정 몇 명이 같이 받아요", "217명"),
     ("퇴직준비 과정 2주짜리 언제 해요", "10월 15일"),  # an alias without its word for a course ("…교육")
     ("9급 면접 시간 기존보다 몇 분 늘었어요", "40분"),  # "기존" speaks of time, like 종전 and 당초
     ("민간위탁 교육 하루뿐이라는 감사 지적 조치결과 알려줘요", "추진완료"),  # 조치결과: no 조치결 + 과

@@ -256,8 +256,9 @@ class ProgramAnswers(AnswerBase):
         or shared with others ("아르헨티나 스마트시티과정엔 몇 명"), that the report gives none,
         not the program's total. None when no cohort is asked."""
         named, carried = self._cohorts_asked(p, u)
-        if not named and len(carried) == 1 and carried[0].headcount:
-            lines = [self._session_line(carried[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
+        asked = named or carried
+        if len(asked) == 1 and asked[0].headcount:  # one cohort with a count of its own: it leads
+            lines = [self._session_line(asked[0], today).removeprefix("• "), *([f"• {plan}"] if plan else [])]
             return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
         counted = any(
             s.headcount or _HEADCOUNT.search(s.note or "") or any(_counts_session(f, s) for f in self._program_facts(p))
