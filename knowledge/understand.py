@@ -567,6 +567,8 @@ class Understander:
         for i, ch in enumerate(k):
             if ch == "몇":
                 unit = next((u for u in self.counter_words if k.startswith(u, i + 1)), None)
+                if unit == "년" and k.startswith("도", i + 2):
+                    continue  # "몇 년도" asks which year, not how many
                 if unit:
                     found.append(unit)
         return tuple(found)

@@ -347,6 +347,8 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("인성검사는 몇 년도에 도입됐어요", "2013년"),  # "몇 년도" asks which year, not how many
+    ("2차 공채 결국 몇 명 뽑기로 했어요", "1,971명"),  # "결국" says how the asker feels, asks nothing
     # an exam round that names the people of a course's cohort: the cohort is asked about
     ("1회 공채로 뽑힌 사람은 신임자 과정 언제 들어가요", "7월 23일"),
     ("1회 공채 합격자들 신임자 과정 몇 명이 같이 받아요", "217명"),
