@@ -562,18 +562,19 @@ class Brain:
             return said
         self._log(text, now)
         suggestions = self.suggest(text)
-        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u), words, card), suggestions)
+        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), words, card), suggestions)
         entities = _public_entities(u.entities)
         if u.intent is not None and stages.current_subjects_of(u):
             # the conversation is now about this record: "끝나는 날은요?" goes on with it
             context = Context(u.intent, dict(entities), now, "", stages.concepts_of(u))
         return Reply(body, None, 0.0, entities, tuple(suggestions), context)
 
-    def _subject_said(self, u: Understanding) -> str:
+    def _subject_said(self, u: Understanding, missing: tuple[str, ...] | list[str] = ()) -> str:
         """How a reply names the question's subject: as the question named it, by the record's
         own name when the question matched only part of a word of it ("러닝콘텐츠"), or, in a
-        follow-up, by the record taken over."""
-        named = stages.subject_match(u)
+        follow-up, by the record taken over; never a record it says the report lacks
+        ("배움관의 체육시설", not "체육시설의 체육시설")."""
+        named = stages.subject_match(u, exclude={key(w) for w in missing})
         if named is not None:
             shown = self._display.get((named.kind, named.value), "")
             inside_a_word = key(named.text) in key(shown) and not re.search(

@@ -474,8 +474,8 @@ class Accounting:
         # ("5급 역량평가": the assessment, and its budget line)
         cues += [(m.start, m.end) for m in u.matches if m.kind in uses and m.kind in SUBJECT_KINDS]
         words = list(u.elsewhere)
-        words += [
-            u.key[m.start : m.end]
+        beside = [
+            m
             for m in u.matches
             if m.kind in SUBJECT_KINDS
             and m.kind not in uses
@@ -484,6 +484,7 @@ class Accounting:
             and m.kind not in u.inherited
             and not covered(m, cues)
         ]
+        words += [u.key[m.start : m.end] for m in beside]
         # a keyword naming what the question is about ("다른 시도랑 맞추라는 건": the finding)
         words += [u.key[m.start : m.end] for m in u.matches if m.kind not in uses and self.names_topic(u, m)]
         # the line citing the report ("(2018년 업무보고 기준 · 출처 …)") says nothing asked
@@ -506,6 +507,25 @@ class Accounting:
             return self.generic(word) or self.holds(word, f"{compact}\n{own}")
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
+        # a record named beside the one answered about is accounted for by the answer (by any of
+        # the words that named it), not by its own record ("창의관 몇 층에 도서실": the building's
+        # floors say nothing of the library)
+        used = "".join(
+            self.record_keys.get((k, str(v)), "")
+            for k in uses
+            if isinstance(u.entities.get(k), list)
+            for v in u.entities[k]
+        )
+        named_as: dict[tuple[str, str], list[str]] = {}
+        for m in u.matches:
+            named_as.setdefault((m.kind, m.value), []).append(u.key[m.start : m.end])
+        missing += [
+            w
+            for m in beside
+            if (w := u.key[m.start : m.end]) not in missing
+            and not self.generic(w)
+            and not any(self.holds(form, f"{compact}\n{used}") for form in named_as[(m.kind, m.value)])
+        ]
         # a rank asked of a record must be one it is for ("7급 역량평가": the assessments are of
         # 4급 and 5급), as the answer or its records write it, alone or in a range ("6~9급")
         missing += [
@@ -806,9 +826,17 @@ def apart(text: str, words: list[str], cues: list[str]) -> bool:
     return len(parts) > 1 and None not in cue_at and all(i is not None and i not in cue_at for i in word_at)
 
 
-def subject_match(u: Understanding) -> Match | None:
-    """The match naming the question's subject (the longest record name matched), if any."""
-    names = [m for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank"]
+def subject_match(u: Understanding, exclude: set[str] | frozenset[str] = frozenset()) -> Match | None:
+    """The match naming the question's subject (the longest record name matched, but none whose
+    words are in ``exclude``), if any."""
+    names = [
+        m
+        for m in u.matches
+        if m.kind in SUBJECT_KINDS
+        and m.kind not in SOFT_KINDS
+        and m.kind != "rank"
+        and u.key[m.start : m.end] not in exclude
+    ]
     return max(names, key=lambda m: (m.length, m.score)) if names else None
 
 
