@@ -519,7 +519,7 @@ class Accounting:
         named_as: dict[tuple[str, str], list[str]] = {}
         for m in u.matches:
             named_as.setdefault((m.kind, m.value), []).append(u.key[m.start : m.end])
-        missing += [
+        unshown = [
             w
             for m in beside
             if (w := u.key[m.start : m.end]) not in missing
@@ -551,7 +551,9 @@ class Accounting:
             for attr, word in u.suffix_attrs.items()
             if f"attr.{attr}" in uses and len(stem := key(word)[:-1]) >= 2 and not shown(stem)
         ]
-        return missing
+        # (what else the question asks that the report lacks is said first: "식비" of the course,
+        # not the course under the cafeteria's card)
+        return missing or unshown
 
     def record_holds(self, kind: str, value: str, word: str) -> bool:
         """Whether the text of record (``kind``, ``value``) holds ``word`` (a matching key)."""
