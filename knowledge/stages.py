@@ -36,7 +36,16 @@ from knowledge.understand import (
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
 IGNORABLE_CUES = frozenset(
-    {"attr.format", "attr.who", "attr.target", "attr.degree", "attr.day", "attr.person", "attr.weekday"}
+    {
+        "attr.format",
+        "attr.who",
+        "attr.target",
+        "attr.degree",
+        "attr.day",
+        "attr.person",
+        "attr.weekday",
+        "attr.criteria",
+    }
 )
 # Entity kinds a follow-up question may take over from the previous turn.
 INHERITABLE = frozenset(
@@ -419,6 +428,8 @@ class Accounting:
                 r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
             ),
             # an address: a web address, or a street and number (a building's name is none)
+            # a rule of choosing or admitting: ranks, limits, conditions
+            "attr.criteria": re.compile(r"요건|조건|순위|이내|자격|우선"),
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),

@@ -125,6 +125,7 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
+    ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("어린이집은 몇 살까지 다닐 수 있어요?", "나이"),  # 몇 살: no age in the answer
     ("배움관 화장실 몇 개 있어요", ""),  # a foreign word
     ("어린이집 보육료는 한 달에 얼마예요", ""),  # a fee is no budget line's cost
@@ -350,6 +351,7 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("퇴직 교육 받으려면 요건이 뭐예요", "5년 이내"),  # a condition of attending: the target gives it
     ("인성검사는 몇 년도에 도입됐어요", "2013년"),  # "몇 년도" asks which year, not how many
     ("2차 공채 결국 몇 명 뽑기로 했어요", "1,971명"),  # "결국" says how the asker feels, asks nothing
     # an exam round that names the people of a course's cohort: the cohort is asked about
