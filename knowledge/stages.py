@@ -23,6 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match
 from knowledge.normalize import key
 from knowledge.reply import Context
+from knowledge.shape import asked_noun
 from knowledge.text import BASIS, ranks_written
 from knowledge.understand import (
     FAMILY,
@@ -612,6 +613,19 @@ class Accounting:
                 if not self.generic(w)
                 and w in key(body)
                 and not any(w in key(x) and all(p.search(x) for p in sums) for x in sentences)
+            ]
+        # a value asked of what a keyword names ("제주도 문화탐방 날짜"): when the answer speaks of
+        # it, the value must be said of it, in one sentence, not of the course around it
+        # (an answer that is the keyword's own record says it of it throughout)
+        family = (u.intent or "").split(".")[0]
+        own = {u.key[m.start : m.end] for m in u.matches if m.kind == family}
+        named = {w: m.text for m in u.matches if self.names_topic(u, m) and (w := u.key[m.start : m.end]) not in own}
+        if named and asked and not missing:
+            sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
+            missing += [
+                f"{said} {asked_noun(asked[0][0])}"  # "50플러스캠퍼스 날짜"
+                for w, said in named.items()
+                if w in key(body) and not any(w in key(x) and any(p.search(x) for _, p in asked) for x in sentences)
             ]
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
