@@ -125,12 +125,9 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
-    ("신임자 과정 선정 기준 알려줘요", "선정기준"),
+    ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     # a value asked of what a keyword names: the course's dates are not the field trip's
-    (
-        "퇴직 교육 50플러스캠퍼스 체험은 언제 가요",
-        "50플러스캠퍼스 날짜",
-    ),  # a rule of choosing: the plan's figures give none
+    ("퇴직 교육 50플러스캠퍼스 체험은 언제 가요", "50플러스캠퍼스 날짜"),
     ("어린이집은 몇 살까지 다닐 수 있어요?", "나이"),  # 몇 살: no age in the answer
     ("배움관 화장실 몇 개 있어요", ""),  # a foreign word
     ("어린이집 보육료는 한 달에 얼마예요", ""),  # a fee is no budget line's cost
