@@ -418,6 +418,12 @@ class Understander:
             and not inside_a_word(m)
         ]
         matches += self._syllable_matches(analysed, matches)
+        told = [m.end() for m in _TOLD.finditer(text)]
+        if told:
+            # what the asker says of themselves ("교육담당인데요 …") asks nothing: its cue words
+            # ("담당") are no attribute asked
+            end = len(key(text[: told[-1]]))
+            matches = [m for m in matches if not (m.kind == "attr" and m.end <= end)]
         matches = [self._how_long(m, k) for m in matches]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
@@ -905,6 +911,10 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+")
+
+
+# the end of a clause that tells the asker's situation before the question ("…담당인데요 …")
+_TOLD = re.compile(r"(?:인데|는데|은데)요?,?\s+(?=\S)")
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

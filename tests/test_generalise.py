@@ -353,6 +353,7 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("구청에서 교육 담당하는데요 신임자 과정 몇 명 받아요", "2,276명"),  # the asker's "담당" asks nothing
     ("퇴직 교육 받으려면 요건이 뭐예요", "5년 이내"),  # a condition of attending: the target gives it
     ("인성검사는 몇 년도에 도입됐어요", "2013년"),  # "몇 년도" asks which year, not how many
     ("2차 공채 결국 몇 명 뽑기로 했어요", "1,971명"),  # "결국" says how the asker feels, asks nothing
