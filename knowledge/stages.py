@@ -416,6 +416,8 @@ class Accounting:
         # "과정당", "1인당": a unit of counting and 당 ask a figure per unit
         units = {u for unit, us in self.counter_units.items() for u in (unit, *us) if u.isalpha()}
         self.per_unit = re.compile(rf"({_any_of(sorted(units)).pattern})당")
+        # "팀별로 몇 명씩": a figure for each unit, which the unit's whole total is not
+        self.each_unit = re.compile(rf"(?<![가-힣])({_any_of(sorted(units)).pattern})별로?(?=.*씩)")
         self.generic_records = generic_records
         self._generic: dict[str, bool] = {}
         place = "|".join(re.escape(p) for p in places) or "층"
@@ -666,6 +668,10 @@ class Accounting:
         per_unit = [
             (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당"))
             for m in self.per_unit.finditer(u.key)
+        ] + [
+            # each one named with its figure ("인재양성과 37명"), not a count of them ("14팀")
+            (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
+            for m in self.each_unit.finditer(u.text)
         ]
         return (
             years

@@ -125,6 +125,7 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
+    ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     # a value asked of what a keyword names: the course's dates are not the field trip's
     ("퇴직 교육 50플러스캠퍼스 체험은 언제 가요", "50플러스캠퍼스 날짜"),
@@ -353,6 +354,7 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("인재원 과별로 몇 명씩 있어요", "인재양성과 37명"),  # each department named with its figure
     ("구청에서 교육 담당하는데요 신임자 과정 몇 명 받아요", "2,276명"),  # the asker's "담당" asks nothing
     ("퇴직 교육 받으려면 요건이 뭐예요", "5년 이내"),  # a condition of attending: the target gives it
     ("인성검사는 몇 년도에 도입됐어요", "2013년"),  # "몇 년도" asks which year, not how many
