@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db import knowledge as kdb
-from knowledge.normalize import strip_ending, without_particles
+from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
 from knowledge.understand import Understanding, is_predicate
@@ -152,6 +152,15 @@ class AnswerBase:
     ) -> list[kdb.Fact]:
         """The facts of a record that share the most words with the question (if any)."""
         words = _question_words(u, names, self.year)
+        # the words of a change asked ("늘려요" asks 확대 too): a fact that says it is relevant
+        attrs = self.nlu.get("attributes") or {}
+        words += [
+            k
+            for m in u.matches
+            if m.kind == "attr" and m.value in _CHANGES
+            for w in attrs.get(m.value) or ()
+            if len(k := key(w)) >= 2 and k not in words
+        ]
         if not words:
             return []
         scored = []
@@ -211,6 +220,10 @@ class AnswerBase:
             r = self.kb.round_(e.round)
             prefix = f"{r.name} " if r else ""
         return f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — {when_note(e.start, e.end, today)}"
+
+
+# attributes asking how something changed, whose words name the change in a fact ("확대")
+_CHANGES = frozenset({"increase", "decrease", "change"})
 
 
 def _names(f: kdb.Fact, p: kdb.Program) -> bool:
