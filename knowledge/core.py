@@ -64,9 +64,9 @@ class Brain:
             year=self.year,
             thesaurus=load_thesaurus(),
             line_programs={p.budget_line: p.id for p in kdb.programs(db) if p.budget_line},
-        )
-        self.understander.read_cohort_rounds(
-            {(p.id, s.id): s.target for p in kdb.programs(db) for s in kdb.sessions_of(db, p.id) if s.target}
+            cohort_targets={
+                (p.id, s.id): s.target for p in kdb.programs(db) for s in kdb.sessions_of(db, p.id) if s.target
+            },
         )
         self.log_unanswered = log_unanswered
         self._cohort_programs: dict[int, set[str]] = {}

@@ -211,13 +211,11 @@ class Understander:
         year: int,
         thesaurus: dict[str, list[str]] | None = None,
         line_programs: dict[str, str] | None = None,
+        cohort_targets: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self.year = year  # the report's year: dates without one ("8/22", "10월") are in it
         # the program whose business a budget line funds ("리더십 교육과정 운영(9개)" → 리더십 교육)
         self.line_programs = line_programs or {}
-        # the cohort of a program whose people an exam round names ((신임자 과정, 1회 공채) → 제8기,
-        # for "’18년 1회 공채자"), read from the cohorts' targets once the matcher is built
-        self.cohort_rounds: dict[tuple[str, str], str] = {}
         self.nlu = nlu
         counters = nlu.get("counters") or {}
         self.function_words = (
@@ -295,14 +293,52 @@ class Understander:
                 kind = "event_type" if term.kind == "event_any" else term.kind
                 # a cohort's term names its program too ("program|session"); its entity is the cohort
                 self.known_values.setdefault(kind, set()).add(value.split("|", 1)[-1])
+        # the cohort of a program whose people an exam round names ((신임자 과정, 1회 공채) → 제8기,
+        # for "’18년 1회 공채자"), read from the cohorts' targets (``cohort_targets``: by
+        # (program id, cohort id))
+        self.cohort_rounds = {
+            (program_id, m.value): session_id
+            for (program_id, session_id), target in (cohort_targets or {}).items()
+            for m in self.matcher.find(key(target))
+            if m.kind == "round" and m.exact
+        }
 
-    def read_cohort_rounds(self, targets: dict[tuple[str, str], str]) -> None:
-        """Learn which cohorts an exam round names: ``targets`` maps (program id, cohort id) to
-        the cohort's target ("’18년 1회 공채자")."""
-        for (program_id, session_id), target in targets.items():
-            for m in self.matcher.find(key(target)):
-                if m.kind == "round" and m.exact:
-                    self.cohort_rounds[(program_id, m.value)] = session_id
+    def _named_through(
+        self, matches: list[Match], entities: dict[str, list[str]], features: dict[str, float]
+    ) -> list[Match]:
+        """Records a question names through another (``entities`` and ``features`` are updated;
+        the matches left are returned): an exam round that names the people of a course's cohort
+        ("1회 공채 합격자인데 신임자 과정 언제": the cohort, not the exam's events), and a budget line
+        named without asking of money (the business it funds, "리더십 교육과정 운영 인원")."""
+        rounds = entities.get("round", [])
+        cohorts = {self.cohort_rounds.get((p, r)) for p in entities.get("program", []) for r in rounds} - {None}
+        if len(rounds) == 1 and len(cohorts) == 1 and "session" not in entities:
+            entities["session"] = [str(cohorts.pop())]
+            features["session"] = 1.0
+            for kind in ("round", "event_type"):
+                entities.pop(kind, None)
+                features.pop(kind, None)
+            spans = [(m.start, m.end) for m in matches if m.kind == "round"]
+            for m in matches:
+                if m.kind == "concept" and _inside(m, spans):
+                    features.pop(f"concept.{m.value}", None)
+            matches = [
+                m
+                for m in matches
+                if m.kind not in ("round", "event_type", "event_any")
+                and not (m.kind == "concept" and _inside(m, spans))
+            ]
+        if (
+            "budget_line" in entities
+            and "program" not in entities
+            and not features.keys() & {"concept.budget", "attr.cost", "attr.rate"}
+        ):
+            funded = {self.line_programs.get(v) for v in entities["budget_line"]} - {None}
+            if len(funded) == 1:
+                entities["program"] = [str(funded.pop())]
+                features["program"] = features.pop("budget_line", 1.0)
+                del entities["budget_line"]
+        return matches
 
     def _asks_which_unit(
         self, matches: list[Match], analysed: tuple[morph.Morpheme, ...], entities: dict[str, list[str]]
@@ -504,37 +540,7 @@ class Understander:
             unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
             elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
         oos = "oos" in entities
-        rounds = entities.get("round", [])
-        cohorts = {self.cohort_rounds.get((p, r)) for p in entities.get("program", []) for r in rounds} - {None}
-        if len(rounds) == 1 and len(cohorts) == 1 and "session" not in entities:
-            # "1회 공채 합격자인데 신임자 과정 언제": the round names the people of a cohort, whose
-            # course is asked about; its exam events are not
-            entities["session"] = [str(cohorts.pop())]
-            features["session"] = 1.0
-            for kind in ("round", "event_type"):
-                entities.pop(kind, None)
-                features.pop(kind, None)
-            spans = [(m.start, m.end) for m in matches if m.kind == "round"]
-            exam = {f"concept.{m.value}" for m in matches if m.kind == "concept" and _inside(m, spans)}
-            for f in exam:
-                features.pop(f, None)
-            matches = [
-                m
-                for m in matches
-                if m.kind not in ("round", "event_type", "event_any")
-                and not (m.kind == "concept" and _inside(m, spans))
-            ]
-        if (
-            "budget_line" in entities
-            and "program" not in entities
-            and not features.keys() & {"concept.budget", "attr.cost", "attr.rate"}
-        ):
-            # a budget line named without asking of money names the business it funds
-            funded = {self.line_programs.get(v) for v in entities["budget_line"]} - {None}
-            if len(funded) == 1:
-                entities["program"] = [str(funded.pop())]
-                features["program"] = features.pop("budget_line", 1.0)
-                del entities["budget_line"]
+        matches = self._named_through(matches, entities, features)
         return Understanding(
             text,
             k,
@@ -911,9 +917,7 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+")
-
-
-# the end of a clause that tells the asker's situation before the question ("…담당인데요 …")
+# the same clause that tells the asker's situation, ending before the question ("…담당인데요 …")
 _TOLD = re.compile(r"(?:인데|는데|은데)요?,?\s+(?=\S)")
 
 
