@@ -430,9 +430,9 @@ class Accounting:
                 # a bureau ("행정국"), a university as the report abbreviates it ("시립대")
                 r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
             ),
-            # an address: a web address, or a street and number (a building's name is none)
             # a rule of choosing or admitting: ranks, limits, conditions
             "attr.criteria": re.compile(r"요건|조건|순위|이내|자격|우선"),
+            # an address: a web address, or a street and number (a building's name is none)
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
