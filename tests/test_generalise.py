@@ -264,6 +264,8 @@ DIALOGUES = [
     (["인생이모작 과정 인원 알려주세요", "2주짜리 4기는 며칠부터예요"], "11월 5일", "4기 일정은 업무보고에"),
     # a change asked ("늘리나요"): the fact that says it, in the report's word (확대)
     (["재난안전실무 얼마나 늘리나요"], "7회 900명", "찾지 못했습니다"),
+    # what a course did this year ("뭐 했어요"): its record of what was done (실적)
+    (["외국도시공무원 연수 지금까지 뭐 했어요"], "106명", "찾지 못했습니다"),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)

@@ -161,6 +161,9 @@ class AnswerBase:
             for w in attrs.get(m.value) or ()
             if len(k := key(w)) >= 2 and k not in words
         ]
+        # a question in the past tense ("올해 어떤 거 했어요") asks what was done: the 실적
+        if _PAST.search(u.text) and "실적" not in words:
+            words.append("실적")
         if not words:
             return []
         scored = []
@@ -222,6 +225,8 @@ class AnswerBase:
         return f"• {prefix}{EVENT_NAMES[e.type]}: {fmt_span(e.start, e.end)} — {when_note(e.start, e.end, today)}"
 
 
+# a question of what was done ("했어요", "했나요")
+_PAST = re.compile(r"했(?:어|나|니|는지|습니까|음|죠|지)")
 # attributes asking how something changed, whose words name the change in a fact ("확대")
 _CHANGES = frozenset({"increase", "decrease", "change"})
 
