@@ -215,6 +215,11 @@ class Matcher:
                 continue
             if self._is_known(q, start, end, term.key):
                 continue
+            if any(
+                (q[start:i] in self.exact or q[start:i] in self.known_words) and particles_only(q[i:end])
+                for i in range(start + 2, end)
+            ):
+                continue  # a word and its particle ("어디가" is 어디 + 가, no typo of "어디 과")
             out.append(Match(term.kind, term.value, term.text, start, end, term.weight * score / 100.0))
         return out
 

@@ -426,7 +426,7 @@ class Accounting:
             # a place, or the body that did it ("어디서 했어요" of a study: 서울연구원)
             "attr.location": re.compile(
                 rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr|"
-                r"[가-힣]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소)|"
+                r"[가-힣0-9]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소|캠퍼스|수련원|센터)|"
                 # a bureau ("행정국"), a university as the report abbreviates it ("시립대")
                 r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
             ),

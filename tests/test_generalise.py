@@ -266,6 +266,8 @@ DIALOGUES = [
     (["재난안전실무 얼마나 늘리나요"], "7회 900명", "찾지 못했습니다"),
     # what a course did this year ("뭐 했어요"): its record of what was done (실적)
     (["외국도시공무원 연수 지금까지 뭐 했어요"], "106명", "찾지 못했습니다"),
+    # a named place of a kind ("50플러스캠퍼스") answers "어디로 가요"
+    (["퇴직 교육 현장체험은 주로 어디로 가요"], "50플러스캠퍼스", "찾지 못했습니다"),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)
@@ -607,3 +609,9 @@ def test_the_reports_short_years_are_written_out(text: str, shown: str) -> None:
 def test_a_reply_writes_years_out_in_full(brain: Brain) -> None:
     reply = brain.answer("신임자 과정 작년엔 몇 명 했어요", now=NOW)
     assert "2017년" in reply.text and "’17" not in reply.text, reply.text
+
+
+def test_a_word_and_its_particle_is_no_typo_of_a_longer_term(brain: Brain) -> None:
+    """ "어디가" is 어디 + 가, not a typo of the cue "어디 과" (which department)."""
+    u = brain.understander.understand("미래인재 과정 현장 어디가 좋아요", NOW.date())
+    assert not any(m.kind == "attr" and m.value == "who" for m in u.matches), u.matches
