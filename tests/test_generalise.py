@@ -126,11 +126,8 @@ DECLINED = [
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
-    ("신임자 과정 선정 기준 알려줘요", "선정기준"),
-    (
-        "전문경력관 응시 자격 알려줘요",
-        "응시자격",
-    ),  # who may apply: the recruitment figures say nothing of it  # a rule of choosing: the plan's figures give none
+    ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
+    ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's
     ("퇴직 교육 50플러스캠퍼스 체험은 언제 가요", "50플러스캠퍼스 날짜"),
     ("어린이집은 몇 살까지 다닐 수 있어요?", "나이"),  # 몇 살: no age in the answer
