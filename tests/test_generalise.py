@@ -616,3 +616,9 @@ def test_a_word_and_its_particle_is_no_typo_of_a_longer_term(brain: Brain) -> No
     """ "어디가" is 어디 + 가, not a typo of the cue "어디 과" (which department)."""
     u = brain.understander.understand("미래인재 과정 현장 어디가 좋아요", NOW.date())
     assert not any(m.kind == "attr" and m.value == "who" for m in u.matches), u.matches
+
+
+def test_the_next_cohort_is_the_next_to_start_not_the_one_under_way(brain: Brain) -> None:
+    during_the_8th = dt.datetime(2018, 8, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
+    reply = brain.answer("신임자 과정 다음 기수 며칠부터 해요", now=during_the_8th)
+    assert "제9기는 2018년 8월 27일" in reply.text.split("\n")[0], reply.text

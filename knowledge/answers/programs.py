@@ -44,6 +44,11 @@ class ProgramAnswers(AnswerBase):
             )
             if later:
                 cohort = cohort_of(later[0].name)
+        elif cohort is None and asks_next(u) and not u.entities.get("session"):
+            # "다음 기수는 언제": the next to start, not the one under way
+            later = sorted((s for s in every if (s.start or "") > today.isoformat()), key=lambda s: s.start or "")
+            if later and cohort_of(later[0].name) is not None:
+                cohort = cohort_of(later[0].name)
         if cohort is not None:
             picked = [s for s in sessions if cohort_of(s.name) == cohort]
             if not picked:
