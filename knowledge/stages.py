@@ -321,7 +321,8 @@ def _continues(u: Understanding, context: Context) -> bool:
     families_now = {FAMILY.get(k) for k in current_subjects}
     families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches if m.kind == "concept" and m.value in CONCEPT_FAMILY}
     families_now.discard(None)
-    ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS}
+    # (a rank the last turn named qualified its subject, it was no subject of its own)
+    ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
     ctx_families |= {CONCEPT_FAMILY.get(c.split(".", 1)[1]) for c in context.concepts}
     if families_now and ctx_families and not families_now & ctx_families:
         return False
