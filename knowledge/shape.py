@@ -108,7 +108,13 @@ def shape(
         need = [i] if not body[i].startswith("•") or head in (0, *chosen) else [head, i]
         if len(chosen) + len(need) <= limit - 1:
             chosen += [j for j in need if j not in chosen]
-    kept = [body[0]] + [body[i] for i in sorted(chosen)] + [MORE_HINT]
+    kept = [body[0]] + [body[i] for i in sorted(chosen)]
+    # a heading ("기수별 일정:") is kept only with an item of its list under it
+    kept = [
+        line
+        for j, line in enumerate(kept)
+        if not (j and line.endswith(":") and not (j + 1 < len(kept) and kept[j + 1].startswith("•")))
+    ] + [MORE_HINT]
     if basis_line:
         kept.append(basis_line)
     return "\n".join(kept), full

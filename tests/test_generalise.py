@@ -15,7 +15,7 @@ import pytest
 
 from knowledge.core import Brain
 from knowledge.reply import Context
-from knowledge.shape import NOISE_REPLY, asked_noun, full_years
+from knowledge.shape import NOISE_REPLY, asked_noun, full_years, shape
 from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
@@ -628,3 +628,23 @@ def test_the_next_cohort_is_the_next_to_start_not_the_one_under_way(brain: Brain
     during_the_8th = dt.datetime(2018, 8, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
     reply = brain.answer("신임자 과정 다음 기수 며칠부터 해요", now=during_the_8th)
     assert "제9기는 2018년 8월 27일" in reply.text.split("\n")[0], reply.text
+
+
+def test_a_heading_is_never_left_without_an_item_of_its_list() -> None:
+    card = "\n".join(
+        [
+            "2주 교육 4기는 이미 끝났습니다.",
+            "기수별 일정:",
+            "• 2주 교육 3기: 10월 15일",
+            "• 2주 교육 4기: 11월 5일",
+            "2018년 계획: 10회 450명",
+            "• 상반기 실적: 210명",
+            "• 참고: 4기가 두 번 나옴",
+            "(2018년 업무보고 기준)",
+        ]
+    )
+    short, _ = shape(card, ["일정", "실적", "계획", "참고"], short_lines=4, list_lines=5)
+    lines = short.split("\n")
+    for i, line in enumerate(lines):
+        if line.endswith(":"):
+            assert i + 1 < len(lines) and lines[i + 1].startswith("•"), short
