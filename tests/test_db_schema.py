@@ -21,6 +21,7 @@ from db import ops
 from db.schema import (
     AUX_KNOWLEDGE_TABLES,
     KNOWLEDGE_TABLES,
+    DatabaseOpenError,
     connect,
     default_db_path,
     migrations,
@@ -344,3 +345,40 @@ def test_default_db_path_without_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert default_db_path() == tmp_path / ".local" / "share" / "hrdbot" / "hrdbot.db"
+
+
+def test_a_file_another_process_is_creating_is_waited_for_not_refused(tmp_path, monkeypatch):
+    """Opening a file that another process is creating can find it locked before the busy
+    timeout applies (switching a new file to WAL); the opener then waits under the creation lock
+    and opens it, instead of refusing it."""
+    import db.schema as schema
+
+    path = tmp_path / "racing.db"
+    connect(path).close()
+    real_open = schema._open
+    calls = {"n": 0}
+
+    def open_locked_once(p: Path) -> Database:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real_open(p)
+
+    monkeypatch.setattr(schema, "_open", open_locked_once)
+    db = connect(path)
+    assert calls["n"] == 2 and db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_a_file_locked_even_under_the_creation_lock_is_a_clear_error(tmp_path, monkeypatch):
+    import db.schema as schema
+
+    path = tmp_path / "racing.db"
+    connect(path).close()
+
+    def always_locked(p: Path) -> Database:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(schema, "_open", always_locked)
+    with pytest.raises(DatabaseOpenError):
+        connect(path)
