@@ -895,10 +895,16 @@ def covered(m: Match, spans: list[tuple[int, int]]) -> bool:
     return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
 
 
+# a number with a unit that names one of several ("3단계", "4기", "2주", "9급", "2차")
+_NUMBERED = re.compile(r"(?<![\d.])\d+\s*(?:단계|기|급|주|차|회)")
+
+
 def question_tokens(u: Understanding) -> list[str]:
     """The question's own words, for choosing the supporting lines of a reply."""
     tokens = [u.key[m.start : m.end] for m in u.matches if m.kind not in ("smalltalk", "self")]
     tokens += list(u.elsewhere)
+    # a number the question says with its unit ("3단계", "2주") picks the line that says it
+    tokens += [key(m.group(0)) for m in _NUMBERED.finditer(u.text)]
     if u.cohort is not None:
         tokens.append(f"{u.cohort}기")
     return [t for t in tokens if len(t) >= 2]

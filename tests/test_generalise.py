@@ -271,6 +271,8 @@ DIALOGUES = [
     (["퇴직 교육 현장체험은 주로 어디로 가요"], "50플러스캠퍼스", "찾지 못했습니다"),
     # a rank named in the last turn made no subject of its own: a course named now starts fresh
     (["7급 공채 필기 언제 치러요", "퇴직준비 과정 2주짜리 언제 해요"], "10월 15일", "필기시험은"),
+    # a stage said ("3단계") keeps the lines that say it: what that stage builds
+    (["LMS 고도화 올해 3단계는 뭘 구축해요"], "스마트캠퍼스", "찾지 못했습니다"),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)

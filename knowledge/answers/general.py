@@ -87,7 +87,7 @@ class GeneralAnswers(AnswerBase):
                 asked = self._relevant_facts(tuple(lms), u, limit=1, names=("LMS", "교육통합시스템"))
                 first = asked[0] if asked else lms[0]
                 lines = [f"{first.label}: {first.text}"]
-                lines += [f"• {f.label}: {f.text}" for f in lms[:5] if f is not first]
+                lines += [f"• {f.label}: {f.text}" for f in lms if f is not first]  # the reply keeps the lines asked
                 return Composed("\n".join(lines) + f"\n{basis(lms[0].source)}")
         relevant = self._relevant_facts(facts, u, names=("e-러닝", "이러닝", "elearning"))
         if relevant:  # the fact the question names first
