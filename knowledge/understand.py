@@ -917,8 +917,9 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+")
-# the same clause that tells the asker's situation, ending before the question ("…담당인데요 …")
-_TOLD = re.compile(r"(?:인데|는데|은데)요?,?\s+(?=\S)")
+# a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
+# "구청 교육담당입니다. …")
+_TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

@@ -369,6 +369,7 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    ("구청 인사 담당입니다. 신임자 과정 몇 명 받아요?", "2,276명"),  # the asker's own sentence asks nothing
     ("서울시 필기 날짜 타 시도랑 언제 같아져요", "2019년도부터"),  # 같아지다: the report's 통일
     ("인재원 과별로 몇 명씩 있어요", "인재양성과 37명"),  # each department named with its figure
     ("구청에서 교육 담당하는데요 신임자 과정 몇 명 받아요", "2,276명"),  # the asker's "담당" asks nothing
