@@ -210,6 +210,10 @@ class Matcher:
                 and (len(term.key) <= 3 or (start > 0 and start not in boundaries))
             ):
                 continue
+            # A two-syllable word inside the user's word keeps its first syllable: "하는거" holds
+            # no typo of 근거 ("2차면졉" still holds 면접).
+            if len(term.key) == 2 and start > 0 and start not in boundaries and q[start] != term.key[0]:
+                continue
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):
                 continue

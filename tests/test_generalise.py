@@ -651,3 +651,10 @@ def test_a_heading_is_never_left_without_an_item_of_its_list() -> None:
     for i, line in enumerate(lines):
         if line.endswith(":"):
             assert i + 1 < len(lines) and lines[i + 1].startswith("•"), short
+
+
+@pytest.mark.parametrize("question", ["제주도 가는거 몇 박이에요", "실시간으로 방송하는거 있어요"])
+def test_a_syllable_inside_a_word_is_no_typo_of_a_two_syllable_term(brain: Brain, question: str) -> None:
+    """ "하는거" holds no typo of 근거 (which asks the daycare's legal basis)."""
+    u = brain.understander.understand(question, NOW.date())
+    assert not any(m.kind == "concept" and m.value == "priority" for m in u.matches), u.matches
