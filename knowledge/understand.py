@@ -455,11 +455,10 @@ class Understander:
         ]
         matches += self._syllable_matches(analysed, matches)
         told = [m.end() for m in _TOLD.finditer(text)]
-        if told:
-            # what the asker says of themselves ("교육담당인데요 …") asks nothing: its cue words
-            # ("담당") are no attribute asked
-            end = len(key(text[: told[-1]]))
-            matches = [m for m in matches if not (m.kind == "attr" and m.end <= end)]
+        # what the asker says of themselves ("교육담당인데요 …", "합격했는데 …") asks nothing: its
+        # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
+        told_end = len(key(text[: told[-1]])) if told else 0
+        matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
@@ -555,16 +554,18 @@ class Understander:
             elsewhere,
             suffix_attrs,
             counters=self._counters(k),
-            actions=self._actions(analysed, matches),
+            actions=self._actions(analysed, matches, told_end),
         )
 
-    def _actions(self, analysed: tuple[morph.Morpheme, ...], matches: list[Match]) -> tuple[str, ...]:
-        """The nouns of action of the question that no name holds and no vocabulary knows."""
+    def _actions(self, analysed: tuple[morph.Morpheme, ...], matches: list[Match], after: int = 0) -> tuple[str, ...]:
+        """The nouns of action of the question (from ``after`` on, in the key) that no name holds
+        and no vocabulary knows."""
         return tuple(
             dict.fromkeys(
                 m.surface
                 for m in analysed
                 if m.action
+                and m.start >= after
                 and m.pos == "NNG"
                 and len(m.surface) >= 2
                 and m.surface not in self.function_words

@@ -273,6 +273,12 @@ DIALOGUES = [
     (["7급 공채 필기 언제 치러요", "퇴직준비 과정 2주짜리 언제 해요"], "10월 15일", "필기시험은"),
     # a stage said ("3단계") keeps the lines that say it: what that stage builds
     (["LMS 고도화 올해 3단계는 뭘 구축해요"], "스마트캠퍼스", "찾지 못했습니다"),
+    # the asker's own action ("합격했는데") is no action the answer must hold: the cohort goes on
+    (
+        ["1회 공채 붙었는데 신임자 과정 언제 들어요", "같이 듣는 인원은요"],
+        "제8기: 2018년 7월 23일(월) ~ 8월 24일(금), 217명",
+        "찾지",
+    ),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)
