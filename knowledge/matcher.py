@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.normalize import is_hangul, key, particles_only, to_jamo
+from knowledge.normalize import is_hangul, key, particles_only, strip_ending, to_jamo
 
 MAX_QUERY = 300  # characters of a question that are matched; the rest is ignored
 # Words that must be typed as they are: out-of-scope markers and small talk would otherwise
@@ -210,6 +210,18 @@ class Matcher:
                 and (len(term.key) <= 3 or (start > 0 and start not in boundaries))
             ):
                 continue
+            # A typo is in the stem of the user's word, never in its ending: "언제인가요" holds no
+            # typo of 인강 nor of 제일 (the stem is 언제).
+            word_start = max((b for b in boundaries if b <= start), default=0)
+            word_end = min((b for b in boundaries if b > start), default=len(q))
+            stem = q[word_start:word_end]
+            for _ in range(3):
+                shorter = strip_ending(stem)
+                if shorter == stem:
+                    break
+                stem = shorter
+            if end > word_start + len(stem) and word_end - word_start - len(stem) >= 2:
+                continue  # (an ending of one syllable may be a typo's last letter: "면졉")
             # A two-syllable word inside the user's word keeps its first syllable: "하는거" holds
             # no typo of 근거 ("2차면졉" still holds 면접).
             if len(term.key) == 2 and start > 0 and start not in boundaries and q[start] != term.key[0]:

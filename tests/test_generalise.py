@@ -667,3 +667,11 @@ def test_a_syllable_inside_a_word_is_no_typo_of_a_two_syllable_term(brain: Brain
     """ "하는거" holds no typo of 근거 (which asks the daycare's legal basis)."""
     u = brain.understander.understand(question, NOW.date())
     assert not any(m.kind == "concept" and m.value == "priority" for m in u.matches), u.matches
+
+
+@pytest.mark.parametrize("question", ["경채 최종 발표는 언제인가요", "핵심가치 교육은 몇 명인가요"])
+def test_a_typo_is_read_in_a_words_stem_not_in_its_ending(brain: Brain, question: str) -> None:
+    """ "언제인가요" holds no typo of 인강 (e-learning lectures) nor of 제일."""
+    u = brain.understander.understand(question, NOW.date())
+    assert not any(m.kind == "concept" and m.value == "elearning" for m in u.matches), u.matches
+    assert not any(m.kind == "attr" and m.value == "most" for m in u.matches), u.matches
