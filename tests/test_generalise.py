@@ -279,6 +279,8 @@ DIALOGUES = [
         "제8기: 2018년 7월 23일(월) ~ 8월 24일(금), 217명",
         "찾지",
     ),
+    # a course's card with the facts its words name: the cohort that splits into the two classes
+    (["미래인재 과정 국내반 국제반 따로따로 알려줘요"], "국내반 69", "찾지 못했습니다"),
     # a cohort number two tracks share: the track the question's words name, said once
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)

@@ -199,12 +199,17 @@ class AnswerBase:
         return (*p.facts, *extra, *(parent.facts if parent else ()))
 
     def _with_facts(
-        self, lines: list[str], p: kdb.Program, u: Understanding, cohorts: list[kdb.Session] | None = None
+        self,
+        lines: list[str],
+        p: kdb.Program,
+        u: Understanding,
+        cohorts: list[kdb.Session] | None = None,
+        limit: int = 2,
     ) -> list[str]:
-        """``lines`` and the facts of ``p`` that share words with the question; of its cohorts,
-        only ``cohorts`` when the answer chose those it is about."""
+        """``lines`` and the (up to ``limit``) facts of ``p`` that share words with the question;
+        of its cohorts, only ``cohorts`` when the answer chose those it is about."""
         shown = "\n".join(lines)
-        facts = self._relevant_facts(self._program_facts(p, cohorts), u, names=(p.name,))
+        facts = self._relevant_facts(self._program_facts(p, cohorts), u, limit=limit, names=(p.name,))
         if not facts and p.parent and not p.facts:
             facts = self._parent_mentions(p)
         extra = [f"• {f.label}: {f.text}" for f in facts if f.text not in shown]

@@ -326,7 +326,8 @@ class ProgramAnswers(AnswerBase):
             lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
         if p.content:
             lines.append("• 주요 내용: " + "; ".join(p.content[:4]))
-        lines = self._with_facts(lines, p, u)
+        # (the card asks nothing in particular: the facts the question's words name are its answer)
+        lines = self._with_facts(lines, p, u, limit=3)
         lines.append(basis(p.source))
         return Composed("\n".join(lines), topics=self._topic(p), suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
 
