@@ -33,6 +33,7 @@ from knowledge.understand import (
     Understander,
     Understanding,
     asks_next,
+    counting_units,
 )
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -415,7 +416,7 @@ class Accounting:
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
         self.counter_units = {unit: units for unit, units in (counters or {}).items()}
         # "과정당", "1인당": a unit of counting and 당 ask a figure per unit
-        units = {u for unit, us in self.counter_units.items() for u in (unit, *us) if u.isalpha()}
+        units = {u for u in counting_units({"counters": self.counter_units}) if u.isalpha()}
         self.per_unit = re.compile(rf"({_any_of(sorted(units)).pattern})당")
         # "팀별로 몇 명씩": a figure for each unit, which the unit's whole total is not
         self.each_unit = re.compile(rf"(?<![가-힣])({_any_of(sorted(units)).pattern})별로?(?=.*씩)")

@@ -217,13 +217,12 @@ class Understander:
         # the program whose business a budget line funds ("리더십 교육과정 운영(9개)" → 리더십 교육)
         self.line_programs = line_programs or {}
         self.nlu = nlu
-        counters = nlu.get("counters") or {}
         self.function_words = (
             frozenset(key(w) for w in nlu.get("function_words") or ())
             | frozenset(_RELATIVE)
             | frozenset(RELATIVE_YEARS)
             # units of counting ("필지", "호", "군데") name nothing asked about
-            | frozenset(key(u) for unit, units in counters.items() for u in (unit, *units) if key(u))
+            | counting_units(nlu)
         )
         self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
         self.whole_words = tuple(key(w) for w in nlu.get("whole_words") or ())
@@ -1021,6 +1020,12 @@ _WITH = re.compile(r"(?:이랑|랑|와|과|하고)(?:함께|같이)?(?:했|한|�
 _CONNECTIVES = frozenset({"고", "이고", "씩", "예요", "인데", "이나"})
 
 
+def counting_units(nlu: dict[str, Any]) -> frozenset[str]:
+    """Every unit of counting nlu.yaml's ``counters`` name, with the units each counts in ("주",
+    "개월", "%"), as matching keys."""
+    return frozenset(key(u) for unit, units in (nlu.get("counters") or {}).items() for u in (unit, *units) if key(u))
+
+
 def asks_next(u: Understanding) -> bool:
     """Whether a question asks what comes after ("그 다음은?", "그 뒤 일정은")."""
     return _NEXT.search(u.text) is not None
@@ -1032,4 +1037,4 @@ def next_at(u: Understanding) -> int | None:
     return m.start() if m else None
 
 
-__all__ = ["Understander", "Understanding", "load_nlu", "SUBJECT_KINDS", "FAMILY"]
+__all__ = ["Understander", "Understanding", "load_nlu", "counting_units", "SUBJECT_KINDS", "FAMILY"]

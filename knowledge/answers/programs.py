@@ -15,7 +15,7 @@ from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.shape import SAYS_MISSING
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
-from knowledge.understand import Understanding, asks_next
+from knowledge.understand import Understanding, asks_next, counting_units
 
 
 class ProgramAnswers(AnswerBase):
@@ -107,8 +107,7 @@ class ProgramAnswers(AnswerBase):
     @cached_property
     def _measure(self) -> re.Pattern[str]:
         """A number in one of nlu.yaml's counters ("2주", "3박"): a length or count said."""
-        counters = self.nlu.get("counters") or {}
-        units = sorted({key(x) for unit, xs in counters.items() for x in (unit, *xs) if key(x)}, key=len, reverse=True)
+        units = sorted(counting_units(self.nlu), key=len, reverse=True)
         return re.compile(r"(?<!\d)(\d+)\s*(" + "|".join(map(re.escape, units)) + ")")
 
     def _sessions_the_words_name(self, u: Understanding, sessions: list[kdb.Session]) -> list[kdb.Session]:
