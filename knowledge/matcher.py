@@ -212,16 +212,8 @@ class Matcher:
                 continue
             # A typo is in the stem of the user's word, never in its ending: "언제인가요" holds no
             # typo of 인강 nor of 제일 (the stem is 언제).
-            word_start = max((b for b in boundaries if b <= start), default=0)
-            word_end = min((b for b in boundaries if b > start), default=len(q))
-            stem = q[word_start:word_end]
-            for _ in range(3):
-                shorter = strip_ending(stem)
-                if shorter == stem:
-                    break
-                stem = shorter
-            if end > word_start + len(stem) and word_end - word_start - len(stem) >= 2:
-                continue  # (an ending of one syllable may be a typo's last letter: "면졉")
+            if _into_the_ending(q, start, end, boundaries):
+                continue
             # A two-syllable word inside the user's word keeps its first syllable: "하는거" holds
             # no typo of 근거 ("2차면졉" still holds 면접).
             if len(term.key) == 2 and start > 0 and start not in boundaries and q[start] != term.key[0]:
@@ -231,11 +223,6 @@ class Matcher:
                 continue
             if self._is_known(q, start, end, term.key):
                 continue
-            if any(
-                (q[start:i] in self.exact or q[start:i] in self.known_words) and particles_only(q[i:end])
-                for i in range(start + 2, end)
-            ):
-                continue  # a word and its particle ("어디가" is 어디 + 가, no typo of "어디 과")
             out.append(Match(term.kind, term.value, term.text, start, end, term.weight * score / 100.0))
         return out
 
@@ -262,12 +249,16 @@ class Matcher:
 
     def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:
         """Whether the typo candidate q[start:end] (give or take a syllable at either edge) is a
-        correctly spelt word other than a part of the term itself."""
+        correctly spelt word other than a part of the term itself, or such a word and its particle
+        ("어디가" is 어디 + 가, no typo of "어디 과")."""
         for i, j in ((start, end), (start, end - 1), (start + 1, end), (start + 1, end - 1)):
             part = q[i:j]
             if len(part) >= 2 and part not in term_key and (part in self.exact or part in self.known_words):
                 return True
-        return False
+        return any(
+            (q[start:i] in self.exact or q[start:i] in self.known_words) and particles_only(q[i:end])
+            for i in range(start + 2, end)
+        )
 
 
 # Keyword matches of free-text records: they never hide the words inside them, so that
@@ -275,6 +266,21 @@ class Matcher:
 SOFT_KINDS = frozenset({"topic", "fact"})
 _EXACT = 0.999  # the score of a term spelt exactly as written
 CUE_KINDS = frozenset({"concept", "attr"})
+
+
+def _into_the_ending(q: str, start: int, end: int, boundaries: frozenset[int]) -> bool:
+    """Whether a typo candidate ending at ``end`` reaches into the ending (two syllables or more)
+    of the user's word it starts in: the stem is what is left once endings are taken off."""
+    word_start = max((b for b in boundaries if b <= start), default=0)
+    word_end = min((b for b in boundaries if b > start), default=len(q))
+    stem = q[word_start:word_end]
+    for _ in range(3):
+        shorter = strip_ending(stem)
+        if shorter == stem:
+            break
+        stem = shorter
+    # (an ending of one syllable may be a typo's last letter: "면졉")
+    return end > word_start + len(stem) and word_end - word_start - len(stem) >= 2
 
 
 def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
