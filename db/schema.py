@@ -365,21 +365,17 @@ def connect(path: Path | str, *, stop_before: str | None = None) -> Database:
         if path.is_file() and path.stat().st_size and not _looks_like_sqlite(path):
             raise sqlite3.DatabaseError("file is not a database")
         if path.is_file():
+            db = None
             try:
                 db = _open(path)
+                if stop_before is None and not migrations.pending(db):
+                    return db  # the usual case: no lock file, no writes
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc):
                     raise
                 # another process is creating it right now (switching a new file to WAL is not
                 # waited for by SQLite): wait for that process under the creation lock below
-            else:
-                try:
-                    if stop_before is None and not migrations.pending(db):
-                        return db  # the usual case: no lock file, no writes
-                except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc):
-                        db.close()
-                        raise
+            if db is not None:
                 db.close()
         with creation_lock(path):
             db = _open(path)
