@@ -268,6 +268,11 @@ _EXACT = 0.999  # the score of a term spelt exactly as written
 CUE_KINDS = frozenset({"concept", "attr"})
 
 
+def covered(m: Match, spans: list[tuple[int, int]]) -> bool:
+    """Whether every character of match ``m`` lies inside one of ``spans``."""
+    return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
+
+
 def _into_the_ending(q: str, start: int, end: int, boundaries: frozenset[int]) -> bool:
     """Whether a typo candidate ending at ``end`` reaches into the ending (two syllables or more)
     of the user's word it starts in: the stem is what is left once endings are taken off."""

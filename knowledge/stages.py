@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from knowledge.matcher import SOFT_KINDS, Match
+from knowledge.matcher import SOFT_KINDS, Match, covered
 from knowledge.normalize import key
 from knowledge.reply import Context
 from knowledge.shape import asked_noun
@@ -889,11 +889,6 @@ def rank_fits(rank: str, text: str) -> bool:
         return True
     written = ranks_written(text)
     return not written or int(m.group(1)) in written
-
-
-def covered(m: Match, spans: list[tuple[int, int]]) -> bool:
-    """Whether every character of match ``m`` lies inside one of ``spans``."""
-    return all(any(s <= i < e for s, e in spans) for i in range(m.start, m.end))
 
 
 # a number with a unit that names one of several ("3단계", "4기", "2주", "9급", "2차")

@@ -11,7 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from knowledge import morph
-from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, make_term
+from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, covered, make_term
 from knowledge.normalize import (
     ENDINGS,
     clean,
@@ -319,13 +319,13 @@ class Understander:
                 features.pop(kind, None)
             spans = [(m.start, m.end) for m in matches if m.kind == "round"]
             for m in matches:
-                if m.kind == "concept" and _inside(m, spans):
+                if m.kind == "concept" and covered(m, spans):
                     features.pop(f"concept.{m.value}", None)
             matches = [
                 m
                 for m in matches
                 if m.kind not in ("round", "event_type", "event_any")
-                and not (m.kind == "concept" and _inside(m, spans))
+                and not (m.kind == "concept" and covered(m, spans))
             ]
         if (
             "budget_line" in entities
@@ -938,10 +938,6 @@ def _asked_sentences(text: str) -> list[tuple[int, int]]:
         return [(0, pos)]
     asking = [(start, end) for start, end, question in spans if question]
     return asking or [spans[-1][:2]]
-
-
-def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= m.start and m.end <= e for s, e in spans)
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:
