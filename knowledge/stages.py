@@ -631,12 +631,37 @@ class Accounting:
                 for w, said in named.items()
                 if w in key(body) and not any(w in key(x) and any(p.search(x) for _, p in asked) for x in sentences)
             ]
+        if u.counters and not missing:
+            # "필기 합격자 몇 명": a count of what the word before 몇 names, said of it; a count of
+            # others in the same answer (응시 67,959명) is no count of 합격자
+            segments = [key(x) for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+            for word, unit in self.counted_heads(u):
+                pattern = self._count_in(unit)
+                stems = {word, word[:-1]}
+                if not any(any(s in seg for s in stems) and pattern.search(seg) for seg in segments):
+                    missing.append(f"{word} 수")
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
             if said and year not in said and not _year_written(int(year)).search(body):
                 missing.append(f"{year}년")
         return missing
+
+    def counted_heads(self, u: Understanding) -> list[tuple[str, str]]:
+        """The words a question counts ("합격자 몇 명" → 합격자), with their unit, when they are
+        words of the report that name neither the subject nor the whole domain."""
+        out = []
+        names = [(m.start, m.end) for m in u.matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+        for m in _COUNTED_HEAD.finditer(u.text):
+            word, after = key(m.group(1)), key(m.group(2))
+            unit = next((c for c in sorted(u.counters, key=len, reverse=True) if after.startswith(c)), "")
+            if not unit or len(word) < 3 or word[-1] not in _PERSON_SUFFIX or self.generic(word):
+                continue
+            at = u.key.find(word)
+            if any(s <= at < e for s, e in names) or not any(word in t for t in self.record_keys.values()):
+                continue
+            out.append((word, unit))
+        return out
 
     def asked(self, u: Understanding) -> list[tuple[str, re.Pattern[str]]]:
         """The values a question asks for, as (question word, what a value looks like)."""
@@ -811,6 +836,14 @@ _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
 _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask the noun after them
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
+
+
+# the word a question counts and the unit it counts in ("합격자는 몇 명", "응시자 몇명")
+_COUNTED_HEAD = re.compile(r"([가-힣A-Za-z]{2,}?)(?:은|는|이|가|도|만)?\s*몇\s*([가-힣]+)")
+# where one item of an answer's line ends ("원서접수 124,259명, 응시 67,959명")
+_ITEM_END = re.compile(r",\s|;\s|(?<=[다요]\.)\s+")
+# a noun of the people one role names ("합격자", "응시자"): a count of others is none of them
+_PERSON_SUFFIX = "자"
 
 
 def _one_day_or(pattern: re.Pattern[str]) -> re.Pattern[str]:

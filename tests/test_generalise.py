@@ -119,6 +119,7 @@ ANSWERED = [
     # where a course's people came from: the places its cohorts were for
     ("외국도시공무원 연수에는 어느 나라 공무원들이 왔나요", ["아르헨티나", "타슈켄트"]),
     ("세입예산 중 임시적세외수입은 얼마예요", ["5,000천원"]),  # a part whose own sum is said of it
+    ("제2회 공채 응시자는 몇 명이었나요", ["67,959명"]),  # the count said of the role asked (응시)
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -179,6 +180,9 @@ DECLINED = [
     # a figure per unit is no total; the record is named by its name, not the tail matched
     ("e러닝 콘텐츠 한 과정당 개발비는 얼마 들어요", "e-러닝 콘텐츠 개발의 과정당 개발비는"),
     ("직장어린이집 운영 예산 아이 1인당 얼마예요", "인당"),
+    # a count of the people one role names: the exam's other counts (응시, 채용계획) are none of it
+    ("경력경쟁 임용시험 필기 합격자는 몇 명 나왔나요", "합격자 수"),
+    ("제1회 공채 응시자 몇 명 왔어요", "응시자 수"),
 ]
 
 
