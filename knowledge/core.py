@@ -444,6 +444,7 @@ class Brain:
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
         words += [(w,) for w in also]
         words += [(w, w[:-1]) for w, _ in self.accounting.counted_heads(u)]  # "응시자 몇 명": 응시(자)
+        words += [(h,) for h in self.accounting.halves_asked(u)]  # "하반기엔 어느 나라": of that half
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
         # about Seoul's exam is no question about raters' pay)
         inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]

@@ -624,6 +624,7 @@ class Accounting:
         family = (u.intent or "").split(".")[0]
         own = {u.key[m.start : m.end] for m in u.matches if m.kind == family}
         named = {w: m.text for m in u.matches if self.names_topic(u, m) and (w := u.key[m.start : m.end]) not in own}
+        named.update({h: h for h in self.halves_asked(u)})
         if named and asked and not missing:
             sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
             missing += [
@@ -646,6 +647,15 @@ class Accounting:
             if said and year not in said and not _year_written(int(year)).search(body):
                 missing.append(f"{year}년")
         return missing
+
+    def halves_asked(self, u: Understanding) -> list[str]:
+        """The half of the year a question asks a value of ("하반기엔 어느 나라"): the answer must
+        say the value of that half, not the first half's cohorts. (Not when the value asked is a
+        time: "하반기 언제" asks when within it.)"""
+        values = self.asked_values(u)
+        if not values or any(p is self.value_of["attr.schedule"] or p is self.value_of["attr.day"] for p in values):
+            return []
+        return [h for h in _HALVES if h in u.key]
 
     def counted_heads(self, u: Understanding) -> list[tuple[str, str]]:
         """The words a question counts ("합격자 몇 명" → 합격자), with their unit, when they are
@@ -838,6 +848,7 @@ _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask 
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
+_HALVES = ("상반기", "하반기")
 # the word a question counts and the unit it counts in ("합격자는 몇 명", "응시자 몇명")
 _COUNTED_HEAD = re.compile(r"([가-힣A-Za-z]{2,}?)(?:은|는|이|가|도|만)?\s*몇\s*([가-힣]+)")
 # where one item of an answer's line ends ("원서접수 124,259명, 응시 67,959명")

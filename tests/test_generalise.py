@@ -120,6 +120,7 @@ ANSWERED = [
     ("외국도시공무원 연수에는 어느 나라 공무원들이 왔나요", ["아르헨티나", "타슈켄트"]),
     ("세입예산 중 임시적세외수입은 얼마예요", ["5,000천원"]),  # a part whose own sum is said of it
     ("제2회 공채 응시자는 몇 명이었나요", ["67,959명"]),  # the count said of the role asked (응시)
+    ("외국도시공무원 연수 하반기에 몇 명 예정이에요", ["120명"]),  # the count said of that half
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -183,6 +184,8 @@ DECLINED = [
     # a count of the people one role names: the exam's other counts (응시, 채용계획) are none of it
     ("경력경쟁 임용시험 필기 합격자는 몇 명 나왔나요", "합격자 수"),
     ("제1회 공채 응시자 몇 명 왔어요", "응시자 수"),
+    # a value asked of a half of the year: the first half's cohorts give no city of the second
+    ("하반기 외국도시공무원 연수는 어느 도시 공무원들이 와요", "하반기"),
 ]
 
 
