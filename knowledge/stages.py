@@ -641,6 +641,19 @@ class Accounting:
                 stems = {word, word[:-1]}
                 if not any(any(s in seg for s in stems) and pattern.search(seg) for seg in segments):
                     missing.append(f"{word} 수")
+        counts = [p for w, p in asked if w.startswith("몇") or p is self.value_of["attr.headcount"]]
+        if counts and not missing and subject_match(u) is not None:
+            # "2회 공채 9급은 몇 명 뽑아요" of a round for 7~9급: its whole count is none of
+            # 9급's; the count must be said with the rank (unless the rank is what names the
+            # record: "7급 공채 몇 명")
+            items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+            for m in u.matches:
+                if m.kind != "rank" or "rank" in u.inherited or not (r := re.match(r"\d", m.text)):
+                    continue
+                if len(ranks_written(body)) > 1 and not any(
+                    int(r.group(0)) in ranks_written(x) and any(p.search(x) for p in counts) for x in items
+                ):
+                    missing.append(f"{m.text} 인원")
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}

@@ -121,6 +121,7 @@ ANSWERED = [
     ("세입예산 중 임시적세외수입은 얼마예요", ["5,000천원"]),  # a part whose own sum is said of it
     ("제2회 공채 응시자는 몇 명이었나요", ["67,959명"]),  # the count said of the role asked (응시)
     ("외국도시공무원 연수 하반기에 몇 명 예정이에요", ["120명"]),  # the count said of that half
+    ("6급 승진자 과정 몇 명 들어요", ["240명"]),  # a record of one rank: its count is that rank's
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -186,6 +187,8 @@ DECLINED = [
     ("제1회 공채 응시자 몇 명 왔어요", "응시자 수"),
     # a value asked of a half of the year: the first half's cohorts give no city of the second
     ("하반기 외국도시공무원 연수는 어느 도시 공무원들이 와요", "하반기"),
+    # a rank's count asked of a round for several ranks: the round's whole count is none of it
+    ("제2회 공채에서 7급은 몇 명 뽑았어요", "7급 인원"),
 ]
 
 
