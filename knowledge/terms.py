@@ -83,6 +83,9 @@ def entity_terms(
                         derived.setdefault(k[: -len(head)], set()).add((kind, value))
     texts = [key(t) for t in kdb.record_texts(db).values()]
     for variant_key, owners in derived.items():
+        # a cohort named as its program ("2018 국제연수정책포럼" 제1기) is no second owner
+        programs = {v for k, v in owners if k == "program"}
+        owners = {(k, v) for k, v in owners if not (k == "session" and v.split("|", 1)[0] in programs)}
         # a word many records use ("운영", "기본경비") names none of them on its own
         if (
             len(owners) == 1

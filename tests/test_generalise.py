@@ -122,6 +122,8 @@ ANSWERED = [
     ("제2회 공채 응시자는 몇 명이었나요", ["67,959명"]),  # the count said of the role asked (응시)
     ("외국도시공무원 연수 하반기에 몇 명 예정이에요", ["120명"]),  # the count said of that half
     ("6급 승진자 과정 몇 명 들어요", ["240명"]),  # a record of one rank: its count is that rank's
+    # a short name of a course whose one cohort bears its name: no second record it could name
+    ("정책포럼 언제 열려요", ["11월"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
