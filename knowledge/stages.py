@@ -468,6 +468,9 @@ class Accounting:
             "attr.headcount": re.compile(
                 _NUMBER + r"\s*(?:명|회|개|가지|건|기|차|과정|대|곳|동|층|부|장|면|권|분야|필지|팀|과)"
             ),
+            # how a thing is done: an answer that names its way ("채용방법은 서류전형 및 면접",
+            # "교육방식: 1일 집합교육")
+            "attr.format": re.compile(r"방법|방식|형식|형태|전형|기법"),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
         # an answer that speaks of money at all: a sum, or the words for it
@@ -736,6 +739,8 @@ class Accounting:
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+                # "어떤 방식으로" asks the way; "어떻게 돼요" asks nothing of the kind
+                and (m.value != "format" or key(m.text) != "어떻게")
                 # "무슨 직렬로 뽑아요" asks which series; "9급 행정 직렬 시험 언제" names one
                 and (m.value != "series" or _asked_next_to(u.key, m))
                 # "인재양성과 담당업무" asks what the department named does, not who does it

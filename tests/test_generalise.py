@@ -124,6 +124,7 @@ ANSWERED = [
     ("6급 승진자 과정 몇 명 들어요", ["240명"]),  # a record of one rank: its count is that rank's
     # a short name of a course whose one cohort bears its name: no second record it could name
     ("정책포럼 언제 열려요", ["11월"]),
+    ("전문경력관은 어떤 방법으로 채용하나요", ["서류전형"]),  # the way asked: the figures give none
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -191,6 +192,7 @@ DECLINED = [
     ("하반기 외국도시공무원 연수는 어느 도시 공무원들이 와요", "하반기"),
     # a rank's count asked of a round for several ranks: the round's whole count is none of it
     ("제2회 공채에서 7급은 몇 명 뽑았어요", "7급 인원"),
+    ("신임자 과정 평가 방식은요", "신임자 과정의 방식"),  # a way asked that no answer names
 ]
 
 
