@@ -24,6 +24,10 @@ class MoneyAnswers(AnswerBase):
                 return ranked
         if not wanted:
             program = self._program(u)
+            if program and not program.budget_line and program.parent:
+                # a sub-course is funded by its program's line ("4급 역량이해교육" → 4·5급's),
+                # which the reply names as it is
+                program = self.kb.program(program.parent) or program
             if program and program.budget_line:
                 wanted = [program.budget_line]
                 # the 세출 table line too, where the report names the same business there
