@@ -125,6 +125,8 @@ ANSWERED = [
     # a short name of a course whose one cohort bears its name: no second record it could name
     ("정책포럼 언제 열려요", ["11월"]),
     ("전문경력관은 어떤 방법으로 채용하나요", ["서류전형"]),  # the way asked: the figures give none
+    # a plan row named by its area and category: the reply names both ("e-러닝 직무역량 글로벌")
+    ("이러닝 글로벌 직무 과정은 몇 개예요", ["직무역량 글로벌", "2개 과정"]),
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)

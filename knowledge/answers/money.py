@@ -245,10 +245,12 @@ def plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
             bits.append(f"{c['trainees']:,}명")
         return ", ".join(bits) or "수치 없음"
 
+    # the row's area too ("e-러닝 직무역량 공통"): a category alone ("공통") is of any area
+    area = f"{r.area} " if r.area and r.area not in ("소계", "전체", r.category) else ""
     label = (
         "전체"
         if r.mode == "전체"
-        else (f"{r.mode} {r.category}" if r.category not in ("소계", "전체") else f"{r.mode} 소계")
+        else (f"{r.mode} {area}{r.category}" if r.category not in ("소계", "전체") else f"{r.mode} 소계")
     )
     change = []
     for field_name, unit in (("courses", "개 과정"), ("sessions", "회"), ("trainees", "명")):
