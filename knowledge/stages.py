@@ -322,6 +322,10 @@ def _continues(u: Understanding, context: Context) -> bool:
     families_now = {FAMILY.get(k) for k in current_subjects}
     families_now |= {CONCEPT_FAMILY[m.value] for m in u.matches if m.kind == "concept" and m.value in CONCEPT_FAMILY}
     families_now.discard(None)
+    if "self" in u.entities and any(m.kind == "concept" and m.value == "org" for m in u.matches):
+        # "인재개발원 직원은 몇 명": the centre's own organisation, a subject of its own (its
+        # departments are asked of any subject: "담당 부서는?")
+        families_now.add("org")
     # (a rank the last turn named qualified its subject, it was no subject of its own)
     ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
     ctx_families |= {CONCEPT_FAMILY.get(c.split(".", 1)[1]) for c in context.concepts}
