@@ -207,6 +207,9 @@ def resolve(
         # the subject it was about; "예산은요?" goes on with the subject
         pointed = bool(context.focus) and pointing is not None and pointing.search(u.text) is not None
         own_concepts = {f for f in u.features if f.startswith("concept.")}
+        # the turn's own words a cohort carried over must hold; a half of the year is one, though
+        # many records use it
+        own_words = [*u.elsewhere, *(h for h in _HALVES if h in u.key)]
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
@@ -220,7 +223,7 @@ def resolve(
                 # a budget line goes on with money or who runs it, not "입소 기준" of its building,
                 # nor with who does a thing it does not hold ("교재 만드는 과는 어디예요")
                 continue
-            if kind == "session" and any(not record_holds(kind, v, w) for v in values for w in u.elsewhere):
+            if kind == "session" and any(not record_holds(kind, v, w) for v in values for w in own_words):
                 continue  # "하반기엔 몇 명" after one cohort in May asks of the program, not of it
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
