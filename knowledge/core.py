@@ -75,6 +75,11 @@ class Brain:
         for p in kdb.programs(db):
             if p.parent:
                 by_parent.setdefault(p.parent, []).append(p)
+        # "포럼은 언제" after the overseas officials' course: the words of its courses' names
+        self._course_words = {
+            parent: [(c.id, key(" ".join((c.name, *c.aliases)))) for c in children]
+            for parent, children in by_parent.items()
+        }
         self._rank_siblings: dict[tuple[str, str], str] = {}
         for children in by_parent.values():
             for rank in {r for c in children for r in c.ranks}:
@@ -148,7 +153,7 @@ class Brain:
             concept_asks=self.understander.concept_asks,
             record_holds=self.accounting.record_holds,
         )
-        u = self.understander.classify(u)
+        u = self.understander.classify(self._course_named(u))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
             # "계획 수립일이 언제였죠" after an answer that tells of the plan: a few letters of a
@@ -213,6 +218,20 @@ class Brain:
             if said is not None:
                 return said
         return self._decline(text, u, reason or "unknown", now, context)
+
+    def _course_named(self, u: Understanding) -> Understanding:
+        """A word the turn says that only one course of the program taken over has in its name
+        names that course ("포럼은 언제" after the overseas officials' course → its forum)."""
+        taken = u.inherited.get("program") or []
+        if len(taken) != 1 or not u.elsewhere:
+            return u
+        named = {
+            c for w in u.elsewhere for c, words in self._course_words.get(taken[0], []) if len(w) >= 2 and w in words
+        }
+        if len(named) != 1:
+            return u
+        program = list(named)
+        return replace(u, entities={**u.entities, "program": program}, inherited={**u.inherited, "program": program})
 
     def _unanswered(self, u: Understanding, answer: str) -> list[str]:
         """The values the question asks that the answer lacks; the subject's own name is no value
