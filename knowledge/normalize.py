@@ -181,6 +181,19 @@ def strip_ending(word: str) -> str:
     return word
 
 
+def copula_stem(word: str) -> str:
+    """A noun that ends in a vowel with the copula run into it ("얘긴데" = 얘기 + 인데, "어딘데"
+    = 어디 + 인데), else ``word``."""
+    for tail in ("데요", "데"):
+        if len(word) > len(tail) + 1 and word.endswith(tail):
+            last = word[-len(tail) - 1]
+            code = ord(last) - _HANGUL_BASE
+            # a final ㄴ, not the copula written out ("과정인데")
+            if 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 4 and last != "인":
+                return word[: -len(tail) - 1] + chr(ord(last) - 4)
+    return word
+
+
 def is_hangul(ch: str) -> bool:
     return _HANGUL_BASE <= ord(ch) <= _HANGUL_LAST
 

@@ -15,6 +15,7 @@ from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term
 from knowledge.normalize import (
     ENDINGS,
     clean,
+    copula_stem,
     is_ending,
     key,
     strip_ending,
@@ -696,7 +697,7 @@ class Understander:
                 ),
                 whole,
             )
-            if whole in self.function_words or whole in self.cue_words:
+            if whole in self.function_words or whole in self.cue_words or copula_stem(whole) in self.function_words:
                 continue
             if all(covered[m.word[0] : m.word[0] + len(whole)]):
                 continue  # the word is a matched term with a particle MeCab read into a noun ("인재원에")

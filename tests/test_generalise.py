@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
+from knowledge.normalize import copula_stem
 from knowledge.reply import Context
 from knowledge.shape import NOISE_REPLY, asked_noun, full_years, shape
 from knowledge.stages import Accounting, Turns, rank_fits
@@ -127,6 +128,7 @@ ANSWERED = [
     ("전문경력관은 어떤 방법으로 채용하나요", ["서류전형"]),  # the way asked: the figures give none
     # a plan row named by its area and category: the reply names both ("e-러닝 직무역량 글로벌")
     ("이러닝 글로벌 직무 과정은 몇 개예요", ["직무역량 글로벌", "2개 과정"]),
+    ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -703,3 +705,11 @@ def test_a_typo_is_read_in_a_words_stem_not_in_its_ending(brain: Brain, question
     u = brain.understander.understand(question, NOW.date())
     assert not any(m.kind == "concept" and m.value == "elearning" for m in u.matches), u.matches
     assert not any(m.kind == "attr" and m.value == "most" for m in u.matches), u.matches
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [("얘긴데", "얘기"), ("어딘데요", "어디"), ("과정인데", "과정인데"), ("데", "데"), ("한데", "한데")],
+)
+def test_the_copula_run_into_a_noun_is_taken_off(word: str, stem: str) -> None:
+    assert copula_stem(word) == stem
