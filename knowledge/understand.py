@@ -522,7 +522,9 @@ class Understander:
                     features["topic"] = max(features.get("topic", 0.0), 1.0)
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
-        if dates:
+        # (a date in what the asker says of themselves asks nothing: "내년 6월 퇴직하는데 …")
+        told_at = told[-1] if told else 0
+        if dates and (not told_at or self._dates(clean(text[told_at:]), today, raw=text[told_at:])):
             features["date"] = 1.0
         years = self._years(cleaned)
         compact = cleaned.replace(" ", "")
