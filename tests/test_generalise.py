@@ -128,12 +128,9 @@ ANSWERED = [
     ("전문경력관은 어떤 방법으로 채용하나요", ["서류전형"]),  # the way asked: the figures give none
     # a plan row named by its area and category: the reply names both ("e-러닝 직무역량 글로벌")
     ("이러닝 글로벌 직무 과정은 몇 개예요", ["직무역량 글로벌", "2개 과정"]),
-    ("9급 면접 시간은 예전보다 얼마나 늘어났어요", ["40분"]),
+    ("9급 면접 시간은 예전보다 얼마나 늘어났어요", ["40분"]),  # a change asked in the past: no count
     # a date in what the asker says of themselves asks no date: the course card, not a fact of it
-    (
-        "수고하십니다. 올해 12월에 정년퇴직하는 주무관입니다. 퇴직 준비 교육 뭐 있어요",
-        ["은퇴생활 재설계"],
-    ),  # a change asked in the past: no count
+    ("수고하십니다. 올해 12월에 정년퇴직하는 주무관입니다. 퇴직 준비 교육 뭐 있어요", ["은퇴생활 재설계"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
