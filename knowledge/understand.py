@@ -501,11 +501,17 @@ class Understander:
             features.pop("attr.who", None)
         if "concept.org" in features and self._asks_which_unit(matches, analysed, entities):
             features.setdefault("attr.who", features["concept.org"])
-        if any(w in k for w in self.whole_words):
+        whole = any(w in k for w in self.whole_words)
+        if whole:
             features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
-            if "concept.course" in features and not entities.keys() & {"program", "category", "rank"}:
-                # "올해 교육과정 전체 몇 개예요": all the courses are the year's training plan
-                features.setdefault("concept.plan", features["concept.course"])
+        if (
+            (whole or "attr.headcount" in features)
+            and "concept.course" in features
+            and not entities.keys() & {"program", "category", "rank", "session"}
+        ):
+            # "올해 교육과정 전체 몇 개예요", "교육과정 몇 개 있어요": all the courses, counted, are
+            # the year's training plan
+            features.setdefault("concept.plan", features["concept.course"])
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

@@ -131,6 +131,7 @@ ANSWERED = [
     ("9급 면접 시간은 예전보다 얼마나 늘어났어요", ["40분"]),  # a change asked in the past: no count
     # a date in what the asker says of themselves asks no date: the course card, not a fact of it
     ("수고하십니다. 올해 12월에 정년퇴직하는 주무관입니다. 퇴직 준비 교육 뭐 있어요", ["은퇴생활 재설계"]),
+    ("인재원 교육과정은 몇 개나 돼요", ["230개 과정"]),  # all the courses, counted: the year's plan
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
