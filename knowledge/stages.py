@@ -746,6 +746,8 @@ class Accounting:
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
+                # "직렬이 어디까지예요" asks how far the thing named reaches, not a place
+                and not (m.value == "location" and _HOW_FAR_IS.search(u.key))
                 # "어떤 방식으로" asks the way; "어떻게 돼요" asks nothing of the kind
                 and (m.value != "format" or key(m.text) != "어떻게")
                 # "무슨 직렬로 뽑아요" asks which series; "9급 행정 직렬 시험 언제" names one
@@ -867,6 +869,7 @@ _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
+_HOW_FAR_IS = re.compile(r"어디까지(?:예요|에요|인가요|인지|이에요|야|임|죠|일까|입니까|인데)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
 _WHICH = re.compile(r"무슨|어떤|어느|무엇|뭔")  # ask which one of the noun after them
 _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask the noun after them

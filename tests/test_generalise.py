@@ -133,6 +133,7 @@ ANSWERED = [
     ("수고하십니다. 올해 12월에 정년퇴직하는 주무관입니다. 퇴직 준비 교육 뭐 있어요", ["은퇴생활 재설계"]),
     ("인재원 교육과정은 몇 개나 돼요", ["230개 과정"]),  # all the courses, counted: the year's plan
     ("신임자 과정 총원은 몇 명이에요", ["2,276명"]),  # 총원: the thesaurus's everyday word for 인원
+    ("1차 공채 채용 직렬은 어디까지예요", ["행정7급"]),  # how far the series reach: no place asked
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
