@@ -313,6 +313,12 @@ class Brain:
             composed = self._line_that_gives(u, composed)
             first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
         if not words and shapes.SAYS_MISSING.search(first):  # the composer itself says the report lacks it
+            # a rank's course may give it in a line of its own ("6급 과정에 4차산업혁명 교과 몇
+            # 시간": the 6급 course's line, not the 4차 산업혁명 course's missing length)
+            ranks = [m.text for m in u.matches if m.kind == "rank" and "rank" not in u.inherited]
+            found = self._retrieve(u, now, min_words=2) if ranks else None
+            if found is not None and any(r in found.text for r in ranks):
+                return found
             self._log(text, now)
             suggestions = tuple(self.suggest(text))
             return Reply(

@@ -134,6 +134,8 @@ ANSWERED = [
     ("인재원 교육과정은 몇 개나 돼요", ["230개 과정"]),  # all the courses, counted: the year's plan
     ("신임자 과정 총원은 몇 명이에요", ["2,276명"]),  # 총원: the thesaurus's everyday word for 인원
     ("1차 공채 채용 직렬은 어디까지예요", ["행정7급"]),  # how far the series reach: no place asked
+    # the rank's course gives the hours in a line of its own; the named course's length is missing
+    ("6급 교육 중에 4차 산업혁명 교과목은 몇 시간으로 늘렸어요", ["171시간"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
