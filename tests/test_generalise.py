@@ -136,6 +136,7 @@ ANSWERED = [
     ("1차 공채 채용 직렬은 어디까지예요", ["행정7급"]),  # how far the series reach: no place asked
     # the rank's course gives the hours in a line of its own; the named course's length is missing
     ("6급 교육 중에 4차 산업혁명 교과목은 몇 시간으로 늘렸어요", ["171시간"]),
+    ("올해 예산 집행률 최고로 높은 사업 알려줘요", ["e-러닝콘텐츠개발", "95.2%"]),  # lines ranked by rate
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [

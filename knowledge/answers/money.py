@@ -19,7 +19,7 @@ class MoneyAnswers(AnswerBase):
         # "제일 많이 줄어든 사업은?": of all lines, unless the question names one of its own
         named = "budget_line" not in u.inherited and any(not w.endswith("total") for w in wanted)
         if "attr.most" in u.features and not named:
-            ranked = self._most_changed(u)
+            ranked = self._most_spent(u) if "attr.rate" in u.features else self._most_changed(u)
             if ranked is not None:
                 return ranked
         if not wanted:
@@ -151,6 +151,26 @@ class MoneyAnswers(AnswerBase):
         keys = {k for k in (key(p) for p in probes) if len(k) >= 2}
         keys = {k for k in keys if sum(any(k in n for n in ns) for _, ns in names) < 3}
         return [i for i, ns in names if any(k in n for k in keys for n in ns)]
+
+    def _most_spent(self, u: Understanding) -> Composed | None:
+        """ "집행률 제일 낮은 사업은?": the business lines ranked by the share of their budget
+        committed by 6.30 (lowest first when the question asks the lowest)."""
+        lines = self.kb.budget_lines("expenditure")
+        totals = {b.y2018 for b in lines if b.id.endswith("total")}
+        every = [b for b in lines if b.executed_pct is not None and b.y2018 not in totals]
+        if not every:
+            return None
+        low = re.search(r"낮|적은|적게|저조|최저|덜", u.text) is not None
+        ranked = sorted(every, key=lambda b: b.executed_pct or 0.0, reverse=not low)[:3]
+        top = ranked[0]
+        way = "낮은" if low else "높은"
+        out = [
+            f"{self.year}년 세출예산에서 집행률(6.30. 원인행위 기준)이 가장 {way} 사업은 {top.name}입니다 "
+            f"(집행률 {top.executed_pct}%, 집행액 {won(top.executed or 0)}; 예산 {won(top.y2018)})."
+        ]
+        out += [f"• 다음: {b.name} (집행률 {b.executed_pct}%)" for b in ranked[1:]]
+        out.append(basis(top.source))
+        return Composed("\n".join(out), {"budget_line": [top.id]})
 
     def _most_changed(self, u: Understanding) -> Composed | None:
         """ "제일 많이 줄어든 사업은?": the business lines ranked by their change from last year,
