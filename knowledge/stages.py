@@ -733,17 +733,23 @@ class Accounting:
             (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
             for m in self.each_unit.finditer(u.text)
         ]
+        # "일주일에 몇 번": a count per week or month is said per week or month ("주2회", "매월")
+        per_period = [(label, pattern) for rx, pattern, label in _PER_PERIOD if rx.search(u.text)]
+        # (and "일주일" read as a date cue asks no date)
+        period_words = {key(m.group(0)) for rx, _, _ in _PER_PERIOD if (m := rx.search(u.text))}
         return (
             years
             + counted
             + named_cost[:1]
             + per_unit[:1]
+            + per_period[:1]
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not confirming
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
+                and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
                 # "직렬이 어디까지예요" asks how far the thing named reaches, not a place
@@ -877,6 +883,11 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 _HALVES = ("상반기", "하반기")
+# a count asked per week or per month, and what such a count looks like in an answer
+_PER_PERIOD = [
+    (re.compile(r"(?:일주일|한\s*주|매주)(?:에|마다)?\s*몇"), re.compile(r"주\s*\d+\s*(?:회|번|일)|매주"), "주당 횟수"),
+    (re.compile(r"(?:한\s*달|매달|매월)(?:에|마다)?\s*몇"), re.compile(r"월\s*\d+\s*(?:회|번)|매월"), "월별 횟수"),
+]
 # the word a question counts and the unit it counts in ("합격자는 몇 명", "응시자 몇명")
 _COUNTED_HEAD = re.compile(r"([가-힣A-Za-z]{2,}?)(?:은|는|이|가|도|만)?\s*몇\s*([가-힣]+)")
 # where one item of an answer's line ends ("원서접수 124,259명, 응시 67,959명")

@@ -137,6 +137,7 @@ ANSWERED = [
     # the rank's course gives the hours in a line of its own; the named course's length is missing
     ("6급 교육 중에 4차 산업혁명 교과목은 몇 시간으로 늘렸어요", ["171시간"]),
     ("올해 예산 집행률 최고로 높은 사업 알려줘요", ["e-러닝콘텐츠개발", "95.2%"]),  # lines ranked by rate
+    ("협치교육은 매주 몇 번씩 해요", ["주2회"]),  # a count per week is said per week, not the year's 40회
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -206,6 +207,7 @@ DECLINED = [
     # a rank's count asked of a round for several ranks: the round's whole count is none of it
     ("제2회 공채에서 7급은 몇 명 뽑았어요", "7급 인원"),
     ("신임자 과정 평가 방식은요", "신임자 과정의 방식"),  # a way asked that no answer names
+    ("5급 역량평가 한 달에 몇 번 해요", "월별 횟수"),  # the year's count is no count per month
 ]
 
 
