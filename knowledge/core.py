@@ -566,8 +566,11 @@ class Brain:
         for line in lines:
             for sentence in stages.SENTENCE_END.split(line.lstrip("• ")):
                 compact = key(sentence)
-                if all(self.accounting.holds(key(w), compact) for w in words) and all(
-                    p.search(sentence) for p in patterns
+                # (a sentence saying the report lacks what it names answers nothing of it)
+                if (
+                    all(self.accounting.holds(key(w), compact) for w in words)
+                    and all(p.search(sentence) for p in patterns)
+                    and not shapes.SAYS_MISSING.search(sentence)
                 ):
                     body = sentence + (f"\n{basis_line}" if basis_line else "")
                     return Reply(
