@@ -460,6 +460,7 @@ class Understander:
         told_end = len(key(text[: told[-1]])) if told else 0
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
+        matches = _one_reading_of_shared_cues(matches)
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named
@@ -929,6 +930,27 @@ _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데
 # a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
 # "구청 교육담당입니다. …")
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
+
+
+_DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
+
+
+def _one_reading_of_shared_cues(matches: list[Match]) -> list[Match]:
+    """A cue word of two attributes ("수료": its date, or how many completed it) asks the one
+    that another cue of the question asks too ("수료한 사람 몇 명": the count)."""
+    attrs = [m for m in matches if m.kind == "attr"]
+    spans: dict[tuple[int, int], set[str]] = {}
+    for m in attrs:
+        spans.setdefault((m.start, m.end), set()).add(m.value)
+    drop: set[tuple[int, int, str]] = set()
+    for span, values in spans.items():
+        if len(values) < 2 or values <= _DATE_ATTRS:
+            continue  # ("날짜": a date and a day, the narrower read where it is asked)
+        elsewhere = {m.value for m in attrs if (m.start, m.end) != span}
+        backed = values & elsewhere
+        if backed:
+            drop |= {(*span, v) for v in values - backed}
+    return [m for m in matches if (m.start, m.end, m.value) not in drop or m.kind != "attr"]
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

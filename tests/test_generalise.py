@@ -139,6 +139,8 @@ ANSWERED = [
     ("올해 예산 집행률 최고로 높은 사업 알려줘요", ["e-러닝콘텐츠개발", "95.2%"]),  # lines ranked by rate
     ("협치교육은 매주 몇 번씩 해요", ["주2회"]),  # a count per week is said per week, not the year's 40회
     ("제1회 공채는 어떤 사람들이 대상이었어요", ["행정7급"]),  # whom a round is for: the series it recruits
+    # 수료 asks a date or a count: the count, which 몇 명 asks too
+    ("6급 승진자 과정 상반기에 수료한 인원 몇 명이에요", ["105명"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
