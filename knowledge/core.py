@@ -494,7 +494,9 @@ class Brain:
                 head = stem
             else:
                 words.append((word,))
-        if len(words) < min_words:
+        # (a follow-up asking a value of the subject taken over names no word of its own: "무슨
+        # 요일에 해요?" after the course's dates)
+        if len(words) < min_words and not (inherited and patterns and min_words == 1):
             return None
 
         def best(about: list[tuple[str, ...]]) -> Passage | None:

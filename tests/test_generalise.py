@@ -281,6 +281,8 @@ DIALOGUES = [
     (["외국도시공무원 연수 상반기에 몇 명 왔어요", "포럼은 시기가 언제쯤이에요"], "11월", "나와 있지 않습니다"),
     # a sentence of the last answer that says the report lacks what it names answers nothing
     (["경력경쟁 채용 몇 명이에요", "필기시험 몇일날이에요"], "나와 있지 않습니다", "11. 24."),
+    # a value asked of the subject taken over, with no word of its own: a fact of it gives it
+    (["핵심가치 공유 교육 몇 명 받아요", "요일은요?"], "수, 금", "나와 있지 않습니다"),
     # a sub-course's budget is its program's line, named as it is: not the centre's whole budget
     (["5급 승진대상자 역량이해교육 몇 번 해요", "그거 예산 얼마 잡혔어요"], "196,590천원", "15,073,737"),
     # courses for a rank that are one program and its own courses: the follow-up is about it
