@@ -227,6 +227,8 @@ def resolve(
                 continue  # "하반기엔 몇 명" after one cohort in May asks of the program, not of it
             if topic_too and kind != "topic" and "topic" in context.entities:
                 continue  # the finding answered is the subject, not a word it was found by ("필기")
+            if any((kind, v) in u.left_out for v in values):
+                continue  # "운동장 말고 다른 시설은": not the amenity just spoken of
             valid = known_values.get(kind, set())
             if not isinstance(values, list) or not values or not all(isinstance(v, str) and v in valid for v in values):
                 continue

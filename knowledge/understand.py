@@ -136,6 +136,8 @@ class Understanding:
     # Nouns of action the question asks with ("도입됐어요", "신설했나요"), not part of a name: the
     # gate lets them pass as everyday verbs, but a date asked of one is the action's date.
     actions: tuple[str, ...] = ()
+    # Records the question names to leave out ("운동장 말고 다른 시설"): no follow-up takes them over.
+    left_out: tuple[tuple[str, str], ...] = ()
 
 
 class NluError(ValueError):
@@ -461,6 +463,9 @@ class Understander:
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
         matches = _one_reading_of_shared_cues(matches)
+        # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
+        left_out = tuple((m.kind, m.value) for m in matches if m.kind in SUBJECT_KINDS and _LEFT_OUT.match(k, m.end))
+        matches = [m for m in matches if (m.kind, m.value) not in left_out]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
         ambiguous: list[str] = []  # "합격자 발표": either announcement, unless one is named
@@ -564,6 +569,7 @@ class Understander:
             suffix_attrs,
             counters=self._counters(k),
             actions=self._actions(analysed, matches, told_end),
+            left_out=left_out,
         )
 
     def _actions(self, analysed: tuple[morph.Morpheme, ...], matches: list[Match], after: int = 0) -> tuple[str, ...]:
@@ -932,6 +938,7 @@ _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
+_LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 
 

@@ -141,6 +141,7 @@ ANSWERED = [
     ("제1회 공채는 어떤 사람들이 대상이었어요", ["행정7급"]),  # whom a round is for: the series it recruits
     # 수료 asks a date or a count: the count, which 몇 명 asks too
     ("6급 승진자 과정 상반기에 수료한 인원 몇 명이에요", ["105명"]),
+    ("배움관 말고 다른 건물은 뭐가 있어요", ["창의관", "다솜관"]),  # a record named to be left out
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -283,6 +284,8 @@ DIALOGUES = [
     (["경력경쟁 채용 몇 명이에요", "필기시험 몇일날이에요"], "나와 있지 않습니다", "11. 24."),
     # a value asked of the subject taken over, with no word of its own: a fact of it gives it
     (["핵심가치 공유 교육 몇 명 받아요", "요일은요?"], "수, 금", "나와 있지 않습니다"),
+    # a record named to be left out is not taken over: the other facilities, not its card again
+    (["도서실은 어디 있어요", "도서실 빼고 또 어떤 시설 있어요"], "구내식당", "도서실의"),
     # a sub-course's budget is its program's line, named as it is: not the centre's whole budget
     (["5급 승진대상자 역량이해교육 몇 번 해요", "그거 예산 얼마 잡혔어요"], "196,590천원", "15,073,737"),
     # courses for a rank that are one program and its own courses: the follow-up is about it
