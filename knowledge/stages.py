@@ -798,6 +798,15 @@ class Accounting:
         self, u: Understanding, m: Match, pattern: re.Pattern[str], in_year: re.Pattern[str] | None
     ) -> re.Pattern[str]:
         """What the value a cue asks looks like in this question, narrower than the cue's own."""
+        if (
+            m.value == "cost"
+            and key(m.text) == "얼마"
+            and not _MONEY.search(u.text)
+            and not (u.intent or "").startswith("budget.")
+            and not any(k in u.entities for k in ("budget_line", "work"))
+        ):
+            # "평균 얼마였어요" of a tenure: how much of what is spoken of, not a sum of money
+            return _QUANTITY
         if m.value == "location" and _HOW_FAR.search(u.key):
             return _STATUS  # "어디까지 진행됐어요" asks how far it has got, not where
         if m.value == "location":
@@ -885,6 +894,11 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 _HALVES = ("상반기", "하반기")
+# words that make "얼마" ask a sum of money, and what any other amount looks like
+_MONEY = re.compile(
+    r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었"
+)
+_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:[가-힣%㎡]|$)")
 # a count asked per week or per month, and what such a count looks like in an answer
 _PER_PERIOD = [
     (re.compile(r"(?:일주일|한\s*주|매주)(?:에|마다)?\s*몇"), re.compile(r"주\s*\d+\s*(?:회|번|일)|매주"), "주당 횟수"),

@@ -142,6 +142,8 @@ ANSWERED = [
     # 수료 asks a date or a count: the count, which 몇 명 asks too
     ("6급 승진자 과정 상반기에 수료한 인원 몇 명이에요", ["105명"]),
     ("배움관 말고 다른 건물은 뭐가 있어요", ["창의관", "다솜관"]),  # a record named to be left out
+    # "얼마" with no money spoken of asks how much of what the question names, not a sum
+    ("시험지 문제 줄 간격은 얼마였다가 얼마로 바뀌었어요", ["165%"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -212,6 +214,7 @@ DECLINED = [
     ("제2회 공채에서 7급은 몇 명 뽑았어요", "7급 인원"),
     ("신임자 과정 평가 방식은요", "신임자 과정의 방식"),  # a way asked that no answer names
     ("5급 역량평가 한 달에 몇 번 해요", "월별 횟수"),  # the year's count is no count per month
+    ("종합운동장 하루 빌리면 얼마예요", "금액"),  # renting it: "얼마" asks a sum of money
 ]
 
 
