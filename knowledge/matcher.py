@@ -204,12 +204,13 @@ class Matcher:
             start, end, score = best
             # A word typo-matched across the user's space is two words, not one, unless it starts
             # where the user's word starts ("리더쉽 교육" is one name, "자치구가 시험" holds none).
+            inner = sum(start < b < end for b in boundaries)
             if (
                 " " not in term.text
-                and any(start < b < end for b in boundaries)
-                and (len(term.key) <= 3 or (start > 0 and start not in boundaries))
+                and inner
+                and (len(term.key) <= 3 or (start > 0 and start not in boundaries) or inner > 1)
             ):
-                continue
+                continue  # (nor across two spaces: "언제 다 지어져요" holds no "언제까지")
             # A typo is in the stem of the user's word, never in its ending: "언제인가요" holds no
             # typo of 인강 nor of 제일 (the stem is 언제).
             if _into_the_ending(q, start, end, boundaries):
@@ -296,7 +297,7 @@ def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
         return False  # "e-러닝" is one word, typed with a hyphen
     end = min((b for b in boundaries if b >= m.end), default=len(q))
     taken = m.end - inner[-1]
-    return end > m.end and taken < end - m.end and not particles_only(q[m.end : end])
+    return end > m.end and taken <= end - m.end and not particles_only(q[m.end : end])
 
 
 def _resolve(matches: list[Match]) -> list[Match]:

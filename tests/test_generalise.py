@@ -215,6 +215,7 @@ DECLINED = [
     ("신임자 과정 평가 방식은요", "신임자 과정의 방식"),  # a way asked that no answer names
     ("5급 역량평가 한 달에 몇 번 해요", "월별 횟수"),  # the year's count is no count per month
     ("종합운동장 하루 빌리면 얼마예요", "금액"),  # renting it: "얼마" asks a sum of money
+    ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
 ]
 
 
