@@ -896,7 +896,7 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 _HALVES = ("상반기", "하반기")
 # words that make "얼마" ask a sum of money, and what any other amount looks like
 _MONEY = re.compile(
-    r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었"
+    r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었|잡혀|잡혔|잡힌|편성"
 )
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:[가-힣%㎡]|$)")
 # a count asked per week or per month, and what such a count looks like in an answer

@@ -144,6 +144,7 @@ ANSWERED = [
     ("배움관 말고 다른 건물은 뭐가 있어요", ["창의관", "다솜관"]),  # a record named to be left out
     # "얼마" with no money spoken of asks how much of what the question names, not a sum
     ("시험지 문제 줄 간격은 얼마였다가 얼마로 바뀌었어요", ["165%"]),
+    ("신임자 과정은 올해 얼마 잡혔어요", ["1,816,633"]),  # "얼마 잡혔어요": a budget allocated, a sum
     ("e러닝 운영 예산 감소폭은요", ["72,902"]),  # 폭 ("감소폭"): how much, no word the report lacks
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
