@@ -442,7 +442,8 @@ class Understander:
             if (
                 m.exact
                 or (
-                    (m.start, m.end) not in words
+                    # (MeCab knows some typos of question words as rare nouns: "언재" is 언제)
+                    ((m.start, m.end) not in words or key(m.text) in _QUESTION_WORDS)
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
                     # a unit counted ("몇 달짜리") is said as it is: no typo of "날짜"
@@ -938,6 +939,7 @@ _SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
+_QUESTION_WORDS = frozenset({"언제", "어디", "얼마", "며칠", "누구", "무슨", "어느", "어떤", "몇명", "몇번"})
 _LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 
