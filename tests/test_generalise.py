@@ -145,6 +145,7 @@ ANSWERED = [
     # "얼마" with no money spoken of asks how much of what the question names, not a sum
     ("시험지 문제 줄 간격은 얼마였다가 얼마로 바뀌었어요", ["165%"]),
     ("신임자 과정은 올해 얼마 잡혔어요", ["1,816,633"]),  # "얼마 잡혔어요": a budget allocated, a sum
+    ("전문경력관 채용시험 예산 얼마예요", ["228,000천원"]),  # the line the round's own names name
     ("e러닝 운영 예산 감소폭은요", ["72,902"]),  # 폭 ("감소폭"): how much, no word the report lacks
     ("신임자 과정 제9기 언재 시작해요", ["8월 27일"]),  # a question word's typo MeCab knows as a noun
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)

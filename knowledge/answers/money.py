@@ -22,6 +22,11 @@ class MoneyAnswers(AnswerBase):
             ranked = self._most_spent(u) if "attr.rate" in u.features else self._most_changed(u)
             if ranked is not None:
                 return ranked
+        round_lines = self._round_lines(u)
+        if round_lines:
+            # "임기제 채용시험 예산": the line the round's own names name, not one a general word
+            # of the question ("채용시험") matched
+            wanted = round_lines
         if not wanted:
             program = self._program(u)
             if program and not program.budget_line and program.parent:
@@ -151,6 +156,18 @@ class MoneyAnswers(AnswerBase):
         keys = {k for k in (key(p) for p in probes) if len(k) >= 2}
         keys = {k for k in keys if sum(any(k in n for n in ns) for _, ns in names) < 3}
         return [i for i, ns in names if any(k in n for k in keys for n in ns)]
+
+    def _round_lines(self, u: Understanding) -> list[str]:
+        """The one budget line whose name holds a name of the exam round the question is about
+        ("일반임기제, 전문경력관등 임용시험" for 전문가 채용), if there is one."""
+        out: list[str] = []
+        for round_id in u.entities.get("round", []):
+            r = self.kb.round_(round_id)
+            names = {key(n) for n in (r.name, *r.aliases)} if r is not None else set()
+            lines = [b.id for b in self.kb.budget_lines() if any(len(n) >= 3 and n in key(b.name) for n in names)]
+            if len(lines) == 1:
+                out += lines
+        return out
 
     def _most_spent(self, u: Understanding) -> Composed | None:
         """ "집행률 제일 낮은 사업은?": the business lines ranked by the share of their budget
