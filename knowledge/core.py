@@ -153,7 +153,7 @@ class Brain:
             concept_asks=self.understander.concept_asks,
             record_holds=self.accounting.record_holds,
         )
-        u = self.understander.classify(self._course_named(u))
+        u = self.understander.classify(self._event_meant(self._course_named(u), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
             # "계획 수립일이 언제였죠" after an answer that tells of the plan: a few letters of a
@@ -232,6 +232,21 @@ class Brain:
             return u
         program = list(named)
         return replace(u, entities={**u.entities, "program": program}, inherited={**u.inherited, "program": program})
+
+    def _event_meant(self, u: Understanding, today: dt.date) -> Understanding:
+        """A follow-up that names no event of its own, read with the event taken over said
+        before it: "결과는 언제 나와요" after the written exam is "필기 결과" (its announcement)."""
+        taken = u.inherited.get("event_type") or []
+        if len(taken) != 1 or any(m.kind in ("event_type", "event_any") for m in u.matches):
+            return u
+        head = ((self.nlu.get("event_types") or {}).get(taken[0]) or [""])[0]
+        meant = set(self.understander.understand(f"{head} {u.text}", today).entities.get("event_type", []))
+        if not head or len(meant) != 1 or meant == set(taken):
+            return u
+        events = list(meant)
+        return replace(
+            u, entities={**u.entities, "event_type": events}, inherited={**u.inherited, "event_type": events}
+        )
 
     def _unanswered(self, u: Understanding, answer: str) -> list[str]:
         """The values the question asks that the answer lacks; the subject's own name is no value
