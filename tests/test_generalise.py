@@ -148,6 +148,7 @@ ANSWERED = [
     ("전문경력관 채용시험 예산 얼마예요", ["228,000천원"]),  # the line the round's own names name
     ("e러닝 운영 예산 감소폭은요", ["72,902"]),  # 폭 ("감소폭"): how much, no word the report lacks
     ("신임자 과정 제9기 언재 시작해요", ["8월 27일"]),  # a question word's typo MeCab knows as a noun
+    ("자카르타 교통과정은 어느 부서와 함께 진행했나요", ["교통정책과"]),  # a unit the report names in brackets
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
