@@ -737,6 +737,12 @@ class Accounting:
             (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
             for m in self.each_unit.finditer(u.text)
         ]
+        # "응시율 얼마였어요": a rate is asked, which only a percentage gives
+        rates = [
+            (m.group(0), _PERCENT)
+            for m in _RATE_WORD.finditer(u.text)
+            if _QUESTION_WORD.search(u.text) and not confirming
+        ][:1]
         # "일주일에 몇 번": a count per week or month is said per week or month ("주2회", "매월")
         per_period = [(label, pattern) for rx, pattern, label in _PER_PERIOD if rx.search(u.text)]
         # (and "일주일" read as a date cue asks no date)
@@ -747,6 +753,7 @@ class Accounting:
             + named_cost[:1]
             + per_unit[:1]
             + per_period[:1]
+            + rates
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
@@ -896,6 +903,9 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 _HALVES = ("상반기", "하반기")
+# a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer
+_RATE_WORD = re.compile(r"[가-힣]{1,6}[율률](?=[은는이가을를도만요]|[\s?.!]|$)")
+_PERCENT = re.compile(r"\d\s*%|퍼센트|%p")
 # words that make "얼마" ask a sum of money, and what any other amount looks like
 _MONEY = re.compile(
     r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었|잡혀|잡혔|잡힌|편성"

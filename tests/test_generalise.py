@@ -149,6 +149,7 @@ ANSWERED = [
     ("e러닝 운영 예산 감소폭은요", ["72,902"]),  # 폭 ("감소폭"): how much, no word the report lacks
     ("신임자 과정 제9기 언재 시작해요", ["8월 27일"]),  # a question word's typo MeCab knows as a noun
     ("자카르타 교통과정은 어느 부서와 함께 진행했나요", ["교통정책과"]),  # a unit the report names in brackets
+    ("2차 공채 응시율은 몇 퍼센트였어요", ["54.7%"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -221,6 +222,7 @@ DECLINED = [
     ("5급 역량평가 한 달에 몇 번 해요", "월별 횟수"),  # the year's count is no count per month
     ("종합운동장 하루 빌리면 얼마예요", "금액"),  # renting it: "얼마" asks a sum of money
     ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
+    ("1회 공채 경쟁률은 몇이었어요", "경쟁률"),  # a rate asked: only a percentage gives it
 ]
 
 
