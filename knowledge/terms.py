@@ -25,6 +25,8 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
     out: list[str] = []
     for i, word in enumerate(words):
         out.append(word)
+        if len(word) >= 4 and word.endswith("시"):
+            out.append(word[:-1])  # a city said without its suffix ("키예프시" → "키예프")
         if i + 1 < len(words):
             out.append(word + words[i + 1])
             if re.match(r"제\d", word):  # "제2회 공개경쟁" is also said "2회 공개경쟁"
