@@ -34,7 +34,8 @@ class Morpheme:
 
     @property
     def content(self) -> bool:
-        return self.pos in CONTENT_POS
+        # (an affix standing as a word of its own is a noun MeCab misread: "서울 비 와요")
+        return self.pos in CONTENT_POS or (self.pos in ("XPN", "XSN") and self.word == (self.start, self.end))
 
 
 @lru_cache(maxsize=1)

@@ -224,6 +224,7 @@ DECLINED = [
     ("종합운동장 하루 빌리면 얼마예요", "금액"),  # renting it: "얼마" asks a sum of money
     ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
     ("1회 공채 경쟁률은 몇이었어요", "경쟁률"),  # a rate asked: only a percentage gives it
+    ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
 ]
 
 
