@@ -483,6 +483,14 @@ class Brain:
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
         words += [(w,) for w in also]
+        # two keywords of one record, said as written ("출제", "채점"): each is a word of the fact
+        said = {
+            (m.value, w)
+            for m in u.matches
+            if m.kind in SOFT_KINDS and m.exact and not self.accounting.generic(w := u.key[m.start : m.end])
+        }
+        per_record = Counter(value for value, _ in said)
+        words += [(w,) for value, w in sorted(said) if per_record[value] >= 2 and (w,) not in words]
         words += [(w, w[:-1]) for w, _ in self.accounting.counted_heads(u)]  # "응시자 몇 명": 응시(자)
         words += [(h,) for h in self.accounting.halves_asked(u)]  # "하반기엔 어느 나라": of that half
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question

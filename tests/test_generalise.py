@@ -151,6 +151,8 @@ ANSWERED = [
     ("자카르타 교통과정은 어느 부서와 함께 진행했나요", ["교통정책과"]),  # a unit the report names in brackets
     ("2차 공채 응시율은 몇 퍼센트였어요", ["54.7%"]),
     ("키예프 연수는 몇 월에 했어요", ["5월"]),  # a city named without its suffix (키예프시)
+    # two keywords of one fact, said as written, are the words the fact must hold
+    ("공채 출제하고 채점은 어디에서 해요", ["문제출제, 채점"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
