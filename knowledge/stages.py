@@ -730,7 +730,8 @@ class Accounting:
         # "과정당 개발비", "1인당 얼마": a figure per unit, which a total is not
         cost_word = u.suffix_attrs.get("cost", "")  # "과정당 개발비" says per what, and what
         per_unit = [
-            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당"))
+            # (or for one of them: "1회 125명")
+            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당|(?<![\d,])1\s*{m.group(1)}\s*[\d,]+"))
             for m in self.per_unit.finditer(u.key)
         ] + [
             # each one named with its figure ("인재양성과 37명"), not a count of them ("14팀")

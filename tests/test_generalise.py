@@ -153,6 +153,7 @@ ANSWERED = [
     ("키예프 연수는 몇 월에 했어요", ["5월"]),  # a city named without its suffix (키예프시)
     # two keywords of one fact, said as written, are the words the fact must hold
     ("공채 출제하고 채점은 어디에서 해요", ["문제출제, 채점"]),
+    ("협치교육은 1회당 인원이 몇 명이에요", ["1회 125명"]),  # a figure for one unit is one per unit
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
