@@ -466,6 +466,14 @@ class Understander:
         matches = _one_reading_of_shared_cues(matches)
         # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
         left_out = tuple((m.kind, m.value) for m in matches if m.kind in SUBJECT_KINDS and _LEFT_OUT.match(k, m.end))
+        # "시설 뭐 있어요, 도서실이나 의무실 같은 거": records given as examples of the kind
+        # asked are no subject; the kind is (its answer must still hold them)
+        if any(m.kind == "concept" for m in matches):
+            left_out += tuple(
+                (m.kind, m.value)
+                for m in matches
+                if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and _AS_EXAMPLE.match(k, m.end)
+            )
         matches = [m for m in matches if (m.kind, m.value) not in left_out]
         features: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
@@ -940,6 +948,7 @@ _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(
 
 
 _QUESTION_WORDS = frozenset({"언제", "어디", "얼마", "며칠", "누구", "무슨", "어느", "어떤", "몇명", "몇번"})
+_AS_EXAMPLE = re.compile(r"(?:(?:이나|나|이랑|랑|하고)[가-힣]{0,6}?)?(?:같은|같이|처럼|등등|따위)")
 _LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 

@@ -155,6 +155,7 @@ ANSWERED = [
     ("공채 출제하고 채점은 어디에서 해요", ["문제출제, 채점"]),
     ("협치교육은 1회당 인원이 몇 명이에요", ["1회 125명"]),  # a figure for one unit is one per unit
     ("5급 역량평가에 계속 참여하는 평정위원은 몇 명이에요", ["134명"]),  # 계속: an adverb of frequency
+    ("교육시설은 뭐가 있나요? 구내식당 같은 곳", ["도서실", "의무실"]),  # a record given as an example
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
