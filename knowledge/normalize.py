@@ -181,6 +181,16 @@ def strip_ending(word: str) -> str:
     return word
 
 
+def topic_stem(word: str) -> str:
+    """A word that ends in a vowel with the topic particle run into it ("올핸" = 올해 + 는,
+    "거긴" = 거기 + 는), else ``word``."""
+    if len(word) >= 2:
+        code = ord(word[-1]) - _HANGUL_BASE
+        if 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 4:  # a final ㄴ
+            return word[:-1] + chr(ord(word[-1]) - 4)
+    return word
+
+
 def copula_stem(word: str) -> str:
     """A noun that ends in a vowel with the copula run into it ("얘긴데" = 얘기 + 인데, "어딘데"
     = 어디 + 인데), else ``word``."""

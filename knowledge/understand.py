@@ -20,6 +20,7 @@ from knowledge.normalize import (
     key,
     strip_ending,
     to_jamo,
+    topic_stem,
     without_particles,
 )
 from knowledge.thesaurus import Thesaurus
@@ -721,7 +722,12 @@ class Understander:
                 ),
                 whole,
             )
-            if whole in self.function_words or whole in self.cue_words or copula_stem(whole) in self.function_words:
+            if (
+                whole in self.function_words
+                or whole in self.cue_words
+                or copula_stem(whole) in self.function_words
+                or topic_stem(whole) in self.function_words
+            ):
                 continue
             if all(covered[m.word[0] : m.word[0] + len(whole)]):
                 continue  # the word is a matched term with a particle MeCab read into a noun ("인재원에")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
-from knowledge.normalize import copula_stem
+from knowledge.normalize import copula_stem, topic_stem
 from knowledge.reply import Context
 from knowledge.shape import NOISE_REPLY, asked_noun, full_years, shape
 from knowledge.stages import Accounting, Turns, rank_fits
@@ -156,6 +156,7 @@ ANSWERED = [
     ("협치교육은 1회당 인원이 몇 명이에요", ["1회 125명"]),  # a figure for one unit is one per unit
     ("5급 역량평가에 계속 참여하는 평정위원은 몇 명이에요", ["134명"]),  # 계속: an adverb of frequency
     ("교육시설은 뭐가 있나요? 구내식당 같은 곳", ["도서실", "의무실"]),  # a record given as an example
+    ("신임자 과정 올핸 몇 명 교육해요", ["2,276명"]),  # the topic particle run into 올해 (올해 + 는)
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -754,3 +755,8 @@ def test_a_typo_is_read_in_a_words_stem_not_in_its_ending(brain: Brain, question
 )
 def test_the_copula_run_into_a_noun_is_taken_off(word: str, stem: str) -> None:
     assert copula_stem(word) == stem
+
+
+@pytest.mark.parametrize(("word", "stem"), [("올핸", "올해"), ("거긴", "거기"), ("예산", "예사"), ("가", "가")])
+def test_the_topic_particle_run_into_a_word_is_taken_off(word: str, stem: str) -> None:
+    assert topic_stem(word) == stem  # (the gate checks the stem against function words only)
