@@ -171,7 +171,12 @@ class Brain:
         ):
             # "몇 필지?" right after an answer about the site: the same question, asked of it
             u = replace(u, intent=context.intent, score=self.limits.min_intent_score)
-        if "smalltalk" in u.entities and (u.intent is None or u.score < self.limits.small_talk_over):
+        # ("엑셀에서 vlookup 어떻게 써요" asks how to use something else: no help with the bot)
+        if (
+            "smalltalk" in u.entities
+            and (u.intent is None or u.score < self.limits.small_talk_over)
+            and not self._help_with_else(u)
+        ):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
         reason = stages.decide(
             u, self.understander, covered_years=self.covered_years, min_score=self.limits.min_intent_score
@@ -218,6 +223,13 @@ class Brain:
             if said is not None:
                 return said
         return self._decline(text, u, reason or "unknown", now, context)
+
+    @staticmethod
+    def _help_with_else(u: Understanding) -> bool:
+        """Whether a request for help names something the report does not know ("엑셀에서 vlookup
+        어떻게 써요"): help with another thing, which the bot's menu is not."""
+        said = "".join(u.key[m.start : m.end] for m in u.matches if m.kind == "smalltalk")
+        return u.entities.get("smalltalk", [""])[0] == "help" and any(w not in said for w in u.unknown_words)
 
     def _course_named(self, u: Understanding) -> Understanding:
         """A word the turn says that only one course of the program taken over has in its name
@@ -647,7 +659,7 @@ class Brain:
         )
 
     def _decline(self, text: str, u: Understanding, reason: str, now: dt.datetime, context: Context) -> Reply:
-        if "smalltalk" in u.entities and reason in ("unknown", "no_data"):
+        if "smalltalk" in u.entities and reason in ("unknown", "no_data") and not self._help_with_else(u):
             return self.composer.small_talk(u.entities["smalltalk"][0], context)
         said = self._from_last_answer(u, context, now) if reason != "year" else None
         if said is not None:
