@@ -646,34 +646,35 @@ class Accounting:
                 for w, said in named.items()
                 if w in key(body) and not any(w in key(x) and any(p.search(x) for _, p in asked) for x in sentences)
             ]
-        if u.counters and not missing:
-            # "필기 합격자 몇 명": a count of what the word before 몇 names, said of it; a count of
-            # others in the same answer (응시 67,959명) is no count of 합격자
-            segments = [key(x) for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
-            for word, unit in self.counted_heads(u):
-                pattern = self._count_in(unit)
-                stems = {word, word[:-1]}
-                if not any(any(s in seg for s in stems) and pattern.search(seg) for seg in segments):
-                    missing.append(f"{word} 수")
-        counts = [p for w, p in asked if w.startswith("몇") or p is self.value_of["attr.headcount"]]
-        if counts and not missing and subject_match(u) is not None:
-            # "2회 공채 9급은 몇 명 뽑아요" of a round for 7~9급: its whole count is none of
-            # 9급's; the count must be said with the rank (unless the rank is what names the
-            # record: "7급 공채 몇 명")
-            items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
-            for m in u.matches:
-                if m.kind != "rank" or "rank" in u.inherited or not (r := re.match(r"\d", m.text)):
-                    continue
-                if len(ranks_written(body)) > 1 and not any(
-                    int(r.group(0)) in ranks_written(x) and any(p.search(x) for p in counts) for x in items
-                ):
-                    missing.append(f"{m.text} 인원")
+        if not missing:
+            missing += self._counts_of_others(u, body, asked)
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
             if said and year not in said and not _year_written(int(year)).search(body):
                 missing.append(f"{year}년")
         return missing
+
+    def _counts_of_others(self, u: Understanding, body: str, asked: list[tuple[str, re.Pattern[str]]]) -> list[str]:
+        """The counts asked of a part that the answer gives only of others or of the whole: of
+        the people one role names ("필기 합격자 몇 명": 응시 67,959명 is no count of 합격자), and
+        of one rank of a record for several ("2회 공채 9급은 몇 명": its 1,971명 is all ranks')."""
+        out: list[str] = []
+        items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+        for word, unit in self.counted_heads(u) if u.counters else []:
+            pattern = self._count_in(unit)
+            if not any(any(s in key(x) for s in (word, word[:-1])) and pattern.search(key(x)) for x in items):
+                out.append(f"{word} 수")
+        counts = [p for w, p in asked if w.startswith("몇") or p is self.value_of["attr.headcount"]]
+        # (unless the rank is what names the record: "7급 공채 몇 명")
+        if out or not counts or subject_match(u) is None or len(ranks_written(body)) < 2:
+            return out
+        for m in u.matches:
+            if m.kind != "rank" or "rank" in u.inherited or not (r := re.match(r"\d", m.text)):
+                continue
+            if not any(int(r.group(0)) in ranks_written(x) and any(p.search(x) for p in counts) for x in items):
+                out.append(f"{m.text} 인원")
+        return out
 
     def halves_asked(self, u: Understanding) -> list[str]:
         """The half of the year a question asks a value of ("하반기엔 어느 나라"): the answer must
