@@ -75,6 +75,7 @@ class Brain:
         for p in kdb.programs(db):
             if p.parent:
                 by_parent.setdefault(p.parent, []).append(p)
+        self._course_heads = frozenset(key(w) for w in (self.nlu.get("concepts") or {}).get("course") or ())
         # "포럼은 언제" after the overseas officials' course: the words of its courses' names
         self._course_words = {
             parent: [(c.id, key(" ".join((c.name, *c.aliases)))) for c in children]
@@ -522,9 +523,10 @@ class Brain:
         head = ""
         for attr, word in u.suffix_attrs.items():
             stem = self.understander.stem_of_suffixed(word)
-            if attr == "cost" and len(stem) >= 2:
+            if attr == "cost" and len(stem) >= 2 and stem not in self._course_heads:
                 # "운영비" is the cost of 운영: the budget line named after that activity (its
-                # name ends in it, "직장보육시설운영"). A fee such as "보육료" names no line.
+                # name ends in it, "직장보육시설운영"). A fee such as "보육료" names no line, nor
+                # does the cost of a course to its trainee ("교육비": 교육 is every course).
                 words.append((stem,))
                 head = stem
             else:
