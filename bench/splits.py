@@ -36,7 +36,8 @@ SPLIT_FILES = {
     "dev10": ROOT / "tests" / "devset10.tsv",  # the same (first measured before tuning on it)
     "dev11": ROOT / "tests" / "devset11.tsv",  # the same, first measured before tuning on it
     "dev12": ROOT / "tests" / "devset12.tsv",  # the same, first measured before tuning on it
-    "dev13": ROOT / "tests" / "devset13.tsv",  # the same, written last, first measured before tuning on it
+    "dev13": ROOT / "tests" / "devset13.tsv",  # the same, first measured before tuning on it
+    "dev14": ROOT / "tests" / "devset14.tsv",  # the same, written last, first measured on the final code
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
