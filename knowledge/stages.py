@@ -739,6 +739,8 @@ class Accounting:
             (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
             for m in self.each_unit.finditer(u.text)
         ]
+        # "순위가 몇 번째": a place in an order ("3순위"), not a count
+        ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
         # "응시율 얼마였어요": a rate is asked, which only a percentage gives
         rates = [
             (m.group(0), _PERCENT)
@@ -756,6 +758,7 @@ class Accounting:
             + per_unit[:1]
             + per_period[:1]
             + rates
+            + ordinal
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
@@ -763,6 +766,7 @@ class Accounting:
                 and not confirming
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
+                and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
                 # "직렬이 어디까지예요" asks how far the thing named reaches, not a place
@@ -905,6 +909,8 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 _HALVES = ("상반기", "하반기")
+_ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
+_ORDINAL = re.compile(r"\d+\s*(?:번째|순위|위|등|째)")
 # a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer
 _RATE_WORD = re.compile(r"[가-힣]{1,6}[율률](?=[은는이가을를도만요]|[\s?.!]|$)")
 _PERCENT = re.compile(r"\d\s*%|퍼센트|%p")

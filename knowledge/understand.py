@@ -607,6 +607,8 @@ class Understander:
                 unit = next((u for u in self.counter_words if k.startswith(u, i + 1)), None)
                 if unit == "년" and k.startswith("도", i + 2):
                     continue  # "몇 년도" asks which year, not how many
+                if unit == "번" and k.startswith("째", i + 2):
+                    continue  # "몇 번째" asks which place in an order, not how many
                 if unit:
                     found.append(unit)
         return tuple(found)
