@@ -520,14 +520,15 @@ class Understander:
         whole = any(w in k for w in self.whole_words)
         if whole:
             features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
+        counts_courses = "과정" in self._counters(k)  # "인재원은 올해 몇 과정이에요"
         if (
             (whole or "attr.headcount" in features)
-            and "concept.course" in features
+            and ("concept.course" in features or counts_courses)
             and not entities.keys() & {"program", "category", "rank", "session"}
         ):
             # "올해 교육과정 전체 몇 개예요", "교육과정 몇 개 있어요": all the courses, counted, are
             # the year's training plan
-            features.setdefault("concept.plan", features["concept.course"])
+            features.setdefault("concept.plan", features.get("concept.course", 1.0))
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)

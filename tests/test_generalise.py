@@ -158,6 +158,7 @@ ANSWERED = [
     ("교육시설은 뭐가 있나요? 구내식당 같은 곳", ["도서실", "의무실"]),  # a record given as an example
     ("신임자 과정 올핸 몇 명 교육해요", ["2,276명"]),  # the topic particle run into 올해 (올해 + 는)
     ("한부모 가정은 어린이집 입소 몇 번째 순위예요", ["1순위"]),  # 몇 번째: a place in an order, no count
+    ("인재개발원은 1년에 몇 과정 운영해요", ["230개 과정"]),  # courses counted ("몇 과정"), none named
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
