@@ -23,6 +23,8 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
     and the tails of long compound words ("교육생급식지원" → "급식지원")."""
     words = [w for w in _NAME_SPLIT.split(name) if w]
     out: list[str] = []
+    if "(" in name and len(words) == 2:
+        out.append(words[1] + words[0])  # its bracketed qualifier said first ("메트로폴리스 교통과정")
     for i, word in enumerate(words):
         out.append(word)
         if len(word) >= 4 and word.endswith("시"):

@@ -159,6 +159,7 @@ ANSWERED = [
     ("신임자 과정 올핸 몇 명 교육해요", ["2,276명"]),  # the topic particle run into 올해 (올해 + 는)
     ("한부모 가정은 어린이집 입소 몇 번째 순위예요", ["1순위"]),  # 몇 번째: a place in an order, no count
     ("인재개발원은 1년에 몇 과정 운영해요", ["230개 과정"]),  # courses counted ("몇 과정"), none named
+    ("메트로폴리스 교통과정 언제였죠", ["4월"]),  # a name's bracketed qualifier said first
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
