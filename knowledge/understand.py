@@ -532,17 +532,26 @@ class Understander:
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)
-        if "concept.audit" in features and "topic" not in entities:
+        audit_cues = {(m.start, m.end) for m in matches if m.kind == "concept" and m.value == "audit"}
+        # (a finding named only by a word for the audit itself, "행감", is no finding asked about)
+        by_audit_word = [m for m in matches if m.kind == "topic" and (m.start, m.end) in audit_cues]
+        if "concept.audit" in features and (
+            "topic" not in entities or len(by_audit_word) == sum(m.kind == "topic" for m in matches)
+        ):
             # "감사 지적 중에 어린이집 관련": the findings about a thing the question names, though
             # its name ("어린이집", a building) hid the findings' keyword
-            named = [(m.start, m.end) for m in matches if m.kind not in ("concept", "attr")]
+            named = [(m.start, m.end) for m in matches if m.kind not in ("concept", "attr", "topic")]
+            found: list[str] = []
             for t in self._topic_keywords:
                 at = k.find(t.key)
                 # a keyword inside a longer name read already is no mention ("위탁" of 민간위탁)
                 inside = any(s <= at and at + len(t.key) <= e and e - s > len(t.key) for s, e in named)
-                if at >= 0 and len(t.key) >= 2 and not inside:
-                    _add(entities, "topic", t.value)
-                    features["topic"] = max(features.get("topic", 0.0), 1.0)
+                if at >= 0 and len(t.key) >= 2 and not inside and (at, at + len(t.key)) not in audit_cues:
+                    found.append(t.value)
+            if found:
+                entities["topic"] = list(dict.fromkeys(found))
+                features["topic"] = max(features.get("topic", 0.0), 1.0)
+
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
         # (a date in what the asker says of themselves asks nothing: "내년 6월 퇴직하는데 …")

@@ -160,6 +160,8 @@ ANSWERED = [
     ("한부모 가정은 어린이집 입소 몇 번째 순위예요", ["1순위"]),  # 몇 번째: a place in an order, no count
     ("인재개발원은 1년에 몇 과정 운영해요", ["230개 과정"]),  # courses counted ("몇 과정"), none named
     ("메트로폴리스 교통과정 언제였죠", ["4월"]),  # a name's bracketed qualifier said first
+    # a finding named beside a word for the audit itself ("행감"): the finding, not the summary
+    ("행감 때 민간위탁 교육 지적받은 거 어떻게 됐어요", ["추진완료", "4기"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
