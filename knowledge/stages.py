@@ -460,7 +460,9 @@ class Accounting:
             # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
             # in "2018년 계획"
             "attr.schedule": re.compile(
-                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|" + _ALWAYS + "|상반기|하반기|"
+                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|"
+                + _ALWAYS
+                + "|상반기(?!\\s*(?:추진\\s*)?실적)|하반기(?!\\s*계획)|"
                 r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"
             ),
             # "(6.30. 원인행위 기준)" is the date a figure was counted, not a date of the thing asked

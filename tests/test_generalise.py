@@ -235,6 +235,7 @@ DECLINED = [
     ("종합운동장 하루 빌리면 얼마예요", "금액"),  # renting it: "얼마" asks a sum of money
     ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
     ("1회 공채 경쟁률은 몇이었어요", "경쟁률"),  # a rate asked: only a percentage gives it
+    ("노동조사요원 임기제 원서 접수 언제 해요", "날짜"),  # "상반기 실적" labels results, dates nothing asked
     ("포토샵 사용법 알려줘", ""),  # help with something else is no question of the bot's menu
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
 ]
