@@ -615,8 +615,8 @@ class Understander:
         for i, ch in enumerate(k):
             if ch == "몇":
                 unit = next((u for u in self.counter_words if k.startswith(u, i + 1)), None)
-                if unit == "년" and k.startswith("도", i + 2):
-                    continue  # "몇 년도" asks which year, not how many
+                if unit == "년" and k.startswith(("도", "부터", "에"), i + 2):
+                    continue  # "몇 년도", "몇 년부터", "몇 년에" ask which year, not how many
                 if unit == "번" and k.startswith("째", i + 2):
                     continue  # "몇 번째" asks which place in an order, not how many
                 if unit:

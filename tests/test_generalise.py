@@ -163,6 +163,7 @@ ANSWERED = [
     # a finding named beside a word for the audit itself ("행감"): the finding, not the summary
     ("행감 때 민간위탁 교육 지적받은 거 어떻게 됐어요", ["추진완료", "4기"]),
     ("면접위원 사전교육 안 들으면 위촉돼요?", ["위촉 배제"]),  # the report's own words for the rule
+    ("인적성검사는 몇 년에 도입했어요", ["2013년"]),  # "몇 년에" asks which year, not how many
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
