@@ -959,7 +959,11 @@ _PREDICATE_END = re.compile(
 
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
-_SENTENCE_END = re.compile(r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+")
+_SENTENCE_END = re.compile(
+    r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
+    # ... or a polite sentence the question follows with "그럼" ("… 가정이에요 그럼 몇 순위예요")
+    r"(?<=요)\s+(?=(?:그럼|그러면|그러니까|그래서)\s)"
+)
 # a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
 # "구청 교육담당입니다. …")
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")

@@ -164,6 +164,8 @@ ANSWERED = [
     ("행감 때 민간위탁 교육 지적받은 거 어떻게 됐어요", ["추진완료", "4기"]),
     ("면접위원 사전교육 안 들으면 위촉돼요?", ["위촉 배제"]),  # the report's own words for the rule
     ("인적성검사는 몇 년에 도입했어요", ["2013년"]),  # "몇 년에" asks which year, not how many
+    # what the asker says of themselves before "그럼 …" is no part of the question
+    ("저는 한부모 워킹맘이에요 그럼 어린이집 몇 순위예요", ["1순위"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [
@@ -238,7 +240,11 @@ DECLINED = [
     ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
     ("1회 공채 경쟁률은 몇이었어요", "경쟁률"),  # a rate asked: only a percentage gives it
     ("노동조사요원 임기제 원서 접수 언제 해요", "날짜"),  # "상반기 실적" labels results, dates nothing asked
-    ("포토샵 사용법 알려줘", ""),  # help with something else is no question of the bot's menu
+    ("포토샵 사용법 알려줘", ""),
+    (
+        "저는 한부모 워킹맘이에요 그럼 어린이집 수강료는요",
+        "수강료",
+    ),  # the question after 그럼 is still gated  # help with something else is no question of the bot's menu
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
 ]
 
