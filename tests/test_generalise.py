@@ -240,11 +240,8 @@ DECLINED = [
     ("인재원 새 건물은 언제 다 지어요", "날짜"),  # "언제 다 지어" (two spaces) is no typo of 언제까지
     ("1회 공채 경쟁률은 몇이었어요", "경쟁률"),  # a rate asked: only a percentage gives it
     ("노동조사요원 임기제 원서 접수 언제 해요", "날짜"),  # "상반기 실적" labels results, dates nothing asked
-    ("포토샵 사용법 알려줘", ""),
-    (
-        "저는 한부모 워킹맘이에요 그럼 어린이집 수강료는요",
-        "수강료",
-    ),  # the question after 그럼 is still gated  # help with something else is no question of the bot's menu
+    ("포토샵 사용법 알려줘", ""),  # help with something else is no question of the bot's menu
+    ("저는 한부모 워킹맘이에요 그럼 어린이집 수강료는요", "수강료"),  # the question after 그럼 is still gated
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
 ]
 
