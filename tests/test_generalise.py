@@ -321,6 +321,8 @@ DIALOGUES = [
     (["2회 공채 면접은 언제 봐요", "결과는 언제 알 수 있어요"], "최종 합격자 발표는 2018년 11월 14일", "면접시험은"),
     # the cost of a course to its trainee ("교육비") names no budget line: 교육 is every course
     (["퇴직 후 인생설계 교육 몇 명이에요", "교육비는 내야 돼요?"], "교육비는 업무보고에 나와 있지 않습니다", "384,488"),
+    # 다음 said short after 그 ("그담엔"): what comes next
+    (["2차 면접 언제예요", "그담엔 뭐 있어요"], "최종 합격자 발표", "담은"),
     # a sub-course's budget is its program's line, named as it is: not the centre's whole budget
     (["5급 승진대상자 역량이해교육 몇 번 해요", "그거 예산 얼마 잡혔어요"], "196,590천원", "15,073,737"),
     # courses for a rank that are one program and its own courses: the follow-up is about it
