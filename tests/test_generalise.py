@@ -166,6 +166,8 @@ ANSWERED = [
     ("인적성검사는 몇 년에 도입했어요", ["2013년"]),  # "몇 년에" asks which year, not how many
     # what the asker says of themselves before "그럼 …" is no part of the question
     ("저는 한부모 워킹맘이에요 그럼 어린이집 몇 순위예요", ["1순위"]),
+    # a plan-table area named: its rows, with last year's figures (the plan table reads a category)
+    ("집합교육 리더십역량 인원 작년이랑 비교하면요", ["리더십역량 직급", "리더십역량 직위", "2017년"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
 ]
 DECLINED = [

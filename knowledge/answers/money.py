@@ -252,6 +252,9 @@ def plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanR
     q = u.key
     modes = {r.mode for r in rows if _names_mode(r.mode, q, u)}
     named = [r for r in rows if r.category not in ("전체", "소계") and key(r.category) in q]
+    # the area too ("리더십역량"): its rows, or those of the category named that are in it
+    areas = [r for r in rows if r.area not in ("전체", "소계") and len(key(r.area)) >= 3 and key(r.area) in q]
+    named = [r for r in named if r in areas] or named or areas
     if named:
         return [r for r in named if not modes or r.mode in modes]
     if modes:
