@@ -181,14 +181,17 @@ def strip_ending(word: str) -> str:
     return word
 
 
+def _without_final_n(syllable: str) -> str | None:
+    """The syllable without its final ㄴ ("핸" → "해"), or None when it ends in no ㄴ."""
+    code = ord(syllable) - _HANGUL_BASE
+    return chr(ord(syllable) - 4) if 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 4 else None
+
+
 def topic_stem(word: str) -> str:
     """A word that ends in a vowel with the topic particle run into it ("올핸" = 올해 + 는,
     "거긴" = 거기 + 는), else ``word``."""
-    if len(word) >= 2:
-        code = ord(word[-1]) - _HANGUL_BASE
-        if 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 4:  # a final ㄴ
-            return word[:-1] + chr(ord(word[-1]) - 4)
-    return word
+    bare = _without_final_n(word[-1]) if len(word) >= 2 else None
+    return word[:-1] + bare if bare else word
 
 
 def copula_stem(word: str) -> str:
@@ -196,11 +199,10 @@ def copula_stem(word: str) -> str:
     = 어디 + 인데), else ``word``."""
     for tail in ("데요", "데"):
         if len(word) > len(tail) + 1 and word.endswith(tail):
-            last = word[-len(tail) - 1]
-            code = ord(last) - _HANGUL_BASE
-            # a final ㄴ, not the copula written out ("과정인데")
-            if 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 4 and last != "인":
-                return word[: -len(tail) - 1] + chr(ord(last) - 4)
+            stem = word[: -len(tail)]
+            # (not the copula written out: "과정인데")
+            if stem[-1] != "인" and (bare := _without_final_n(stem[-1])):
+                return stem[:-1] + bare
     return word
 
 

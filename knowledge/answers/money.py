@@ -169,12 +169,16 @@ class MoneyAnswers(AnswerBase):
                 out += lines
         return out
 
+    def _business_lines(self) -> list[kdb.BudgetLine]:
+        """The 세출 lines of businesses, not the totals (nor a line that repeats a total's sum)."""
+        lines = self.kb.budget_lines("expenditure")
+        totals = {b.y2018 for b in lines if b.id.endswith("total")}
+        return [b for b in lines if b.y2018 not in totals]
+
     def _most_spent(self, u: Understanding) -> Composed | None:
         """ "집행률 제일 낮은 사업은?": the business lines ranked by the share of their budget
         committed by 6.30 (lowest first when the question asks the lowest)."""
-        lines = self.kb.budget_lines("expenditure")
-        totals = {b.y2018 for b in lines if b.id.endswith("total")}
-        every = [b for b in lines if b.executed_pct is not None and b.y2018 not in totals]
+        every = [b for b in self._business_lines() if b.executed_pct is not None]
         if not every:
             return None
         low = re.search(r"낮|적은|적게|저조|최저|덜", u.text) is not None
@@ -192,9 +196,7 @@ class MoneyAnswers(AnswerBase):
     def _most_changed(self, u: Understanding) -> Composed | None:
         """ "제일 많이 줄어든 사업은?": the business lines ranked by their change from last year,
         by rate when the question asks a rate ("비율로"), else by amount."""
-        lines = self.kb.budget_lines("expenditure")
-        totals = {b.y2018 for b in lines if b.id.endswith("total")}
-        every = [b for b in lines if b.change is not None and b.y2018 not in totals]
+        every = [b for b in self._business_lines() if b.change is not None]
         if not every or not ({"attr.increase", "attr.decrease"} & set(u.features) or "증감" in u.key):
             return None
         down = "attr.decrease" in u.features and "attr.increase" not in u.features
