@@ -48,12 +48,16 @@ class Brain:
         self.covered_years = frozenset({self.year - 1, self.year, self.year + 1})
         vocabulary, years = word_forms(db)
         reserved = frozenset(t.key for t in vocabulary_terms(self.nlu))
+        # the words for a course ("교육", "과정"): a name without one is still the course's, and a
+        # cost of one (교육비) is no budget line's
+        course_words = tuple((self.nlu.get("concepts") or {}).get("course") or ())
+        self._course_heads = frozenset(key(w) for w in course_words)
         terms = entity_terms(
             db,
             reserved,
             variant_weight=self.limits.derived_name_weight,
             generic_records=self.limits.generic_records,
-            heads=tuple((self.nlu.get("concepts") or {}).get("course") or ()),
+            heads=course_words,
         )
         self.understander = Understander(
             self.nlu,
@@ -75,7 +79,6 @@ class Brain:
         for p in kdb.programs(db):
             if p.parent:
                 by_parent.setdefault(p.parent, []).append(p)
-        self._course_heads = frozenset(key(w) for w in (self.nlu.get("concepts") or {}).get("course") or ())
         # "포럼은 언제" after the overseas officials' course: the words of its courses' names
         self._course_words = {
             parent: [(c.id, key(" ".join((c.name, *c.aliases)))) for c in children]
@@ -505,7 +508,6 @@ class Brain:
         per_record = Counter(value for value, _ in said)
         words += [(w,) for value, w in sorted(said) if per_record[value] >= 2 and (w,) not in words]
         words += [(w, w[:-1]) for w, _ in self.accounting.counted_heads(u)]  # "응시자 몇 명": 응시(자)
-        words += [(h,) for h in self.accounting.halves_asked(u)]  # "하반기엔 어느 나라": of that half
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
         # about Seoul's exam is no question about raters' pay)
         inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]
@@ -520,6 +522,7 @@ class Brain:
             and ("concept", f.split(".", 1)[1]) in self._names
         ]
         patterns = self.accounting.asked_values(u)
+        words += [(h,) for h in self.accounting.halves_asked(u, patterns)]  # "하반기엔 어느 나라": of that half
         head = ""
         for attr, word in u.suffix_attrs.items():
             stem = self.understander.stem_of_suffixed(word)

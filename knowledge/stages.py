@@ -640,7 +640,7 @@ class Accounting:
         family = (u.intent or "").split(".")[0]
         own = {u.key[m.start : m.end] for m in u.matches if m.kind == family}
         named = {w: m.text for m in u.matches if self.names_topic(u, m) and (w := u.key[m.start : m.end]) not in own}
-        named.update({h: h for h in self.halves_asked(u)})
+        named.update({h: h for h in self.halves_asked(u, [p for _, p in asked])})
         if named and asked and not missing:
             sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
             missing += [
@@ -678,11 +678,10 @@ class Accounting:
                 out.append(f"{m.text} 인원")
         return out
 
-    def halves_asked(self, u: Understanding) -> list[str]:
+    def halves_asked(self, u: Understanding, values: list[re.Pattern[str]]) -> list[str]:
         """The half of the year a question asks a value of ("하반기엔 어느 나라"): the answer must
-        say the value of that half, not the first half's cohorts. (Not when the value asked is a
-        time: "하반기 언제" asks when within it.)"""
-        values = self.asked_values(u)
+        say the value of that half, not the first half's cohorts. (Not when the value asked, one
+        of ``values``, is a time: "하반기 언제" asks when within it.)"""
         if not values or any(p is self.value_of["attr.schedule"] or p is self.value_of["attr.day"] for p in values):
             return []
         return [h for h in _HALVES if h in u.key]
@@ -749,10 +748,11 @@ class Accounting:
             for m in _RATE_WORD.finditer(u.text)
             if _QUESTION_WORD.search(u.text) and not confirming
         ][:1]
-        # "일주일에 몇 번": a count per week or month is said per week or month ("주2회", "매월")
-        per_period = [(label, pattern) for rx, pattern, label in _PER_PERIOD if rx.search(u.text)]
-        # (and "일주일" read as a date cue asks no date)
-        period_words = {key(m.group(0)) for rx, _, _ in _PER_PERIOD if (m := rx.search(u.text))}
+        # "일주일에 몇 번": a count per week or month is said per week or month ("주2회", "매월"),
+        # and "일주일" read as a date cue there asks no date
+        periods = [(key(m.group(0)), label, pattern) for rx, pattern, label in _PER_PERIOD if (m := rx.search(u.text))]
+        per_period = [(label, pattern) for _, label, pattern in periods]
+        period_words = {said for said, _, _ in periods}
         return (
             years
             + counted
