@@ -230,6 +230,9 @@ class Understander:
         )
         self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
         self.whole_words = tuple(key(w) for w in nlu.get("whole_words") or ())
+        # words that ask ("언제", "어디"): MeCab knows some of their typos as rare nouns ("언재")
+        turns = nlu.get("turns") if isinstance(nlu.get("turns"), dict) else {}
+        self.question_words = frozenset(key(w) for w in turns.get("question_words") or () if isinstance(w, str))
         span = nlu.get("span") or {}
         self.day_words = frozenset(key(w) for w in span.get("day_words") or ())
         self.span_words = tuple(key(w) for w in span.get("after") or ())
@@ -444,7 +447,7 @@ class Understander:
                 m.exact
                 or (
                     # (MeCab knows some typos of question words as rare nouns: "언재" is 언제)
-                    ((m.start, m.end) not in words or key(m.text) in _QUESTION_WORDS)
+                    ((m.start, m.end) not in words or key(m.text) in self.question_words)
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
                     # a unit counted ("몇 달짜리") is said as it is: no typo of "날짜"
@@ -520,7 +523,8 @@ class Understander:
         whole = any(w in k for w in self.whole_words)
         if whole:
             features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
-        counts_courses = "과정" in self._counters(k)  # "인재원은 올해 몇 과정이에요"
+        counters = self._counters(k)
+        counts_courses = "과정" in counters  # "인재원은 올해 몇 과정이에요"
         if (
             (whole or "attr.headcount" in features)
             and ("concept.course" in features or counts_courses)
@@ -587,7 +591,7 @@ class Understander:
             oos,
             elsewhere,
             suffix_attrs,
-            counters=self._counters(k),
+            counters=counters,
             actions=self._actions(analysed, matches, told_end),
             left_out=left_out,
         )
@@ -969,7 +973,6 @@ _SENTENCE_END = re.compile(
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
-_QUESTION_WORDS = frozenset({"언제", "어디", "얼마", "며칠", "누구", "무슨", "어느", "어떤", "몇명", "몇번"})
 _AS_EXAMPLE = re.compile(r"(?:(?:이나|나|이랑|랑|하고)[가-힣]{0,6}?)?(?:같은|같이|처럼|등등|따위)")
 _LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
