@@ -256,8 +256,10 @@ class Brain:
         if len(taken) != 1 or any(m.kind in ("event_type", "event_any") for m in u.matches):
             return u
         head = ((self.nlu.get("event_types") or {}).get(taken[0]) or [""])[0]
+        if not head:
+            return u
         meant = set(self.understander.understand(f"{head} {u.text}", today).entities.get("event_type", []))
-        if not head or len(meant) != 1 or meant == set(taken):
+        if len(meant) != 1 or meant == set(taken):
             return u
         events = list(meant)
         return replace(

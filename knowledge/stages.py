@@ -430,7 +430,7 @@ class Accounting:
         # "팀별로 몇 명씩": a figure for each unit, which the unit's whole total is not
         self.each_unit = re.compile(rf"(?<![가-힣])({_any_of(sorted(units)).pattern})별로?(?=.*씩)")
         self.generic_records = generic_records
-        self._generic: dict[str, bool] = {}
+        self._holding: dict[str, int] = {}
         place = "|".join(re.escape(p) for p in places) or "층"
         # What a value of each asked attribute looks like in an answer.
         self.value_of = {
@@ -489,13 +489,15 @@ class Accounting:
         # an answer that speaks of money at all: a sum, or the words for it
         self.cost_spoken_of = re.compile(rf"{self.value_of['attr.cost'].pattern}|비용|예산|부담")
 
+    def records_holding(self, word: str) -> int:
+        """How many records hold ``word`` (a cohort's text is in its program's: counted once)."""
+        if word not in self._holding:
+            self._holding[word] = sum(word in text for (kind, _), text in self.record_keys.items() if kind != "session")
+        return self._holding[word]
+
     def generic(self, word: str) -> bool:
         """A word of the whole domain ("공무원", "서울시"): many records use it, so it names none."""
-        if word not in self._generic:
-            # a cohort's text is in its program's already: counted once
-            n = sum(word in text for (kind, _), text in self.record_keys.items() if kind != "session")
-            self._generic[word] = n >= self.generic_records
-        return self._generic[word]
+        return self.records_holding(word) >= self.generic_records
 
     def missing(self, u: Understanding, uses: set[str], answer: str) -> list[str]:
         """Words of the question that the answer and its records do not account for: content
@@ -697,7 +699,7 @@ class Accounting:
             if not unit or len(word) < 3 or word[-1] not in _PERSON_SUFFIX or self.generic(word):
                 continue
             at = u.key.find(word)
-            if any(s <= at < e for s, e in names) or not any(word in t for t in self.record_keys.values()):
+            if any(s <= at < e for s, e in names) or not self.records_holding(word):
                 continue
             out.append((word, unit))
         return out
