@@ -37,7 +37,9 @@ SPLIT_FILES = {
     "dev11": ROOT / "tests" / "devset11.tsv",  # the same, first measured before tuning on it
     "dev12": ROOT / "tests" / "devset12.tsv",  # the same, first measured before tuning on it
     "dev13": ROOT / "tests" / "devset13.tsv",  # the same, first measured before tuning on it
-    "dev14": ROOT / "tests" / "devset14.tsv",  # the same, written last, first measured on the final code
+    "dev14": ROOT / "tests" / "devset14.tsv",  # the same, first measured before tuning on it
+    "dev15": ROOT / "tests" / "devset15.tsv",  # the same
+    "dev16": ROOT / "tests" / "devset16.tsv",  # the same, leaning to the less asked sections
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
