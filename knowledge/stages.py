@@ -457,13 +457,15 @@ class Accounting:
             "attr.origin": _any_of(list(origins or ())),
             # the series of posts an exam recruits: answers give them as "채용직렬: …"
             "attr.series": re.compile(r"직렬|직류"),
-            # a year alone is a date too ("’16년 면접제도 강화"), but not the report's own year
-            # in "2018년 계획"
+            # a year alone is a date too ("’16년 면접제도 강화"), but the report's own year is
+            # mostly the label of what it reports ("2018년 계획", "2018년 당직실 개선 공사"): it
+            # dates a thing only as a time said of it ("2018년에", "2018년부터", "2018년 중")
             "attr.schedule": re.compile(
                 r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|"
                 + _ALWAYS
                 + "|상반기(?!\\s*(?:추진\\s*)?실적)|하반기(?!\\s*계획)|"
-                r"’\d{2}년|\d{4}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))"
+                + rf"’\d{{2}}년|(?!{year}년)\d{{4}}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))|"
+                + rf"{year}년(?=\s*(?:에|부터|까지|중|말|초|내|안|\d|[상하]반기))"
             ),
             # "(6.30. 원인행위 기준)" is the date a figure was counted, not a date of the thing asked
             "attr.day": re.compile(

@@ -245,6 +245,7 @@ DECLINED = [
     ("포토샵 사용법 알려줘", ""),  # help with something else is no question of the bot's menu
     ("저는 한부모 워킹맘이에요 그럼 어린이집 수강료는요", "수강료"),  # the question after 그럼 is still gated
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
+    ("숙직실 노후시설 교체는 언제 했어요?", "날짜"),  # "2018년 당직실 개선 공사" labels, dates nothing
 ]
 
 
@@ -400,11 +401,11 @@ DIALOGUES = [
         "해당하는 교육과정",
     ),  # a rank alone goes on with the topic
     (
-        ["5급 역량평가 몇 번 해요", "작년은요?"],
+        ["5급 역량평가 몇 번 해요", "작년엔 몇 번이었어요?"],
         "2017년 8회 446명",
         "해당하는 교육과정",
     ),  # ’17, written out
-    (["외국도시공무원 연수 예산 얼마예요", "작년은요?"], "", "2017년 예산은"),  # no 2017 figure: said so
+    (["외국도시공무원 연수 예산 얼마예요", "작년 건요?"], "", "2017년 예산은"),  # no 2017 figure: said so
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
     (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
