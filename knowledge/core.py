@@ -98,8 +98,7 @@ class Brain:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
         self.accounting = stages.Accounting(
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
-            # a place is a building, or for "어디에 문의" the department
-            [b.name for b in kdb.buildings(db)] + [d.name for d in kdb.departments(db)],
+            [b.name for b in kdb.buildings(db)],  # the places
             self.limits.generic_records,
             self.nlu.get("counters") or {},
             lambda word: self.understander.segment(word, whole=False),
@@ -108,6 +107,8 @@ class Brain:
             self.nlu.get("exact_words") or [],
             self.nlu.get("confirm_words") or [],
             _origins(db),
+            # for "어디에 문의" or "어디서 해요", the department is the answer
+            [d.name for d in kdb.departments(db)],
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)

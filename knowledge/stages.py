@@ -415,6 +415,7 @@ class Accounting:
         exactly: list[str] | None = None,  # words that ask a date to the day ("정확히 언제")
         confirms: list[str] | None = None,  # words that ask a statement be confirmed ("맞아요?")
         origins: list[str] | None = None,  # the places the cohorts of international courses were for
+        offices: list[str] | None = None,  # the departments: where to ask, not where a thing is
     ) -> None:
         self.year = year
         self.confirms = _any_of(list(confirms or ()))
@@ -431,16 +432,19 @@ class Accounting:
         self.each_unit = re.compile(rf"(?<![가-힣])({_any_of(sorted(units)).pattern})별로?(?=.*씩)")
         self.generic_records = generic_records
         self._holding: dict[str, int] = {}
-        place = "|".join(re.escape(p) for p in places) or "층"
+        place = "|".join(re.escape(p) for p in [*places, *(offices or ())]) or "층"
+        site = (
+            r"\d+\s*층|지하|지상|홈페이지|\.kr|"
+            r"[가-힣0-9]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소|캠퍼스|수련원|센터)|"
+            # a bureau ("행정국"), a university as the report abbreviates it ("시립대")
+            r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
+        )
+        # "장소", "몇 층": a place where a thing is, which a department to ask is not
+        self.site = re.compile("|".join([*(re.escape(p) for p in places), site]))
         # What a value of each asked attribute looks like in an answer.
         self.value_of = {
-            # a place, or the body that did it ("어디서 했어요" of a study: 서울연구원)
-            "attr.location": re.compile(
-                rf"{place}|\d+\s*층|지하|지상|홈페이지|\.kr|"
-                r"[가-힣0-9]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소|캠퍼스|수련원|센터)|"
-                # a bureau ("행정국"), a university as the report abbreviates it ("시립대")
-                r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
-            ),
+            # a place, the department to ask, or the body that did it ("어디서 했어요": 서울연구원)
+            "attr.location": re.compile(rf"{place}|{site}"),
             # a rule of choosing or admitting: ranks, limits, conditions
             "attr.criteria": re.compile(r"요건|조건|순위|이내|자격|우선"),
             # an address: a web address, or a street and number (a building's name is none)
@@ -859,10 +863,15 @@ class Accounting:
         if _BY_WHOM.search(u.key):
             # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
             return self.value_of["attr.who"]
+        # a cue other than "어디" ("장소", "위치", "몇 층") asks where the thing itself is
+        where = any(
+            m.kind == "attr" and m.value == "location" and not key(m.text).startswith("어디") for m in u.matches
+        )
+        base = self.site if where else self.value_of["attr.location"]
         if not kinds:
-            return self.value_of["attr.location"]
+            return base
         named = "|".join(re.escape(w) for w in kinds)
-        return re.compile(rf"{self.value_of['attr.location'].pattern}|[가-힣]{{2,}}(?:{named})")
+        return re.compile(rf"{base.pattern}|[가-힣]{{2,}}(?:{named})")
 
     def _year_asked(self, u: Understanding) -> bool:
         """Whether a year named relative to today ("내년") is in the clause that asks a value, or

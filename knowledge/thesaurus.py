@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from knowledge import morph
 from knowledge.normalize import clean, particles_only, strip_ending
 from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
@@ -47,6 +49,38 @@ def load_thesaurus(path: Path | None = None) -> dict[str, list[str]]:
         if not isinstance(synonyms, list) or not all(isinstance(s, str) and clean(s) for s in synonyms):
             raise ThesaurusError(f"{path}: '{word}' must map to a list of words, got {synonyms!r}")
         out[word] = synonyms
+    return out
+
+
+_NOUNS = frozenset({"NNG", "NNP"})
+# what an abbreviation may read as to be no word of the language: names and bound nouns, or
+# nouns glued to affixes ("역평" is a place name to MeCab, "최합" 최+합), never a verb or ending
+_NO_WORD = frozenset({"NNP", "NNG", "NR", "NNB", "NNBC", "XPN", "XSN"})
+
+
+def abbreviations(words: Iterable[str]) -> dict[str, list[str]]:
+    """People shorten a compound of the report to the first syllable of each of its nouns
+    (역량평가 → 역평, 최종합격 → 최합): ``{compound: [its abbreviation]}`` for the compounds of two or
+    three nouns among ``words``, in the thesaurus's shape. An abbreviation two compounds share, or
+    one the language already has as a word ("행운" of 행정운영, "보기"), is left out."""
+    found: dict[str, set[str]] = {}
+    for word in {w.strip() for w in words}:
+        if not re.fullmatch(r"[가-힣]{4,8}", word):
+            continue
+        parts = [m.surface for m in morph.analyse(word)]
+        if not (
+            2 <= len(parts) <= 3
+            and all(m.pos in _NOUNS for m in morph.analyse(word))
+            and all(len(p) >= 2 for p in parts[:-1])
+            and (len(parts) == 3 or len(parts[-1]) >= 2)
+        ):
+            continue
+        found.setdefault("".join(p[0] for p in parts), set()).add(word)
+    out: dict[str, list[str]] = {}
+    for short, targets in found.items():
+        read = morph.analyse(short)
+        if len(targets) == 1 and all(m.pos in _NO_WORD for m in read) and not (len(read) == 1 and read[0].pos == "NNG"):
+            out.setdefault(next(iter(targets)), []).append(short)
     return out
 
 

@@ -23,7 +23,7 @@ from knowledge.normalize import (
     topic_stem,
     without_particles,
 )
-from knowledge.thesaurus import Thesaurus
+from knowledge.thesaurus import Thesaurus, abbreviations
 from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
 NLU_FILE = Path(__file__).resolve().parent / "nlu.yaml"
@@ -289,8 +289,10 @@ class Understander:
             w for w in report_words | nlu_words | {t.key for t in entity_terms} if len(w) >= 2
         )
         self.counter_words = sorted((key(c) for c in nlu.get("counters") or {}), key=len, reverse=True)
+        # the thesaurus's words first, then the abbreviations of the compounds the bot knows
+        shortened = abbreviations(t.text for t in self.matcher.terms if " " not in t.text.strip())
         self.thesaurus = Thesaurus(
-            thesaurus or {}, self.report_words | frozenset(self.vocabulary) | self.function_words
+            {**shortened, **(thesaurus or {})}, self.report_words | frozenset(self.vocabulary) | self.function_words
         )
         self.known_years = known_years
         self.known_values: dict[str, set[str]] = {}

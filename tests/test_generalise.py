@@ -169,6 +169,7 @@ ANSWERED = [
     # a plan-table area named: its rows, with last year's figures (the plan table reads a category)
     ("집합교육 리더십역량 인원 작년이랑 비교하면요", ["리더십역량 직급", "리더십역량 직위", "2017년"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
+    ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -246,6 +247,7 @@ DECLINED = [
     ("저는 한부모 워킹맘이에요 그럼 어린이집 수강료는요", "수강료"),  # the question after 그럼 is still gated
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
     ("숙직실 노후시설 교체는 언제 했어요?", "날짜"),  # "2018년 당직실 개선 공사" labels, dates nothing
+    ("역량평가 장소가 어디예요", "장소"),  # a place asked: the department to ask is none
 ]
 
 
@@ -779,3 +781,13 @@ def test_the_copula_run_into_a_noun_is_taken_off(word: str, stem: str) -> None:
 @pytest.mark.parametrize(("word", "stem"), [("올핸", "올해"), ("거긴", "거기"), ("예산", "예사"), ("가", "가")])
 def test_the_topic_particle_run_into_a_word_is_taken_off(word: str, stem: str) -> None:
     assert topic_stem(word) == stem  # (the gate checks the stem against function words only)
+
+
+def test_compounds_of_the_report_are_known_by_their_abbreviations() -> None:
+    from knowledge.thesaurus import abbreviations
+
+    found = abbreviations(["역량평가", "최종합격", "행정운영", "평가위원", "평정위원", "과정", "교육"])
+    assert found["역량평가"] == ["역평"] and found["최종합격"] == ["최합"]
+    # 행운 is a word of the language; 평위 would be two compounds' abbreviation
+    assert "행정운영" not in found and "평가위원" not in found and "평정위원" not in found
+    assert "과정" not in found
