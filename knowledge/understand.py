@@ -468,6 +468,9 @@ class Understander:
         # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
         told_end = len(key(text[: told[-1]])) if told else 0
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
+        # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
+        if any(m.kind in _EVENTS and m.start >= told_end for m in matches):
+            matches = [m for m in matches if not (m.kind in _EVENTS and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
         matches = _one_reading_of_shared_cues(matches)
         # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
@@ -977,6 +980,7 @@ _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(
 
 _AS_EXAMPLE = re.compile(r"(?:(?:이나|나|이랑|랑|하고)[가-힣]{0,6}?)?(?:같은|같이|처럼|등등|따위)")
 _LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
+_EVENTS = ("event_type", "event_any")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 
 

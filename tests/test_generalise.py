@@ -169,6 +169,7 @@ ANSWERED = [
     # a plan-table area named: its rows, with last year's figures (the plan table reads a category)
     ("집합교육 리더십역량 인원 작년이랑 비교하면요", ["리더십역량 직급", "리더십역량 직위", "2017년"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
+    ("경력경쟁 필기 치렀는데요 합격자 발표 며칠이에요", ["11월 14일"]),  # the event the asker went through
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
