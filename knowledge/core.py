@@ -446,6 +446,7 @@ class Brain:
                 full,
                 stages.concepts_of(u),
                 stages.focus_of(u, composed.entities),
+                tuple(sorted(f for f in u.features if f.startswith("attr."))),
             ),
             composed.topics,
             full if full != short else "",

@@ -26,6 +26,9 @@ class Context:
     # the record kinds the last answer brought in itself ("담당 부서는?" → the department): "거기"
     # in the next turn is that record, not the one asked about before
     focus: tuple[str, ...] = ()
+    # the attributes the last answered turn asked ("attr.rate"): "제일 낮은 건?" after "집행률
+    # 제일 높은 사업은?" asks the same figure, ranked the other way
+    asks: tuple[str, ...] = ()
 
     def fresh(self, now: dt.datetime, ttl: dt.timedelta = CONTEXT_TTL) -> bool:
         return self.at is not None and self.intent is not None and now - self.at <= ttl

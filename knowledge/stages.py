@@ -278,6 +278,11 @@ def resolve(
         for concept in context.concepts:
             if CONCEPT_FAMILY.get(concept.split(".", 1)[1]) in own:
                 features.setdefault(concept, 0.9)
+    own_asks = {f for f in u.features if f.startswith("attr.")}
+    if fresh and own_asks == {"attr.most"} and not current_subjects_of(u) and _continues(u, context):
+        # "제일 낮은 건?": the figure the last turn ranked, ranked again
+        for asked in context.asks:
+            features.setdefault(asked, 0.9)
     cohort = u.cohort
     if (
         fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited

@@ -410,6 +410,8 @@ DIALOGUES = [
     ),  # ’17, written out
     (["외국도시공무원 연수 예산 얼마예요", "작년 건요?"], "", "2017년 예산은"),  # no 2017 figure: said so
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
+    # a superlative alone ranks the figure the last turn ranked, the other way
+    (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
     (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
     (["신임자 8기 언제 시작해요", "그 다음 기수는 언제예요"], "제9기는 2018년 8월 27일", "제8기는"),  # the next cohort
