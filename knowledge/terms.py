@@ -86,19 +86,28 @@ def entity_terms(
                     if head and k.endswith(head) and len(k) - len(head) >= 3:
                         derived.setdefault(k[: -len(head)], set()).add((kind, value))
     texts = [key(t) for t in kdb.record_texts(db).values()]
+    # records of one kind whose names differ only in their punctuation
+    by_name: dict[tuple[str, str], str] = {}
+    _same_name: dict[tuple[str, str], str] = {}
+    for kind, value, name, _ in records:
+        bare = re.sub(r"[^가-힣A-Za-z0-9]", "", name)
+        _same_name[(kind, value)] = by_name.setdefault((kind, bare), value)
     for variant_key, owners in derived.items():
         # a cohort named as its program ("2018 국제연수정책포럼" 제1기) is no second owner
         programs = {v for k, v in owners if k == "program"}
         owners = {(k, v) for k, v in owners if not (k == "session" and v.split("|", 1)[0] in programs)}
+        # one business in two tables ("인재원청사 보수·보강" in the 세출 table and the section's
+        # own) is still one owner: its shorter names name both
+        same = len({(k, _same_name.get((k, v), v)) for k, v in owners}) == 1
         # a word many records use ("운영", "기본경비") names none of them on its own
         if (
-            len(owners) == 1
+            (len(owners) == 1 or same)
             and variant_key not in reserved
             and variant_key not in written
             and sum(variant_key in t for t in texts) < generic_records
         ):
-            kind, value = next(iter(owners))
-            terms.append(make_term(kind, value, variant_key, variant_weight))
+            for kind, value in sorted(owners):
+                terms.append(make_term(kind, value, variant_key, variant_weight))
     org = kdb.section(db, "organisation")
     if org:
         for name in (org.get("name"), *(org.get("aliases") or ())):
