@@ -782,6 +782,8 @@ class Accounting:
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
                 and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))
+                # "몇 개" counted in its own units is asked once: not again as any headcount ("53명")
+                and not (m.value == "headcount" and counted and u.key[m.start : m.end].startswith("몇"))
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
                 and (m.value != "cost" or (_QUESTION_WORD.search(m.text) and not other))
                 # "직렬이 어디까지예요" asks how far the thing named reaches, not a place

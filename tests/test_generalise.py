@@ -412,6 +412,8 @@ DIALOGUES = [
     (["e러닝 과정 몇 개예요", "수강 인원은요"], "149,330명", "찾지 못했습니다"),  # the course, not its field
     # one business in two tables: its short name (보수보강) names both, a new subject
     (["어린이집 운영 예산 얼마예요", "보수보강 쪽은 집행률 어떻게 돼요"], "43.3%", "어린이집의"),
+    # a plan row of e-learning goes on: its last year
+    (["핵심가치 이러닝 과정은 올해 계획인원 몇명", "그럼 작년엔 몇 명이었어요"], "30,550명", "149,330명"),
     # a superlative alone ranks the figure the last turn ranked, the other way
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
