@@ -40,6 +40,8 @@ SPLIT_FILES = {
     "dev14": ROOT / "tests" / "devset14.tsv",  # the same, first measured before tuning on it
     "dev15": ROOT / "tests" / "devset15.tsv",  # the same
     "dev16": ROOT / "tests" / "devset16.tsv",  # the same, leaning to the less asked sections
+    "dev17": ROOT / "tests" / "devset17.tsv",  # the same, mostly conversations
+    "dev18": ROOT / "tests" / "devset18.tsv",  # the same, a third of it near misses
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
