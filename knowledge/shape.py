@@ -125,6 +125,7 @@ _ASKED_NOUNS = (
     (re.compile(r"^(어디|어느\s*곳|위치)"), "장소"),
     (re.compile(r"^(언제|며칠|몇\s*일|몇\s*월|정확)"), "날짜"),
     (re.compile(r"^얼마"), "금액"),
+    (re.compile(r"^(왜|웨|까닭)"), "이유"),
     (re.compile(r"^(누구|누가)"), "담당자"),
     (re.compile(r"^몇\s*(명|사람)"), "인원"),
     (re.compile(r"^몇\s*(살|세)"), "나이"),

@@ -495,6 +495,10 @@ class Accounting:
             # how a thing is done: an answer that names its way ("채용방법은 서류전형 및 면접",
             # "교육방식: 1일 집합교육")
             "attr.format": re.compile(r"방법|방식|형식|형태|전형|기법"),
+            # a cause or an aim ("…을 위해", "…때문", "…하도록", "…을 차단하는")
+            "attr.reason": re.compile(
+                r"위해|위한|때문|따라|따른|인해|인한|목적|도록|고자|차단|방지|해소|요구|지적|필요"
+            ),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
         }
         # an answer that speaks of money at all: a sum, or the words for it
@@ -777,6 +781,9 @@ class Accounting:
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
+                # "왜 이렇게 낮아요, 몇 %?" asks the figure; only "왜" asked alone asks a cause
+                if m.value != "reason"
+                or not ({a for a in other if a in self.value_of} - {"attr.reason"} or counted or rates)
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not confirming
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)

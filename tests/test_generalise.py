@@ -170,6 +170,7 @@ ANSWERED = [
     ("집합교육 리더십역량 인원 작년이랑 비교하면요", ["리더십역량 직급", "리더십역량 직위", "2017년"]),
     ("딴 얘긴데 배움관은 몇 층이에요", ["지상 3층"]),  # the copula run into a function word (얘기 + 인데)
     ("경력경쟁 필기 치렀는데요 합격자 발표 며칠이에요", ["11월 14일"]),  # the event the asker went through
+    ("장애인 편의시설 개선은 왜 했어요", ["노후화"]),  # a cause asked, and a text that gives one
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
@@ -249,6 +250,7 @@ DECLINED = [
     ("모레 서울에 비 와요?", ""),  # a noun MeCab reads as a prefix ("비"), standing alone, is a word
     ("숙직실 노후시설 교체는 언제 했어요?", "날짜"),  # "2018년 당직실 개선 공사" labels, dates nothing
     ("역량평가 장소가 어디예요", "장소"),  # a place asked: the department to ask is none
+    ("기본경비는 왜 줄었나요", "이유"),  # a cause asked of a figure, which no budget line gives
 ]
 
 
