@@ -33,6 +33,17 @@ class GeneralAnswers(AnswerBase):
                     only = next(iter(depts_hit))
                     scores[only] = scores.get(only, 0) + len(probe)
             if not scores:
+                # a course the report gives with its partner in brackets ("(1월, 시립대)"): how
+                # the report writes it is all it says of who ran it
+                wanted_sessions = set(u.entities.get("session", []))
+                noted = [
+                    x
+                    for p in u.entities.get("program", [])
+                    for x in self.kb.sessions_of(p)
+                    if x.id in wanted_sessions and x.note
+                ]
+                if len(noted) == 1:
+                    return Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}")
                 subject = self._record_names(u, ("program", "budget_line", "building", "amenity", "work"))
                 if subject:  # "어디 부서 담당이에요" of a business the report assigns to no department
                     return Composed(f"{subject[0]}의 담당 부서는 업무보고에 나와 있지 않습니다.\n{basis()}")
