@@ -93,6 +93,8 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
+# a question word of any kind: a follow-up with one asks its own thing
+_ASKS_ITS_OWN = re.compile(rf"{_QUESTION_WORD.pattern}|뭐|무엇|어떤|어떻|어땠|누구|누가|왜")
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -279,10 +281,22 @@ def resolve(
             if CONCEPT_FAMILY.get(concept.split(".", 1)[1]) in own:
                 features.setdefault(concept, 0.9)
     own_asks = {f for f in u.features if f.startswith("attr.")}
-    if fresh and own_asks == {"attr.most"} and not current_subjects_of(u) and _continues(u, context):
-        # "제일 낮은 건?": the figure the last turn ranked, ranked again
+    if (
+        fresh
+        and own_asks <= {"attr.most"}
+        and not current_subjects_of(u)
+        # (a question word asks its own thing; an event named asks its date, as ever: "면접은?")
+        and not _ASKS_ITS_OWN.search(u.text)
+        and "event_type" not in u.entities
+        and _continues(u, context)
+    ):
+        # "원래 계획은?" after "몇 명 뽑았어요": what the last turn asked, asked again; "제일 낮은
+        # 건?": the figure the last turn ranked, ranked again
+        # (a turn that names a time of its own, "하반기엔", asks no date again)
+        timed = bool(u.years) or any(h in u.key for h in _HALVES)
         for asked in context.asks:
-            features.setdefault(asked, 0.9)
+            if not (timed and asked in _DATES):
+                features.setdefault(asked, 0.9)
     cohort = u.cohort
     if (
         fresh and cohort is None and isinstance(context.entities.get("cohort"), int) and "program" in inherited
