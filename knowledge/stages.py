@@ -737,6 +737,7 @@ class Accounting:
         """The values a question asks for, as (question word, what a value looks like)."""
         # the other values asked, as said (a typo-tolerant cue is no guess of another question)
         other = {f"attr.{m.value}" for m in u.matches if m.kind == "attr" and m.exact} - _NOT_VALUES - {"attr.cost"}
+        figures = {a for a in other if a in self.value_of} - {"attr.reason"}
         counted = [(f"몇 {unit}", self._count_in(unit)) for unit in u.counters]
         # a word read as a narrower attribute too ("무슨 요일": weekday, not any date) asks that one
         narrower = {(m.start, m.end) for m in u.matches if m.kind == "attr" and m.value in ("weekday", "day")}
@@ -795,11 +796,10 @@ class Accounting:
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
-                # "왜 이렇게 낮아요, 몇 %?" asks the figure; only "왜" asked alone asks a cause
-                if m.value != "reason"
-                or not ({a for a in other if a in self.value_of} - {"attr.reason"} or counted or rates)
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not confirming
+                # "왜 이렇게 낮아요, 몇 %?" asks the figure; only "왜" asked alone asks a cause
+                and not (m.value == "reason" and (figures or counted or rates))
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
                 and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))

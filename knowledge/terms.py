@@ -88,17 +88,17 @@ def entity_terms(
     texts = [key(t) for t in kdb.record_texts(db).values()]
     # records of one kind whose names differ only in their punctuation
     by_name: dict[tuple[str, str], str] = {}
-    _same_name: dict[tuple[str, str], str] = {}
+    one_of: dict[tuple[str, str], str] = {}  # a record → the first of its kind with its name
     for kind, value, name, _ in records:
         bare = re.sub(r"[^가-힣A-Za-z0-9]", "", name)
-        _same_name[(kind, value)] = by_name.setdefault((kind, bare), value)
+        one_of[(kind, value)] = by_name.setdefault((kind, bare), value)
     for variant_key, owners in derived.items():
         # a cohort named as its program ("2018 국제연수정책포럼" 제1기) is no second owner
         programs = {v for k, v in owners if k == "program"}
         owners = {(k, v) for k, v in owners if not (k == "session" and v.split("|", 1)[0] in programs)}
         # one business in two tables ("인재원청사 보수·보강" in the 세출 table and the section's
         # own) is still one owner: its shorter names name both
-        same = len({(k, _same_name.get((k, v), v)) for k, v in owners}) == 1
+        same = len({(k, one_of.get((k, v), v)) for k, v in owners}) == 1
         # a word many records use ("운영", "기본경비") names none of them on its own
         if (
             (len(owners) == 1 or same)

@@ -67,10 +67,11 @@ def abbreviations(words: Iterable[str]) -> dict[str, list[str]]:
     for word in {w.strip() for w in words}:
         if not re.fullmatch(r"[가-힣]{4,8}", word):
             continue
-        parts = [m.surface for m in morph.analyse(word)]
+        read = morph.analyse(word)
+        parts = [m.surface for m in read]
         if not (
             2 <= len(parts) <= 3
-            and all(m.pos in _NOUNS for m in morph.analyse(word))
+            and all(m.pos in _NOUNS for m in read)
             and all(len(p) >= 2 for p in parts[:-1])
             and (len(parts) == 3 or len(parts[-1]) >= 2)
         ):

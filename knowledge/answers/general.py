@@ -90,7 +90,7 @@ class GeneralAnswers(AnswerBase):
         own = [f for f, w in u.features.items() if f.startswith(("concept.", "attr.")) and w >= 1.0]
         if not rows and "plan_row" in u.inherited and set(own) <= {"attr.headcount"} and "whole" not in u.features:
             # "작년은?" after one e-learning row of the plan: the same row
-            rows = [r for r in every if r.id in u.inherited["plan_row"] and r.mode == "e-러닝"]
+            rows = [r for r in every if r.id in u.inherited["plan_row"] and key(r.mode) == "e러닝"]
         if rows:  # "e러닝 핵심가치 인원": a row of the plan table answers it
             lines = [plan_line(r, self.year, first=True) for r in rows[:3]]
             return Composed("\n".join([*lines, basis(rows[0].source)]), {"plan_row": [r.id for r in rows[:3]]})
