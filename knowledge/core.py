@@ -234,7 +234,10 @@ class Brain:
         """Whether a request for help names something the report does not know ("엑셀에서 vlookup
         어떻게 써요"): help with another thing, which the bot's menu is not."""
         said = "".join(u.key[m.start : m.end] for m in u.matches if m.kind == "smalltalk")
-        return u.entities.get("smalltalk", [""])[0] == "help" and any(w not in said for w in u.unknown_words)
+        # (or something the report has: "의회 기능 교육" is a course's content, not the bot's)
+        return u.entities.get("smalltalk", [""])[0] == "help" and any(
+            w not in said for w in [*u.unknown_words, *u.elsewhere]
+        )
 
     def _course_named(self, u: Understanding) -> Understanding:
         """A word the turn says that only one course of the program taken over has in its name

@@ -172,6 +172,7 @@ ANSWERED = [
     ("경력경쟁 필기 치렀는데요 합격자 발표 며칠이에요", ["11월 14일"]),  # the event the asker went through
     ("장애인 편의시설 개선은 왜 했어요", ["노후화"]),  # a cause asked, and a text that gives one
     ("타슈켄트 물관리 과정은 어느 부서가 맡았나요", ["해외도시협력담당관"]),  # the unit in its brackets
+    ("의회 기능이랑 역할 가르치는 과정은요", ["의회협력실무"]),  # 기능 of a course, not of the bot
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
