@@ -173,6 +173,7 @@ ANSWERED = [
     ("장애인 편의시설 개선은 왜 했어요", ["노후화"]),  # a cause asked, and a text that gives one
     ("타슈켄트 물관리 과정은 어느 부서가 맡았나요", ["해외도시협력담당관"]),  # the unit in its brackets
     ("의회 기능이랑 역할 가르치는 과정은요", ["의회협력실무"]),  # 기능 of a course, not of the bot
+    ("인재원에 의무실도 있나요", ["의무실"]),  # ... whether it is there is
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
@@ -253,6 +254,8 @@ DECLINED = [
     ("숙직실 노후시설 교체는 언제 했어요?", "날짜"),  # "2018년 당직실 개선 공사" labels, dates nothing
     ("역량평가 장소가 어디예요", "장소"),  # a place asked: the department to ask is none
     ("기본경비는 왜 줄었나요", "이유"),  # a cause asked of a figure, which no budget line gives
+    ("도서실은 늦게까지 열어요?", "있다는 것 외에"),  # a facility only named: how it runs is not given
+    ("구내식당 맛있어요?", "있다는 것 외에"),
 ]
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
+from knowledge import morph
 from knowledge.answers.common import AnswerBase, Composed
 from knowledge.text import basis, fmt_month, fmt_span, josa, num
 from knowledge.understand import Understanding
+
+# predicates that ask only whether a thing is there or may be used ("있어요", "쓸 수", "이용 가능")
+_BEING = ("있", "없", "이용", "사용", "쓰", "쓸", "써", "가능", "되", "돼")
 
 
 class FacilityAnswers(AnswerBase):
@@ -86,9 +91,20 @@ class FacilityAnswers(AnswerBase):
 
     def facility_amenity(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("amenity", [])
-        amen = [a for a in self.kb.amenities() if a.id in wanted]
+        every = self.kb.amenities()
+        amen = [a for a in every if a.id in wanted]
         if not amen:
             return None
+        # a facility the report only names (its description one that others share, no building)
+        # answers whether it is there, not how it runs ("점심 뭐 먹어요", "도서실 주말에도 열어요")
+        shared = {d for d, n in Counter(a.description for a in every if a.description).items() if n > 1}
+        named_only = all(a.description in shared and not a.building for a in amen)
+        if named_only and self._asks_more_than_being(u.text):
+            names = ", ".join(a.name for a in amen)
+            return Composed(
+                f"{josa(names, '이가')} 있다는 것 외에 자세한 내용은 업무보고에 나와 있지 않습니다.\n"
+                f"{basis(amen[0].source)}"
+            )
         lines = []
         for a in amen:
             line = f"{a.name}"
@@ -99,6 +115,21 @@ class FacilityAnswers(AnswerBase):
             lines.append(line)
         lines.append(basis(amen[0].source))
         return Composed("\n".join(lines))
+
+    def _asks_more_than_being(self, text: str) -> bool:
+        """Whether the turn's own predicate asks something other than that a thing is there or may
+        be used ("먹을까", "열어요", "제공되나요"; not "있어요", "쓸 수 있나요", "알려주세요")."""
+        ms = morph.analyse(text)
+        preds = [i for i, m in enumerate(ms) if m.pos in ("VV", "VA") or m.action]
+        if not preds:
+            return False
+        i = preds[-1]
+        if ms[i].surface in ("있", "없") and i and ms[i - 1].surface == "수":
+            before = [p for p in preds if p < i - 1]  # "쓸 수 있나": the verb before 수
+            i = before[-1] if before else i
+        word = ms[i].surface
+        asking = [w for w in (self.nlu.get("turns") or {}).get("request_words") or () if isinstance(w, str)]
+        return not (word.startswith(_BEING) or any(word.startswith(w) for w in asking))
 
     def facility_works(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("work", [])
