@@ -99,7 +99,9 @@ class FacilityAnswers(AnswerBase):
         # answers whether it is there, not how it runs ("점심 뭐 먹어요", "도서실 주말에도 열어요")
         shared = {d for d, n in Counter(a.description for a in every if a.description).items() if n > 1}
         named_only = all(a.description in shared and not a.building for a in amen)
-        if named_only and self._asks_more_than_being(u.text):
+        # (what it asks by a word of its own, "몇 시까지", "메뉴", is said lacking by that word)
+        asks_by_word = u.unknown_words or any(m.kind == "attr" for m in u.matches)
+        if named_only and not asks_by_word and self._asks_more_than_being(u.text):
             names = ", ".join(a.name for a in amen)
             return Composed(
                 f"{josa(names, '이가')} 있다는 것 외에 자세한 내용은 업무보고에 나와 있지 않습니다.\n"
