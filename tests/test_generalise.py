@@ -174,6 +174,7 @@ ANSWERED = [
     ("타슈켄트 물관리 과정은 어느 부서가 맡았나요", ["해외도시협력담당관"]),  # the unit in its brackets
     ("의회 기능이랑 역할 가르치는 과정은요", ["의회협력실무"]),  # 기능 of a course, not of the bot
     ("인재원에 의무실도 있나요", ["의무실"]),  # ... whether it is there is
+    ("키예프 스마트시티 연수는 몇 월이었어요", ["키예프시 스마트시티과정은 2018년 5월"]),  # a name as written
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
