@@ -262,6 +262,10 @@ PARTICLES: tuple[str, ...] = tuple(
     )
 )
 # A noun made a verb ("감소했는지", "증가된"): the noun is still the word.
+# the copula with its ending ("소관인가요", "대상인데요", "전문가였어요")
+_COPULA = re.compile(
+    r"^(?:인가요?|인가|인데요?|인지|인지요|였어요?|이었어요?|였나요?|이었나요?|였죠|이었죠|예요|이에요|일까요?)$"
+)
 _LIGHT_VERB = ("하", "했", "해", "함", "되", "된", "됐", "됩", "됨", "돼")
 
 
@@ -281,7 +285,7 @@ def without_particles(word: str) -> list[str]:
 def particles_only(rest: str) -> bool:
     """Whether what follows a noun is only particles and an ending, or makes it a verb
     ("으로도", "까지", "했는지")."""
-    if rest.startswith(_LIGHT_VERB):
+    if rest.startswith(_LIGHT_VERB) or _COPULA.match(rest):
         return True
     for _ in range(3):
         p = next((p for p in PARTICLES if rest.startswith(p)), "")

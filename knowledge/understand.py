@@ -471,6 +471,9 @@ class Understander:
         # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
         if any(m.kind in _EVENTS and m.start >= told_end for m in matches):
             matches = [m for m in matches if not (m.kind in _EVENTS and m.end <= told_end)]
+        # "인사팀인데요 조직 어떻게 돼요": a keyword of the asker's own situation names no finding
+        if told_end and any(m.kind != "attr" and m.start >= told_end for m in matches):
+            matches = [m for m in matches if not (m.kind in SOFT_KINDS and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
         matches = _one_reading_of_shared_cues(matches)
         # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
