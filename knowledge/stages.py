@@ -95,6 +95,7 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
 # a question word of any kind: a follow-up with one asks its own thing
 _ASKS_ITS_OWN = re.compile(rf"{_QUESTION_WORD.pattern}|뭐|무엇|어떤|어떻|어땠|누구|누가|왜")
+_ASKS_BEING = re.compile(r"있(?:어요|나요|나|니|어|습니까|을까요|는지)\s*\??\s*$")
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
 
@@ -285,8 +286,10 @@ def resolve(
         fresh
         and own_asks <= {"attr.most"}
         and not current_subjects_of(u)
-        # (a question word asks its own thing; an event named asks its date, as ever: "면접은?")
+        # (a question word asks its own thing; an event named asks its date, as ever: "면접은?";
+        # "설문 결과 있어요?" asks whether a thing is there)
         and not _ASKS_ITS_OWN.search(u.text)
+        and not _ASKS_BEING.search(u.text)
         and "event_type" not in u.entities
         and _continues(u, context)
     ):

@@ -462,6 +462,19 @@ class Understander:
             )
             and not inside_a_word(m)
         ]
+        # "그 사업 예산은": the noun a demonstrative points with is the subject before, not the
+        # head of a name read across the space after it ("사업예산", the total of all business)
+        pointed = {
+            a.end for a in analysed if a.pos == "MM" and a.surface in ("그", "이", "저") and a.word == (a.start, a.end)
+        }
+        spaces = _boundaries(clean(text))
+        matches = [
+            m
+            for m in matches
+            if not (
+                m.start in pointed and m.kind not in ("attr", "concept") and any(m.start < b < m.end for b in spaces)
+            )
+        ]
         matches += self._syllable_matches(analysed, matches)
         told = [m.end() for m in _TOLD.finditer(text)]
         # what the asker says of themselves ("교육담당인데요 …", "합격했는데 …") asks nothing: its

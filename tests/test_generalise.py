@@ -426,6 +426,14 @@ DIALOGUES = [
     (["핵심가치 이러닝 과정은 올해 계획인원 몇명", "그럼 작년엔 몇 명이었어요"], "30,550명", "149,330명"),
     # a bare follow-up asks again what the last turn asked (a count), not the first turn's date
     (["1회 공채 최종 발표 언제였죠", "몇 명 뽑혔어요", "처음 계획으론"], "채용계획 301명", "6월 13일(수)입니다"),
+    # "이 사업": the subject before, not the total of all business read across the space
+    (["신임자 과정 올해 몇 명 들어요", "이 사업 예산은 얼마예요"], "1,816,633천원", "사업예산(계)"),
+    # "… 있어요?" asks whether a thing is there, not the count the last turn asked
+    (
+        ["핵심가치 교육 올해 몇 회 해요", "상반기에는 몇 번 했나요", "설문 결과도 있어요?"],
+        "36%p",
+        "계획은 40회 5,000명입니다",
+    ),
     # a superlative alone ranks the figure the last turn ranked, the other way
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
