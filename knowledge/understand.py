@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge import morph
 from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, covered, make_term
@@ -789,9 +790,11 @@ class Understander:
                 if m is parts[0]:
                     elsewhere.append(whole)
                 continue
-            if (m.end == len(k) and _only_endings(m.surface)) or any(
-                _JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface
-            ):
+            # a closing ending read as a noun ("해요"), or one mistyped ("알려주세오", "언제에여")
+            closing = m.end == len(k) and (
+                _only_endings(m.surface) or (m.start > m.word[0] and _ending_typo(m.surface))
+            )
+            if closing or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
                 continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
@@ -1048,6 +1051,16 @@ def _boundaries(cleaned: str) -> frozenset[int]:
         pos += len(word)
         out.add(pos)
     return frozenset(out)
+
+
+def _ending_typo(text: str) -> bool:
+    """Whether ``text`` is a listed ending with one letter mistyped ("세오" for 세요, "에여")."""
+    if not 1 <= len(text) <= 3:
+        return False
+    typed = to_jamo(text)
+    return any(
+        len(e) == len(text) and Levenshtein.distance(typed, to_jamo(e), score_cutoff=1) <= 1 for e in _ENDING_SET
+    )
 
 
 def _only_endings(text: str) -> bool:
