@@ -177,7 +177,7 @@ ANSWERED = [
     ("키예프 스마트시티 연수는 몇 월이었어요", ["키예프시 스마트시티과정은 2018년 5월"]),  # a name as written
     ("강사 관리는 어느 과 소관인가요", ["인재양성과"]),  # an everyday word before the copula (소관 → 담당)
     ("저 시청 인사팀인데요 인재원 직원은 총 몇 명이에요", ["118명"]),  # the asker's own team names no finding
-    ("경력경쟁 인성검사 날짜 알려주새요", ["11월 24일"]),  # a mistyped ending (새요) is no word
+    ("경채 원서접수 기간 알려주세오", ["8월 2일"]),  # a mistyped ending (세오) is no word
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
