@@ -155,6 +155,8 @@ def to_jamo(text: str) -> str:
 def clean(text: str) -> str:
     """NFKC, case-fold, control characters and punctuation to single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    # the percent sign is a word ("몇%로" asks a percentage), not punctuation to drop
+    text = text.replace("%", " 퍼센트 ")
     # control and format characters are no word characters: _NON_WORD turns them into spaces
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()

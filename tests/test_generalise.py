@@ -178,6 +178,7 @@ ANSWERED = [
     ("강사 관리는 어느 과 소관인가요", ["인재양성과"]),  # an everyday word before the copula (소관 → 담당)
     ("저 시청 인사팀인데요 인재원 직원은 총 몇 명이에요", ["118명"]),  # the asker's own team names no finding
     ("경채 원서접수 기간 알려주세오", ["8월 2일"]),  # a mistyped ending (세오) is no word
+    ("기본경비 집행률 몇%로 나와요", ["38.3%"]),  # "%" is the word 퍼센트, not a dropped sign leaving "로"
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
