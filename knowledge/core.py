@@ -644,8 +644,10 @@ class Brain:
         body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), words, card), suggestions)
         entities = _public_entities(u.entities)
         if u.intent is not None and stages.current_subjects_of(u):
-            # the conversation is now about this record: "끝나는 날은요?" goes on with it
-            context = Context(u.intent, dict(entities), now, "", stages.concepts_of(u))
+            # the conversation is now about this record: "끝나는 날은요?" goes on with it (and
+            # with its cohort: "그 다음 기수는?" after "8기 합숙이에요?")
+            kept = {**entities, "cohort": u.cohort} if u.cohort is not None else entities
+            context = Context(u.intent, dict(kept), now, "", stages.concepts_of(u))
         return Reply(body, None, 0.0, entities, tuple(suggestions), context)
 
     def _subject_said(self, u: Understanding, missing: tuple[str, ...] | list[str] = ()) -> str:

@@ -436,6 +436,8 @@ DIALOGUES = [
         "36%p",
         "계획은 40회 5,000명입니다",
     ),
+    # a declined turn about a cohort keeps the cohort: "the next" is the one after it
+    (["신임자 과정 8기 언제 시작해요", "8기 교재는 나눠줘요?", "그 다음 기수는요"], "제9기", "제8기는"),
     # a superlative alone ranks the figure the last turn ranked, the other way
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
