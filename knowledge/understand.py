@@ -998,7 +998,9 @@ _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(
 
 
 _AS_EXAMPLE = re.compile(r"(?:(?:이나|나|이랑|랑|하고)[가-힣]{0,6}?)?(?:같은|같이|처럼|등등|따위)")
-_LEFT_OUT = re.compile(r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에)")
+_LEFT_OUT = re.compile(
+    r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에|아니어도|아니라도|아니면|아닌데|아닌)"
+)
 _EVENTS = ("event_type", "event_any")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 
