@@ -443,9 +443,10 @@ class Understander:
                     return not (s == m.start and k[m.end : e] in self.suffixes)
             return False
 
+        spaces = _boundaries(clean(text))
         matches = [
             m
-            for m in self.matcher.find(k, _boundaries(clean(text)))
+            for m in self.matcher.find(k, spaces)
             if (
                 m.exact
                 or (
@@ -468,7 +469,6 @@ class Understander:
         pointed = {
             a.end for a in analysed if a.pos == "MM" and a.surface in ("그", "이", "저") and a.word == (a.start, a.end)
         }
-        spaces = _boundaries(clean(text))
         matches = [
             m
             for m in matches
@@ -795,7 +795,7 @@ class Understander:
                 _only_endings(m.surface) or (m.start > m.word[0] and _ending_typo(m.surface))
             )
             if closing or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
-                continue  # a closing ending read as a noun ("해요", "가요"), or a typing accident
+                continue  # (or a typing accident: a loose letter)
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
                 continue
@@ -1055,14 +1055,14 @@ def _boundaries(cleaned: str) -> frozenset[int]:
     return frozenset(out)
 
 
+# the short endings, letter by letter, by length: what a mistyped ending is compared with
+_SHORT_ENDINGS = {n: [to_jamo(e) for e in _ENDING_SET if len(e) == n] for n in (1, 2, 3)}
+
+
 def _ending_typo(text: str) -> bool:
     """Whether ``text`` is a listed ending with one letter mistyped ("세오" for 세요, "에여")."""
-    if not 1 <= len(text) <= 3:
-        return False
     typed = to_jamo(text)
-    return any(
-        len(e) == len(text) and Levenshtein.distance(typed, to_jamo(e), score_cutoff=1) <= 1 for e in _ENDING_SET
-    )
+    return any(Levenshtein.distance(typed, e, score_cutoff=1) <= 1 for e in _SHORT_ENDINGS.get(len(text), ()))
 
 
 def _only_endings(text: str) -> bool:
