@@ -825,3 +825,6 @@ def test_compounds_of_the_report_are_known_by_their_abbreviations() -> None:
     # 행운 is a word of the language; 평위 would be two compounds' abbreviation
     assert "행정운영" not in found and "평가위원" not in found and "평정위원" not in found
     assert "과정" not in found
+    # words that are no compounds of the report give none, and nothing breaks on them
+    assert abbreviations([]) == {}
+    assert abbreviations(["", "  ", "abc", "12345", "역량평가!", "가나다라마바사아자"]) == {}
