@@ -84,6 +84,10 @@ class Brain:
             parent: [(c.id, key(" ".join((c.name, *c.aliases)))) for c in children]
             for parent, children in by_parent.items()
         }
+        # "메트로폴리스는?" after one cohort of the international course: the words of its cohorts' names
+        self._session_words = {
+            p.id: [(x.id, key(x.name)) for x in kdb.sessions_of(db, p.id)] for p in self.composer.kb.programs()
+        }
         self._rank_siblings: dict[tuple[str, str], str] = {}
         for children in by_parent.values():
             for rank in {r for c in children for r in c.ranks}:
@@ -158,7 +162,7 @@ class Brain:
             concept_asks=self.understander.concept_asks,
             record_holds=self.accounting.record_holds,
         )
-        u = self.understander.classify(self._event_meant(self._course_named(u), today))
+        u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
             # "계획 수립일이 언제였죠" after an answer that tells of the plan: a few letters of a
@@ -252,6 +256,29 @@ class Brain:
             return u
         program = list(named)
         return replace(u, entities={**u.entities, "program": program}, inherited={**u.inherited, "program": program})
+
+    def _cohorts_named(self, u: Understanding) -> Understanding:
+        """A word the turn says that some cohorts of the program taken over have in their names,
+        and not all, names those cohorts ("메트로폴리스는?" after its WeGO course → the two
+        Metropolis courses), rather than a free-text keyword the same word is."""
+        taken = u.inherited.get("program") or []
+        if len(taken) != 1 or "session" not in u.inherited:
+            return u
+        cohorts = self._session_words.get(taken[0], [])
+        said = [u.key[m.start : m.end] for m in u.matches if m.kind in SOFT_KINDS] + list(u.elsewhere)
+        for word in (w for w in said if len(w) >= 3):
+            named = [c for c, name in cohorts if word in name]
+            if named and len(named) < len(cohorts):
+                soft = {m.kind for m in u.matches if m.kind in SOFT_KINDS and u.key[m.start : m.end] == word}
+                entities = {k: v for k, v in u.entities.items() if k not in soft}
+                return replace(
+                    u,
+                    entities={**entities, "session": named},
+                    inherited={**u.inherited, "session": named},
+                    matches=[m for m in u.matches if not (m.kind in soft and u.key[m.start : m.end] == word)],
+                    features={f: w for f, w in u.features.items() if f not in soft},
+                )
+        return u
 
     def _event_meant(self, u: Understanding, today: dt.date) -> Understanding:
         """A follow-up that names no event of its own, read with the event taken over said

@@ -79,10 +79,12 @@ class ProgramAnswers(AnswerBase):
             else:
                 others = [] if len(sessions) == len(every) else [s for s in every if s.start]
                 head = self._course_timing(p, dated, others, today)
-        elif len(sessions) == 1 and sessions[0].month:
-            s = sessions[0]
-            head = f"{josa(_named(p, s), '은는')} {fmt_month(s.month or '')}에 진행됩니다" + (
-                " (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else "."
+        elif sessions and all(s.month for s in sessions) and (len(sessions) == 1 or len(sessions) < len(every)):
+            # the cohorts asked, each given by its month: each said with it
+            head = " ".join(
+                f"{josa(_named(p, s), '은는')} {fmt_month(s.month or '')}에 진행됩니다"
+                + (" (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else ".")
+                for s in sessions
             )
         elif sessions and len(sessions) < len(every):  # the cohorts asked, none of them dated
             names = ", ".join(_named(p, s) for s in sessions)
