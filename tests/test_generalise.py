@@ -443,6 +443,8 @@ DIALOGUES = [
     (["신임자 과정 8기 언제 시작해요", "8기 교재는 나눠줘요?", "그 다음 기수는요"], "제9기", "제8기는"),
     # a word some cohorts of the course taken over have in their names names them, each with its month
     (["타슈켄트 물관리과정은 몇 월이었어요", "스마트시티는요"], "키예프시 스마트시티과정은 2018년 5월", "나와 있지 않"),
+    # a duty named after one department's answer is asked of the department that has it
+    (["국제연수는 어느 부서가 맡아요", "그럼 강사관리는요"], "인재양성과에서 담당", "나와 있지 않"),
     # a superlative alone ranks the figure the last turn ranked, the other way
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department

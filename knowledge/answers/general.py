@@ -16,22 +16,15 @@ from knowledge.understand import Understanding
 class GeneralAnswers(AnswerBase):
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("department", [])
+        own = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")] + _question_words(u)
+        said = self._duty_scores(own) if "department" in u.inherited else {}
+        if said and max(said, key=lambda i: said[i]) not in wanted:
+            # "강사 관리는?" after one department's answer: the duty the turn names says whose it is
+            wanted = []
         depts = [d for d in self.kb.departments() if d.id in wanted]
         if not depts:
-            scores: dict[str, int] = {}
-            probes = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")]
-            probes += _question_words(u)
-            probes += sorted(self._inherited_names(u, programs=True))  # "담당 부서는?" of the subject before
-            hits: dict[str, set[str]] = {}
-            for d in self.kb.departments():
-                duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
-                for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
-                    if any(probe in duty or duty in probe for duty in duties):
-                        hits.setdefault(probe, set()).add(d.id)
-            for probe, depts_hit in hits.items():
-                if len(depts_hit) == 1:  # a word every department's duties share ("교육") names none
-                    only = next(iter(depts_hit))
-                    scores[only] = scores.get(only, 0) + len(probe)
+            # (else the subject before says it: "담당 부서는?")
+            scores = said or self._duty_scores(own + sorted(self._inherited_names(u, programs=True)))
             if not scores:
                 # a course the report gives with its partner in brackets ("(1월, 시립대)"): how
                 # the report writes it is all it says of who ran it
@@ -65,6 +58,21 @@ class GeneralAnswers(AnswerBase):
                 lines += [f"• {duty}" for duty in d.duties]
         lines.append(basis(depts[0].source))
         return Composed("\n".join(lines), entities)
+
+    def _duty_scores(self, probes: list[str]) -> dict[str, int]:
+        """Departments scored by how much of the words said their duties alone name."""
+        hits: dict[str, set[str]] = {}
+        for d in self.kb.departments():
+            duties = [x.replace(" ", "") for x in (*d.duties, *d.keywords)]
+            for probe in {p.replace(" ", "") for p in probes if len(p.replace(" ", "")) >= 2}:
+                if any(probe in duty or duty in probe for duty in duties):
+                    hits.setdefault(probe, set()).add(d.id)
+        scores: dict[str, int] = {}
+        for probe, depts_hit in hits.items():
+            if len(depts_hit) == 1:  # a word every department's duties share ("교육") names none
+                only = next(iter(depts_hit))
+                scores[only] = scores.get(only, 0) + len(probe)
+        return scores
 
     def org_overview(self, u: Understanding, today: dt.date) -> Composed | None:
         org = self.kb.section("organisation")
