@@ -445,6 +445,10 @@ DIALOGUES = [
     (["타슈켄트 물관리과정은 몇 월이었어요", "스마트시티는요"], "키예프시 스마트시티과정은 2018년 5월", "나와 있지 않"),
     # a duty named after one department's answer is asked of the department that has it
     (["국제연수는 어느 부서가 맡아요", "그럼 강사관리는요"], "인재양성과에서 담당", "나와 있지 않"),
+    # a half of the year asks its results, not the plan row taken over
+    (["e러닝 IT 과정 계획 인원 몇 명이에요", "상반기에는 몇 명이 들었나요"], "118,200명", "6,890명입니다"),
+    # "무슨 업무" of the department taken over names no other department
+    (["인재채용과 인원이 몇 명이죠", "거기는 무슨 일을 해요"], "5급 승진 역량평가", "인재기획과"),
     # a superlative alone ranks the figure the last turn ranked, the other way
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department

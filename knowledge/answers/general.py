@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 
 from knowledge.answers.common import AnswerBase, Composed, _question_words
 from knowledge.answers.money import plan_line, plan_rows_asked
+from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.text import basis, josa, num
 from knowledge.understand import Understanding
@@ -17,7 +18,9 @@ class GeneralAnswers(AnswerBase):
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("department", [])
         own = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")] + _question_words(u)
-        said = self._duty_scores(own) if "department" in u.inherited else {}
+        # (by its content words: "무슨 업무 해요" of the department taken over names no other)
+        content = [m.text for m in u.matches if m.kind in SOFT_KINDS] + list(u.elsewhere)
+        said = self._duty_scores(content) if "department" in u.inherited else {}
         if said and max(said, key=lambda i: said[i]) not in wanted:
             # "강사 관리는?" after one department's answer: the duty the turn names says whose it is
             wanted = []
@@ -96,7 +99,10 @@ class GeneralAnswers(AnswerBase):
         every = self.kb.plan_rows()
         rows = [r for r in plan_rows_asked(every, u) if r.area not in ("전체", "소계")]
         own = [f for f, w in u.features.items() if f.startswith(("concept.", "attr.")) and w >= 1.0]
-        if not rows and "plan_row" in u.inherited and set(own) <= {"attr.headcount"} and "whole" not in u.features:
+        # ("상반기엔?" asks the half's results, which no plan row gives)
+        half = any(h in u.key for h in ("상반기", "하반기"))
+        inherit = "plan_row" in u.inherited and "whole" not in u.features and not half
+        if not rows and inherit and set(own) <= {"attr.headcount"}:
             # "작년은?" after one e-learning row of the plan: the same row
             rows = [r for r in every if r.id in u.inherited["plan_row"] and key(r.mode) == "e러닝"]
         if rows:  # "e러닝 핵심가치 인원": a row of the plan table answers it
