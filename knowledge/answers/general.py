@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rapidfuzz import fuzz
 
@@ -16,6 +17,9 @@ from knowledge.understand import Understanding
 
 class GeneralAnswers(AnswerBase):
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
+        said = self._fact_of_who(u)
+        if said is not None:
+            return said
         wanted = u.entities.get("department", [])
         own = [m.text for m in u.matches if not (m.kind == "attr" and m.value == "who")] + _question_words(u)
         # (by its content words: "무슨 업무 해요" of the department taken over names no other)
@@ -61,6 +65,20 @@ class GeneralAnswers(AnswerBase):
                 lines += [f"• {duty}" for duty in d.duties]
         lines.append(basis(depts[0].source))
         return Composed("\n".join(lines), entities)
+
+    def _fact_of_who(self, u: Understanding) -> Composed | None:
+        """A fact that says who does the task the turn names, where no department's duties name
+        it ("문제출제는 누가 해요": "인재개발원은 … 문제출제 … 를 맡고, 자치구는 …")."""
+        facts = self.kb.facts()
+        bodies = [d.name for d in self.kb.departments()] + ["인재개발원", "자치구"]
+        for m in u.matches:
+            if m.kind != "fact" or not m.exact or not m.value.isdigit() or int(m.value) >= len(facts):
+                continue
+            word, f = u.key[m.start : m.end], facts[int(m.value)]
+            said = [x for x in re.split(r"(?<=[.다])\s+", f.text) if word in key(x)]
+            if said and any(b in x for x in said for b in bodies) and not self._duty_scores([word]):
+                return Composed(f"{f.label}: {f.text}\n{basis(f.source)}", {"fact": [m.value]})
+        return None
 
     def _duty_scores(self, probes: list[str]) -> dict[str, int]:
         """Departments scored by how much of the words said their duties alone name."""
