@@ -454,10 +454,10 @@ class Understander:
                     ((m.start, m.end) not in words or key(m.text) in self.question_words)
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
-                    # a unit counted ("몇 달짜리") is said as it is: no typo of "날짜"
+                    # a unit counted ("몇 달짜리", "4개가") is said as it is: no typo of "날짜", "개강"
                     and not (
                         m.start > 0
-                        and k[m.start - 1] == "몇"
+                        and (k[m.start - 1] == "몇" or k[m.start - 1].isdigit())
                         and any(k.startswith(w, m.start) for w in self.counter_words)
                     )
                 )

@@ -183,6 +183,7 @@ ANSWERED = [
     ("세출 사업 중에 감소폭 가장 큰 거", ["가장 많이 줄어든"]),  # the width of a decrease is a decrease
     ("어린이집에 자리가 생기면 동네 아이도 받나요", ["지역아동"]),  # 자리 생기면 → 결원 (thesaurus)
     ("공채 채점은 누가 해요", ["채점, 면접을 맡고"]),  # a fact that says who does the task named
+    ("직급별 승진자 과정 5개가 뭐예요", ["세부 과정"]),  # "5개가" counts: no typo of 개강
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [
