@@ -185,6 +185,7 @@ ANSWERED = [
     ("공채 채점은 누가 해요", ["채점, 면접을 맡고"]),  # a fact that says who does the task named
     ("직급별 승진자 과정 5개가 뭐예요", ["세부 과정"]),  # "5개가" counts: no typo of 개강
     ("2회 공채 원서 낸 사람 중 실제 응시한 비율은", ["54.7%"]),  # 비율 asks a share, which a percentage gives
+    ("인생설계 교육 1주짜리 6기는 어떤 분야예요", ["6기 (사회공헌분야)"]),  # a cohort named, nothing dated asked
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
 ]
 DECLINED = [

@@ -86,6 +86,11 @@ class ProgramAnswers(AnswerBase):
                 + (" (이미 지난 일정입니다)." if (s.month or "") < today.isoformat()[:7] else ".")
                 for s in sessions
             )
+        elif (
+            sessions and len(sessions) < len(every) and not {"attr.schedule", "attr.day", "attr.end"} & set(u.features)
+        ):
+            # the cohorts named with nothing asked of them ("5기는 무슨 분야"): what they are
+            head = " ".join(f"{_named(p, s)}: {s.target}." for s in sessions if s.target) or _named(p, sessions[0])
         elif sessions and len(sessions) < len(every):  # the cohorts asked, none of them dated
             names = ", ".join(_named(p, s) for s in sessions)
             head = f"{names}의 날짜는 업무보고에 나와 있지 않습니다."
