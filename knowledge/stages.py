@@ -34,6 +34,7 @@ from knowledge.understand import (
     Understanding,
     asks_next,
     counting_units,
+    halves_named,
 )
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -212,7 +213,7 @@ def resolve(
         own_concepts = {f for f in u.features if f.startswith("concept.")}
         # the turn's own words a cohort carried over must hold; a half of the year is one, though
         # many records use it
-        own_words = [*u.elsewhere, *(h for h in _HALVES if h in u.key)]
+        own_words = [*u.elsewhere, *halves_named(u)]
         for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
@@ -296,7 +297,7 @@ def resolve(
         # "원래 계획은?" after "몇 명 뽑았어요": what the last turn asked, asked again; "제일 낮은
         # 건?": the figure the last turn ranked, ranked again
         # (a turn that names a time of its own, "하반기엔", asks no date again)
-        timed = bool(u.years) or any(h in u.key for h in _HALVES)
+        timed = bool(u.years) or bool(halves_named(u))
         for asked in context.asks:
             if not (timed and asked in _DATES):
                 features.setdefault(asked, 0.9)
@@ -718,7 +719,7 @@ class Accounting:
         of ``values``, is a time: "하반기 언제" asks when within it.)"""
         if not values or any(p is self.value_of["attr.schedule"] or p is self.value_of["attr.day"] for p in values):
             return []
-        return [h for h in _HALVES if h in u.key]
+        return halves_named(u)
 
     def counted_heads(self, u: Understanding) -> list[tuple[str, str]]:
         """The words a question counts ("합격자 몇 명" → 합격자), with their unit, when they are
@@ -954,7 +955,6 @@ _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask 
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
-_HALVES = ("상반기", "하반기")
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 _ORDINAL = re.compile(r"\d+\s*(?:번째|순위|위|등|째)")
 # a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer

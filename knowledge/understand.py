@@ -1133,6 +1133,14 @@ def counting_units(nlu: dict[str, Any]) -> frozenset[str]:
     return frozenset(key(u) for unit, units in (nlu.get("counters") or {}).items() for u in (unit, *units) if key(u))
 
 
+_HALVES = ("상반기", "하반기")
+
+
+def halves_named(u: Understanding) -> list[str]:
+    """The halves of the year a question names ("하반기엔", "상반기 실적")."""
+    return [h for h in _HALVES if h in u.key]
+
+
 def asks_next(u: Understanding) -> bool:
     """Whether a question asks what comes after ("그 다음은?", "그 뒤 일정은")."""
     return _NEXT.search(u.text) is not None
@@ -1144,4 +1152,12 @@ def next_at(u: Understanding) -> int | None:
     return m.start() if m else None
 
 
-__all__ = ["Understander", "Understanding", "load_nlu", "counting_units", "SUBJECT_KINDS", "FAMILY"]
+__all__ = [
+    "Understander",
+    "Understanding",
+    "load_nlu",
+    "counting_units",
+    "halves_named",
+    "SUBJECT_KINDS",
+    "FAMILY",
+]

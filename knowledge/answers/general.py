@@ -12,7 +12,7 @@ from knowledge.answers.money import plan_line, plan_rows_asked
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.text import basis, josa, num
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, halves_named
 
 
 class GeneralAnswers(AnswerBase):
@@ -118,8 +118,7 @@ class GeneralAnswers(AnswerBase):
         rows = [r for r in plan_rows_asked(every, u) if r.area not in ("전체", "소계")]
         own = [f for f, w in u.features.items() if f.startswith(("concept.", "attr.")) and w >= 1.0]
         # ("상반기엔?" asks the half's results, which no plan row gives)
-        half = any(h in u.key for h in ("상반기", "하반기"))
-        inherit = "plan_row" in u.inherited and "whole" not in u.features and not half
+        inherit = "plan_row" in u.inherited and "whole" not in u.features and not halves_named(u)
         if not rows and inherit and set(own) <= {"attr.headcount"}:
             # "작년은?" after one e-learning row of the plan: the same row
             rows = [r for r in every if r.id in u.inherited["plan_row"] and key(r.mode) == "e러닝"]
