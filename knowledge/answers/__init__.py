@@ -21,6 +21,7 @@ from knowledge.answers.general import GeneralAnswers
 from knowledge.answers.money import MoneyAnswers
 from knowledge.answers.programs import ProgramAnswers
 from knowledge.reply import Context, Reply
+from knowledge.stages import Turns
 from knowledge.understand import Understanding
 
 __all__ = ["Composed", "Composer", "cohort_of"]
@@ -33,6 +34,8 @@ class Composer(ProgramAnswers, ExamAnswers, FacilityAnswers, MoneyAnswers, Gener
         self.db = db
         self.kb = _Knowledge(db)
         self.nlu = nlu
+        # the words of asking ("알려", "주세요"), as the conversation rules read them
+        self.request = Turns.from_nlu(nlu).request
         self.handlers: dict[str, Callable[[Understanding, dt.date], Composed | None]] = {
             "program.schedule": self.program_schedule,
             "program.duration": self.program_duration,

@@ -80,6 +80,7 @@ class AnswerBase:
     db: Database
     kb: _Knowledge
     nlu: dict[str, Any]
+    request: re.Pattern[str]  # words of asking ("알려주세요"): they ask, they say nothing asked
 
     @property
     def year(self) -> int:

@@ -130,8 +130,7 @@ class FacilityAnswers(AnswerBase):
             before = [p for p in preds if p < i - 1]  # "쓸 수 있나": the verb before 수
             i = before[-1] if before else i
         word = ms[i].surface
-        asking = [w for w in (self.nlu.get("turns") or {}).get("request_words") or () if isinstance(w, str)]
-        return not (word.startswith(_BEING) or any(word.startswith(w) for w in asking))
+        return not (word.startswith(_BEING) or self.request.match(word))
 
     def facility_works(self, u: Understanding, today: dt.date) -> Composed | None:
         wanted = u.entities.get("work", [])
