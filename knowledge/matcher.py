@@ -153,18 +153,23 @@ class Matcher:
         # Never read a typo into text that already is a correctly spelt term ("보직기간" holds no
         # "조직"), nor across the edge of a name ("경쟁원서" holds no "정원").
         spelt = [(m.start, m.end) for m in found]
-        names = [(m.start, m.end) for m in found if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
-        # nor stretch a name spelt as written into a typo of a longer name of the same record
-        # ("키예프 스마트시티": 키예프 as written, not "키예프스" ≈ 키예프시)
-        said = {
-            (m.kind, m.value, m.start, m.end) for m in found if m.kind not in (*CUE_KINDS, *SOFT_KINDS, "event_type")
-        }
+        names = [m for m in found if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
         found.extend(
             m
             for m in self._fuzzy(q, boundaries)
             if not any(s <= m.start and m.end <= e for s, e in spelt)
-            and not any(s < m.end and m.start < e and not (m.start <= s and e <= m.end) for s, e in names)
-            and not any(k == m.kind and v == m.value and m.start <= s and e <= m.end for k, v, s, e in said)
+            and not any(
+                n.start < m.end and m.start < n.end and not (m.start <= n.start and n.end <= m.end) for n in names
+            )
+            # nor stretch a name spelt as written into a typo of a longer name of the same record
+            # ("키예프 스마트시티": 키예프 as written, not "키예프스" ≈ 키예프시)
+            and not any(
+                (n.kind, n.value) == (m.kind, m.value)
+                and n.kind != "event_type"
+                and m.start <= n.start
+                and n.end <= m.end
+                for n in names
+            )
         )
         return _resolve(found)
 
