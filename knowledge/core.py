@@ -84,10 +84,6 @@ class Brain:
             parent: [(c.id, key(" ".join((c.name, *c.aliases)))) for c in children]
             for parent, children in by_parent.items()
         }
-        # "메트로폴리스는?" after one cohort of the international course: the words of its cohorts' names
-        self._session_words = {
-            p.id: [(x.id, key(x.name)) for x in kdb.sessions_of(db, p.id)] for p in self.composer.kb.programs()
-        }
         self._rank_siblings: dict[tuple[str, str], str] = {}
         for children in by_parent.values():
             for rank in {r for c in children for r in c.ranks}:
@@ -95,8 +91,11 @@ class Brain:
                 if len(having) == 1:
                     for c in children:
                         self._rank_siblings[(c.id, rank)] = having[0]
+        # "메트로폴리스는?" after one cohort of the international course: the words of its cohorts' names
+        self._session_words: dict[str, list[tuple[str, str]]] = {}
         for p in kdb.programs(db):
             for session in kdb.sessions_of(db, p.id):
+                self._session_words.setdefault(p.id, []).append((session.id, key(session.name)))
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
