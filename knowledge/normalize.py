@@ -175,10 +175,22 @@ _ENDING_SET = frozenset(ENDINGS)
 _ENDING_LENGTHS = sorted({len(e) for e in ENDINGS}, reverse=True)
 
 
+# Particles whose form follows a final consonant: after a syllable that ends in a vowel they are
+# 가, 를, 는, 와, 로, so "나이" is one noun, not 나 + 이.
+_AFTER_CONSONANT = frozenset({"이", "을", "은", "과"})
+
+
+def _ends_in_vowel(syllable: str) -> bool:
+    code = ord(syllable) - _HANGUL_BASE
+    return 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 0
+
+
 def strip_ending(word: str) -> str:
     """Remove one trailing particle/ending (the longest) if something meaningful remains."""
     for n in _ENDING_LENGTHS:
         if len(word) > n and word[-n:] in _ENDING_SET:
+            if (word[-n:] in _AFTER_CONSONANT or word[-n] == "으") and _ends_in_vowel(word[-n - 1]):
+                continue
             return word[:-n]
     return word
 

@@ -268,6 +268,7 @@ DECLINED = [
     ("기본경비는 왜 줄었나요", "이유"),  # a cause asked of a figure, which no budget line gives
     ("도서실은 늦게까지 열어요?", "있다는 것 외에"),  # a facility only named: how it runs is not given
     ("구내식당 맛있어요?", "있다는 것 외에"),
+    ("공채 시험 보는데 나이 제한 없나요", ""),  # 나이 is no pronoun 나 with a particle
 ]
 
 

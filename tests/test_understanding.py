@@ -44,7 +44,17 @@ def test_key_is_spacing_and_width_insensitive(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "stem"), [("면접은", "면접"), ("어린이집에서", "어린이집"), ("일정이요", "일정이"), ("가", "가")]
+    ("word", "stem"),
+    [
+        ("면접은", "면접"),
+        ("어린이집에서", "어린이집"),
+        ("일정이요", "일정이"),
+        ("가", "가"),
+        ("예산이", "예산"),
+        ("나이", "나이"),  # 이, 을, 은, 과 follow a final consonant: after a vowel, no particle
+        ("나이가", "나이"),
+        ("오후을", "오후을"),
+    ],
 )
 def test_strip_ending(word: str, stem: str) -> None:
     assert strip_ending(word) == stem
