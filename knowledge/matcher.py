@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -170,6 +171,11 @@ class Matcher:
                 and n.end <= m.end
                 for n in names
             )
+            # nor read a typo into the letters of another name of its kind spelt as written
+            # ("하반기 경채": 경채 as written, not a typo of 하반기 공채)
+            and not any(
+                n.kind == m.kind and m.start <= n.start and n.end <= m.end and _typo_within(q, m, n) for n in names
+            )
         )
         return _resolve(found)
 
@@ -298,6 +304,17 @@ def _into_the_ending(q: str, start: int, end: int, boundaries: frozenset[int]) -
         stem = shorter
     # (an ending of one syllable may be a typo's last letter: "면졉")
     return end > word_start + len(stem) and word_end - word_start - len(stem) >= 2
+
+
+def _typo_within(q: str, m: Match, n: Match) -> bool:
+    """Whether every letter in which the typo match ``m`` differs from its term lies inside the
+    exact match ``n``."""
+    ops = SequenceMatcher(None, q[m.start : m.end], key(m.text), autojunk=False).get_opcodes()
+    changed = [(m.start + i1, m.start + i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
+    # (a letter left out falls between two: inside the name only when both sides are)
+    return bool(changed) and all(
+        n.start < i1 < n.end if i1 == i2 else n.start <= i1 and i2 <= n.end for i1, i2 in changed
+    )
 
 
 def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:

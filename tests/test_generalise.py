@@ -187,6 +187,7 @@ ANSWERED = [
     ("2회 공채 원서 낸 사람 중 실제 응시한 비율은", ["54.7%"]),  # 비율 asks a share, which a percentage gives
     ("인생설계 교육 1주짜리 6기는 어떤 분야예요", ["6기 (사회공헌분야)"]),  # a cohort named, nothing dated asked
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
+    ("하반기 경채 원서 언제 받아요", ["8월 2일"]),  # 경채 as written, no typo of 하반기 공채
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
