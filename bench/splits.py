@@ -44,7 +44,8 @@ SPLIT_FILES = {
     "dev18": ROOT / "tests" / "devset18.tsv",  # the same, a third of it near misses
     "dev19": ROOT / "tests" / "devset19.tsv",  # the same
     "dev20": ROOT / "tests" / "devset20.tsv",  # the same
-    "dev21": ROOT / "tests" / "devset21.tsv",  # the same, written last, first measured on the final code
+    "dev21": ROOT / "tests" / "devset21.tsv",  # the same
+    "dev22": ROOT / "tests" / "devset22.tsv",  # the same, leaning to conversations and near misses
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
