@@ -678,6 +678,12 @@ def test_a_count_asked_of_nothing_is_declined_not_taken_for_a_remark(brain: Brai
     assert reply.intent is None and reply.text != NOISE_REPLY and "찾지 못했습니다" in reply.text
 
 
+def test_a_cohort_to_come_is_given_with_its_end_in_the_first_line(brain: Brain) -> None:
+    # "언제부터 언제까지" asks both ends; the line that says when it starts says when it ends too
+    first = brain.answer("퇴직 인생설계 2주 교육 3기 언제부터 언제까지예요", now=NOW).text.split("\n")[0]
+    assert "10월 15일(월)에 시작합니다" in first and "10월 26일(금)에 끝납니다" in first, first
+
+
 def test_the_item_asked_leads_when_the_head_line_says_nothing_asked(brain: Brain) -> None:
     first = brain.answer("공무원 채용 예산 얼마예요", now=NOW)
     reply = brain.answer("집행률은요", first.context, now=NOW)

@@ -158,9 +158,11 @@ class ProgramAnswers(AnswerBase):
             return f"{josa(_named(p, now), '은는')} 현재 진행 중입니다: {fmt_span(now.start or '', now.end)}."
         nxt = first([s for s in asked if (s.start or "") > iso])
         if nxt is not None:
+            # (and when it ends: "언제부터 언제까지" asks both, and the end is part of when it is)
+            ends = f" {fmt_date(nxt.end)}에 끝납니다." if nxt.end and nxt.end != nxt.start else ""
             return (
                 f"{josa(_named(p, nxt), '은는')} {fmt_date(nxt.start or '')}에 시작합니다"
-                f" ({when_note(nxt.start or '', nxt.end, today)})."
+                f" ({when_note(nxt.start or '', nxt.end, today)}).{ends}"
             )
         last = max(asked, key=lambda x: x.end or x.start or "")
         if not others:
