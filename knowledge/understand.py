@@ -746,18 +746,16 @@ class Understander:
                 continue
             # what ends the word is taken off only where a morpheme ends ("조치결과" is no 조치결 + 과)
             ends = {n.end for n in analysed if n.word == m.word}
-            raw = k[m.word[0] : m.word[1]]
+            # (a determiner written onto the noun is no part of it: "딴얘긴데" is 딴 얘기 + 인데)
+            lead = m.start if all(n.pos == "MM" for n in analysed[:i] if n.word == m.word) else m.word[0]
+            raw = k[lead : m.word[1]]
             whole = strip_ending(raw)
-            if m.word[0] + len(whole) not in ends and raw in self.report_words:
+            if lead + len(whole) not in ends and raw in self.report_words:
                 whole = raw
             # "상반기에는": the word with its particles off, even when the report also writes it
             # with them ("상반기에")
             whole = next(
-                (
-                    w
-                    for w in reversed(without_particles(whole))
-                    if w in self.report_words and m.word[0] + len(w) in ends
-                ),
+                (w for w in reversed(without_particles(whole)) if w in self.report_words and lead + len(w) in ends),
                 whole,
             )
             if (
@@ -767,12 +765,12 @@ class Understander:
                 or topic_stem(whole) in self.function_words
             ):
                 continue
-            if all(covered[m.word[0] : m.word[0] + len(whole)]):
+            if all(covered[lead : lead + len(whole)]):
                 continue  # the word is a matched term with a particle MeCab read into a noun ("인재원에")
             if whole in self.report_words:  # the word as the user spaced it ("선수학습도")
                 # Read partly as another term ("자격증" holds the cue "자격", "경기도" the tail of
                 # "(타 시·)도 공무원"), the word itself is still to be accounted for.
-                if not (m.action and not any(covered[m.word[0] : m.word[0] + len(whole)])):
+                if not (m.action and not any(covered[lead : lead + len(whole)])):
                     elsewhere.append(whole)
                 continue
             parts = [n for n in analysed if n.word == m.word and n.pos == "NNG" and n.content]

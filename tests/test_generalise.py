@@ -188,6 +188,7 @@ ANSWERED = [
     ("인생설계 교육 1주짜리 6기는 어떤 분야예요", ["6기 (사회공헌분야)"]),  # a cohort named, nothing dated asked
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
     ("하반기 경채 원서 언제 받아요", ["8월 2일"]),  # 경채 as written, no typo of 하반기 공채
+    ("좀 딴얘긴데요 배움관은 몇 층이에요", ["지상 3층"]),  # a determiner on a function noun: 딴 + 얘기 + 인데요
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
