@@ -307,6 +307,15 @@ def resolve(
     ):  # "끝나는 날은?" after "8기는요?"
         cohort = context.entities["cohort"]
         inherited["cohort"] = [str(cohort)]
+    elif (
+        fresh
+        and cohort is None
+        and isinstance(context.entities.get("next_from"), int)
+        and "program" in inherited
+        and asks_next(u)
+    ):  # "그 다음 기수는?" after a course's card that told of its next cohort
+        cohort = context.entities["next_from"]
+        inherited["cohort"] = [str(cohort)]
     if cohort is not None and "program" not in entities:
         owners = cohort_programs.get(cohort, set())
         if len(owners) == 1:

@@ -333,6 +333,8 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
+    # the course's card tells of its next cohort: "그 다음" goes on from that one
+    (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
     (["신임자 과정 몇 명이에요", "인재원 직원은 다 합쳐 몇 명이에요"], "118명", "2,276명"),
     # a half of the year the cohort spoken of is not in asks of its program

@@ -322,11 +322,16 @@ class ProgramAnswers(AnswerBase):
         sessions = self._sessions(p)
         dated = [s for s in sessions if s.start]
         upcoming = [s for s in dated if (s.end or s.start or "") >= today.isoformat()]
+        told: dict[str, int] = {}
         if upcoming:
             s = min(upcoming, key=lambda x: x.start or "")
             lines.append(
                 f"• 다음 일정: {s.name} {fmt_span(s.start or '', s.end)} ({when_note(s.start or '', s.end, today)})"
             )
+            # the cohort the card tells of is what "그 다음 기수는?" goes on from (and no more: the
+            # card is of the whole course)
+            if (cohort := cohort_of(s.name)) is not None:
+                told = {"next_from": cohort}
         elif dated:
             lines.append(f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다.")
         children = self.kb.programs(parent=p.id)
@@ -337,7 +342,9 @@ class ProgramAnswers(AnswerBase):
         # (the card asks nothing in particular: the facts the question's words name are its answer)
         lines = self._with_facts(lines, p, u, limit=3)
         lines.append(basis(p.source))
-        return Composed("\n".join(lines), topics=self._topic(p), suggestions=(f"{p.name} 일정", f"{p.name} 교육대상"))
+        return Composed(
+            "\n".join(lines), told, topics=self._topic(p), suggestions=(f"{p.name} 일정", f"{p.name} 교육대상")
+        )
 
     def programs_for_ranks(self, ranks: list[str]) -> list[kdb.Program]:
         """The courses for these ranks: those the data lists them for, else those whose target
