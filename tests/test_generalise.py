@@ -681,6 +681,12 @@ def test_a_count_asked_of_nothing_is_declined_not_taken_for_a_remark(brain: Brai
     assert reply.intent is None and reply.text != NOISE_REPLY and "찾지 못했습니다" in reply.text
 
 
+def test_the_period_of_a_cohort_asked_is_its_dates(brain: Brain) -> None:
+    # the course gives no length of its own; the cohort named has its dates
+    first = brain.answer("인생설계 2주 교육 4기 기간이 어떻게 되죠", now=NOW).text.split("\n")[0]
+    assert "11월 5일(월) ~ 11월 16일(금)" in first, first
+
+
 def test_a_cohort_to_come_is_given_with_its_end_in_the_first_line(brain: Brain) -> None:
     # "언제부터 언제까지" asks both ends; the line that says when it starts says when it ends too
     first = brain.answer("퇴직 인생설계 2주 교육 3기 언제부터 언제까지예요", now=NOW).text.split("\n")[0]

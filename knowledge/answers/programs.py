@@ -194,6 +194,16 @@ class ProgramAnswers(AnswerBase):
         if dated:
             text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
         text = "\n".join(self._with_facts([text], p, u))
+        # the period of a cohort asked ("3기 기간이 어떻게 돼요") is its dates: they lead
+        named, carried = self._cohorts_asked(p, u)
+        # (a number two tracks share, "4기": the question's words pick the track, "2주 교육 4기")
+        cohort = self._sessions_the_words_name(u, named or carried)
+        if len(cohort) == 1 and cohort[0].start:
+            c = cohort[0]
+            text = (
+                f"{josa(_named(p, c), '은는')} {fmt_span(c.start or '', c.end)}입니다 "
+                f"({when_note(c.start or '', c.end, today)}).\n{text}"
+            )
         return Composed(f"{text}\n{basis(p.source)}", topics=self._topic(p))
 
     def program_target(self, u: Understanding, today: dt.date) -> Composed | None:
