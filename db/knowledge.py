@@ -631,12 +631,29 @@ def aliases(db: Database, kind: str | None = None) -> list[tuple[str, str, str]]
 
 
 def all_texts(db: Database) -> list[str]:
-    """Every stored text of the knowledge (records as JSON, facts as label and text)."""
+    """Every stored text of the knowledge: each text a record holds, one by one (not the record's
+    JSON, whose keys and quotes are no words of the report), and facts as label and text."""
     texts: list[str] = []
     for table in (*KNOWLEDGE_TABLES, "sections"):
-        texts += [_shown(r[0]) for r in db.execute(f'SELECT data FROM "{table}"')]  # noqa: S608
+        for (data,) in db.execute(f'SELECT data FROM "{table}"'):  # noqa: S608
+            texts += shown_strings(json.loads(data))
     texts += [f"{label} {text}" for label, text in db.execute("SELECT label, text FROM facts")]
     return texts
+
+
+def shown_strings(value: Any) -> list[str]:
+    """Each text a record holds, as far as users may see it (no editor notes), one by one."""
+    return _strings(_without_editor_notes(value))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 # Entity kinds of the understanding and the tables their records live in.

@@ -16,15 +16,24 @@ from knowledge.loader import DATA_DIR, Knowledge, validate
 def content_words(kb: Knowledge) -> frozenset[str]:
     """Every content word of the validated knowledge: the closed world of the coverage gate,
     built once at load time (MeCab over every text) so that starting the bot stays fast."""
-    texts = [kdb.shown_text(r) for rows in kb.records.values() for r in rows]
-    texts += [kdb.shown_text(v) for v in kb.sections.values()]
+    # each text on its own: a record's JSON keys and quotes are no words of the report, and run
+    # together they make MeCab misread a word's end ("무엇인가요\", \"answer" → 가요)
+    texts = [t for rows in kb.records.values() for r in rows for t in kdb.shown_strings(r)]
+    texts += [t for v in kb.sections.values() for t in kdb.shown_strings(v)]
     texts += [f"{f['label']} {f['text']}" for f in kb.facts]
     return morph.vocabulary(texts)
 
 
+_CONTENT_WORDS_BUILD = b"content words: each text of a record on its own (2)"
+
+
 def files_digest(data_dir: Path | str) -> str:
-    """SHA-256 of the knowledge files as they are on disk (names and bytes; a few ms)."""
+    """SHA-256 of the knowledge files as they are on disk (names and bytes; a few ms), and of how
+    their vocabulary is built."""
     h = hashlib.sha256()
+    # how the stored vocabulary is built is part of what was loaded: a database built the older
+    # way is loaded again
+    h.update(_CONTENT_WORDS_BUILD)
     for p in sorted(Path(data_dir).glob("*.yaml")):
         h.update(p.name.encode())
         h.update(p.read_bytes())

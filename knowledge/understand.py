@@ -794,6 +794,8 @@ class Understander:
             )
             if closing or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
                 continue  # (or a typing accident: a loose letter)
+            if _contracted_verb(m.surface) and re.search(re.escape(m.surface) + r"\s*(?:[?.!~]|$)", text):
+                continue  # a verb MeCab read as a noun at a sentence's end ("어디 가요?": 가다, no song)
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
                 continue
@@ -1055,6 +1057,15 @@ def _boundaries(cleaned: str) -> frozenset[int]:
 
 # the short endings, letter by letter, by length: what a mistyped ending is compared with
 _SHORT_ENDINGS = {n: [to_jamo(e) for e in _ENDING_SET if len(e) == n] for n in (1, 2, 3)}
+
+
+def _contracted_verb(word: str) -> bool:
+    """Whether ``word`` is a verb of one syllable with the polite ending run into it ("가요" =
+    가다 + 아요), as the analyser reads the syllable with the plain ending."""
+    if len(word) != 2 or word[1] != "요":
+        return False
+    plain = morph.analyse(word[0] + "다")
+    return bool(plain) and plain[0].surface == word[0] and plain[0].pos == "VV"
 
 
 def _ending_typo(text: str) -> bool:

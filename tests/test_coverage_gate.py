@@ -188,3 +188,23 @@ def test_replies_carry_no_ids_file_names_editor_notes_or_nested_brackets(brain: 
                 assert not _PLAIN_DA.search(sentence.strip()), (q, sentence)
             for line in text.split("\n"):
                 assert not _nests_brackets(line), (q, line)
+
+
+def test_the_closed_world_holds_the_reports_words_not_its_storage(brain: Brain) -> None:
+    # each text of a record is read on its own: the JSON keys are no words of the report, and a
+    # question-form title's ending run into the next key ("무엇인가요", "answer") is no noun 가요
+    words = brain.understander.report_words
+    assert {"answer", "title", "keywords", "가요"}.isdisjoint(words)
+    assert {"비전", "분전함", "평가요소"} & words
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("신임자 과정 현장체험 어디로 가요?", False),  # 가요: 가다 with its polite ending, no song
+        ("신임자 과정 현장체험 가요 몇 곡 불러요?", True),
+    ],
+)
+def test_a_verb_read_as_a_noun_is_no_unknown_word(brain: Brain, question: str, declined: bool) -> None:
+    u = brain.understander.understand(question, NOW.date())
+    assert ("가요" in u.unknown_words) is declined, u.unknown_words
