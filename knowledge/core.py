@@ -337,6 +337,13 @@ class Brain:
             if alternative is not None:
                 yield other, alternative
 
+    def _reads_what_is_named(self, u: Understanding, other: Understanding) -> bool:
+        """Whether a reading is about a record the question names (the list of every course holds
+        the words of one course's trip, but is no answer about that course)."""
+        named = {k for k in u.entities if k in SUBJECT_KINDS}
+        spec = self.understander.intent(other.intent or "")
+        return not named or (spec is not None and bool(named & (set(spec.needs) | set(spec.signals))))
+
     def _best_reading(self, u: Understanding, composed: Any, today: dt.date) -> tuple[Understanding, Any]:
         """The best reading, unless its answer lacks the value asked ("몇 명") and a reading of
         the same record scored as well gives it ("핵심가치 교육 몇 명 대상이에요": the headcount,
@@ -347,7 +354,11 @@ class Brain:
             # a word the record holds but this answer does not show ("2회 공채에 사회복지직도
             # 포함이에요?": the series is in the round's figures, not its schedule)
             for other, alternative in self._other_readings(u, today, self.limits.follow_up_margin, limit=2):
-                if all(w in key(alternative.text) for w in unsaid) and not self._unanswered(other, alternative.text):
+                if (
+                    all(w in key(alternative.text) for w in unsaid)
+                    and not self._unanswered(other, alternative.text)
+                    and self._reads_what_is_named(u, other)
+                ):
                     return other, alternative
         if not self._unanswered(u, composed.text) or shapes.SAYS_MISSING.search(first):
             return u, composed  # (an answer that says the report lacks the value is one)
@@ -361,7 +372,7 @@ class Brain:
                 if alternative is not None and not self._unanswered(other, alternative.text):
                     return other, alternative
         for other, alternative in self._other_readings(u, today, self.limits.runner_up_margin, limit=2):
-            if not self._unanswered(other, alternative.text):
+            if not self._unanswered(other, alternative.text) and self._reads_what_is_named(u, other):
                 return other, alternative
         return u, composed
 

@@ -271,6 +271,9 @@ DECLINED = [
     ("도서실은 늦게까지 열어요?", "있다는 것 외에"),  # a facility only named: how it runs is not given
     ("구내식당 맛있어요?", "있다는 것 외에"),
     ("공채 시험 보는데 나이 제한 없나요", ""),  # 나이 is no pronoun 나 with a particle
+    # a date asked of one course's trip: the list of every course holds the words, but is no
+    # reading of the course named
+    ("퇴직자 교육 문화탐방 가는 날 몇월 며칠", "문화탐방 날짜"),
 ]
 
 
