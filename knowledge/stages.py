@@ -776,15 +776,26 @@ class Accounting:
         ]
         # "과정당 개발비", "1인당 얼마": a figure per unit, which a total is not
         cost_word = u.suffix_attrs.get("cost", "")  # "과정당 개발비" says per what, and what
-        per_unit = [
-            # (or for one of them: "1회 125명")
-            (f"{m.group(0)} {cost_word}".strip(), re.compile(rf"{m.group(1)}\s*당|(?<![\d,])1\s*{m.group(1)}\s*[\d,]+"))
-            for m in self.per_unit.finditer(u.key)
-        ] + [
-            # each one named with its figure ("인재양성과 37명"), not a count of them ("14팀")
-            (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
-            for m in self.each_unit.finditer(u.text)
-        ]
+        per_unit = (
+            [
+                # (or for one of them: "1회 125명")
+                (
+                    f"{m.group(0)} {cost_word}".strip(),
+                    re.compile(rf"{m.group(1)}\s*당|(?<![\d,])1\s*{m.group(1)}\s*[\d,]+"),
+                )
+                for m in self.per_unit.finditer(u.key)
+            ]
+            + [
+                # "한 끼 얼마", "한 달에 얼마": the cost of one of a unit, which a total is not
+                (f"1{unit}당 금액", re.compile(rf"{unit}\s*당|(?<![\d,])(?:1|한)\s*{unit}\s*(?:에\s*)?[\d,]+"))
+                for unit in (m.group(1) for m in _ONE_UNIT_COST.finditer(u.text))
+            ]
+            + [
+                # each one named with its figure ("인재양성과 37명"), not a count of them ("14팀")
+                (f"{m.group(1)}별 인원", re.compile(rf"[가-힣]{{2,}}{m.group(1)}\s*[(:]?\s*\d"))
+                for m in self.each_unit.finditer(u.text)
+            ]
+        )
         # "순위가 몇 번째": a place in an order ("3순위"), not a count
         ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
         # "응시율 얼마였어요": a rate is asked, which only a percentage gives
@@ -974,6 +985,8 @@ _MONEY = re.compile(
     r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었|잡혀|잡혔|잡힌|편성"
 )
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:[가-힣%㎡]|$)")
+# the cost of one of a unit ("한끼 얼마", "1인 얼마예요")
+_ONE_UNIT_COST = re.compile(r"(?<![가-힣\d])(?:한|1)\s*([가-힣])(?:에|당)?\s*(?:얼마|가격|비용|값)")
 # a count asked per week or per month, and what such a count looks like in an answer
 _PER_PERIOD = [
     (re.compile(r"(?:일주일|한\s*주|매주)(?:에|마다)?\s*몇"), re.compile(r"주\s*\d+\s*(?:회|번|일)|매주"), "주당 횟수"),

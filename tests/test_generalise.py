@@ -274,6 +274,7 @@ DECLINED = [
     # a date asked of one course's trip: the list of every course holds the words, but is no
     # reading of the course named
     ("퇴직자 교육 문화탐방 가는 날 몇월 며칠", "문화탐방 날짜"),
+    ("교육생 급식 한 끼에 얼마 들어요", "1끼당 금액"),  # the cost of one meal, which a yearly budget is not
 ]
 
 
