@@ -732,6 +732,10 @@ class Understander:
                 continue
             if not m.content or m.end > len(k):
                 continue
+            rate = self._rate_unknown(analysed, i, covered, k)
+            if rate is not None:
+                foreign.append(rate)  # "경쟁률": a rate of a known word the report never gives
+                continue
             if (
                 m.pos == "NNP"
                 and m.surface.endswith("하")
@@ -831,6 +835,28 @@ class Understander:
                 else:
                     foreign.append((m.start, m.end))
         return [k[s:e] for s, e in foreign], list(dict.fromkeys(elsewhere)), suffix_attrs
+
+    def _rate_unknown(
+        self, analysed: tuple[morph.Morpheme, ...], i: int, covered: list[bool], k: str
+    ) -> tuple[int, int] | None:
+        """The span of a rate named by a noun and 률/율 ("경쟁률") that neither the report nor the
+        vocabulary has, in either spelling; None for any other word."""
+        m = analysed[i]
+        after = analysed[i + 1] if i + 1 < len(analysed) else None
+        if after is None or after.pos != "XSN" or after.surface not in ("률", "율") or after.word != m.word:
+            return None
+        if any(covered[m.start : after.end]):
+            return None
+        known = self.report_words | self.vocabulary
+        # (of any noun of the run of nouns it ends: "집행 예상률" is the report's 예상 집행률)
+        heads = [m.surface]
+        for n in reversed(analysed[:i]):
+            if not n.pos.startswith("NN"):
+                break
+            heads.append(n.surface)
+        if any(f"{h}{tail}" in known for h in heads for tail in ("률", "율")):
+            return None
+        return m.start, after.end
 
     def _suffix_attr(self, m: morph.Morpheme, word: str, covered: list[bool], k: str) -> str:
         """The attribute a noun suffix asks ("운영비" → cost), when the rest of the word is known."""

@@ -275,6 +275,7 @@ DECLINED = [
     # reading of the course named
     ("퇴직자 교육 문화탐방 가는 날 몇월 며칠", "문화탐방 날짜"),
     ("교육생 급식 한 끼에 얼마 들어요", "1끼당 금액"),  # the cost of one meal, which a yearly budget is not
+    ("9급 공채 합격률 몇 퍼센트예요", "합격률"),  # a rate of a known word (합격) the report never gives
 ]
 
 
@@ -689,6 +690,15 @@ def test_the_period_of_a_cohort_asked_is_its_dates(brain: Brain) -> None:
     # the course gives no length of its own; the cohort named has its dates
     first = brain.answer("인생설계 2주 교육 4기 기간이 어떻게 되죠", now=NOW).text.split("\n")[0]
     assert "11월 5일(월) ~ 11월 16일(금)" in first, first
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["신임자 과정 예산 집행율 얼마예요", "신임자과정 예산 연말 집행 예상율은요"],  # 율 for 률; the report's 예상 집행률
+)
+def test_a_rate_the_report_gives_is_answered_in_either_spelling(brain: Brain, question: str) -> None:
+    reply = brain.answer(question, now=NOW)
+    assert reply.intent == "budget.info" and "집행률" in reply.text, reply.text
 
 
 def test_a_cohort_to_come_is_given_with_its_end_in_the_first_line(brain: Brain) -> None:
