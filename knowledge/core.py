@@ -161,6 +161,17 @@ class Brain:
             concept_asks=self.understander.concept_asks,
             record_holds=self.accounting.record_holds,
         )
+        if (
+            fresh
+            and context.intent in ("topic.answer", "fact.answer")
+            and self.turns.referring.search(text)
+            and not (stages.current_subjects_of(u) - set(u.inherited))
+        ):
+            # "언제 시험부터 그렇게 했어요?": what the last answer told, asked of; a word such as
+            # 시험 in it names no subject of its own
+            said = self._from_last_answer(u, context, now, yes_no=True)
+            if said is not None:
+                return said
         u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):

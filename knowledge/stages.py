@@ -145,6 +145,7 @@ class Turns:
     noise: frozenset[str]
     pointing: re.Pattern[str]
     topic: re.Pattern[str]
+    referring: re.Pattern[str]
 
     @classmethod
     def from_nlu(cls, nlu: dict[str, Any]) -> Turns:
@@ -164,6 +165,8 @@ class Turns:
             frozenset(spec.get("noise_words") or ()),
             _any_of(list(spec.get("pointing_words") or ())),
             re.compile(rf"[가-힣](?:{_any_of(list(spec.get('topic_endings') or ())).pattern})\s*$"),
+            # (a word of its own, not the start of another: "그게" in "그게 언제", not "그거래")
+            re.compile(rf"(?<![가-힣])(?:{_any_of(list(spec.get('referring_words') or ())).pattern})"),
         )
 
     def is_question(self, text: str) -> bool:
