@@ -530,6 +530,9 @@ class Accounting:
                 r"위해|위한|때문|따라|따른|인해|인한|목적|도록|고자|차단|방지|해소|요구|지적|필요"
             ),
             "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
+            # a law by its name or article ("영유아보육법 제28조", "지방공무원법 제25조의5")
+            "attr.law": re.compile(r"[가-힣]{2,}법(?![가-힣])|제\s*\d+\s*조|조례|시행령|시행규칙"),
+            "attr.article": re.compile(r"제\s*\d+\s*조"),
         }
         # an answer that speaks of money at all: a sum, or the words for it
         self.cost_spoken_of = re.compile(rf"{self.value_of['attr.cost'].pattern}|비용|예산|부담")

@@ -189,6 +189,7 @@ ANSWERED = [
     ("2차 최합 발표 언제예요", ["11월 14일"]),  # an abbreviation of the report's compound (최종합격)
     ("하반기 경채 원서 언제 받아요", ["8월 2일"]),  # 경채 as written, no typo of 하반기 공채
     ("좀 딴얘긴데요 배움관은 몇 층이에요", ["지상 3층"]),  # a determiner on a function noun: 딴 + 얘기 + 인데요
+    ("직장어린이집 1순위는 어떤 법에 나와 있어요", ["영유아보육법"]),  # a law asked: a law's name answers it
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
@@ -276,6 +277,7 @@ DECLINED = [
     ("퇴직자 교육 문화탐방 가는 날 몇월 며칠", "문화탐방 날짜"),
     ("교육생 급식 한 끼에 얼마 들어요", "1끼당 금액"),  # the cost of one meal, which a yearly budget is not
     ("9급 공채 합격률 몇 퍼센트예요", "합격률"),  # a rate of a known word (합격) the report never gives
+    ("6급 미래인재 과정 근거 법령 알려주세요", "근거법령"),  # the course's figures name no law
 ]
 
 
