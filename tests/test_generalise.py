@@ -190,6 +190,7 @@ ANSWERED = [
     ("하반기 경채 원서 언제 받아요", ["8월 2일"]),  # 경채 as written, no typo of 하반기 공채
     ("좀 딴얘긴데요 배움관은 몇 층이에요", ["지상 3층"]),  # a determiner on a function noun: 딴 + 얘기 + 인데요
     ("직장어린이집 1순위는 어떤 법에 나와 있어요", ["영유아보육법"]),  # a law asked: a law's name answers it
+    ("전문가 경력직 채용은 어떻게 선발해요", ["서류전형"]),  # the expert hires, not the 3rd round's 경력채용
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
