@@ -550,6 +550,11 @@ class Brain:
             if m.kind in ("attr", "smalltalk", "self", "event_any", *SOFT_KINDS):
                 continue
             forms = {u.key[m.start : m.end]} | self._names.get((m.kind, m.value), set())
+            # a course's name without its word for a course ("it과정" → "it"): a fact writes it
+            # apart ("e-러닝 IT는 21개 과정")
+            forms |= {
+                f[: -len(h)] for f in list(forms) for h in self._course_heads if f.endswith(h) and len(f) - len(h) >= 2
+            }
             owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]

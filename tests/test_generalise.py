@@ -191,6 +191,7 @@ ANSWERED = [
     ("좀 딴얘긴데요 배움관은 몇 층이에요", ["지상 3층"]),  # a determiner on a function noun: 딴 + 얘기 + 인데요
     ("직장어린이집 1순위는 어떤 법에 나와 있어요", ["영유아보육법"]),  # a law asked: a law's name answers it
     ("전문가 경력직 채용은 어떻게 선발해요", ["서류전형"]),  # the expert hires, not the 3rd round's 경력채용
+    ("e-러닝에 IT 과정 몇개 있어요", ["IT 21개"]),  # "it과정" is "IT … 과정" in the fact that counts them
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
