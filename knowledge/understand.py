@@ -483,6 +483,7 @@ class Understander:
         told_end = len(key(text[: told[-1]])) if told else 0
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
+        gone_through = [m.value for m in matches if m.kind == "event_type" and m.end <= told_end]
         if any(m.kind in _EVENTS and m.start >= told_end for m in matches):
             matches = [m for m in matches if not (m.kind in _EVENTS and m.end <= told_end)]
         # "인사팀인데요 조직 어떻게 돼요": a keyword of the asker's own situation names no finding
@@ -555,6 +556,13 @@ class Understander:
             # "올해 교육과정 전체 몇 개예요", "교육과정 몇 개 있어요": all the courses, counted, are
             # the year's training plan
             features.setdefault("concept.plan", features.get("concept.course", 1.0))
+        if ambiguous and gone_through:
+            # ... but the announcement asked is the one that follows it ("필기 봤는데 합격자 발표":
+            # the written exam's, not the final one)
+            order = list(self.nlu["event_types"])
+            after = max((order.index(t) for t in gone_through if t in order), default=-1)
+            following = [t for t in ambiguous if t in order and order.index(t) > after]
+            ambiguous = [min(following, key=order.index)] if following else ambiguous
         if ambiguous and "event_type" not in entities:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)
