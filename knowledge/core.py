@@ -164,11 +164,11 @@ class Brain:
         if (
             fresh
             and context.intent in ("topic.answer", "fact.answer")
-            and self.turns.referring.search(text)
+            and (self.turns.referring.search(text) or (u.actions and u.features.keys() & _DATE_ASKS))
             and not (stages.current_subjects_of(u) - set(u.inherited))
         ):
-            # "언제 시험부터 그렇게 했어요?": what the last answer told, asked of; a word such as
-            # 시험 in it names no subject of its own
+            # "언제 시험부터 그렇게 했어요?", "언제 시험부터 적용됐어": what the last answer told (the
+            # thing done), asked of; a word such as 시험 in it names no subject of its own
             said = self._from_last_answer(u, context, now, yes_no=True)
             if said is not None:
                 return said
@@ -771,6 +771,9 @@ class Brain:
 
 # Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
 _NAMED_ATTRIBUTES = frozenset({"content"})
+
+
+_DATE_ASKS = frozenset({"attr.schedule", "attr.day"})
 
 
 def _origins(db: Database) -> list[str]:

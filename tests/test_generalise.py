@@ -346,6 +346,8 @@ DIALOGUES = [
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "그건 언제부터 바뀐 거예요?"], "2017년 9월", "18건"),
+    # ... or a date asked of a thing done ("적용"): the measure the finding told of, not the next exam
+    (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험은 언제부터 적용된 거예요?"], "2017년 9월", "원서접수"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
     (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
