@@ -90,6 +90,9 @@ CONCEPT_FAMILY = {
     "vision": "vision",
     "audit": "audit",
 }
+# Concepts whose words other fields use too ("대상", "누가", "보낼"): no new field of their own,
+# but after an answer of their field they go on with it ("직원 아니어도 보낼 수 있나요")
+_FIELD_WHEN_GOING_ON = {"eligibility": "daycare"}
 CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 # A cost cue that is a question word asks for a sum ("얼마"); one that names the topic ("비용 부담해?")
 # may be asked yes or no.
@@ -281,7 +284,11 @@ def resolve(
             features.setdefault(concept, 0.9)
     elif fresh and context.concepts and own_concepts and not current_subjects_of(u) and _continues(u, context):
         # "우선순위는요?" after a daycare question: the concepts of the same field go on with it
-        own = {CONCEPT_FAMILY.get(f.split(".", 1)[1]) for f in u.features if f.startswith("concept.")} - {None}
+        own = {
+            CONCEPT_FAMILY.get(c) or _FIELD_WHEN_GOING_ON.get(c)
+            for f in u.features
+            if f.startswith("concept.") and (c := f.split(".", 1)[1])
+        } - {None}
         for concept in context.concepts:
             if CONCEPT_FAMILY.get(concept.split(".", 1)[1]) in own:
                 features.setdefault(concept, 0.9)

@@ -806,8 +806,12 @@ class Understander:
             )
             if closing or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
                 continue  # (or a typing accident: a loose letter)
-            if _contracted_verb(m.surface) and re.search(re.escape(m.surface) + r"\s*(?:[?.!~]|$)", text):
-                continue  # a verb MeCab read as a noun at a sentence's end ("어디 가요?": 가다, no song)
+            if _contracted_verb(m.surface) and (
+                m.pos == "NNP" or re.search(re.escape(m.surface) + r"\s*(?:[?.!~]|$)", text)
+            ):
+                # a verb MeCab read as a noun at a sentence's end ("어디 가요?": 가다, no song), or
+                # guessed a name ("근처 살아요")
+                continue
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
                 continue
@@ -1094,12 +1098,16 @@ _SHORT_ENDINGS = {n: [to_jamo(e) for e in _ENDING_SET if len(e) == n] for n in (
 
 
 def _contracted_verb(word: str) -> bool:
-    """Whether ``word`` is a verb of one syllable with the polite ending run into it ("가요" =
-    가다 + 아요), as the analyser reads the syllable with the plain ending."""
-    if len(word) != 2 or word[1] != "요":
+    """Whether ``word`` is a verb with the polite ending run into it ("가요" = 가다 + 아요, "살아요"
+    = 살다 + 아요), as the analyser reads its stem with the plain ending."""
+    if len(word) < 2 or word[-1] != "요":
         return False
-    plain = morph.analyse(word[0] + "다")
-    return bool(plain) and plain[0].surface == word[0] and plain[0].pos == "VV"
+    stems = [word[:-1]] + ([word[:-2]] if len(word) >= 3 and word[-2] in "아어여" else [])
+    for stem in stems:
+        plain = morph.analyse(stem + "다")
+        if len(stem) <= 2 and plain and plain[0].surface == stem and plain[0].pos in ("VV", "VA"):
+            return True
+    return False
 
 
 def _ending_typo(text: str) -> bool:

@@ -208,3 +208,8 @@ def test_the_closed_world_holds_the_reports_words_not_its_storage(brain: Brain) 
 def test_a_verb_read_as_a_noun_is_no_unknown_word(brain: Brain, question: str, declined: bool) -> None:
     u = brain.understander.understand(question, NOW.date())
     assert ("가요" in u.unknown_words) is declined, u.unknown_words
+
+
+def test_a_verb_guessed_as_a_name_is_no_unknown_word(brain: Brain) -> None:
+    u = brain.understander.understand("저는 근처 살아요 애 보낼 수 있어요?", NOW.date())  # 살다 + 아요
+    assert "살아요" not in u.unknown_words and "살아요" not in u.elsewhere, (u.unknown_words, u.elsewhere)

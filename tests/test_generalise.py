@@ -348,6 +348,12 @@ DIALOGUES = [
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "그건 언제부터 바뀐 거예요?"], "2017년 9월", "18건"),
     # ... or a date asked of a thing done ("적용"): the measure the finding told of, not the next exam
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험은 언제부터 적용된 거예요?"], "2017년 9월", "원서접수"),
+    # who may go, asked after the daycare's priorities: the daycare's, with the rule for vacancies
+    (
+        ["인재원 어린이집 입소 순위 알려주세요", "저희는 직원은 아니고 그냥 근처 살아요 애 보낼 수 있어요?"],
+        "지역아동",
+        "살아요",
+    ),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
     (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
