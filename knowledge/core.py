@@ -393,6 +393,11 @@ class Brain:
         spec = self.understander.intent(u.intent or "")
         uses = set(spec.needs) | set(spec.signals) if spec else set()
         words = self.accounting.missing(u, uses, composed.text)
+        lacking = self._says_it_lacks(u, composed.text) if not words else None
+        if lacking is not None:
+            # the card itself says the report does not give what is asked ("4급 역량평가 자체의
+            # 시행 횟수나 인원은 업무보고에 나와 있지 않습니다"): that leads, not a figure of another
+            composed = replace(composed, text=f"{lacking}\n{composed.text}")
         first = _FIRST_SENTENCE.split(composed.text.strip(), maxsplit=1)[0]
         if not words and shapes.SAYS_MISSING.search(first):
             composed = self._line_that_gives(u, composed)
@@ -439,6 +444,34 @@ class Brain:
                 return partial
             return self._not_in_report(text, u, missing, composed.text, now, context)
         return self._reply(u, composed, now)
+
+    def _says_it_lacks(self, u: Understanding, card: str) -> str | None:
+        """A sentence of the card that says the report does not give the attribute asked, when
+        the card's head does not give it either."""
+        patterns = self.accounting.asked_values(u)
+        head = card.strip().split("\n", 1)[0]
+        if not patterns or any(p.search(head) for p in patterns):
+            return None
+        asked = {m.value for m in u.matches if m.kind == "attr" and m.exact}
+        names = {w for a in asked for w in self._names.get(("attr", a), set()) if len(w) >= 2}
+        # (of the subject asked about, by one of its names: not a note on one of its cohorts)
+        subjects = {
+            w
+            for k in SUBJECT_KINDS
+            for v in u.entities.get(k, [])
+            for w in self._names.get((k, v), set())
+            if len(w) >= 2
+        }
+        for line in card.splitlines():
+            for sentence in stages.SENTENCE_END.split(line.lstrip("• ")):
+                compact = key(sentence)
+                if (
+                    shapes.SAYS_MISSING.search(sentence)
+                    and any(w in compact for w in names)
+                    and any(w in compact for w in subjects)
+                ):
+                    return sentence.split(": ", 1)[-1] if ": " in sentence[:20] else sentence
+        return None
 
     def _line_that_gives(self, u: Understanding, composed: Any) -> Any:
         """A card whose head says the record lacks the asked value but whose line about what the

@@ -62,7 +62,7 @@ ANSWERED = [
     ("6월 공채 필기 시험 본 사람 몇 명이에요", ["67,959"]),  # 시험 본 사람 → 응시자 (thesaurus)
     ("예전엔 면접 몇 분 봤어요", ["45분"]),  # "예전" is a time word, like 작년, and names nothing
     # a typo read as the record the intent answers about names no other record beside it
-    ("4급 역량펑가 몇 번 해요", ["4급 승진대상자"]),
+    ("4급 역량펑가 대상이 누구예요", ["4급 승진대상자"]),
     # an adjective describing what is named ("촘촘하다는 민원") asks nothing the report must hold
     ("시험 문제지 글씨 촘촘하다는 민원 개선됐나요", ["165%"]),
     ("올해 공무원 채용 계획 전체 몇 명이에요", ["3,094명", "2,984명"]),  # the total and its open-exam part
@@ -282,6 +282,8 @@ DECLINED = [
     ("교육생 급식 한 끼에 얼마 들어요", "1끼당 금액"),  # the cost of one meal, which a yearly budget is not
     ("9급 공채 합격률 몇 퍼센트예요", "합격률"),  # a rate of a known word (합격) the report never gives
     ("6급 미래인재 과정 근거 법령 알려주세요", "근거법령"),  # the course's figures name no law
+    # the card's own line says its count is not given: that leads, not the count of another course
+    ("서기관 역량평가 올해 몇 번 해요", "횟수나 인원은"),
 ]
 
 
