@@ -632,7 +632,7 @@ class Brain:
         if len(words) < min_words and not (inherited and patterns and min_words == 1):
             return None
 
-        def best(about: list[tuple[str, ...]]) -> Passage | None:
+        def best(about: list[tuple[str, ...]], owned: bool = False) -> Passage | None:
             return self.passages.best(
                 words + about,
                 owners,
@@ -640,9 +640,11 @@ class Brain:
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
                 tokens=tuple(stages.question_tokens(u)),
+                owned=owned,
             )
 
-        passage = best(about + carried)
+        # (a fact is read with its record's name only when no passage holds every word itself)
+        passage = best(about + carried) or best(about + carried, owned=True)
         if passage is None and carried and words and inherited:
             # a word of its own asks about the subject taken over, not about the kind of the
             # last answer ("시범운영은 언제" after the LMS budget: no budget passage holds it)

@@ -37,6 +37,7 @@ class Passage:
     source: str
     owner: tuple[str, str] | None  # (entity kind, id) of the record it belongs to
     haystack: str  # key of the text and the owner's names
+    owned_by: str = ""  # key of the name of the record a fact belongs to, when its text lacks it
 
 
 def _budget_sentence(b: kdb.BudgetLine, year: int) -> str:
@@ -81,11 +82,17 @@ class PassageIndex:
 
     def __init__(self, db: Database, year: int) -> None:
         owners = {v: k for k, v in kdb.ENTITY_TABLES.items()}
+        # a fact of a record is about it, though its text may not name it ("하반기 과정: … 국내반
+        # 69" is the 6급 course's): read with the record's name when nothing else is found
+        owner_names = {("program", p.id): key(p.name) for p in kdb.programs(db)}
+        owner_names |= {("round", r.id): key(r.name) for r in kdb.rounds(db)}
         out: list[Passage] = []
         for f in kdb.facts(db):
             owner_kind = owners.get(f.owner_kind or "")
             owner = (owner_kind, f.owner_id) if owner_kind and f.owner_id else None
-            out.append(Passage(f"{f.label}: {f.text}", f.source, owner, key(f.label + f.text + " ".join(f.keywords))))
+            named = owner_names.get(owner, "") if owner else ""
+            haystack = key(f.label + f.text + " ".join(f.keywords))
+            out.append(Passage(f"{f.label}: {f.text}", f.source, owner, haystack, named))
         for t in kdb.topics(db):
             out.append(Passage(t.answer, t.source, ("topic", t.id), key(t.title + t.answer + " ".join(t.keywords))))
         self.names: dict[tuple[str, str], str] = {}
@@ -142,22 +149,25 @@ class PassageIndex:
         tokens: tuple[str, ...] = (),
         kinds: frozenset[str] | None = None,
         head: str = "",
+        owned: bool = False,
     ) -> Passage | None:
         """The passage that accounts for every word; ``words`` holds, per content word of the
         question, the forms any one of which counts (a record's names, or the word itself). Of
         those, one of a named record first, then the one holding most of the question's other
         words (``tokens``: cue words such as "증감률"), then the shortest. ``kinds`` limits the
-        passages to those of these record kinds, ``head`` to records whose name ends in it."""
+        passages to those of these record kinds, ``head`` to records whose name ends in it; with
+        ``owned``, a fact's words include the name of the record it belongs to."""
         if not words:
             return None
         # the most selective word first (one long form), so most passages fail at once
         ordered = sorted(words, key=lambda forms: (len(forms), -min(len(f) for f in forms)))
+        candidates = [p for p in self.passages if p.owned_by] if owned else self._holding(ordered[0])
         found = [
             p
-            for p in self._holding(ordered[0])
+            for p in candidates
             if (kinds is None or (p.owner is not None and p.owner[0] in kinds))
             and (not head or (p.owner is not None and self.names.get(p.owner, "").endswith(head)))
-            and all(any(form in p.haystack for form in forms) for forms in ordered)
+            and all(any(form in p.haystack + (p.owned_by if owned else "") for form in forms) for forms in ordered)
             and accept(p.text)
         ]
         if not found:
