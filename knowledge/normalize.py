@@ -277,7 +277,9 @@ PARTICLES: tuple[str, ...] = tuple(
 )
 # the copula with its ending ("소관인가요", "대상인데요", "전문가였어요")
 _COPULA = re.compile(
-    r"^(?:인가요?|인가|인데요?|인지|인지요|였어요?|이었어요?|였나요?|이었나요?|였죠|이었죠|예요|이에요|일까요?)$"
+    r"^(?:인가요?|인가|인데요?|인지|인지요|였어요?|이었어요?|였나요?|이었나요?|였죠|이었죠|예요|이에요|일까요?|"
+    # the copula run into a noun that ends in a vowel ("몇 개고" = 개이고, "뭐야", "몇 개임")
+    r"(?:이)?(?:고요?|지만|라서|라고|야|냐|임|죠|지요))$"
 )
 # A noun made a verb ("감소했는지", "증가된"): the noun is still the word.
 _LIGHT_VERB = ("하", "했", "해", "함", "되", "된", "됐", "됩", "됨", "돼")

@@ -426,7 +426,7 @@ DIALOGUES = [
     (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
     (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
     (
-        ["경력경쟁 시험 면접 언제 봐요", "최종 합격 발표는요?"],
+        ["경력경쟁 시험 면접 언제 봐요", "최종 합격자 발표는요?"],
         "12월 28일",
         "면접시험은",
     ),  # 최종 with the round taken over
@@ -491,7 +491,7 @@ DIALOGUES = [
     # a concept of the same field goes on with the last turn's ("우선순위" after a daycare answer)
     (["어린이집 감사 지적 어떻게 처리했어요", "그럼 우선순위는 어떻게 정해요"], "3순위", "찾지 못했습니다"),
     # the one round an answer was about is what "그 다음은" goes on with
-    (["9월에 인성검사 있나요?", "그 다음은 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
+    (["9월에 인성검사 있나요?", "그 다음엔 뭐예요?"], "면접시험은 2018년 10월 15일", "경력경쟁"),
     # a word of its own after a budget answer asks about the line's project, from its section
     (["LMS 고도화 3단계 예산 얼마 썼어요", "착수보고회는 언제였어요"], "2018년 5월", "나와 있지 않습니다"),
     # a budget line found by the question's words is the subject the next turn goes on with

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
-from knowledge.normalize import key, strip_ending, to_jamo
+from knowledge.normalize import key, particles_only, strip_ending, to_jamo
 from knowledge.reply import EMPTY_CONTEXT, Context
 from knowledge.store import open_database
 
@@ -58,6 +58,14 @@ def test_key_is_spacing_and_width_insensitive(text: str, expected: str) -> None:
 )
 def test_strip_ending(word: str, stem: str) -> None:
     assert strip_ending(word) == stem
+
+
+@pytest.mark.parametrize(
+    ("rest", "only"),
+    [("에서", True), ("이에요", True), ("고", True), ("임", True), ("야", True), ("목이", False), ("정", False)],
+)
+def test_what_follows_a_noun_may_be_the_copula_run_into_it(rest: str, only: bool) -> None:
+    assert particles_only(rest) is only  # "몇 개고" = 개 + 이고, "몇 개임", "뭐야"
 
 
 @pytest.mark.parametrize(
