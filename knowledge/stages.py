@@ -257,7 +257,14 @@ def resolve(
                 entities["program"] = inherited["program"] = list(siblings)
         own_events = u.entities.get("event_type", [])
         said = context.entities.get("event_type")
-        if len(own_events) > 1 and isinstance(said, list) and said and set(said) < set(own_events):
+        other_round = "round" in u.entities and u.entities.get("round") != context.entities.get("round")
+        if (
+            len(own_events) > 1
+            and isinstance(said, list)
+            and said
+            and set(said) < set(own_events)
+            and not other_round  # "1회 공채 합격자 발표는?" after 2회's written result: either of 1회's
+        ):
             # "발표나면 …" after the written exam's announcement: the announcement just spoken of
             entities["event_type"] = [e for e in own_events if e in said]
         if "program" in inherited and "category" in inherited:
