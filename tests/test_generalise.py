@@ -360,6 +360,9 @@ DIALOGUES = [
     ),
     # an announcement asked of another round is either of that round's, not the one just spoken of
     (["2차 필기 합격자 언제 발표해요", "1차 공채 합격 발표는 언제였어요?"], "6월 13일", "나와 있지 않습니다"),
+    # who ran one course the report gives with its partner in brackets: that partner, not the
+    # department that runs all international training
+    (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
     (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount

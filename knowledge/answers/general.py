@@ -14,6 +14,9 @@ from knowledge.normalize import key
 from knowledge.text import basis, josa, num
 from knowledge.understand import Understanding, halves_named
 
+# the unit the report names beside a course's month in brackets ("'5월, 정책수출사업단'")
+_PARTNER = re.compile(r"\d{1,2}월,\s*[^'’)\s]{2,}['’)]")
+
 
 class GeneralAnswers(AnswerBase):
     def org_department(self, u: Understanding, today: dt.date) -> Composed | None:
@@ -29,19 +32,21 @@ class GeneralAnswers(AnswerBase):
             # "강사 관리는?" after one department's answer: the duty the turn names says whose it is
             wanted = []
         depts = [d for d in self.kb.departments() if d.id in wanted]
+        # a course the report gives with its partner in brackets ("(1월, 시립대)"): how the report
+        # writes it is all it says of who ran that course, more than who runs all of its kind
+        wanted_sessions = set(u.entities.get("session", []))
+        noted = [
+            x
+            for p in u.entities.get("program", [])
+            for x in self.kb.sessions_of(p)
+            if x.id in wanted_sessions and x.note
+        ]
+        if not depts and not said and len(noted) == 1 and _PARTNER.search(noted[0].note or ""):
+            return Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}")
         if not depts:
             # (else the subject before says it: "담당 부서는?")
             scores = said or self._duty_scores(own + sorted(self._inherited_names(u, programs=True)))
             if not scores:
-                # a course the report gives with its partner in brackets ("(1월, 시립대)"): how
-                # the report writes it is all it says of who ran it
-                wanted_sessions = set(u.entities.get("session", []))
-                noted = [
-                    x
-                    for p in u.entities.get("program", [])
-                    for x in self.kb.sessions_of(p)
-                    if x.id in wanted_sessions and x.note
-                ]
                 if len(noted) == 1:
                     return Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}")
                 subject = self._record_names(u, ("program", "budget_line", "building", "amenity", "work"))
