@@ -164,11 +164,14 @@ class Brain:
         if (
             fresh
             and context.intent in ("topic.answer", "fact.answer")
-            and (self.turns.referring.search(text) or (u.actions and u.features.keys() & _DATE_ASKS))
+            and (
+                self.turns.referring.search(text) or ((u.actions or "부터" in u.key) and u.features.keys() & _DATE_ASKS)
+            )
             and not (stages.current_subjects_of(u) - set(u.inherited))
         ):
-            # "언제 시험부터 그렇게 했어요?", "언제 시험부터 적용됐어": what the last answer told (the
-            # thing done), asked of; a word such as 시험 in it names no subject of its own
+            # "언제 시험부터 그렇게 했어요?", "언제 시험부터 적용됐어", "언제부터 바뀐 거예요": what the
+            # last answer told (the thing done, since when), asked of; a word such as 시험 in it
+            # names no subject of its own
             said = self._from_last_answer(u, context, now, yes_no=True)
             if said is not None:
                 return said

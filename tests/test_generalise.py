@@ -360,6 +360,8 @@ DIALOGUES = [
     ),
     # an announcement asked of another round is either of that round's, not the one just spoken of
     (["2차 필기 합격자 언제 발표해요", "1차 공채 합격 발표는 언제였어요?"], "6월 13일", "나와 있지 않습니다"),
+    # ... or since when (부터) a thing told changed
+    (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험 언제부터 바뀐 거예요?"], "2017년 9월", "원서접수"),
     # who ran one course the report gives with its partner in brackets: that partner, not the
     # department that runs all international training
     (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
