@@ -360,6 +360,8 @@ DIALOGUES = [
     ),
     # an announcement asked of another round is either of that round's, not the one just spoken of
     (["2차 필기 합격자 언제 발표해요", "1차 공채 합격 발표는 언제였어요?"], "6월 13일", "나와 있지 않습니다"),
+    # "각각" refers to the items the last answer listed: its sentence with their months
+    (["메트로폴리스 회원도시 대상 연수는 뭐뭐 했어요?", "각각 언제였어요?"], "자카르타 교통 5월", "핵심가치"),
     # ... or since when (부터) a thing told changed
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험 언제부터 바뀐 거예요?"], "2017년 9월", "원서접수"),
     # who ran one course the report gives with its partner in brackets: that partner, not the
