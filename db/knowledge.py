@@ -348,6 +348,7 @@ class Topic:
     source: str
     keywords: tuple[str, ...] = ()
     status: str | None = None
+    finding: str | None = None
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,10 @@ class PassageIndex:
             haystack = key(f.label + f.text + " ".join(f.keywords))
             out.append(Passage(f"{f.label}: {f.text}", f.source, owner, haystack, named))
         for t in kdb.topics(db):
-            out.append(Passage(t.answer, t.source, ("topic", t.id), key(t.title + t.answer + " ".join(t.keywords))))
+            found = t.finding or ""  # (what the audit found is searched, the answer shown)
+            # with its status, as the topic's own answer says it ("추진상황: 추진완료.")
+            said = t.answer + (f" 추진상황: {t.status}." if t.status and t.status not in t.answer else "")
+            out.append(Passage(said, t.source, ("topic", t.id), key(t.title + found + said + " ".join(t.keywords))))
         self.names: dict[tuple[str, str], str] = {}
         for b in kdb.budget_lines(db):
             self.names[("budget_line", b.id)] = key(b.name)

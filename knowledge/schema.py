@@ -117,6 +117,8 @@ TOPIC = _rec(
     ("id", "title", "answer", "source"),
     id=ID,
     title=Str(doc="the question or topic, in Korean"),
+    # an audit item's finding: what the council pointed out or asked for ("무엇을 지적받았어요")
+    finding=Str(doc="what the audit found or asked for, in polite Korean, from the report"),
     answer=Str(doc="the answer, in polite Korean, from the report"),
     keywords=ALIASES,
     status=Str(doc="e.g. 추진완료, 검토완료"),

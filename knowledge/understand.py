@@ -770,6 +770,8 @@ class Understander:
                 (w for w in reversed(without_particles(whole)) if w in self.report_words and lead + len(w) in ends),
                 whole,
             )
+            if len(whole) > 2 and whole.endswith("들") and whole[:-1] in self.report_words:
+                whole = whole[:-1]  # a plural is its noun ("공무원들": 공무원)
             if (
                 whole in self.function_words
                 or whole in self.cue_words

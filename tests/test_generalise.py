@@ -105,7 +105,7 @@ ANSWERED = [
     ("신임자 과정 운영 비용 작년보다 늘었어요?", ["1,816,633"]),  # a cost named, asked yes or no: a budget says
     ("인재원 과 이름 알려줘요", ["인재기획과", "인재양성과", "인재채용과"]),  # a unit's name ends in the unit
     # a finding's fact says what was done about it, as the report's answer to it does
-    ("직장어린이집 이용 아동이 주민 자녀가 많다는 지적은 어떻게 처리됐어요", ["추진완료", "결원 시"]),
+    ("직장어린이집 이용 아동이 주민 자녀가 많다는 지적은 어떻게 처리됐어요", ["추진완료", "결원이 있을 때"]),
     ("어린이집에 자리가 남으면 일반 아이도 받아주나요", ["결원"]),  # 자리가 남다 → 결원 (thesaurus)
     # a long keyword said as written names the finding asked about, not a pointer the exam's
     # schedule may ignore
@@ -728,6 +728,13 @@ def test_the_period_of_a_cohort_asked_is_its_dates(brain: Brain) -> None:
 def test_a_rate_the_report_gives_is_answered_in_either_spelling(brain: Brain, question: str) -> None:
     reply = brain.answer(question, now=NOW)
     assert reply.intent == "budget.info" and "집행률" in reply.text, reply.text
+
+
+def test_an_audit_finding_asked_is_said_before_what_was_done(brain: Brain) -> None:
+    found = brain.answer("작년 행정사무감사에서 평정위원 관련해서 뭘 지적받았어요", now=NOW).text.split("\n")[0]
+    assert found.startswith("2017년 행정사무감사에서") and "4년간 5명" in found, found
+    done = brain.answer("평정위원 관련 감사 지적 처리 결과 알려주세요", now=NOW).text.split("\n")[0]
+    assert done.startswith("추진완료"), done  # what was done, asked, comes first
 
 
 def test_a_cohort_to_come_is_given_with_its_end_in_the_first_line(brain: Brain) -> None:

@@ -14,6 +14,8 @@ from knowledge.normalize import key
 from knowledge.text import basis, josa, num
 from knowledge.understand import Understanding, halves_named
 
+# words asking what was done about an audit finding, not what it was
+_ASKS_RESULT = re.compile(r"처리|조치|결과|추진|개선|반영|해결|됐|되었|어떻게\s*했")
 # the unit the report names beside a course's month in brackets ("'5월, 정책수출사업단'")
 _PARTNER = re.compile(r"\d{1,2}월,\s*[^'’)\s]{2,}['’)]")
 
@@ -218,11 +220,14 @@ class GeneralAnswers(AnswerBase):
         if not chosen:
             return None
         parts: list[str] = []
+        # "감사 때 지적받은 게 뭐였어요": what the audit found first, then what was done about it
+        asks_finding = "concept.audit" in u.features and not _ASKS_RESULT.search(u.text)
         for t in chosen:  # the answer itself first; the editors' question title is no answer
             if parts and fuzz.partial_ratio(key(t.answer), key(parts[0])) >= 80:
                 continue  # two findings answered by the same measure: say it once
             status = f" 추진상황: {t.status}." if t.status and t.status not in t.answer else ""
-            parts.append(f"{t.answer}{status}")
+            found = f"{t.finding}\n" if t.finding and asks_finding else ""
+            parts.append(f"{found}{t.answer}{status}")
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
 
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
