@@ -196,6 +196,7 @@ ANSWERED = [
     ("교육생급식지원 예산 작년보다 얼마 증액됐어요", ["+135,200"]),  # 증액: an increase of a sum
     # the council as the auditor ("시의회 행감") names no finding about the council's course
     ("시의회 행감에서 종합운동장 관련 지적받은 거 뭐예요", ["분전함"]),
+    ("행감 건의사항은 몇 건이었어요", ["건의사항 1건"]),  # the report's own term names the summary
     # the announcement after the event the asker went through: the final one, after the interview
     ("면접 보고 왔는데 경채 합격자 발표 언제 나와요", ["최종 합격자 발표는 2018년 12월 28일"]),
 ]
