@@ -548,9 +548,13 @@ class Understander:
             features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
         counters = self._counters(k)
         counts_courses = "과정" in counters  # "인재원은 올해 몇 과정이에요"
+        # "교육인원 계획은 총 몇 명": the people of all the courses, as planned or as a whole
+        trainees_whole = (whole or "계획" in k) and any(
+            m.kind == "attr" and m.value == "headcount" and "교육" in m.text for m in matches
+        )
         if (
             (whole or "attr.headcount" in features)
-            and ("concept.course" in features or counts_courses)
+            and ("concept.course" in features or counts_courses or trainees_whole)
             and not entities.keys() & {"program", "category", "rank", "session"}
         ):
             # "올해 교육과정 전체 몇 개예요", "교육과정 몇 개 있어요": all the courses, counted, are

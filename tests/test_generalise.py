@@ -197,6 +197,9 @@ ANSWERED = [
     # the council as the auditor ("시의회 행감") names no finding about the council's course
     ("시의회 행감에서 종합운동장 관련 지적받은 거 뭐예요", ["분전함"]),
     ("행감 건의사항은 몇 건이었어요", ["건의사항 1건"]),  # the report's own term names the summary
+    # the people of all the courses, as planned: the year's plan, not one course's figure
+    ("올해 교육인원 계획 전부 합치면 몇 명이에요", ["168,545"]),
+    ("인재원 올해 목표 인원이 몇 명이죠", ["168,545"]),  # 목표 인원: a planned figure, not the vision's goals
     # the announcement after the event the asker went through: the final one, after the interview
     ("면접 보고 왔는데 경채 합격자 발표 언제 나와요", ["최종 합격자 발표는 2018년 12월 28일"]),
 ]
