@@ -200,6 +200,8 @@ ANSWERED = [
     # the people of all the courses, as planned: the year's plan, not one course's figure
     ("올해 교육인원 계획 전부 합치면 몇 명이에요", ["168,545"]),
     ("인재원 올해 목표 인원이 몇 명이죠", ["168,545"]),  # 목표 인원: a planned figure, not the vision's goals
+    # an area of the plan table named without a category: its rows added up (직급 3,495 + 직위 1,525)
+    ("집합교육 리더십역량은 몇 명 계획이에요", ["리더십역량 교육계획은 14개 과정, 63회, 5,020명"]),
     # the announcement after the event the asker went through: the final one, after the interview
     ("면접 보고 왔는데 경채 합격자 발표 언제 나와요", ["최종 합격자 발표는 2018년 12월 28일"]),
 ]

@@ -234,7 +234,14 @@ class MoneyAnswers(AnswerBase):
             # "작년엔?" after the IT courses' row: the same rows ("전체는요?": the whole plan)
             chosen = [r for r in rows if r.id in u.inherited["plan_row"]]
         if chosen:
-            lines = [plan_line(r, self.year, first=True) for r in chosen[:3]]
+            sums = _area_sums(chosen, u)
+            if sums:
+                # an area named without a category of it ("직무역량 집합교육 몇 과정"): its rows added up
+                # first, then each row
+                lines = [plan_line(r, self.year, first=True) for r in sums]
+                lines += ["• " + plan_line(r, self.year) for r in chosen[:6]]
+            else:
+                lines = [plan_line(r, self.year, first=True) for r in chosen[:3]]
         else:
             totals = [r for r in rows if r.area in ("전체", "소계") or r.mode == "전체"]
             lines = [plan_line(totals[0], self.year, first=True)] if totals else []
@@ -247,6 +254,30 @@ def _same_business(name: str, program: kdb.Program) -> bool:
     compact = name.replace(" ", "").replace("운영", "")
     names = [program.name, *program.aliases]
     return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact for n in names)
+
+
+def _area_sums(chosen: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
+    """Per mode, the sum of an area's rows, when the question names the area and no category of
+    it; a figure is added up only where every row gives it."""
+    if len({r.area for r in chosen}) != 1 or any(key(r.category) in u.key for r in chosen):
+        return []
+    out = []
+    for mode in dict.fromkeys(r.mode for r in chosen):
+        rows = [r for r in chosen if r.mode == mode]
+        if len(rows) < 2:
+            continue
+
+        def total(year: str, rows: list[kdb.PlanRow] = rows) -> dict[str, Any]:
+            counts = [getattr(r, year) for r in rows]
+            return {
+                f: sum(c[f] for c in counts)
+                for f in ("courses", "sessions", "trainees")
+                if all(isinstance(c.get(f), int) for c in counts)
+            }
+
+        area = rows[0].area
+        out.append(kdb.PlanRow("", mode, area, area, total("y2017"), total("y2018"), rows[0].source))
+    return out
 
 
 def plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
