@@ -360,6 +360,8 @@ DIALOGUES = [
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "그건 언제부터 바뀐 거예요?"], "2017년 9월", "18건"),
     # ... or a date asked of a thing done ("적용"): the measure the finding told of, not the next exam
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험은 언제부터 적용된 거예요?"], "2017년 9월", "원서접수"),
+    # ... or since when (부터) a thing told changed
+    (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험 언제부터 바뀐 거예요?"], "2017년 9월", "원서접수"),
     # who may go, asked after the daycare's priorities: the daycare's, with the rule for vacancies
     (
         ["인재원 어린이집 입소 순위 알려주세요", "저희는 직원은 아니고 그냥 근처 살아요 애 보낼 수 있어요?"],
@@ -370,8 +372,6 @@ DIALOGUES = [
     (["2차 필기 합격자 언제 발표해요", "1차 공채 합격 발표는 언제였어요?"], "6월 13일", "나와 있지 않습니다"),
     # "각각" refers to the items the last answer listed: its sentence with their months
     (["메트로폴리스 회원도시 대상 연수는 뭐뭐 했어요?", "각각 언제였어요?"], "자카르타 교통 5월", "핵심가치"),
-    # ... or since when (부터) a thing told changed
-    (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "시험 언제부터 바뀐 거예요?"], "2017년 9월", "원서접수"),
     # who ran one course the report gives with its partner in brackets: that partner, not the
     # department that runs all international training
     (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
