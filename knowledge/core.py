@@ -23,7 +23,7 @@ from knowledge import stages
 from knowledge.answers import Composer, cohort_of
 from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
-from knowledge.normalize import key
+from knowledge.normalize import key, strip_ending
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
@@ -175,6 +175,19 @@ class Brain:
             said = self._from_last_answer(u, context, now, yes_no=True)
             if said is not None:
                 return said
+        pointed = self._pointed_at(text, u, context) if fresh else None
+        if pointed is not None:
+            # "그 네 개 기관이 어디어디예요?": a thing the last answer named, asked of; its sentence
+            # that gives the value, or plainly that the report does not
+            shown, noun = pointed
+            said = self._from_last_answer(replace(u, elsewhere=[*u.elsewhere, noun]), context, now)
+            if said is not None:
+                return said
+            asked = [w for w, _ in self.accounting.asked(u)]
+            self._log(text, now)
+            suggestions = self.suggest(text)
+            body = shapes.with_suggestions(shapes.lacks(shown, asked[:1]), suggestions)
+            return Reply(body, None, 0.0, {}, tuple(suggestions), context)
         u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
@@ -245,6 +258,20 @@ class Brain:
             if said is not None:
                 return said
         return self._decline(text, u, reason or "unknown", now, context)
+
+    def _pointed_at(self, text: str, u: Understanding, context: Context) -> tuple[str, str] | None:
+        """The thing a turn points at with 그 that the last answer named and the turn asks a value
+        of ("그 네 개 기관이 어디어디예요?" after "주변 4개 기관"): as the turn says it, and its noun;
+        None when the turn names a subject of its own or points at nothing the last answer said."""
+        m = _POINTED.search(text)
+        if m is None or not context.detail or stages.current_subjects_of(u) - set(u.inherited):
+            return None
+        noun = strip_ending(key(m.group(2)))
+        if len(noun) < 2 or noun in self.understander.function_words or noun not in key(context.detail):
+            return None
+        if not self.accounting.asked_values(u):
+            return None
+        return f"{m.group(1) or ''}{noun}", noun
 
     @staticmethod
     def _help_with_else(u: Understanding) -> bool:
@@ -812,6 +839,10 @@ _NAMED_ATTRIBUTES = frozenset({"content"})
 
 
 _DATE_ASKS = frozenset({"attr.schedule", "attr.day"})
+# 그 and the noun it points at, with a count before it ("그 네 개 기관이", "그 4개 기관")
+_POINTED = re.compile(
+    r"(?<![가-힣])그\s+((?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|\d+)\s*(?:개|곳|가지)\s*)?([가-힣]{2,})"
+)
 
 
 def _origins(db: Database) -> list[str]:

@@ -374,6 +374,10 @@ DIALOGUES = [
     (["2차 필기 합격자 언제 발표해요", "1차 공채 합격 발표는 언제였어요?"], "6월 13일", "나와 있지 않습니다"),
     # "각각" refers to the items the last answer listed: its sentence with their months
     (["메트로폴리스 회원도시 대상 연수는 뭐뭐 했어요?", "각각 언제였어요?"], "자카르타 교통 5월", "핵심가치"),
+    # a thing the last answer named, pointed at with 그: its sentence with the value asked, or
+    # plainly that the report does not give it
+    (["청사 보수 공사 뭐 했어요", "그 공사 비용은 얼마였어요?"], "90백만원", "나와 있지 않습니다"),
+    (["인재원 직장어린이집 0순위는 누구예요", "그 네 개 기관이 정확히 어디예요?"], "네 개 기관의 장소는", "어린이집의"),
     # who ran one course the report gives with its partner in brackets: that partner, not the
     # department that runs all international training
     (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
