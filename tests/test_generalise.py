@@ -193,6 +193,7 @@ ANSWERED = [
     ("전문가 경력직 채용은 어떻게 선발해요", ["서류전형"]),  # the expert hires, not the 3rd round's 경력채용
     ("e-러닝에 IT 과정 몇개 있어요", ["IT 21개"]),  # "it과정" is "IT … 과정" in the fact that counts them
     ("타 시도 공무원 연수는 몇 박 며칠로 해요", ["2박 3일"]),  # "몇 박 며칠" asks how long, not a date
+    ("핵심가치 교육 주말에 해요?", ["수, 금"]),  # the weekend asked: the days of the week it runs answer
     ("하반기 6급 교육 국제반 인원 알려줘요", ["국제반 28"]),  # a fact of the 6급 course, read with its name
     ("교육생급식지원 예산 작년보다 얼마 증액됐어요", ["+135,200"]),  # 증액: an increase of a sum
     # the council as the auditor ("시의회 행감") names no finding about the council's course
@@ -292,6 +293,7 @@ DECLINED = [
     ("퇴직자 교육 문화탐방 가는 날 몇월 며칠", "문화탐방 날짜"),
     ("교육생 급식 한 끼에 얼마 들어요", "1끼당 금액"),  # the cost of one meal, which a yearly budget is not
     ("신임자 과정 몇박 며칠이에요", "숙박 일수"),  # nights asked: a course of 5주 gives none
+    ("도서실 주말에도 이용할 수 있나요", "주말·휴일 운영 여부"),  # the days it opens, which the report gives not
     ("9급 공채 합격률 몇 퍼센트예요", "합격률"),  # a rate of a known word (합격) the report never gives
     ("6급 미래인재 과정 근거 법령 알려주세요", "근거법령"),  # the course's figures name no law
     # the card's own line says its count is not given: that leads, not the count of another course
