@@ -194,6 +194,7 @@ ANSWERED = [
     ("e-러닝에 IT 과정 몇개 있어요", ["IT 21개"]),  # "it과정" is "IT … 과정" in the fact that counts them
     ("타 시도 공무원 연수는 몇 박 며칠로 해요", ["2박 3일"]),  # "몇 박 며칠" asks how long, not a date
     ("핵심가치 교육 주말에 해요?", ["수, 금"]),  # the weekend asked: the days of the week it runs answer
+    ("인생설계 교육 부부동반 여행은 몇 박이에요", ["2박3일"]),  # 부부동반 → 부부 (thesaurus)
     ("하반기 6급 교육 국제반 인원 알려줘요", ["국제반 28"]),  # a fact of the 6급 course, read with its name
     ("교육생급식지원 예산 작년보다 얼마 증액됐어요", ["+135,200"]),  # 증액: an increase of a sum
     # the council as the auditor ("시의회 행감") names no finding about the council's course
