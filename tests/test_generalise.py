@@ -381,6 +381,8 @@ DIALOGUES = [
     # plainly that the report does not give it
     (["청사 보수 공사 뭐 했어요", "그 공사 비용은 얼마였어요?"], "90백만원", "나와 있지 않습니다"),
     (["인재원 직장어린이집 0순위는 누구예요", "그 네 개 기관이 정확히 어디예요?"], "네 개 기관의 장소는", "어린이집의"),
+    # "인원 목표" asks a headcount: no vision's goals go on into the next turn
+    (["IT 역량 과정 인원 목표는", "작년에는 몇 명이었죠?"], "2017년 59개 과정", "나와 있지 않습니다"),
     # who ran one course the report gives with its partner in brackets: that partner, not the
     # department that runs all international training
     (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
