@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from knowledge.normalize import key
-from knowledge.text import num, won
+from knowledge.text import num, with_status, won
 
 _SUBSECTION = re.compile(r"^[ⅠⅡⅢⅣⅤⅥ]-")
 
@@ -95,8 +95,7 @@ class PassageIndex:
             out.append(Passage(f"{f.label}: {f.text}", f.source, owner, haystack, named))
         for t in kdb.topics(db):
             found = t.finding or ""  # (what the audit found is searched, the answer shown)
-            # with its status, as the topic's own answer says it ("추진상황: 추진완료.")
-            said = t.answer + (f" 추진상황: {t.status}." if t.status and t.status not in t.answer else "")
+            said = with_status(t.answer, t.status)  # as the topic's own answer says it
             out.append(Passage(said, t.source, ("topic", t.id), key(t.title + found + said + " ".join(t.keywords))))
         self.names: dict[tuple[str, str], str] = {}
         for b in kdb.budget_lines(db):

@@ -88,6 +88,12 @@ def won(thousands: int | None, *, words: bool = True) -> str:
 _SECTION_NUMBER = re.compile(r"^([ⅠⅡⅢⅣⅤ]-\d+(?:-\d+)*) ")
 
 
+def with_status(answer: str, status: str | None) -> str:
+    """An audit item's answer with its status, unless the answer says it already ("… 추진상황:
+    추진완료.")."""
+    return answer + (f" 추진상황: {status}." if status and status not in answer else "")
+
+
 def cite(source: str) -> str:
     """A source path as a reply cites it: the report section of each place, a numbered one by its
     number, without the table and row names the answer already says ("Ⅲ-1-1 신임자 과정 운영 강화 >

@@ -11,7 +11,7 @@ from knowledge.answers.common import AnswerBase, Composed, _question_words
 from knowledge.answers.money import plan_line, plan_rows_asked
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
-from knowledge.text import basis, josa, num
+from knowledge.text import basis, josa, num, with_status
 from knowledge.understand import Understanding, halves_named
 
 # words asking what was done about an audit finding, not what it was
@@ -225,9 +225,8 @@ class GeneralAnswers(AnswerBase):
         for t in chosen:  # the answer itself first; the editors' question title is no answer
             if parts and fuzz.partial_ratio(key(t.answer), key(parts[0])) >= 80:
                 continue  # two findings answered by the same measure: say it once
-            status = f" 추진상황: {t.status}." if t.status and t.status not in t.answer else ""
             found = f"{t.finding}\n" if t.finding and asks_finding else ""
-            parts.append(f"{found}{t.answer}{status}")
+            parts.append(f"{found}{with_status(t.answer, t.status)}")
         return Composed("\n\n".join(parts) + f"\n{basis(chosen[0].source)}")
 
     def fact_answer(self, u: Understanding, today: dt.date) -> Composed | None:
