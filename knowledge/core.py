@@ -492,15 +492,14 @@ class Brain:
             for w in self._names.get((k, v), set())
             if len(w) >= 2
         }
-        for line in card.splitlines():
-            for sentence in stages.SENTENCE_END.split(line.lstrip("• ")):
-                compact = key(sentence)
-                if (
-                    shapes.SAYS_MISSING.search(sentence)
-                    and any(w in compact for w in names)
-                    and any(w in compact for w in subjects)
-                ):
-                    return sentence.split(": ", 1)[-1] if ": " in sentence[:20] else sentence
+        for sentence in stages.sentences(card):
+            compact = key(sentence)
+            if (
+                shapes.SAYS_MISSING.search(sentence)
+                and any(w in compact for w in names)
+                and any(w in compact for w in subjects)
+            ):
+                return sentence.split(": ", 1)[-1] if ": " in sentence[:20] else sentence
         return None
 
     def _line_that_gives(self, u: Understanding, composed: Any) -> Any:
@@ -730,24 +729,18 @@ class Brain:
             return None
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
         basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")
-        for line in lines:
-            for sentence in stages.SENTENCE_END.split(line.lstrip("• ")):
-                compact = key(sentence)
-                # (a sentence saying the report lacks what it names answers nothing of it)
-                if (
-                    all(self.accounting.holds(key(w), compact) for w in words)
-                    and all(p.search(sentence) for p in patterns)
-                    and not shapes.SAYS_MISSING.search(sentence)
-                ):
-                    body = sentence + (f"\n{basis_line}" if basis_line else "")
-                    return Reply(
-                        body,
-                        context.intent,
-                        _confidence(u.score),
-                        dict(context.entities),
-                        (),
-                        replace(context, at=now),
-                    )
+        for sentence in stages.sentences(context.detail):
+            compact = key(sentence)
+            # (a sentence saying the report lacks what it names answers nothing of it)
+            if (
+                all(self.accounting.holds(key(w), compact) for w in words)
+                and all(p.search(sentence) for p in patterns)
+                and not shapes.SAYS_MISSING.search(sentence)
+            ):
+                body = sentence + (f"\n{basis_line}" if basis_line else "")
+                return Reply(
+                    body, context.intent, _confidence(u.score), dict(context.entities), (), replace(context, at=now)
+                )
         return None
 
     def _not_in_report(

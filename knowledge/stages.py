@@ -689,15 +689,15 @@ class Accounting:
         body = "\n".join(line for line in answer.splitlines() if not line.startswith("("))  # not the basis
         # a sum asked of a part the answer only lists ("재산임대 수입은 얼마": 재산임대 is one of
         # the kinds of a revenue line whose sum is given): the sum must be said of it
+        told = sentences(body)
         sums = [p for _, p in asked if p is self.value_of["attr.cost"]]
         if sums and not missing:
-            sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
             missing += [
                 w
                 for w in [*u.elsewhere, *(key(x) for x in u.suffix_attrs.values())]
                 if not self.generic(w)
                 and w in key(body)
-                and not any(w in key(x) and all(p.search(x) for p in sums) for x in sentences)
+                and not any(w in key(x) and all(p.search(x) for p in sums) for x in told)
             ]
         # a value asked of what a keyword names ("제주도 문화탐방 날짜"): when the answer speaks of
         # it, the value must be said of it, in one sentence, not of the course around it
@@ -707,11 +707,10 @@ class Accounting:
         named = {w: m.text for m in u.matches if self.names_topic(u, m) and (w := u.key[m.start : m.end]) not in own}
         named.update({h: h for h in self.halves_asked(u, [p for _, p in asked])})
         if named and asked and not missing:
-            sentences = [x for line in body.splitlines() for x in SENTENCE_END.split(line) if x.strip()]
             missing += [
                 f"{said} {asked_noun(asked[0][0])}"  # "50플러스캠퍼스 날짜"
                 for w, said in named.items()
-                if w in key(body) and not any(w in key(x) and any(p.search(x) for _, p in asked) for x in sentences)
+                if w in key(body) and not any(w in key(x) and any(p.search(x) for _, p in asked) for x in told)
             ]
         if not missing:
             missing += self._counts_of_others(u, body, asked)
@@ -988,6 +987,13 @@ _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an answer, line by line, each line without its bullet."""
+    return [x for line in text.splitlines() for x in SENTENCE_END.split(line.strip().lstrip("• ")) if x.strip()]
+
+
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _HOW_FAR_IS = re.compile(r"어디까지(?:예요|에요|인가요|인지|이에요|야|임|죠|일까|입니까|인데)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")
