@@ -161,33 +161,9 @@ class Brain:
             concept_asks=self.understander.concept_asks,
             record_holds=self.accounting.record_holds,
         )
-        if (
-            fresh
-            and context.intent in ("topic.answer", "fact.answer")
-            and (
-                self.turns.referring.search(text) or ((u.actions or "부터" in u.key) and u.features.keys() & _DATE_ASKS)
-            )
-            and not (stages.current_subjects_of(u) - set(u.inherited))
-        ):
-            # "언제 시험부터 그렇게 했어요?", "언제 시험부터 적용됐어", "언제부터 바뀐 거예요": what the
-            # last answer told (the thing done, since when), asked of; a word such as 시험 in it
-            # names no subject of its own
-            said = self._from_last_answer(u, context, now, yes_no=True)
-            if said is not None:
-                return said
-        pointed = self._pointed_at(text, u, context) if fresh else None
-        if pointed is not None:
-            # "그 네 개 기관이 어디어디예요?": a thing the last answer named, asked of; its sentence
-            # that gives the value, or plainly that the report does not
-            shown, noun = pointed
-            said = self._from_last_answer(replace(u, elsewhere=[*u.elsewhere, noun]), context, now)
-            if said is not None:
-                return said
-            asked = [w for w, _ in self.accounting.asked(u)]
-            self._log(text, now)
-            suggestions = self.suggest(text)
-            body = shapes.with_suggestions(shapes.lacks(shown, asked[:1]), suggestions)
-            return Reply(body, None, 0.0, {}, tuple(suggestions), context)
+        said = self._asked_of_last_answer(text, u, context, now) if fresh else None
+        if said is not None:
+            return said
         u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
@@ -259,12 +235,39 @@ class Brain:
                 return said
         return self._decline(text, u, reason or "unknown", now, context)
 
+    def _asked_of_last_answer(self, text: str, u: Understanding, context: Context, now: dt.datetime) -> Reply | None:
+        """A turn asked of what the last answer said, with no subject of its own: by a word that
+        refers back ("그건", "각각"), a date asked of a thing done or since when ("언제 시험부터
+        적용됐어", "언제부터 바뀐 거예요"; a word such as 시험 in it names no subject), or a thing
+        the last answer named, pointed at with 그 ("그 네 개 기관이 어디어디예요?"). Its sentence
+        that gives the value; for a thing pointed at, else plainly that the report does not."""
+        if stages.current_subjects_of(u) - set(u.inherited):
+            return None
+        if context.intent in ("topic.answer", "fact.answer") and (
+            self.turns.referring.search(text) or ((u.actions or "부터" in u.key) and u.features.keys() & _DATE_ASKS)
+        ):
+            said = self._from_last_answer(u, context, now, yes_no=True)
+            if said is not None:
+                return said
+        pointed = self._pointed_at(text, u, context)
+        if pointed is None:
+            return None
+        shown, noun = pointed
+        said = self._from_last_answer(replace(u, elsewhere=[*u.elsewhere, noun]), context, now)
+        if said is not None:
+            return said
+        asked = [w for w, _ in self.accounting.asked(u)]
+        self._log(text, now)
+        suggestions = self.suggest(text)
+        body = shapes.with_suggestions(shapes.lacks(shown, asked[:1]), suggestions)
+        return Reply(body, None, 0.0, {}, tuple(suggestions), context)
+
     def _pointed_at(self, text: str, u: Understanding, context: Context) -> tuple[str, str] | None:
         """The thing a turn points at with 그 that the last answer named and the turn asks a value
         of ("그 네 개 기관이 어디어디예요?" after "주변 4개 기관"): as the turn says it, and its noun;
         None when the turn names a subject of its own or points at nothing the last answer said."""
         m = _POINTED.search(text)
-        if m is None or not context.detail or stages.current_subjects_of(u) - set(u.inherited):
+        if m is None or not context.detail:
             return None
         noun = strip_ending(key(m.group(2)))
         if len(noun) < 2 or noun in self.understander.function_words or noun not in key(context.detail):
@@ -833,9 +836,7 @@ _NAMED_ATTRIBUTES = frozenset({"content"})
 
 _DATE_ASKS = frozenset({"attr.schedule", "attr.day"})
 # 그 and the noun it points at, with a count before it ("그 네 개 기관이", "그 4개 기관")
-_POINTED = re.compile(
-    r"(?<![가-힣])그\s+((?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|\d+)\s*(?:개|곳|가지)\s*)?([가-힣]{2,})"
-)
+_POINTED = re.compile(rf"(?<![가-힣])그\s+({stages.NUMBER}\s*(?:개|곳|가지)\s*)?([가-힣]{{2,}})")
 
 
 def _origins(db: Database) -> list[str]:

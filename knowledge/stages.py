@@ -535,7 +535,7 @@ class Accounting:
                 r"(?:원장|과장|팀장|강사|교수|위원장|위원|주무관|사무관|박사|씨)(?:님)?(?![가-힣])"
             ),
             "attr.headcount": re.compile(
-                _NUMBER + r"\s*(?:명|회|개|가지|건|기|차|과정|대|곳|동|층|부|장|면|권|분야|필지|팀|과)"
+                NUMBER + r"\s*(?:명|회|개|가지|건|기|차|과정|대|곳|동|층|부|장|면|권|분야|필지|팀|과)"
             ),
             # how a thing is done: an answer that names its way ("채용방법은 서류전형 및 면접",
             # "교육방식: 1일 집합교육")
@@ -965,7 +965,7 @@ class Accounting:
         units = self.counter_units.get(unit) or [unit]
         # a number of years is no year ("경력 몇 년": not 2018년 nor ’17년)
         calendar = r"(?<![’'‘\d])(?!(?:19|20)\d\d\s*년)" if "년" in units else ""
-        return re.compile(calendar + _NUMBER + r"\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
+        return re.compile(calendar + NUMBER + r"\s*(?:개\s*)?(?:" + "|".join(re.escape(x) for x in units) + ")")
 
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
@@ -1046,7 +1046,8 @@ def _year_written(year: int) -> re.Pattern[str]:
 
 
 # A count in digits, or in Korean numerals ("목표는 네 가지입니다")
-_NUMBER = r"(?:\d[\d,.]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))"
+# a number in digits or a native number word ("3", "세")
+NUMBER = r"(?:\d[\d,.]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))"
 
 # A year the question ties to the word after it ("2018년 행정사무감사")
 _YEAR_WORD = re.compile(r"(\d{4})년\s*(?:도\s*)?([가-힣]{2,})")
