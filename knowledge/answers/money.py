@@ -264,20 +264,16 @@ def _area_sums(chosen: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]
     out = []
     for mode in dict.fromkeys(r.mode for r in chosen):
         rows = [r for r in chosen if r.mode == mode]
-        if len(rows) < 2:
-            continue
-
-        def total(year: str, rows: list[kdb.PlanRow] = rows) -> dict[str, Any]:
-            counts = [getattr(r, year) for r in rows]
-            return {
-                f: sum(c[f] for c in counts)
-                for f in ("courses", "sessions", "trainees")
-                if all(isinstance(c.get(f), int) for c in counts)
-            }
-
-        area = rows[0].area
-        out.append(kdb.PlanRow("", mode, area, area, total("y2017"), total("y2018"), rows[0].source))
+        if len(rows) >= 2:
+            last, this = _added_up([r.y2017 for r in rows]), _added_up([r.y2018 for r in rows])
+            out.append(kdb.PlanRow("", mode, rows[0].area, rows[0].area, last, this, rows[0].source))
     return out
+
+
+def _added_up(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of rows added up, each only where every row gives it."""
+    fields = ("courses", "sessions", "trainees")
+    return {f: sum(c[f] for c in counts) for f in fields if all(isinstance(c.get(f), int) for c in counts)}
 
 
 def plan_rows_asked(rows: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
