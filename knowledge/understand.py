@@ -865,14 +865,14 @@ class Understander:
             return None
         if any(covered[m.start : after.end]):
             return None
-        known = self.report_words | self.vocabulary
         # (of any noun of the run of nouns it ends: "집행 예상률" is the report's 예상 집행률)
         heads = [m.surface]
         for n in reversed(analysed[:i]):
             if not n.pos.startswith("NN"):
                 break
             heads.append(n.surface)
-        if any(f"{h}{tail}" in known for h in heads for tail in ("률", "율")):
+        rates = [f"{h}{tail}" for h in heads for tail in ("률", "율")]
+        if any(r in self.report_words or r in self.vocabulary for r in rates):
             return None
         return m.start, after.end
 
