@@ -43,14 +43,15 @@ class GeneralAnswers(AnswerBase):
             for x in self.kb.sessions_of(p)
             if x.id in wanted_sessions and x.note
         ]
-        if not depts and not said and len(noted) == 1 and _PARTNER.search(noted[0].note or ""):
-            return Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}")
+        as_noted = Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}") if len(noted) == 1 else None
+        if as_noted is not None and not depts and not said and _PARTNER.search(noted[0].note or ""):
+            return as_noted
         if not depts:
             # (else the subject before says it: "담당 부서는?")
             scores = said or self._duty_scores(own + sorted(self._inherited_names(u, programs=True)))
             if not scores:
-                if len(noted) == 1:
-                    return Composed(f"{noted[0].name}: {noted[0].note}\n{basis(noted[0].source)}")
+                if as_noted is not None:
+                    return as_noted
                 subject = self._record_names(u, ("program", "budget_line", "building", "amenity", "work"))
                 if subject:  # "어디 부서 담당이에요" of a business the report assigns to no department
                     return Composed(f"{subject[0]}의 담당 부서는 업무보고에 나와 있지 않습니다.\n{basis()}")
