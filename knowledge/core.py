@@ -243,9 +243,8 @@ class Brain:
         that gives the value; for a thing pointed at, else plainly that the report does not."""
         if stages.current_subjects_of(u) - set(u.inherited):
             return None
-        if context.intent in ("topic.answer", "fact.answer") and (
-            self.turns.referring.search(text) or ((u.actions or "부터" in u.key) and u.features.keys() & _DATE_ASKS)
-        ):
+        done_when = (u.actions or "부터" in u.key) and u.features.keys() & stages.DATE_ASKS
+        if context.intent in ("topic.answer", "fact.answer") and (self.turns.referring.search(text) or done_when):
             said = self._from_last_answer(u, context, now, yes_no=True)
             if said is not None:
                 return said
@@ -834,7 +833,6 @@ class Brain:
 _NAMED_ATTRIBUTES = frozenset({"content"})
 
 
-_DATE_ASKS = frozenset({"attr.schedule", "attr.day"})
 # 그 and the noun it points at, with a count before it ("그 네 개 기관이", "그 4개 기관")
 _POINTED = re.compile(rf"(?<![가-힣])그\s+({stages.NUMBER}\s*(?:개|곳|가지)\s*)?([가-힣]{{2,}})")
 

@@ -316,7 +316,7 @@ def resolve(
         # (a turn that names a time of its own, "하반기엔", asks no date again)
         timed = bool(u.years) or bool(halves_named(u))
         for asked in context.asks:
-            if not (timed and asked in _DATES):
+            if not (timed and asked in DATE_ASKS):
                 features.setdefault(asked, 0.9)
     cohort = u.cohort
     if (
@@ -918,7 +918,7 @@ class Accounting:
             and "attr.cost" in self.value_of
         ):
             return self.value_of["attr.cost"]  # "세입예산 규모": the size of a budget is a sum
-        if in_year is not None and f"{m.kind}.{m.value}" in _DATES:
+        if in_year is not None and f"{m.kind}.{m.value}" in DATE_ASKS:
             return in_year  # "내년 필기 날짜는": a date of that year, not any date of a text about it
         if m.value == "schedule" and self.exactly.search(u.text):
             return self.value_of["attr.day"]  # "정확히 언제": a day, not a half-year or a month
@@ -1032,7 +1032,8 @@ def _one_day_or(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(rf"(?:{pattern.pattern})|\d{{1,2}}일\s*\([월화수목금토일]\)")
 
 
-_DATES = frozenset({"attr.schedule", "attr.day", "attr.end"})
+# the attributes that ask a date: when, which day, until when
+DATE_ASKS = frozenset({"attr.schedule", "attr.day", "attr.end"})
 
 
 def _date_in(year: int) -> re.Pattern[str]:
