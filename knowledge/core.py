@@ -29,7 +29,7 @@ from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.thesaurus import load_thesaurus
-from knowledge.understand import SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
+from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
@@ -426,7 +426,7 @@ class Brain:
         uses = set(spec.needs) | set(spec.signals) if spec else set()
         words = self.accounting.missing(u, uses, composed.text)
         lacking = self._says_it_lacks(u, composed.text) if not words else None
-        if lacking is not None:
+        if lacking is not None and not composed.text.startswith(lacking):
             # the card itself says the report does not give what is asked ("4급 역량평가 자체의
             # 시행 횟수나 인원은 업무보고에 나와 있지 않습니다"): that leads, not a figure of another
             composed = replace(composed, text=f"{lacking}\n{composed.text}")
@@ -444,12 +444,12 @@ class Brain:
             self._log(text, now)
             suggestions = tuple(self.suggest(text))
             return Reply(
-                shapes.with_suggestions(composed.text, list(suggestions)),
+                shapes.with_suggestions("\n".join(shapes.distinct_lines(composed.text)).strip(), list(suggestions)),
                 None,
                 0.0,
                 composed.entities,
                 suggestions,
-                context,
+                self._context_after_lack(u, context, now),
                 composed.topics,
             )
         missing = words or self._unanswered(u, composed.text)
@@ -756,12 +756,28 @@ class Brain:
         suggestions = self.suggest(text)
         body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), words, card), suggestions)
         entities = _public_entities(u.entities)
-        if u.intent is not None and stages.current_subjects_of(u):
-            # the conversation is now about this record: "끝나는 날은요?" goes on with it (and
-            # with its cohort: "그 다음 기수는?" after "8기 합숙이에요?")
-            kept = {**entities, "cohort": u.cohort} if u.cohort is not None else entities
-            context = Context(u.intent, dict(kept), now, "", stages.concepts_of(u))
-        return Reply(body, None, 0.0, entities, tuple(suggestions), context)
+        return Reply(body, None, 0.0, entities, tuple(suggestions), self._context_after_lack(u, context, now))
+
+    def _context_after_lack(self, u: Understanding, context: Context, now: dt.datetime) -> Context:
+        """The context after a reply that the report does not give what was asked of a known
+        record: the conversation is now about that record ("끝나는 날은요?" goes on with it, and
+        with its cohort: "그 다음 기수는?" after "8기 합숙이에요?"), unless the turn only asked
+        something aside of the subject talked about."""
+        if u.intent is None or not stages.current_subjects_of(u) or self._side_question(u, context, now):
+            return context
+        entities = _public_entities(u.entities)
+        kept = {**entities, "cohort": u.cohort} if u.cohort is not None else entities
+        return Context(u.intent, dict(kept), now, "", stages.concepts_of(u))
+
+    def _side_question(self, u: Understanding, context: Context, now: dt.datetime) -> bool:
+        """Whether a turn the report cannot answer asked, of the subject the conversation is
+        about, something of another field ("거기 숙소도 줘요?" in talk of a course): its record
+        was only the nearest guess, and the next turn goes on with the conversation's subject."""
+        if not context.fresh(now):
+            return False
+        ctx_families = {FAMILY.get(k, k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
+        now_families = {FAMILY.get(k, k) for k in stages.current_subjects_of(u) if k != "rank"}
+        return bool(ctx_families and now_families and not ctx_families & now_families)
 
     def _subject_said(self, u: Understanding, missing: tuple[str, ...] | list[str] = ()) -> str:
         """How a reply names the question's subject: as the question named it, by the record's

@@ -31,6 +31,22 @@ def _shared(line: str, tokens: list[str]) -> int:
     return sum(t in compact for t in tokens)
 
 
+def distinct_lines(card: str) -> list[str]:
+    """The card's lines, each said once (also when said again as an item of a list), with no
+    run of blank lines."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for line in card.splitlines():
+        said = line.strip().removeprefix("• ")
+        if said and said in seen:
+            continue
+        seen.add(said)
+        if not line.strip() and (not lines or not lines[-1].strip()):
+            continue
+        lines.append(line)
+    return lines
+
+
 def shape(
     card: str,
     tokens: list[str],
@@ -46,13 +62,7 @@ def shape(
     first. ``asked``: the words of the attribute the question asks (집행률, 집행액 …), which
     outrank the rest of the question's words when the answer line is chosen."""
     asked = asked or []
-    lines: list[str] = []
-    for line in card.splitlines():
-        if line.strip() and line in lines:
-            continue
-        if not line.strip() and (not lines or not lines[-1].strip()):
-            continue
-        lines.append(line)
+    lines = distinct_lines(card)
     full = "\n".join(lines).strip()
     basis_line = lines[-1] if lines and lines[-1].startswith(f"({BASIS}") else ""
     body = [line for line in (lines[:-1] if basis_line else lines) if line.strip()]

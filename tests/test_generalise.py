@@ -16,7 +16,7 @@ import pytest
 from knowledge.core import Brain
 from knowledge.normalize import copula_stem, topic_stem
 from knowledge.reply import Context
-from knowledge.shape import NOISE_REPLY, asked_noun, full_years, shape
+from knowledge.shape import NOISE_REPLY, asked_noun, distinct_lines, full_years, shape
 from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
@@ -386,6 +386,10 @@ DIALOGUES = [
     # who ran one course the report gives with its partner in brackets: that partner, not the
     # department that runs all international training
     (["외국도시공무원 연수 중 자카르타 교통과정은 어떤 과정이에요", "그건 누가 맡았어요?"], "교통정책과", "인재기획과"),
+    # a side question the report cannot answer ("거기 … 기숙사") leaves the conversation with its
+    # subject, also after a first turn whose date the report does not give
+    (["7급 승진자 과정 날짜 언제예요", "거기 교육생 기숙사 있어요?", "그럼 몇 명 들어요?"], "4회 120명", "단위과제"),
+    (["5급 역량평가 몇 명 계획이에요", "거기 점심은 뭐 나와요?", "하반기엔 몇 번 남았어요?"], "5회", "구내식당"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
     (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
@@ -926,3 +930,18 @@ def test_compounds_of_the_report_are_known_by_their_abbreviations() -> None:
     # words that are no compounds of the report give none, and nothing breaks on them
     assert abbreviations([]) == {}
     assert abbreviations(["", "  ", "abc", "12345", "역량평가!", "가나다라마바사아자"]) == {}
+
+
+@pytest.mark.parametrize(
+    "question", ["4급 역량평가 날짜 언제 나와요?", "7급 승진자 과정 날짜 언제예요", "5급 역평 하반기엔 몇 회 남았어요"]
+)
+def test_no_reply_says_a_line_twice(brain: Brain, question: str) -> None:
+    # (the line that answers goes first; it is not said again where the card had it)
+    lines = [line.strip().removeprefix("• ") for line in brain.answer(question, now=NOW).text.split("\n")]
+    said = [line for line in lines if line]
+    assert len(said) == len(set(said)), said
+
+
+def test_a_line_said_again_as_a_list_item_is_dropped() -> None:
+    card = "향후계획: 5회\n• 대상: 5급\n\n\n• 향후계획: 5회\n(2018년 업무보고 기준)"
+    assert distinct_lines(card) == ["향후계획: 5회", "• 대상: 5급", "", "(2018년 업무보고 기준)"]
