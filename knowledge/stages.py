@@ -509,6 +509,11 @@ class Accounting:
             ),
             # where a course's people came from: a place its cohorts were for ("타슈켄트")
             "attr.origin": _any_of(list(origins or ())),
+            # how many applied or sat, and where: a figure said with the words for it ("응시
+            # 67,959명", "140개 시험장"); a hiring plan's figures are none
+            "attr.count_figures": re.compile(
+                r"(?:응시|접수|시험장|시험실)\D{0,6}[\d,]+|[\d,]+\s*(?:개\s*)?(?:시험장|시험실)|응시율"
+            ),
             # the series of posts an exam recruits: answers give them as "채용직렬: …"
             "attr.series": re.compile(r"직렬|직류"),
             # a year alone is a date too ("’16년 면접제도 강화"), but the report's own year is
@@ -847,6 +852,9 @@ class Accounting:
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
                 and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))
+                # of the exam figures, those of people ("응시자", "접수인원") ask a figure; "시험장"
+                # names a thing ("시험장 확보는 누가"), and "몇 군데" is asked by its counter
+                and not (m.value == "count_figures" and not re.search(r"(?:자|인원|율)$", u.key[m.start : m.end]))
                 # "몇 개" counted in its own units is asked once: not again as any headcount ("53명")
                 and not (m.value == "headcount" and counted and u.key[m.start : m.end].startswith("몇"))
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
@@ -889,6 +897,8 @@ class Accounting:
             named = _NAME_OF.search(u.text)
             if named is not None:
                 return f"{named.group(1)} {word}"  # "팀 이름"
+        if m.value == "count_figures" and word.endswith("자"):
+            return f"{word} 수"  # the number of those who applied is what is asked
         return word
 
     def _value_asked(

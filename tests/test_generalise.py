@@ -36,6 +36,7 @@ ANSWERED = [
     # (question, facts the reply must hold)
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
+    ("2차 필기 응시 인원 알려줘요", ["67,959"]),  # a round that gives how many sat
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
@@ -213,7 +214,9 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
-    ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
+    ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),
+    # how many sat an exam: a hiring plan's figures are no count of applicants
+    ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),  # each team's figure: the department's total is none
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's
