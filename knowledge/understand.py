@@ -443,6 +443,17 @@ class Understander:
                     return not (s == m.start and k[m.end : e] in self.suffixes)
             return False
 
+        # A noun and the particle after it, inside a longer word ("운전직은": 직 + 은): no typo of
+        # a term read across them ("직원"), the particle being no letter of a word.
+        noun_particles = {
+            (a.start, b.end)
+            for a, b in zip(analysed, analysed[1:], strict=False)
+            if a.word == b.word
+            and a.start > a.word[0]
+            and a.pos.startswith("NN")
+            and b.pos.startswith("J")
+            and a.end == b.start
+        }
         spaces = _boundaries(clean(text))
         matches = [
             m
@@ -454,6 +465,7 @@ class Understander:
                     ((m.start, m.end) not in words or key(m.text) in self.question_words)
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
+                    and (m.start, m.end) not in noun_particles
                     # a unit counted ("몇 달짜리", "4개가") is said as it is: no typo of "날짜", "개강"
                     and not (
                         m.start > 0

@@ -948,3 +948,12 @@ def test_no_reply_says_a_line_twice(brain: Brain, question: str) -> None:
 def test_a_line_said_again_as_a_list_item_is_dropped() -> None:
     card = "향후계획: 5회\n• 대상: 5급\n\n\n• 향후계획: 5회\n(2018년 업무보고 기준)"
     assert distinct_lines(card) == ["향후계획: 5회", "• 대상: 5급", "", "(2018년 업무보고 기준)"]
+
+
+def test_a_particle_on_a_noun_inside_a_word_is_no_letter_of_a_typo(brain: Brain) -> None:
+    # "토목직은" is 토목 + 직 + 은, not a typo of "직원" read across the particle
+    u = brain.understander.understand("토목직은 몇 명 뽑아요", NOW.date())
+    assert not any(m.kind == "concept" and m.value == "org" for m in u.matches)
+    # ... while the same letters as a word of their own still may be one
+    u = brain.understander.understand("인재원 직은 몇 명", NOW.date())
+    assert any(m.kind == "concept" and m.value == "org" for m in u.matches)
