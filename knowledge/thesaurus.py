@@ -135,6 +135,8 @@ class Thesaurus:
 
     def _word_target(self, m: re.Match[str]) -> str:
         word = m.group(0)
+        if word in self.single:  # a form listed as it is ("담엔"), though its stem is a word of the report
+            return self.single[word]
         if word in self.known or strip_ending(word) in self.known:
             return word
         for n in range(min(len(word), self._longest), 0, -1):

@@ -177,6 +177,7 @@ _WORD_LISTS = (
     "whole_words",
     "org_units",
     "function_words",
+    "source_words",
     "default_suggestions",
     "span.day_words",
     "span.after",
@@ -229,6 +230,7 @@ class Understander:
             # units of counting ("필지", "호", "군데") name nothing asked about
             | counting_units(nlu)
         )
+        self.source_words = frozenset(key(w) for w in nlu.get("source_words") or ())
         self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
         self.whole_words = tuple(key(w) for w in nlu.get("whole_words") or ())
         # words that ask ("언제", "어디"): MeCab knows some of their typos as rare nouns ("언재")
@@ -790,6 +792,7 @@ class Understander:
                 whole = whole[:-1]  # a plural is its noun ("공무원들": 공무원)
             if (
                 whole in self.function_words
+                or whole in self.source_words
                 or whole in self.cue_words
                 or copula_stem(whole) in self.function_words
                 or topic_stem(whole) in self.function_words

@@ -37,6 +37,8 @@ ANSWERED = [
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     ("2차 필기 응시 인원 알려줘요", ["67,959"]),  # a round that gives how many sat
+    # "표" said as a word of its own is the report's table, where the figure is written
+    ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
@@ -216,7 +218,9 @@ DECLINED = [
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),
     # how many sat an exam: a hiring plan's figures are no count of applicants
-    ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),  # each team's figure: the department's total is none
+    ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),
+    # "표" inside a word is a thing of its own (a scoring table), not the report's table
+    ("채점 기준표 공개돼요?", ""),  # each team's figure: the department's total is none
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's
@@ -393,6 +397,8 @@ DIALOGUES = [
     # subject, also after a first turn whose date the report does not give
     (["7급 승진자 과정 날짜 언제예요", "거기 교육생 기숙사 있어요?", "그럼 몇 명 들어요?"], "4회 120명", "단위과제"),
     (["5급 역량평가 몇 명 계획이에요", "거기 점심은 뭐 나와요?", "하반기엔 몇 번 남았어요?"], "5회", "구내식당"),
+    # "담엔" is 다음엔 said short: what comes after the step just answered
+    (["경채 필기 합격자 발표 언제예요", "담엔 뭐 있어요?"], "인성검사", "나와 있지 않습니다"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
     (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
@@ -699,6 +705,7 @@ def test_malformed_turns_in_nlu_are_a_clear_error(turns: object) -> None:
     [
         ("confirm_words", "맞아요"),
         ("whole_words", ["전체", 3]),
+        ("source_words", "표"),
         ("exact_words", [""]),
         ("org_units", {}),
         ("span.before", "기간"),

@@ -40,6 +40,13 @@ def test_a_known_word_is_never_rewritten() -> None:
     assert len(t) == 1
 
 
+def test_a_form_listed_as_it_is_wins_over_its_known_stem() -> None:
+    # "담엔" (다음엔 said short) is listed whole; its stem 담 is a word of its own, left alone
+    t = Thesaurus({"다음": ["담엔"]}, KNOWN | {"담"})
+    assert t.rewrite("담엔 뭐예요") == "다음 뭐예요"
+    assert t.rewrite("담이 높아요") == "담이 높아요"
+
+
 def test_phrases_match_with_or_without_spaces() -> None:
     t = Thesaurus({"이러닝": ["인터넷 강의"]}, KNOWN)
     assert t.rewrite("인터넷 강의 몇 개") == "이러닝 몇 개"
