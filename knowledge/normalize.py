@@ -185,11 +185,16 @@ def _ends_in_vowel(syllable: str) -> bool:
     return 0 <= code <= _HANGUL_LAST - _HANGUL_BASE and code % 28 == 0
 
 
+def fits_particle(stem: str, particle: str) -> bool:
+    """Whether ``particle`` may follow ``stem`` (not 이, 을, 은, 과 or a form in 으 after a vowel)."""
+    return bool(stem) and not ((particle in _AFTER_CONSONANT or particle.startswith("으")) and _ends_in_vowel(stem[-1]))
+
+
 def strip_ending(word: str) -> str:
     """Remove one trailing particle/ending (the longest) if something meaningful remains."""
     for n in _ENDING_LENGTHS:
         if len(word) > n and word[-n:] in _ENDING_SET:
-            if (word[-n:] in _AFTER_CONSONANT or word[-n] == "으") and _ends_in_vowel(word[-n - 1]):
+            if not fits_particle(word[:-n], word[-n:]):
                 continue
             return word[:-n]
     return word

@@ -37,6 +37,7 @@ ANSWERED = [
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     ("2차 필기 응시 인원 알려줘요", ["67,959"]),  # a round that gives how many sat
+    ("2차 필기 응시자수랑 시험장 수 알려줘요", ["67,959", "140"]),  # 수랑: the bound noun 수 + 랑
     # "표" said as a word of its own is the report's table, where the figure is written
     ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회

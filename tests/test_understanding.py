@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
-from knowledge.normalize import key, particles_only, strip_ending, to_jamo
+from knowledge.normalize import fits_particle, key, particles_only, strip_ending, to_jamo
 from knowledge.reply import EMPTY_CONTEXT, Context
 from knowledge.store import open_database
 
@@ -58,6 +58,21 @@ def test_key_is_spacing_and_width_insensitive(text: str, expected: str) -> None:
 )
 def test_strip_ending(word: str, stem: str) -> None:
     assert strip_ending(word) == stem
+
+
+@pytest.mark.parametrize(
+    ("stem", "particle", "fits"),
+    [
+        ("수", "랑", True),
+        ("나", "이", False),
+        ("응시", "은", False),
+        ("시험", "은", True),
+        ("아이", "으로", False),
+        ("", "가", False),
+    ],
+)
+def test_a_particle_fits_its_stem_by_the_stems_last_sound(stem: str, particle: str, fits: bool) -> None:
+    assert fits_particle(stem, particle) is fits
 
 
 @pytest.mark.parametrize(
