@@ -131,8 +131,40 @@ class Brain:
     def answer(self, text: str, context: Context = EMPTY_CONTEXT, *, now: dt.datetime) -> Reply:
         """Answer one question. ``now`` is the aware Asia/Seoul time of the question."""
         reply = self._answer(text, context, now=now)
+        if reply.intent is None:
+            reply = self._asked_in_parts(text, context, now) or reply
         # the report's short years ("’19년도부터") are written out for the reader ("2019년도부터")
         return replace(reply, text=shapes.full_years(reply.text), detail=shapes.full_years(reply.detail))
+
+    def _asked_in_parts(self, text: str, context: Context, now: dt.datetime) -> Reply | None:
+        """Two questions in one message ("무슨 요일에 해요? 하루짜리임?") that the report cannot
+        answer as one: each answered in turn, the later ones going on from the earlier, the
+        answers first and what the report lacks after them. None unless one part is answered."""
+        parts = [p for p in _QUESTION_PARTS.split((text or "")[:MAX_INPUT]) if key(p)]
+        if len(parts) < 2:
+            return None
+        answered: list[Reply] = []
+        lacking: list[str] = []
+        turn = context
+        for part in parts:
+            reply = self._answer(part, turn, now=now)
+            first = _FIRST_SENTENCE.split(reply.text.strip(), maxsplit=1)[0]
+            if reply.intent is not None and not shapes.SAYS_MISSING.search(first):
+                answered.append(reply)
+                turn = reply.context
+            elif shapes.SAYS_MISSING.search(first):
+                lacking.append(first)
+        if len(answered) < len(parts):
+            return None  # (what one part cannot answer may be what the whole asks: "…어디서 봐요? 장소가")
+        lead = answered[0]
+        text_out = "\n\n".join([*(r.text for r in answered), *lacking])
+        return replace(
+            lead,
+            text=text_out,
+            context=replace(answered[-1].context, detail=text_out),
+            suggestions=(),
+            detail="",
+        )
 
     def _answer(self, text: str, context: Context, *, now: dt.datetime) -> Reply:
         text = (text or "")[:MAX_INPUT]
@@ -844,6 +876,9 @@ class Brain:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
 
+
+# where one question of a message ends and the next begins ("…해요? 하루짜리임?")
+_QUESTION_PARTS = re.compile(r"(?<=\?)\s*")
 
 # Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
 _NAMED_ATTRIBUTES = frozenset({"content"})

@@ -38,6 +38,9 @@ ANSWERED = [
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     ("2차 필기 응시 인원 알려줘요", ["67,959"]),  # a round that gives how many sat
     ("2차 필기 응시자수랑 시험장 수 알려줘요", ["67,959", "140"]),  # 수랑: the bound noun 수 + 랑
+    # two questions in one message that cannot be answered as one: each in turn
+    ("신임자 과정 몇 주짜리예요? 이러닝은 어디서 들어요?", ["5주", "hrd.seoul.go.kr"]),
+    ("핵심가치 교육은 몇 명 받아요? 일주일에 몇 번 해요?", ["5,000명", "주2회"]),
     # "표" said as a word of its own is the report's table, where the figure is written
     ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
@@ -221,7 +224,9 @@ DECLINED = [
     # how many sat an exam: a hiring plan's figures are no count of applicants
     ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),
     # "표" inside a word is a thing of its own (a scoring table), not the report's table
-    ("채점 기준표 공개돼요?", ""),  # each team's figure: the department's total is none
+    ("채점 기준표 공개돼요?", ""),
+    # ... but a later part that clarifies what the first asks is part of the question
+    ("역량평가 어디서 받아요? 장소가 궁금해서요", "장소는"),  # each team's figure: the department's total is none
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's
