@@ -238,7 +238,7 @@ class ProgramAnswers(AnswerBase):
         cohort = self._cohort_headcount(p, u, plan, today)
         if cohort is not None:
             return cohort
-        asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name, *p.aliases))
+        asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         # a figure of the parent program that does not name this course counts the parent
         parent = self.kb.program(p.parent) if p.parent else None
         asked = [
