@@ -470,6 +470,9 @@ class Understander:
                     and not any(s < m.start < e or s < m.end < e for s, e in nouns)
                     and k[m.start : m.end] not in self.function_words  # "그거" is no typo of "근거"
                     and (m.start, m.end) not in noun_particles
+                    # words of the report written right, side by side ("운영기간"), are no typo of
+                    # a cue word ("운영시간")
+                    and not (m.kind == "attr" and _report_nouns_only(analysed, m.start, m.end, self.report_words))
                     # a unit counted ("몇 달짜리", "4개가") is said as it is: no typo of "날짜", "개강"
                     and not (
                         m.start > 0
@@ -1087,6 +1090,22 @@ def _one_reading_of_shared_cues(matches: list[Match]) -> list[Match]:
         if backed:
             drop |= {(*span, v) for v in values - backed}
     return [m for m in matches if (m.start, m.end, m.value) not in drop or m.kind != "attr"]
+
+
+def _report_nouns_only(analysed: tuple[morph.Morpheme, ...], start: int, end: int, report_words: frozenset[str]) -> bool:
+    """Whether the span ``start``..``end`` is made of two or more whole nouns of the dictionary,
+    each a word of the report."""
+    inside = [a for a in analysed if start <= a.start and a.end <= end]
+    return (
+        len(inside) >= 2
+        and inside[0].start == start
+        and inside[-1].end == end
+        and all(a.end == b.start for a, b in zip(inside, inside[1:], strict=False))
+        and all(
+            a.dictionary and a.pos.startswith("NN") and len(a.surface) >= 2 and a.surface in report_words
+            for a in inside
+        )
+    )
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

@@ -970,3 +970,13 @@ def test_a_particle_on_a_noun_inside_a_word_is_no_letter_of_a_typo(brain: Brain)
     # ... while the same letters as a word of their own still may be one
     u = brain.understander.understand("인재원 직은 몇 명", NOW.date())
     assert any(m.kind == "concept" and m.value == "org" for m in u.matches)
+
+
+@pytest.mark.parametrize(
+    ("question", "hours"),
+    [("민간위탁 교육 운영기간 알려줘요", False), ("구내식당 운영시간 알려줘요", True), ("구내식당 운영시갼 알려줘요", True)],
+)
+def test_words_of_the_report_side_by_side_are_no_typo_of_a_cue(brain: Brain, question: str, hours: bool) -> None:
+    # "운영기간" is 운영 + 기간 written right, not "운영시간" mistyped; a real typo still is
+    u = brain.understander.understand(question, NOW.date())
+    assert any(m.kind == "attr" and m.value == "hours" for m in u.matches) is hours
