@@ -1092,7 +1092,9 @@ def _one_reading_of_shared_cues(matches: list[Match]) -> list[Match]:
     return [m for m in matches if (m.start, m.end, m.value) not in drop or m.kind != "attr"]
 
 
-def _report_nouns_only(analysed: tuple[morph.Morpheme, ...], start: int, end: int, report_words: frozenset[str]) -> bool:
+def _report_nouns_only(
+    analysed: tuple[morph.Morpheme, ...], start: int, end: int, report_words: frozenset[str]
+) -> bool:
     """Whether the span ``start``..``end`` is made of two or more whole nouns of the dictionary,
     each a word of the report."""
     inside = [a for a in analysed if start <= a.start and a.end <= end]

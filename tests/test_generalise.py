@@ -974,7 +974,11 @@ def test_a_particle_on_a_noun_inside_a_word_is_no_letter_of_a_typo(brain: Brain)
 
 @pytest.mark.parametrize(
     ("question", "hours"),
-    [("민간위탁 교육 운영기간 알려줘요", False), ("구내식당 운영시간 알려줘요", True), ("구내식당 운영시갼 알려줘요", True)],
+    [
+        ("민간위탁 교육 운영기간 알려줘요", False),
+        ("구내식당 운영시간 알려줘요", True),
+        ("구내식당 운영시갼 알려줘요", True),
+    ],
 )
 def test_words_of_the_report_side_by_side_are_no_typo_of_a_cue(brain: Brain, question: str, hours: bool) -> None:
     # "운영기간" is 운영 + 기간 written right, not "운영시간" mistyped; a real typo still is
