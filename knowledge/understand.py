@@ -495,6 +495,22 @@ class Understander:
                 m.start in pointed and m.kind not in ("attr", "concept") and any(m.start < b < m.end for b in spaces)
             )
         ]
+        # Two names that overlap, neither holding the other ("승진 역량이해교육": the category
+        # "승진 역량" and the course "역량이해교육"): the one read across the user's space that
+        # ends inside the next word is read across what the other names as a whole.
+        names = [m for m in matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
+        word_ends = {a.word[1] for a in analysed} | {len(k)}
+        crossing = {
+            id(a)
+            for a in names
+            for b in names
+            if a.start < b.start < a.end < b.end
+            and any(a.start < sp < a.end for sp in spaces)
+            and a.end not in word_ends
+            and not any(a.end == n.end for n in analysed if n.pos.startswith("J") or n.pos.startswith("E"))
+            and b.start in {n.start for n in analysed}
+        }
+        matches = [m for m in matches if id(m) not in crossing]
         matches += self._syllable_matches(analysed, matches)
         told = [m.end() for m in _TOLD.finditer(text)]
         # what the asker says of themselves ("교육담당인데요 …", "합격했는데 …") asks nothing: its

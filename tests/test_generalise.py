@@ -984,3 +984,15 @@ def test_words_of_the_report_side_by_side_are_no_typo_of_a_cue(brain: Brain, que
     # "운영기간" is 운영 + 기간 written right, not "운영시간" mistyped; a real typo still is
     u = brain.understander.understand(question, NOW.date())
     assert any(m.kind == "attr" and m.value == "hours" for m in u.matches) is hours
+
+
+def test_a_name_read_across_a_space_into_another_name_yields_to_it(brain: Brain) -> None:
+    def kinds(question: str) -> set[str]:
+        return {m.kind for m in brain.understander.understand(question, NOW.date()).matches}
+
+    # "승진 역량" (a field) would end inside "역량이해교육" (a course): the course is what is named
+    assert "category" not in kinds("4급 승진 역량이해교육 인원 몇 명")
+    assert "category" in kinds("승진 역량 분야 과정 뭐 있어요")  # said as a whole, it is the field
+    # written as one word, both names stay: the narrower course is chosen later
+    u = brain.understander.understand("과장리더십교육 인원", NOW.date())
+    assert {m.value for m in u.matches if m.kind == "program"} == {"leadership-manager", "leadership"}
