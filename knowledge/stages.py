@@ -823,6 +823,8 @@ class Accounting:
         )
         # "순위가 몇 번째": a place in an order ("3순위"), not a count
         ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
+        # "3개 과정이 뭐뭐에요", "과정 목록": the names of the things, which a count of them is not
+        listed = [("목록", _LISTED)] if _ASKS_NAMES.search(u.text) else []
         # "응시율 얼마였어요": a rate is asked, which only a percentage gives
         rates = [
             (m.group(0), _PERCENT)
@@ -842,6 +844,7 @@ class Accounting:
             + per_period[:1]
             + rates
             + ordinal
+            + listed
             + [
                 (self._word_asked(u, m), self._value_asked(u, m, pattern, in_year[0] if in_year else None))
                 for m in u.matches
@@ -1013,6 +1016,12 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
+# words that ask the names of several things, and what a list of names looks like: two or more
+# named items, by commas or middle dots, numbered, or as list lines
+_ASKS_NAMES = re.compile(r"뭐\s*뭐|무엇\s*무엇|목록|리스트|제목")
+_LISTED = re.compile(
+    r"[가-힣A-Za-z」'’\"][^,·\n\d]{0,20}(?:,\s*|(?<=\S)·)[가-힣A-Za-z「'‘\"]{2}|[①②③]|\n\s*•[^\n]*\n\s*•"
+)
 _ORDINAL = re.compile(r"\d+\s*(?:번째|순위|위|등|째)")
 # a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer
 _RATE_WORD = re.compile(r"[가-힣]{1,6}[율률](?=[은는이가을를도만요]|[\s?.!]|$)")

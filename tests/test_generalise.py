@@ -43,6 +43,7 @@ ANSWERED = [
     ("핵심가치 교육은 몇 명 받아요? 일주일에 몇 번 해요?", ["5,000명", "주2회"]),
     # "표" said as a word of its own is the report's table, where the figure is written
     ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
+    ("5급 역량평가에서 보는 역량 목록 알려줘요", ["정책기획, 성과지향"]),  # a list the report gives
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
@@ -226,7 +227,9 @@ DECLINED = [
     # "표" inside a word is a thing of its own (a scoring table), not the report's table
     ("채점 기준표 공개돼요?", ""),
     # ... but a later part that clarifies what the first asks is part of the question
-    ("역량평가 어디서 받아요? 장소가 궁금해서요", "장소는"),  # each team's figure: the department's total is none
+    ("역량평가 어디서 받아요? 장소가 궁금해서요", "장소는"),
+    # the names of things asked ("목록", "뭐뭐"): a count of them is none
+    ("이러닝 자격증 과정 목록 좀 알려주세요", "목록은"),  # each team's figure: the department's total is none
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's
