@@ -1073,7 +1073,7 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(
-    r"[.!?。]+\s*|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
+    r"[.!?。]+\s*|\s+[ㅠㅜㅋㅎ]{1,}\s+|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
     # ... or a polite sentence the question follows with "그럼" ("… 가정이에요 그럼 몇 순위예요")
     r"(?<=요)\s+(?=(?:그럼|그러면|그러니까|그래서)\s)"
 )
@@ -1128,20 +1128,27 @@ def _report_nouns_only(
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:
     """The spans, in the matching key, of the sentences that ask: those ending in a question
-    mark, else the last one ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
-    spans: list[tuple[int, int, bool]] = []
+    mark, else those with a question word ("발표 언제나요 ㅠ 기다리다 지침"), else the last one
+    ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
+    spans: list[tuple[int, int, bool, bool]] = []
     pos, at = 0, 0
     for m in [*_SENTENCE_END.finditer(text), None]:
         end = m.start() if m else len(text)
         length = len(key(text[at:end]))
         if length:
-            spans.append((pos, pos + length, bool(m and "?" in m.group(0))))
+            asks = _ASKING_WORD.search(text[at:end]) is not None
+            spans.append((pos, pos + length, bool(m and "?" in m.group(0)), asks))
             pos += length
         at = m.end() if m else len(text)
     if len(spans) < 2:
         return [(0, pos)]
-    asking = [(start, end) for start, end, question in spans if question]
-    return asking or [spans[-1][:2]]
+    asking = [(start, end) for start, end, question, _ in spans if question]
+    worded = [(start, end) for start, end, _, asks in spans if asks]
+    return asking or worded or [spans[-1][:2]]
+
+
+# words that ask (a sentence holding one is a question, whatever its end)
+_ASKING_WORD = re.compile(r"언제|몇|어디|얼마|며칠|누구|누가|무엇|뭐|왜|어떻게|어느|무슨")
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:

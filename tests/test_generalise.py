@@ -45,6 +45,8 @@ ANSWERED = [
     ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
     ("5급 역량평가에서 보는 역량 목록 알려줘요", ["정책기획, 성과지향"]),  # a list the report gives
     ("교육평가 방법 알려줘요", ["학업성취도"]),  # the evaluation of training, not the promotion assessment
+    # a remark after the question ("ㅠㅠ 떨려서 …") asks nothing: the sentence with the question word does
+    ("3차 필기 합격자 발표 언제예요 ㅠㅠ 떨려서 잠이 안와", ["11월 14일"]),
     ("5급 역량평가 1년에 몇 번 해요?", ["10회"]),  # 몇 번 → 회
     ("직장보육시설 운영비 얼마나 써요", ["220,151"]),  # <activity>비: the line named after it
     ("교육생 급식비 예산 얼마예요", ["499,272"]),  # a record named beats a word many lines share
