@@ -497,6 +497,12 @@ class Brain:
             # "인적성 검사 언제 도입됐어요": the card of the next test date says nothing of an
             # introduction; a fact that holds the question's action too answers it
             found = self._retrieve(u, now, also=tuple(actions))
+            # (of two actions, one may be the report's word and the other the asker's: "통일하는
+            # 거 언제부터 적용돼요": the fact says 통일, not 적용)
+            for action in actions if found is None and len(actions) > 1 else ():
+                found = self._retrieve(u, now, also=(action,))
+                if found is not None:
+                    break
             if found is not None:
                 return found
         if missing:
