@@ -226,7 +226,7 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
-    ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),
+    ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     # how many sat an exam: a hiring plan's figures are no count of applicants
     ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),
     # "표" inside a word is a thing of its own (a scoring table), not the report's table
@@ -234,7 +234,9 @@ DECLINED = [
     # ... but a later part that clarifies what the first asks is part of the question
     ("역량평가 어디서 받아요? 장소가 궁금해서요", "장소는"),
     # the names of things asked ("목록", "뭐뭐"): a count of them is none
-    ("이러닝 자격증 과정 목록 좀 알려주세요", "목록은"),  # each team's figure: the department's total is none
+    ("이러닝 자격증 과정 목록 좀 알려주세요", "목록은"),
+    # a course whose length the report does not give says so plainly, as a decline
+    ("4급 승진리더 과정은 몇 주 동안 해요", "교육기간은 업무보고에 나와 있지 않습니다"),
     ("신임자 과정 선정 기준 알려줘요", "선정기준"),  # a rule of choosing: the plan's figures give none
     ("전문경력관 응시 자격 알려줘요", "응시자격"),  # who may apply: the figures say nothing of it
     # a value asked of what a keyword names: the course's dates are not the field trip's

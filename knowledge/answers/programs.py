@@ -189,7 +189,7 @@ class ProgramAnswers(AnswerBase):
         if p.duration:
             text = f"{p.name}의 교육기간은 {p.duration}입니다."
         else:
-            text = f"{p.name}의 교육기간은 업무보고에 따로 나와 있지 않습니다."
+            text = f"{p.name}의 교육기간은 업무보고에 나와 있지 않습니다."
         dated = [s for s in self._sessions(p) if s.start and s.end]
         if dated:
             text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
@@ -213,7 +213,7 @@ class ProgramAnswers(AnswerBase):
         if p.target:
             text = f"{p.name}의 교육대상은 {p.target}입니다."
         else:
-            text = f"{p.name}의 교육대상은 업무보고에 따로 나와 있지 않습니다."
+            text = f"{p.name}의 교육대상은 업무보고에 나와 있지 않습니다."
             if p.summary:
                 text += f" {p.summary}"
         if p.ranks:
@@ -258,7 +258,7 @@ class ProgramAnswers(AnswerBase):
         if plan:
             lines.insert(1 if asked else 0, plan)
         if not lines:
-            lines = [f"{p.name}의 교육인원은 업무보고에 따로 나와 있지 않습니다."]
+            lines = [f"{p.name}의 교육인원은 업무보고에 나와 있지 않습니다."]
         lines = [lines[0]] + [f"• {x}" if not x.startswith("•") else x for x in lines[1:]]
         sessions = [s for s in self._sessions(p) if s.headcount]
         if sessions and not facts:
