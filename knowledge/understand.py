@@ -21,6 +21,7 @@ from knowledge.normalize import (
     fits_particle,
     is_ending,
     key,
+    particles_only,
     strip_ending,
     to_jamo,
     topic_stem,
@@ -857,6 +858,8 @@ class Understander:
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
                 continue
+            if any(marks) and marks[0] and particles_only(k[m.end - len(rest) : m.word[1]]):
+                continue  # a particle MeCab read into a noun ("몇일부터": 몇 + 일부 + 터, not 일부)
             if any(marks) and m.dictionary and m.surface in self.report_words:
                 # a word of the report that a typo-tolerant match only grazed ("퇴직인데": 직인 ≈
                 # 직원): the word itself is what is asked about
@@ -1073,7 +1076,7 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(
-    r"[.!?。]+\s*|\s+[ㅠㅜㅋㅎ]{1,}\s+|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
+    r"[.!?。]+\s*|\s+[ㅠㅜㅋㅎ\u1172\u116e\u110f\u1112]{1,}\s+|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
     # ... or a polite sentence the question follows with "그럼" ("… 가정이에요 그럼 몇 순위예요")
     r"(?<=요)\s+(?=(?:그럼|그러면|그러니까|그래서)\s)"
 )

@@ -1006,3 +1006,15 @@ def test_a_name_read_across_a_space_into_another_name_yields_to_it(brain: Brain)
     # written as one word, both names stay: the narrower course is chosen later
     u = brain.understander.understand("과장리더십교육 인원", NOW.date())
     assert {m.value for m in u.matches if m.kind == "program"} == {"leadership-manager", "leadership"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "경채 원서 몇일부터야?",  # MeCab reads 몇 + 일부 + 터야: 부터 is a particle, no 일부 asked
+        "넵 그럼 5급 역량평가 몇 명이에요?",  # 넵: yes, said casually
+        "역평 결과 언제 나와 ㅠ 빨리 역평 정리하고 싶어",  # after ㅠ (even rewritten by the thesaurus): a remark
+    ],
+)
+def test_casual_words_and_misread_particles_leave_nothing_unknown(brain: Brain, question: str) -> None:
+    assert brain.understander.understand(question, NOW.date()).unknown_words == []
