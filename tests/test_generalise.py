@@ -1018,3 +1018,9 @@ def test_a_name_read_across_a_space_into_another_name_yields_to_it(brain: Brain)
 )
 def test_casual_words_and_misread_particles_leave_nothing_unknown(brain: Brain, question: str) -> None:
     assert brain.understander.understand(question, NOW.date()).unknown_words == []
+
+
+def test_a_course_whose_dates_are_all_past_says_when_it_last_ran(brain: Brain) -> None:
+    late = dt.datetime(2018, 12, 20, 12, tzinfo=NOW.tzinfo)
+    reply = brain.answer("협치 교육 지금도 운영 중이에요?", now=late)
+    assert reply.intent is not None and "12월 14일" in reply.text, reply.text

@@ -343,7 +343,11 @@ class ProgramAnswers(AnswerBase):
             if (cohort := cohort_of(s.name)) is not None:
                 told = {"next_from": cohort}
         elif dated:
-            lines.append(f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다.")
+            last = max(dated, key=lambda x: x.end or x.start or "")
+            lines.append(
+                f"• 일정: 업무보고상 {self.year}년 일정은 모두 지났습니다 "
+                f"(마지막: {last.name} {fmt_span(last.start or '', last.end)})."
+            )
         children = self.kb.programs(parent=p.id)
         if children:
             lines.append("• 세부 과정: " + ", ".join(c.name for c in children))
