@@ -413,6 +413,12 @@ DIALOGUES = [
     # subject, also after a first turn whose date the report does not give
     (["7급 승진자 과정 날짜 언제예요", "거기 교육생 기숙사 있어요?", "그럼 몇 명 들어요?"], "4회 120명", "단위과제"),
     (["5급 역량평가 몇 명 계획이에요", "거기 점심은 뭐 나와요?", "하반기엔 몇 번 남았어요?"], "5회", "구내식당"),
+    # the next cohort after the one the last turn named is any of the course's, not only that one
+    (
+        ["퇴직 후 인생설계 2주 교육 3기 언제 해요", "그 다음 기수는 언제예요?"],
+        "2주 교육 4기는 2018년 11월 5일",
+        "4기 일정은",
+    ),
     # "담엔" is 다음엔 said short: what comes after the step just answered
     (["경채 필기 합격자 발표 언제예요", "담엔 뭐 있어요?"], "인성검사", "나와 있지 않습니다"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one

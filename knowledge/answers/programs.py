@@ -43,7 +43,8 @@ class ProgramAnswers(AnswerBase):
                 key=lambda s: s.start or "",
             )
             if later:
-                cohort = cohort_of(later[0].name)
+                # (of all the program's cohorts, not only the one the last turn named)
+                cohort, sessions = cohort_of(later[0].name), [later[0]]
         elif cohort is None and asks_next(u) and not u.entities.get("session"):
             # "다음 기수는 언제": the next to start, not the one under way
             later = sorted((s for s in every if (s.start or "") > today.isoformat()), key=lambda s: s.start or "")
