@@ -45,6 +45,8 @@ ANSWERED = [
     ("예산 표에서 집행률 제일 높은 사업은 뭐예요", ["e-러닝콘텐츠개발"]),
     ("5급 역량평가에서 보는 역량 목록 알려줘요", ["정책기획, 성과지향"]),  # a list the report gives
     ("교육평가 방법 알려줘요", ["학업성취도"]),  # the evaluation of training, not the promotion assessment
+    # a word many records use ("자치구") is still the question's word when it says little else
+    ("신규채용 시험 때 자치구는 뭘 맡나요", ["시험장 확보"]),
     # a date asked of two actions, one the report's word (통일) and one the asker's (적용)
     ("다른 시·도랑 필기시험 날짜 통일하는 거 몇 년부터 적용돼요", ["2019년도부터"]),
     # a remark after the question ("ㅠㅠ 떨려서 …") asks nothing: the sentence with the question word does
