@@ -914,6 +914,7 @@ class Accounting:
             and not _MONEY.search(u.text)
             and not (u.intent or "").startswith("budget.")
             and not any(k in u.entities for k in ("budget_line", "work"))
+            and "cost" not in u.suffix_attrs  # ("교육비 얼마예요": a sum of money)
         ):
             # "평균 얼마였어요" of a tenure: how much of what is spoken of, not a sum of money
             return _QUANTITY

@@ -1032,3 +1032,11 @@ def test_a_course_whose_dates_are_all_past_says_when_it_last_ran(brain: Brain) -
     late = dt.datetime(2018, 12, 20, 12, tzinfo=NOW.tzinfo)
     reply = brain.answer("협치 교육 지금도 운영 중이에요?", now=late)
     assert reply.intent is not None and "12월 14일" in reply.text, reply.text
+
+
+def test_how_much_of_a_cost_word_asks_a_sum_of_money(brain: Brain) -> None:
+    # "교육비 … 얼마": money, which a count of sessions and people ("9회 2,276명") is not
+    u = brain.understander.classify(brain.understander.understand("신임자 과정 교육비가 얼마에요?", NOW.date()))
+    patterns = brain.accounting.asked_values(u)
+    assert patterns and not any(p.search("9회 2,276명") for p in patterns)
+    assert any(p.search("120,000원") for p in patterns)
