@@ -407,6 +407,8 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
         return replace(u, intent=previous)  # "7~8급은?" after a course's headcount: the same, of its sibling
     if not names:
         return u  # no new subject: the follow-up ("면접은요?") is read on its own
+    if _ASKS_IF_THERE_IS.search(u.text):
+        return u  # "드론 교육도 있어요?" asks whether there is one, not the last question of it
     if any(
         m.kind in ("attr", "concept", "event_type", "event_any")
         and not any(s <= m.start and m.end <= e for s, e in names)
@@ -1016,6 +1018,7 @@ _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask 
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
+_ASKS_IF_THERE_IS = re.compile(r"[도은는]\s*있(?:어|나|습|음|니|는지|을까)")
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more
 # named items, by commas or middle dots, numbered, or as list lines

@@ -415,6 +415,14 @@ DIALOGUES = [
     # subject, also after a first turn whose date the report does not give
     (["7급 승진자 과정 날짜 언제예요", "거기 교육생 기숙사 있어요?", "그럼 몇 명 들어요?"], "4회 120명", "단위과제"),
     (["5급 역량평가 몇 명 계획이에요", "거기 점심은 뭐 나와요?", "하반기엔 몇 번 남았어요?"], "5회", "구내식당"),
+    # a figure of the group a course is listed in is no figure of the course; "…도 있어요?" asks
+    # whether there is one, not the last question again
+    (
+        ["4차 산업혁명 교육 인원은요", "3D프린터 과정 정원이 몇 명이에요"],
+        "교육인원은 업무보고에 나와 있지 않습니다",
+        "2,172",
+    ),
+    (["4차 산업혁명 교육 인원은요", "드론 관련 과정도 있나요?"], "드론 이해와 활용사례 과정", "나와 있지 않습니다"),
     # the next cohort after the one the last turn named is any of the course's, not only that one
     (
         ["퇴직 후 인생설계 2주 교육 3기 언제 해요", "그 다음 기수는 언제예요?"],

@@ -247,12 +247,15 @@ class ProgramAnswers(AnswerBase):
             for f in asked
             if (parent is None or f not in parent.facts or _names(f, p))
             and re.search(r"\d[\d,]*\s*(?:명|회|기|개)", f.text)  # a count, not who it is for
+            # (a figure of a group the course is listed in, "드론이해와 활용사례 등", is the group's)
+            and not _listed_among_others(f, p)
         ]
         general = [
             f
             for f in p.facts
             if any(w in f.label + f.text for w in ("인원", "실적", "계획", "규모", "차이", "횟수", "명", "기/"))
-        ][:4] or self._parent_mentions(p)
+            and not _listed_among_others(f, p)
+        ][:4] or [f for f in self._parent_mentions(p) if not _listed_among_others(f, p)]
         facts = asked or general
         lines = [f"{f.label}: {f.text}" for f in facts]
         # the figure the question names first ("하반기 계획", "상반기 실적"), else the plan
@@ -511,3 +514,17 @@ def _counts_session(f: kdb.Fact, s: kdb.Session) -> bool:
         name in sentence.replace(" ", "") and _HEADCOUNT.search(sentence)
         for sentence in re.split(r"(?<=[.다])\s+", f.text)
     )
+
+
+def _listed_among_others(f: kdb.Fact, p: kdb.Program) -> bool:
+    """Whether fact ``f`` names course ``p`` only as one item of a list ("4차 산업혁명 이해,
+    3D프린터와 사물인터넷 융합활용, 드론이해와 활용사례 등"): its figures are the group's."""
+    text = f.text.replace(" ", "")
+    for name in (n.replace(" ", "") for n in (p.name, *p.aliases)):
+        at = text.find(name) if len(name) >= 3 else -1
+        if at < 0:
+            continue
+        before, after = text[at - 1 : at] if at else "", text[at + len(name) : at + len(name) + 1]
+        if before in (",", "、") or after == "등":  # (the first item may stand for the group)
+            return True
+    return False
