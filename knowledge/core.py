@@ -709,7 +709,10 @@ class Brain:
             return self.passages.best(
                 words + about,
                 owners,
-                accept=lambda text: all(p.search(self._without_names(u, text)) for p in patterns),
+                accept=lambda text: (
+                    all(p.search(self._without_names(u, text)) for p in patterns)
+                    and not self.accounting.units_of_others(u, text)
+                ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
                 tokens=tuple(stages.question_tokens(u)),

@@ -739,6 +739,7 @@ class Accounting:
             if not any(any(s in key(x) for s in (word, word[:-1])) and pattern.search(key(x)) for x in items):
                 out.append(f"{word} 수")
         counts = [p for w, p in asked if w.startswith("몇") or p is self.value_of["attr.headcount"]]
+        out += self.units_of_others(u, body)
         # (unless the rank is what names the record: "7급 공채 몇 명")
         if out or not counts or subject_match(u) is None or len(ranks_written(body)) < 2:
             return out
@@ -748,6 +749,20 @@ class Accounting:
             if not any(int(r.group(0)) in ranks_written(x) and any(p.search(x) for p in counts) for x in items):
                 out.append(f"{m.text} 인원")
         return out
+
+    def units_of_others(self, u: Understanding, body: str) -> list[str]:
+        """A count of the units of a department the question names ("인재채용과는 팀이 몇 개"),
+        when no item of ``body`` says it of that department (the centre's "14팀" is not its)."""
+        units = _UNITS_COUNTED.search(u.text)
+        named = [m for m in u.matches if m.kind == "department" and "department" not in u.inherited]
+        if units is None or not named:
+            return []
+        unit = units.group(1) or units.group(2)
+        said = key(named[0].text)
+        items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+        if any(said in key(x) and re.search(rf"\d+\s*{unit}", x) for x in items):
+            return []
+        return [f"{unit} 수"]
 
     def halves_asked(self, u: Understanding, values: list[re.Pattern[str]]) -> list[str]:
         """The half of the year a question asks a value of ("하반기엔 어느 나라"): the answer must
@@ -1018,6 +1033,8 @@ _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask 
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
+# a count of the units of the organisation asked ("팀이 몇 개", "몇 팀")
+_UNITS_COUNTED = re.compile(r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇|몇\s*(팀|과)(?![정목제장업])")
 _ASKS_IF_THERE_IS = re.compile(r"[도은는]\s*있(?:어|나|습|음|니|는지|을까)")
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more
