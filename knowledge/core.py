@@ -505,9 +505,15 @@ class Brain:
                     break
             if found is not None:
                 return found
+        # a length required of an action ("몇 년 근무해야"): the card's length of another thing
+        # (the course's 6개월) is none of it; a fact that holds the action may answer it
+        lengths = [c for c in u.counters if c in _TIME_UNITS] if _REQUIRED.search(u.text) else []
+        counted = [a for a in u.actions if not self.accounting.holds(a, compact)] if lengths else []
+        if not missing and counted:
+            missing = [f"{counted[0]} {shapes.asked_noun('몇 ' + lengths[0])}"]
         if missing:
-            found = self._retrieve(u, now)
-            if found is not None:
+            found = self._retrieve(u, now, also=tuple(counted))
+            if found is not None and all(self.accounting.holds(a, key(found.text)) for a in counted):
                 return found
             partial = self._partial(u, composed, words, now) if words else None
             if partial is not None:
@@ -889,6 +895,11 @@ class Brain:
                 break
         return out or list(self.nlu["default_suggestions"])[:limit]
 
+
+# units of time a length is counted in ("몇 년", "몇 주")
+_TIME_UNITS = frozenset({"년", "개월", "달", "주", "일", "시간", "박"})
+# what must be so for the asker ("근무해야", "이상 돼야"): a length required of them
+_REQUIRED = re.compile(r"(?:해|돼|되|있어|있)야|이상")
 
 # where one question of a message ends and the next begins ("…해요? 하루짜리임?")
 _QUESTION_PARTS = re.compile(r"(?<=\?)\s*")
