@@ -573,7 +573,15 @@ class Accounting:
         """Words of the question that the answer and its records do not account for: content
         words the report knows but the answer lacks, records named beside the one the intent
         answers about, and a suffix's attribute the intent does not give ("수강료")."""
-        cues = [(m.start, m.end) for m in u.matches if m.kind in CUE_KINDS]
+        # (a concept the intent does not answer about covers no building read at the same words:
+        # "어린이집에 cctv" names the daycare's building beside the security works)
+        buildings = {(m.start, m.end) for m in u.matches if m.kind == "building"}
+        cues = [
+            (m.start, m.end)
+            for m in u.matches
+            if m.kind in CUE_KINDS
+            and (m.kind != "concept" or f"concept.{m.value}" in uses or (m.start, m.end) not in buildings)
+        ]
         # words read as the record the intent answers about name no other record as well
         # ("5급 역량평가": the assessment, and its budget line)
         cues += [(m.start, m.end) for m in u.matches if m.kind in uses and m.kind in SUBJECT_KINDS]

@@ -47,6 +47,7 @@ ANSWERED = [
     ("교육평가 방법 알려줘요", ["학업성취도"]),  # the evaluation of training, not the promotion assessment
     ("인재개발원은 몇 과 몇 팀이에요", ["14팀"]),  # the centre's own units
     ("6급 미래인재 과정은 몇 개월 과정이에요?", ["6개월"]),  # the course's own length
+    ("cctv 공사 언제 해요", ["2018년 7월"]),  # the works themselves
     # a word many records use ("자치구") is still the question's word when it says little else
     ("신규채용 시험 때 자치구는 뭘 맡나요", ["시험장 확보"]),
     # a date asked of two actions, one the report's word (통일) and one the asker's (적용)
@@ -239,6 +240,9 @@ DECLINED = [
     ("역량평가 어디서 받아요? 장소가 궁금해서요", "장소는"),
     # the names of things asked ("목록", "뭐뭐"): a count of them is none
     ("이러닝 자격증 과정 목록 좀 알려주세요", "목록은"),
+    # a building named beside the works answered about must be in the answer, though its name is
+    # also the daycare's concept
+    ("어린이집에도 cctv 설치돼 있나요", "어린이집은 업무보고에 나와 있지 않습니다"),
     # a length required of the asker ("몇 년 근무해야"): the course's own length is none of it
     ("6급 미래인재 과정 가려면 몇 년 근무해야 돼요?", "근무 기간은"),
     # the teams of one department: the centre's "14팀" is no count of them
