@@ -293,4 +293,8 @@ def _next_after_named(u: Understanding) -> bool:
     """Whether "다음" comes after the event the question names ("필기 합격하면 다음 일정은"), not
     before it ("다음 필기시험": the next one of them)."""
     at = next_at(u)
-    return at is not None and any(m.kind in ("event_type", "event_any") and m.end <= at for m in u.matches)
+    # (an event said as the topic, "면접은 그 다음 언제?", is the one asked, coming next)
+    return at is not None and any(
+        m.kind in ("event_type", "event_any") and m.end <= at and u.key[m.end : m.end + 1] not in ("은", "는")
+        for m in u.matches
+    )
