@@ -441,7 +441,7 @@ DIALOGUES = [
     ),
     # an event said as the topic before "그 다음" is the one asked ("면접은 그 다음 언제"), not
     # the one after it
-    (["경채 필기 합격자 발표 언제예요", "면접은 그 다음에 언제 봐요?"], "면접시험은 2018년 12월 17일", "최종 합격자"),
+    (["경채 필기 합격자 발표 언제예요", "인성검사는 그 다음 언제야"], "인성검사는 2018년 11월 24일", "면접시험은"),
     # "담엔" is 다음엔 said short: what comes after the step just answered
     (["경채 필기 합격자 발표 언제예요", "담엔 뭐 있어요?"], "인성검사", "나와 있지 않습니다"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
