@@ -50,6 +50,7 @@ ANSWERED = [
     ("cctv 공사 언제 해요", ["2018년 7월"]),  # the works themselves
     # a word many records use ("자치구") is still the question's word when it says little else
     ("신규채용 시험 때 자치구는 뭘 맡나요", ["시험장 확보"]),
+    ("공채 시험 시행할 때 구에서는 뭘 맡아요?", ["시험장 확보"]),  # 구: a district, the report's 자치구
     # a date asked of two actions, one the report's word (통일) and one the asker's (적용)
     ("다른 시·도랑 필기시험 날짜 통일하는 거 몇 년부터 적용돼요", ["2019년도부터"]),
     # a remark after the question ("ㅠㅠ 떨려서 …") asks nothing: the sentence with the question word does
