@@ -1043,6 +1043,7 @@ def test_a_name_read_across_a_space_into_another_name_yields_to_it(brain: Brain)
     [
         "경채 원서 몇일부터야?",  # MeCab reads 몇 + 일부 + 터야: 부터 is a particle, no 일부 asked
         "넵 그럼 5급 역량평가 몇 명이에요?",  # 넵: yes, said casually
+        "경채 시험 치를 때 감독은 누가 해요",  # 치를: 치르다, which MeCab reads as the bound noun 치 + 를
         "역평 결과 언제 나와 ㅠ 빨리 역평 정리하고 싶어",  # after ㅠ (even rewritten by the thesaurus): a remark
     ],
 )
