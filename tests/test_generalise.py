@@ -48,6 +48,7 @@ ANSWERED = [
     ("인재개발원은 몇 과 몇 팀이에요", ["14팀"]),  # the centre's own units
     ("6급 미래인재 과정은 몇 개월 과정이에요?", ["6개월"]),  # the course's own length
     ("cctv 공사 언제 해요", ["2018년 7월"]),  # the works themselves
+    ("어집은 몇 층짜리예요", ["지상 1층"]),  # 어집: the daycare's building too, as its concept already was
     # a word many records use ("자치구") is still the question's word when it says little else
     ("신규채용 시험 때 자치구는 뭘 맡나요", ["시험장 확보"]),
     ("공채 시험 시행할 때 구에서는 뭘 맡아요?", ["시험장 확보"]),  # 구: a district, the report's 자치구
