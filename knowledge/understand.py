@@ -518,6 +518,10 @@ class Understander:
         # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
         told_end = len(key(text[: told[-1]])) if told else 0
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
+        # ... nor does what it says after its question ("의무실 있어요? 아프면 어디 가나 해서")
+        asked_end = _end_of_questions(text)
+        if asked_end is not None:
+            matches = [m for m in matches if not (m.kind == "attr" and m.start >= asked_end)]
         # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
         gone_through = [m.value for m in matches if m.kind == "event_type" and m.end <= told_end]
         if any(m.kind in _EVENTS and m.start >= told_end for m in matches):
@@ -1127,6 +1131,31 @@ def _report_nouns_only(
             for a in inside
         )
     )
+
+
+def asked_text(text: str) -> str:
+    """The text without what follows its questions to say why they are asked ("의무실
+    있어요? 교육 중에 아프면 어디 가나 해서" → "의무실 있어요?")."""
+    if "?" in text and _EXPLAINING.search(text[text.rindex("?") + 1 :]):
+        return text[: text.rindex("?") + 1]
+    return text
+
+
+def _end_of_questions(text: str) -> int | None:
+    """Where, in the matching key, the last sentence ending in a question mark ends, when
+    sentences that ask nothing ("…해서", "…인데") follow it; else None."""
+    spans = _asked_sentences(text)
+    total = len(key(text))
+    if "?" not in text or not spans or spans[-1][1] >= total:
+        return None
+    rest = text[text.rindex("?") + 1 :]
+    if not _EXPLAINING.search(rest):
+        return None  # (a later question, "언제 시작하는지도요", asks too)
+    return spans[-1][1]
+
+
+# the end of a clause that says why the asker asks ("…어디 가나 해서", "…찾으려구요")
+_EXPLAINING = re.compile(r"(?:해서|라서|어서|아서|거든요?|려고요?|려구요?|길래|니까)\s*[.~!ㅎㅠ]*\s*$")
 
 
 def _asked_sentences(text: str) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ from knowledge.shape import NOISE_REPLY, asked_noun, distinct_lines, full_years,
 from knowledge.stages import Accounting, Turns, rank_fits
 from knowledge.store import open_database
 from knowledge.text import cite
-from knowledge.understand import NLU_FILE, NluError, asks_next, load_nlu
+from knowledge.understand import NLU_FILE, NluError, asked_text, asks_next, load_nlu
 
 NOW = dt.datetime(2018, 7, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
 HERE = Path(__file__).parent
@@ -49,6 +49,8 @@ ANSWERED = [
     ("6급 미래인재 과정은 몇 개월 과정이에요?", ["6개월"]),  # the course's own length
     ("cctv 공사 언제 해요", ["2018년 7월"]),  # the works themselves
     ("어집은 몇 층짜리예요", ["지상 1층"]),  # 어집: the daycare's building too, as its concept already was
+    # what follows the question to say why it is asked ("…어디서 책 보나 해서") asks nothing
+    ("인재원에 도서실 있어요? 쉬는 시간에 어디서 책 보나 해서", ["도서실"]),
     # a word many records use ("자치구") is still the question's word when it says little else
     ("신규채용 시험 때 자치구는 뭘 맡나요", ["시험장 확보"]),
     ("공채 시험 시행할 때 구에서는 뭘 맡아요?", ["시험장 확보"]),  # 구: a district, the report's 자치구
@@ -1064,3 +1066,15 @@ def test_how_much_of_a_cost_word_asks_a_sum_of_money(brain: Brain) -> None:
     patterns = brain.accounting.asked_values(u)
     assert patterns and not any(p.search("9회 2,276명") for p in patterns)
     assert any(p.search("120,000원") for p in patterns)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("의무실 있어요? 아프면 어디 가나 해서", "의무실 있어요?"),
+        ("신임자 과정 몇 기예요? 언제 시작하는지도요", "신임자 과정 몇 기예요? 언제 시작하는지도요"),
+        ("주차 돼요?", "주차 돼요?"),
+    ],
+)
+def test_the_asked_text_leaves_out_only_why_it_is_asked(text: str, asked: str) -> None:
+    assert asked_text(text) == asked

@@ -8,7 +8,7 @@ from collections import Counter
 from knowledge import morph
 from knowledge.answers.common import AnswerBase, Composed
 from knowledge.text import basis, fmt_month, fmt_span, josa, num
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, asked_text
 
 # predicates that ask only whether a thing is there or may be used ("있어요", "쓸 수", "이용 가능")
 _BEING = ("있", "없", "이용", "사용", "쓰", "쓸", "써", "가능", "되", "돼")
@@ -101,7 +101,7 @@ class FacilityAnswers(AnswerBase):
         named_only = all(a.description in shared and not a.building for a in amen)
         # (what it asks by a word of its own, "몇 시까지", "메뉴", is said lacking by that word)
         asks_by_word = u.unknown_words or any(m.kind == "attr" for m in u.matches)
-        if named_only and not asks_by_word and self._asks_more_than_being(u.text):
+        if named_only and not asks_by_word and self._asks_more_than_being(asked_text(u.text)):
             names = ", ".join(a.name for a in amen)
             return Composed(
                 f"{josa(names, '이가')} 있다는 것 외에 자세한 내용은 업무보고에 나와 있지 않습니다.\n"
