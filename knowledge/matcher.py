@@ -322,7 +322,9 @@ def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
     more than particles ("시험 실제로" holds no "시험실"; "신임자 과정에" holds "신임자과정")."""
     inner = sorted(b for b in boundaries if m.start < b < m.end)
     if not re.fullmatch(r"[가-힣]{2,}", q[m.start : inner[0]]):
-        return False  # "e-러닝" is one word, typed with a hyphen
+        # ("e-러닝" is one word, typed with a hyphen; but a term that takes only the last letter
+        # of the word before splits it: "확총 예산" holds no "총예산")
+        return m.start > 0 and m.start not in boundaries and re.fullmatch(r"[가-힣]", q[m.start : inner[0]]) is not None
     end = min((b for b in boundaries if b >= m.end), default=len(q))
     taken = m.end - inner[-1]
     return end > m.end and taken <= end - m.end and not particles_only(q[m.end : end])

@@ -787,6 +787,7 @@ def test_a_term_read_across_a_space_must_not_cut_the_next_word(brain: Brain) -> 
         return {m.text.replace(" ", "") for m in understander.understand(question, NOW.date()).matches}
 
     assert "시험실" not in words("2차 필기 시험 실제 응시 인원 몇 명")  # 시험 | 실제
+    assert "총예산" not in words("교육훈련장비 확총 예산 얼마")  # 확총 | 예산: no 총 of another word
     assert "신임자과정" in words("신임자 과정에 가요")  # a particle is no part of the next word
     assert understander.understand("6.23 시험 몇 명", NOW.date()).dates == (dt.date(2018, 6, 23),) * 2
     assert understander.understand("예산 1.5배 늘었나요", NOW.date()).dates is None
