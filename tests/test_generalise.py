@@ -1079,3 +1079,11 @@ def test_how_much_of_a_cost_word_asks_a_sum_of_money(brain: Brain) -> None:
 )
 def test_the_asked_text_leaves_out_only_why_it_is_asked(text: str, asked: str) -> None:
     assert asked_text(text) == asked
+
+
+def test_a_date_to_come_asked_when_every_date_is_past_is_said_not_given(brain: Brain) -> None:
+    late = dt.datetime(2018, 12, 20, 12, tzinfo=NOW.tzinfo)
+    reply = brain.answer("신임자 과정 또 언제 열려요?", now=late)
+    first = reply.text.split("\n")[0]
+    assert reply.intent is None and "앞으로의 일정은 업무보고에 나와 있지 않습니다" in first, reply.text
+    assert "9월 7일" in reply.text  # the last cohort the report gives, said after
