@@ -168,8 +168,8 @@ class ProgramAnswers(AnswerBase):
         last = max(asked, key=lambda x: x.end or x.start or "")
         if not others:
             return (
-                f"{p.name}의 앞으로의 일정은 업무보고에 나와 있지 않습니다. 업무보고상 마지막 일정은 "
-                f"{last.name}, {fmt_span(last.start or '', last.end)}이었습니다."
+                f"{p.name}의 앞으로의 일정은 업무보고에 나와 있지 않습니다. 업무보고상 일정은 모두 "
+                f"지났습니다. 마지막 일정은 {last.name}, {fmt_span(last.start or '', last.end)}이었습니다."
             )
         head = f"{josa(_named(p, last), '은는')} {fmt_span(last.start or '', last.end)}에 진행되어 이미 끝났습니다."
         now = first([s for s in others if running(s)])
