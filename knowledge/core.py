@@ -138,33 +138,22 @@ class Brain:
 
     def _asked_in_parts(self, text: str, context: Context, now: dt.datetime) -> Reply | None:
         """Two questions in one message ("무슨 요일에 해요? 하루짜리임?") that the report cannot
-        answer as one: each answered in turn, the later ones going on from the earlier, the
-        answers first and what the report lacks after them. None unless one part is answered."""
+        answer as one: each answered in turn, the later ones going on from the earlier. None
+        unless every part is answered (what one part cannot answer may be what the whole asks:
+        "…어디서 봐요? 장소가")."""
         parts = [p for p in _QUESTION_PARTS.split((text or "")[:MAX_INPUT]) if key(p)]
         if len(parts) < 2:
             return None
         answered: list[Reply] = []
-        lacking: list[str] = []
         turn = context
         for part in parts:
             reply = self._answer(part, turn, now=now)
-            first = _FIRST_SENTENCE.split(reply.text.strip(), maxsplit=1)[0]
-            if reply.intent is not None and not shapes.SAYS_MISSING.search(first):
-                answered.append(reply)
-                turn = reply.context
-            elif shapes.SAYS_MISSING.search(first):
-                lacking.append(first)
-        if len(answered) < len(parts):
-            return None  # (what one part cannot answer may be what the whole asks: "…어디서 봐요? 장소가")
-        lead = answered[0]
-        text_out = "\n\n".join([*(r.text for r in answered), *lacking])
-        return replace(
-            lead,
-            text=text_out,
-            context=replace(answered[-1].context, detail=text_out),
-            suggestions=(),
-            detail="",
-        )
+            if reply.intent is None or shapes.SAYS_MISSING.search(_FIRST_SENTENCE.split(reply.text.strip(), 1)[0]):
+                return None
+            answered.append(reply)
+            turn = reply.context
+        joined = "\n\n".join(r.text for r in answered)
+        return replace(answered[0], text=joined, context=replace(turn, detail=joined), suggestions=(), detail="")
 
     def _answer(self, text: str, context: Context, *, now: dt.datetime) -> Reply:
         text = (text or "")[:MAX_INPUT]
