@@ -29,7 +29,7 @@ from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.thesaurus import load_thesaurus
-from knowledge.understand import FAMILY, SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
+from knowledge.understand import SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
@@ -803,21 +803,13 @@ class Brain:
         record: the conversation is now about that record ("끝나는 날은요?" goes on with it, and
         with its cohort: "그 다음 기수는?" after "8기 합숙이에요?"), unless the turn only asked
         something aside of the subject talked about."""
-        if u.intent is None or not stages.current_subjects_of(u) or self._side_question(u, context, now):
+        if u.intent is None or not stages.current_subjects_of(u):
+            return context
+        if context.fresh(now) and stages.asks_aside(u, context):
             return context
         entities = _public_entities(u.entities)
         kept = {**entities, "cohort": u.cohort} if u.cohort is not None else entities
         return Context(u.intent, dict(kept), now, "", stages.concepts_of(u))
-
-    def _side_question(self, u: Understanding, context: Context, now: dt.datetime) -> bool:
-        """Whether a turn the report cannot answer asked, of the subject the conversation is
-        about, something of another field ("거기 숙소도 줘요?" in talk of a course): its record
-        was only the nearest guess, and the next turn goes on with the conversation's subject."""
-        if not context.fresh(now):
-            return False
-        ctx_families = {FAMILY.get(k, k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
-        now_families = {FAMILY.get(k, k) for k in stages.current_subjects_of(u) if k != "rank"}
-        return bool(ctx_families and now_families and not ctx_families & now_families)
 
     def _subject_said(self, u: Understanding, missing: tuple[str, ...] | list[str] = ()) -> str:
         """How a reply names the question's subject: as the question named it, by the record's

@@ -388,6 +388,15 @@ def _continues(u: Understanding, context: Context) -> bool:
     return "smalltalk" not in u.entities
 
 
+def asks_aside(u: Understanding, context: Context) -> bool:
+    """Whether a turn asks, of the subject the conversation is about, something of another field
+    ("거기 숙소도 줘요?" in talk of a course): a record of that field it names, and the report
+    cannot answer it, is only the nearest guess, and the next turn goes on with the subject."""
+    talked = {FAMILY.get(k, k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
+    named = {FAMILY.get(k, k) for k in current_subjects_of(u) if k != "rank"}
+    return bool(talked and named and not talked & named)
+
+
 def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float) -> Understanding:
     """ "그럼 6급 미래인재는?" after "신임자 과정 몇 명이에요?": a bare new subject asks the previous
     question again."""
