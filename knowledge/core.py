@@ -502,7 +502,7 @@ class Brain:
             missing = [f"{counted[0]} {shapes.asked_noun('몇 ' + lengths[0])}"]
         if missing:
             found = self._retrieve(u, now, also=tuple(counted))
-            if found is not None and all(self.accounting.holds(a, key(found.text)) for a in counted):
+            if found is not None:
                 return found
             partial = self._partial(u, composed, words, now) if words else None
             if partial is not None:
@@ -720,7 +720,8 @@ class Brain:
             # a word of its own asks about the subject taken over, not about the kind of the
             # last answer ("시범운영은 언제" after the LMS budget: no budget passage holds it)
             passage = best(about)
-        if passage is None:
+        # (the actions asked with must be in the fact itself, not merely in its owner's record)
+        if passage is None or not all(self.accounting.holds(a, key(passage.text)) for a in also):
             return None
         entities = _public_entities(u.entities)
         text = f"{passage.text}\n{basis(passage.source)}"
