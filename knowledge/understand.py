@@ -501,15 +501,16 @@ class Understander:
         # ends inside the next word is read across what the other names as a whole.
         names = [m for m in matches if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS]
         word_ends = {a.word[1] for a in analysed} | {len(k)}
+        ending_ends = {n.end for n in analysed if n.pos.startswith(("J", "E"))}  # particles, endings
+        morpheme_starts = {n.start for n in analysed}
         crossing = {
             id(a)
             for a in names
             for b in names
             if a.start < b.start < a.end < b.end
             and any(a.start < sp < a.end for sp in spaces)
-            and a.end not in word_ends
-            and not any(a.end == n.end for n in analysed if n.pos.startswith("J") or n.pos.startswith("E"))
-            and b.start in {n.start for n in analysed}
+            and a.end not in word_ends | ending_ends
+            and b.start in morpheme_starts
         }
         matches = [m for m in matches if id(m) not in crossing]
         matches += self._syllable_matches(analysed, matches)
@@ -519,8 +520,9 @@ class Understander:
         told_end = len(key(text[: told[-1]])) if told else 0
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         # ... nor does what it says after its question ("의무실 있어요? 아프면 어디 가나 해서")
-        asked_end = _end_of_questions(text)
-        if asked_end is not None:
+        asked_part = asked_text(text)
+        if asked_part != text:
+            asked_end = len(key(asked_part))
             matches = [m for m in matches if not (m.kind == "attr" and m.start >= asked_end)]
         # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
         gone_through = [m.value for m in matches if m.kind == "event_type" and m.end <= told_end]
@@ -646,7 +648,7 @@ class Understander:
         unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
         # What the asker says of themselves before the question ("의원실입니다.", "워킹맘인데요,")
         # is no part of what is asked: only the last sentence's words must be accounted for.
-        asked = _asked_sentences(text)
+        asked = _asked_sentences(text, self.question_words)
         if asked != [(0, len(k))]:
             unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
             elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
@@ -1141,24 +1143,11 @@ def asked_text(text: str) -> str:
     return text
 
 
-def _end_of_questions(text: str) -> int | None:
-    """Where, in the matching key, the last sentence ending in a question mark ends, when
-    sentences that ask nothing ("…해서", "…인데") follow it; else None."""
-    spans = _asked_sentences(text)
-    total = len(key(text))
-    if "?" not in text or not spans or spans[-1][1] >= total:
-        return None
-    rest = text[text.rindex("?") + 1 :]
-    if not _EXPLAINING.search(rest):
-        return None  # (a later question, "언제 시작하는지도요", asks too)
-    return spans[-1][1]
-
-
 # the end of a clause that says why the asker asks ("…어디 가나 해서", "…찾으려구요")
 _EXPLAINING = re.compile(r"(?:해서|라서|어서|아서|거든요?|려고요?|려구요?|길래|니까)\s*[.~!ㅎㅠ]*\s*$")
 
 
-def _asked_sentences(text: str) -> list[tuple[int, int]]:
+def _asked_sentences(text: str, question_words: frozenset[str]) -> list[tuple[int, int]]:
     """The spans, in the matching key, of the sentences that ask: those ending in a question
     mark, else those with a question word ("발표 언제나요 ㅠ 기다리다 지침"), else the last one
     ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
@@ -1166,21 +1155,17 @@ def _asked_sentences(text: str) -> list[tuple[int, int]]:
     pos, at = 0, 0
     for m in [*_SENTENCE_END.finditer(text), None]:
         end = m.start() if m else len(text)
-        length = len(key(text[at:end]))
-        if length:
-            asks = _ASKING_WORD.search(text[at:end]) is not None
-            spans.append((pos, pos + length, bool(m and "?" in m.group(0)), asks))
-            pos += length
+        compact = key(text[at:end])
+        if compact:
+            asks = any(w and w in compact for w in question_words)
+            spans.append((pos, pos + len(compact), bool(m and "?" in m.group(0)), asks))
+            pos += len(compact)
         at = m.end() if m else len(text)
     if len(spans) < 2:
         return [(0, pos)]
     asking = [(start, end) for start, end, question, _ in spans if question]
     worded = [(start, end) for start, end, _, asks in spans if asks]
     return asking or worded or [spans[-1][:2]]
-
-
-# words that ask (a sentence holding one is a question, whatever its end)
-_ASKING_WORD = re.compile(r"언제|몇|어디|얼마|며칠|누구|누가|무엇|뭐|왜|어떻게|어느|무슨")
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:
