@@ -750,7 +750,7 @@ class Accounting:
         the people one role names ("필기 합격자 몇 명": 응시 67,959명 is no count of 합격자), and
         of one rank of a record for several ("2회 공채 9급은 몇 명": its 1,971명 is all ranks')."""
         out: list[str] = []
-        items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+        items = _items(body)
         for word, unit in self.counted_heads(u) if u.counters else []:
             pattern = self._count_in(unit)
             if not any(any(s in key(x) for s in (word, word[:-1])) and pattern.search(key(x)) for x in items):
@@ -776,7 +776,7 @@ class Accounting:
             return []
         unit = units.group(1) or units.group(2)
         said = key(named[0].text)
-        items = [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
+        items = _items(body)
         if any(said in key(x) and re.search(rf"\d+\s*{unit}", x) for x in items):
             return []
         return [f"{unit} 수"]
@@ -1035,6 +1035,11 @@ _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
+
+
+def _items(body: str) -> list[str]:
+    """The items of an answer: each line cut at its list commas and sentence ends."""
+    return [x for line in body.splitlines() for x in _ITEM_END.split(line) if x.strip()]
 
 
 def sentences(text: str) -> list[str]:
