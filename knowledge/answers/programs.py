@@ -13,7 +13,7 @@ from knowledge.answers.common import AnswerBase, Composed, _names, _plan_text, c
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import Topic
-from knowledge.shape import SAYS_MISSING
+from knowledge.shape import SAYS_MISSING, lacks
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
 from knowledge.understand import Understanding, asks_next, counting_units
 
@@ -187,10 +187,7 @@ class ProgramAnswers(AnswerBase):
         p = self._program(u)
         if p is None:
             return None
-        if p.duration:
-            text = f"{p.name}의 교육기간은 {p.duration}입니다."
-        else:
-            text = f"{p.name}의 교육기간은 업무보고에 나와 있지 않습니다."
+        text = f"{p.name}의 교육기간은 {p.duration}입니다." if p.duration else lacks(p.name, ["교육기간"])
         dated = [s for s in self._sessions(p) if s.start and s.end]
         if dated:
             text += "\n" + "\n".join(self._session_line(s, today) for s in dated[:6])
@@ -214,7 +211,7 @@ class ProgramAnswers(AnswerBase):
         if p.target:
             text = f"{p.name}의 교육대상은 {p.target}입니다."
         else:
-            text = f"{p.name}의 교육대상은 업무보고에 나와 있지 않습니다."
+            text = lacks(p.name, ["교육대상"])
             if p.summary:
                 text += f" {p.summary}"
         if p.ranks:
@@ -262,7 +259,7 @@ class ProgramAnswers(AnswerBase):
         if plan:
             lines.insert(1 if asked else 0, plan)
         if not lines:
-            lines = [f"{p.name}의 교육인원은 업무보고에 나와 있지 않습니다."]
+            lines = [lacks(p.name, ["교육인원"])]
         lines = [lines[0]] + [f"• {x}" if not x.startswith("•") else x for x in lines[1:]]
         sessions = [s for s in self._sessions(p) if s.headcount]
         if sessions and not facts:
