@@ -303,6 +303,12 @@ def without_particles(word: str) -> list[str]:
     return out
 
 
+def particle_stems(word: str) -> list[str]:
+    """What is left of ``word`` with one particle that fits it taken off, a stem of one letter
+    too ("수랑" → 수; "나이" is no 나 + 이)."""
+    return [word[: -len(p)] for p in PARTICLES if word.endswith(p) and fits_particle(word[: -len(p)], p)]
+
+
 def particles_only(rest: str) -> bool:
     """Whether what follows a noun is only particles and an ending, or makes it a verb
     ("으로도", "까지", "했는지")."""

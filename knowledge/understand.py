@@ -15,12 +15,11 @@ from knowledge import morph
 from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, covered, make_term
 from knowledge.normalize import (
     ENDINGS,
-    PARTICLES,
     clean,
     copula_stem,
-    fits_particle,
     is_ending,
     key,
+    particle_stems,
     particles_only,
     strip_ending,
     to_jamo,
@@ -880,10 +879,7 @@ class Understander:
             if (
                 word in self.function_words
                 # a bound noun with a particle MeCab read as one noun ("응시자수랑": 수 + 랑)
-                or any(
-                    word.endswith(p) and word[: -len(p)] in self.function_words and fits_particle(word[: -len(p)], p)
-                    for p in PARTICLES
-                )
+                or any(stem in self.function_words for stem in particle_stems(word))
                 or _NUMBERISH.match(word)
                 or not _has_letters(word)
                 or (len(word) == 1 and word.isascii())  # "u-지식여행", "e-러닝"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.core import Brain
-from knowledge.normalize import fits_particle, key, particles_only, strip_ending, to_jamo
+from knowledge.normalize import fits_particle, key, particle_stems, particles_only, strip_ending, to_jamo
 from knowledge.reply import EMPTY_CONTEXT, Context
 from knowledge.store import open_database
 
@@ -73,6 +73,12 @@ def test_strip_ending(word: str, stem: str) -> None:
 )
 def test_a_particle_fits_its_stem_by_the_stems_last_sound(stem: str, particle: str, fits: bool) -> None:
     assert fits_particle(stem, particle) is fits
+
+
+def test_particle_stems_keep_a_stem_of_one_letter_but_only_where_the_particle_fits() -> None:
+    assert "수" in particle_stems("수랑")  # the bound noun 수 + 랑
+    assert "나" not in particle_stems("나이")  # 이 follows no vowel: 나이 is one noun
+    assert "시험" in particle_stems("시험은")
 
 
 @pytest.mark.parametrize(
