@@ -1078,6 +1078,8 @@ _PREDICATE_END = re.compile(
 
 # ... or a clause that tells the asker's situation ("기자인데요 …", "아버지가 퇴직 앞두셨는데 …")
 _SENTENCE_END = re.compile(
+    # (a run of ㅠ/ㅜ/ㅋ/ㅎ between words ends a sentence too: "언제나요 ㅠ 기다리다 지침"; also as the
+    # conjoining jamo NFKC makes of them when the thesaurus has rewritten the text)
     r"[.!?。]+\s*|\s+[ㅠㅜㅋㅎ\u1172\u116e\u110f\u1112]{1,}\s+|(?<=요),\s*|(?:(?<=인데)|(?<=는데)|(?<=은데))요?,?\s+|"
     # ... or a polite sentence the question follows with "그럼" ("… 가정이에요 그럼 몇 순위예요")
     r"(?<=요)\s+(?=(?:그럼|그러면|그러니까|그래서)\s)"
