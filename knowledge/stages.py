@@ -496,8 +496,9 @@ class Accounting:
         site = (
             r"\d+\s*층|지하|지상|홈페이지|\.kr|"
             r"[가-힣0-9]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소|캠퍼스|수련원|센터)|"
-            # a bureau ("행정국"), a university as the report abbreviates it ("시립대")
-            r"[가-힣]{2,}국(?![가-힣])|[가-힣]{1,3}대(?:학교)?(?=['’\")\s,]|$)"
+            # a bureau ("행정국"), a public university as the report abbreviates it ("시립대"; a
+            # word that merely ends in 대, "공감대", "확대", is no place)
+            r"[가-힣]{2,}국(?![가-힣])|[가-힣]{0,2}립대(?:학교)?(?=['’\")\s,]|$)"
         )
         # "장소", "몇 층": a place where a thing is, which a department to ask is not
         self.site = re.compile("|".join([*(re.escape(p) for p in places), site]))

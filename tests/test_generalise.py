@@ -236,6 +236,7 @@ DECLINED = [
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
+    ("핵심가치 공유 교육 하는 장소가 어디인가요", "장소"),  # "공감대" in its text is no place
     # how many sat an exam: a hiring plan's figures are no count of applicants
     ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),
     # "표" inside a word is a thing of its own (a scoring table), not the report's table
