@@ -177,7 +177,17 @@ class Matcher:
                 n.kind == m.kind and m.start <= n.start and n.end <= m.end and _typo_within(q, m, n) for n in names
             )
         )
-        return _resolve(found)
+        # Of two matches that cross, one that takes only the first letter of a word yields to one
+        # that starts there and ends where the word does ("어느 과목이": 과목, not "어느 과").
+        ragged = [
+            m
+            for m in found
+            if _takes_one_letter(q, m, boundaries)
+            and any(
+                m.start < n.start < m.end < n.end and not _ends_inside_word(q, n, boundaries) for n in found
+            )
+        ]
+        return _resolve([m for m in found if m not in ragged])
 
     def _fuzzy(self, q: str, boundaries: frozenset[int]) -> list[Match]:
         if len(q) < 2 or not self.fuzzy:
@@ -328,6 +338,17 @@ def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
     end = min((b for b in boundaries if b >= m.end), default=len(q))
     taken = m.end - inner[-1]
     return end > m.end and taken <= end - m.end and not particles_only(q[m.end : end])
+
+
+def _takes_one_letter(q: str, m: Match, boundaries: frozenset[int]) -> bool:
+    """Whether a match ends one letter into a word that goes on with more than particles."""
+    return m.end - 1 in boundaries and _ends_inside_word(q, m, boundaries)
+
+
+def _ends_inside_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
+    """Whether the user's word goes on after a match with more than particles and an ending."""
+    end = min((b for b in boundaries if b >= m.end), default=len(q))
+    return end > m.end and not particles_only(q[m.end : end])
 
 
 def _resolve(matches: list[Match]) -> list[Match]:

@@ -36,6 +36,7 @@ ANSWERED = [
     # (question, facts the reply must hold)
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
+    ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
     ("2차 필기 응시 인원 알려줘요", ["67,959"]),  # a round that gives how many sat
     ("2차 필기 응시자수랑 시험장 수 알려줘요", ["67,959", "140"]),  # 수랑: the bound noun 수 + 랑
     # two questions in one message that cannot be answered as one: each in turn
