@@ -49,6 +49,7 @@ SPLIT_FILES = {
     "dev23": ROOT / "tests" / "devset23.tsv",  # the same, written mid-session, measured at its end
     "dev24": ROOT / "tests" / "devset24.tsv",  # the same, on the daycare, the exams and international training
     "dev25": ROOT / "tests" / "devset25.tsv",  # the same, more courses, plans and audits; side questions in talk
+    "dev26": ROOT / "tests" / "devset26.tsv",  # the same, leaning to the daycare, exams, facilities and budgets
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second

@@ -695,6 +695,8 @@ class Brain:
             # a word many records use is still a word of the question when it says little else
             # ("신규채용시험에서 자치구는 뭘 맡아요": 자치구)
             words += [(w,) for w in u.elsewhere if self.accounting.generic(w) and len(w) >= 2]
+            # and so is the action it names ("퇴직 전 교육에 제주도 가는 거": 퇴직)
+            words += [(a,) for a in u.actions if (a,) not in words]
         # (a follow-up asking a value of the subject taken over names no word of its own: "무슨
         # 요일에 해요?" after the course's dates)
         if len(words) < min_words and not (inherited and patterns and min_words == 1):
