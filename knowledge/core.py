@@ -695,11 +695,32 @@ class Brain:
             # a word many records use is still a word of the question when it says little else
             # ("신규채용시험에서 자치구는 뭘 맡아요": 자치구)
             words += [(w,) for w in u.elsewhere if self.accounting.generic(w) and len(w) >= 2]
-            # and so is the action it names ("퇴직 전 교육에 제주도 가는 거": 퇴직)
+        if len(words) < min_words and min_words > 1:
+            # when no reading answers at all, so is the action it names ("퇴직 전 교육에 제주도
+            # 가는 거": 퇴직)
             words += [(a,) for a in u.actions if (a,) not in words]
+            # and a keyword of a record said as written that no cue word reads ("채점")
+            cues = [(c.start, c.end) for c in u.matches if c.kind in ("attr", "concept")]
+            words += [
+                (w,)
+                for m in u.matches
+                if m.kind in SOFT_KINDS
+                and m.exact
+                and not any(s <= m.start and m.end <= e for s, e in cues)
+                and (w := u.key[m.start : m.end],) not in words
+            ]
+        # One word of its own that few records use, with the value asked, is enough ("채점은
+        # 어디서 해요"); not a record's own name, which has its own answers ("필기시험 과목").
+        one_asked = (
+            len(words) == 1
+            and not owners
+            and bool(patterns)
+            and len(words[0][0]) >= 2
+            and not self.accounting.generic(words[0][0])
+        )
         # (a follow-up asking a value of the subject taken over names no word of its own: "무슨
         # 요일에 해요?" after the course's dates)
-        if len(words) < min_words and not (inherited and patterns and min_words == 1):
+        if len(words) < min_words and not (inherited and patterns and min_words == 1) and not one_asked:
             return None
 
         def best(about: list[tuple[str, ...]], owned: bool = False) -> Passage | None:
@@ -709,6 +730,7 @@ class Brain:
                 accept=lambda text: (
                     all(p.search(self._without_names(u, text)) for p in patterns)
                     and not self.accounting.units_of_others(u, text)
+                    and not self.accounting.years_of_others(u, text)
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,

@@ -739,12 +739,18 @@ class Accounting:
             ]
         if not missing:
             missing += self._counts_of_others(u, body, asked)
+        return missing + self.years_of_others(u, body)
+
+    def years_of_others(self, u: Understanding, body: str) -> list[str]:
+        """The years the question ties to a word that the text ties to another year only
+        ("2018년 행정사무감사" told of the 2017 one)."""
+        out: list[str] = []
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
             if said and year not in said and not _year_written(int(year)).search(body):
-                missing.append(f"{year}년")
-        return missing
+                out.append(f"{year}년")
+        return out
 
     def _counts_of_others(self, u: Understanding, body: str, asked: list[tuple[str, re.Pattern[str]]]) -> list[str]:
         """The counts asked of a part that the answer gives only of others or of the whole: of
