@@ -614,7 +614,15 @@ class Accounting:
         # A record a keyword pointed at accounts for words only when the answer shows it (the
         # keyword is in the answer): "원장" of an audit topic accounts for nothing under a
         # building's card.
-        shown = {(m.kind, m.value) for m in u.matches if u.key[m.start : m.end] in compact}
+        # (as a word of the answer, not across two of its words: "시험일" is not in "시험 일정")
+        spaced = " ".join(
+            key(w) for line in answer.splitlines() if not line.startswith(f"({BASIS}") for w in line.split()
+        )
+        shown = {
+            (m.kind, m.value)
+            for m in u.matches
+            if any(form in spaced for form in (" ".join(key(w) for w in m.text.split()), u.key[m.start : m.end]))
+        }
         own = "".join(
             self.record_keys.get((kind, str(v)), "")
             for kind, values in u.entities.items()
