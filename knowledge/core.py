@@ -292,6 +292,14 @@ class Brain:
         noun = strip_ending(key(m.group(2)))
         if len(noun) < 2 or noun in self.understander.function_words or noun not in key(context.detail):
             return None
+        # "아까 그 시험": the kind of thing the last answer was about points at its subject, which
+        # the turn goes on with, not at a thing the answer merely named
+        spec = self.understander.intent(context.intent or "")
+        kinds = {*context.concepts, *((*spec.needs, *spec.signals) if spec else ())}
+        if any(
+            m.kind == "concept" and u.key[m.start : m.end] == noun and f"concept.{m.value}" in kinds for m in u.matches
+        ):
+            return None
         if not self.accounting.asked_values(u):
             return None
         return f"{m.group(1) or ''}{noun}", noun

@@ -406,6 +406,8 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
+    # "그 시험" names the kind of the subject talked about: it goes on with it
+    (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
     (["시험지 줄간격 좁다는 민원 처리 결과 알려주세요", "그건 언제부터 바뀐 거예요?"], "2017년 9월", "18건"),
     # ... or a date asked of a thing done ("적용"): the measure the finding told of, not the next exam
