@@ -600,7 +600,7 @@ class Brain:
                 dict(composed.entities),
                 now,
                 full,
-                stages.concepts_of(u),
+                stages.concepts_of(u, self.understander),
                 stages.focus_of(u, composed.entities),
                 tuple(sorted(f for f in u.features if f.startswith("attr."))),
             ),

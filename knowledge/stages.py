@@ -354,9 +354,16 @@ def resolve(
     return replace(u, entities=entities, features=features, inherited=inherited, cohort=cohort)
 
 
-def concepts_of(u: Understanding) -> tuple[str, ...]:
-    """The concepts a turn is about (its own or taken over), for the next turn's context."""
-    return tuple(sorted(f for f in u.features if f.startswith("concept.")))
+def concepts_of(u: Understanding, understander: Understander | None = None) -> tuple[str, ...]:
+    """The concepts a turn is about (its own or taken over), for the next turn's context: those
+    its answer's intent reads, when it reads any ("저 직원 아니고 주민인데 못 보내요?" is about the
+    daycare's priority, not the centre's staff)."""
+    concepts = sorted(f for f in u.features if f.startswith("concept."))
+    spec = understander.intent(u.intent or "") if understander is not None else None
+    uses = {n for n in (*spec.needs, *(s for s, w in spec.signals.items() if w > 0))} if spec else set()
+    if not any(n.startswith("concept.") for n in uses) or any(n in SOFT_KINDS for n in uses):
+        return tuple(concepts)  # (a free text is about any of its words)
+    return tuple(c for c in concepts if c in uses)
 
 
 def focus_of(u: Understanding, answered: dict[str, Any]) -> tuple[str, ...]:

@@ -406,6 +406,12 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
+    # the context keeps the concepts its answer read: "직원" said of oneself brings no staff talk
+    (
+        ["어린이집 들어가는 순서 어떻게 정해요", "직원은 아니고 근처 주민인데 애 보낼 수 있어요?", "정원 몇 명이에요"],
+        "나와 있지 않습니다",
+        "118명",
+    ),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
