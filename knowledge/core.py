@@ -739,6 +739,7 @@ class Brain:
                     all(p.search(self._without_names(u, text)) for p in patterns)
                     and not self.accounting.units_of_others(u, text)
                     and not self.accounting.years_of_others(u, text)
+                    and not self._said_of_a_group(u, text, patterns)
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
@@ -765,6 +766,37 @@ class Brain:
             (),
             Context("fact.answer", dict(entities), now, text, stages.concepts_of(u)),
         )
+
+    def _said_of_a_group(self, u: Understanding, text: str, patterns: list[re.Pattern[str]]) -> bool:
+        """Whether a text names the record asked about only as an item of a list of records of
+        its kind, and gives the value asked outside that item ("배움관 연면적": the 16,657㎡ of
+        "4개동 …: 배움관(지하1층, 지상3층), 창의관(지상5층), …", which is all four buildings')."""
+        figures = {"attr.area", "attr.cost", "attr.headcount", "attr.rate"}
+        if not patterns or not (u.counters or figures & u.features.keys()):
+            return False  # (a figure asked: a list of names asked is answered by the list)
+        for kind, values in u.entities.items():
+            if kind not in SUBJECT_KINDS or kind in SOFT_KINDS or kind == "rank" or not isinstance(values, list):
+                continue
+            others = "|".join(
+                rx.pattern
+                for (k, v), names in self._names.items()
+                if k == kind and v not in values
+                for rx in (_spelt(n) for n in names if len(n) >= 2)
+            )
+            if not others:
+                continue
+            for value in values:
+                for name in (n for n in self._names.get((kind, value), set()) if len(n) >= 2):
+                    for m in _spelt(name).finditer(text):
+                        # the item: the name and what it says in brackets right after it
+                        item = re.match(r"\s*\([^()]*\)", text[m.end() :])
+                        end = m.end() + (item.end() if item else 0)
+                        listed = re.match(rf"\s*[,、]\s*(?:{others})", text[end:]) or re.search(
+                            rf"(?:{others})(?:\s*\([^()]*\))?\s*[,、]\s*$", text[: m.start()]
+                        )
+                        if listed and not all(p.search(text[m.start() : end]) for p in patterns):
+                            return True
+        return False
 
     def _named_in_part(self, u: Understanding) -> bool:
         """Whether the question names its subjects only by a small part of their names, none of
@@ -938,6 +970,11 @@ def _origins(db: Database) -> list[str]:
     # a word several cohorts' targets share ("국제기구 … 회원도시") names no one place
     counts = Counter(w for ws in words for w in set(ws))
     return sorted({w for ws in words for w in ws if counts[w] == 1})
+
+
+def _spelt(name: str) -> re.Pattern[str]:
+    """A name (a matching key) as a text may write it, spaced or not."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in name), re.IGNORECASE)
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

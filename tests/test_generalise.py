@@ -242,6 +242,8 @@ DECLINED = [
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("핵심가치 공유 교육 하는 장소가 어디인가요", "장소"),  # "공감대" in its text is no place
+    # a figure of a group that lists the building asked about among others is not its own
+    ("다솜관 연면적은 몇 평이에요?", "다솜관"),
     # how many sat an exam: a hiring plan's figures are no count of applicants
     ("추가 채용 시험 응시 인원 알려줘요", "응시인원"),
     # "표" inside a word is a thing of its own (a scoring table), not the report's table
