@@ -50,6 +50,7 @@ SPLIT_FILES = {
     "dev24": ROOT / "tests" / "devset24.tsv",  # the same, on the daycare, the exams and international training
     "dev25": ROOT / "tests" / "devset25.tsv",  # the same, more courses, plans and audits; side questions in talk
     "dev26": ROOT / "tests" / "devset26.tsv",  # the same, leaning to the daycare, exams, facilities and budgets
+    "dev27": ROOT / "tests" / "devset27.tsv",  # the same, a third of it exams, a quarter near misses
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
