@@ -454,6 +454,28 @@ class Brain:
         spec = self.understander.intent(u.intent or "")
         uses = set(spec.needs) | set(spec.signals) if spec else set()
         words = self.accounting.missing(u, uses, composed.text)
+        if spec is not None and spec.open:
+            # who does a thing: the answer must speak of the thing ("시험장 설치는 누가": a
+            # department whose duties say nothing of 설치 is no answer)
+            compact = key(composed.text)
+            family = (u.intent or "").split(".")[0]
+            own = {
+                n
+                for other in self.understander.intents
+                if other.id.split(".")[0] == family
+                for n in (*other.needs, *other.signals)
+            }
+            unshown = [
+                u.key[m.start : m.end]
+                for m in u.matches
+                if m.kind == "concept"
+                and f"concept.{m.value}" not in own
+                and not any(n in compact for n in self._names.get(("concept", m.value), {u.key[m.start : m.end]}))
+            ]
+            found = self._retrieve(u, now, also=tuple(unshown)) if unshown else None
+            if found is not None:
+                return found  # the fact that says who does it ("자치구는 … 시험장 설치")
+            words += unshown
         lacking = self._says_it_lacks(u, composed.text) if not words else None
         if lacking is not None and not composed.text.startswith(lacking):
             # the card itself says the report does not give what is asked ("4급 역량평가 자체의
