@@ -331,13 +331,21 @@ class Brain:
     def _cohorts_named(self, u: Understanding) -> Understanding:
         """A word the turn says that some cohorts of the program taken over have in their names,
         and not all, names those cohorts ("메트로폴리스는?" after its WeGO course → the two
-        Metropolis courses), rather than a free-text keyword the same word is."""
+        Metropolis courses; "1주짜리는" after any cohort of the retirement course → its 1주 cohorts),
+        rather than a free-text keyword the same word is."""
         taken = u.inherited.get("program") or []
-        if len(taken) != 1 or "session" not in u.inherited:
-            return u
+        if len(taken) != 1 or ("session" in u.entities and "session" not in u.inherited):
+            return u  # (a cohort named by the turn itself)
         cohorts = self._session_words.get(taken[0], [])
-        said = [u.key[m.start : m.end] for m in u.matches if m.kind in SOFT_KINDS] + list(u.elsewhere)
-        for word in (w for w in said if len(w) >= 3):
+        said = (
+            [u.key[m.start : m.end] for m in u.matches if m.kind in SOFT_KINDS] + list(u.elsewhere)
+            if "session" in u.inherited
+            else []
+        )
+        # (a length the cohorts' names hold names them too, after any cohort of the course:
+        # "1주짜리는" → its 1주 cohorts)
+        said += re.findall(r"(?<!\d)\d+주", u.key)
+        for word in (w for w in said if len(w) >= 3 or re.fullmatch(r"\d+주", w)):
             named = [c for c, name in cohorts if word in name]
             if named and len(named) < len(cohorts):
                 soft = {m.kind for m in u.matches if m.kind in SOFT_KINDS and u.key[m.start : m.end] == word}
@@ -348,6 +356,8 @@ class Brain:
                     inherited={**u.inherited, "session": named},
                     matches=[m for m in u.matches if not (m.kind in soft and u.key[m.start : m.end] == word)],
                     features={f: w for f, w in u.features.items() if f not in soft},
+                    # (the cohort carried over is not among those the word names)
+                    cohort=u.cohort if "session" in u.inherited else None,
                 )
         return u
 

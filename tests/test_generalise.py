@@ -416,6 +416,12 @@ DIALOGUES = [
         "나와 있지 않습니다",
         "118명",
     ),
+    # a length the cohorts' names hold names those cohorts of the course talked about
+    (
+        ["퇴직 후 인생설계 교육 2주 과정 3기 일정 알려줘요", "그럼 1주 과정은 분야가 뭐뭐예요?"],
+        "귀농·귀촌분야",
+        "3기 일정은",
+    ),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
