@@ -119,6 +119,21 @@ class Brain:
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
+        # the names of records that are a part of them: written in the record only as an item of
+        # a list ("채용직렬: 기술계고졸자, 연구지도직 등" of the 3차 경력경쟁)
+        texts = kdb.record_texts(db)
+        self._part_names: set[tuple[str, str, str]] = set()
+        for term in self.understander.matcher.terms:
+            if term.kind not in SUBJECT_KINDS or term.kind in SOFT_KINDS or term.kind == "rank":
+                continue
+            if term.key in key(self._display.get((term.kind, term.value), "")):
+                continue
+            text = re.sub(r'"aliases":\s*\[[^\]]*\]', " ", texts.get((term.kind, term.value), ""))
+            forms = _series_forms(term.key)
+            found = [x for f in forms for x in _spelt(f).finditer(text)]
+            items = _list_items(text, forms)
+            if found and len(items) == len(found):
+                self._part_names.add((term.kind, term.value, term.key))
         # "퇴직 앞둔 사람 교육 몇 명": a rank whose courses are one program names that program
         ranks = {t.value for t in self.understander.matcher.terms if t.kind == "rank"}
         self._rank_programs = {r: p for r in sorted(ranks) if (p := self.composer.program_of_rank(r))}
@@ -381,7 +396,24 @@ class Brain:
     def _unanswered(self, u: Understanding, answer: str) -> list[str]:
         """The values the question asks that the answer lacks; the subject's own name is no value
         ("주변 기관이 어디어디예요" of the daycare: "어린이집" in the answer is no place)."""
-        return self.accounting.unanswered_values(u, self._without_names(u, answer))
+        return self.accounting.unanswered_values(u, self._without_names(u, answer)) or self._parts_counted(u, answer)
+
+    def _parts_counted(self, u: Understanding, answer: str) -> list[str]:
+        """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the
+        3차 경력경쟁, among whose series it is listed): the answer must give it in what it says
+        of that part; the record's own count is the whole's."""
+        if not {"명", "사람"} & set(u.counters):
+            return []
+        patterns = self.accounting.asked_values(u)
+        out: list[str] = []
+        for m in u.matches:
+            said = u.key[m.start : m.end]
+            if (m.kind, m.value, said) not in self._part_names:
+                continue
+            items = [item for _, _, item in _list_items(answer, _series_forms(said), listed=False)]
+            if not any(all(p.search(item) for p in patterns) for item in items):
+                out.append("인원")  # (said of the part: "기술계고졸자의 인원은 …")
+        return out
 
     def _without_names(self, u: Understanding, text: str) -> str:
         names = [self._display[(k, v)] for k, vs in u.entities.items() for v in vs if (k, v) in self._display]
@@ -772,6 +804,7 @@ class Brain:
                     and not self.accounting.units_of_others(u, text)
                     and not self.accounting.years_of_others(u, text)
                     and not self._said_of_a_group(u, text, patterns)
+                    and not self._parts_counted(u, text)
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
@@ -1002,6 +1035,27 @@ def _origins(db: Database) -> list[str]:
     # a word several cohorts' targets share ("국제기구 … 회원도시") names no one place
     counts = Counter(w for ws in words for w in set(ws))
     return sorted({w for ws in words for w in ws if counts[w] == 1})
+
+
+def _series_forms(name: str) -> list[str]:
+    """A name, and the name of a job series without its 직 ("운전직": "운전 등 18개 직류")."""
+    return [name, *([name[:-1]] if name.endswith("직") and len(name) >= 3 else [])]
+
+
+def _list_items(text: str, forms: list[str], listed: bool = True) -> list[tuple[int, int, str]]:
+    """Where a text writes one of ``forms`` as an item of a list ("…, 연구지도직 등"), or with
+    ``listed`` false anywhere, with the item (the clause it is in, up to the next comma)."""
+    out = []
+    for form in forms:
+        for x in _spelt(form).finditer(text):
+            start, end = x.start(), x.end()
+            in_list = re.search(r"[,、]\s*$", text[:start]) or re.match(r"\s*(?:등|[,、])", text[end:])
+            if listed and not in_list:
+                continue
+            lead = max(text.rfind(c, 0, start) for c in ",、(:—\n") + 1
+            tail = re.search(r"[,、)\n]|등", text[end:])
+            out.append((start, end, text[lead : end + (tail.start() if tail else len(text) - end)]))
+    return out
 
 
 def _spelt(name: str) -> re.Pattern[str]:

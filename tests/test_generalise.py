@@ -244,6 +244,9 @@ DECLINED = [
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("핵심가치 공유 교육 하는 장소가 어디인가요", "장소"),  # "공감대" in its text is no place
+    # a count of a part the record lists among others ("기술계고졸자, 연구지도직 등") is no count
+    # of the whole record's
+    ("경력경쟁에서 기술계고졸자는 몇 명 선발해요?", "기술계고졸자의 인원"),
     # a figure of a group that lists the building asked about among others is not its own
     ("다솜관 연면적은 몇 평이에요?", "다솜관"),
     # how many sat an exam: a hiring plan's figures are no count of applicants
