@@ -957,6 +957,9 @@ def test_the_next_cohort_is_the_next_to_start_not_the_one_under_way(brain: Brain
     during_the_8th = dt.datetime(2018, 8, 1, 12, tzinfo=ZoneInfo("Asia/Seoul"))
     reply = brain.answer("신임자 과정 다음 기수 며칠부터 해요", now=during_the_8th)
     assert "제9기는 2018년 8월 27일" in reply.text.split("\n")[0], reply.text
+    # "다음에" before a verb that qualifies the course is "next", not "later"
+    reply = brain.answer("다음에 열리는 신임자 과정은 며칠부터예요", now=during_the_8th)
+    assert "제9기는 2018년 8월 27일" in reply.text.split("\n")[0], reply.text
 
 
 def test_a_heading_is_never_left_without_an_item_of_its_list() -> None:
