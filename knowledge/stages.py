@@ -1013,7 +1013,12 @@ class Accounting:
         if not kinds:
             return base
         named = "|".join(re.escape(w) for w in kinds)
-        return re.compile(rf"{base.pattern}|[가-힣]{{2,}}(?:{named})")
+        # "어디 지침이 근거예요" asks which of the kind: its name may be written apart from the kind
+        # ("보건복지부 지침"; not a word with its particle, "비용과 건물")
+        which = [w for w in kinds if re.search(rf"(?:어디|어느)\s*{re.escape(w)}", u.text)]
+        apart = "|".join(re.escape(w) for w in which)
+        spaced = rf"|[가-힣]{{2,}}(?<![과와은는이가을를의에도로])\s(?:{apart})" if which else ""
+        return re.compile(rf"{base.pattern}|[가-힣]{{2,}}(?:{named}){spaced}")
 
     def _year_asked(self, u: Understanding) -> bool:
         """Whether a year named relative to today ("내년") is in the clause that asks a value, or
