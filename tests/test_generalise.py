@@ -39,6 +39,8 @@ ANSWERED = [
     ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
     ("퇴직 전 교육 제주 가는 거 몇 박이에요", ["2박3일"]),  # the action 퇴직 is a word the fact must hold
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
+    # the whole order asked, from a rank named: every rank, not the one named
+    ("어린이집 순위 1순위부터 전부 다 보여주세요", ["0순위", "3순위"]),
     # "어디 지침" asks which guideline: its name may be written apart from the kind word
     ("어린이집 결원 생기면 주민 자녀 받는 건 어디 지침 때문이에요?", ["보건복지부 지침"]),
     # who does a thing: a department whose duties say nothing of it is no answer; the fact is

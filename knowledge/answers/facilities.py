@@ -21,7 +21,8 @@ class FacilityAnswers(AnswerBase):
             return None
         groups = [int(g) for g in u.entities.get("priority_group", []) if str(g).isdigit()]
         lines: list[str] = []
-        if groups:
+        # "전체 다 알려주세요 0순위부터": the whole order, from the rank named
+        if groups and "whole" not in u.features:
             for p in prios:
                 if p.rank in groups:
                     basis_text = f" (근거: {p.basis})" if p.basis else ""
