@@ -29,7 +29,14 @@ from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
 from knowledge.text import basis
 from knowledge.thesaurus import load_thesaurus
-from knowledge.understand import SUBJECT_KINDS, Understander, Understanding, load_nlu, vocabulary_terms
+from knowledge.understand import (
+    SUBJECT_KINDS,
+    Understander,
+    Understanding,
+    load_nlu,
+    told_part_end,
+    vocabulary_terms,
+)
 
 MAX_INPUT = 2000  # characters of a question that are looked at
 # A first sentence that says the report does not give what was asked: not an answer.
@@ -380,12 +387,25 @@ class Brain:
         """A follow-up that names no event of its own, read with the event taken over said
         before it: "결과는 언제 나와요" after the written exam is "필기 결과" (its announcement)."""
         taken = u.inherited.get("event_type") or []
-        if len(taken) != 1 or any(m.kind in ("event_type", "event_any") for m in u.matches):
+        asked = u.text
+        if not taken:
+            # or the event the asker has been through ("9급 필기 봤는데요 결과 언제 나와요")
+            cut = told_part_end(u.text)
+            told = len(key(u.text[:cut]))
+            events = [m for m in u.matches if m.kind in ("event_type", "event_any")]
+            if not cut or not events or any(m.end > told for m in events):
+                return u
+            taken, asked = [m.value for m in events if m.kind == "event_type"][:1], u.text[cut:]
+            if not taken:
+                return u
+        elif any(m.kind in ("event_type", "event_any") for m in u.matches):
+            return u
+        if len(taken) != 1:
             return u
         head = ((self.nlu.get("event_types") or {}).get(taken[0]) or [""])[0]
         if not head:
             return u
-        meant = set(self.understander.understand(f"{head} {u.text}", today).entities.get("event_type", []))
+        meant = set(self.understander.understand(f"{head} {asked}", today).entities.get("event_type", []))
         if len(meant) != 1 or meant == set(taken):
             return u
         events = list(meant)

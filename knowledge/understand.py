@@ -513,10 +513,9 @@ class Understander:
         }
         matches = [m for m in matches if id(m) not in crossing]
         matches += self._syllable_matches(analysed, matches)
-        told = [m.end() for m in _TOLD.finditer(text)]
         # what the asker says of themselves ("교육담당인데요 …", "합격했는데 …") asks nothing: its
         # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
-        told_end = len(key(text[: told[-1]])) if told else 0
+        told_end = len(key(text[: told_part_end(text)]))
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
         # ... nor does what it says after its question ("의무실 있어요? 아프면 어디 가나 해서")
         asked_part = asked_text(text)
@@ -634,7 +633,7 @@ class Understander:
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
         # (a date in what the asker says of themselves asks nothing: "내년 6월 퇴직하는데 …")
-        told_at = told[-1] if told else 0
+        told_at = told_part_end(text)
         if dates and (not told_at or self._dates(clean(text[told_at:]), today, raw=text[told_at:])):
             features["date"] = 1.0
         years = self._years(cleaned)
@@ -1089,6 +1088,13 @@ _SENTENCE_END = re.compile(
 _TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
+def told_part_end(text: str) -> int:
+    """Where what the asker says of themselves ends and the question begins ("9급 필기
+    봤는데요 결과 언제 나와요": after 봤는데요), as an index in ``text``; 0 when it says nothing first."""
+    told = [m.end() for m in _TOLD.finditer(text)]
+    return told[-1] if told else 0
+
+
 _AS_EXAMPLE = re.compile(r"(?:(?:이나|나|이랑|랑|하고)[가-힣]{0,6}?)?(?:같은|같이|처럼|등등|따위)")
 _LEFT_OUT = re.compile(
     r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에|아니어도|아니라도|아니면|아닌데|아닌)"
@@ -1294,6 +1300,7 @@ def next_at(u: Understanding) -> int | None:
 __all__ = [
     "Understander",
     "Understanding",
+    "told_part_end",
     "load_nlu",
     "counting_units",
     "halves_named",
