@@ -492,7 +492,10 @@ class Understander:
             m
             for m in matches
             if not (
-                m.start in pointed and m.kind not in ("attr", "concept") and any(m.start < b < m.end for b in spaces)
+                m.start in pointed
+                and m.kind not in ("attr", "concept")
+                and any(m.start < b < m.end for b in spaces)
+                and " " not in m.text  # ("그 1회 시험": a name written with its space is one)
             )
         ]
         # Two names that overlap, neither holding the other ("승진 역량이해교육": the category
