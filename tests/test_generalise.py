@@ -39,6 +39,8 @@ ANSWERED = [
     ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
     ("퇴직 전 교육 제주 가는 거 몇 박이에요", ["2박3일"]),  # the action 퇴직 is a word the fact must hold
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
+    # two questions joined by 고, each with its question word: each answered in turn
+    ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
     # the whole order asked, from a rank named: every rank, not the one named
     ("어린이집 순위 1순위부터 전부 다 보여주세요", ["0순위", "3순위"]),
     # "어디 지침" asks which guideline: its name may be written apart from the kind word
