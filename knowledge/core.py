@@ -792,8 +792,9 @@ class Brain:
             words += [(w,) for w in u.elsewhere if self.accounting.generic(w) and len(w) >= 2]
         if len(words) < min_words and min_words > 1:
             # when no reading answers at all, so is the action it names ("퇴직 전 교육에 제주도
-            # 가는 거": 퇴직)
+            # 가는 거": 퇴직), and a year other than the report's ("2019년부터 뭐가 바뀌어요")
             words += [(a,) for a in u.actions if (a,) not in words]
+            words += [(f"{y}년", str(y)) for y in dict.fromkeys(u.years) if y != self.year]
             # and a keyword of a record said as written that no cue word reads ("채점")
             cues = [(c.start, c.end) for c in u.matches if c.kind in ("attr", "concept")]
             words += [
