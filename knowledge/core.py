@@ -210,6 +210,7 @@ class Brain:
         said = self._asked_of_last_answer(text, u, context, now) if fresh else None
         if said is not None:
             return said
+        u = self._words_of_named(u)
         u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
@@ -337,6 +338,42 @@ class Brain:
         # (or something the report has: "의회 기능 교육" is a course's content, not the bot's)
         return u.entities.get("smalltalk", [""])[0] == "help" and any(
             w not in said for w in [*u.unknown_words, *u.elsewhere]
+        )
+
+    def _words_of_named(self, u: Understanding) -> Understanding:
+        """A shorter name derived for a record that is a word of another record the question names
+        in full ("미래인재 과정 공직가치 현장교육": 공직가치 is in the course's own text, no category
+        beside it): a word of that record, which its answer must account for."""
+        named = {
+            (m.kind, m.value)
+            for m in u.matches
+            if m.kind in SUBJECT_KINDS and m.kind not in SOFT_KINDS and m.kind != "rank" and m.exact and m.score >= 1.0
+        }
+        drop = [
+            m
+            for m in u.matches
+            if m.kind in SUBJECT_KINDS
+            and m.kind not in SOFT_KINDS
+            and m.score < 1.0
+            and (m.kind, m.value) not in named
+            and m.kind not in u.inherited
+            and any(k != m.kind and self.accounting.record_holds(k, v, u.key[m.start : m.end]) for k, v in named)
+        ]
+        if not drop:
+            return u
+        matches = [m for m in u.matches if m not in drop]
+        kept = {(m.kind, m.value) for m in matches}
+        gone = {(m.kind, m.value) for m in drop} - kept
+        entities = {k: [v for v in vs if (k, v) not in gone] for k, vs in u.entities.items()}
+        entities = {k: vs for k, vs in entities.items() if vs}
+        features = {f: w for f, w in u.features.items() if f in entities or f not in {k for k, _ in gone}}
+        words = [u.key[m.start : m.end] for m in drop]
+        return replace(
+            u,
+            matches=matches,
+            entities=entities,
+            features=features,
+            elsewhere=list(dict.fromkeys([*u.elsewhere, *words])),
         )
 
     def _course_named(self, u: Understanding) -> Understanding:

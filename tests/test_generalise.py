@@ -41,6 +41,8 @@ ANSWERED = [
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
     # two questions joined by 고, each with its question word: each answered in turn
     ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
+    # a shorter name of a category that is a word of the course named in full is that course's word
+    ("6급 미래인재 과정에서 공직가치 현장 체험 어디로 가나요", ["다산수련원"]),
     # a year other than the report's is a word the fact must hold when the question says little else
     ("2019년부터 서울시 임용시험 달라지는 게 뭐예요?", ["필기시험일자 통일"]),
     # the whole order asked, from a rank named: every rank, not the one named
