@@ -43,6 +43,14 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
     ]
 
 
+def _ends_in_a_noun(word: str) -> bool:
+    """Whether a shorter name ends as a name does, not in a noun made a verb or an adjective
+    ("가능한" of "바로 적용 가능한 보고서 1일 특강" is no name of it). (MeCab misreads a lone
+    noun now and then, "보고서" as 보 + 고서, so only this suffix, which it reads reliably, counts.)"""
+    parts = morph.analyse(word)
+    return not parts or not parts[-1].pos.startswith(("XSA", "XSV"))
+
+
 def entity_terms(
     db: Database,
     reserved: frozenset[str] = frozenset(),
@@ -105,6 +113,7 @@ def entity_terms(
             and variant_key not in reserved
             and variant_key not in written
             and sum(variant_key in t for t in texts) < generic_records
+            and _ends_in_a_noun(variant_key)
         ):
             for kind, value in sorted(owners):
                 terms.append(make_term(kind, value, variant_key, variant_weight))

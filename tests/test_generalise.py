@@ -41,6 +41,8 @@ ANSWERED = [
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
     # two questions joined by 고, each with its question word: each answered in turn
     ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
+    # a course named after those it is for: whether they may take it is answered with what it is
+    ("다른 시도 공무원들도 서울 인재원 연수 들을 수 있나요?", ["사람중심 도시재생"]),
     # a shorter name of a category that is a word of the course named in full is that course's word
     ("6급 미래인재 과정에서 공직가치 현장 체험 어디로 가나요", ["다산수련원"]),
     # a year other than the report's is a word the fact must hold when the question says little else
@@ -1133,3 +1135,11 @@ def test_a_date_to_come_asked_when_every_date_is_past_is_said_not_given(brain: B
     first = reply.text.split("\n")[0]
     assert reply.intent is None and "앞으로의 일정은 업무보고에 나와 있지 않습니다" in first, reply.text
     assert "9월 7일" in reply.text  # the last cohort the report gives, said after
+
+
+def test_no_shorter_name_is_a_word_made_an_adjective(brain: Brain) -> None:
+    """ "가능한" of "바로 적용 가능한 보고서 1일 특강" names no course; "보고서" still does."""
+    keys = {(t.key, t.value) for t in brain.understander.matcher.terms if t.kind == "program"}
+    assert ("가능한", "report-writing") not in keys
+    assert ("적용가능한", "report-writing") not in keys
+    assert ("보고서", "report-writing") in keys

@@ -210,6 +210,11 @@ class ProgramAnswers(AnswerBase):
             return None
         if p.target:
             text = f"{p.name}의 교육대상은 {p.target}입니다."
+            children = self.kb.programs(parent=p.id)
+            if key(p.target) in key(p.name) and children:
+                # a course named after those it is for ("타 시·도 공무원 연수"): that they may take
+                # it says nothing new; what it is does
+                text += " 세부 과정은 " + ", ".join(c.name for c in children) + "입니다."
         else:
             text = lacks(p.name, ["교육대상"])
             if p.summary:
