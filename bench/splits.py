@@ -51,6 +51,7 @@ SPLIT_FILES = {
     "dev25": ROOT / "tests" / "devset25.tsv",  # the same, more courses, plans and audits; side questions in talk
     "dev26": ROOT / "tests" / "devset26.tsv",  # the same, leaning to the daycare, exams, facilities and budgets
     "dev27": ROOT / "tests" / "devset27.tsv",  # the same, a third of it exams, a quarter near misses
+    "dev28": ROOT / "tests" / "devset28.tsv",  # the same, two thirds conversations, phone and formal voices
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
