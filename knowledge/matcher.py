@@ -183,9 +183,7 @@ class Matcher:
             m
             for m in found
             if _takes_one_letter(q, m, boundaries)
-            and any(
-                m.start < n.start < m.end < n.end and not _ends_inside_word(q, n, boundaries) for n in found
-            )
+            and any(m.start < n.start < m.end < n.end and not _ends_inside_word(q, n, boundaries) for n in found)
         ]
         return _resolve([m for m in found if m not in ragged])
 

@@ -459,6 +459,11 @@ class Understander:
             and a.end == b.start
         }
         spaces = _boundaries(clean(text))
+        ending_starts = {
+            a.start
+            for i, a in enumerate(analysed)
+            if a.pos in ("EP", "ETN", "ETM", "EC") and a.start > a.word[0] and i and analysed[i - 1].pos.startswith("V")
+        }
         matches = [
             m
             for m in self.matcher.find(k, spaces)
@@ -482,6 +487,9 @@ class Understander:
                 )
             )
             and not inside_a_word(m)
+            # a cue word never starts in a verb's ending ("알려주시기": 시 + 기, no 시기); a name
+            # spelt out stays, as MeCab misreads some ("담신임자과정": 담 + 신 …)
+            and not (m.kind in ("attr", "concept") and m.start in ending_starts)
         ]
         # "그 사업 예산은": the noun a demonstrative points with is the subject before, not the
         # head of a name read across the space after it ("사업예산", the total of all business)

@@ -1143,3 +1143,9 @@ def test_no_shorter_name_is_a_word_made_an_adjective(brain: Brain) -> None:
     assert ("가능한", "report-writing") not in keys
     assert ("적용가능한", "report-writing") not in keys
     assert ("보고서", "report-writing") in keys
+
+
+def test_no_cue_word_starts_in_a_verb_ending(brain: Brain) -> None:
+    """ "알려주시기 바랍니다" is 알려 + 주 + 시 + 기: no 시기 (a time) is asked."""
+    u = brain.understander.understand("세출예산 증감률을 알려주시기 바랍니다", NOW.date())
+    assert not any(m.kind == "attr" and m.value == "schedule" for m in u.matches), u.matches
