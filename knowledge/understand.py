@@ -64,7 +64,11 @@ FAMILY = {
     "work": "facility",
     "priority_group": "daycare",
 }
-_YEAR_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\s*\d)")
+# (two digits and 년 followed by a word of length is a number of years: "30년 넘게 근무")
+_YEAR_RE = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})\s*년?|[’'‘`](\d{2})(?!\d)"
+    r"|(?<!\d)(\d{2})\s*년(?!\s*\d)(?!\s*(?:넘|이상|동안|간|째|가까이|정도|만에|이내|이하|근무|차))"
+)
 _COHORT_RE = re.compile(r"(?:제\s*)?(\d{1,3})\s*기(?![가-힣]{0,0}\d)")
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
 _ENDING_SET = frozenset(ENDINGS)
@@ -647,8 +651,10 @@ class Understander:
         told_at = told_part_end(text)
         if dates and (not told_at or self._dates(clean(text[told_at:]), today, raw=text[told_at:])):
             features["date"] = 1.0
-        years = self._years(cleaned)
-        compact = cleaned.replace(" ", "")
+        # (nor a year: "내년 말 퇴직을 앞둔 사람입니다. … 3기 일정을 알고 싶습니다")
+        asked_part = clean(text[told_at:]) if told_at else cleaned
+        years = self._years(asked_part)
+        compact = asked_part.replace(" ", "")
         years += [today.year + off for word, off in RELATIVE_YEARS.items() if len(word) > 1 and word in compact]
         cohort_match = _COHORT_RE.search(cleaned)
         cohort = int(cohort_match.group(1)) if cohort_match else None
