@@ -1173,12 +1173,15 @@ def _asked_sentences(text: str, question_words: frozenset[str]) -> list[tuple[in
     mark, else those with a question word ("발표 언제나요 ㅠ 기다리다 지침"), else the last one
     ("…인데요, 몇 순위예요?" / "숙소 있어요? 1박2일인데")."""
     spans: list[tuple[int, int, bool, bool]] = []
+    reasons: set[int] = set()  # sentences that only give a reason ("…직원이 있어서요")
     pos, at = 0, 0
     for m in [*_SENTENCE_END.finditer(text), None]:
         end = m.start() if m else len(text)
         compact = key(text[at:end])
         if compact:
             asks = any(w and w in compact for w in question_words)
+            if _REASON_END.search(text[at:end]):
+                reasons.add(len(spans))
             spans.append((pos, pos + len(compact), bool(m and "?" in m.group(0)), asks))
             pos += len(compact)
         at = m.end() if m else len(text)
@@ -1186,7 +1189,12 @@ def _asked_sentences(text: str, question_words: frozenset[str]) -> list[tuple[in
         return [(0, pos)]
     asking = [(start, end) for start, end, question, _ in spans if question]
     worded = [(start, end) for start, end, _, asks in spans if asks]
-    return asking or worded or [spans[-1][:2]]
+    told = [span[:2] for i, span in enumerate(spans) if i not in reasons] or [spans[-1][:2]]
+    return asking or worded or [told[-1]]
+
+
+# A sentence that gives the reason for asking ("저희 부서에 휠체어 쓰는 직원이 있어서요")
+_REASON_END = re.compile(r"(?:(?<!어디)(?<!에)서|거든|니까)요?\s*[.!~]*\s*$")
 
 
 def _within(k: str, word: str, span: tuple[int, int]) -> bool:

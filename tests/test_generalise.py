@@ -683,6 +683,8 @@ ONE_TURN = [
     ("구청 인사 담당입니다. 신임자 과정 몇 명 받아요?", "2,276명"),  # the asker's own sentence asks nothing
     # the result asked after the event the asker has been through is that event's result
     ("2회 공채 면접 보고 왔는데요 결과는 언제예요", "11월 14일"),
+    # a sentence after the question that only gives a reason for asking asks nothing
+    ("신임자 과정 9기 일정을 알고 싶습니다. 저희 팀 막내가 휠체어를 타서요.", "8월 27일"),
     # a length of years and a year the asker tells of themselves ask no year's figures
     ("공직에 25년 넘게 있었고 내년에 퇴직합니다. 퇴직 교육 2주 과정 3기는 언제인가요?", "10월 15일"),
     ("서울시 필기 날짜 타 시도랑 언제 같아져요", "2019년도부터"),  # 같아지다: the report's 통일
