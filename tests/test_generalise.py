@@ -685,6 +685,7 @@ ONE_TURN = [
     ("구청 인사 담당입니다. 신임자 과정 몇 명 받아요?", "2,276명"),  # the asker's own sentence asks nothing
     # the result asked after the event the asker has been through is that event's result
     ("2회 공채 면접 보고 왔는데요 결과는 언제예요", "11월 14일"),
+    ("상반기 공채 최종 합격자 언제 발표했나요", "6월 13일"),  # the 1st round, as the 2nd is 하반기 공채
     # a sentence after the question that only gives a reason for asking asks nothing
     ("신임자 과정 9기 일정을 알고 싶습니다. 저희 팀 막내가 휠체어를 타서요.", "8월 27일"),
     # a length of years and a year the asker tells of themselves ask no year's figures
