@@ -253,6 +253,7 @@ class Brain:
             composed = self.composer.compose(u, today)
             if composed is not None:
                 u, composed = self._best_reading(u, composed, today)
+                u, composed = self._reading_before(u, composed, context, today)
                 return self._answered(text, u, composed, now, context)
             reason = "no_data"
         if reason in ("unknown", "unknown_subject", "no_data") and not u.unknown_words:
@@ -510,6 +511,27 @@ class Brain:
             alternative = self.composer.compose(other, today)
             if alternative is not None:
                 yield other, alternative
+
+    def _reading_before(
+        self, u: Understanding, composed: Any, context: Context, today: dt.date
+    ) -> tuple[Understanding, Any]:
+        """A follow-up whose words its own reading's answer lacks but the last turn's reading of
+        the same subject holds ("직원이 어느 기관까지임" after the daycare's priority rules: the
+        "주변 4개 기관 직원" of the rules, not the daycare's building)."""
+        unsaid = [w for w in u.elsewhere if len(w) >= 2 and w not in key(composed.text)]
+        if not unsaid or not u.inherited or context.intent in (None, u.intent):
+            return u, composed
+        other = replace(u, intent=context.intent, score=u.score)
+        if stages.decide(other, self.understander, covered_years=self.covered_years, min_score=0.0):
+            return u, composed
+        alternative = self.composer.compose(other, today)
+        if (
+            alternative is None
+            or not all(w in key(alternative.text) for w in unsaid)
+            or self._unanswered(other, alternative.text)
+        ):
+            return u, composed
+        return other, alternative
 
     def _reads_what_is_named(self, u: Understanding, other: Understanding) -> bool:
         """Whether a reading is about a record the question names (the list of every course holds
