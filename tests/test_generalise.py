@@ -444,7 +444,11 @@ DIALOGUES = [
     # 고치다 (to repair) asks the works, as 보수 and 수리 do
     (["청사 보수보강 예산 얼마 잡혀 있어요", "그걸로 상반기에 뭘 고친 거예요?"], "방수", "1,124,000천원"),
     # a follow-up whose words the last reading of the subject holds, and its own reading lacks
-    (["인재원 어린이집 입소 순서 알려주세요", "ㅇㅋ", "그 직원은 무슨 기관 직원이어야 돼요"], "4개 기관", "지상 1층"),
+    (
+        ["인재원 어린이집 입소 순서 알려주세요", "아하 넵", "그 직원은 무슨 기관 직원이어야 돼요"],
+        "4개 기관",
+        "지상 1층",
+    ),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
