@@ -244,8 +244,8 @@ def resolve(
                 continue
             if kind in SUBJECT_KINDS and (current_subjects or (pointed and kind not in context.focus)):
                 continue
-            if kind in SUBJECT_KINDS and "whole" in u.features:
-                continue  # "전체 교육계획은요" after one course asks the whole, not that course
+            if (kind in SUBJECT_KINDS or kind == "plan_row") and "whole" in u.features:
+                continue  # "전체 교육계획은요" after one course (or plan row) asks the whole, not it
             entities[kind] = inherited[kind] = list(values)
             features.setdefault(kind, 0.9)
         ranks = u.entities.get("rank", [])

@@ -449,6 +449,12 @@ DIALOGUES = [
         "4개 기관",
         "지상 1층",
     ),
+    # a turn that asks the whole leaves the plan row spoken of before: "작년은?" is of the whole
+    (
+        ["이러닝 과정 올해 몇 개예요", "IT는 그중 몇 개?", "올해 이러닝 전체 목표 인원은?", "작년 거는요?"],
+        "142,870",
+        "6,730",
+    ),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
