@@ -1023,7 +1023,8 @@ class Accounting:
     def _year_asked(self, u: Understanding) -> bool:
         """Whether a year named relative to today ("내년") is in the clause that asks a value, or
         is all the turn asks ("작년엔요?")."""
-        if any(len(w) > 1 and w in u.key and len(u.key.replace(w, "")) <= 3 for w in RELATIVE_YEARS):
+        bare = _LEAD_FILLER.sub("", u.key)  # ("그럼 작년엔요?" is "작년엔요?")
+        if any(len(w) > 1 and w in bare and len(bare.replace(w, "")) <= 3 for w in RELATIVE_YEARS):
             return True
         cues = [
             u.key[m.start : m.end]
@@ -1045,6 +1046,9 @@ class Accounting:
     def asked_values(self, u: Understanding) -> list[re.Pattern[str]]:
         return [pattern for _, pattern in self.asked(u)]
 
+
+# Words that only lead into a turn ("그럼 작년엔요?", "아 근데 …")
+_LEAD_FILLER = re.compile(r"^(?:아|음|어|혹시|참|그럼|그러면|그리고|근데|그런데)+")
 
 # "상시", "수시", "매월" as words of their own: not "상시학습" (a programme's name) nor "누수시설"
 _ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"

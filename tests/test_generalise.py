@@ -455,6 +455,8 @@ DIALOGUES = [
         "142,870",
         "6,730",
     ),
+    # a word that only leads into the turn ("그럼") does not hide that it asks another year
+    (["올해 이러닝 전체 목표 인원은 몇 명이에요", "그럼 작년엔요?"], "142,870", "홈페이지"),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
