@@ -646,6 +646,10 @@ class Brain:
                 found = self._retrieve(u, now, also=(action,))
                 if found is not None:
                     break
+            if found is None and u.inherited:
+                # a thing done that the subject talked about does not hold is asked on its own
+                # ("시험장 확보는 어디서 맡아요" after the 2nd round's figures)
+                found = self._retrieve(replace(u, inherited={}), now, also=tuple(actions))
             if found is not None:
                 return found
         # a length required of an action ("몇 년 근무해야"): the card's length of another thing

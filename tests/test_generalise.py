@@ -457,6 +457,8 @@ DIALOGUES = [
     ),
     # a word that only leads into the turn ("그럼") does not hide that it asks another year
     (["올해 이러닝 전체 목표 인원은 몇 명이에요", "그럼 작년엔요?"], "142,870", "홈페이지"),
+    # a thing done that the subject talked about does not hold is asked on its own
+    (["6월 23일 필기시험 응시율 어떻게 돼요?", "그날 시험장 확보는 어디서 맡았어요"], "자치구", "인재채용과에서 담당"),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
