@@ -41,6 +41,7 @@ ANSWERED = [
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
     # two questions joined by 고, each with its question word: each answered in turn
     ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
+    ("6급 미래인재 과정은 미래대응 교과 시수가 몇 시간이에요", ["171시간"]),  # 시수: hours of instruction
     ("교육생급식지원 예산 증가율 정확한 숫자로 알려주세요", ["37.1%"]),  # 숫자 asks nothing of its own
     # a course named after those it is for: whether they may take it is answered with what it is
     ("다른 시도 공무원들도 서울 인재원 연수 들을 수 있나요?", ["사람중심 도시재생"]),
