@@ -813,6 +813,14 @@ class Brain:
             owners.add((m.kind, m.value))
             words.append(tuple(forms))
         words += [(w,) for w in u.elsewhere if not self.accounting.generic(w)]
+        # a compound of the report's words ("미래대응"), should no passage write it together, is
+        # asked as its words (the report's "미래환경 변화대응")
+        compounds = {
+            w: parts
+            for w in u.elsewhere
+            if not self.accounting.generic(w)
+            and len(parts := [p for p in (self.accounting.split(w) or []) if len(p) >= 2]) >= 2
+        }
         words += [(w,) for w in also]
         # two keywords of one record, said as written ("출제", "채점"): each is a word of the fact
         said = {
@@ -901,6 +909,13 @@ class Brain:
 
         # (a fact is read with its record's name only when no passage holds every word itself)
         passage = best(about + carried) or best(about + carried, owned=True)
+        if passage is None and compounds:
+            words = [
+                p
+                for forms in words
+                for p in ([(x,) for x in compounds[forms[0]]] if forms[0] in compounds and len(forms) == 1 else [forms])
+            ]
+            passage = best(about + carried) or best(about + carried, owned=True)
         if passage is None and carried and words and inherited:
             # a word of its own asks about the subject taken over, not about the kind of the
             # last answer ("시범운영은 언제" after the LMS budget: no budget passage holds it)

@@ -42,6 +42,8 @@ ANSWERED = [
     # two questions joined by 고, each with its question word: each answered in turn
     ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
     ("6급 미래인재 과정은 미래대응 교과 시수가 몇 시간이에요", ["171시간"]),  # 시수: hours of instruction
+    # a compound of the report's words that no fact writes together is looked up as its words
+    ("6급 과정 빅데이터 같은 미래대응 교과는 몇 시간이에요", ["171시간"]),
     ("교육생급식지원 예산 증가율 정확한 숫자로 알려주세요", ["37.1%"]),  # 숫자 asks nothing of its own
     # a course named after those it is for: whether they may take it is answered with what it is
     ("다른 시도 공무원들도 서울 인재원 연수 들을 수 있나요?", ["사람중심 도시재생"]),
