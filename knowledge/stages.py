@@ -1008,7 +1008,7 @@ class Accounting:
         # a cue other than "어디" ("장소", "위치", "몇 층") asks where the thing itself is
         where = any(
             m.kind == "attr" and m.value == "location" and not key(m.text).startswith("어디") for m in u.matches
-        )
+        ) or bool(_PLACE_WHERE.search(u.text))
         base = self.site if where else self.value_of["attr.location"]
         if not kinds:
             return base
@@ -1059,6 +1059,10 @@ def _asked_next_to(k: str, m: Match) -> bool:
     just after it ("직렬이 뭐예요")."""
     return bool(_ASKS_BEFORE.search(k[max(0, m.start - 2) : m.end])) or bool(_ASKS_AFTER.match(k, m.end))
 
+
+# "시험장 어디임", "강의실은 어디": 어디 of a place (a word ending in 장, 실, 소, 터) asks where
+# it is, which an office that runs it is not
+_PLACE_WHERE = re.compile(r"[가-힣](?:장|실|소|터)\s*(?:은|는|이|가)?\s*어디")
 
 # "팀 이름": the names of the organisation's units, which end in the unit ("인재기획과")
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
