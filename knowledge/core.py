@@ -23,7 +23,7 @@ from knowledge import stages
 from knowledge.answers import Composer, cohort_of
 from knowledge.answers.common import report_year
 from knowledge.matcher import SOFT_KINDS
-from knowledge.normalize import key, strip_ending
+from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
@@ -1026,7 +1026,9 @@ class Brain:
             return said
         self._log(text, now)
         suggestions = self.suggest(text)
-        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), words, card), suggestions)
+        # a letter the report lacks is said as the word it ends ("면접장", not "장")
+        shown = [_word_ending_in(u.text, w) if len(w) == 1 else w for w in words]
+        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), shown, card), suggestions)
         entities = _public_entities(u.entities)
         return Reply(body, None, 0.0, entities, tuple(suggestions), self._context_after_lack(u, context, now))
 
@@ -1160,6 +1162,17 @@ def _list_items(text: str, forms: list[str], listed: bool = True) -> list[tuple[
             tail = re.search(r"[,、)\n]|등", text[end:])
             out.append((start, end, text[lead : end + (tail.start() if tail else len(text) - end)]))
     return out
+
+
+def _word_ending_in(text: str, letter: str) -> str:
+    """The word of ``text`` that ``letter`` ends, particles off ("면접장은" → 면접장), or the
+    letter when no longer word ends in it."""
+    for raw in text.split():
+        word = re.sub(r"[^가-힣A-Za-z0-9]", "", raw)
+        for stem in (word, *without_particles(word)):
+            if len(stem) > 1 and stem.endswith(letter):
+                return stem
+    return letter
 
 
 def _spelt(name: str) -> re.Pattern[str]:
