@@ -464,6 +464,12 @@ DIALOGUES = [
     (["올해 이러닝 전체 목표 인원은 몇 명이에요", "그럼 작년엔요?"], "142,870", "홈페이지"),
     # a thing done that the subject talked about does not hold is asked on its own
     (["6월 23일 필기시험 응시율 어떻게 돼요?", "그날 시험장 확보는 어디서 맡았어요"], "자치구", "인재채용과에서 담당"),
+    # "일반" alone names no daycare rank: "일반 주민도" in talk of e-learning stays with e-learning
+    (
+        ["이러닝 수강 대상 알려주세요", "일반 주민도 들을 수 있어요?", "그럼 접속 주소 다시 알려줘요"],
+        "hrd.seoul.go.kr",
+        "순위",
+    ),
     # "그 시험" names the kind of the subject talked about: it goes on with it
     (["2회 공채 응시율 얼마였어요", "그 시험 뽑는 인원은 몇 명이었어요"], "1,971", "나와 있지 않습니다"),
     # a word that refers to what the last answer told ("그건"): its sentence with the date asked
@@ -707,6 +713,7 @@ ONE_TURN = [
     # the result asked after the event the asker has been through is that event's result
     ("2회 공채 면접 보고 왔는데요 결과는 언제예요", "11월 14일"),
     ("상반기 공채 최종 합격자 언제 발표했나요", "6월 13일"),  # the 1st round, as the 2nd is 하반기 공채
+    ("이러닝 수강 대상이 누구인가요", "시·자치구·소방직"),  # who may take it leads the e-learning card
     # a sentence after the question that only gives a reason for asking asks nothing
     ("신임자 과정 9기 일정을 알고 싶습니다. 저희 팀 막내가 휠체어를 타서요.", "8월 27일"),
     # a length of years and a year the asker tells of themselves ask no year's figures

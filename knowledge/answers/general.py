@@ -150,6 +150,9 @@ class GeneralAnswers(AnswerBase):
             lines += [f"• {f.label}: {f.text}" for f in relevant[1:]]
         if "concept.app" in feats and el.get("app"):
             lines.insert(0, f"모바일 학습: {el.get('app')}")
+        elif "attr.target" in feats and el.get("target"):
+            # who may take it, asked: that leads, not a fact that only says the word 대상
+            lines.insert(0, f"e-러닝 교육대상은 {el.get('target')}입니다.")
         lines.insert(1 if lines else 0, f"e-러닝은 인재개발원 홈페이지({el.get('site')})에 접속해 수강합니다.")
         if el.get("courses"):
             lines.append(f"• 운영과정: {el.get('courses')}개 과정")
