@@ -501,7 +501,7 @@ class Accounting:
         self._holding: dict[str, int] = {}
         place = "|".join(re.escape(p) for p in [*places, *(offices or ())]) or "층"
         site = (
-            r"\d+\s*층|지하|지상|홈페이지|\.kr|"
+            r"\d+\s*층|(?<![가-힣])지(?:하|상)(?![가-힣])|(?<![가-힣])지(?:하|상)\s*\d|홈페이지|\.kr|"
             r"[가-힣0-9]{2,}(?:연구원|위원회|사업단|재단|공사|공단|협회|대학교|연구소|캠퍼스|수련원|센터)|"
             # a bureau ("행정국"), a public university as the report abbreviates it ("시립대"; a
             # word that merely ends in 대, "공감대", "확대", is no place)
@@ -1062,7 +1062,11 @@ def _asked_next_to(k: str, m: Match) -> bool:
 
 # "시험장 어디임", "강의실은 어디": 어디 of a place (a word ending in 장, 실, 소, 터) asks where
 # it is, which an office that runs it is not
-_PLACE_WHERE = re.compile(r"[가-힣](?:장|실|소|터)\s*(?:은|는|이|가)?\s*어디")
+_PLACE_WHERE = re.compile(
+    r"[가-힣](?:장|실|소|터)\s*(?:은|는|이|가)?\s*어디"
+    # (or where a thing is seen: "공고는 어디서 봐요" asks a site, no office)
+    r"|어디\s*(?:서|에서)\s*(?:봐|보|볼|확인|찾|검색)"
+)
 
 # "팀 이름": the names of the organisation's units, which end in the unit ("인재기획과")
 _NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
