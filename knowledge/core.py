@@ -911,9 +911,11 @@ class Brain:
         passage = best(about + carried) or best(about + carried, owned=True)
         if passage is None and compounds:
             words = [
-                p
+                split
                 for forms in words
-                for p in ([(x,) for x in compounds[forms[0]]] if forms[0] in compounds and len(forms) == 1 else [forms])
+                for split in (
+                    [(part,) for part in compounds[forms[0]]] if len(forms) == 1 and forms[0] in compounds else [forms]
+                )
             ]
             passage = best(about + carried) or best(about + carried, owned=True)
         if passage is None and carried and words and inherited:
