@@ -52,6 +52,7 @@ SPLIT_FILES = {
     "dev26": ROOT / "tests" / "devset26.tsv",  # the same, leaning to the daycare, exams, facilities and budgets
     "dev27": ROOT / "tests" / "devset27.tsv",  # the same, a third of it exams, a quarter near misses
     "dev28": ROOT / "tests" / "devset28.tsv",  # the same, two thirds conversations, phone and formal voices
+    "dev29": ROOT / "tests" / "devset29.tsv",  # the same, leaning to courses and the training plan tables
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
