@@ -836,6 +836,13 @@ class Understander:
             if (
                 whole in self.function_words
                 or whole in self.source_words
+                # a matched term with a word for the report after it ("교육계획표": the plan's
+                # table) names where a figure is written, as 표 alone does ("편성표" is no 편성)
+                or any(
+                    whole.endswith(w) and all(covered[lead : lead + len(whole) - len(w)])
+                    for w in self.source_words
+                    if len(whole) > len(w) + 1
+                )
                 or whole in self.cue_words
                 or copula_stem(whole) in self.function_words
                 or topic_stem(whole) in self.function_words

@@ -42,6 +42,8 @@ ANSWERED = [
     # two questions joined by 고, each with its question word: each answered in turn
     ("1회 공채 최종 발표 언제였고 몇 명 뽑았어요", ["6월 13일", "293명"]),
     ("6급 미래인재 과정은 미래대응 교과 시수가 몇 시간이에요", ["171시간"]),  # 시수: hours of instruction
+    # a matched term with 표 after it names the table the figure is in ("교육계획표")
+    ("교육계획표 기준 집합교육 직위 리더십 인원 몇 명이에요", ["1,525명"]),
     # a compound of the report's words that no fact writes together is looked up as its words
     ("6급 과정 빅데이터 같은 미래대응 교과는 몇 시간이에요", ["171시간"]),
     ("교육생급식지원 예산 증가율 정확한 숫자로 알려주세요", ["37.1%"]),  # 숫자 asks nothing of its own
@@ -523,7 +525,7 @@ DIALOGUES = [
     # "담엔" is 다음엔 said short: what comes after the step just answered
     (["경채 필기 합격자 발표 언제예요", "담엔 뭐 있어요?"], "인성검사", "나와 있지 않습니다"),
     # the course's card tells of its next cohort: "그 다음" goes on from that one
-    (["신임자 과정 알려주세요", "그 다음 기수는요?"], "제9기는 2018년 8월 27일", "제8기는"),
+    (["신임자 과정 알려주세요", "그럼 그 다음 기수는?"], "제9기는 2018년 8월 27일", "제8기는"),
     # the centre's own staff asked after a course: a subject of its own, not the course's headcount
     (["신임자 과정 몇 명이에요", "인재원 직원은 다 합쳐 몇 명이에요"], "118명", "2,276명"),
     # a half of the year the cohort spoken of is not in asks of its program
@@ -695,8 +697,8 @@ DIALOGUES = [
         "나와 있지 않습니다",
     ),
     # the plan-table row an answer was about goes on; a whole word asks the whole plan again
-    (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?"], "132개 과정", "230개 과정"),
-    (["교육계획에서 집합교육은 몇 과정이에요", "작년엔요?", "전체는요?"], "230개 과정", "집합교육 소계 교육계획은"),
+    (["교육계획에서 집합교육은 몇 과정이에요", "작년에는요?"], "132개 과정", "230개 과정"),
+    (["교육계획에서 집합교육은 몇 과정이에요", "작년에는요?", "전체는요?"], "230개 과정", "집합교육 소계 교육계획은"),
     # the plan is of the courses: a course's plan goes on with it, the whole plan asked as such
     (["6급 미래인재 과정 교육기간 알려줘요", "올해 교육 계획 인원은 몇 명이에요"], "2회 190명", "230개 과정"),
     (["6급 미래인재 과정 교육기간 알려줘요", "전체 교육계획 인원은요"], "168,545명", "2회 190명"),
