@@ -154,11 +154,22 @@ class Matcher:
         # Never read a typo into text that already is a correctly spelt term ("보직기간" holds no
         # "조직"), nor across the edge of a name ("경쟁원서" holds no "정원").
         spelt = [(m.start, m.end) for m in found]
+        spelt_terms = list(found)
         names = [m for m in found if m.kind not in CUE_KINDS and m.kind not in SOFT_KINDS]
         found.extend(
             m
             for m in self._fuzzy(q, boundaries)
             if not any(s <= m.start and m.end <= e for s, e in spelt)
+            # nor stretch a word spelt right as a term across the user's space into part of the
+            # next word, as the same thing ("공채 경쟁률" holds 공채, no typo of 공개경쟁 leaving 률)
+            and not (
+                _ends_inside_word(q, m, boundaries)
+                and any(
+                    (n.kind, n.value, n.start) == (m.kind, m.value, m.start)
+                    and n.end == min((x for x in boundaries if m.start < x < m.end), default=-1)
+                    for n in spelt_terms
+                )
+            )
             and not any(
                 n.start < m.end and m.start < n.end and not (m.start <= n.start and n.end <= m.end) for n in names
             )

@@ -266,6 +266,8 @@ DECLINED = [
     ("경력경쟁 면접장 어디서 봐요", "면접장은"),  # the letter the report lacks said as its word
     # where a thing is seen asks a site: no office, and no "지하" inside "유지하여"
     ("인재개발원 채용 공고는 어디서 봐요?", "찾지 못했습니다"),
+    # a word spelt right as a term (공채) starts no typo reading into part of the next word
+    ("관세청 공채 경쟁률 알려줘", "찾지 못했습니다"),
     ("핵심가치 공유 교육 하는 장소가 어디인가요", "장소"),  # "공감대" in its text is no place
     # a count of a part the record lists among others ("기술계고졸자, 연구지도직 등") is no count
     # of the whole record's
