@@ -1200,7 +1200,9 @@ def _asked_sentences(text: str, question_words: frozenset[str]) -> list[tuple[in
     return asking or worded or [told[-1]]
 
 
-# A sentence that gives the reason for asking ("저희 부서에 휠체어 쓰는 직원이 있어서요")
+# A sentence that gives the reason for asking ("저희 부서에 휠체어 쓰는 직원이 있어서요"). Unlike
+# _EXPLAINING, a polite "…서요" counts: between sentences it tells a reason, while after a
+# question mark it often says the question again ("어디서 받아요? 장소가 궁금해서요").
 _REASON_END = re.compile(r"(?:(?<!어디)(?<!에)서|거든|니까)요?\s*[.!~]*\s*$")
 
 
