@@ -167,7 +167,7 @@ class Brain:
         if len(parts) < 2:
             # or two questions joined by 고, each with its question word ("발표 언제였고 무슨 직렬이었어요")
             parts = [p for p in _JOINED_QUESTIONS.split((text or "")[:MAX_INPUT]) if key(p)]
-            if len(parts) < 2 or not all(_ASKS.search(p) for p in parts):
+            if len(parts) < 2 or not all(stages.asks_its_own(p) for p in parts):
                 return None
         answered: list[Reply] = []
         turn = context
@@ -1121,7 +1121,6 @@ _REQUIRED = re.compile(r"(?:해|돼|되|있어|있)야|이상")
 # where one question of a message ends and the next begins ("…해요? 하루짜리임?")
 _QUESTION_PARTS = re.compile(r"(?<=\?)\s*")
 _JOINED_QUESTIONS = re.compile(r"(?<=[가-힣]고)\s+(?=\S)")
-_ASKS = re.compile(r"언제|어디|몇|며칠|얼마|무슨|무엇|뭐|누가|누구|어느|어떤")
 
 # Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
 _NAMED_ATTRIBUTES = frozenset({"content"})

@@ -99,6 +99,13 @@ CUE_KINDS = ("attr", "concept", "event_type", "event_any", "rank")
 _QUESTION_WORD = re.compile(r"몇|얼마|언제|어디|며칠|몇일|어느|무슨")
 # a question word of any kind: a follow-up with one asks its own thing
 _ASKS_ITS_OWN = re.compile(rf"{_QUESTION_WORD.pattern}|뭐|무엇|어떤|어떻|어땠|누구|누가|왜")
+
+
+def asks_its_own(text: str) -> bool:
+    """Whether a text holds a question word of its own ("언제", "무슨", "누가")."""
+    return _ASKS_ITS_OWN.search(text) is not None
+
+
 _ASKS_BEING = re.compile(r"있(?:어요|나요|나|니|어|습니까|을까요|는지)\s*\??\s*$")
 _NOT_VALUES = frozenset({"attr.degree", "attr.format", "attr.who", "attr.target"})
 
