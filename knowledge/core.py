@@ -582,13 +582,7 @@ class Brain:
             # who does a thing: the answer must speak of the thing ("시험장 설치는 누가": a
             # department whose duties say nothing of 설치 is no answer)
             compact = key(composed.text)
-            family = (u.intent or "").split(".")[0]
-            own = {
-                n
-                for other in self.understander.intents
-                if other.id.split(".")[0] == family
-                for n in (*other.needs, *other.signals)
-            }
+            own = self.understander.family_uses.get((u.intent or "").split(".")[0], frozenset())
             unshown = [
                 u.key[m.start : m.end]
                 for m in u.matches

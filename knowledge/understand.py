@@ -258,6 +258,11 @@ class Understander:
             )
             for iid, spec in nlu["intents"].items()
         ]
+        # every cue and kind the intents of one field read ("org": 부서, 담당, 인원 …)
+        self.family_uses: dict[str, frozenset[str]] = {}
+        for spec in self.intents:
+            family = spec.id.split(".")[0]
+            self.family_uses[family] = self.family_uses.get(family, frozenset()) | {*spec.needs, *spec.signals}
         # the attributes the intents a concept leads to answer ("예산" → 금액, 집행률, …)
         self.concept_asks: dict[str, set[str]] = {}
         for spec in self.intents:
