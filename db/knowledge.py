@@ -690,41 +690,44 @@ def named_records(db: Database) -> list[tuple[str, list[Any]]]:
     ]
 
 
-def _without_editor_notes(value: Any) -> Any:
-    """A stored record without its ``editor_note`` fields (words for data editors only)."""
+def _without_editor_notes(value: Any, also: frozenset[str] = frozenset()) -> Any:
+    """A stored record without its ``editor_note`` fields (words for data editors only), nor the
+    fields named in ``also``."""
     if isinstance(value, dict):
-        return {k: _without_editor_notes(v) for k, v in value.items() if k != "editor_note"}
+        return {k: _without_editor_notes(v, also) for k, v in value.items() if k != "editor_note" and k not in also}
     if isinstance(value, list):
-        return [_without_editor_notes(v) for v in value]
+        return [_without_editor_notes(v, also) for v in value]
     return value
 
 
-def _shown(data: str) -> str:
-    return shown_text(json.loads(data))
+def _shown(data: str, also: frozenset[str] = frozenset()) -> str:
+    return shown_text(json.loads(data), also)
 
 
-def shown_text(value: Any) -> str:
-    """A record as text, as far as users may see it (no editor notes)."""
-    return json.dumps(_without_editor_notes(value), ensure_ascii=False)
+def shown_text(value: Any, also: frozenset[str] = frozenset()) -> str:
+    """A record as text, as far as users may see it (no editor notes; nor the fields in ``also``)."""
+    return json.dumps(_without_editor_notes(value, also), ensure_ascii=False)
 
 
-def record_texts(db: Database) -> dict[tuple[str, str], str]:
+def record_texts(db: Database, *, aliases: bool = True) -> dict[tuple[str, str], str]:
     """Every record's own text (its stored data and its facts), by (entity kind, id): what the
-    record can account for in a question about it."""
+    record can account for in a question about it; with ``aliases`` false, without the other
+    names it goes by (what the record's own text says of a name, not that it is one)."""
+    drop = frozenset() if aliases else frozenset({"aliases"})
     out: dict[tuple[str, str], str] = {}
     for kind, table in ENTITY_TABLES.items():
         for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608
-            out[(kind, str(rid))] = _shown(data)
+            out[(kind, str(rid))] = _shown(data, drop)
     owners = {v: k for k, v in ENTITY_TABLES.items()}
     for owner_kind, owner_id, label, text in db.execute("SELECT owner_kind, owner_id, label, text FROM facts"):
         kind = owners.get(owner_kind)
         if kind:
             out[(kind, owner_id)] = out.get((kind, owner_id), "") + f" {label} {text}"
     for session_id, program_id, data in db.execute("SELECT id, program_id, data FROM sessions"):
-        out[("program", program_id)] = out.get(("program", program_id), "") + " " + _shown(data)
-        out[("session", session_id)] = _shown(data)
+        out[("program", program_id)] = out.get(("program", program_id), "") + " " + _shown(data, drop)
+        out[("session", session_id)] = _shown(data, drop)
     for round_id, data in db.execute('SELECT round, data FROM "events"'):
-        out[("round", round_id)] = out.get(("round", round_id), "") + " " + _shown(data)
+        out[("round", round_id)] = out.get(("round", round_id), "") + " " + _shown(data, drop)
     return out
 
 

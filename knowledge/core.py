@@ -128,14 +128,14 @@ class Brain:
         self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
         # the names of records that are a part of them: written in the record only as an item of
         # a list ("채용직렬: 기술계고졸자, 연구지도직 등" of the 3차 경력경쟁)
-        texts = kdb.record_texts(db)
+        texts = kdb.record_texts(db, aliases=False)
         self._part_names: set[tuple[str, str, str]] = set()
         for term in self.understander.matcher.terms:
             if term.kind not in SUBJECT_KINDS or term.kind in SOFT_KINDS or term.kind == "rank":
                 continue
             if term.key in key(self._display.get((term.kind, term.value), "")):
                 continue
-            text = re.sub(r'"aliases":\s*\[[^\]]*\]', " ", texts.get((term.kind, term.value), ""))
+            text = texts.get((term.kind, term.value), "")
             forms = _series_forms(term.key)
             found = [x for f in forms for x in _spelt(f).finditer(text)]
             items = _list_items(text, forms)
