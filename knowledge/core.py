@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -126,6 +127,7 @@ class Brain:
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
+        self._others_cache: dict[tuple[str, frozenset[str]], str] = {}
         # the names of records that are a part of them: written in the record only as an item of
         # a list ("채용직렬: 기술계고졸자, 연구지도직 등" of the 3차 경력경쟁)
         texts = kdb.record_texts(db, aliases=False)
@@ -930,6 +932,20 @@ class Brain:
             Context("fact.answer", dict(entities), now, text, stages.concepts_of(u)),
         )
 
+    def _names_of_others(self, kind: str, values: frozenset[str]) -> str:
+        """A pattern of the names of the records of ``kind`` other than ``values``, as a text may
+        write them (built once per question's records, not per passage looked at)."""
+        found = self._others_cache.get((kind, values))
+        if found is None:
+            found = self._others_cache[(kind, values)] = "|".join(
+                _spelt(n).pattern
+                for (k, v), names in self._names.items()
+                if k == kind and v not in values
+                for n in names
+                if len(n) >= 2
+            )
+        return found
+
     def _said_of_a_group(self, u: Understanding, text: str, patterns: list[re.Pattern[str]]) -> bool:
         """Whether a text names the record asked about only as an item of a list of records of
         its kind, and gives the value asked outside that item ("배움관 연면적": the 16,657㎡ of
@@ -940,12 +956,7 @@ class Brain:
         for kind, values in u.entities.items():
             if kind not in SUBJECT_KINDS or kind in SOFT_KINDS or kind == "rank" or not isinstance(values, list):
                 continue
-            others = "|".join(
-                rx.pattern
-                for (k, v), names in self._names.items()
-                if k == kind and v not in values
-                for rx in (_spelt(n) for n in names if len(n) >= 2)
-            )
+            others = self._names_of_others(kind, frozenset(values))
             if not others:
                 continue
             for value in values:
@@ -1170,6 +1181,7 @@ def _word_ending_in(text: str, letter: str) -> str:
     return letter
 
 
+@lru_cache(maxsize=4096)
 def _spelt(name: str) -> re.Pattern[str]:
     """A name (a matching key) as a text may write it, spaced or not."""
     return re.compile(r"\s*".join(re.escape(ch) for ch in name), re.IGNORECASE)
