@@ -160,16 +160,7 @@ class Matcher:
             m
             for m in self._fuzzy(q, boundaries)
             if not any(s <= m.start and m.end <= e for s, e in spelt)
-            # nor stretch a word spelt right as a term across the user's space into part of the
-            # next word, as the same thing ("공채 경쟁률" holds 공채, no typo of 공개경쟁 leaving 률)
-            and not (
-                _ends_inside_word(q, m, boundaries)
-                and any(
-                    (n.kind, n.value, n.start) == (m.kind, m.value, m.start)
-                    and n.end == min((x for x in boundaries if m.start < x < m.end), default=-1)
-                    for n in spelt_terms
-                )
-            )
+            and not _stretches_a_spelt_term(q, m, boundaries, spelt_terms)
             and not any(
                 n.start < m.end and m.start < n.end and not (m.start <= n.start and n.end <= m.end) for n in names
             )
@@ -347,6 +338,15 @@ def _splits_a_word(q: str, m: Match, boundaries: frozenset[int]) -> bool:
     end = min((b for b in boundaries if b >= m.end), default=len(q))
     taken = m.end - inner[-1]
     return end > m.end and taken <= end - m.end and not particles_only(q[m.end : end])
+
+
+def _stretches_a_spelt_term(q: str, m: Match, boundaries: frozenset[int], spelt: list[Match]) -> bool:
+    """Whether a typo reading stretches a word spelt right as the same term across the user's
+    space into part of the next word ("공채 경쟁률" holds 공채, no typo of 공개경쟁 leaving 률)."""
+    space = min((x for x in boundaries if m.start < x < m.end), default=-1)
+    return _ends_inside_word(q, m, boundaries) and any(
+        (n.kind, n.value, n.start, n.end) == (m.kind, m.value, m.start, space) for n in spelt
+    )
 
 
 def _takes_one_letter(q: str, m: Match, boundaries: frozenset[int]) -> bool:
