@@ -431,17 +431,14 @@ class Brain:
         before it: "결과는 언제 나와요" after the written exam is "필기 결과" (its announcement)."""
         taken = u.inherited.get("event_type") or []
         asked = u.text
+        events = [m for m in u.matches if m.kind in ("event_type", "event_any")]
         if not taken:
             # or the event the asker has been through ("9급 필기 봤는데요 결과 언제 나와요")
             cut = told_part_end(u.text)
-            told = len(key(u.text[:cut]))
-            events = [m for m in u.matches if m.kind in ("event_type", "event_any")]
-            if not cut or not events or any(m.end > told for m in events):
+            if not cut or any(m.end > len(key(u.text[:cut])) for m in events):
                 return u
             taken, asked = [m.value for m in events if m.kind == "event_type"][:1], u.text[cut:]
-            if not taken:
-                return u
-        elif any(m.kind in ("event_type", "event_any") for m in u.matches):
+        elif events:
             return u
         if len(taken) != 1:
             return u
