@@ -775,6 +775,7 @@ ONE_TURN = [
     ("교육생급식지원 예산 집행률 얼마나 돼요", "집행률 36.2%"),
     # ... but only an attribute the answer's intent answers: "기간 언제까지" asks the end
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),
+    ("신임자 과정 인원 17년 vs 18년", "2,412명"),  # "vs" compares, like 대비
 ]
 
 
