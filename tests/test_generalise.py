@@ -776,6 +776,7 @@ ONE_TURN = [
     # ... but only an attribute the answer's intent answers: "기간 언제까지" asks the end
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),
     ("신임자 과정 인원 17년 vs 18년", "2,412명"),  # "vs" compares, like 대비
+    ("수급자 집 애기는 어린이집 입소 몇 순위예요", "1순위"),  # 집: the household (가정)
 ]
 
 
