@@ -53,6 +53,8 @@ SPLIT_FILES = {
     "dev27": ROOT / "tests" / "devset27.tsv",  # the same, a third of it exams, a quarter near misses
     "dev28": ROOT / "tests" / "devset28.tsv",  # the same, two thirds conversations, phone and formal voices
     "dev29": ROOT / "tests" / "devset29.tsv",  # the same, leaning to courses and the training plan tables
+    "dev30": ROOT / "tests" / "devset30.tsv",  # the same, leaning to the daycare, exams and near misses
+    "dev31": ROOT / "tests" / "devset31.tsv",  # the same, mostly conversations over every section
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
