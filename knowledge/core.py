@@ -107,6 +107,7 @@ class Brain:
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
+        texts = kdb.record_texts(db, aliases=False)
         self.accounting = stages.Accounting(
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
             [b.name for b in kdb.buildings(db)],  # the places
@@ -120,6 +121,7 @@ class Brain:
             _origins(db),
             # for "어디에 문의" or "어디서 해요", the department is the answer
             [d.name for d in kdb.departments(db)],
+            texts.values(),
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)
@@ -130,7 +132,6 @@ class Brain:
         self._others_cache: dict[tuple[str, frozenset[str]], str] = {}
         # the names of records that are a part of them: written in the record only as an item of
         # a list ("채용직렬: 기술계고졸자, 연구지도직 등" of the 3차 경력경쟁)
-        texts = kdb.record_texts(db, aliases=False)
         self._part_names: set[tuple[str, str, str]] = set()
         for term in self.understander.matcher.terms:
             if term.kind not in SUBJECT_KINDS or term.kind in SOFT_KINDS or term.kind == "rank":

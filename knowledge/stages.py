@@ -16,7 +16,7 @@ Each stage returns a new value; none touches the database or the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -490,12 +490,15 @@ class Accounting:
         confirms: list[str] | None = None,  # words that ask a statement be confirmed ("맞아요?")
         origins: list[str] | None = None,  # the places the cohorts of international courses were for
         offices: list[str] | None = None,  # the departments: where to ask, not where a thing is
+        written: Iterable[str] = (),  # the records' texts as written (without their aliases)
     ) -> None:
         self.year = year
         self.confirms = _any_of(list(confirms or ()))
         self.person = _any_of(list(persons or ()))
         self.exactly = _any_of(list(exactly or ()))
         self.record_keys = record_keys
+        self._named_by_noun: dict[str, bool] = {}
+        self._written_words = frozenset(w for text in written for w in re.findall(r"[가-힣]{3,}", text))
         self.split = split  # a word as a sequence of the report's words, or None
         # the units an answer may give a "몇 <unit>" count in ("몇 번" → 회, 번, 차)
         self.counter_units = {unit: units for unit, units in (counters or {}).items()}
@@ -937,7 +940,7 @@ class Accounting:
                 # ("1순위 누구야") or who may attend ("대상이 누구예요")
                 and (
                     m.value != "person"
-                    or _NAME_OF.search(u.text) is not None  # "팀 이름" asks the teams' names
+                    or self._name_of(u) is not None  # "팀 이름" asks the teams' names
                     or (
                         self.person.search(u.text) is not None
                         and not any(
@@ -948,6 +951,24 @@ class Accounting:
                 )
             ]
         )
+
+    def _name_of(self, u: Understanding) -> str | None:
+        """The noun whose names a question asks ("팀 이름", "4개 기관 이름이 뭐예요"): an answer
+        must give names ending in it. Only a noun the report names things by a word ending in
+        (출연기관, 평정위원): "건물 이름" asks for the buildings, whose names end in 관."""
+        named = _NAME_OF.search(u.text)
+        if named is None:
+            return None
+        noun = named.group(1)
+        if noun in ("팀", "과"):
+            return noun  # the units of the centre: the report names its 과 and none of its 팀
+        if len(noun) < 2 or any(m.kind == "concept" and u.key[m.start : m.end] == noun for m in u.matches):
+            return None  # "과정 이름": a kind of record, whose names are its records' own
+        if noun not in self._named_by_noun:
+            # (a word of its own, a particle at most after the noun: not "있는 건물입니다")
+            name = re.compile(rf"[가-힣]{{2,}}{re.escape(noun)}[가-힣]?")
+            self._named_by_noun[noun] = any(name.fullmatch(w) for w in self._written_words)
+        return noun if self._named_by_noun[noun] else None
 
     def _word_asked(self, u: Understanding, m: Match) -> str:
         """The question's word for what a cue asks; a name asked with a person's title is that
@@ -960,9 +981,9 @@ class Accounting:
             title = self.person.search(u.text)
             if title is not None:  # "강사는 누구예요" asks the lecturer's name
                 return f"{title.group(0)} {word if word in ('이름', '성함') else '이름'}"
-            named = _NAME_OF.search(u.text)
+            named = self._name_of(u)
             if named is not None:
-                return f"{named.group(1)} {word}"  # "팀 이름"
+                return f"{named} {word}"  # "팀 이름"
         if m.value == "count_figures" and word.endswith("자"):
             return f"{word} 수"  # the number of those who applied is what is asked
         return word
@@ -985,9 +1006,9 @@ class Accounting:
             return _STATUS  # "어디까지 진행됐어요" asks how far it has got, not where
         if m.value == "location":
             return self._place_of(u)
-        named = _NAME_OF.search(u.text)
+        named = self._name_of(u)
         if m.value == "person" and named is not None and self.person.search(u.text) is None:
-            return re.compile(rf"[가-힣]{{2,}}{named.group(1)}(?![가-힣])")  # "팀 이름": 인재기획팀 …
+            return re.compile(rf"[가-힣]{{2,}}{named}(?![가-힣])")  # "팀 이름": 인재기획팀 …
         if (
             m.value == "headcount"
             and not u.counters  # "몇 과정" asks a count whatever the answer
@@ -1076,7 +1097,7 @@ _PLACE_WHERE = re.compile(
 )
 
 # "팀 이름": the names of the organisation's units, which end in the unit ("인재기획과")
-_NAME_OF = re.compile(r"(?<![가-힣])(팀|과)(?:의)?\s*(?:이름|명칭)")
+_NAME_OF = re.compile(r"(?<![가-힣])([가-힣]{1,4}?)(?:들)?(?:의)?\s*(?:이름|명칭)")
 # "어디서 해요", "어디에서 맡아요": where a thing is done is also who does it
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")

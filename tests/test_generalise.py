@@ -260,6 +260,9 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
+    # names asked of a noun the report names things by (출연기관): a count of them is no name
+    ("어린이집 우선입소 되는 근처 기관들 이름 좀 알려주세요", "기관 이름"),
+    ("핵심가치 교육 받는 출연기관 이름 뭐예요", "출연기관 이름"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("인재양성과 팀장님은 누구신가요?", "팀장 이름"),  # an honorific "who" asks a person's name too
     ("3차 시험 시험장 어디에요", "장소"),  # 어디 of a place (시험장) asks where it is, not who runs it
