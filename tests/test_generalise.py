@@ -441,6 +441,7 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
+    (["퇴직자 교육 2주짜리 3기 언제예요", "그 담 기수는?"], "4기", "3기는"),  # "그 담": 그 다음, said short
     # the context keeps the concepts its answer read: "직원" said of oneself brings no staff talk
     (
         ["어린이집 들어가는 순서 어떻게 정해요", "직원은 아니고 근처 주민인데 애 보낼 수 있어요?", "정원 몇 명이에요"],
