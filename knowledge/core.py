@@ -732,6 +732,7 @@ class Brain:
             self.limits.list_reply_lines,
             tuple(self.accounting.asked_values(u)),
             self._attribute_named(u),
+            (*u.elsewhere, *u.actions),
         )
         return Reply(
             short,

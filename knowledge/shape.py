@@ -54,13 +54,16 @@ def shape(
     list_lines: int,
     values: tuple[re.Pattern[str], ...] = (),
     asked: list[str] | None = None,
+    own: tuple[str, ...] = (),
 ) -> tuple[str, str]:
     """(short reply, full card): the answer line first, then the supporting lines that share the
     most words with the question (``tokens``, as matching keys), then the basis; repeated lines
     dropped. A list right under the answer line is the answer and is kept whole up to
     ``list_lines`` items. ``values``: what the asked value looks like; a head line holding it stays
     first. ``asked``: the words of the attribute the question asks (집행률, 집행액 …), which
-    outrank the rest of the question's words when the answer line is chosen."""
+    outrank the rest of the question's words when the answer line is chosen. ``own``: the words
+    of the thing the question asks of, as no term names it ("전산 실습도 하나요"): a line that holds
+    two of them, which the head does not, answers a question asking no value."""
     asked = asked or []
     lines = distinct_lines(card)
     full = "\n".join(lines).strip()
@@ -97,6 +100,9 @@ def shape(
             and may_lead(best)
         ):
             lead = best
+        elif not values and len(own) >= 2 and not any(w in key(body[0]) for w in own):
+            holding = [i for i in range(1, len(body)) if all(w in key(body[i]) for w in own) and may_lead(i)]
+            lead = holding[0] if holding else None
         elif values and not gives(0):
             # the head lacks the value asked ("몇 번": no 회 in it): the line that gives it leads
             giving = [i for i in range(1, len(body)) if gives(i) and may_lead(i)]

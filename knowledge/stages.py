@@ -316,6 +316,8 @@ def resolve(
         and not _ASKS_ITS_OWN.search(u.text)
         and not _ASKS_BEING.search(u.text)
         and "event_type" not in u.entities
+        # ("전산 실습도 하나요" after the course's length asks of a thing of its own, not the length)
+        and not u.actions
         and _continues(u, context)
     ):
         # "원래 계획은?" after "몇 명 뽑았어요": what the last turn asked, asked again; "제일 낮은

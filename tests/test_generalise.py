@@ -442,6 +442,8 @@ DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
     (["퇴직자 교육 2주짜리 3기 언제예요", "그 담 기수는?"], "4기", "3기는"),  # "그 담": 그 다음, said short
+    # "…하나여" asks (하나요 typed casually) of a thing of its own, not the length asked before
+    (["6급 미래인재 과정 기간 얼마나 돼요", "빅데이터 교과도 하나여"], "빅데이터", "교육기간은"),
     # the context keeps the concepts its answer read: "직원" said of oneself brings no staff talk
     (
         ["어린이집 들어가는 순서 어떻게 정해요", "직원은 아니고 근처 주민인데 애 보낼 수 있어요?", "정원 몇 명이에요"],
@@ -781,6 +783,8 @@ ONE_TURN = [
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),
     ("신임자 과정 인원 17년 vs 18년", "2,412명"),  # "vs" compares, like 대비
     ("수급자 집 애기는 어린이집 입소 몇 순위예요", "1순위"),  # 집: the household (가정)
+    # a thing asked of a course by words no term names: the line that holds them leads
+    ("신임자 과정에서 보도자료 작성도 배우나요", "보도자료"),
 ]
 
 
