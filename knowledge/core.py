@@ -129,6 +129,9 @@ class Brain:
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
         self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
+        # the plan's ways of training (집합교육, e-러닝), as matching keys with their short forms
+        modes = sorted({key(row.mode) for row in kdb.plan_rows(db) if row.mode})
+        self._modes = {m: (m, m.removesuffix("교육")) for m in modes}
         self._others_cache: dict[tuple[str, frozenset[str]], str] = {}
         # the names of records that are a part of them: written in the record only as an item of
         # a list ("채용직렬: 기술계고졸자, 연구지도직 등" of the 3차 경력경쟁)
@@ -198,6 +201,7 @@ class Brain:
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
         if fresh and self.turns.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
+        u = replace(u, left_out=u.left_out + self._of_another_mode(u, context))
         u = stages.resolve(
             u,
             context,
@@ -333,6 +337,19 @@ class Brain:
         if not self.accounting.asked_values(u):
             return None
         return f"{m.group(1) or ''}{noun}", noun
+
+    def _of_another_mode(self, u: Understanding, context: Context) -> tuple[tuple[str, str], ...]:
+        """The records of the last turn that a turn naming the plan's other way of training leaves
+        behind ("집합교육 인원은?" after e-러닝: the classroom courses, not e-러닝 again)."""
+        said = {m for m, forms in self._modes.items() if any(f in u.key for f in forms)}
+        out: list[tuple[str, str]] = []
+        for kind, values in context.entities.items():
+            for v in values if isinstance(values, list) else ():
+                name = key(self._display.get((kind, str(v)), ""))
+                own = {m for m, forms in self._modes.items() if any(f in name for f in forms)}
+                if own and said and not said & own:
+                    out.append((kind, str(v)))
+        return tuple(out)
 
     @staticmethod
     def _help_with_else(u: Understanding) -> bool:
