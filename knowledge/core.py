@@ -339,15 +339,16 @@ class Brain:
         return f"{m.group(1) or ''}{noun}", noun
 
     def _of_another_mode(self, u: Understanding, context: Context) -> tuple[tuple[str, str], ...]:
-        """The records of the last turn that a turn naming the plan's other way of training leaves
-        behind ("집합교육 인원은?" after e-러닝: the classroom courses, not e-러닝 again)."""
+        """The records of the last turn that a turn naming a way of training of the plan leaves
+        behind: one of the other way ("집합교육 인원은?" after e-러닝: the classroom courses, not
+        e-러닝 again), or one of no way at all ("IT 집합교육은 몇 회" after a course: the plan's row)."""
         said = {m for m, forms in self._modes.items() if any(f in u.key for f in forms)}
         out: list[tuple[str, str]] = []
         for kind, values in context.entities.items():
             for v in values if isinstance(values, list) else ():
                 name = key(self._display.get((kind, str(v)), ""))
                 own = {m for m, forms in self._modes.items() if any(f in name for f in forms)}
-                if own and said and not said & own:
+                if said and not said & own:
                     out.append((kind, str(v)))
         return tuple(out)
 

@@ -447,6 +447,8 @@ DIALOGUES = [
     # the plan's other way of training named after e-러닝 leaves e-러닝 behind
     (["이러닝은 올해 과정 몇 개 운영하나요", "집합은 몇 명이에요"], "19,215명", "149,330"),
     (["이러닝 교육 인원 몇 명이에요", "집합교육 쪽은 과정 몇 개예요"], "124개 과정", "106개"),
+    # ... and a course of no way of training at all, for the plan's row the turn names
+    (["재난안전실무 교육 하반기에 몇 명으로 늘려요", "그럼 IT 집합교육은 과정 몇 개예요"], "51개 과정", "재난안전"),
     # the context keeps the concepts its answer read: "직원" said of oneself brings no staff talk
     (
         ["어린이집 들어가는 순서 어떻게 정해요", "직원은 아니고 근처 주민인데 애 보낼 수 있어요?", "정원 몇 명이에요"],
