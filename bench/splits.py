@@ -55,6 +55,8 @@ SPLIT_FILES = {
     "dev29": ROOT / "tests" / "devset29.tsv",  # the same, leaning to courses and the training plan tables
     "dev30": ROOT / "tests" / "devset30.tsv",  # the same, leaning to the daycare, exams and near misses
     "dev31": ROOT / "tests" / "devset31.tsv",  # the same, mostly conversations over every section
+    "dev32": ROOT / "tests" / "devset32.tsv",  # the same, half of it declines, most of those near misses
+    "dev33": ROOT / "tests" / "devset33.tsv",  # the same, conversations, a third on exams, a fifth on the daycare
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
