@@ -475,7 +475,11 @@ class Brain:
     def _unanswered(self, u: Understanding, answer: str) -> list[str]:
         """The values the question asks that the answer lacks; the subject's own name is no value
         ("주변 기관이 어디어디예요" of the daycare: "어린이집" in the answer is no place)."""
-        return self.accounting.unanswered_values(u, self._without_names(u, answer)) or self._parts_counted(u, answer)
+        return (
+            self.accounting.unanswered_values(u, self._without_names(u, answer))
+            or self._parts_counted(u, answer)
+            or _members_unlisted(u.text, answer)
+        )
 
     def _parts_counted(self, u: Understanding, answer: str) -> list[str]:
         """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the
@@ -913,6 +917,7 @@ class Brain:
                     and not self.accounting.years_of_others(u, text)
                     and not self._said_of_a_group(u, text, patterns)
                     and not self._parts_counted(u, text)
+                    and not _members_unlisted(u.text, text)
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
@@ -1164,6 +1169,50 @@ def _origins(db: Database) -> list[str]:
     # a word several cohorts' targets share ("국제기구 … 회원도시") names no one place
     counts = Counter(w for ws in words for w in set(ws))
     return sorted({w for ws in words for w in ws if counts[w] == 1})
+
+
+# Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
+_MEMBERS = re.compile(r"뭐뭐|어디어디|누구누구|무엇무엇|전부|목록|리스트|명단|각각|하나하나|이름")
+# a number of things the question counts ("6개 과정", "25개 분야", "6회")
+_SET_OF = re.compile(r"(?<![\d,.])(\d{1,3})\s*(개|곳|회|가지|분야|과정|기관|직류|과목)\s*([가-힣]{2,})?")
+# where a list is cut short before its count ("고졸자, 운전 등 18개 직류": two of the eighteen)
+_CUT_SHORT = r"등\s*(?:[가-힣]+\s+)?\d+\s*(?:개\s*)?{noun}"
+
+
+def _members_unlisted(question: str, answer: str) -> list[str]:
+    """The members of a set the question asks one by one, when the answer gives fewer of them
+    than it counts ("주변 4개 기관 어디어디": "인재개발원 등 주변 4개 기관" names one): the
+    report gives the count, not the list."""
+    if not _MEMBERS.search(question) or re.search(r"몇|얼마", question):
+        return []
+    counted = [m for m in _SET_OF.finditer(question) if int(m.group(1)) >= 2]
+    if counted:
+        number, unit, after = counted[0].groups()
+        stems = without_particles(after) if after else []
+        noun = unit if unit not in ("개", "곳", "회", "가지") else (stems[-1] if stems else after or "")
+        if noun and re.search(_CUT_SHORT.format(noun=re.escape(noun)).replace(r"\d+", number), answer):
+            return ["목록"]
+        items = max(max(map(_items_listed, answer.splitlines()), default=0), answer.count("\n•") + 1)
+        return ["목록"] if items < int(number) else []
+    nouns = {w for w in re.findall(r"[가-힣]{2,}", question)}
+    for noun in nouns:
+        stem = noun[:-1] if noun[-1] in "이가은는을를도" and len(noun) > 2 else noun
+        if re.search(_CUT_SHORT.format(noun=re.escape(stem)), answer):
+            return ["목록"]
+    return []
+
+
+def _items_listed(line: str) -> int:
+    """The most items of one list in ``line``: numbered ones ("① …, ② …"), or short parts between
+    commas, the first and the last of which may run on into the sentence ("평가역량은 정책기획,
+    성과지향, 변화관리입니다" is three)."""
+    parts = re.split(r"[,、·/;]|\s및\s", line)
+    most = len(parts[:2])
+    run = 0
+    for part in parts[1:-1]:
+        run = run + 1 if len(part.strip()) <= 25 else 0
+        most = max(most, run + 2)
+    return max(most, len(re.findall(r"[①-⑳]", line)))
 
 
 def _series_forms(name: str) -> list[str]:

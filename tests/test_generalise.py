@@ -36,6 +36,8 @@ ANSWERED = [
     # (question, facts the reply must hold)
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
+    # the members of a counted set, when the answer lists as many as the question counts
+    ("인재원 목표 4개 각각 알려줘", ["긍정의 조직문화"]),
     ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
     ("퇴직 전 교육 제주 가는 거 몇 박이에요", ["2박3일"]),  # the action 퇴직 is a word the fact must hold
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
@@ -263,6 +265,9 @@ DECLINED = [
     # names asked of a noun the report names things by (출연기관): a count of them is no name
     ("어린이집 우선입소 되는 근처 기관들 이름 좀 알려주세요", "기관 이름"),
     ("핵심가치 교육 받는 출연기관 이름 뭐예요", "출연기관 이름"),
+    # the members of a set the report only counts ("고졸자, 운전 등 18개 직류": two of them)
+    ("3차 경채 18개 직류 하나하나 알려주세요", "목록"),
+    ("일반임기제 29개 분야 목록 좀요", "목록"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("인재양성과 팀장님은 누구신가요?", "팀장 이름"),  # an honorific "who" asks a person's name too
     ("3차 시험 시험장 어디에요", "장소"),  # 어디 of a place (시험장) asks where it is, not who runs it
