@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -918,6 +918,9 @@ class Brain:
                     and not self._said_of_a_group(u, text, patterns)
                     and not self._parts_counted(u, text)
                     and not _members_unlisted(u.text, text)
+                    # (one word is enough only where the value asked is said of it: "경기도 70만원"
+                    # in a list of other bodies' pay says nothing of whom 경기도 recruits)
+                    and (not one_asked or _said_together(words[0], patterns, text, self.accounting.holds))
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
@@ -1200,6 +1203,20 @@ def _members_unlisted(question: str, answer: str) -> list[str]:
         if re.search(_CUT_SHORT.format(noun=re.escape(stem)), answer):
             return ["목록"]
     return []
+
+
+def _said_together(
+    forms: tuple[str, ...], patterns: list[re.Pattern[str]], text: str, holds: Callable[[str, str], bool]
+) -> bool:
+    """Whether one sentence of ``text`` holds a form of the word and every value asked, or its
+    label ("타 시·도와 필기시험일자 통일: …") names the word, and so the whole passage is of it."""
+    label = text.split(": ", 1)[0] if ": " in text[:80] else ""
+    if label and any(holds(f, key(label)) for f in forms):
+        return True
+    for part in re.split(r"(?<=[.!?])\s|\n", text):
+        if any(holds(f, key(part)) for f in forms) and all(p.search(part) for p in patterns):
+            return True
+    return False
 
 
 def _items_listed(line: str) -> int:

@@ -267,6 +267,10 @@ DECLINED = [
     ("핵심가치 교육 받는 출연기관 이름 뭐예요", "출연기관 이름"),
     # the members of a set the report only counts ("고졸자, 운전 등 18개 직류": two of them)
     ("3차 경채 18개 직류 하나하나 알려주세요", "목록"),
+    # one word and the value asked must be said together: "부산광역시 100만원" in a list of other
+    # bodies' pay says nothing of whom 부산 recruits
+    ("부산광역시는 올해 몇 명 뽑아요", "부산광역시"),
+    ("외교부 교육 인원 몇 명이에요", "외교부"),
     ("일반임기제 29개 분야 목록 좀요", "목록"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
     ("인재양성과 팀장님은 누구신가요?", "팀장 이름"),  # an honorific "who" asks a person's name too
