@@ -712,8 +712,9 @@ def shown_text(value: Any, also: frozenset[str] = frozenset()) -> str:
 def record_texts(db: Database, *, aliases: bool = True) -> dict[tuple[str, str], str]:
     """Every record's own text (its stored data and its facts), by (entity kind, id): what the
     record can account for in a question about it; with ``aliases`` false, without the other
-    names it goes by (what the record's own text says of a name, not that it is one)."""
-    drop = frozenset() if aliases else frozenset({"aliases"})
+    names it goes by nor the keywords it is found by (what the record's own text says of a name,
+    not that it is one)."""
+    drop = frozenset() if aliases else frozenset({"aliases", "keywords"})
     out: dict[tuple[str, str], str] = {}
     for kind, table in ENTITY_TABLES.items():
         for rid, data in db.execute(f'SELECT id, data FROM "{table}"'):  # noqa: S608

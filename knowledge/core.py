@@ -485,7 +485,7 @@ class Brain:
         """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the
         3차 경력경쟁, among whose series it is listed): the answer must give it in what it says
         of that part; the record's own count is the whole's."""
-        if not {"명", "사람"} & set(u.counters):
+        if not {"명", "사람"} & set(u.counters) and "인원" not in u.key:
             return []
         patterns = self.accounting.asked_values(u)
         out: list[str] = []
