@@ -764,7 +764,7 @@ class Brain:
             composed.suggestions,
             Context(
                 u.intent,
-                dict(composed.entities),
+                self._entities_answered(u, composed.entities),
                 now,
                 full,
                 stages.concepts_of(u, self.understander),
@@ -774,6 +774,16 @@ class Brain:
             composed.topics,
             full if full != short else "",
         )
+
+    def _entities_answered(self, u: Understanding, entities: dict[str, Any]) -> dict[str, Any]:
+        """What the answer was about, for the next turn: not the exam's events when its intent
+        reads none ("그 합격자들 신임자 교육은 언제": the course's dates, not the results, so
+        "몇 명이에요?" next asks of the course)."""
+        spec = self.understander.intent(u.intent or "")
+        if spec is None:
+            return dict(entities)
+        uses = set(spec.needs) | set(spec.signals)
+        return {k: v for k, v in entities.items() if k != "event_type" or k in uses}
 
     def _attribute_named(self, u: Understanding) -> list[str]:
         """The words naming, as written, an attribute the answer's intent is asked by ("집행률" of
