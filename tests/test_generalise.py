@@ -457,7 +457,7 @@ DIALOGUES = [
     # "…하나여" asks (하나요 typed casually) of a thing of its own, not the length asked before
     (["6급 미래인재 과정 기간 얼마나 돼요", "빅데이터 교과도 하나여"], "빅데이터", "교육기간은"),
     # the exam's results that named whom a course is for are not what its answer was about
-    (["1회 공채 합격자는 신임자 교육 언제 들어가요", "인원은 몇 명이에요"], "217명", "응시"),
+    (["1회 공채 합격자는 신임자 교육 언제 들어가요", "그 기수 인원은 몇 명인가요"], "217명", "응시"),
     # the plan's other way of training named after e-러닝 leaves e-러닝 behind
     (["이러닝은 올해 과정 몇 개 운영하나요", "집합은 몇 명이에요"], "19,215명", "149,330"),
     (["이러닝 교육 인원 몇 명이에요", "집합교육 쪽은 과정 몇 개예요"], "124개 과정", "106개"),
