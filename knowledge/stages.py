@@ -214,6 +214,18 @@ def resolve(
     entities = {k: list(v) for k, v in u.entities.items()}
     features = dict(u.features)
     inherited: dict[str, list[str]] = {}
+    said = context.entities.get("program")
+    if fresh and isinstance(said, list) and len(said) == 1 and entities.get("program"):
+        # a course named only in part ("4차산업" of "4차 산업혁명 이해"), right after a course whose
+        # own text holds those words (the 6급 course's "4차 산업혁명 대응 교과"), is a part of it
+        loose = [m for m in u.matches if m.kind == "program" and not m.exact]
+        if (
+            loose
+            and not any(m.kind == "program" and m.exact for m in u.matches)
+            and all(record_holds("program", said[0], u.key[m.start : m.end]) for m in loose)
+        ):
+            entities["program"] = list(said)
+            inherited["program"] = list(said)
     if fresh and _continues(u, context):
         current_subjects = current_subjects_of(u)
         if current_subjects == {"rank"} and context.intent != "program.recommend":

@@ -456,6 +456,8 @@ DIALOGUES = [
     (["퇴직자 교육 2주짜리 3기 언제예요", "그 담 기수는?"], "4기", "3기는"),  # "그 담": 그 다음, said short
     # "…하나여" asks (하나요 typed casually) of a thing of its own, not the length asked before
     (["6급 미래인재 과정 기간 얼마나 돼요", "빅데이터 교과도 하나여"], "빅데이터", "교육기간은"),
+    # a course named in part right after a course whose text holds those words is a part of it
+    (["6급 미래인재 과정 몇 명이에요", "4차산업 교과는 몇 시간 들어요"], "171시간", "업무보고에 나와 있지 않습니다"),
     # the exam's results that named whom a course is for are not what its answer was about
     (["1회 공채 합격자는 신임자 교육 언제 들어가요", "그 기수 인원은 몇 명인가요"], "217명", "응시"),
     # the plan's other way of training named after e-러닝 leaves e-러닝 behind
@@ -802,6 +804,8 @@ ONE_TURN = [
     ("핵심가치 공유 교육 기간 언제까지예요", "12월 14일(금)에 끝납니다"),
     ("신임자 과정 인원 17년 vs 18년", "2,412명"),  # "vs" compares, like 대비
     ("수급자 집 애기는 어린이집 입소 몇 순위예요", "1순위"),  # 집: the household (가정)
+    # "몇 시간" is a count of hours (or a day's course), not the course's months
+    ("6급 미래인재 과정에서 4차 산업 교과는 몇 시간 해요", "171시간"),
     # a thing asked of a course by words no term names: the line that holds them leads
     ("신임자 과정에서 보도자료 작성도 배우나요", "보도자료"),
 ]
