@@ -1070,7 +1070,14 @@ class Brain:
         suggestions = self.suggest(text)
         # a letter the report lacks is said as the word it ends ("면접장", not "장")
         shown = [_word_ending_in(u.text, w) if len(w) == 1 else w for w in words]
-        body = shapes.with_suggestions(shapes.not_in_report(self._subject_said(u, words), shown, card), suggestions)
+        subject = self._subject_said(u, words)
+        at = {w: u.text.find(w) for w in (subject, *shown)}
+        named = {u.key[m.start : m.end] for m in u.matches if m.kind in SUBJECT_KINDS and m.kind != "rank"}
+        if len(shown) == 1 and subject and key(shown[0]) in named and -1 < at[shown[0]] < at[subject]:
+            # a record named before the thing it lacks, said in the question's order: "배움관
+            # 엘리베이터" → 배움관의 엘리베이터
+            subject, shown = shown[0], [subject]
+        body = shapes.with_suggestions(shapes.not_in_report(subject, shown, card), suggestions)
         entities = _public_entities(u.entities)
         return Reply(body, None, 0.0, entities, tuple(suggestions), self._context_after_lack(u, context, now))
 

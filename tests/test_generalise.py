@@ -262,6 +262,7 @@ DECLINED = [
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
+    ("다솜관 엘리베이터 있어요?", "다솜관의 엘리베이터"),  # said in the question's order
     # names asked of a noun the report names things by (출연기관): a count of them is no name
     ("어린이집 우선입소 되는 근처 기관들 이름 좀 알려주세요", "기관 이름"),
     ("핵심가치 교육 받는 출연기관 이름 뭐예요", "출연기관 이름"),
