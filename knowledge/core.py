@@ -496,6 +496,21 @@ class Brain:
             items = [item for _, _, item in _list_items(answer, _series_forms(said), listed=False)]
             if not any(all(p.search(item) for p in patterns) for item in items):
                 out.append("인원")  # (said of the part: "기술계고졸자의 인원은 …")
+        # a word of the question the answer has only as an item of a list, with no figure in it
+        # ("시·자치구·소방직 공무원"): the count it gives is of the whole list's people
+        for word in u.elsewhere:
+            if len(word) < 2 or self.accounting.generic(word) or out:
+                continue
+            found = list(_spelt(word).finditer(answer))
+            if found and all(_in_a_list(answer, x.start(), x.end()) for x in found):
+                # (the clause it is in, up to the next comma: "시·자치구·소방직 공무원")
+                items = [
+                    answer[max(answer.rfind(c, 0, x.start()) for c in ",\n:") + 1 : x.end()]
+                    + re.split(r"[,\n]", answer[x.end() :], maxsplit=1)[0]
+                    for x in found
+                ]
+                if not any(re.search(r"\d", item) for item in items):
+                    out.append(f"{word} 인원")
         return out
 
     def _without_names(self, u: Understanding, text: str) -> str:
@@ -1234,6 +1249,11 @@ def _said_together(
         if any(holds(f, key(part)) for f in forms) and all(p.search(part) for p in patterns):
             return True
     return False
+
+
+def _in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is an item of a list ("시·자치구·소방직", "고졸자, 운전 등")."""
+    return bool(re.search(r"[,、·]\s*$", text[:start]) or re.match(r"\s*(?:등|[,、·])", text[end:]))
 
 
 def _items_listed(line: str) -> int:
