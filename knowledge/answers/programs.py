@@ -291,13 +291,13 @@ class ProgramAnswers(AnswerBase):
             return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
         counted = any(
             s.headcount or _HEADCOUNT.search(s.note or "") or any(_counts_session(f, s) for f in self._program_facts(p))
-            for s in named
+            for s in asked
         )
-        if not named or counted:
+        if not asked or counted:
             return None
         return Composed(
-            f"{named[0].name}의 인원은 업무보고에 나와 있지 않습니다.\n"
-            f"{self._session_line(named[0], today)}\n{basis(named[0].source)}"
+            f"{asked[0].name}의 인원은 업무보고에 나와 있지 않습니다.\n"
+            f"{self._session_line(asked[0], today)}\n{basis(asked[0].source)}"
         )
 
     def program_content(self, u: Understanding, today: dt.date) -> Composed | None:
