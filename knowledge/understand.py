@@ -900,7 +900,9 @@ class Understander:
                     elsewhere.append(m.surface)
                 continue
             word = m.surface if not any(marks) else rest
-            attr = self._suffix_attr(m, word, covered, k)
+            # (a suffix ends a noun: "같은날" is 같은 + 날, the same day, no date of 같은)
+            after_a_noun = i == 0 or not analysed[i - 1].pos.startswith(("VV", "VA", "E", "J"))
+            attr = self._suffix_attr(m, word, covered, k) if after_a_noun else ""
             if attr:
                 suffix_attrs[attr] = k[m.word[0] : m.end]
                 continue

@@ -38,6 +38,8 @@ ANSWERED = [
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     # the members of a counted set, when the answer lists as many as the question counts
     ("인재원 목표 4개 각각 알려줘", ["긍정의 조직문화"]),
+    # a noun suffix ends a noun: "같은날" is the same day, no date asked of 같은
+    ("다른 시도랑 필기시험 같은날 보는거 언제부터 해요", ["2019년"]),
     ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
     ("퇴직 전 교육 제주 가는 거 몇 박이에요", ["2박3일"]),  # the action 퇴직 is a word the fact must hold
     ("시험 채점은 어디서 해요?", ["채점"]),  # one keyword of a fact with the value asked
