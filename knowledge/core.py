@@ -296,6 +296,13 @@ class Brain:
         적용됐어", "언제부터 바뀐 거예요"; a word such as 시험 in it names no subject), or a thing
         the last answer named, pointed at with 그 ("그 네 개 기관이 어디어디예요?"). Its sentence
         that gives the value; for a thing pointed at, else plainly that the report does not."""
+        if _OF_THOSE.match(text) and not any(m.kind == "attr" for m in u.matches) and not stages.asks_its_own(text):
+            # "그 중 전문경력관은" after a list with a figure for each: the item of the last answer
+            # (a value asked of it, "그중 집행률은?", or a question of its own, "그중 건의사항은
+            # 뭐였어", is asked of its own record)
+            said = self._from_last_answer(u, context, now, yes_no=True)
+            if said is not None:
+                return said
         if stages.current_subjects_of(u) - set(u.inherited):
             return None
         done_when = (u.actions or "부터" in u.key) and u.features.keys() & stages.DATE_ASKS
@@ -1206,6 +1213,8 @@ def _origins(db: Database) -> list[str]:
     return sorted({w for ws in words for w in ws if counts[w] == 1})
 
 
+# A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")
+_OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
 _MEMBERS = re.compile(r"뭐뭐|어디어디|누구누구|무엇무엇|전부|목록|리스트|명단|각각|하나하나|이름")
 # a number of things the question counts ("6개 과정", "25개 분야", "6회")
