@@ -931,7 +931,8 @@ class Accounting:
                 if (pattern := self.value_of.get(f"{m.kind}.{m.value}")) is not None
                 and not confirming
                 # "왜 이렇게 낮아요, 몇 %?" asks the figure; only "왜" asked alone asks a cause
-                and not (m.value == "reason" and (figures or counted or rates))
+                # ("인원 줄어든 이유가 뭐야" names the figure, asks its cause)
+                and not (m.value == "reason" and (counted or rates or (figures and re.search(r"몇|얼마", u.text))))
                 and not (m.value == "schedule" and (m.start, m.end) in narrower)
                 and not (m.value == "schedule" and any(u.key[m.start : m.end] in w for w in period_words))
                 and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))

@@ -280,6 +280,8 @@ DECLINED = [
     ("e러닝 소방직 몇 명 들었어요", "소방직 인원"),
     # a cohort whose number the question says, listed with no count of its own
     ("신임자 과정 131기 몇 명이에요", "131기의 인원"),
+    # a figure named by a noun with 이유 asked is a cause asked, not the figure again
+    ("핵심가치 교육 인원 작년보다 늘어난 이유가 뭐예요", "이유"),
     ("외교부 교육 인원 몇 명이에요", "외교부"),
     ("일반임기제 29개 분야 목록 좀요", "목록"),
     ("인재기획과는 팀별로 몇 명씩 있어요", "팀별 인원"),  # each team's figure: the department's total is none
