@@ -57,6 +57,7 @@ SPLIT_FILES = {
     "dev31": ROOT / "tests" / "devset31.tsv",  # the same, mostly conversations over every section
     "dev32": ROOT / "tests" / "devset32.tsv",  # the same, half of it declines, most of those near misses
     "dev33": ROOT / "tests" / "devset33.tsv",  # the same, conversations, a third on exams, a fifth on the daycare
+    "dev34": ROOT / "tests" / "devset34.tsv",  # the same, balanced across sections, a quarter declines
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
