@@ -124,6 +124,17 @@ class Brain:
             texts.values(),
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
+        # a greeting or thanks said before a question, and the question after it
+        openers = [
+            w
+            for name in ("greeting", "thanks")
+            for w in (self.nlu.get("small_talk", {}).get(name, {}).get("words") or ())
+            if re.search(r"[가-힣]{2,}|[a-z]{2,}", w)
+        ]
+        self._opening = re.compile(
+            rf"\s*(?:{'|'.join(re.escape(w) for w in sorted(openers, key=len, reverse=True))})[\s,.!~^ㅎㅋ]+(.+)",
+            re.IGNORECASE | re.DOTALL,
+        )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
@@ -196,6 +207,20 @@ class Brain:
             )
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
+        opened = self._opening.match(text)
+        if opened:
+            # "안녕하세요 카이로 워크숍엔 누가 갔어요": a greeting (or thanks) before a question
+            # opens it; the question is what is answered ("안녕하세요 좋은 아침입니다" asks none)
+            rest = opened.group(1)
+            reply = self._answer(rest, context, now=now)
+            if (
+                reply.intent is not None
+                or self.turns.is_question(rest)
+                or self.turns.request.search(rest)
+                or re.search(r"(?:요|까|나|니|냐|죠|임|여)\s*[?.!~]*\s*$", rest)
+                or shapes.SAYS_MISSING.search(reply.text.split("\n", 1)[0])
+            ):
+                return reply
         u = self.understander.understand(text, today)
         if not stages.asks_anything(u) and not (fresh and self.turns.is_question(text)):
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)

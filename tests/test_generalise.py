@@ -459,6 +459,20 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
     assert brain.answer("뭘 물어볼 수 있어?", now=NOW).intent == "smalltalk.help"
 
 
+def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) -> None:
+    asked = brain.answer("안녕하세요~ 5급 역량평가는 올해 몇 번 해요", now=NOW)
+    assert asked.intent == "assessment.info" and "10회" in asked.text.split("\n")[0]
+    trip = brain.answer("안녕하세요 퇴직예정자 교육에 부부가 같이 가는 프로그램도 있나요", now=NOW)
+    assert trip.intent is not None and "부부" in trip.text.split("\n")[0]
+    for greeting in ("안녕하세요 반갑습니다", "안녕하세요 좋은 아침입니다"):
+        hello = brain.answer(greeting, now=NOW)
+        assert hello.intent is None and "안내 챗봇" in hello.text
+    bye = brain.answer("감사합니다 안녕히계세요", now=NOW)
+    assert bye.intent is None and "좋은 하루" in bye.text
+    lacking = brain.answer("안녕하세요 주차장 있어요", now=NOW)
+    assert lacking.intent is None and "안내 챗봇" not in lacking.text
+
+
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
@@ -693,7 +707,8 @@ DIALOGUES = [
     (["세출 사업 중 집행률 가장 낮은 곳은?", "가장 높은 곳은요?"], "가장 높은 사업은 e-러닝콘텐츠개발", "집행률 9.7%)"),
     # "예산은요" after "담당 부서는?" goes on with the subject; only "거기" points at the department
     (["5급 역량평가 몇 번 해요", "담당 부서는 어디예요", "예산은 얼마예요"], "793,140", "15,073,737"),
-    (["신임자 8기 언제 시작해요", "그 다음 기수는 언제예요"], "제9기는 2018년 8월 27일", "제8기는"),  # the next cohort
+    # the next cohort
+    (["신임자 8기 언제 시작해요", "다음 기수는 언제 시작하나요"], "제9기는 2018년 8월 27일", "제8기는"),
     (["신임자 과정 1년에 몇 번 열려요", "상반기엔 몇 명이 들었나요"], "1,824명", "찾지 못했습니다"),  # 상반기엔
     # a concept of the same field goes on with the last turn's ("우선순위" after a daycare answer)
     (["어린이집 감사 지적 어떻게 처리했어요", "그럼 우선순위는 어떻게 정해요"], "3순위", "찾지 못했습니다"),
