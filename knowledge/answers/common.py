@@ -15,7 +15,7 @@ from db import knowledge as kdb
 from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import Topic
 from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
-from knowledge.understand import Understanding, is_predicate
+from knowledge.understand import Understanding, halves_named, is_predicate
 
 
 @dataclass
@@ -258,6 +258,12 @@ def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year
         w = next(iter(without_particles(w)[::-1]), w)  # "상반기엔" → 상반기
         if len(w) >= 2 and not is_predicate(w) and w not in named and not any(w in n for n in named):
             out.append(w)
+    # the words the reading found, for a question written without spaces ("협치교육하반기몇회")
+    out += [
+        w
+        for w in dict.fromkeys([*u.elsewhere, *halves_named(u)])
+        if len(w) >= 2 and w not in out and w not in named and not any(w in n for n in named)
+    ]
     out += [short_year(y) for y in dict.fromkeys(u.years) if y != year]
     return out
 
