@@ -280,6 +280,7 @@ DECLINED = [
     ("e러닝 소방직 몇 명 들었어요", "소방직 인원"),
     # a cohort whose number the question says, listed with no count of its own
     ("신임자 과정 131기 몇 명이에요", "131기의 인원"),
+    ("신임자 과정 강사 누구여", "강사"),  # "누구여": 누구예요 typed casually
     # a figure named by a noun with 이유 asked is a cause asked, not the figure again
     ("핵심가치 교육 인원 작년보다 늘어난 이유가 뭐예요", "이유"),
     ("외교부 교육 인원 몇 명이에요", "외교부"),
