@@ -249,7 +249,7 @@ class Matcher:
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):
                 continue
-            if self._is_known(q, start, end, term.key):
+            if self._is_known(q, start, end, term.key) or self._holds_a_known_word(q, start, end, term.key, boundaries):
                 continue
             out.append(Match(term.kind, term.value, term.text, start, end, term.weight * score / 100.0))
         return out
@@ -274,6 +274,16 @@ class Matcher:
                 ):
                     best = (start, start + length, score)
         return best
+
+    def _holds_a_known_word(self, q: str, start: int, end: int, term_key: str, boundaries: frozenset[int]) -> bool:
+        """Whether the typo candidate holds a whole word of the user's, correctly spelt and no part
+        of the term ("그럼 운영" holds 그럼: no typo of 프로그램운영)."""
+        edges = sorted({0, len(q), *boundaries})
+        for a, b in zip(edges, edges[1:], strict=False):
+            word = q[a:b]
+            if start <= a and b <= end and len(word) >= 2 and word not in term_key and word in self.known_words:
+                return True
+        return False
 
     def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:
         """Whether the typo candidate q[start:end] (give or take a syllable at either edge) is a

@@ -283,7 +283,7 @@ class Understander:
         entity_terms = [t for t in entity_terms if len(t.key) >= 2]
         self.matcher = Matcher(
             [t for t in vocabulary_terms(nlu) if len(t.key) >= 2 or t.kind != "concept"] + entity_terms,
-            known_words=frozenset(w for w in vocabulary if len(w) >= 2),
+            known_words=frozenset(w for w in (*vocabulary, *self.function_words) if len(w) >= 2),
         )
         self.vocabulary = vocabulary | {t.key for t in self.matcher.terms} | set(_RELATIVE) | set(RELATIVE_YEARS)
         self.vocab_list = sorted(w for w in self.vocabulary if len(w) >= 2)
