@@ -207,6 +207,10 @@ class Brain:
             )
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
+        led = _LEAD_IN.match(text)
+        if led and len(re.findall(r"[가-힣A-Za-z0-9]", text[led.end() :])) >= 2:
+            # "혹시 그 중 전문경력관은", "ㅇㅇ 그리고 작년엔?": words that only lead into a turn
+            return self._answer(text[led.end() :], context, now=now)
         opened = self._opening.match(text)
         if opened:
             # "안녕하세요 카이로 워크숍엔 누가 갔어요": a greeting (or thanks) before a question
@@ -1238,6 +1242,10 @@ def _origins(db: Database) -> list[str]:
     return sorted({w for ws in words for w in ws if counts[w] == 1})
 
 
+# Words that only lead into a turn, each said apart ("혹시 ", "아 그럼 ", "ㅇㅇ 그리고 ")
+_LEAD_IN = re.compile(
+    r"\s*(?:(?:아|음|어|오|혹시|참|그럼|그러면|그리고|근데|그런데|그래서|ㅇㅇ|ㅇㅋ|네|넵|예|응|웅)[\s,.~!]+)+"
+)
 # A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")
 _OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
