@@ -85,6 +85,16 @@ def abbreviations(words: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+def _a_word_then_a_particle(word: str, n: int) -> bool:
+    """Whether the analyser reads ``word[:n]`` as a noun of its own followed by a particle, in a
+    word typed without spaces ("폰으로도돼": 폰 + 으로도 …; not "애로사항", one noun 애로)."""
+    read = morph.analyse(word)
+    return any(
+        m.end == n and m.start == 0 and m.pos.startswith("NN") and i + 1 < len(read) and read[i + 1].pos.startswith("J")
+        for i, m in enumerate(read)
+    )
+
+
 class Thesaurus:
     """Everyday word → the report's word, for words the report itself does not use."""
 
@@ -141,6 +151,6 @@ class Thesaurus:
             return word
         for n in range(min(len(word), self._longest), 0, -1):
             target = self.single.get(word[:n])
-            if target is not None and particles_only(word[n:]):
+            if target is not None and (particles_only(word[n:]) or _a_word_then_a_particle(word, n)):
                 return target + word[n:]
         return word
