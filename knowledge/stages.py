@@ -563,7 +563,7 @@ class Accounting:
             # mostly the label of what it reports ("2018년 계획", "2018년 당직실 개선 공사"): it
             # dates a thing only as a time said of it ("2018년에", "2018년부터", "2018년 중")
             "attr.schedule": re.compile(
-                r"\d{1,2}월|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|"
+                r"\d{1,2}월|(?<![\d’'])\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|"
                 + _ALWAYS
                 + "|상반기(?!\\s*(?:추진\\s*)?실적)|하반기(?!\\s*계획)|"
                 + rf"’\d{{2}}년|(?!{year}년)\d{{4}}년(?!\s*(?:업무보고|계획|예산|교육계획|채용계획))|"
@@ -571,7 +571,9 @@ class Accounting:
             ),
             # "(6.30. 원인행위 기준)" is the date a figure was counted, not a date of the thing asked
             "attr.day": re.compile(
-                r"\d{1,2}월\s*\d{1,2}일|\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|" + _ALWAYS
+                # ("’18.6.30. 기준": a year and a month, then the date a figure was counted on)
+                r"\d{1,2}월\s*\d{1,2}일|(?<![\d’'])\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|"
+                + _ALWAYS
             ),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
             # days of the week ("주2회(수, 금)"), not the weekday of one date ("3월 28일(수)")
