@@ -575,6 +575,7 @@ class Accounting:
                 r"\d{1,2}월\s*\d{1,2}일|(?<![\d’'])\d{1,2}\.\s?\d{1,2}\.(?!\s*(?:원인행위\s*)?기준)|\d{4}-\d{2}-\d{2}|"
                 + _ALWAYS
             ),
+            "attr.example": re.compile(r"[가-힣A-Za-z0-9」)]\s*등(?=[\s,.)]|$|의|을|이|으로|에서)"),
             "attr.hours": re.compile(r"\d{1,2}\s*시(?![가-힣])|\d{1,2}:\d{2}"),
             # days of the week ("주2회(수, 금)"), not the weekday of one date ("3월 28일(수)")
             "attr.weekday": re.compile(r"(?:[월화수목금토일]\s*[,·]\s*)+[월화수목금토일]|매주\s*[월화수목금토일]"),
@@ -1019,6 +1020,11 @@ class Accounting:
         ):
             # "평균 얼마였어요" of a tenure: how much of what is spoken of, not a sum of money
             return _QUANTITY
+        before = re.search(r"([가-힣]{2,})\s*(?:의\s*)?$", u.text[: u.text.find(m.text)] if m.text in u.text else "")
+        if m.value == "example" and before is not None:
+            # "분야 예시": a list, to 등, said with the kind it lists ("노동조사요원 등 25개 분야")
+            noun = re.escape(before.group(1))
+            return re.compile(rf"{noun}[^.\n]*?{pattern.pattern}|{pattern.pattern}[^.\n]{{0,15}}?{noun}")
         if m.value == "location" and _HOW_FAR.search(u.key):
             return _STATUS  # "어디까지 진행됐어요" asks how far it has got, not where
         if m.value == "location":

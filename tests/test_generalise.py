@@ -38,6 +38,7 @@ ANSWERED = [
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     # the members of a counted set, when the answer lists as many as the question counts
     ("인재원 목표 4개 각각 알려줘", ["긍정의 조직문화"]),
+    ("전문가 채용 분야 예시 알려줘요", ["변호사 등"]),
     # a noun suffix ends a noun: "같은날" is the same day, no date asked of 같은
     ("다른 시도랑 필기시험 같은날 보는거 언제부터 해요", ["2019년"]),
     ("시험지 어느 과목이 3면으로 바뀐 거예요?", ["행정법"]),  # 과목, not "어느 과" (which department)
@@ -281,6 +282,8 @@ DECLINED = [
     # a cohort whose number the question says, listed with no count of its own
     ("신임자 과정 131기 몇 명이에요", "131기의 인원"),
     ("신임자 과정 강사 누구여", "강사"),  # "누구여": 누구예요 typed casually
+    # an example asked is answered only by a list of that kind the report gives, to 등
+    ("역량평가 과제 예시 하나 보여주세요", "예시"),
     # a figure named by a noun with 이유 asked is a cause asked, not the figure again
     ("핵심가치 교육 인원 작년보다 늘어난 이유가 뭐예요", "이유"),
     ("외교부 교육 인원 몇 명이에요", "외교부"),
