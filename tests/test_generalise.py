@@ -284,6 +284,7 @@ DECLINED = [
     ("신임자 과정 강사 누구여", "강사"),  # "누구여": 누구예요 typed casually
     # an example asked is answered only by a list of that kind the report gives, to 등
     ("역량평가 과제 예시 하나 보여주세요", "예시"),
+    ("6급 미래인재 과정 이수 기준 있어요", "이수기준"),  # the rule for completing, not its end date
     # a figure named by a noun with 이유 asked is a cause asked, not the figure again
     ("핵심가치 교육 인원 작년보다 늘어난 이유가 뭐예요", "이유"),
     ("외교부 교육 인원 몇 명이에요", "외교부"),
