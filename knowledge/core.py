@@ -231,6 +231,8 @@ class Brain:
         if fresh and self.turns.is_remark(text):  # "계획보다 많이 뽑았네": a comment, not a question
             return Reply(shapes.NOISE_REPLY, None, 0.0, {}, (), context)
         u = replace(u, left_out=u.left_out + self._of_another_mode(u, context))
+        if fresh:
+            u = self._by_way_of(u, context)
         u = stages.resolve(
             u,
             context,
@@ -373,6 +375,32 @@ class Brain:
         if not self.accounting.asked_values(u):
             return None
         return f"{m.group(1) or ''}{noun}", noun
+
+    def _by_way_of(self, u: Understanding, context: Context) -> Understanding:
+        """A record named only as the way the last turn's subject is had ("이러닝으로도 나와요?"
+        after a course): the course goes on, and the way, as its record writes it, is a word its
+        answer must hold."""
+        named = SUBJECT_KINDS - SOFT_KINDS
+        said = [(k, str(v)) for k, vs in context.entities.items() if k in named and isinstance(vs, list) for v in vs]
+        ways = [m for m in u.matches if m.kind in named and _BY_WAY_OF.match(u.key, m.end)]
+        if len(said) != 1 or not ways or any(m.kind in named and m not in ways for m in u.matches):
+            return u
+        if any((m.kind, m.value) in said for m in ways):
+            return u
+        text = self.accounting.record_keys.get(said[0], "")
+        words = []
+        for m in ways:
+            forms = sorted(self._names.get((m.kind, m.value), set()) | {u.key[m.start : m.end]}, key=len, reverse=True)
+            words.append(next((f for f in forms if f in text), u.key[m.start : m.end]))
+        spans = [(m.start, m.end) for m in ways]
+        kinds = {m.kind for m in ways}
+        return replace(
+            u,
+            matches=[m for m in u.matches if (m.start, m.end) not in spans],
+            entities={k: v for k, v in u.entities.items() if k not in kinds},
+            features={f: w for f, w in u.features.items() if f not in kinds and not f.startswith("concept.")},
+            elsewhere=[*u.elsewhere, *words],
+        )
 
     def _of_another_mode(self, u: Understanding, context: Context) -> tuple[tuple[str, str], ...]:
         """The records of the last turn that a turn naming a way of training of the plan leaves
@@ -1246,6 +1274,8 @@ def _origins(db: Database) -> list[str]:
 _LEAD_IN = re.compile(
     r"\s*(?:(?:아|음|어|오|혹시|참|그럼|그러면|그리고|근데|그런데|그래서|ㅇㅇ|ㅇㅋ|네|넵|예|응|웅)[\s,.~!]+)+"
 )
+# A thing named as the way another is had ("이러닝으로도", "모바일로도")
+_BY_WAY_OF = re.compile(r"(?:으로|로)도")
 # A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")
 _OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
