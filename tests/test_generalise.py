@@ -849,6 +849,7 @@ ONE_TURN = [
     ("핵심가치교육하반기에몇회해요", "하반기 25회"),  # written without spaces: the words the reading found
     ("영유아보육법 몇 조예요", "제28조"),  # the childcare law is the daycare's, asked alone too
     ("역량평가 평가항목이 뭐예요", "정책기획"),  # 평가항목: the report's 평가역량
+    ("협치 교육은 하루짜리인가요", "1일"),  # asking how long, not telling ("하루짜리라 짧다고 지적")
     # 교육 인원 with no course named is the plan's, not the centre's own staff
     ("올해 교육인원 몇명임", "168,545명"),
     # "몇 시간" is a count of hours (or a day's course), not the course's months
