@@ -1131,6 +1131,7 @@ class Brain:
                 all(self.accounting.holds(key(w), compact) for w in words)
                 and all(p.search(sentence) for p in patterns)
                 and not shapes.SAYS_MISSING.search(sentence)
+                and not _members_unlisted(u.text, sentence)
             ):
                 body = sentence + (f"\n{basis_line}" if basis_line else "")
                 return Reply(
