@@ -348,6 +348,11 @@ class Brain:
         said = self._from_last_answer(replace(u, elsewhere=[*u.elsewhere, noun]), context, now)
         if said is not None:
             return said
+        # a fact of the report that holds what the turn asks of it ("그 용역 계약은 언제":
+        # "2018. 4. 23. 용역 계약"), though the last answer did not show it
+        found = self._retrieve(replace(u, elsewhere=[*u.elsewhere, noun]), now, min_words=2)
+        if found is not None:
+            return found
         asked = [w for w, _ in self.accounting.asked(u)]
         self._log(text, now)
         suggestions = self.suggest(text)

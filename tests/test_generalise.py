@@ -494,6 +494,8 @@ DIALOGUES = [
     (["민간위탁사업 실무 교육 몇 명 받아요", "이러닝으로도 들을 수 있어요?"], "2019년부터 운영", "hrd.seoul.go.kr"),
     # the members of a set the last answer only counted are not in it either
     (["어린이집 먼저 들어갈 수 있는 사람 누구예요", "그 4개 기관 이름 다 알려주세요"], "나와 있지 않습니다", "최우선"),
+    # a thing the last answer named, asked what it did not show: the report's fact of it
+    (["인재원 건물 새로 짓는 거 사실이에요?", "그 용역 계약은 언제였어요"], "4. 23. 용역 계약", "나와 있지 않습니다"),
     # words that only lead into a turn leave it as it is
     (["하반기 임기제 몇 명 더 뽑아요", "혹시 그 중 의무직은"], "의무직 2", "업무보고에 나와 있지 않습니다"),
     # a lead-in word is no typo of a name: "그럼 운영" is no 프로그램운영
