@@ -989,6 +989,7 @@ class Brain:
             ]
         # One word of its own that few records use, with the value asked, is enough ("채점은
         # 어디서 해요"); not a record's own name, which has its own answers ("필기시험 과목").
+        words = list(dict.fromkeys(words))  # (a keyword naming the topic is often a word of its own too)
         one_asked = (
             len(words) == 1
             and not owners
