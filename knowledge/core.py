@@ -108,6 +108,7 @@ class Brain:
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
         texts = kdb.record_texts(db, aliases=False)
+        display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
         self.accounting = stages.Accounting(
             {ident: key(text) for ident, text in kdb.record_texts(db).items()},
             [b.name for b in kdb.buildings(db)],  # the places
@@ -122,6 +123,7 @@ class Brain:
             # for "어디에 문의" or "어디서 해요", the department is the answer
             [d.name for d in kdb.departments(db)],
             texts.values(),
+            display,
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
         # a greeting or thanks said before a question, and the question after it
@@ -139,7 +141,7 @@ class Brain:
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
             self._names.setdefault((term.kind, term.value), set()).add(term.key)
-        self._display = {(kind, str(r.id)): r.name for kind, rows in kdb.named_records(db) for r in rows}
+        self._display = display
         # the plan's ways of training (집합교육, e-러닝), as matching keys with their short forms
         modes = sorted({key(row.mode) for row in kdb.plan_rows(db) if row.mode})
         self._modes = {m: (m, m.removesuffix("교육")) for m in modes}

@@ -505,7 +505,9 @@ class Accounting:
         origins: list[str] | None = None,  # the places the cohorts of international courses were for
         offices: list[str] | None = None,  # the departments: where to ask, not where a thing is
         written: Iterable[str] = (),  # the records' texts as written (without their aliases)
+        names: dict[tuple[str, str], str] | None = None,  # the records' names, by (kind, id)
     ) -> None:
+        self.names = names or {}
         self.year = year
         self.confirms = _any_of(list(confirms or ()))
         self.person = _any_of(list(persons or ()))
@@ -1052,7 +1054,10 @@ class Accounting:
     def _place_of(self, u: Understanding) -> re.Pattern[str]:
         """What answers "어디" of this question: a place, or a named one of the kind of place the
         question speaks of ("수련원이 어디예요" → 다산수련원)."""
-        kinds = [w for w in u.elsewhere if len(w) >= 2]
+        # (a word of the name of the subject taken over names it, no kind of place: "포럼 장소는요"
+        # after the forum asks where the forum is, not which forum)
+        taken = [key(self.names.get((k, str(v)), "")) for k, vs in u.inherited.items() for v in vs]
+        kinds = [w for w in u.elsewhere if len(w) >= 2 and not any(w in n for n in taken)]
         if _BY_WHOM.search(u.key):
             # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
             return self.value_of["attr.who"]

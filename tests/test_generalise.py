@@ -494,6 +494,8 @@ DIALOGUES = [
     (["민간위탁사업 실무 교육 몇 명 받아요", "이러닝으로도 들을 수 있어요?"], "2019년부터 운영", "hrd.seoul.go.kr"),
     # the members of a set the last answer only counted are not in it either
     (["어린이집 먼저 들어갈 수 있는 사람 누구예요", "그 4개 기관 이름 다 알려주세요"], "나와 있지 않습니다", "최우선"),
+    # a word of the subject's own name is no kind of place ("포럼 장소": where the forum is)
+    (["국제연수정책포럼 11월에 하죠?", "포럼 개최 장소는요"], "장소는 업무보고에 나와", "11월에 진행됩니다"),
     # a thing the last answer named, asked what it did not show: the report's fact of it
     (["인재원 건물 새로 짓는 거 사실이에요?", "그 용역 계약은 언제였어요"], "4. 23. 용역 계약", "나와 있지 않습니다"),
     # words that only lead into a turn leave it as it is
