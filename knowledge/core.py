@@ -1280,8 +1280,11 @@ def _origins(db: Database) -> list[str]:
 
 
 # Words that only lead into a turn, each said apart ("혹시 ", "아 그럼 ", "ㅇㅇ 그리고 ")
+# (a syllable before another that stands alone, but for 그/이/저, is a word cut in two or a
+# number, not a lead-in: "네 개 기관", "예 산")
 _LEAD_IN = re.compile(
-    r"\s*(?:(?:아|음|어|오|혹시|참|그럼|그러면|그리고|근데|그런데|그래서|ㅇㅇ|ㅇㅋ|네|넵|예|응|웅)[\s,.~!]+)+"
+    r"\s*(?:(?:아|음|어|오|혹시|참|그럼|그러면|그리고|근데|그런데|그래서|ㅇㅇ|ㅇㅋ|네|넵|예|응|웅)[\s,.~!]+"
+    r"(?!(?![그이저])[가-힣](?:[\s?.!,~]|$)))+"
 )
 # A thing named as the way another is had ("이러닝으로도", "모바일로도")
 _BY_WAY_OF = re.compile(r"(?:으로|로)도")
