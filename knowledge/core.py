@@ -397,7 +397,9 @@ class Brain:
         text = self.accounting.record_keys.get(said[0], "")
         words = []
         for m in ways:
-            forms = sorted(self._names.get((m.kind, m.value), set()) | {u.key[m.start : m.end]}, key=len, reverse=True)
+            forms = sorted(
+                self._names.get((m.kind, m.value), set()) | {u.key[m.start : m.end]}, key=lambda f: (-len(f), f)
+            )
             words.append(next((f for f in forms if f in text), u.key[m.start : m.end]))
         spans = [(m.start, m.end) for m in ways]
         kinds = {m.kind for m in ways}
@@ -991,7 +993,9 @@ class Brain:
             ]
         # One word of its own that few records use, with the value asked, is enough ("채점은
         # 어디서 해요"); not a record's own name, which has its own answers ("필기시험 과목").
-        words = list(dict.fromkeys(words))  # (a keyword naming the topic is often a word of its own too)
+        # (a keyword naming the topic is often a word of its own too; two matches of one record
+        # give the same forms, in whatever order their set gave them)
+        words = list({frozenset(forms): forms for forms in words}.values())
         one_asked = (
             len(words) == 1
             and not owners

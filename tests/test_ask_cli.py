@@ -165,3 +165,25 @@ def test_ask_json_near_miss_has_no_intent(db_path: Path, capsys: pytest.CaptureF
     assert code == 0 and data["intent"] is None and data["confidence"] == 0.0
     assert data["reply"].startswith("6급 미래인재") and "업무보고에 나와 있지 않습니다" in data["reply"]
     assert data["suggestions"]
+
+
+def test_replies_do_not_depend_on_the_hash_seed(db_path: Path) -> None:
+    """The same conversation gets the same replies whatever order Python's sets happen to iterate
+    in (two matches of one record give the same forms in whatever order; forms of one length)."""
+    talk = "경력경쟁 기술계고졸자 시험과목 뭐예요\n민간위탁사업 실무 교육 몇 명 받아요\n이러닝으로도 나와요?\n종료\n"
+    outputs = set()
+    for seed in ("1", "2", "3", "7", "11"):
+        env = {**os.environ, "HRDBOT_DB": str(db_path), "PYTHONHASHSEED": seed}
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), "--today", "2018-07-01"],
+            input=talk,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
