@@ -126,17 +126,6 @@ class Brain:
             display,
         )
         self.turns = stages.Turns.from_nlu(self.nlu)
-        # a greeting or thanks said before a question, and the question after it
-        openers = [
-            w
-            for name in ("greeting", "thanks")
-            for w in (self.nlu.get("small_talk", {}).get(name, {}).get("words") or ())
-            if re.search(r"[가-힣]{2,}|[a-z]{2,}", w)
-        ]
-        self._opening = re.compile(
-            rf"\s*(?:{'|'.join(re.escape(w) for w in sorted(openers, key=len, reverse=True))})[\s,.!~^ㅎㅋ]+(.+)",
-            re.IGNORECASE | re.DOTALL,
-        )
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
         for term in self.understander.matcher.terms:
@@ -209,21 +198,17 @@ class Brain:
             )
         if key(text) in shapes.DETAIL_WORDS and fresh and context.detail:
             return Reply(context.detail, context.intent, 0.9, dict(context.entities), (), context)
-        led = _LEAD_IN.match(text)
-        if led and len(re.findall(r"[가-힣A-Za-z0-9]", text[led.end() :])) >= 2:
-            # "혹시 그 중 전문경력관은", "ㅇㅇ 그리고 작년엔?": words that only lead into a turn
-            return self._answer(text[led.end() :], context, now=now)
-        opened = self._opening.match(text)
-        if opened:
+        led = self.turns.past_lead_in(text)
+        if led is not None:  # "혹시 그 중 전문경력관은", "ㅇㅇ 그리고 작년엔?"
+            return self._answer(led, context, now=now)
+        rest = self.turns.opened(text)
+        if rest is not None:
             # "안녕하세요 카이로 워크숍엔 누가 갔어요": a greeting (or thanks) before a question
             # opens it; the question is what is answered ("안녕하세요 좋은 아침입니다" asks none)
-            rest = opened.group(1)
             reply = self._answer(rest, context, now=now)
             if (
                 reply.intent is not None
-                or self.turns.is_question(rest)
-                or self.turns.request.search(rest)
-                or re.search(r"(?:요|까|나|니|냐|죠|임|여)\s*[?.!~]*\s*$", rest)
+                or self.turns.may_ask(rest)
                 or shapes.SAYS_MISSING.search(reply.text.split("\n", 1)[0])
             ):
                 return reply
@@ -1283,13 +1268,6 @@ def _origins(db: Database) -> list[str]:
     return sorted({w for ws in words for w in ws if counts[w] == 1})
 
 
-# Words that only lead into a turn, each said apart ("혹시 ", "아 그럼 ", "ㅇㅇ 그리고 ")
-# (a syllable before another that stands alone, but for 그/이/저, is a word cut in two or a
-# number, not a lead-in: "네 개 기관", "예 산")
-_LEAD_IN = re.compile(
-    r"\s*(?:(?:아|음|어|오|혹시|참|그럼|그러면|그리고|근데|그런데|그래서|ㅇㅇ|ㅇㅋ|네|넵|예|응|웅)[\s,.~!]+"
-    r"(?!(?![그이저])[가-힣](?:[\s?.!,~]|$)))+"
-)
 # A thing named as the way another is had ("이러닝으로도", "모바일로도")
 _BY_WAY_OF = re.compile(r"(?:으로|로)도")
 # A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")

@@ -156,6 +156,7 @@ class Turns:
     pointing: re.Pattern[str]
     topic: re.Pattern[str]
     referring: re.Pattern[str]
+    opener: re.Pattern[str]  # a greeting or thanks said before the turn, and the turn after it
 
     @classmethod
     def from_nlu(cls, nlu: dict[str, Any]) -> Turns:
@@ -177,7 +178,25 @@ class Turns:
             re.compile(rf"[가-힣](?:{_any_of(list(spec.get('topic_endings') or ())).pattern})\s*$"),
             # (a word of its own, not the start of another: "그게" in "그게 언제", not "그거래")
             re.compile(rf"(?<![가-힣])(?:{_any_of(list(spec.get('referring_words') or ())).pattern})"),
+            _opener(nlu),
         )
+
+    def past_lead_in(self, text: str) -> str | None:
+        """The turn after the words that only lead into it ("혹시 그 중 전문경력관은" → "그 중
+        전문경력관은"), or None when it has none (or nothing after them)."""
+        led = _LEAD_IN.match(text)
+        rest = text[led.end() :] if led else ""
+        return rest if len(re.findall(r"[가-힣A-Za-z0-9]", rest)) >= 2 else None
+
+    def opened(self, text: str) -> str | None:
+        """The turn after a greeting or thanks that opens it ("안녕하세요 카이로 워크숍엔 …"), or None."""
+        m = self.opener.match(text)
+        return m.group(1) if m else None
+
+    def may_ask(self, text: str) -> bool:
+        """Whether a turn may ask something: a question, a request, or a closing ending that asks
+        ("주차장 있어요"; not "좋은 아침입니다")."""
+        return self.is_question(text) or bool(self.request.search(text) or _ASKING_ENDING.search(text))
 
     def is_question(self, text: str) -> bool:
         """A short turn that asks something although it names nothing ("남은건?", "진행중인건 무슨
@@ -194,6 +213,18 @@ class Turns:
             and not self.request.search(stripped)
             and bool(self.remark.search(stripped))
         )
+
+
+def _opener(nlu: dict[str, Any]) -> re.Pattern[str]:
+    """A greeting or thanks of ``nlu``'s small talk said first, then the rest of the turn."""
+    small_talk = nlu.get("small_talk") or {}
+    words = [
+        w
+        for name in ("greeting", "thanks")
+        for w in ((small_talk.get(name) or {}).get("words") or ())
+        if re.search(r"[가-힣]{2,}|[a-z]{2,}", w)
+    ]
+    return re.compile(rf"\s*(?:{_any_of(words).pattern})[\s,.!~^ㅎㅋ]+(.+)", re.IGNORECASE | re.DOTALL)
 
 
 def resolve(
@@ -1103,8 +1134,17 @@ class Accounting:
         return [pattern for _, pattern in self.asked(u)]
 
 
-# Words that only lead into a turn ("그럼 작년엔요?", "아 근데 …")
-_LEAD_FILLER = re.compile(r"^(?:아|음|어|혹시|참|그럼|그러면|그리고|근데|그런데)+")
+# Words that only lead into a turn ("그럼 작년엔요?", "아 근데 …", "ㅇㅇ 그리고 …")
+LEAD_IN_WORDS = (
+    *("아", "음", "어", "오", "혹시", "참", "그럼", "그러면", "그리고", "근데", "그런데", "그래서"),
+    *("ㅇㅇ", "ㅇㅋ", "네", "넵", "예", "응", "웅"),  # (acknowledgements said before a turn)
+)
+_LEAD_FILLER = re.compile(rf"^(?:{'|'.join(LEAD_IN_WORDS)})+")  # (in a key, where no space sets them apart)
+# ... said apart in a turn; a syllable before another that stands alone, but for 그/이/저, is a
+# word cut in two or a number, not a lead-in ("네 개 기관", "예 산")
+_LEAD_IN = re.compile(rf"\s*(?:(?:{'|'.join(LEAD_IN_WORDS)})[\s,.~!]+(?!(?![그이저])[가-힣](?:[\s?.!,~]|$)))+")
+# A closing ending that may ask ("…있어요", "…하나여", "…뭐임")
+_ASKING_ENDING = re.compile(r"(?:요|까|나|니|냐|죠|임|여)\s*[?.!~]*\s*$")
 
 # "상시", "수시", "매월" as words of their own: not "상시학습" (a programme's name) nor "누수시설"
 _ALWAYS = r"(?<![가-힣])(?:상시|수시|매월|매주)(?!학습|설)"

@@ -464,14 +464,11 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
     assert brain.answer("뭘 물어볼 수 있어?", now=NOW).intent == "smalltalk.help"
 
 
-def test_a_number_or_a_cut_word_is_no_lead_in() -> None:
-    from knowledge.core import _LEAD_IN
-
+def test_a_number_or_a_cut_word_is_no_lead_in(brain: Brain) -> None:
     for text, rest in (("네 그럼 면접은 언제예요", "면접은 언제예요"), ("혹시 그 중 의무직은", "그 중 의무직은")):
-        m = _LEAD_IN.match(text)
-        assert m is not None and text[m.end() :] == rest
+        assert brain.turns.past_lead_in(text) == rest
     for text in ("네 개 기관이 어디어디예요?", "예 산 얼마예요"):  # four institutions; 예산 cut in two
-        assert _LEAD_IN.match(text) is None
+        assert brain.turns.past_lead_in(text) is None
 
 
 def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) -> None:
