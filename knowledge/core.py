@@ -559,16 +559,10 @@ class Brain:
         for word in u.elsewhere:
             if len(word) < 2 or self.accounting.generic(word) or out:
                 continue
-            found = list(_spelt(word).finditer(answer))
-            if found and all(_in_a_list(answer, x.start(), x.end()) for x in found):
-                # (the clause it is in, up to the next comma: "시·자치구·소방직 공무원")
-                items = [
-                    answer[max(answer.rfind(c, 0, x.start()) for c in ",\n:") + 1 : x.end()]
-                    + re.split(r"[,\n]", answer[x.end() :], maxsplit=1)[0]
-                    for x in found
-                ]
-                if not any(re.search(r"\d", item) for item in items):
-                    out.append(f"{word} 인원")
+            anywhere = _list_items(answer, [word], listed=False)
+            listed = _list_items(answer, [word], marks=",、·")
+            if anywhere and len(listed) == len(anywhere) and not any(re.search(r"\d", i) for _, _, i in listed):
+                out.append(f"{word} 인원")
         return out
 
     def _without_names(self, u: Understanding, text: str) -> str:
@@ -1317,11 +1311,6 @@ def _said_together(
     return False
 
 
-def _in_a_list(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is an item of a list ("시·자치구·소방직", "고졸자, 운전 등")."""
-    return bool(re.search(r"[,、·]\s*$", text[:start]) or re.match(r"\s*(?:등|[,、·])", text[end:]))
-
-
 def _items_listed(line: str) -> int:
     """The most items of one list in ``line``: numbered ones ("① …, ② …"), or short parts between
     commas, the first and the last of which may run on into the sentence ("평가역량은 정책기획,
@@ -1340,14 +1329,15 @@ def _series_forms(name: str) -> list[str]:
     return [name, *([name[:-1]] if name.endswith("직") and len(name) >= 3 else [])]
 
 
-def _list_items(text: str, forms: list[str], listed: bool = True) -> list[tuple[int, int, str]]:
-    """Where a text writes one of ``forms`` as an item of a list ("…, 연구지도직 등"), or with
-    ``listed`` false anywhere, with the item (the clause it is in, up to the next comma)."""
+def _list_items(text: str, forms: list[str], listed: bool = True, marks: str = ",、") -> list[tuple[int, int, str]]:
+    """Where a text writes one of ``forms`` as an item of a list ("…, 연구지도직 등"; with ``marks``
+    ",、·" also "시·자치구·소방직"), or with ``listed`` false anywhere, with the item (the clause it
+    is in, up to the next comma)."""
     out = []
     for form in forms:
         for x in _spelt(form).finditer(text):
             start, end = x.start(), x.end()
-            in_list = re.search(r"[,、]\s*$", text[:start]) or re.match(r"\s*(?:등|[,、])", text[end:])
+            in_list = re.search(rf"[{marks}]\s*$", text[:start]) or re.match(rf"\s*(?:등|[{marks}])", text[end:])
             if listed and not in_list:
                 continue
             lead = max(text.rfind(c, 0, start) for c in ",、(:—\n") + 1
