@@ -1289,9 +1289,8 @@ def _members_unlisted(question: str, answer: str) -> list[str]:
             return ["목록"]
         items = max(max(map(_items_listed, answer.splitlines()), default=0), answer.count("\n•") + 1)
         return ["목록"] if items < int(number) else []
-    nouns = {w for w in re.findall(r"[가-힣]{2,}", question)}
-    for noun in nouns:
-        stem = noun[:-1] if noun[-1] in "이가은는을를도" and len(noun) > 2 else noun
+    for word in set(re.findall(r"[가-힣]{2,}", question)):
+        stem = next(iter(without_particles(word)), word)  # ("직류가" → 직류)
         if re.search(_CUT_SHORT.format(noun=re.escape(stem)), answer):
             return ["목록"]
     return []

@@ -1053,8 +1053,9 @@ class Accounting:
         ):
             # "평균 얼마였어요" of a tenure: how much of what is spoken of, not a sum of money
             return _QUANTITY
-        before = re.search(r"([가-힣]{2,})\s*(?:의\s*)?$", u.text[: u.text.find(m.text)] if m.text in u.text else "")
-        if m.value == "example" and before is not None:
+        said_at = u.text.find(m.text) if m.value == "example" else -1
+        before = re.search(r"([가-힣]{2,})\s*(?:의\s*)?$", u.text[:said_at]) if said_at >= 0 else None
+        if before is not None:
             # "분야 예시": a list, to 등, said with the kind it lists ("노동조사요원 등 25개 분야")
             noun = re.escape(before.group(1))
             return re.compile(rf"{noun}[^.\n]*?{pattern.pattern}|{pattern.pattern}[^.\n]{{0,15}}?{noun}")
