@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from db import knowledge as kdb
 from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import Topic
+from knowledge.shape import SAYS_MISSING
 from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
 from knowledge.understand import Understanding, halves_named, is_predicate
 
@@ -170,7 +171,7 @@ class AnswerBase:
         scored = []
         for f in facts:
             # (a note that the report lacks a thing, "…나와 있지 않습니다", shares no word asked)
-            hay = _LACKS.sub("", f.label + " " + f.text + " " + " ".join(f.keywords)).replace(" ", "")
+            hay = SAYS_MISSING.sub("", f.label + " " + f.text + " " + " ".join(f.keywords)).replace(" ", "")
             label = f.label.replace(" ", "")
             score = sum(2 if w in label else 1 for w in words if w in hay)
             if score:
@@ -242,9 +243,6 @@ def _names(f: kdb.Fact, p: kdb.Program) -> bool:
     """Whether fact ``f`` names program ``p`` (by its name or an alias)."""
     names = [n.replace(" ", "") for n in (p.name, *p.aliases) if len(n.replace(" ", "")) >= 3]
     return any(n in f.text.replace(" ", "") for n in names)
-
-
-_LACKS = re.compile(r"업무보고(?:에는|에)?\s*(?:나와\s*있지\s*않|나오지\s*않|없)[가-힣]*")
 
 
 def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year: int = 0) -> list[str]:
