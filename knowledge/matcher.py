@@ -207,6 +207,9 @@ class Matcher:
         if not candidates:
             return []
         q_jamo, owner = _jamo_offsets(q)
+        # the user's own words that are spelt right (each a span of the key), for every candidate
+        edges = sorted({0, len(q), *boundaries})
+        spelt = [(a, b, q[a:b]) for a, b in zip(edges, edges[1:], strict=False) if q[a:b] in self.known_words]
         out: list[Match] = []
         for idx in candidates:
             term = self.fuzzy[idx]
@@ -249,7 +252,11 @@ class Matcher:
             # Digits and Latin letters must be typed as they are: 2차 is not a typo of 3차.
             if _non_hangul(q[start:end]) != _non_hangul(term.key):
                 continue
-            if self._is_known(q, start, end, term.key) or self._holds_a_known_word(q, start, end, term.key, boundaries):
+            # (nor a whole word of the user's spelt right and no part of the term: "그럼 운영" holds
+            # 그럼, no typo of 프로그램운영)
+            if self._is_known(q, start, end, term.key) or any(
+                start <= a and b <= end and len(w) >= 2 and w not in term.key for a, b, w in spelt
+            ):
                 continue
             out.append(Match(term.kind, term.value, term.text, start, end, term.weight * score / 100.0))
         return out
@@ -274,16 +281,6 @@ class Matcher:
                 ):
                     best = (start, start + length, score)
         return best
-
-    def _holds_a_known_word(self, q: str, start: int, end: int, term_key: str, boundaries: frozenset[int]) -> bool:
-        """Whether the typo candidate holds a whole word of the user's, correctly spelt and no part
-        of the term ("그럼 운영" holds 그럼: no typo of 프로그램운영)."""
-        edges = sorted({0, len(q), *boundaries})
-        for a, b in zip(edges, edges[1:], strict=False):
-            word = q[a:b]
-            if start <= a and b <= end and len(word) >= 2 and word not in term_key and word in self.known_words:
-                return True
-        return False
 
     def _is_known(self, q: str, start: int, end: int, term_key: str) -> bool:
         """Whether the typo candidate q[start:end] (give or take a syllable at either edge) is a
