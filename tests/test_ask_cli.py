@@ -121,19 +121,24 @@ def test_ask_creates_missing_database(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0 and path.exists() and "지상 3층" in out
 
 
-def test_chat_console_conversation(db_path: Path) -> None:
-    """The console chat through a real subprocess: context carries, '종료' ends it."""
-    env = {**os.environ, "HRDBOT_DB": str(db_path)}
+def chat(db_path: Path, talk: str, *args: str, **env_extra: str) -> subprocess.CompletedProcess[str]:
+    """The console chat (``bot.py`` with ``args``) through a real subprocess, with no token set."""
+    env = {**os.environ, "HRDBOT_DB": str(db_path), **env_extra}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "--today", "2018-07-01"],
-        input="2차 필기 합격자 발표 언제예요?\n면접은요?\n종료\n",
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        input=talk,
         capture_output=True,
         text=True,
         env=env,
         timeout=60,
         check=False,
     )
+
+
+def test_chat_console_conversation(db_path: Path) -> None:
+    """The console chat through a real subprocess: context carries, '종료' ends it."""
+    proc = chat(db_path, "2차 필기 합격자 발표 언제예요?\n면접은요?\n종료\n", "--today", "2018-07-01")
     assert proc.returncode == 0, proc.stderr
     assert "8월 22일" in proc.stdout
     assert "10월 15일" in proc.stdout
@@ -141,17 +146,7 @@ def test_chat_console_conversation(db_path: Path) -> None:
 
 
 def test_chat_ends_on_eof(db_path: Path) -> None:
-    env = {**os.environ, "HRDBOT_DB": str(db_path)}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "chat"],
-        input="안녕\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    proc = chat(db_path, "안녕\n", "chat")
     assert proc.returncode == 0 and "안녕하세요" in proc.stdout
 
 
@@ -173,17 +168,7 @@ def test_replies_do_not_depend_on_the_hash_seed(db_path: Path) -> None:
     talk = "경력경쟁 기술계고졸자 시험과목 뭐예요\n민간위탁사업 실무 교육 몇 명 받아요\n이러닝으로도 나와요?\n종료\n"
     outputs = set()
     for seed in ("1", "2", "3", "7", "11"):
-        env = {**os.environ, "HRDBOT_DB": str(db_path), "PYTHONHASHSEED": seed}
-        env.pop("TELEGRAM_BOT_TOKEN", None)
-        proc = subprocess.run(
-            [sys.executable, str(ROOT / "bot.py"), "--today", "2018-07-01"],
-            input=talk,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        proc = chat(db_path, talk, "--today", "2018-07-01", PYTHONHASHSEED=seed)
         assert proc.returncode == 0, proc.stderr
         outputs.add(proc.stdout)
     assert len(outputs) == 1
