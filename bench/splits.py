@@ -58,6 +58,8 @@ SPLIT_FILES = {
     "dev32": ROOT / "tests" / "devset32.tsv",  # the same, half of it declines, most of those near misses
     "dev33": ROOT / "tests" / "devset33.tsv",  # the same, conversations, a third on exams, a fifth on the daycare
     "dev34": ROOT / "tests" / "devset34.tsv",  # the same, balanced across sections, a quarter declines
+    "dev35": ROOT / "tests" / "devset35.tsv",  # the same, a quarter near misses, a fifth conversations
+    "dev36": ROOT / "tests" / "devset36.tsv",  # the same, phone-typed, a third exams, a fifth the daycare
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
