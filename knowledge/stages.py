@@ -734,7 +734,7 @@ class Accounting:
             and not rank_fits(m.text, f"{answer}\n{own}")
         ]
         missing += [
-            word
+            u.suffix_nouns.get(attr, word)
             for attr, word in u.suffix_attrs.items()
             if f"attr.{attr}" not in uses
             and not self.holds(key(word), compact)
@@ -744,7 +744,7 @@ class Accounting:
         # an attribute the intent gives is of the thing its word names ("인쇄비" is the cost of
         # 인쇄): that thing must be in the answer too
         missing += [
-            word
+            u.suffix_nouns.get(attr, word)
             for attr, word in u.suffix_attrs.items()
             if f"attr.{attr}" in uses and len(stem := key(word)[:-1]) >= 2 and not shown(stem)
         ]
@@ -974,7 +974,11 @@ class Accounting:
                 and not (ordinal and m.value == "headcount" and u.key[m.start : m.end] in ("몇번", "몇"))
                 # of the exam figures, those of people ("응시자", "접수인원") ask a figure; "시험장"
                 # names a thing ("시험장 확보는 누가"), and "몇 군데" is asked by its counter
-                and not (m.value == "count_figures" and not re.search(r"(?:자|인원|율)$", u.key[m.start : m.end]))
+                and not (
+                    m.value == "count_figures"
+                    and not re.search(r"(?:자|인원|율)$", u.key[m.start : m.end])
+                    and not re.match(r"(?:사람|인원|명수|수)", u.key[m.end :])  # "원서 낸 사람"
+                )
                 # "몇 개" counted in its own units is asked once: not again as any headcount ("53명")
                 and not (m.value == "headcount" and counted and u.key[m.start : m.end].startswith("몇"))
                 # "얼마" asks a sum only when it asks nothing else ("응시율 얼마야" asks a rate)
@@ -1037,6 +1041,8 @@ class Accounting:
                 return f"{named} {word}"  # "팀 이름"
         if m.value == "count_figures" and word.endswith("자"):
             return f"{word} 수"  # the number of those who applied is what is asked
+        if m.value == "count_figures" and u.key[m.end :].startswith("사람"):
+            return f"{m.text} 사람 수"  # "원서 낸 사람"
         return word
 
     def _value_asked(

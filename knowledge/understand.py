@@ -134,6 +134,9 @@ class Understanding:
     # Attributes asked by a suffix on a known word ("수강료" asks a cost, "면접관" a person),
     # with the word that asked it.
     suffix_attrs: dict[str, str] = field(default_factory=dict)
+    # ... and the noun each asks of, as a reply names it: the run of nouns the suffix ends, after
+    # any record named ("신임자과정수강료는": 수강료; "어느부서일이야": 부서일)
+    suffix_nouns: dict[str, str] = field(default_factory=dict)
     intent: str | None = None
     score: float = 0.0
     ranking: list[tuple[str, float]] = field(default_factory=list)
@@ -270,6 +273,9 @@ class Understander:
                 asks = {s for s, w in spec.signals.items() if s.startswith("attr.") and w > 0}
                 self.concept_asks.setdefault(need, set()).update(asks)
         self._topic_keywords = [t for t in entity_terms if t.kind == "topic"]
+        # the words the audit is named by ("시의회 행감": the council is who audits): said with
+        # a finding asked, they name no finding of their own
+        self._audit_words = frozenset(key(w) for phrase in nlu["concepts"].get("audit", ()) for w in phrase.split())
         # a name of one syllable ("과", "팀", "앱") is matched only where the analyser reads it as a
         # noun standing alone, never inside another word or as a particle ("교육과 연수")
         # (cue words of one syllable, "층", "돈", stay with the matcher: they ask, inside any word)
@@ -631,6 +637,10 @@ class Understander:
             for etype in ambiguous:
                 _add(entities, "event_type", etype)
         audit_cues = {(m.start, m.end) for m in matches if m.kind == "concept" and m.value == "audit"}
+        if audit_cues:
+            audit_cues |= {
+                (m.start, m.end) for m in matches if m.kind == "topic" and k[m.start : m.end] in self._audit_words
+            }
         # (a finding named only by a word for the audit itself, "행감", is no finding asked about)
         by_audit_word = [m for m in matches if m.kind == "topic" and (m.start, m.end) in audit_cues]
         if "concept.audit" in features and (
@@ -665,7 +675,7 @@ class Understander:
         cohort = int(cohort_match.group(1)) if cohort_match else None
         if cohort is not None:
             features["session"] = 1.0
-        unknown, elsewhere, suffix_attrs = self.coverage(text, matches, k)
+        unknown, elsewhere, suffix_attrs, suffix_nouns = self.coverage(text, matches, k)
         # What the asker says of themselves before the question ("의원실입니다.", "워킹맘인데요,")
         # is no part of what is asked: only the last sentence's words must be accounted for.
         asked = _asked_sentences(text, self.question_words)
@@ -687,6 +697,7 @@ class Understander:
             oos,
             elsewhere,
             suffix_attrs,
+            suffix_nouns,
             counters=counters,
             actions=self._actions(analysed, matches, told_end),
             left_out=left_out,
@@ -764,25 +775,37 @@ class Understander:
                 years.append(2000 + int(m.group(3)))
         return years
 
-    def coverage(self, text: str, matches: list[Match], k: str) -> tuple[list[str], list[str], dict[str, str]]:
+    def coverage(
+        self, text: str, matches: list[Match], k: str
+    ) -> tuple[list[str], list[str], dict[str, str], dict[str, str]]:
         """The content words of ``text`` that nothing accounts for.
 
-        Returns (foreign, elsewhere): words neither the report, the vocabulary nor Korean function
-        words know (수강료, 엘리베이터), and words the report knows but no matched term covers
-        (the chosen record must then account for them).
+        Returns (foreign, elsewhere, suffix_attrs, suffix_nouns): words neither the report, the
+        vocabulary nor Korean function words know (수강료, 엘리베이터); words the report knows but
+        no matched term covers (the chosen record must then account for them); the attributes
+        asked by a noun suffix, with the word that asked each and the noun it asks of.
         """
         covered = [False] * len(k)
+        audited = any(m.kind == "concept" and m.value == "audit" for m in matches)
+        named = [False] * len(k)  # what names a record ("신임자과정수강료": 신임자 과정)
+        for m in matches:
+            if m.kind not in ("attr", "concept", "smalltalk", *SOFT_KINDS):
+                named[m.start : m.end] = [True] * (min(m.end, len(k)) - m.start)
         for m in matches:
             # Keywords of free-text records and small talk point at records, they do not account
             # for a word: the record they lead to must ("메뉴" is the bot's menu only when
-            # nothing else is asked).
-            if m.kind == "smalltalk" or m.kind in SOFT_KINDS:
+            # nothing else is asked). (A word the audit is named by is the audit's, when a
+            # finding is asked: "시의회에서 지적한 거".)
+            if m.kind == "smalltalk" or (
+                m.kind in SOFT_KINDS and not (audited and k[m.start : m.end] in self._audit_words)
+            ):
                 continue
             for i in range(m.start, min(m.end, len(k))):
                 covered[i] = True
         foreign: list[tuple[int, int]] = []
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
+        suffix_nouns: dict[str, str] = {}
         analysed = morph.analyse(text)
         for i, m in enumerate(analysed):
             # (MeCab reads some as a verb of one syllable: "참가비" → 참가 + 비다)
@@ -803,6 +826,7 @@ class Understander:
             ):
                 # a noun suffix the matched terms do not explain ("참가비" → 참가 + 비)
                 suffix_attrs[self.suffixes[m.surface]] = k[m.word[0] : m.end]
+                suffix_nouns[self.suffixes[m.surface]] = k[_noun_start(analysed, i, named) : m.end]
                 continue
             if not m.content or m.end > len(k):
                 continue
@@ -905,6 +929,7 @@ class Understander:
             attr = self._suffix_attr(m, word, covered, k) if after_a_noun else ""
             if attr:
                 suffix_attrs[attr] = k[m.word[0] : m.end]
+                suffix_nouns[attr] = k[_noun_start(analysed, i, named) : m.end]
                 continue
             if (
                 word in self.function_words
@@ -928,7 +953,7 @@ class Understander:
                     foreign[-1] = (foreign[-1][0], m.end)  # "빔" + "프로젝터": one word
                 else:
                     foreign.append((m.start, m.end))
-        return [k[s:e] for s, e in foreign], list(dict.fromkeys(elsewhere)), suffix_attrs
+        return [k[s:e] for s, e in foreign], list(dict.fromkeys(elsewhere)), suffix_attrs, suffix_nouns
 
     def _rate_unknown(
         self, analysed: tuple[morph.Morpheme, ...], i: int, covered: list[bool], k: str
@@ -1229,6 +1254,22 @@ def _boundaries(cleaned: str) -> frozenset[int]:
 
 # the short endings, letter by letter, by length: what a mistyped ending is compared with
 _SHORT_ENDINGS = {n: [to_jamo(e) for e in _ENDING_SET if len(e) == n] for n in (1, 2, 3)}
+
+
+def _noun_start(analysed: tuple[morph.Morpheme, ...], i: int, named: list[bool]) -> int:
+    """Where the run of nouns that ends at morpheme ``i`` starts within its word, after any
+    matched term: the noun a suffix asks of, not the whole unspaced sentence before it
+    ("교재발간은어느부서일이야": 부서일; "신임자과정수강료는": 수강료)."""
+    j = i
+    while (
+        j > 0
+        and analysed[j - 1].word == analysed[i].word
+        and analysed[j - 1].end == analysed[j].start
+        and not any(named[analysed[j - 1].start : analysed[j - 1].end])
+        and not analysed[j - 1].pos.startswith(("J", "E", "V", "XSV", "XSA", "MM", "MAG", "SF", "SP", "SS", "SE", "SO"))
+    ):
+        j -= 1
+    return analysed[j].start
 
 
 def _contracted_verb(word: str) -> bool:

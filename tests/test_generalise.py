@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the council named with a finding asked is who audited, not the keyword of its council course
+    ("시의회가 어린이집 문제로 지적한 내용 알려주세요", ["지역 주민"]),
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     # the members of a counted set, when the answer lists as many as the question counts
@@ -262,6 +264,10 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
+    ("추가 채용시험에 원서 낸 사람은 몇 명이었나요", "원서 낸 사람 수"),
+    # a suffix's noun typed with the whole question: the noun after the record named, not all of it
+    ("신임자과정수강료는얼마예요", "신임자 과정의 수강료는"),
     # a record named beside the one answered about must be in the answer: the building's floors
     # say nothing of where the gym is, and the reply names the building as its subject
     ("배움관 몇 층에 체육시설 있어요", "배움관의 체육시설"),
@@ -487,6 +493,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # "1주짜리" is the 1주 the report writes: the line of the 1-week cohorts answers
+    (["은퇴 앞둔 공무원 교육 뭐 있어요", "1주짜리 과정 인원은?"], "120명", "업무보고에 나와 있지 않습니다"),
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
     (["퇴직자 교육 2주짜리 3기 언제예요", "그 담 기수는?"], "4기", "3기는"),  # "그 담": 그 다음, said short
     # "…하나여" asks (하나요 typed casually) of a thing of its own, not the length asked before

@@ -258,6 +258,8 @@ def _question_words(u: Understanding, names: tuple[str, ...] | None = None, year
         w = "".join(ch for ch in word if ch.isalnum())
         w = strip_ending(w)
         w = next(iter(without_particles(w)[::-1]), w)  # "상반기엔" → 상반기
+        if len(w) > 3 and w.endswith("짜리"):
+            w = w[:-2]  # "2주짜리" is the 2주 the report writes
         if len(w) >= 2 and not is_predicate(w) and w not in named and not any(w in n for n in named):
             out.append(w)
     # the words the reading found, for a question written without spaces ("협치교육하반기몇회")
