@@ -273,6 +273,12 @@ class Understander:
                 asks = {s for s, w in spec.signals.items() if s.startswith("attr.") and w > 0}
                 self.concept_asks.setdefault(need, set()).update(asks)
         self._topic_keywords = [t for t in entity_terms if t.kind == "topic"]
+        # the rounds the report numbers ("제2회"), by their number
+        self._numbered_rounds = {
+            int(found.group(1)): t
+            for t in entity_terms
+            if t.kind == "round" and (found := re.fullmatch(r"제(\d+)회", t.key))
+        }
         # the words the audit is named by ("시의회 행감": the council is who audits): said with
         # a finding asked, they name no finding of their own
         self._audit_words = frozenset(key(w) for phrase in nlu["concepts"].get("audit", ()) for w in phrase.split())
@@ -420,6 +426,24 @@ class Understander:
             ]
         return out
 
+    def _rounds_by_number(self, k: str, found: list[Match]) -> list[Match]:
+        """A round said by its number alone ("이번 2회 원서 낸 사람", "2회 응시율"), where the
+        question asks of an exam (its event or figures) and names no round: "N회" right before
+        what is asked of it, or after 이번/지난/제, is the round, not a count ("공채 2회 봐요")."""
+        if any(m.kind == "round" for m in found):
+            return []
+        exam = [m for m in found if m.kind in _EVENTS or (m.kind == "attr" and m.value in _EXAM_ATTRS)]
+        if not exam:
+            return []
+        out = []
+        for said in _ROUND_NUMBER.finditer(k):
+            term = self._numbered_rounds.get(int(said.group(2)))
+            if term is None or any(m.start < said.end() and said.start(2) < m.end for m in found):
+                continue
+            if said.group(1) or any(m.start == said.end() for m in exam):
+                out.append(Match(term.kind, term.value, term.text, said.start(), said.end(), 1.0))
+        return out
+
     # -- features -----------------------------------------------------------------------------
 
     def understand(self, text: str, today: dt.date) -> Understanding:
@@ -539,6 +563,7 @@ class Understander:
         }
         matches = [m for m in matches if id(m) not in crossing]
         matches += self._syllable_matches(analysed, matches)
+        matches += self._rounds_by_number(k, matches)
         # what the asker says of themselves ("교육담당인데요 …", "합격했는데 …") asks nothing: its
         # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
         told_end = len(key(text[: told_part_end(text)]))
@@ -1156,6 +1181,8 @@ _LEFT_OUT = re.compile(
     r"(?:은|는|을|를|이|가)?(?:말고|빼고|제외하고|말구|이외에|외에|아니어도|아니라도|아니면|아닌데|아닌)"
 )
 _EVENTS = ("event_type", "event_any")
+_EXAM_ATTRS = frozenset({"count_figures", "series"})
+_ROUND_NUMBER = re.compile(r"(이번|지난|저번|제)?(?<!\d)(\d{1,2})회(?!차)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 
 

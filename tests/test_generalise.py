@@ -36,6 +36,8 @@ ANSWERED = [
     # (question, facts the reply must hold)
     # the council named with a finding asked is who audited, not the keyword of its council course
     ("시의회가 어린이집 문제로 지적한 내용 알려주세요", ["지역 주민"]),
+    # a round said by its number alone, right before an exam figure asked of it
+    ("저번 2회 응시자 몇 명이에요", ["67,959"]),
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     # the members of a counted set, when the answer lists as many as the question counts
