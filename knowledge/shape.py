@@ -139,7 +139,7 @@ def shape(
 # What a question word asks, as a noun for "…의 장소는 업무보고에 나와 있지 않습니다".
 _ASKED_NOUNS = (
     (re.compile(r"^(어디|어느\s*곳|위치)"), "장소"),
-    (re.compile(r"^(주말|공휴일|휴일)"), "주말·휴일 운영 여부"),
+    (re.compile(r"^(주말|공휴일|휴일|토요일|일요일)"), "주말·휴일 운영 여부"),
     (re.compile(r"^(언제|며칠|몇\s*일|몇\s*월|정확)"), "날짜"),
     (re.compile(r"^얼마"), "금액"),
     (re.compile(r"^(왜|웨|까닭)"), "이유"),

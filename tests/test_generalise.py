@@ -268,6 +268,8 @@ DECLINED = [
     # (question, what the first line says the report lacks)
     # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
     ("추가 채용시험에 원서 낸 사람은 몇 명이었나요", "원서 낸 사람 수"),
+    # a weekend day said by name asks whether it runs then, as 주말 does
+    ("일요일에도 강의실 쓸 수 있나요", "주말·휴일 운영 여부"),
     # a suffix's noun typed with the whole question: the noun after the record named, not all of it
     ("신임자과정수강료는얼마예요", "신임자 과정의 수강료는"),
     # a record named beside the one answered about must be in the answer: the building's floors
