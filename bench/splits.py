@@ -60,6 +60,8 @@ SPLIT_FILES = {
     "dev34": ROOT / "tests" / "devset34.tsv",  # the same, balanced across sections, a quarter declines
     "dev35": ROOT / "tests" / "devset35.tsv",  # the same, a quarter near misses, a fifth conversations
     "dev36": ROOT / "tests" / "devset36.tsv",  # the same, phone-typed, a third exams, a fifth the daycare
+    "dev37": ROOT / "tests" / "devset37.tsv",  # the same, two fifths declines, most near misses; tables and audits
+    "dev38": ROOT / "tests" / "devset38.tsv",  # the same, forty conversations
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
