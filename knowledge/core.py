@@ -22,7 +22,7 @@ from db import ops
 from knowledge import shape as shapes
 from knowledge import stages
 from knowledge.answers import Composer, cohort_of
-from knowledge.answers.common import report_year
+from knowledge.answers.common import Composed, report_year
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
@@ -291,7 +291,7 @@ class Brain:
             composed = self.composer.compose(u, today)
             missing = self._unanswered(u, composed.text) if composed is not None else []
             if composed is not None and missing:
-                return self._not_in_report(text, u, missing, composed.text, now, context)
+                return self._not_in_report(text, u, missing, composed, now, context)
         if reason == "not_in_report" and u.intent is not None:
             composed = self.composer.compose(u, today)
             held = self._holding(u, composed, today)
@@ -301,7 +301,7 @@ class Brain:
             partial = self._partial(u, composed, u.unknown_words, now) if composed else None
             if partial is not None:
                 return partial
-            return self._not_in_report(text, u, u.unknown_words, composed.text if composed else "", now, context)
+            return self._not_in_report(text, u, u.unknown_words, composed, now, context)
         if reason == "unknown" and not u.unknown_words and self.turns.is_question(text):
             said = self._from_last_answer(u, context, now, yes_no=True)
             if said is not None:
@@ -748,7 +748,7 @@ class Brain:
             partial = self._partial(u, composed, words, now) if words else None
             if partial is not None:
                 return partial
-            return self._not_in_report(text, u, missing, composed.text, now, context)
+            return self._not_in_report(text, u, missing, composed, now, context)
         return self._reply(u, composed, now)
 
     def _says_it_lacks(self, u: Understanding, card: str) -> str | None:
@@ -1131,7 +1131,13 @@ class Brain:
         return None
 
     def _not_in_report(
-        self, text: str, u: Understanding, words: list[str], card: str, now: dt.datetime, context: Context
+        self,
+        text: str,
+        u: Understanding,
+        words: list[str],
+        composed: Composed | None,
+        now: dt.datetime,
+        context: Context,
     ) -> Reply:
         """The record is known but the asked attribute is not in it: say so first."""
         said = self._from_last_answer(u, context, now)
@@ -1148,9 +1154,28 @@ class Brain:
             # a record named before the thing it lacks, said in the question's order: "배움관
             # 엘리베이터" → 배움관의 엘리베이터
             subject, shown = shown[0], [subject]
+        card = composed.text if composed is not None else ""
+        if subject and composed is not None and not self._card_is_of_subject(u, composed, missing=words):
+            card = ""  # (the budget's card under "그때 경쟁률은" after an exam round says nothing of it)
         body = shapes.with_suggestions(shapes.not_in_report(subject, shown, card), suggestions)
         entities = _public_entities(u.entities)
         return Reply(body, None, 0.0, entities, tuple(suggestions), self._context_after_lack(u, context, now))
+
+    def _card_is_of_subject(self, u: Understanding, card: Composed, missing: list[str]) -> bool:
+        """Whether the card a reply would quote as what is known is of a record the question
+        named or took over: a card of another record is no line of what is known of it."""
+        lacking = {key(w) for w in missing}
+        records = [
+            (m.kind, m.value) for m in u.matches if m.kind in SUBJECT_KINDS and u.key[m.start : m.end] not in lacking
+        ]
+        records += [(kind, v) for kind, values in u.inherited.items() for v in values]
+        names = {n for r in records for n in self._names.get(r, ())}
+        names |= {u.key[m.start : m.end] for m in u.matches if (m.kind, m.value) in records}
+        topics = {("round" if t.kind == "exam_round" else t.kind, t.ref_id) for t in card.topics}
+        if topics & set(records):
+            return True
+        compact = key(card.text)
+        return not names or any(len(n) >= 2 and n in compact for n in names)
 
     def _context_after_lack(self, u: Understanding, context: Context, now: dt.datetime) -> Context:
         """The context after a reply that the report does not give what was asked of a known

@@ -177,8 +177,19 @@ def lacks(subject: str, words: list[str]) -> str:
 def not_in_report(subject: str, words: list[str], card: str) -> str:
     """ "신임자 과정의 수강료는 업무보고에 나와 있지 않습니다." and one line of what is known."""
     head = lacks(subject, words)
-    known = next((line for line in card.splitlines() if line.strip() and not line.startswith("[")), "")
+    known = next((line for line in card.splitlines() if _is_known(line)), "")
     return head + (f"\n업무보고에 있는 내용: {known}" if known else "")
+
+
+def _is_known(line: str) -> bool:
+    """Whether a line of a card says something known: not a heading, the basis line, or a line
+    that opens by saying the report lacks a thing ("체육관의 예산은 업무보고에 나와 있지 않습니다")."""
+    line = line.strip()
+    heading = line.endswith(":") and "다." not in line
+    if not line or line.startswith("[") or heading or (line.startswith("(") and "기준" in line):
+        return False
+    lacks = SAYS_MISSING.search(line)
+    return lacks is None or bool(re.search(r"[.,—]", line[: lacks.start()]))
 
 
 def with_note(short: str, note: str) -> str:

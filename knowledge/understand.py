@@ -1293,7 +1293,9 @@ def _noun_start(analysed: tuple[morph.Morpheme, ...], i: int, named: list[bool])
         and analysed[j - 1].word == analysed[i].word
         and analysed[j - 1].end == analysed[j].start
         and not any(named[analysed[j - 1].start : analysed[j - 1].end])
-        and not analysed[j - 1].pos.startswith(("J", "E", "V", "XSV", "XSA", "MM", "MAG", "SF", "SP", "SS", "SE", "SO"))
+        # (a count asked stays with its noun: "몇일날" asks a date)
+        and (analysed[j - 1].pos != "MM" or analysed[j - 1].surface == "몇")
+        and not analysed[j - 1].pos.startswith(("J", "E", "V", "XSV", "XSA", "MAG", "SF", "SP", "SS", "SE", "SO"))
     ):
         j -= 1
     return analysed[j].start

@@ -117,6 +117,20 @@ def test_a_question_with_its_own_subject_starts_fresh(brain: Brain) -> None:
     assert "4개동" in reply.text and "신임자" not in reply.text
 
 
+def test_what_is_known_is_of_the_subject_and_says_something(brain: Brain) -> None:
+    # the line quoted as known is of the record the reply says lacks the thing: no budget card
+    # under a rate asked of an exam round taken over
+    first = brain.answer("작년 12월 추가공채 몇 명 뽑았어요", now=NOW)
+    reply = brain.answer("그때 경쟁률은 얼마였어요?", first.context, now=NOW)
+    assert reply.intent is None and "경쟁률은 " + NOT_GIVEN in reply.text
+    assert "예산" not in reply.text.split("혹시")[0]
+    # and never a line that itself says the report lacks something, nor the basis line alone
+    lacked = brain.answer("체육관 이용료 얼마예요", now=NOW)
+    known = [line for line in lacked.text.splitlines() if line.startswith("업무보고에 있는 내용")]
+    assert lacked.intent is None and NOT_GIVEN in lacked.text.splitlines()[0]
+    assert all(NOT_GIVEN not in line and "기준)" not in line for line in known)
+
+
 def test_detail_shows_the_full_card(brain: Brain) -> None:
     first = brain.answer("신임자 과정 언제 시작해요?", now=NOW)
     assert first.detail and len(first.detail) > len(first.text)
