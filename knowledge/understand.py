@@ -568,6 +568,11 @@ class Understander:
         # cue words ("담당") are no attribute asked, its actions ("합격") none the answer must hold
         told_end = len(key(text[: told_part_end(text)]))
         matches = [m for m in matches if not (m.kind == "attr" and m.end <= told_end)]
+        # ... nor what it quotes before asking of it ("교육기간 짧다고 지적받은 거 어떻게 조치했어요":
+        # the length is what was said, how it was dealt with is asked)
+        quoted = [q.end() for q in _QUOTED.finditer(k)]
+        if quoted and any(m.kind == "attr" and m.start >= quoted[-1] for m in matches):
+            matches = [m for m in matches if not (m.kind == "attr" and m.end <= quoted[-1])]
         # ... nor does what it says after its question ("의무실 있어요? 아프면 어디 가나 해서")
         asked_part = asked_text(text)
         if asked_part != text:
@@ -1182,6 +1187,8 @@ _LEFT_OUT = re.compile(
 )
 _EVENTS = ("event_type", "event_any")
 _EXAM_ATTRS = frozenset({"count_figures", "series"})
+# a quoted clause ("짧다고 지적받은", "늘린다던데"): what someone said, not what is asked
+_QUOTED = re.compile(r"[가-힣](?:다|라|냐)고(?=[가-힣])")
 _ROUND_NUMBER = re.compile(r"(이번|지난|저번|제)?(?<!\d)(\d{1,2})회(?!차)")
 _DATE_ATTRS = frozenset({"schedule", "day", "weekday", "end"})
 

@@ -38,6 +38,10 @@ ANSWERED = [
     ("시의회가 어린이집 문제로 지적한 내용 알려주세요", ["지역 주민"]),
     # a round said by its number alone, right before an exam figure asked of it
     ("저번 2회 응시자 몇 명이에요", ["67,959"]),
+    # the rate of what was paid out, which the budget table gives beside the committed one
+    ("신임자 과정 운영비 지출 기준 집행률 얼마나 돼요", ["69.0%"]),
+    # what a finding said ("…부족하다고") is quoted, not asked: how it was dealt with is
+    ("작년 감사에서 민간위탁 교육 시간이 부족하다고 지적한 거 어떻게 처리했어요", ["맞춤형"]),
     ("우리 애가 조손가정인데 입소 순위가 어떻게 돼요", ["2순위"]),  # 애 → 아이 (thesaurus)
     ("인재원 땅 몇 평이에요", ["85,843"]),  # 땅 → 부지, 몇 평 → a count in 평
     # the members of a counted set, when the answer lists as many as the question counts

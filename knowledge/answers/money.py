@@ -112,9 +112,12 @@ class MoneyAnswers(AnswerBase):
                     f"• 집행액(원인행위, 6.30. 기준): {won(run.executed)}"
                     + (f", 집행률 {run.executed_pct}%" if run.executed_pct is not None else "")
                 )
-            spent = next((x.spent for x in group if x.spent is not None), None)
-            if spent is not None:
-                lines.append(f"• 지출액: {won(spent, words=False)}")
+            paid = next((x for x in group if x.spent is not None), None)
+            if paid is not None and paid.spent is not None:
+                lines.append(
+                    f"• 지출액: {won(paid.spent, words=False)}"
+                    + (f" (지출액 기준 집행률 {paid.spent_pct}%)" if paid.spent_pct is not None else "")
+                )
             ahead = next((x for x in group if x.year_end_forecast is not None), None)
             if ahead is not None and ahead.year_end_forecast is not None:
                 lines.append(
