@@ -23,7 +23,7 @@ from typing import Any
 from knowledge.matcher import SOFT_KINDS, Match, covered
 from knowledge.normalize import key
 from knowledge.reply import Context
-from knowledge.shape import asked_noun
+from knowledge.shape import asked_noun, full_years
 from knowledge.text import BASIS, ranks_written
 from knowledge.understand import (
     FAMILY,
@@ -825,6 +825,11 @@ class Accounting:
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
             if said and year not in said and not _year_written(int(year)).search(body):
                 out.append(f"{year}년")
+        # a year asked of a series the text gives year by year, without that year ("2018년 한 부서
+        # 평균재직기간": 2011년 2년4개월, …, 2017년 2년10개월)
+        series = set(re.findall(r"(?<!\d)(\d{4})년\s*[\d,.]+\s*(?:[년개명회%원]|천원|억)", full_years(body)))
+        if len(series) >= 3:
+            out += [f"{y}년 수치" for y in dict.fromkeys(u.years) if str(y) not in series and f"{y}년" not in out]
         return out
 
     def _counts_of_others(self, u: Understanding, body: str, asked: list[tuple[str, re.Pattern[str]]]) -> list[str]:

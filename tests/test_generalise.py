@@ -270,6 +270,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a year asked of a series the report gives year by year, up to the year before
+    ("올해 한 부서 평균 재직기간 얼마야", "2018년 수치는"),
     # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
     ("추가 채용시험에 원서 낸 사람은 몇 명이었나요", "원서 낸 사람 수"),
     # a weekend day said by name asks whether it runs then, as 주말 does
