@@ -987,6 +987,10 @@ class Brain:
         if len(words) < min_words and not (inherited and patterns and min_words == 1) and not one_asked:
             return None
 
+        # (a word many records use is still one a fact read with its record's name must say
+        # itself: "6급 국내반 복지 행정 분야 몇 명" is no question of the cohort's 69)
+        generic_words = [w for w in u.elsewhere if len(w) >= 2 and self.accounting.generic(w)]
+
         def best(about: list[tuple[str, ...]], owned: bool = False) -> Passage | None:
             return self.passages.best(
                 words + about,
@@ -998,6 +1002,7 @@ class Brain:
                     and not self._said_of_a_group(u, text, patterns)
                     and not self._parts_counted(u, text)
                     and not _members_unlisted(u.text, text)
+                    and (not owned or all(w in key(text) for w in generic_words))
                     # (one word is enough only where the value asked is said of it: "경기도 70만원"
                     # in a list of other bodies' pay says nothing of whom 경기도 recruits)
                     and (not one_asked or _said_together(words[0], patterns, text, self.accounting.holds))

@@ -270,6 +270,9 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a word many records use (복지) that a fact read under its course's name does not say: the
+    # half-year's cohort figures are no count of that field
+    ("6급 국제반 복지 쪽은 몇명 뽑았어요", "찾지 못했습니다"),
     # a year asked of a series the report gives year by year, up to the year before
     ("올해 한 부서 평균 재직기간 얼마야", "2018년 수치는"),
     # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
