@@ -1101,13 +1101,13 @@ class Accounting:
         # after the forum asks where the forum is, not which forum)
         taken = [key(self.names.get((k, str(v)), "")) for k, vs in u.inherited.items() for v in vs]
         kinds = [w for w in u.elsewhere if len(w) >= 2 and not any(w in n for n in taken)]
-        if _BY_WHOM.search(u.key):
-            # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
-            return self.value_of["attr.who"]
-        # a cue other than "어디" ("장소", "위치", "몇 층") asks where the thing itself is
+        # a cue other than "어디" ("장소", "위치", "몇 층", "어느 건물") asks where the thing itself is
         where = any(
             m.kind == "attr" and m.value == "location" and not key(m.text).startswith("어디") for m in u.matches
         ) or bool(_PLACE_WHERE.search(u.text))
+        if _BY_WHOM.search(u.key) and not where:
+            # "문제출제는 어디서 해요": the body that does it ("인재개발원은 … 문제출제 … 를 맡고")
+            return self.value_of["attr.who"]
         base = self.site if where else self.value_of["attr.location"]
         if not kinds:
             return base
