@@ -274,7 +274,7 @@ DECLINED = [
     # half-year's cohort figures are no count of that field
     ("6급 국제반 복지 쪽은 몇명 뽑았어요", "찾지 못했습니다"),
     # "어디서 해요" with a cue of a place (몇 층) asks where it is held, not who runs it
-    ("민간위탁 실무교육은 어디서 해요? 몇 층이에요?", "층수는"),
+    ("협치 교육은 어디서 해요? 어느 건물이에요?", "장소는"),
     # a year asked of a series the report gives year by year, up to the year before
     ("올해 한 부서 평균 재직기간 얼마야", "2018년 수치는"),
     # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
