@@ -814,6 +814,8 @@ class Accounting:
             ]
         if not missing:
             missing += self._counts_of_others(u, body, asked)
+        if not missing and u.counters:
+            missing += only_as_examples(u, body)
         return missing + self.years_of_others(u, body)
 
     def years_of_others(self, u: Understanding, body: str) -> list[str]:
@@ -1182,6 +1184,24 @@ _NAME_OF = re.compile(r"(?<![가-힣])([가-힣]{1,4}?)(?:들)?(?:의)?\s*(?:이
 _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|처리|내|정해|결정)")
 # Where a sentence of the report's polite style ends inside a line ("…했습니다. 그리고 …")
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
+
+
+def only_as_examples(u: Understanding, body: str) -> list[str]:
+    """The words a count is asked of that the answer names only as an example of a group
+    ("노동조사요원 등 25개 분야 27명"): the group's figure is no count of that one."""
+    out = []
+    for w in u.elsewhere:
+        said = [m.end() for m in re.finditer(_spelt_loose(w), body)]
+        if re.search(re.escape(w) + r"(?:이나|나|이랑|랑)?(?:같은|같이|처럼|등)", u.key):
+            continue  # (the question's own example: "노동조사요원 같은 분야가 몇 개")
+        if len(w) >= 3 and said and all(re.match(r"\s*(?:등|외)(?![가-힣])", body[at:]) for at in said):
+            out.append(f"{w} 인원" if "명" in u.counters else f"{w} 수")
+    return out
+
+
+def _spelt_loose(word: str) -> str:
+    """A word as a text may write it, with spaces between its letters."""
+    return r"\s*".join(re.escape(ch) for ch in word)
 
 
 def _items(body: str) -> list[str]:

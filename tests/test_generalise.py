@@ -275,6 +275,9 @@ DECLINED = [
     ("6급 국제반 복지 쪽은 몇명 뽑았어요", "찾지 못했습니다"),
     # "어디서 해요" with a cue of a place (몇 층) asks where it is held, not who runs it
     ("협치 교육은 어디서 해요? 어느 건물이에요?", "장소는"),
+    # a count asked of what the report names only as an example of a group ("노동조사요원 등
+    # 25개 분야 27명"): the group's figure is none of its
+    ("임기제 중에 노동조사요원 몇 명이에요", "노동조사요원 인원은"),
     # a year asked of a series the report gives year by year, up to the year before
     ("올해 한 부서 평균 재직기간 얼마야", "2018년 수치는"),
     # those who applied, said as people ("원서 낸 사람"), of a round the report gives no such figure
