@@ -1146,7 +1146,8 @@ class Brain:
         context: Context,
     ) -> Reply:
         """The record is known but the asked attribute is not in it: say so first."""
-        said = self._from_last_answer(u, context, now)
+        # (a word the report never uses is in no sentence of the last answer: "방수공사 한 업체")
+        said = None if u.unknown_words else self._from_last_answer(u, context, now)
         if said is not None:
             return said
         self._log(text, now)

@@ -511,6 +511,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a word the report never uses (시공사) is in no sentence of the last answer either
+    (
+        ["배움관은 몇 층이에요", "배움관 옥상 방수 공사 시공사는 어디예요"],
+        "업무보고에 나와 있지 않습니다",
+        "2018년 상반기 추진실적으로",
+    ),
     # "1주짜리" is the 1주 the report writes: the line of the 1-week cohorts answers
     (["은퇴 앞둔 공무원 교육 뭐 있어요", "1주짜리 과정 인원은?"], "120명", "업무보고에 나와 있지 않습니다"),
     (["5급 역량평가 올해 몇 번 해요", "남은 거는"], "5급", "더 궁금한 점"),  # a bare topic asks about it
