@@ -511,6 +511,9 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a turn with no word of its own asks of the subject taken over, not of another record of
+    # its section (the Cairo workshop of the same chapter is no place of the forum)
+    (["국제연수정책포럼 몇 월에 열려요", "어디서 하는데요"], "업무보고에 나와 있지 않습니다", "카이로"),
     # a word the report never uses (시공사) is in no sentence of the last answer either
     (
         ["배움관은 몇 층이에요", "배움관 옥상 방수 공사 시공사는 어디예요"],
