@@ -719,6 +719,13 @@ class Brain:
             if u.features.keys() & {"attr.schedule", "attr.who"}
             else []
         )
+        if not missing and not u.actions and _SINCE_WHEN_DONE.search(u.text):
+            # "5분 스피치 언제부터 했어?": since when a thing has been done asks when it began, as
+            # "언제 도입됐어요" does, not its next date
+            for word in _BEGINNINGS:
+                found = self._retrieve(u, now, also=(word,))
+                if found is not None:
+                    return found
         if not missing and actions:
             # "인적성 검사 언제 도입됐어요": the card of the next test date says nothing of an
             # introduction; a fact that holds the question's action too answers it
@@ -1283,6 +1290,10 @@ _JOINED_QUESTIONS = re.compile(r"(?<=[가-힣]고)\s+(?=\S)")
 
 # Attributes a fact names in words rather than shows as a value: the fact must hold one of them.
 _NAMED_ATTRIBUTES = frozenset({"content"})
+# "언제부터 했어요", "언제부터 생긴 거예요": since when a thing has been done, in the past
+_SINCE_WHEN_DONE = re.compile(r"언제\s*부터\s*(?:\S+\s*)?(?:했|생겼|생긴|생기|됐|되었|시작했|시작됐|시작된)")
+# the report's words for a thing's beginning
+_BEGINNINGS = ("도입", "시작", "시행")
 
 
 # 그 and the noun it points at, with a count before it ("그 네 개 기관이", "그 4개 기관")
