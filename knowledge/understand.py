@@ -18,6 +18,7 @@ from knowledge.normalize import (
     clean,
     copula_stem,
     is_ending,
+    is_hangul,
     key,
     particle_stems,
     particles_only,
@@ -194,15 +195,28 @@ _WORD_LISTS = (
 )
 
 
+def _with_particles(phrase: str) -> list[str]:
+    """A phrase of two words as written, and with the particle Korean puts after its first word
+    ("퇴직 앞둔" → "퇴직을 앞둔", "퇴직이 앞둔" is never said but harms nothing)."""
+    words = phrase.split()
+    if len(words) != 2 or len(words[0]) < 2 or not is_hangul(words[0][-1]):
+        return [phrase]
+    first, rest = words
+    coda = (ord(first[-1]) - 0xAC00) % 28 != 0
+    particles = ("을", "이", "은") if coda else ("를", "가", "는")
+    return [phrase, *(f"{first}{p} {rest}" for p in particles)]
+
+
 def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:
-    """Terms from nlu.yaml: event types, ranks, concepts, attributes, small talk, out of scope."""
+    """Terms from nlu.yaml: event types, ranks, concepts, attributes, small talk, out of scope.
+    A rank's phrase of two words is also read with a particle after its first word ("퇴직을 앞둔")."""
     terms: list[Term | None] = []
     for etype, words in nlu["event_types"].items():
         terms += [make_term("event_type", etype, w) for w in words]
     for group in nlu.get("ambiguous_events", []):
         terms += [make_term("event_any", ",".join(group["types"]), w) for w in group["words"]]
     for rank, words in nlu["ranks"].items():
-        terms += [make_term("rank", rank, w) for w in words]
+        terms += [make_term("rank", rank, v) for w in words for v in _with_particles(w)]
     for concept, words in nlu["concepts"].items():
         terms += [make_term("concept", concept, w) for w in words]
     for attr, words in nlu["attributes"].items():
