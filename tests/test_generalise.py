@@ -36,6 +36,8 @@ ANSWERED = [
     # (question, facts the reply must hold)
     # the council named with a finding asked is who audited, not the keyword of its council course
     ("시의회가 어린이집 문제로 지적한 내용 알려주세요", ["지역 주민"]),
+    # "못 들어가요" asks who may get in, as "들어갈 수 있어요" does
+    ("맞벌이인데 직원 아니면 어린이집 못 들어가요?", ["결원"]),
     # a rank said in two words with its particle between ("퇴직을 앞둔" is the report's 퇴직 앞둔)
     ("퇴직을 앞둔 사람들 교육은 몇 명 뽑아요", ["450명"]),
     # since when a thing has been done asks when it began, not its next date
