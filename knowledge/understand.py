@@ -703,6 +703,15 @@ class Understander:
             if found:
                 entities["topic"] = list(dict.fromkeys(found))
                 features["topic"] = max(features.get("topic", 0.0), 1.0)
+        elif "concept.audit" in features and by_audit_word and "topic" in entities:
+            # a finding named beside the word for the audit ("행정사무감사에서 평정위원이 몇 명이라고
+            # 지적"): that finding is asked, not the audit's summary the word names
+            said = {m.value for m in by_audit_word} - {
+                m.value for m in matches if m.kind == "topic" and (m.start, m.end) not in audit_cues
+            }
+            kept = [t for t in entities["topic"] if t not in said]
+            if kept:
+                entities["topic"] = kept
 
         cleaned = clean(text)
         dates = self._dates(cleaned, today, raw=text)
