@@ -1151,6 +1151,7 @@ class Accounting:
 # Words that only lead into a turn ("그럼 작년엔요?", "아 근데 …", "ㅇㅇ 그리고 …")
 LEAD_IN_WORDS = (
     *("아", "음", "어", "오", "혹시", "참", "그럼", "그러면", "그리고", "근데", "그런데", "그래서"),
+    *("별개로", "참고로", "덧붙여", "덧붙여서"),  # (a turn set apart from, or added to, the last)
     *("ㅇㅇ", "ㅇㅋ", "네", "넵", "예", "응", "웅"),  # (acknowledgements said before a turn)
 )
 _LEAD_FILLER = re.compile(rf"^(?:{'|'.join(LEAD_IN_WORDS)})+")  # (in a key, where no space sets them apart)

@@ -39,6 +39,8 @@ ANSWERED = [
     # a finding named beside the word for the audit is asked, not the audit's summary; and
     # "조치결과" is the audit's word for what was done, as 처리결과 is
     ("작년 행정사무감사 채용시스템 개편 건 조치결과 알려주세요", ["인·적성검사"]),
+    # a word that sets a turn apart from the last ("별개로") only leads into it
+    ("별개로 신임자 과정은 몇 명 받아요", ["2,276명"]),
     # "못 들어가요" asks who may get in, as "들어갈 수 있어요" does
     ("맞벌이인데 직원 아니면 어린이집 못 들어가요?", ["결원"]),
     # a rank said in two words with its particle between ("퇴직을 앞둔" is the report's 퇴직 앞둔)
