@@ -1090,6 +1090,8 @@ class Accounting:
             return in_year  # "내년 필기 날짜는": a date of that year, not any date of a text about it
         if m.value == "schedule" and self.exactly.search(u.text):
             return self.value_of["attr.day"]  # "정확히 언제": a day, not a half-year or a month
+        if m.value == "schedule" and re.fullmatch(r"몇월(?:달)?", key(m.text)):
+            return _A_MONTH  # "몇 월에 해요": a month (or a day of one), not a year
         if m.value == "weekday" and (u.intent or "").startswith("exam."):
             # "발표 무슨 요일이에요": an exam event's weekday is that of its date; a course's
             # weekdays are the days of the week it runs
@@ -1215,6 +1217,8 @@ def sentences(text: str) -> list[str]:
     return [x for line in text.splitlines() for x in SENTENCE_END.split(line.strip().lstrip("• ")) if x.strip()]
 
 
+# a month, or a day of one ("11월", "’18.10.15.", "10. 15."), or a half of the year
+_A_MONTH = re.compile(r"\d{1,2}\s*월|(?<![\d’'])\d{1,2}\.\s?\d{1,2}\.|[’']\d{2}\.\s?\d{1,2}\.|상반기|하반기|매월")
 _HOW_FAR = re.compile(r"어디까지(?:진행|됐|되었|돼|왔|했|추진|나왔)")
 _HOW_FAR_IS = re.compile(r"어디까지(?:예요|에요|인가요|인지|이에요|야|임|죠|일까|입니까|인데)")
 _STATUS = re.compile(r"진행\s*중|완료|추진|착수|예정|검토|단계")

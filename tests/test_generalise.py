@@ -281,6 +281,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # "몇 월" asks a month: a finding's years ("2017년") are none
+    ("평정위원 수당 기준은 몇 월에 바꿨어요", "날짜는"),
     # a word many records use (복지) that a fact read under its course's name does not say: the
     # half-year's cohort figures are no count of that field
     ("6급 국제반 복지 쪽은 몇명 뽑았어요", "찾지 못했습니다"),
