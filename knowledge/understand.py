@@ -1006,7 +1006,39 @@ class Understander:
                     foreign[-1] = (foreign[-1][0], m.end)  # "빔" + "프로젝터": one word
                 else:
                     foreign.append((m.start, m.end))
+        foreign += self._adverb_inside_a_noun(analysed, covered, k)
         return [k[s:e] for s, e in foreign], list(dict.fromkeys(elsewhere)), suffix_attrs, suffix_nouns
+
+    def _adverb_inside_a_noun(
+        self, analysed: tuple[morph.Morpheme, ...], covered: list[bool], k: str
+    ) -> list[tuple[int, int]]:
+        """Nouns written together that MeCab cut around an adverb ("행정안전부": 행정 + 안 + 전부):
+        the whole is one word, which the report must know."""
+        out = []
+        for i in range(1, len(analysed) - 1):
+            a, m, b = analysed[i - 1], analysed[i], analysed[i + 1]
+            if not (
+                m.pos == "MAG"
+                and a.word == m.word == b.word
+                and a.end == m.start
+                and m.end == b.start
+                and a.pos.startswith("NN")
+                and (b.pos.startswith("NN") or b.pos == "MAG")
+                # (the word ends there, but for its particles)
+                and all(n.pos.startswith("J") for n in analysed[i + 2 :] if n.word == m.word)
+            ):
+                continue
+            start = _noun_start(analysed, i - 1, [False] * len(k))
+            end = b.end
+            whole = k[start:end]
+            if (
+                end <= len(k)
+                and not all(covered[start:end])
+                and whole not in self.report_words
+                and not self._typo_of_vocab(whole)
+            ):
+                out.append((start, end))
+        return out
 
     def _rate_unknown(
         self, analysed: tuple[morph.Morpheme, ...], i: int, covered: list[bool], k: str

@@ -281,6 +281,9 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
+    # another body the report does not speak of
+    ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
     # "몇 월" asks a month: a finding's years ("2017년") are none
     ("평정위원 수당 기준은 몇 월에 바꿨어요", "날짜는"),
     # a word many records use (복지) that a fact read under its course's name does not say: the
