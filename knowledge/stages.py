@@ -577,6 +577,8 @@ class Accounting:
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),
             "attr.area": re.compile(r"㎡|평|제곱미터|필지"),
+            # a budget's spending expected by the year's end, as the answers give it
+            "attr.forecast": re.compile(r"(?:연말|년말)\s*집행\s*예상|예상\s*집행"),
             # who does it: a department (one of the places), or a body ("자치구는 시험장 확보 …")
             "attr.who": re.compile(
                 rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:담당관|개발원|위원회|사업단|연구원)(?![가-힣])|"
