@@ -1019,6 +1019,7 @@ class Brain:
                     and not self._parts_counted(u, text)
                     and not _members_unlisted(u.text, text)
                     and not (u.counters and stages.only_as_examples(u, text))
+                    and not stages.part_of_a_count(u, text)
                     and (not owned or all(w in key(text) for w in generic_words))
                     # (one word is enough only where the value asked is said of it: "경기도 70만원"
                     # in a list of other bodies' pay says nothing of whom 경기도 recruits)

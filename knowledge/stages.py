@@ -818,6 +818,8 @@ class Accounting:
             missing += self._counts_of_others(u, body, asked)
         if not missing and u.counters:
             missing += only_as_examples(u, body)
+        if not missing:
+            missing += part_of_a_count(u, body)
         return missing + self.years_of_others(u, body)
 
     def years_of_others(self, u: Understanding, body: str) -> list[str]:
@@ -1191,6 +1193,22 @@ _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
 
 
+def part_of_a_count(u: Understanding, body: str) -> list[str]:
+    """A count asked of a part of a counted whole ("217명 중에 7급은 몇 명", "28명 중 여직원은
+    몇 명"): the answer must give a count in what it says of that part, not the whole's."""
+    out = []
+    for m in _PART_OF_COUNT.finditer(u.text):
+        part = key(m.group(1))
+        if len(part) < 2:
+            continue
+        said = re.compile(re.escape(part) + r"\D{0,4}\d")  # ("국내반 69, 국제반 28")
+        if not any(
+            key(part) in key(x) and (re.search(r"\d[\d,]*\s*명", x) or said.search(key(x))) for x in _items(body)
+        ):
+            out.append(f"{part} 인원")
+    return out
+
+
 def only_as_examples(u: Understanding, body: str) -> list[str]:
     """The words a count is asked of that the answer names only as an example of a group
     ("노동조사요원 등 25개 분야 27명"): the group's figure is no count of that one."""
@@ -1207,6 +1225,10 @@ def only_as_examples(u: Understanding, body: str) -> list[str]:
 def _spelt_loose(word: str) -> str:
     """A word as a text may write it, with spaces between its letters."""
     return r"\s*".join(re.escape(ch) for ch in word)
+
+
+# "217명 중에 7급은 몇 명", "28명 중 여직원은 몇명": a part of a whole counted, asked
+_PART_OF_COUNT = re.compile(r"\d[\d,]*\s*명\s*중(?:에서|에)?\s*([가-힣0-9]+?)(?:은|는|이|가|도)?\s*몇\s*명")
 
 
 def _items(body: str) -> list[str]:

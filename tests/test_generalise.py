@@ -39,6 +39,8 @@ ANSWERED = [
     # a finding named beside the word for the audit is asked, not the audit's summary; and
     # "조치결과" is the audit's word for what was done, as 처리결과 is
     ("작년 행정사무감사 채용시스템 개편 건 조치결과 알려주세요", ["인·적성검사"]),
+    # ... and a part the answer counts is answered ("국제반 28")
+    ("6급 미래인재 하반기 97명 중에 국제반은 몇 명이에요", ["28"]),
     # the year-end forecast the budget table gives leads, asked in everyday words
     ("신임자 과정 운영 예산은 연말에 몇 퍼센트 집행될 예정이에요", ["80.7%"]),
     # a word that sets a turn apart from the last ("별개로") only leads into it
@@ -286,6 +288,8 @@ DECLINED = [
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
     # another body the report does not speak of
     ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
+    # a part of a counted whole ("N명 중에 9급은"): the whole's count is none of the part's
+    ("신임자 과정 8기 217명 중에 9급은 몇 명이에요", "9급 인원은"),
     # a year-end forecast asked of a budget line the table gives none for
     ("교육생 급식 예산 연말 집행 예상액 알려줘", "연말 집행 예상액은"),
     # "몇 월" asks a month: a finding's years ("2017년") are none
