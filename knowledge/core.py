@@ -1363,6 +1363,9 @@ def _said_together(
     return False
 
 
+_A_FIGURE = re.compile(r"\s*[+\-]?[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)(?![가-힣])")
+
+
 def _items_listed(line: str) -> int:
     """The most items of one list in ``line``: numbered ones ("① …, ② …"), or short parts between
     commas, the first and the last of which may run on into the sentence ("평가역량은 정책기획,
@@ -1371,7 +1374,8 @@ def _items_listed(line: str) -> int:
     most = len(parts[:2])
     run = 0
     for part in parts[1:-1]:
-        run = run + 1 if len(part.strip()) <= 25 else 0
+        # (a figure is no item: "7개 과정, 26회, 1,480명" lists no courses)
+        run = run + 1 if len(part.strip()) <= 25 and not _A_FIGURE.match(part) else 0
         most = max(most, run + 2)
     return max(most, len(re.findall(r"[①-⑳]", line)))
 

@@ -288,6 +288,10 @@ DECLINED = [
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
     # another body the report does not speak of
     ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
+    # the members of a counted set asked by name, of a plan row that gives only figures
+    # ("7개 과정, 26회, 1,480명" lists no courses)
+    ("집합교육 인문소양 과정 7개 이름이 뭐예요", "목록은"),
+    ("집합교육 기본역량 인문소양 7개 과정 각각 이름", "목록은"),
     # a part of a counted whole ("N명 중에 9급은"): the whole's count is none of the part's
     ("신임자 과정 8기 217명 중에 9급은 몇 명이에요", "9급 인원은"),
     # a year-end forecast asked of a budget line the table gives none for
