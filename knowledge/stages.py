@@ -1007,6 +1007,7 @@ class Accounting:
                 and (
                     m.value != "person"
                     or self._name_of(u) is not None  # "팀 이름" asks the teams' names
+                    or key(m.text).startswith("누가")  # "누가 강의해요", "누가 나와요": who does it
                     or (
                         self.person.search(u.text) is not None
                         and not any(
