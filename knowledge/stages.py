@@ -820,6 +820,10 @@ class Accounting:
             missing += only_as_examples(u, body)
         if not missing:
             missing += part_of_a_count(u, body)
+        if not missing and u.intent == "budget.info" and not u.features.keys() & _MONEY_ASKS:
+            # a budget line's card gives money only: who the line's programme is for is not in it
+            # ("HRD역량강화프로그램은 누구 대상이에요")
+            missing += ["대상" for m in u.matches if m.kind == "attr" and m.value == "target"][:1]
         return missing + self.years_of_others(u, body)
 
     def years_of_others(self, u: Understanding, body: str) -> list[str]:
@@ -1228,6 +1232,10 @@ def _spelt_loose(word: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in word)
 
 
+# the attributes a question of money asks
+_MONEY_ASKS = frozenset(
+    {"attr.cost", "attr.rate", "attr.forecast", "attr.increase", "attr.decrease", "attr.change", "attr.share"}
+)
 # "217명 중에 7급은 몇 명", "28명 중 여직원은 몇명": a part of a whole counted, asked
 _PART_OF_COUNT = re.compile(r"\d[\d,]*\s*명\s*중(?:에서|에)?\s*([가-힣0-9]+?)(?:은|는|이|가|도)?\s*몇\s*명")
 
