@@ -288,6 +288,8 @@ DECLINED = [
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
     # another body the report does not speak of
     ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
+    # 제목 asks the members' names, as 이름 does
+    ("IT 이러닝 21개 과정 제목 알려줘", "제목은"),
     # who a budget line's programme is for is not in a card of money
     ("교육훈련장비확충 사업은 누가 대상이에요", "대상은"),
     # "누가 강의해요" asks who does it (a lecturer), not who may attend
