@@ -163,6 +163,10 @@ class Brain:
         reply = self._answer(text, context, now=now)
         if reply.intent is None:
             reply = self._asked_in_parts(text, context, now) or reply
+        if reply.intent is None and (spaced := self.understander.respaced(text)) != text:
+            # a long run typed without spaces, misread: read again, spaced into known words
+            again = self._answer(spaced, context, now=now)
+            reply = again if again.intent is not None else reply
         # the report's short years ("’19년도부터") are written out for the reader ("2019년도부터")
         return replace(reply, text=shapes.full_years(reply.text), detail=shapes.full_years(reply.detail))
 

@@ -15,6 +15,7 @@ from knowledge import morph
 from knowledge.matcher import EXACT_ONLY_KINDS, SOFT_KINDS, Match, Matcher, Term, covered, make_term
 from knowledge.normalize import (
     ENDINGS,
+    PARTICLES,
     clean,
     copula_stem,
     is_ending,
@@ -329,6 +330,13 @@ class Understander:
             w for w in report_words | nlu_words | {t.key for t in entity_terms} if len(w) >= 2
         )
         self.counter_words = sorted((key(c) for c in nlu.get("counters") or {}), key=len, reverse=True)
+        # the words a run written without spaces is spaced into, and the thesaurus's everyday ones
+        self._spacing_words = (
+            self.report_words
+            | frozenset(self.vocabulary)
+            | self.function_words
+            | frozenset(key(w) for target, said in (thesaurus or {}).items() for w in (target, *said))
+        )
         # the thesaurus's words first, then the abbreviations of the compounds the bot knows
         shortened = abbreviations(t.text for t in self.matcher.terms if " " not in t.text.strip())
         self.thesaurus = Thesaurus(
@@ -1097,6 +1105,54 @@ class Understander:
             return "typo"
         return "foreign"
 
+    def respaced(self, text: str) -> str:
+        """``text`` with its long runs written without spaces ("하반기공채필합발표언제임") spaced
+        into the words the report, the vocabulary and Korean function words know, their particles
+        and endings kept on them; the text as it was when no such run is found."""
+        return _LONG_RUN.sub(lambda m: self._spaced(m.group(0)), text)
+
+    def _spaced(self, run: str) -> str:
+        n = len(run)
+        known = self._spacing_words
+        # best[i]: (cost, pieces) of run[:i]; a known word costs 1, particles and endings on the
+        # word before cost nothing more, an unknown letter costs 3 (the reading stays as it is)
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for i in range(n):
+            if best[i] is None:
+                continue
+            cost, pieces = best[i]  # type: ignore[misc]
+            steps: list[tuple[int, float, bool]] = []
+            for j in range(min(n, i + 10), i, -1):
+                piece = run[i:j]
+                if len(piece) >= 2 and piece in known:  # (a letter alone is too often part of a word)
+                    steps.append((j, 1.0, True))
+                if pieces and j - i <= 5 and (is_ending(piece) or piece in _PARTICLE_SET):
+                    steps.append((j, 0.1, False))
+            number = re.match(r"\d+(?:기|회|급|명|주|개|차|월|일|년|시간)?", run[i:])
+            if number:
+                steps.append((i + number.end(), 1.0, True))  # "9기", "2주", "2018년"
+            steps.append((i + 1, 3.0, False))
+            for j, add, new_word in steps:
+                piece = run[i:j]
+                spaced = [*pieces, piece] if new_word or not pieces else [*pieces[:-1], pieces[-1] + piece]
+                if best[j] is None or cost + add < best[j][0]:  # type: ignore[index]
+                    best[j] = (cost + add, spaced)
+        found = best[n]
+        if found is None or not all(self._a_known_word(piece) for piece in found[1][:-1]):
+            return run  # (a word nothing knows inside the run: no spacing is sure, and none is made)
+        return " ".join(found[1])
+
+    def _a_known_word(self, piece: str) -> bool:
+        """Whether a spaced piece is a known word, or a number, with only particles or endings after."""
+        for i in range(len(piece), 0, -1):
+            head, rest = piece[:i], piece[i:]
+            if (head in self._spacing_words or re.fullmatch(r"\d+[가-힣]?", head)) and (
+                not rest or is_ending(rest) or rest in _PARTICLE_SET
+            ):
+                return True
+        return False
+
     def stem_of_suffixed(self, word: str) -> str:
         """A word without the attribute suffix it ends in ("운영비" → 운영), or the word."""
         for n in (2, 1):
@@ -1242,6 +1298,9 @@ _LEFT_OUT = re.compile(
 )
 _EVENTS = ("event_type", "event_any")
 _EXAM_ATTRS = frozenset({"count_figures", "series"})
+_PARTICLE_SET = frozenset(PARTICLES)
+# a run of eight letters or more written without a space ("하반기공채필합발표언제임")
+_LONG_RUN = re.compile(r"[가-힣0-9]{8,}")
 # a quoted clause ("짧다고 지적받은", "늘린다던데"): what someone said, not what is asked
 _QUOTED = re.compile(r"[가-힣](?:다|라|냐)고(?=[가-힣])")
 _ROUND_NUMBER = re.compile(r"(이번|지난|저번|제)?(?<!\d)(\d{1,2})회(?!차)")

@@ -43,6 +43,9 @@ ANSWERED = [
     ("6급 미래인재 하반기 97명 중에 국제반은 몇 명이에요", ["28"]),
     # the year-end forecast the budget table gives leads, asked in everyday words
     ("신임자 과정 운영 예산은 연말에 몇 퍼센트 집행될 예정이에요", ["80.7%"]),
+    # a long run typed without spaces and misread is read again, spaced into known words
+    ("핵심가치협치교육은올해언제부터언제까지하나요", ["3월 28일"]),
+    ("인재원홈피주소가뭐였죠", ["hrd.seoul.go.kr"]),
     # a word that sets a turn apart from the last ("별개로") only leads into it
     ("별개로 신임자 과정은 몇 명 받아요", ["2,276명"]),
     # "못 들어가요" asks who may get in, as "들어갈 수 있어요" does
@@ -520,6 +523,17 @@ def test_thanks_and_greetings_answer_no_question_but_help_does(brain: Brain) -> 
     assert thanks.intent is None and "8월 22일" not in thanks.text
     assert brain.answer("안녕하세요~", now=NOW).intent is None
     assert brain.answer("뭘 물어볼 수 있어?", now=NOW).intent == "smalltalk.help"
+
+
+def test_a_run_without_spaces_is_spaced_only_into_known_words(brain: Brain) -> None:
+    spaced = brain.understander.respaced
+    assert spaced("핵심가치협치교육올해언제부터언제까지하나여") == "핵심가치 협치교육 올해 언제부터 언제까지 하나여"
+    # a word nothing knows inside the run (나이, 아파트): no spacing is sure, and none is made,
+    # so a question the report cannot answer is not read as one it can
+    for run in ("서울시공채응시나이제한있어요", "서울아파트전세시세어때요"):
+        assert spaced(run) == run
+        assert brain.answer(run, now=NOW).intent is None
+    assert spaced("신임자 과정 언제") == "신임자 과정 언제"  # (short words are left as typed)
 
 
 def test_a_number_or_a_cut_word_is_no_lead_in(brain: Brain) -> None:
