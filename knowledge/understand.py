@@ -968,10 +968,13 @@ class Understander:
             if closing or any(_JAMO_START <= ord(ch) <= _JAMO_END for ch in m.surface):
                 continue  # (or a typing accident: a loose letter)
             if _contracted_verb(m.surface) and (
-                m.pos == "NNP" or re.search(re.escape(m.surface) + r"\s*(?:[?.!~]|$)", text)
+                m.pos == "NNP"
+                or re.search(
+                    re.escape(m.surface) + r"\s*(?:[?.!~]|$)" + "|" + re.escape(m.surface) + _ASKING_AFTER, text
+                )
             ):
                 # a verb MeCab read as a noun at a sentence's end ("어디 가요?": 가다, no song), or
-                # guessed a name ("근처 살아요")
+                # before only a word of asking ("어디 가요 궁금해요"), or guessed a name ("근처 살아요")
                 continue
             rest = "".join(ch for ch, c in zip(m.surface, marks, strict=False) if not c)
             if any(marks) and (rest in self.function_words or is_ending(rest) or rest in _CONNECTIVES):
@@ -1299,6 +1302,9 @@ _LEFT_OUT = re.compile(
 _EVENTS = ("event_type", "event_any")
 _EXAM_ATTRS = frozenset({"count_figures", "series"})
 _PARTICLE_SET = frozenset(PARTICLES)
+# what may follow a question's own end: words of asking and feeling ("궁금해요", "좀 알려줘",
+# "알려주실 수 있나요?", "부탁드려요", "ㅠㅠ")
+_ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
 # a run of eight letters or more written without a space ("하반기공채필합발표언제임")
 _LONG_RUN = re.compile(r"[가-힣0-9]{8,}")
 # a quoted clause ("짧다고 지적받은", "늘린다던데"): what someone said, not what is asked

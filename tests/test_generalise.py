@@ -43,6 +43,8 @@ ANSWERED = [
     ("6급 미래인재 하반기 97명 중에 국제반은 몇 명이에요", ["28"]),
     # the year-end forecast the budget table gives leads, asked in everyday words
     ("신임자 과정 운영 예산은 연말에 몇 퍼센트 집행될 예정이에요", ["80.7%"]),
+    # a verb's ending before only words of asking ("가요 좀 알려줘") is a verb, not the noun 가요
+    ("퇴직 교육 현장체험은 어디 가요 좀 알려줘", ["현장체험"]),
     # a long run typed without spaces and misread is read again, spaced into known words
     ("핵심가치협치교육은올해언제부터언제까지하나요", ["3월 28일"]),
     ("인재원홈피주소가뭐였죠", ["hrd.seoul.go.kr"]),
