@@ -1306,7 +1306,7 @@ _PARTICLE_SET = frozenset(PARTICLES)
 # "알려주실 수 있나요?", "부탁드려요", "ㅠㅠ")
 _ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
 # a run of eight letters or more written without a space ("하반기공채필합발표언제임")
-_LONG_RUN = re.compile(r"[가-힣0-9]{8,}")
+_LONG_RUN = re.compile(r"[가-힣0-9]{5,}")
 # a quoted clause ("짧다고 지적받은", "늘린다던데"): what someone said, not what is asked
 _QUOTED = re.compile(r"[가-힣](?:다|라|냐)고(?=[가-힣])")
 _ROUND_NUMBER = re.compile(r"(이번|지난|저번|제)?(?<!\d)(\d{1,2})회(?!차)")

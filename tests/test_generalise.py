@@ -46,6 +46,7 @@ ANSWERED = [
     # a verb's ending before only words of asking ("가요 좀 알려줘") is a verb, not the noun 가요
     ("퇴직 교육 현장체험은 어디 가요 좀 알려줘", ["현장체험"]),
     # a long run typed without spaces and misread is read again, spaced into known words
+    ("퇴직자교육 사회공헌분야는 몇기예요", ["6기"]),
     ("핵심가치협치교육은올해언제부터언제까지하나요", ["3월 28일"]),
     ("인재원홈피주소가뭐였죠", ["hrd.seoul.go.kr"]),
     # a word that sets a turn apart from the last ("별개로") only leads into it
