@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -145,7 +144,7 @@ class Brain:
                 continue
             text = texts.get((term.kind, term.value), "")
             forms = _series_forms(term.key)
-            found = [x for f in forms for x in _spelt(f).finditer(text)]
+            found = [x for f in forms for x in stages.spelt(f).finditer(text)]
             items = _list_items(text, forms)
             if found and len(items) == len(found):
                 self._part_names.add((term.kind, term.value, term.key))
@@ -1070,7 +1069,7 @@ class Brain:
         found = self._others_cache.get((kind, values))
         if found is None:
             found = self._others_cache[(kind, values)] = "|".join(
-                _spelt(n).pattern
+                stages.spelt(n).pattern
                 for (k, v), names in self._names.items()
                 if k == kind and v not in values
                 for n in names
@@ -1093,7 +1092,7 @@ class Brain:
                 continue
             for value in values:
                 for name in (n for n in self._names.get((kind, value), set()) if len(n) >= 2):
-                    for m in _spelt(name).finditer(text):
+                    for m in stages.spelt(name).finditer(text):
                         # the item: the name and what it says in brackets right after it
                         item = re.match(r"\s*\([^()]*\)", text[m.end() :])
                         end = m.end() + (item.end() if item else 0)
@@ -1395,7 +1394,7 @@ def _list_items(text: str, forms: list[str], listed: bool = True, marks: str = "
     is in, up to the next comma)."""
     out = []
     for form in forms:
-        for x in _spelt(form).finditer(text):
+        for x in stages.spelt(form).finditer(text):
             start, end = x.start(), x.end()
             in_list = re.search(rf"[{marks}]\s*$", text[:start]) or re.match(rf"\s*(?:등|[{marks}])", text[end:])
             if listed and not in_list:
@@ -1415,12 +1414,6 @@ def _word_ending_in(text: str, letter: str) -> str:
             if len(stem) > 1 and stem.endswith(letter):
                 return stem
     return letter
-
-
-@lru_cache(maxsize=4096)
-def _spelt(name: str) -> re.Pattern[str]:
-    """A name (a matching key) as a text may write it, spaced or not."""
-    return re.compile(r"\s*".join(re.escape(ch) for ch in name), re.IGNORECASE)
 
 
 def _public_entities(entities: dict[str, Any]) -> dict[str, Any]:

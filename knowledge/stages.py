@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from knowledge.matcher import SOFT_KINDS, Match, covered
@@ -1219,7 +1220,7 @@ def only_as_examples(u: Understanding, body: str) -> list[str]:
     ("노동조사요원 등 25개 분야 27명"): the group's figure is no count of that one."""
     out = []
     for w in u.elsewhere:
-        said = [m.end() for m in re.finditer(_spelt_loose(w), body)]
+        said = [m.end() for m in spelt(w).finditer(body)]
         if re.search(re.escape(w) + r"(?:이나|나|이랑|랑)?(?:같은|같이|처럼|등)", u.key):
             continue  # (the question's own example: "노동조사요원 같은 분야가 몇 개")
         if len(w) >= 3 and said and all(re.match(r"\s*(?:등|외)(?![가-힣])", body[at:]) for at in said):
@@ -1227,9 +1228,10 @@ def only_as_examples(u: Understanding, body: str) -> list[str]:
     return out
 
 
-def _spelt_loose(word: str) -> str:
-    """A word as a text may write it, with spaces between its letters."""
-    return r"\s*".join(re.escape(ch) for ch in word)
+@lru_cache(maxsize=4096)
+def spelt(name: str) -> re.Pattern[str]:
+    """A name (a matching key) as a text may write it, spaced or not."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in name), re.IGNORECASE)
 
 
 # the attributes a question of money asks
