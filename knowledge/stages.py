@@ -185,7 +185,7 @@ class Turns:
     def past_lead_in(self, text: str) -> str | None:
         """The turn after the words that only lead into it ("혹시 그 중 전문경력관은" → "그 중
         전문경력관은"), or None when it has none (or nothing after them)."""
-        led = _LEAD_IN.match(text)
+        led = _LEAD_IN.match(text) or _JAMO_LEAD_IN.match(text)
         rest = text[led.end() :] if led else ""
         return rest if len(re.findall(r"[가-힣A-Za-z0-9]", rest)) >= 2 else None
 
@@ -1164,12 +1164,15 @@ class Accounting:
 LEAD_IN_WORDS = (
     *("아", "음", "어", "오", "혹시", "참", "그럼", "그러면", "그리고", "근데", "그런데", "그래서"),
     *("별개로", "참고로", "덧붙여", "덧붙여서"),  # (a turn set apart from, or added to, the last)
+    *("다른 얘긴데", "다른얘긴데", "딴 얘긴데", "딴얘긴데", "다른 질문인데", "다른질문인데"),
     *("ㅇㅇ", "ㅇㅋ", "네", "넵", "예", "응", "웅"),  # (acknowledgements said before a turn)
 )
 _LEAD_FILLER = re.compile(rf"^(?:{'|'.join(LEAD_IN_WORDS)})+")  # (in a key, where no space sets them apart)
 # ... said apart in a turn; a syllable before another that stands alone, but for 그/이/저, is a
 # word cut in two or a number, not a lead-in ("네 개 기관", "예 산")
 _LEAD_IN = re.compile(rf"\s*(?:(?:{'|'.join(LEAD_IN_WORDS)})[\s,.~!]+(?!(?![그이저])[가-힣](?:[\s?.!,~]|$)))+")
+# ... or letters of a lead-in typed on to the next word ("ㅇㅋ감사요"): loose letters end a word
+_JAMO_LEAD_IN = re.compile(r"\s*(?:ㅇㅇ|ㅇㅋ|ㅇㅋㅇㅋ|ㄱㄱ|ㄴㄴ)(?=[가-힣])")
 # A closing ending that may ask ("…있어요", "…하나여", "…뭐임")
 _ASKING_ENDING = re.compile(r"(?:요|까|나|니|냐|죠|임|여)\s*[?.!~]*\s*$")
 

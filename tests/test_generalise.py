@@ -49,7 +49,8 @@ ANSWERED = [
     ("퇴직자교육 사회공헌분야는 몇기예요", ["6기"]),
     ("핵심가치협치교육은올해언제부터언제까지하나요", ["3월 28일"]),
     ("인재원홈피주소가뭐였죠", ["hrd.seoul.go.kr"]),
-    # a word that sets a turn apart from the last ("별개로") only leads into it
+    # a word that sets a turn apart from the last ("별개로", "딴 얘긴데") only leads into it
+    ("아딴얘긴데 어린이집 2순위는 누구에요", ["2순위"]),
     ("별개로 신임자 과정은 몇 명 받아요", ["2,276명"]),
     # "못 들어가요" asks who may get in, as "들어갈 수 있어요" does
     ("맞벌이인데 직원 아니면 어린이집 못 들어가요?", ["결원"]),
@@ -562,6 +563,10 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # letters of a lead-in typed on to thanks ("ㅇㅋ감사요") are thanks, not the last subject again
+    (["신임자 과정 몇 명 받아요", "ㅇㅋ감사요"], "더 궁금한 점", "2,276"),
+    # "그중" typed on to the next word is no 중국 (China)
+    (["6급 미래인재 과정 하반기 몇 명이에요", "그중국제반은몇명이에요"], "28", "업무보고에 나와 있지 않습니다"),
     # a turn with no word of its own asks of the subject taken over, not of another record of
     # its section (the Cairo workshop of the same chapter is no place of the forum)
     (["국제연수정책포럼 몇 월에 열려요", "어디서 하는데요"], "업무보고에 나와 있지 않습니다", "카이로"),
