@@ -664,6 +664,9 @@ class Understander:
         whole = any(w in k for w in self.whole_words)
         if whole:
             features["whole"] = 1.0  # "전체 교육계획은요": the whole, not the one spoken of before
+        if "attr.format" in features and any(m.kind == "event_type" and m.value == "interview" for m in matches):
+            # "면접은 어떤 방식이에요": the interview's way, said apart, as "면접 방식" says it
+            features.setdefault("concept.interview_format", features["attr.format"])
         counters = self._counters(k)
         counts_courses = "과정" in counters  # "인재원은 올해 몇 과정이에요"
         # "교육인원 계획은 총 몇 명": the people of all the courses, as planned or as a whole

@@ -565,6 +565,8 @@ DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
     # letters of a lead-in typed on to thanks ("ㅇㅋ감사요") are thanks, not the last subject again
     (["신임자 과정 몇 명 받아요", "ㅇㅋ감사요"], "더 궁금한 점", "2,276"),
+    # the interview's way asked apart ("면접은 어떤 방식"), after an exam round's date
+    (["2회 공채 필기 언제예요", "7급 면접은 어떤 방식으로 해요?"], "집단토론", "업무보고에 나와 있지 않습니다"),
     # "그중" typed on to the next word is no 중국 (China)
     (["6급 미래인재 과정 하반기 몇 명이에요", "그중국제반은몇명이에요"], "28", "업무보고에 나와 있지 않습니다"),
     # a turn with no word of its own asks of the subject taken over, not of another record of
