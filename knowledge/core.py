@@ -938,10 +938,6 @@ class Brain:
         # a follow-up's fact is about the subject it took over ("경기도는요?" after a question
         # about Seoul's exam is no question about raters' pay)
         inherited = [(kind, v) for kind, values in u.inherited.items() for v in values if (kind, v) in self._names]
-        named_with_sections = [
-            tuple(self._names[owner] | self.passages.sections.get(owner, set())) for owner in inherited
-        ]
-        about += named_with_sections
         owners |= set(inherited)
         matched_concepts = {m.value for m in u.matches if m.kind == "concept"}
         carried = [
@@ -999,12 +995,13 @@ class Brain:
         # 요일에 해요?" after the course's dates)
         if len(words) < min_words and not (inherited and patterns and min_words == 1) and not one_asked:
             return None
-        if not words and inherited:
-            # a turn with no word of its own asks of the subject taken over: a passage of its
-            # section about another record is none of it ("어디서 해?" after the forum's date is
-            # not where the Cairo workshop was)
-            named_owners = [tuple(self._names[owner]) for owner in inherited]
-            about = [forms for forms in about if forms not in named_with_sections] + named_owners
+        # a turn with no word of its own asks of the subject taken over: a passage of its section
+        # about another record is none of it ("어디서 해?" after the forum's date is not where the
+        # Cairo workshop was); with words of its own, any passage of the section may answer
+        about += [
+            tuple(self._names[owner] | (self.passages.sections.get(owner, set()) if words else set()))
+            for owner in inherited
+        ]
 
         # (a word many records use is still one a fact read with its record's name must say
         # itself: "6급 국내반 복지 행정 분야 몇 명" is no question of the cohort's 69)

@@ -189,7 +189,7 @@ def _is_known(line: str) -> bool:
     that opens by saying the report lacks a thing ("체육관의 예산은 업무보고에 나와 있지 않습니다")."""
     line = line.strip()
     heading = line.endswith(":") and "다." not in line
-    if not line or line.startswith("[") or heading or (line.startswith("(") and "기준" in line):
+    if not line or line.startswith("[") or heading or line.startswith(f"({BASIS}"):
         return False
     lacks = SAYS_MISSING.search(line)
     return lacks is None or bool(re.search(r"[.,—]", line[: lacks.start()]))

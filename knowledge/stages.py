@@ -1172,7 +1172,9 @@ _LEAD_FILLER = re.compile(rf"^(?:{'|'.join(LEAD_IN_WORDS)})+")  # (in a key, whe
 # word cut in two or a number, not a lead-in ("네 개 기관", "예 산")
 _LEAD_IN = re.compile(rf"\s*(?:(?:{'|'.join(LEAD_IN_WORDS)})[\s,.~!]+(?!(?![그이저])[가-힣](?:[\s?.!,~]|$)))+")
 # ... or letters of a lead-in typed on to the next word ("ㅇㅋ감사요"): loose letters end a word
-_JAMO_LEAD_IN = re.compile(r"\s*(?:ㅇㅇ|ㅇㅋ|ㅇㅋㅇㅋ|ㄱㄱ|ㄴㄴ)(?=[가-힣])")
+_JAMO_LEAD_IN = re.compile(
+    rf"\s*(?:{'|'.join(w for w in LEAD_IN_WORDS if all('ㄱ' <= ch <= 'ㅣ' for ch in w))})+(?=[가-힣])"
+)
 # A closing ending that may ask ("…있어요", "…하나여", "…뭐임")
 _ASKING_ENDING = re.compile(r"(?:요|까|나|니|냐|죠|임|여)\s*[?.!~]*\s*$")
 
@@ -1211,9 +1213,7 @@ def part_of_a_count(u: Understanding, body: str) -> list[str]:
         if len(part) < 2:
             continue
         said = re.compile(re.escape(part) + r"\D{0,4}\d")  # ("국내반 69, 국제반 28")
-        if not any(
-            key(part) in key(x) and (re.search(r"\d[\d,]*\s*명", x) or said.search(key(x))) for x in _items(body)
-        ):
+        if not any(part in key(x) and (re.search(r"\d[\d,]*\s*명", x) or said.search(key(x))) for x in _items(body)):
             out.append(f"{part} 인원")
     return out
 

@@ -28,6 +28,7 @@ from knowledge.normalize import (
     topic_stem,
     without_particles,
 )
+from knowledge.text import josa
 from knowledge.thesaurus import Thesaurus, abbreviations
 from knowledge.yamlio import KnowledgeYamlError, read_yaml
 
@@ -203,9 +204,7 @@ def _with_particles(phrase: str) -> list[str]:
     if len(words) != 2 or len(words[0]) < 2 or not is_hangul(words[0][-1]):
         return [phrase]
     first, rest = words
-    coda = (ord(first[-1]) - 0xAC00) % 28 != 0
-    particles = ("을", "이", "은") if coda else ("를", "가", "는")
-    return [phrase, *(f"{first}{p} {rest}" for p in particles)]
+    return [phrase, *(f"{josa(first, pair)} {rest}" for pair in ("을를", "이가", "은는"))]
 
 
 def vocabulary_terms(nlu: dict[str, Any]) -> list[Term]:
@@ -1042,7 +1041,7 @@ class Understander:
                 and all(n.pos.startswith("J") for n in analysed[i + 2 :] if n.word == m.word)
             ):
                 continue
-            start = _noun_start(analysed, i - 1, [False] * len(k))
+            start = _noun_start(analysed, i - 1)
             end = b.end
             whole = k[start:end]
             if (
@@ -1413,7 +1412,7 @@ def _boundaries(cleaned: str) -> frozenset[int]:
 _SHORT_ENDINGS = {n: [to_jamo(e) for e in _ENDING_SET if len(e) == n] for n in (1, 2, 3)}
 
 
-def _noun_start(analysed: tuple[morph.Morpheme, ...], i: int, named: list[bool]) -> int:
+def _noun_start(analysed: tuple[morph.Morpheme, ...], i: int, named: list[bool] | None = None) -> int:
     """Where the run of nouns that ends at morpheme ``i`` starts within its word, after any
     matched term: the noun a suffix asks of, not the whole unspaced sentence before it
     ("교재발간은어느부서일이야": 부서일; "신임자과정수강료는": 수강료)."""
@@ -1422,7 +1421,7 @@ def _noun_start(analysed: tuple[morph.Morpheme, ...], i: int, named: list[bool])
         j > 0
         and analysed[j - 1].word == analysed[i].word
         and analysed[j - 1].end == analysed[j].start
-        and not any(named[analysed[j - 1].start : analysed[j - 1].end])
+        and not (named and any(named[analysed[j - 1].start : analysed[j - 1].end]))
         # (a count asked stays with its noun: "몇일날" asks a date)
         and (analysed[j - 1].pos != "MM" or analysed[j - 1].surface == "몇")
         and not analysed[j - 1].pos.startswith(("J", "E", "V", "XSV", "XSA", "MAG", "SF", "SP", "SS", "SE", "SO"))
