@@ -1119,8 +1119,8 @@ class Understander:
     def _spaced(self, run: str) -> str:
         n = len(run)
         known = self._spacing_words
-        # best[i]: (cost, pieces) of run[:i]; a known word costs 1, particles and endings on the
-        # word before cost nothing more, an unknown letter costs 3 (the reading stays as it is)
+        # best[i]: (cost, pieces) of run[:i]; a known word costs 1, a particle or an ending kept
+        # on the word before 0.1, an unknown letter 3 (kept on the word before too)
         best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
         best[0] = (0.0, [])
         for i in range(n):
