@@ -27,7 +27,7 @@ from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import EMPTY_CONTEXT, Context, Reply
 from knowledge.retrieve import Passage, PassageIndex
 from knowledge.terms import entity_terms, report_words, word_forms
-from knowledge.text import basis
+from knowledge.text import BASIS, basis
 from knowledge.thesaurus import load_thesaurus
 from knowledge.understand import (
     SUBJECT_KINDS,
@@ -1321,6 +1321,7 @@ _BY_WAY_OF = re.compile(r"(?:으로|로)도")
 _OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
 _MEMBERS = re.compile(r"뭐뭐|어디어디|누구누구|무엇무엇|전부|목록|리스트|명단|각각|하나하나|이름|제목|명칭")
+_WHICH_KIND = re.compile(r"(?<![가-힣])(?:무슨|어떤|어느)(?![가-힣])")
 # a number of things the question counts ("6개 과정", "25개 분야", "6회")
 _SET_OF = re.compile(r"(?<![\d,.])(\d{1,3})\s*(개|곳|회|가지|분야|과정|기관|직류|과목)\s*([가-힣]{2,})?")
 # where a list is cut short before its count ("고졸자, 운전 등 18개 직류": two of the eighteen)
@@ -1331,16 +1332,20 @@ def _members_unlisted(question: str, answer: str) -> list[str]:
     """The members of a set the question asks one by one, when the answer gives fewer of them
     than it counts ("주변 4개 기관 어디어디": "인재개발원 등 주변 4개 기관" names one): the
     report gives the count, not the list."""
-    if not _MEMBERS.search(question) or re.search(r"몇|얼마", question):
+    if re.search(r"몇|얼마", question):
         return []
     counted = [m for m in _SET_OF.finditer(question) if int(m.group(1)) >= 2]
+    # "무슨/어떤" asks the members only of a set the question counts ("3개 과정이 무슨 자격증")
+    if not _MEMBERS.search(question) and not (counted and _WHICH_KIND.search(question)):
+        return []
     if counted:
         number, unit, after = counted[0].groups()
         stems = without_particles(after) if after else []
         noun = unit if unit not in ("개", "곳", "회", "가지") else (stems[-1] if stems else after or "")
         if noun and re.search(_CUT_SHORT.format(noun=re.escape(noun)).replace(r"\d+", number), answer):
             return ["목록"]
-        items = max(max(map(_items_listed, answer.splitlines()), default=0), answer.count("\n•") + 1)
+        lines = [line for line in answer.splitlines() if not line.startswith(f"({BASIS}")]
+        items = max(max(map(_items_listed, lines), default=0), answer.count("\n•") + 1)
         return ["목록"] if items < int(number) else []
     for word in set(re.findall(r"[가-힣]{2,}", question)):
         stem = next(iter(without_particles(word)), word)  # ("직류가" → 직류)
@@ -1364,19 +1369,26 @@ def _said_together(
 
 
 _A_FIGURE = re.compile(r"\s*[+\-]?[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)(?![가-힣])")
+_ENDS_IN_A_FIGURE = re.compile(r"[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)(?:\s*과정)?\W*$")
 
 
 def _items_listed(line: str) -> int:
     """The most items of one list in ``line``: numbered ones ("① …, ② …"), or short parts between
     commas, the first and the last of which may run on into the sentence ("평가역량은 정책기획,
     성과지향, 변화관리입니다" is three)."""
-    parts = re.split(r"[,、·/;]|\s및\s", line)
+    parts = re.split(r",(?!\d)|(?<!\d),|[、·/;]|\s및\s", line)  # (not "13,000")
+    # (a figure is no item: "7개 과정, 26회, 1,480명" lists no courses)
+    items = [
+        not _ENDS_IN_A_FIGURE.search(part)
+        if i == 0
+        else not _A_FIGURE.match(part) and (i == len(parts) - 1 or len(part.strip()) <= 25)
+        for i, part in enumerate(parts)
+    ]
     most = len(parts[:2])
     run = 0
-    for part in parts[1:-1]:
-        # (a figure is no item: "7개 과정, 26회, 1,480명" lists no courses)
-        run = run + 1 if len(part.strip()) <= 25 and not _A_FIGURE.match(part) else 0
-        most = max(most, run + 2)
+    for item in items:
+        run = run + 1 if item else 0
+        most = max(most, run)
     return max(most, len(re.findall(r"[①-⑳]", line)))
 
 

@@ -295,6 +295,9 @@ DECLINED = [
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
     # another body the report does not speak of
     ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
+    # "어떤" of a set the question counts asks its members; a count with figures
+    # ("3개 과정, 13,000명") and the basis line list none of them
+    ("이러닝 자격증 과정 3개는 어떤 자격증들이에요?", "목록"),
     # 제목 asks the members' names, as 이름 does
     ("IT 이러닝 21개 과정 제목 알려줘", "제목은"),
     # who a budget line's programme is for is not in a card of money
@@ -765,7 +768,7 @@ DIALOGUES = [
     (["은퇴교육 2주짜리 4기 일정 좀"], "11월 5일(월)에 시작", "날짜 미정"),
     # a length said names the cohorts of that length, by their own names ("1주" is in a 2주 cohort's note)
     (["은퇴 앞둔 분들 교육 있나요", "2주 과정 두 기수 날짜요"], "11월 16일", "재취업분야"),
-    (["이러닝 과정 몇 개 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
+    (["이러닝 과정은 몇 개나 운영해요", "하반기엔 몇 명 계획이에요?"], "e-러닝", "역량평가"),  # concept carried
     (["어린이집 건물은 몇 층짜리예요", "그럼 예산은 얼마예요"], "220,151", "15,073,737"),  # its budget line
     (
         ["경력경쟁 시험 면접 언제 봐요", "최종 합격자 발표는요?"],
