@@ -65,6 +65,8 @@ SPLIT_FILES = {
     "dev39": ROOT / "tests" / "devset39.tsv",  # the same, voices of every age and role, a third declines
     "dev40": ROOT / "tests" / "devset40.tsv",  # the same, over half near misses
     "dev41": ROOT / "tests" / "devset41.tsv",  # the same, forty conversations, a third of their follow-ups near misses
+    "dev42": ROOT / "tests" / "devset42.tsv",  # the same, a third declines, in and out of conversations
+    "dev43": ROOT / "tests" / "devset43.tsv",  # the same, many voices, leaning to tables, audits and facilities
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
