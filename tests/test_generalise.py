@@ -887,6 +887,8 @@ DIALOGUES = [
     (["올해 세입예산 얼마예요", "교재 만드는 과는 어디예요"], "인재양성과", "세입예산 합계의 교재"),
 ]
 ONE_TURN = [
+    # an event asked of a span it does not fall in: its own date first, then that the span has none
+    ("인성검사 이번 주에 해요?", "9월 8일"),
     ("핵심가치 교육은 한 번에 보통 몇 명 받나요", "1회 125명"),  # 한 번: the report's 1회
     ("자치구 채용시험 비용 부담 방안 결론이 뭐였어요", "검토완료"),  # "방안" asks nothing, like 방법
     ("2차 필기 실제 응시자 수", "67,959명"),  # "실제" asks nothing of its own

@@ -101,6 +101,8 @@ class ExamAnswers(AnswerBase):
             else:
                 lines.append(f"[{r.name}] 일정")
                 lines += [self._event_line(e, today) for e in chosen]
+        if not lines and types and u.dates and not round_ids:
+            return self._outside_the_window(u, types, rounds, today)
         if not lines:
             return None
         if not u.entities.get("round") and not types and not u.dates:
@@ -121,6 +123,30 @@ class ExamAnswers(AnswerBase):
         # the one round answered about is what a follow-up ("그 다음 일정은?") goes on with
         answered = {"round": [topics[0].ref_id]} if len(topics) == 1 and not round_ids else {}
         return Composed("\n".join(lines), answered, topics=tuple(topics))
+
+    def _outside_the_window(
+        self, u: Understanding, types: list[str], rounds: list[Any], today: dt.date
+    ) -> Composed | None:
+        """ "인성검사 다음 주예요?" when none falls in the span asked: it says so, then the one
+        nearest to come (or, when all are past, the last)."""
+        assert u.dates is not None
+        evs = sorted(
+            (e for r in rounds for e in self.kb.events(round_id=r.id) if e.type in types), key=lambda e: e.start
+        )
+        if not evs:
+            return None
+        coming = [e for e in evs if (e.end or e.start) >= today.isoformat()]
+        e = coming[0] if coming else evs[-1]
+        r = next(r for r in rounds if r.id == e.round)
+        span = fmt_span(u.dates[0].isoformat(), u.dates[1].isoformat())
+        names = "·".join(EVENT_NAMES[t] for t in types)
+        return Composed(
+            f"{josa(f'{r.name} {EVENT_NAMES[e.type]}', '은는')} {fmt_span(e.start, e.end)}입니다 "
+            f"({when_note(e.start, e.end, today)}).\n"
+            f"{span} 기간에는 {josa(names, '이가')} 없습니다.\n{basis()}",
+            {"round": [r.id], "event_type": [e.type]},
+            topics=(Topic("exam_round", r.id),),
+        )
 
     def _kinds_together(self, u: Understanding) -> Composed | None:
         """ "공개/경력경쟁 채용 몇 번 몇 명": the question names the open and the career exams
