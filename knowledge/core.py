@@ -755,7 +755,9 @@ class Brain:
             found = self._retrieve(u, now, also=tuple(counted))
             if found is not None:
                 return found
-            partial = self._partial(u, composed, words, now) if words else None
+            # (a doer or date asked of a thing the card does not speak of is no part answered:
+            # "참가비 받나요? 누가 부담해요" is not answered by the department that runs the course)
+            partial = self._partial(u, composed, words, now) if words and not actions else None
             if partial is not None:
                 return partial
             return self._not_in_report(text, u, missing, composed, now, context)
@@ -1178,6 +1180,9 @@ class Brain:
             # a record named before the thing it lacks, said in the question's order: "배움관
             # 엘리베이터" → 배움관의 엘리베이터
             subject, shown = shown[0], [subject]
+        if not subject and "attr.who" in u.features and shown and {key(w) for w in shown} <= named:
+            # who did a thing named ("비전은 누가 정했어요"): the doer is lacking, not the thing
+            shown = [f"{'·'.join(shown)}의 담당자"]
         card = composed.text if composed is not None else ""
         if subject and composed is not None and not self._card_is_of_subject(u, composed, missing=words):
             card = ""  # (the budget's card under "그때 경쟁률은" after an exam round says nothing of it)

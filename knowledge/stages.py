@@ -582,7 +582,8 @@ class Accounting:
             "attr.forecast": re.compile(r"(?:연말|년말)\s*집행\s*예상|예상\s*집행"),
             # who does it: a department (one of the places), or a body ("자치구는 시험장 확보 …")
             "attr.who": re.compile(
-                rf"{place}|인재개발원|자치구|[가-힣]{{2,}}(?:담당관|개발원|위원회|사업단|연구원)(?![가-힣])|"
+                # (not the owner of what is asked: "인재개발원의 비전")
+                rf"{place}|인재개발원(?!의)|자치구|[가-힣]{{2,}}(?:담당관|개발원|위원회|사업단|연구원)(?![가-힣])|"
                 # a unit the report names in brackets ("'5월, 교통정책과'", "'1월, 시립대'")
                 r"[가-힣]{3,}(?:과|팀)(?=['’)\]])|(?<=월,\s)[^'’)\s]{2,}(?=['’)])"
             ),

@@ -188,6 +188,7 @@ _WORD_LISTS = (
     "sum_words",
     "whole_words",
     "org_units",
+    "attending_verbs",
     "function_words",
     "source_words",
     "default_suggestions",
@@ -256,6 +257,7 @@ class Understander:
         self.source_words = frozenset(key(w) for w in nlu.get("source_words") or ())
         self.org_units = frozenset(key(w) for w in nlu.get("org_units") or ())
         self.whole_words = tuple(key(w) for w in nlu.get("whole_words") or ())
+        self.attending_verbs = tuple(key(w) for w in nlu.get("attending_verbs") or ())
         # words that ask ("언제", "어디"): MeCab knows some of their typos as rare nouns ("언재")
         turns = nlu.get("turns") if isinstance(nlu.get("turns"), dict) else {}
         self.question_words = frozenset(key(w) for w in turns.get("question_words") or () if isinstance(w, str))
@@ -607,6 +609,7 @@ class Understander:
         if told_end and any(m.kind != "attr" and m.start >= told_end for m in matches):
             matches = [m for m in matches if not (m.kind in SOFT_KINDS and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
+        matches = self._doer_asked(matches, analysed)
         matches = _one_reading_of_shared_cues(matches)
         # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
         left_out = tuple((m.kind, m.value) for m in matches if m.kind in SUBJECT_KINDS and _LEFT_OUT.match(k, m.end))
@@ -796,6 +799,20 @@ class Understander:
                 if unit:
                     found.append(unit)
         return tuple(found)
+
+    def _doer_asked(self, matches: list[Match], analysed: tuple[morph.Morpheme, ...]) -> list[Match]:
+        """ "누가" before a verb of taking part asks who may ("누가 들어요"); before any other verb
+        it asks who did the thing ("비전은 누가 정했어요"), which only a department or body answers."""
+        verbs = {a.start: a.surface for a in analysed if a.pos in ("VV", "VA", "XSV") or a.action}
+        out: list[Match] = []
+        for m in matches:
+            verb = verbs.get(m.end)
+            asks_who = (m.kind, m.value) in (("attr", "target"), ("concept", "eligibility")) and key(m.text) == "누가"
+            if not asks_who or verb is None or verb.startswith(self.attending_verbs):
+                out.append(m)
+            elif m.kind == "attr":
+                out.append(replace(m, value="who"))
+        return out
 
     def _dates(self, cleaned: str, today: dt.date, raw: str = "") -> tuple[dt.date, dt.date] | None:
         compact = cleaned.replace(" ", "")

@@ -34,6 +34,9 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "누가" before a verb of doing asks the doer ("챙겨요"); before one of taking part, who may
+    ("시험장 설치는 누가 챙겨요?", ["자치구"]),
+    ("신임자 과정 누가 들어요?", ["신임 공무원"]),
     # the council named with a finding asked is who audited, not the keyword of its council course
     ("시의회가 어린이집 문제로 지적한 내용 알려주세요", ["지역 주민"]),
     # a finding named beside the word for the audit is asked, not the audit's summary; and
@@ -292,6 +295,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # who made a thing the report names without its maker: the owner's name is no doer
+    ("인재개발원 비전은 누가 만들었나요", "비전의 담당자"),
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
     # another body the report does not speak of
     ("행정안전부 신규 공무원 교육은 몇 주예요", "행정안전부"),
