@@ -1128,10 +1128,13 @@ class Brain:
         if not context.detail or not context.fresh(now):
             return None
         words = [w for w in u.elsewhere if len(w) >= 2]
+        cues = {(m.start, m.end) for m in u.matches if m.kind == "attr"}  # ("몇 명", a fact's keyword too)
         words += [
             u.key[m.start : m.end]
             for m in u.matches
-            if m.kind not in ("attr", "concept", "smalltalk", "self", "event_any") and m.end - m.start >= 2
+            if m.kind not in ("attr", "concept", "smalltalk", "self", "event_any")
+            and m.end - m.start >= 2
+            and (m.start, m.end) not in cues
         ]
         patterns = self.accounting.asked_values(u)
         # the question's words and the value asked; with ``yes_no``, either alone ("몇 년 앞까지

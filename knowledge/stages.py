@@ -228,6 +228,9 @@ def _opener(nlu: dict[str, Any]) -> re.Pattern[str]:
     return re.compile(rf"\s*(?:{_any_of(words).pattern})[\s,.!~^ㅎㅋ]+(.+)", re.IGNORECASE | re.DOTALL)
 
 
+_COUNT_ASKED = re.compile(r"몇|얼마")
+
+
 def resolve(
     u: Understanding,
     context: Context,
@@ -271,7 +274,18 @@ def resolve(
         # the turn's own words a cohort carried over must hold; a half of the year is one, though
         # many records use it
         own_words = [*u.elsewhere, *halves_named(u)]
+        # a fact or finding found only by a keyword that asks ("몇 명") is no record of the turn's
+        # own: "몇명 규모에요" after a fact goes on with it
+        asking = {(m.start, m.end) for m in u.matches if m.kind == "attr" and _COUNT_ASKED.search(m.text)}
+        by_asking = {
+            kind
+            for kind in SOFT_KINDS & set(entities)
+            if asking and all((m.start, m.end) in asking for m in u.matches if m.kind == kind)
+        }
         for kind, values in context.entities.items():
+            if kind in by_asking:
+                del entities[kind]
+                features.pop(kind, None)
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
             if kind == "budget_line" and (

@@ -571,6 +571,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a fact's keyword that asks ("몇 명", the staff's figure) is no subject of the turn's own
+    (["퇴직 후 귀촌 관련 과정도 있나요?", "몇 명 규모로 해요?"], "120명", "118명"),
     # letters of a lead-in typed on to thanks ("ㅇㅋ감사요") are thanks, not the last subject again
     (["신임자 과정 몇 명 받아요", "ㅇㅋ감사요"], "더 궁금한 점", "2,276"),
     # the interview's way asked apart ("면접은 어떤 방식"), after an exam round's date
