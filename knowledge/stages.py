@@ -795,7 +795,10 @@ class Accounting:
         parts = [p for p in (self.split(word) or []) if len(p) >= 2]
         if len(parts) >= 2 and all(p in compact for p in parts):
             return True
-        return any(word[:i] in compact and word[i:] in compact for i in range(2, len(word) - 1))
+        if any(word[:i] in compact and word[i:] in compact for i in range(2, len(word) - 1)):
+            return True
+        # a word said of a thing the text counts ("지하층": 지하 1층)
+        return any(re.search(rf"{re.escape(word[:i])}\d+{re.escape(word[i:])}", compact) for i in range(1, len(word)))
 
     def unanswered_values(self, u: Understanding, answer: str) -> list[str]:
         """The question words whose value (a place for "어디", a date for "언제") the answer lacks,

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a word said of a thing the card counts: 지하층 is "지하 1층"
+    ("배움관 지하층은 몇 층까지 있어요", ["지하 1층"]),
     # "누가" before a verb of doing asks the doer ("챙겨요"); before one of taking part, who may
     ("시험장 설치는 누가 챙겨요?", ["자치구"]),
     ("신임자 과정 누가 들어요?", ["신임 공무원"]),
