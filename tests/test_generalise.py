@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # 받아주다 is admitting, as 입소 and 보내다 are
+    ("직원 아닌 집 아이도 어린이집에서 받아주나요", ["결원"]),
     # a word said of a thing the card counts: 지하층 is "지하 1층"
     ("배움관 지하층은 몇 층까지 있어요", ["지하 1층"]),
     # "누가" before a verb of doing asks the doer ("챙겨요"); before one of taking part, who may
