@@ -67,6 +67,8 @@ SPLIT_FILES = {
     "dev41": ROOT / "tests" / "devset41.tsv",  # the same, forty conversations, a third of their follow-ups near misses
     "dev42": ROOT / "tests" / "devset42.tsv",  # the same, a third declines, in and out of conversations
     "dev43": ROOT / "tests" / "devset43.tsv",  # the same, many voices, leaning to tables, audits and facilities
+    "dev44": ROOT / "tests" / "devset44.tsv",  # the same, forty-five conversations, most follow-ups without a subject
+    "dev45": ROOT / "tests" / "devset45.tsv",  # the same, two fifths near misses close to what the report gives
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
