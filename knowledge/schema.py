@@ -408,6 +408,7 @@ FILES: dict[str, Rec] = {
             open_rounds=Int(),
             open_total=Int(),
             open_2017=Int(),
+            open_total_note=Str(),
             facts=FACTS,
             source=SOURCE,
         ),

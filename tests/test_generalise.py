@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # where the report gives a total twice (SEED-NOTES 1), the answer shows both, not one silently
+    ("공개채용이랑 경력채용 다 합하면 올해 몇 명이에요", ["2,984", "2,980"]),
     # 받아주다 is admitting, as 입소 and 보내다 are
     ("직원 아닌 집 아이도 어린이집에서 받아주나요", ["결원"]),
     # a word said of a thing the card counts: 지하층 is "지하 1층"

@@ -160,7 +160,7 @@ class ExamAnswers(AnswerBase):
             return None
         rounds = [r for r in self.kb.rounds() if r.kind in kinds]
         lines = [f"공개/경력경쟁 채용은 {self.year}년 {self._open_subtotal(overview)}입니다."]
-        lines += [_plan_line(r) for r in rounds]
+        lines += self._open_note(overview) + [_plan_line(r) for r in rounds]
         return Composed("\n".join([*lines, basis()]), {"round": [r.id for r in rounds]})
 
     def _whole_plan(self, r: Any) -> Composed | None:
@@ -171,6 +171,7 @@ class ExamAnswers(AnswerBase):
         lines = [f"전문가 채용까지 합친 {self.year}년 채용계획은 {self._plan_total(overview)}입니다."]
         if overview.get("open_total"):
             lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
+            lines += self._open_note(overview)
         if r is not None:
             lines.append(f"• 전문가 채용: {num(r.planned, '명')} ({r.status or '수시'})")
         return Composed("\n".join([*lines, basis()]))
@@ -182,6 +183,12 @@ class ExamAnswers(AnswerBase):
     def _plan_total(self, overview: Any) -> str:
         """ "총 3,094명 (’17년 2,740명)": the whole recruitment plan."""
         return f"총 {overview.get('planned_total'):,}명{self._last_year(overview.get('planned_2017'))}"
+
+    @staticmethod
+    def _open_note(overview: Any) -> list[str]:
+        """Where the report gives the open and career exams' total otherwise: said beside it."""
+        note = overview.get("open_total_note")
+        return [f"참고: {note}"] if note else []
 
     def _open_subtotal(self, overview: Any) -> str:
         """ "4회, 2,984명 (’17년 2,630명)": the open and career exams of the recruitment plan."""
@@ -205,14 +212,14 @@ class ExamAnswers(AnswerBase):
             round_ids = list(dict.fromkeys(st.round for st in self.kb.exam_stats()))
         if not round_ids:
             overview = self.kb.section("recruitment")
-            exam_facts = self.kb.facts(owner_kind="section", owner_id="exams")
             lines = []
             if overview and overview.get("planned_total"):
                 lines.append(f"{self.year}년 채용계획은 {self._plan_total(overview)}입니다.")
             if overview and overview.get("open_total"):
                 lines.append(f"• 공개/경력경쟁: {self._open_subtotal(overview)}")
             lines += [_plan_line(r) for r in self.kb.rounds()]
-            lines += [f"참고 — {f.label}: {f.text}" for f in exam_facts if "2,980" in f.text][:1]
+            # (after the rounds: the whole plan leads here, not the open exams' total)
+            lines += self._open_note(overview) if overview and overview.get("open_total") else []
             if not lines:
                 return None
             return Composed("\n".join(lines + [basis()]))
