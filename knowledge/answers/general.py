@@ -111,7 +111,7 @@ class GeneralAnswers(AnswerBase):
         lines = []
         if org and org.get("teams"):
             lines.append(
-                f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과 {org.get('teams')}팀, "
+                f"{josa(str(org.get('name')), '은는')} {org.get('departments')}과, {org.get('teams')}팀, "
                 f"{org.get('staff')}명으로 구성되어 있습니다."
             )
         lines += [f"• {d.name} {d.headcount}명: {', '.join(d.duties)}" for d in depts]
