@@ -887,11 +887,13 @@ class Accounting:
         """A count of the units of a department the question names ("인재채용과는 팀이 몇 개"),
         when no item of ``body`` says it of that department (the centre's "14팀" is not its)."""
         units = _UNITS_COUNTED.search(u.text)
-        named = [m for m in u.matches if m.kind == "department" and "department" not in u.inherited]
+        named = [key(m.text) for m in u.matches if m.kind == "department" and "department" not in u.inherited]
+        # ("거긴 팀이 몇 개야" after a department's duties: the department talked about)
+        named += [key(n) for d in u.inherited.get("department", []) if (n := self.names.get(("department", d)))]
         if units is None or not named:
             return []
         unit = units.group(1) or units.group(2)
-        said = key(named[0].text)
+        said = named[0]
         items = _items(body)
         if any(said in key(x) and re.search(rf"\d+\s*{unit}", x) for x in items):
             return []
@@ -1284,7 +1286,11 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 # a count of the units of the organisation asked ("팀이 몇 개", "몇 팀")
-_UNITS_COUNTED = re.compile(r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇|몇\s*(팀|과)(?![정목제장업])")
+_UNITS_COUNTED = re.compile(
+    # ("그 과 몇 명" counts the department's people, not its units)
+    r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇(?!\s*(?:명|분|회|번|시|년|월|일|층|주|%))"
+    r"|몇\s*(?:개\s*)?(팀|과)(?![정목제장업])"
+)
 _ASKS_IF_THERE_IS = re.compile(r"[도은는]\s*있(?:어|나|습|음|니|는지|을까)")
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more

@@ -301,6 +301,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # "몇 개 팀" counts a department's teams, as "팀이 몇 개" does
+    ("인재기획과는 몇 개 팀이 있어요?", "인재기획과"),
     # who made a thing the report names without its maker: the owner's name is no doer
     ("인재개발원 비전은 누가 만들었나요", "비전의 담당자"),
     # nouns written together that MeCab cuts around an adverb (행정 + 안 + 전부) are one word,
@@ -577,6 +579,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # the units of the department talked about, asked after it: not the centre's 14팀
+    (["교재 발간은 어느 과에서 해요?", "그 과는 팀이 몇 개예요?"], "팀 수는", "담당합니다"),
     # a fact's keyword that asks ("몇 명", the staff's figure) is no subject of the turn's own
     (["퇴직 후 귀촌 관련 과정도 있나요?", "몇 명 규모로 해요?"], "120명", "118명"),
     # letters of a lead-in typed on to thanks ("ㅇㅋ감사요") are thanks, not the last subject again
