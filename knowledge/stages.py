@@ -36,6 +36,7 @@ from knowledge.understand import (
     asks_next,
     counting_units,
     halves_named,
+    told_part_end,
 )
 
 # Attribute cues that go with any answer ("어떻게 돼요", "누가"): never a sign of a mismatch.
@@ -745,11 +746,8 @@ class Accounting:
         # 4급 and 5급), as the answer or its records write it, alone or in a range ("6~9급")
         missing += [
             m.text
-            for m in u.matches
-            if m.kind == "rank"
-            and "rank" not in uses
-            and "rank" not in u.inherited
-            and not rank_fits(m.text, f"{answer}\n{own}")
+            for m in _asked_ranks(u)
+            if "rank" not in uses and "rank" not in u.inherited and not rank_fits(m.text, f"{answer}\n{own}")
         ]
         missing += [
             u.suffix_nouns.get(attr, word)
@@ -876,8 +874,8 @@ class Accounting:
         # (unless the rank is what names the record: "7급 공채 몇 명")
         if out or not counts or subject_match(u) is None or len(ranks_written(body)) < 2:
             return out
-        for m in u.matches:
-            if m.kind != "rank" or "rank" in u.inherited or not (r := re.match(r"\d", m.text)):
+        for m in _asked_ranks(u):
+            if "rank" in u.inherited or not (r := re.match(r"\d", m.text)):
                 continue
             if not any(int(r.group(0)) in ranks_written(x) and any(p.search(x) for p in counts) for x in items):
                 out.append(f"{m.text} 인원")
@@ -1286,6 +1284,15 @@ _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|�
 
 
 # a count of the units of the organisation asked ("팀이 몇 개", "몇 팀")
+def _asked_ranks(u: Understanding) -> list[Match]:
+    """The ranks a question asks of, not the asker's own said before a subject of its own ("9급
+    합격한 신규인데 신임자 과정 몇 주": the course's length, whatever the asker's rank)."""
+    told_end = len(key(u.text[: told_part_end(u.text)]))
+    ranks = [m for m in u.matches if m.kind == "rank"]
+    subject_after = any(m.kind in SUBJECT_KINDS and m.kind != "rank" and m.start >= told_end for m in u.matches)
+    return [m for m in ranks if not (told_end and subject_after and m.end <= told_end)]
+
+
 _UNITS_COUNTED = re.compile(
     # ("그 과 몇 명" counts the department's people, not its units)
     r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇(?!\s*(?:명|분|회|번|시|년|월|일|층|주|%))"

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the asker's own rank, said before the course asked of, is no rank the answer must be of
+    ("9급 막 붙었는데요 신임자 과정 몇 주 해요?", ["5주"]),
     # where the report gives a total twice (SEED-NOTES 1), the answer shows both, not one silently
     ("공개채용이랑 경력채용 다 합하면 올해 몇 명이에요", ["2,984", "2,980"]),
     # 받아주다 is admitting, as 입소 and 보내다 are
