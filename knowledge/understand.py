@@ -748,6 +748,11 @@ class Understander:
         if asked != [(0, len(k))]:
             unknown = [w for w in unknown if any(_within(k, w, span) for span in asked)]
             elsewhere = [w for w in elsewhere if any(_within(k, w, span) for span in asked)]
+        # ... nor is the clause it ends with "…인데" before a question with a subject of its own
+        # ("아버지가 내년 퇴직이신데 퇴직예정자 교육 대상이 …": not the father's)
+        if told_end and any(m.kind in SUBJECT_KINDS and m.start >= told_end for m in matches):
+            unknown = [w for w in unknown if _within(k, w, (told_end, len(k)))]
+            elsewhere = [w for w in elsewhere if _within(k, w, (told_end, len(k)))]
         oos = "oos" in entities
         matches = self._named_through(matches, entities, features)
         return Understanding(
@@ -1304,7 +1309,7 @@ _SENTENCE_END = re.compile(
 )
 # a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
 # "구청 교육담당입니다. …")
-_TOLD = re.compile(r"(?:(?:인데|는데|은데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
+_TOLD = re.compile(r"(?:(?:인데|는데|은데|신데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 
 def told_part_end(text: str) -> int:

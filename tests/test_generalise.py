@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # what the asker tells of someone before the question ("…이신데") is no word the answer must hold
+    ("어머니가 곧 정년이신데 퇴직예정자 교육은 대상이 누구예요?", ["퇴직 전 5년"]),
     # the asker's own rank, said before the course asked of, is no rank the answer must be of
     ("9급 막 붙었는데요 신임자 과정 몇 주 해요?", ["5주"]),
     # where the report gives a total twice (SEED-NOTES 1), the answer shows both, not one silently
