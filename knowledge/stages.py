@@ -717,10 +717,14 @@ class Accounting:
             if kind in uses or kind not in SOFT_KINDS or (kind, v) in shown
         )
 
+        # (a sum asked is of what the answer says it of: a word only the record holds names a
+        # part whose sum is not given, "미래인재 예산 중에 국제반 어학교육비")
+        holding = compact if "cost" in u.suffix_attrs and "attr.cost" in u.features else f"{compact}\n{own}"
+
         def shown(word: str) -> bool:
             # in the answer or its records, also as the words it is made of ("외국공무원" for the
             # record "외국도시공무원 초청연수")
-            return self.generic(word) or self.holds(word, f"{compact}\n{own}")
+            return self.generic(word) or self.holds(word, holding)
 
         missing = [w for w in dict.fromkeys(words) if not shown(w)]
         # a record named beside the one answered about is accounted for by the answer (by any of

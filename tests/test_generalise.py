@@ -305,6 +305,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # the sum of a part the course's record names ("선수학습 운영비") is not the course's budget
+    ("신임자 과정 예산 중 선수학습 운영비는 얼마예요?", "선수학습"),
     # "몇 개 팀" counts a department's teams, as "팀이 몇 개" does
     ("인재기획과는 몇 개 팀이 있어요?", "인재기획과"),
     # who made a thing the report names without its maker: the owner's name is no doer
