@@ -585,6 +585,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # another cohort number after one cohort of a track: that track's cohort, not "not in the report"
+    (["퇴직 후 인생설계 2주 교육 4기 언제예요?", "3기는요?"], "10월 15일", "업무보고에 있는 기수"),
     # the units of the department talked about, asked after it: not the centre's 14팀
     (["교재 발간은 어느 과에서 해요?", "그 과는 팀이 몇 개예요?"], "팀 수는", "담당합니다"),
     # a fact's keyword that asks ("몇 명", the staff's figure) is no subject of the turn's own

@@ -29,10 +29,16 @@ class ProgramAnswers(AnswerBase):
             # a course of a program whose cohorts the report lists only for the program: its cohorts
             p, every = parent, self._sessions(parent)
         sessions = every
+        cohort = u.cohort
         if u.entities.get("session"):
             named = [s for s in sessions if s.id in u.entities["session"]]
+            if named and cohort is not None and "session" in u.inherited and "cohort" not in u.inherited:
+                # "4기는?" after the 2-week course's 3rd cohort: a cohort of the same track first
+                tracks = {_track(s.name) for s in named}
+                named = [s for s in every if _track(s.name) in tracks and cohort_of(s.name) == cohort] or [
+                    s for s in every if cohort_of(s.name) == cohort
+                ]
             sessions = named or sessions
-        cohort = u.cohort
         if "cohort" in u.inherited and len(self._sessions_the_words_name(u, sessions)) < len(sessions):
             cohort = None  # the question's own words pick the cohort ("귀농 과정은?" after "4기는요?")
         if cohort is not None and asks_next(u) and not re.search(r"\d+\s*기", u.text):
@@ -530,3 +536,8 @@ def _listed_among_others(f: kdb.Fact, p: kdb.Program) -> bool:
         if before in (",", "、") or after == "등":  # (the first item may stand for the group)
             return True
     return False
+
+
+def _track(name: str) -> str:
+    """The track a cohort's name puts it in ("2주 교육 3기" → "2주 교육"; "제8기" → "")."""
+    return re.sub(r"\s*제?\d+\s*기.*$", "", name).strip()
