@@ -585,6 +585,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a half asked of a course taken over whose record has no half: the whole program's half leads
+    (["팀장 리더십 과정 계획 인원 몇 명이에요?", "하반기엔 몇 회 해요?"], "20회", "찾지 못했습니다"),
     # another cohort number after one cohort of a track: that track's cohort, not "not in the report"
     (["퇴직 후 인생설계 2주 교육 4기 언제예요?", "3기는요?"], "10월 15일", "업무보고에 있는 기수"),
     # the units of the department talked about, asked after it: not the centre's 14팀

@@ -15,7 +15,7 @@ from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.shape import SAYS_MISSING, lacks
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
-from knowledge.understand import Understanding, asks_next, counting_units
+from knowledge.understand import Understanding, asks_next, counting_units, halves_named
 
 
 class ProgramAnswers(AnswerBase):
@@ -247,9 +247,12 @@ class ProgramAnswers(AnswerBase):
         cohort = self._cohort_headcount(p, u, plan, today)
         if cohort is not None:
             return cohort
+        parent = self.kb.program(p.parent) if p.parent else None
+        whole = self._half_of_parent(p, parent, u, plan) if parent is not None else None
+        if whole is not None:
+            return whole
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
         # a figure of the parent program that does not name this course counts the parent
-        parent = self.kb.program(p.parent) if p.parent else None
         asked = [
             f
             for f in asked
@@ -276,6 +279,29 @@ class ProgramAnswers(AnswerBase):
         if sessions and not facts:
             lines += [self._session_line(s, today) for s in sessions[:6]]
         return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
+
+    def _half_of_parent(self, p: kdb.Program, parent: kdb.Program, u: Understanding, plan: str) -> Composed | None:
+        """A half of the year asked of a course taken over ("하반기엔 몇 명" after one of the
+        leadership courses) whose own record says nothing of that half: the whole program's
+        figure for it leads, said to be the whole's, then that the course's own is not given."""
+        halves = halves_named(u)
+        own = " ".join(key(f.label + f.text) for f in p.facts)
+        if not halves or "program" not in u.inherited or any(h in own for h in halves):
+            return None
+        of_half = [
+            f
+            for f in parent.facts
+            if any(h in key(f.label) for h in halves) and re.search(r"\d[\d,]*\s*(?:명|회)", f.text)
+        ]
+        if not of_half:
+            return None
+        f = of_half[0]
+        lines = [
+            f"{parent.name} 전체의 {f.label}: {f.text}",
+            f"• {p.name} 하나의 {halves[0]} 인원은 업무보고에 따로 나와 있지 않습니다.",
+            *([f"• {plan}"] if plan else []),
+        ]
+        return Composed("\n".join([*lines, basis(parent.source)]), topics=self._topic(parent))
 
     def _cohorts_asked(self, p: kdb.Program, u: Understanding) -> tuple[list[kdb.Session], list[kdb.Session]]:
         """The cohorts of ``p`` the question names, and those whose number it says or carries over
