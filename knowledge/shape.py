@@ -151,6 +151,7 @@ _ASKED_NOUNS = (
     (re.compile(r"^몇\s*(살|세)"), "나이"),
     (re.compile(r"^몇\s*(번|회|차)"), "횟수"),
     (re.compile(r"^몇\s*(시간|주|달|개월|년)"), "기간"),
+    (re.compile(r"^몇\s*분(?!야)"), "시간"),  # minutes: "몇 분이에요" asks how long
     (re.compile(r"^몇\s*박"), "숙박 일수"),
     (re.compile(r"^몇\s*시"), "시간"),
     (re.compile(r"^몇\s*층"), "층수"),

@@ -647,7 +647,10 @@ class Accounting:
             "attr.reason": re.compile(
                 r"위해|위한|때문|따라|따른|인해|인한|목적|도록|고자|차단|방지|해소|요구|지적|필요"
             ),
-            "attr.duration": re.compile(r"\d+\s*(?:주|개월|일|박|시간|분|년)|상시|\d{1,2}월"),
+            # (not a date's day, "6월 23일", nor a year of four digits, "2018년": they date a thing)
+            "attr.duration": re.compile(
+                r"(?<!\d)(?<!월)(?<!월\s)\d+\s*(?:주|개월|일|박|시간|분)|(?<![\d’'])\d{1,2}\s*년|상시|\d{1,2}월"
+            ),
             # a law by its name or article ("영유아보육법 제28조", "지방공무원법 제25조의5")
             "attr.law": re.compile(r"[가-힣]{2,}법(?![가-힣])|제\s*\d+\s*조|조례|시행령|시행규칙"),
             "attr.article": re.compile(r"제\s*\d+\s*조"),
@@ -1104,6 +1107,9 @@ class Accounting:
             # "분야 예시": a list, to 등, said with the kind it lists ("노동조사요원 등 25개 분야")
             noun = re.escape(before.group(1))
             return re.compile(rf"{noun}[^.\n]*?{pattern.pattern}|{pattern.pattern}[^.\n]{{0,15}}?{noun}")
+        if m.value == "duration" and m.exact and (unit := _LENGTH_UNIT.search(key(m.text))) is not None:
+            # "몇 분", "몇 시간": a length in that unit, not a date ("6월 23일") nor weeks
+            return _LENGTHS[unit.group(0)]
         if m.value == "location" and _HOW_FAR.search(u.key):
             return _STATUS  # "어디까지 진행됐어요" asks how far it has got, not where
         if m.value == "location":
@@ -1295,6 +1301,17 @@ def _asked_ranks(u: Understanding) -> list[Match]:
     ranks = [m for m in u.matches if m.kind == "rank"]
     subject_after = any(m.kind in SUBJECT_KINDS and m.kind != "rank" and m.start >= told_end for m in u.matches)
     return [m for m in ranks if not (told_end and subject_after and m.end <= told_end)]
+
+
+# a length asked in its unit, and what a length in it looks like
+_LENGTH_UNIT = re.compile(r"(?<=몇)(?:분|시간)$")
+_LENGTHS = {
+    "분": re.compile(r"\d+\s*분(?![가-힣])|\d+\s*시간"),
+    # (a day's course is hours too: "1일 집합교육", not the date "6월 23일")
+    "시간": re.compile(
+        r"\d+\s*시간|\d+\s*분(?![가-힣])|\d{1,2}\s*:\s*\d{2}\s*[~\-]|(?<![월\d])(?<!월\s)\d+\s*일(?=\s|$|[,.)]|입니|이며|이고|간|동안|짜리)"
+    ),
+}
 
 
 _UNITS_COUNTED = re.compile(

@@ -552,6 +552,8 @@ class Understander:
             # a cue word never starts in a verb's ending ("알려주시기": 시 + 기, no 시기); a name
             # spelt out stays, as MeCab misreads some ("담신임자과정": 담 + 신 …)
             and not (m.kind in ("attr", "concept") and m.start in ending_starts)
+            # nor is a number's order of magnitude a typo of a unit ("몇 백만원": no "몇 분")
+            and not (m.kind == "attr" and not m.exact and _MAGNITUDE.search(k, m.start, m.end + 1))
         ]
         # "그 사업 예산은": the noun a demonstrative points with is the subject before, not the
         # head of a name read across the space after it ("사업예산", the total of all business)
@@ -609,6 +611,7 @@ class Understander:
         if told_end and any(m.kind != "attr" and m.start >= told_end for m in matches):
             matches = [m for m in matches if not (m.kind in SOFT_KINDS and m.end <= told_end)]
         matches = [self._how_long(m, k) for m in matches]
+        matches = [r for m in matches if (r := _minutes_or_persons(m, k)) is not None]
         matches = self._doer_asked(matches, analysed)
         matches = _one_reading_of_shared_cues(matches)
         # "운동장 말고 다른 시설": a record named to be left out is not what is asked about
@@ -1331,6 +1334,22 @@ _PARTICLE_SET = frozenset(PARTICLES)
 _ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
 # a run of eight letters or more written without a space ("하반기공채필합발표언제임")
 _LONG_RUN = re.compile(r"[가-힣0-9]{5,}")
+_MAGNITUDE = re.compile(r"몇\s*[십백천만억]")
+
+
+def _minutes_or_persons(m: Match, k: str) -> Match | None:
+    """ "몇 분" counts minutes, or people politely ("몇 분 계세요"); in "몇 분야" it is the start of
+    the unit 분야 and asks no length."""
+    if m.kind != "attr" or m.value != "duration" or not key(m.text).endswith("분"):
+        return m
+    after = k[m.end :]
+    if after.startswith("야"):
+        return None
+    if after.startswith(("계", "이세", "이신", "이나계", "정도계")):
+        return replace(m, value="headcount")
+    return m
+
+
 # a quoted clause ("짧다고 지적받은", "늘린다던데"): what someone said, not what is asked
 _QUOTED = re.compile(r"[가-힣](?:다|라|냐)고(?=[가-힣])")
 _ROUND_NUMBER = re.compile(r"(이번|지난|저번|제)?(?<!\d)(\d{1,2})회(?!차)")

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "몇 분" asks minutes, which a date ("23일") does not give; the interview's minutes do
+    ("면접 보는 시간은 몇 분 정도예요?", ["40분"]),
     # what the asker tells of someone before the question ("…이신데") is no word the answer must hold
     ("어머니가 곧 정년이신데 퇴직예정자 교육은 대상이 누구예요?", ["퇴직 전 5년"]),
     # the asker's own rank, said before the course asked of, is no rank the answer must be of
@@ -305,6 +307,7 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    ("필기 시험 시간 몇 분이에요?", "시간"),
     # the sum of a part the course's record names ("선수학습 운영비") is not the course's budget
     ("신임자 과정 예산 중 선수학습 운영비는 얼마예요?", "선수학습"),
     # "몇 개 팀" counts a department's teams, as "팀이 몇 개" does
