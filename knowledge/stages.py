@@ -978,6 +978,19 @@ class Accounting:
                 for m in self.each_unit.finditer(u.text)
             ]
         )
+        # "몇 명씩 들어가요": a count for each of something ("1회 125명", "5명씩"), not a total
+        each = [
+            (
+                f"몇 {m.group(1)}씩",
+                re.compile(
+                    rf"[\d,]+\s*{m.group(1)}\s*씩|당\s*[\d,]+\s*{m.group(1)}|{m.group(1)}\s*당|"
+                    rf"(?<![\d,])(?:1|한)\s*(?:회|반|조|기|팀|번)\s*(?:에\s*)?[\d,]+\s*{m.group(1)}"
+                ),
+            )
+            for m in _EACH_COUNTED.finditer(u.text)
+            # (not of each of the things named: "국내반 국제반 각각 몇 명씩", "직급별로 몇 명씩")
+            if not _EACH_OF_NAMED.search(u.text)
+        ][:1]
         # "순위가 몇 번째": a place in an order ("3순위"), not a count
         ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
         # "3개 과정이 뭐뭐에요", "과정 목록": the names of the things, which a count of them is not
@@ -999,6 +1012,7 @@ class Accounting:
             + named_cost[:1]
             + per_unit[:1]
             + per_period[:1]
+            + each
             + rates
             + ordinal
             + listed
@@ -1303,6 +1317,8 @@ def _asked_ranks(u: Understanding) -> list[Match]:
     return [m for m in ranks if not (told_end and subject_after and m.end <= told_end)]
 
 
+_EACH_COUNTED = re.compile(r"몇\s*(명|개|곳|권|대)\s*씩")
+_EACH_OF_NAMED = re.compile(r"각각|각자|별로|[가-힣]별(?![가-힣])|[가-힣](?:이랑|랑|하고|와|과)\s|및")
 # a length asked in its unit, and what a length in it looks like
 _LENGTH_UNIT = re.compile(r"(?<=몇)(?:분|시간)$")
 _LENGTHS = {

@@ -307,6 +307,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a count for each sitting ("몇 명씩") is not the exam's total of applicants
+    ("면접 볼 때 몇 명씩 들어가나요?", "인원"),
     ("필기 시험 시간 몇 분이에요?", "시간"),
     # the sum of a part the course's record names ("선수학습 운영비") is not the course's budget
     ("신임자 과정 예산 중 선수학습 운영비는 얼마예요?", "선수학습"),
