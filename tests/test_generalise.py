@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # an asker who tells of themselves, of no group the rules name, is of the general group
+    ("저는 그냥 회사 다니는 엄마인데 어린이집 몇 순위예요?", ["3순위", "일반 영유아"]),
     # "몇 분" asks minutes, which a date ("23일") does not give; the interview's minutes do
     ("면접 보는 시간은 몇 분 정도예요?", ["40분"]),
     # what the asker tells of someone before the question ("…이신데") is no word the answer must hold
@@ -590,6 +592,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # (a group taken over from the last turn is not the asker's own)
+    (
+        ["어린이집 1순위는 누구예요?", "저흰 그냥 평범한 집인데 몇 순위예요?"],
+        "해당하지 않으면",
+        "기초생활수급자, 한부모가정 등은 1순위",
+    ),
     # a half asked of a course taken over whose record has no half: the whole program's half leads
     (["팀장 리더십 과정 계획 인원 몇 명이에요?", "하반기엔 몇 회 해요?"], "20회", "찾지 못했습니다"),
     # another cohort number after one cohort of a track: that track's cohort, not "not in the report"

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from knowledge import morph
 from knowledge.answers.common import AnswerBase, Composed
 from knowledge.text import basis, fmt_month, fmt_span, josa, num
-from knowledge.understand import Understanding, asked_text
+from knowledge.understand import Understanding, asked_text, told_part_end
 
 # predicates that ask only whether a thing is there or may be used ("있어요", "쓸 수", "이용 가능")
 _BEING = ("있", "없", "이용", "사용", "쓰", "쓸", "써", "가능", "되", "돼")
+
+
+# the asker's own place in the order asked ("몇 순위예요", "몇순위")
+_OWN_RANK = re.compile(r"몇\s*순위")
 
 
 class FacilityAnswers(AnswerBase):
@@ -20,7 +25,17 @@ class FacilityAnswers(AnswerBase):
         if not prios:
             return None
         groups = [int(g) for g in u.entities.get("priority_group", []) if str(g).isdigit()]
-        lines: list[str] = []
+        # "저는 그냥 맞벌이인데 몇 순위예요": an asker who tells of themselves, of no group named
+        # (a group taken over from the last turn is not theirs), is of the general one
+        own = "priority_group" not in u.inherited and groups
+        general = prios[-1].group if "일반" in prios[-1].group else ""
+        if general and not own and told_part_end(u.text) and _OWN_RANK.search(u.text):
+            groups = []
+            above = "·".join(str(p.rank) for p in prios[:-1])
+            by = "으로" if josa(general, "은는").endswith("은") else "로"
+            lines = [f"{above}순위에 해당하지 않으면 {general}{by} {prios[-1].rank}순위입니다."]
+        else:
+            lines = []
         # "전체 다 알려주세요 0순위부터": the whole order, from the rank named
         if groups and "whole" not in u.features:
             for p in prios:
