@@ -890,6 +890,11 @@ class Understander:
                 continue
             for i in range(m.start, min(m.end, len(k))):
                 covered[i] = True
+        if audited:
+            # who audited, said on its own when a finding is asked ("의회에서 지적받은 거"): the audit's
+            for word in self._audit_words:
+                for at in (mm.start() for mm in re.finditer(re.escape(word), k)) if len(word) >= 2 else ():
+                    covered[at : at + len(word)] = [True] * len(word)
         foreign: list[tuple[int, int]] = []
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # who audited, said apart from the finding ("의회에서 지적받은"), is the audit's word
+    ("어린이집 관련해서 의회에서 지적받은 거 있어요?", ["지역 주민"]),
     # an asker who tells of themselves, of no group the rules name, is of the general group
     ("저는 그냥 회사 다니는 엄마인데 어린이집 몇 순위예요?", ["3순위", "일반 영유아"]),
     # "몇 분" asks minutes, which a date ("23일") does not give; the interview's minutes do
