@@ -69,6 +69,8 @@ SPLIT_FILES = {
     "dev43": ROOT / "tests" / "devset43.tsv",  # the same, many voices, leaning to tables, audits and facilities
     "dev44": ROOT / "tests" / "devset44.tsv",  # the same, forty-five conversations, most follow-ups without a subject
     "dev45": ROOT / "tests" / "devset45.tsv",  # the same, two fifths near misses close to what the report gives
+    "dev46": ROOT / "tests" / "devset46.tsv",  # the same, half on the daycare and the exams, two fifths declines
+    "dev47": ROOT / "tests" / "devset47.tsv",  # the same, half on e-learning, international training and courses
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second
