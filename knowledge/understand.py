@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -552,6 +553,10 @@ class Understander:
             # a cue word never starts in a verb's ending ("알려주시기": 시 + 기, no 시기); a name
             # spelt out stays, as MeCab misreads some ("담신임자과정": 담 + 신 …)
             and not (m.kind in ("attr", "concept") and m.start in ending_starts)
+            # nor is a verb with its ending a typo of a cue noun ("넓어졌어요": no "넓이")
+            and not (
+                m.kind == "attr" and not m.exact and _verb_and_ending_in(analysed, m.start, m.end) and _a_noun(m.text)
+            )
             # nor is a number's order of magnitude a typo of a unit ("몇 백만원": no "몇 분")
             and not (m.kind == "attr" and not m.exact and _MAGNITUDE.search(k, m.start, m.end + 1))
         ]
@@ -1340,6 +1345,22 @@ _ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|부탁\S*|수|있나요\S*|�
 # a run of eight letters or more written without a space ("하반기공채필합발표언제임")
 _LONG_RUN = re.compile(r"[가-힣0-9]{5,}")
 _MAGNITUDE = re.compile(r"몇\s*[십백천만억]")
+
+
+def _verb_and_ending_in(analysed: tuple[morph.Morpheme, ...], start: int, end: int) -> bool:
+    """Whether the span holds a verb's stem and, after it, an ending of its own ("넓" + "어")."""
+    inside = [a for a in analysed if start <= a.start and a.end <= end]
+    return any(
+        a.pos in ("VV", "VA") and b.pos in ("EC", "EF", "EP") and a.end == b.start
+        for a, b in zip(inside, inside[1:], strict=False)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _a_noun(term: str) -> bool:
+    """Whether a term of nlu.yaml is a noun ("넓이"), not a verb's form ("늘었")."""
+    analysed = morph.analyse(term)
+    return bool(analysed) and analysed[0].pos.startswith("NN")
 
 
 def _minutes_or_persons(m: Match, k: str) -> Match | None:

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a verb with its ending ("넓어졌나요") is no typo of a cue noun (넓이, an area)
+    ("시험 문제지 줄 간격이 넓어졌나요?", ["165%"]),
     # who audited, said apart from the finding ("의회에서 지적받은"), is the audit's word
     ("어린이집 관련해서 의회에서 지적받은 거 있어요?", ["지역 주민"]),
     # an asker who tells of themselves, of no group the rules name, is of the general group
