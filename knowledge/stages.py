@@ -1349,7 +1349,8 @@ _RATE_WORD = re.compile(r"[가-힣]{1,6}[율률](?=[은는이가을를도만요]
 _PERCENT = re.compile(r"\d\s*%|퍼센트|%p")
 # words that make "얼마" ask a sum of money, and what any other amount looks like
 _MONEY = re.compile(
-    r"예산|비용|금액|돈|원|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었|잡혀|잡혔|잡힌|편성"
+    # (원 of money, not of 민원 or 인원)
+    r"예산|비용|금액|돈|(?:\d|[십백천만억])\s*원|(?<![가-힣])원(?![가-힣])|수당|급여|연봉|보수|요금|가격|값|료|비(?![가-힣])|집행|수입|세입|세출|빌리|빌려|대여|임대|내야|내요|내나|들어|드나|들었|잡혀|잡혔|잡힌|편성"
 )
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:[가-힣%㎡]|$)")
 # the cost of one of a unit ("한끼 얼마", "1인 얼마예요")

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "얼마" asks a sum only beside a word of money: the 원 of 민원 is none
+    ("민원이 많았던 시험지 줄간격은 얼마로 늘렸나요?", ["165%"]),
     # a verb with its ending ("넓어졌나요") is no typo of a cue noun (넓이, an area)
     ("시험 문제지 줄 간격이 넓어졌나요?", ["165%"]),
     # who audited, said apart from the finding ("의회에서 지적받은"), is the audit's word
