@@ -751,6 +751,10 @@ class Brain:
         counted = [a for a in u.actions if not self.accounting.holds(a, compact)] if lengths else []
         if not missing and counted:
             missing = [f"{counted[0]} {shapes.asked_noun('몇 ' + lengths[0])}"]
+        if not missing and stages.figures_unsaid(u, composed.text):
+            found = self._retrieve(u, now)
+            if found is not None:
+                return found
         if missing:
             found = self._retrieve(u, now, also=tuple(counted))
             if found is not None:
@@ -928,6 +932,7 @@ class Brain:
             and len(parts := [p for p in (self.accounting.split(w) or []) if len(p) >= 2]) >= 2
         }
         words += [(w,) for w in also]
+        words += [(f,) for f in stages.quoted_figures(u.text)]  # ("386회라는데": a passage that says it)
         # two keywords of one record, said as written ("출제", "채점"): each is a word of the fact
         said = {
             (m.value, w)

@@ -59,7 +59,7 @@ def _budget_sentence(b: kdb.BudgetLine, year: int) -> str:
     return " ".join(parts)
 
 
-def _plan_sentence(r: kdb.PlanRow, year: int) -> str:
+def _plan_sentence(r: kdb.PlanRow, year: int, with_note: bool = True) -> str:
     def side(c: dict) -> str:
         bits = []
         if c.get("courses") is not None:
@@ -74,7 +74,14 @@ def _plan_sentence(r: kdb.PlanRow, year: int) -> str:
     this, last = side(r.y2018), side(r.y2017)
     if this == "-" and r.note:  # a row the table gives no figures of but a note ("(30,000)명")
         return f"{year}년 교육계획 {label}: {r.note}"
-    return f"{year}년 교육계획 {label}: {this} ({year - 1}년 {last})."
+    # (with what the row's note adds for users: "횟수는 집합교육만 합한 것입니다")
+    tail = ""
+    if with_note and r.note:
+        # (not the row's own figures again: "2018년 교육계획은 230개 과정, 386회, …입니다.")
+        own_figures, _, rest = r.note.partition(". ")
+        tail = f" {rest}" if own_figures.startswith(f"{year}년 교육계획") else f" {r.note}"
+        tail = tail if tail.strip() else ""
+    return f"{year}년 교육계획 {label}: {this} ({year - 1}년 {last}).{tail}"
 
 
 class PassageIndex:
@@ -106,8 +113,12 @@ class PassageIndex:
                     text, b.source, ("budget_line", b.id), key(text + " ".join(b.aliases) + (b.group or "")) + "예산"
                 )
             )
-        for r in kdb.plan_rows(db):
-            text = _plan_sentence(r, year)
+        rows = kdb.plan_rows(db)
+        labels = {x for r in rows for x in (r.area, r.category) if x and x not in ("전체", "소계")}
+        for r in rows:
+            # (a note that names another row is said of that row's figures as well: not its passage)
+            others = labels - {r.area, r.category}
+            text = _plan_sentence(r, year, with_note=not any(o in (r.note or "") for o in others))
             out.append(Passage(text, r.source, None, key(text) + "교육계획"))
         out += _record_passages(db)
         # Every passage holds a mark for its report section: a follow-up about a record may be

@@ -1246,6 +1246,22 @@ _BY_WHOM = re.compile(r"어디(?:서|에서)(?:해|하|맡|담당|준비|만들|
 SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+")
 
 
+# a figure said with its unit, three digits or more (not a round's number, "2회", nor a year)
+_QUOTED_FIGURE = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d{3,})(?=\s*(?:회|명|개|과정|천원|원|%|곳|건|시간))")
+
+
+def quoted_figures(text: str) -> list[str]:
+    """The figures a question quotes ("386회", "2,984명"), without their commas."""
+    return [m.group(1).replace(",", "") for m in _QUOTED_FIGURE.finditer(text)]
+
+
+def figures_unsaid(u: Understanding, answer: str) -> list[str]:
+    """The figures the question quotes ("386회라는데 e러닝도 포함이에요?") that the answer does
+    not say: what the question asks about is a passage that says them."""
+    plain = re.sub(r"(?<=\d),(?=\d)", "", answer)
+    return [f for f in quoted_figures(u.text) if not re.search(rf"(?<![\d.]){f}(?![\d])", plain)]
+
+
 def part_of_a_count(u: Understanding, body: str) -> list[str]:
     """A count asked of a part of a counted whole ("217명 중에 7급은 몇 명", "28명 중 여직원은
     몇 명"): the answer must give a count in what it says of that part, not the whole's."""

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a figure the question quotes ("386회") finds the passage that says it, with its row's note
+    ("386회면 이러닝은 빠진 숫자예요?", ["집합교육 횟수만"]),
     # "얼마" asks a sum only beside a word of money: the 원 of 민원 is none
     ("민원이 많았던 시험지 줄간격은 얼마로 늘렸나요?", ["165%"]),
     # a verb with its ending ("넓어졌나요") is no typo of a cue noun (넓이, an area)
