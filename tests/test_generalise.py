@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the most of a budget asked without a change or a rate: the lines ranked by their sum
+    ("세출 사업 가운데 예산이 제일 적게 잡힌 건 뭐예요?", ["인적자원개발(HRD)역량강화프로그램운영", "25,120천원"]),
     # a figure the question quotes ("386회") finds the passage that says it, with its row's note
     ("386회면 이러닝은 빠진 숫자예요?", ["집합교육 횟수만"]),
     # "얼마" asks a sum only beside a word of money: the 원 of 민원 is none

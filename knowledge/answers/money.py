@@ -20,6 +20,7 @@ class MoneyAnswers(AnswerBase):
         named = "budget_line" not in u.inherited and any(not w.endswith("total") for w in wanted)
         if "attr.most" in u.features and not named:
             ranked = self._most_spent(u) if "attr.rate" in u.features else self._most_changed(u)
+            ranked = ranked or self._most_funded(u)
             if ranked is not None:
                 return ranked
         round_lines = self._round_lines(u)
@@ -193,6 +194,21 @@ class MoneyAnswers(AnswerBase):
             f"(집행률 {top.executed_pct}%, 집행액 {won(top.executed or 0)}; 예산 {won(top.y2018)})."
         ]
         out += [f"• 다음: {b.name} (집행률 {b.executed_pct}%)" for b in ranked[1:]]
+        out.append(basis(top.source))
+        return Composed("\n".join(out), {"budget_line": [top.id]})
+
+    def _most_funded(self, u: Understanding) -> Composed | None:
+        """ "예산 제일 큰 사업은?": the business lines ranked by this year's budget (the smallest
+        first when the question asks the smallest)."""
+        every = [b for b in self._business_lines() if b.y2018 is not None]
+        if not every:
+            return None
+        small = re.search(r"작은|적은|적게|최소|덜", u.text) is not None
+        ranked = sorted(every, key=lambda b: b.y2018 or 0, reverse=not small)[:3]
+        top = ranked[0]
+        way = "적은" if small else "많은"
+        out = [f"{self.year}년 세출예산에서 예산이 가장 {way} 사업은 {top.name}입니다 ({won(top.y2018)})."]
+        out += [f"• 다음: {b.name} ({won(b.y2018)})" for b in ranked[1:]]
         out.append(basis(top.source))
         return Composed("\n".join(out), {"budget_line": [top.id]})
 
