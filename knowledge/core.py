@@ -98,11 +98,16 @@ class Brain:
                 if len(having) == 1:
                     for c in children:
                         self._rank_siblings[(c.id, rank)] = having[0]
+        # "1회 공채 합격자들은 언제 교육받아요": the cohorts' targets, and the rounds' names
+        self._session_targets: dict[str, list[tuple[str, str]]] = {}
+        self._round_aliases = {r.id: (r.name, *r.aliases) for r in kdb.rounds(db)}
         # "메트로폴리스는?" after one cohort of the international course: the words of its cohorts' names
         self._session_words: dict[str, list[tuple[str, str]]] = {}
         for p in kdb.programs(db):
             for session in kdb.sessions_of(db, p.id):
                 self._session_words.setdefault(p.id, []).append((session.id, key(session.name)))
+                if session.target:
+                    self._session_targets.setdefault(p.id, []).append((session.id, key(session.target)))
                 number = cohort_of(session.name)
                 if number is not None:
                     self._cohort_programs.setdefault(number, set()).add(p.parent or p.id)
@@ -239,6 +244,7 @@ class Brain:
         if said is not None:
             return said
         u = self._words_of_named(u)
+        u = self._trainees_of_round(u)
         u = self.understander.classify(self._event_meant(self._cohorts_named(self._course_named(u)), today))
         u = stages.follow_up(u, context, fresh=fresh, margin=self.limits.follow_up_margin)
         if self._named_in_part(u):
@@ -472,6 +478,44 @@ class Brain:
             return u
         program = list(named)
         return replace(u, entities={**u.entities, "program": program}, inherited={**u.inherited, "program": program})
+
+    def _trainees_of_round(self, u: Understanding) -> Understanding:
+        """ "1회 공채 합격자들은 언제 교육받아요": an exam round named with a course (and no course
+        named) asks of the cohort whose trainees that round's passers are (신임자 과정 제8기,
+        "’18년 1회 공채자"), not of the round's own dates."""
+        rounds = [m for m in u.matches if m.kind == "round"]
+        if (
+            len(rounds) != 1
+            or "round" in u.inherited
+            or "concept.course" not in u.features
+            or any(k in u.entities for k in ("program", "session"))
+        ):
+            return u
+        said = {key(w) for w in self._round_aliases.get(rounds[0].value, ()) if len(key(w)) >= 3}
+        cohorts = [
+            (program, session)
+            for program, sessions in self._session_targets.items()
+            for session, target in sessions
+            if any(w in target for w in said)
+        ]
+        if len(cohorts) != 1:
+            return u
+        program, session = cohorts[0]
+        kept = [m for m in u.matches if m.kind not in ("round", "event_type", "event_any")]
+        return replace(
+            u,
+            matches=kept,
+            entities={
+                **{k: v for k, v in u.entities.items() if k not in ("round", "event_type")},
+                "program": [program],
+                "session": [session],
+            },
+            features={
+                **{f: w for f, w in u.features.items() if f not in ("round", "event_type", "concept.exam")},
+                "program": 1.0,
+                "session": 1.0,
+            },
+        )
 
     def _cohorts_named(self, u: Understanding) -> Understanding:
         """A word the turn says that some cohorts of the program taken over have in their names,

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # an exam round named with a course asks of the cohort its passers are (제8기, "1회 공채자")
+    ("상반기 1회 공채 붙은 사람들은 신규 교육을 언제 들어요?", ["7월 23일"]),
     # the most of a budget asked without a change or a rate: the lines ranked by their sum
     ("세출 사업 가운데 예산이 제일 적게 잡힌 건 뭐예요?", ["인적자원개발(HRD)역량강화프로그램운영", "25,120천원"]),
     # a figure the question quotes ("386회") finds the passage that says it, with its row's note
