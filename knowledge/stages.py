@@ -501,6 +501,11 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
         return u  # the new turn asks something of its own ("어린이집 입소 순위 알려줘")
     if previous in scores and previous != u.intent and scores[previous] >= u.score - margin:
         return replace(u, intent=previous)  # as confident as the reading it replaces
+    if previous == "plan.overview" and "plan_row" in context.entities and previous != u.intent:
+        # "이러닝은요" after a row of the training plan: the same row of the plan for what it names
+        entities = {k: v for k, v in u.entities.items() if k != "plan_row"}
+        inherited = {k: v for k, v in u.inherited.items() if k != "plan_row"}
+        return replace(u, intent=previous, entities=entities, inherited=inherited)
     return u
 
 

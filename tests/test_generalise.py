@@ -604,6 +604,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a bare subject after a row of the training plan asks the same of its row
+    (["집합교육 올해 계획 인원이 몇 명이에요?", "그럼 e러닝 쪽은요?"], "149,330명", "hrd.seoul.go.kr"),
     # (a group taken over from the last turn is not the asker's own)
     (
         ["어린이집 1순위는 누구예요?", "저흰 그냥 평범한 집인데 몇 순위예요?"],
