@@ -1225,6 +1225,9 @@ class Brain:
         suggestions = self.suggest(text)
         # a letter the report lacks is said as the word it ends ("면접장", not "장")
         shown = [_word_ending_in(u.text, w) if len(w) == 1 else w for w in words]
+        which = stages.which_of_its_own(u.text)
+        if which and [key(w) for w in shown] == [key(which)]:
+            shown = [f"{which}의 종류"]  # ("무슨 자격증이에요": not the certificates themselves)
         subject = self._subject_said(u, words)
         at = {w: u.text.find(w) for w in (subject, *shown)}
         named = {u.key[m.start : m.end] for m in u.matches if m.kind in SUBJECT_KINDS and m.kind != "rank"}

@@ -999,7 +999,7 @@ class Accounting:
         # "순위가 몇 번째": a place in an order ("3순위"), not a count
         ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
         # "3개 과정이 뭐뭐에요", "과정 목록": the names of the things, which a count of them is not
-        listed = [("목록", _LISTED)] if _ASKS_NAMES.search(u.text) else []
+        listed = [("목록", _LISTED)] if _ASKS_NAMES.search(u.text) or which_of_its_own(u.text) else []
         # "응시율 얼마였어요": a rate is asked, which only a percentage gives
         rates = [
             (m.group(0), _PERCENT)
@@ -1361,6 +1361,19 @@ _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more
 # named items, by commas or middle dots, numbered, or as list lines
 _ASKS_NAMES = re.compile(r"뭐\s*뭐|무엇\s*무엇|목록|리스트|제목")
+_WHICH_OF_NAMED = re.compile(
+    r"(?:무슨|어떤|어느)\s*([가-힣]{2,}?)(?:들)?"
+    r"(?:이에요|예요|이야|인가요|인지|이죠|일까요|이|가|을|를|은|는|으로|로)?\s*[?.!]*$"
+)
+
+
+def which_of_its_own(text: str) -> str | None:
+    """ "자격증 과정은 무슨 자격증이에요": which of the things the question has named (자격증)
+    asks their names, which a count of them is not; None when it asks no such thing."""
+    m = _WHICH_OF_NAMED.search(text.strip())
+    return m.group(1) if m is not None and m.group(1) in text[: m.start()] else None
+
+
 _LISTED = re.compile(
     r"[가-힣A-Za-z」'’\"][^,·\n\d]{0,20}(?:,\s*|(?<=\S)·)[가-힣A-Za-z「'‘\"]{2}|[①②③]|\n\s*•[^\n]*\n\s*•"
 )

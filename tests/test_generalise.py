@@ -321,6 +321,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # which of the things it names ("무슨 외국어") asks their names, which a count is not
+    ("e러닝 외국어 과정은 무슨 외국어예요?", "외국어의 종류"),
     # a count for each sitting ("몇 명씩") is not the exam's total of applicants
     ("면접 볼 때 몇 명씩 들어가나요?", "인원"),
     ("필기 시험 시간 몇 분이에요?", "시간"),
