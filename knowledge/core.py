@@ -129,6 +129,11 @@ class Brain:
             texts.values(),
             display,
         )
+        # values few sentences give (a weekday, an hour): one asked alone of the subject taken
+        # over is found in the last answer
+        self._rare_values = frozenset(
+            self.accounting.value_of[a].pattern for a in ("attr.weekday", "attr.hours") if a in self.accounting.value_of
+        )
         self.turns = stages.Turns.from_nlu(self.nlu)
         self.passages = PassageIndex(db, self.year)
         self._names: dict[tuple[str, str], set[str]] = {}
@@ -1187,8 +1192,10 @@ class Brain:
         ]
         patterns = self.accounting.asked_values(u)
         # the question's words and the value asked; with ``yes_no``, either alone ("몇 년 앞까지
-        # 보는 거예요": the value; "부부 같이 가도 되나": the words)
-        if not (words and patterns or yes_no and (words or patterns)):
+        # 보는 거예요": the value; "부부 같이 가도 되나": the words); a value of a kind few
+        # sentences give, asked of the subject taken over, alone too ("무슨 요일에 해요": 주2회(수, 금))
+        rare = [p for p in patterns if p.pattern in self._rare_values]
+        if not (words and patterns or yes_no and (words or patterns) or (u.inherited and rare and not words)):
             return None
         lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
         basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")

@@ -606,6 +606,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a weekday asked alone of the subject taken over is found in the last answer's lines
+    (["핵심가치 교육은 어떤 교육이에요?", "그건 무슨 요일마다 해요?"], "수, 금", "나와 있지 않습니다"),
     # a bare subject after a row of the training plan asks the same of its row
     (["집합교육 올해 계획 인원이 몇 명이에요?", "그럼 e러닝 쪽은요?"], "149,330명", "hrd.seoul.go.kr"),
     # (a group taken over from the last turn is not the asker's own)
