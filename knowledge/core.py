@@ -492,7 +492,8 @@ class Brain:
         if (
             len(rounds) != 1
             or "round" in u.inherited
-            or "concept.course" not in u.features
+            # (a course said, or its cohort asked: "몇 기로 들어가요")
+            or ("concept.course" not in u.features and not _COHORT_ASKED.search(u.text))
             or any(k in u.entities for k in ("program", "session"))
         ):
             return u
@@ -1386,6 +1387,7 @@ def _origins(db: Database) -> list[str]:
 _BY_WAY_OF = re.compile(r"(?:으로|로)도")
 # A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")
 _OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
+_COHORT_ASKED = re.compile(r"몇\s*기(?![가-힣])|몇\s*기[로에는]")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
 _MEMBERS = re.compile(r"뭐뭐|어디어디|누구누구|무엇무엇|전부|목록|리스트|명단|각각|하나하나|이름|제목|명칭")
 _WHICH_KIND = re.compile(r"(?<![가-힣])(?:무슨|어떤|어느)(?![가-힣])")

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the cohort asked ("몇 기로") of an exam round's passers is the course's cohort for them
+    ("1회 공채로 붙었는데 저는 몇 기로 들어가요?", ["제8기"]),
     # an exam round named with a course asks of the cohort its passers are (제8기, "1회 공채자")
     ("상반기 1회 공채 붙은 사람들은 신규 교육을 언제 들어요?", ["7월 23일"]),
     # the most of a budget asked without a change or a rate: the lines ranked by their sum
