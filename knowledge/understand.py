@@ -1341,7 +1341,7 @@ _EXAM_ATTRS = frozenset({"count_figures", "series"})
 _PARTICLE_SET = frozenset(PARTICLES)
 # what may follow a question's own end: words of asking and feeling ("궁금해요", "좀 알려줘",
 # "알려주실 수 있나요?", "부탁드려요", "ㅠㅠ")
-_ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
+_ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|답변\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
 # a run of eight letters or more written without a space ("하반기공채필합발표언제임")
 _LONG_RUN = re.compile(r"[가-힣0-9]{5,}")
 _MAGNITUDE = re.compile(r"몇\s*[십백천만억]")

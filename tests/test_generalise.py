@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "답변 부탁드립니다" after the question asks nothing of its own
+    ("퇴직 교육 제주도 문화탐방은 부부 같이 가요? 답변 부탁드립니다", ["부부가 함께"]),
     # the cohort asked ("몇 기로") of an exam round's passers is the course's cohort for them
     ("1회 공채로 붙었는데 저는 몇 기로 들어가요?", ["제8기"]),
     # an exam round named with a course asks of the cohort its passers are (제8기, "1회 공채자")
