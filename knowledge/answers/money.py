@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from db import knowledge as kdb
@@ -182,34 +183,45 @@ class MoneyAnswers(AnswerBase):
     def _most_spent(self, u: Understanding) -> Composed | None:
         """ "집행률 제일 낮은 사업은?": the business lines ranked by the share of their budget
         committed by 6.30 (lowest first when the question asks the lowest)."""
-        every = [b for b in self._business_lines() if b.executed_pct is not None]
-        if not every:
-            return None
         low = re.search(r"낮|적은|적게|저조|최저|덜", u.text) is not None
-        ranked = sorted(every, key=lambda b: b.executed_pct or 0.0, reverse=not low)[:3]
-        top = ranked[0]
         way = "낮은" if low else "높은"
-        out = [
-            f"{self.year}년 세출예산에서 집행률(6.30. 원인행위 기준)이 가장 {way} 사업은 {top.name}입니다 "
-            f"(집행률 {top.executed_pct}%, 집행액 {won(top.executed or 0)}; 예산 {won(top.y2018)})."
-        ]
-        out += [f"• 다음: {b.name} (집행률 {b.executed_pct}%)" for b in ranked[1:]]
-        out.append(basis(top.source))
-        return Composed("\n".join(out), {"budget_line": [top.id]})
+        return self._ranked_lines(
+            lambda b: b.executed_pct,
+            low,
+            lambda b: (
+                f"{self.year}년 세출예산에서 집행률(6.30. 원인행위 기준)이 가장 {way} 사업은 {b.name}입니다 "
+                f"(집행률 {b.executed_pct}%, 집행액 {won(b.executed or 0)}; 예산 {won(b.y2018)})."
+            ),
+            lambda b: f"집행률 {b.executed_pct}%",
+        )
 
     def _most_funded(self, u: Understanding) -> Composed | None:
         """ "예산 제일 큰 사업은?": the business lines ranked by this year's budget (the smallest
         first when the question asks the smallest)."""
-        every = [b for b in self._business_lines() if b.y2018 is not None]
+        small = re.search(r"작은|적은|적게|최소|덜", u.text) is not None
+        way = "적은" if small else "많은"
+        return self._ranked_lines(
+            lambda b: b.y2018,
+            small,
+            lambda b: f"{self.year}년 세출예산에서 예산이 가장 {way} 사업은 {b.name}입니다 ({won(b.y2018)}).",
+            lambda b: won(b.y2018),
+        )
+
+    def _ranked_lines(
+        self,
+        figure: Callable[[kdb.BudgetLine], float | int | None],
+        fewest: bool,
+        lead: Callable[[kdb.BudgetLine], str],
+        other: Callable[[kdb.BudgetLine], str],
+    ) -> Composed | None:
+        """The business lines ranked by ``figure`` (the fewest first with ``fewest``): the top one
+        said by ``lead``, the next two by ``other``."""
+        every = [b for b in self._business_lines() if figure(b) is not None]
         if not every:
             return None
-        small = re.search(r"작은|적은|적게|최소|덜", u.text) is not None
-        ranked = sorted(every, key=lambda b: b.y2018 or 0, reverse=not small)[:3]
+        ranked = sorted(every, key=lambda b: figure(b) or 0, reverse=not fewest)[:3]
         top = ranked[0]
-        way = "적은" if small else "많은"
-        out = [f"{self.year}년 세출예산에서 예산이 가장 {way} 사업은 {top.name}입니다 ({won(top.y2018)})."]
-        out += [f"• 다음: {b.name} ({won(b.y2018)})" for b in ranked[1:]]
-        out.append(basis(top.source))
+        out = [lead(top), *(f"• 다음: {b.name} ({other(b)})" for b in ranked[1:]), basis(top.source)]
         return Composed("\n".join(out), {"budget_line": [top.id]})
 
     def _most_changed(self, u: Understanding) -> Composed | None:
