@@ -493,6 +493,8 @@ def follow_up(u: Understanding, context: Context, *, fresh: bool, margin: float)
         return u  # no new subject: the follow-up ("면접은요?") is read on its own
     if _ASKS_IF_THERE_IS.search(u.text):
         return u  # "드론 교육도 있어요?" asks whether there is one, not the last question of it
+    if _ONLY_OF.search(u.text) and previous in scores and previous != u.intent:
+        return replace(u, intent=previous)  # "공채 경채만 하면?": the last question, of those only
     if any(
         m.kind in ("attr", "concept", "event_type", "event_any")
         and not any(s <= m.start and m.end <= e for s, e in names)
@@ -1356,6 +1358,8 @@ _UNITS_COUNTED = re.compile(
     r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇(?!\s*(?:명|분|회|번|시|년|월|일|층|주|%))"
     r"|몇\s*(?:개\s*)?(팀|과)(?![정목제장업])"
 )
+# "공채 경채만 하면?", "IT만요": the last question asked again of what it names only
+_ONLY_OF = re.compile(r"[가-힣A-Za-z0-9]만\s*(?:하면|치면|보면|따지면|합치면)?\s*(?:요|은요|이요)?\s*[?？]*\s*$")
 _ASKS_IF_THERE_IS = re.compile(r"[도은는]\s*있(?:어|나|습|음|니|는지|을까)")
 _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more

@@ -610,6 +610,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # "X만 따지면" asks the last question again, of X only
+    (["올해 채용 계획 전체로 몇 명이에요?", "그럼 공개경쟁 경력경쟁만 따지면요?"], "2,984명", "원서접수:"),
     # a weekday asked alone of the subject taken over is found in the last answer's lines
     (["핵심가치 교육은 어떤 교육이에요?", "그건 무슨 요일마다 해요?"], "수, 금", "나와 있지 않습니다"),
     # a bare subject after a row of the training plan asks the same of its row
