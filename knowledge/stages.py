@@ -1002,6 +1002,8 @@ class Accounting:
         ordinal = [("몇 번째", _ORDINAL)] if _ASKS_ORDINAL.search(u.text) else []
         # "3개 과정이 뭐뭐에요", "과정 목록": the names of the things, which a count of them is not
         listed = [("목록", _LISTED)] if _ASKS_NAMES.search(u.text) or which_of_its_own(u.text) else []
+        # "면접 질문 뭐 나와요": the questions themselves, which only a quoted one gives
+        listed += [("질문 내용", _QUOTED_ITEM)] if _ASKS_ITEMS_SAID.search(u.text) else []
         # "응시율 얼마였어요": a rate is asked, which only a percentage gives
         rates = [
             (m.group(0), _PERCENT)
@@ -1365,6 +1367,11 @@ _ASKS_ORDINAL = re.compile(r"몇\s*번\s*째")
 # words that ask the names of several things, and what a list of names looks like: two or more
 # named items, by commas or middle dots, numbered, or as list lines
 _ASKS_NAMES = re.compile(r"뭐\s*뭐|무엇\s*무엇|목록|리스트|제목")
+# the items of a test asked themselves ("면접 질문 뭐 나와요", "기출 문제 알려주세요"), and one quoted
+_ASKS_ITEMS_SAID = re.compile(
+    r"(?:질문|문항|기출|(?:시험|필기)\s*문제)\s*(?:은|는|이|가|을|를|으로|로)?\s*(?:뭐|무엇|어떤|예시|좀|알려|나와|나오)"
+)
+_QUOTED_ITEM = re.compile(r"[「'“\"‘][^」'”\"’\n]{4,60}[」'”\"’]")
 _WHICH_OF_NAMED = re.compile(
     r"(?:무슨|어떤|어느)\s*([가-힣]{2,}?)(?:들)?"
     r"(?:이에요|예요|이야|인가요|인지|이죠|일까요|이|가|을|를|은|는|으로|로)?\s*[?.!]*$"

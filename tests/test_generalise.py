@@ -325,6 +325,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # the questions of a test themselves: the report tells of a question sheet, quotes none
+    ("면접 때 실제로 어떤 질문 나오는지 예시 좀 있을까요", "찾지 못했습니다"),
     # which of the things it names ("무슨 외국어") asks their names, which a count is not
     ("e러닝 외국어 과정은 무슨 외국어예요?", "외국어의 종류"),
     # a count for each sitting ("몇 명씩") is not the exam's total of applicants
