@@ -310,6 +310,8 @@ def resolve(
                 continue
             if kind in SUBJECT_KINDS and (current_subjects or (pointed and kind not in context.focus)):
                 continue
+            if kind == "event_type" and current_subjects - {"round", "rank"}:
+                continue  # an exam's event is no part of a question about a course it names ("이러닝은")
             if (kind in SUBJECT_KINDS or kind == "plan_row") and "whole" in u.features:
                 continue  # "전체 교육계획은요" after one course (or plan row) asks the whole, not it
             entities[kind] = inherited[kind] = list(values)

@@ -612,6 +612,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # an exam's event taken over is no part of a later question that names a course of its own
+    (
+        ["신임자 과정 언제 시작해요?", "면접 질문 뭐 나와요?", "386회면 이러닝은 빠진 숫자인가요?"],
+        "집합교육 횟수만",
+        "hrd.seoul.go.kr",
+    ),
     # "X만 따지면" asks the last question again, of X only
     (["올해 채용 계획 전체로 몇 명이에요?", "그럼 공개경쟁 경력경쟁만 따지면요?"], "2,984명", "원서접수:"),
     # a weekday asked alone of the subject taken over is found in the last answer's lines
