@@ -1387,7 +1387,8 @@ def _origins(db: Database) -> list[str]:
 _BY_WAY_OF = re.compile(r"(?:으로|로)도")
 # A turn asking of a part of what the last answer listed ("그 중 전문경력관은", "이 중에 IT는")
 _OF_THOSE = re.compile(r"\s*(?:그|이)\s*(?:중|가운데)")
-_COHORT_ASKED = re.compile(r"몇\s*기(?![가-힣])|몇\s*기[로에는]")
+# a cohort asked ("몇 기로 들어가요", "몇기예요?"), not a word that starts with 기 ("몇 기관")
+_COHORT_ASKED = re.compile(r"몇\s*기(?:[로에는]|(?![가-힣]))")
 # Words asking for the members of a set, one by one ("4개 기관이 어디어디야", "18개 직류 전부 뭐야")
 _MEMBERS = re.compile(r"뭐뭐|어디어디|누구누구|무엇무엇|전부|목록|리스트|명단|각각|하나하나|이름|제목|명칭")
 _WHICH_KIND = re.compile(r"(?<![가-힣])(?:무슨|어떤|어느)(?![가-힣])")
@@ -1437,8 +1438,10 @@ def _said_together(
     return False
 
 
-_A_FIGURE = re.compile(r"\s*[+\-]?[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)(?![가-힣])")
-_ENDS_IN_A_FIGURE = re.compile(r"[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)(?:\s*과정)?\W*$")
+# a figure with its unit: a part that starts with one, and one that ends in one ("3개 과정")
+_FIGURE = r"[\d,.]+\s*(?:개|회|명|%|천원|만원|원|년|월|일|곳|실|과정|시간|주)"
+_A_FIGURE = re.compile(rf"\s*[+\-]?{_FIGURE}(?![가-힣])")
+_ENDS_IN_A_FIGURE = re.compile(rf"{_FIGURE}(?:\s*과정)?\W*$")
 
 
 def _items_listed(line: str) -> int:

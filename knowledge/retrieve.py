@@ -75,13 +75,11 @@ def _plan_sentence(r: kdb.PlanRow, year: int, with_note: bool = True) -> str:
     if this == "-" and r.note:  # a row the table gives no figures of but a note ("(30,000)명")
         return f"{year}년 교육계획 {label}: {r.note}"
     # (with what the row's note adds for users: "횟수는 집합교육만 합한 것입니다")
-    tail = ""
-    if with_note and r.note:
-        # (not the row's own figures again: "2018년 교육계획은 230개 과정, 386회, …입니다.")
-        own_figures, _, rest = r.note.partition(". ")
-        tail = f" {rest}" if own_figures.startswith(f"{year}년 교육계획") else f" {r.note}"
-        tail = tail if tail.strip() else ""
-    return f"{year}년 교육계획 {label}: {this} ({year - 1}년 {last}).{tail}"
+    note = r.note if with_note and r.note else ""
+    own_figures, _, rest = note.partition(". ")
+    if own_figures.startswith(f"{year}년 교육계획"):
+        note = rest  # (not the row's own figures again: "2018년 교육계획은 230개 과정, 386회, …입니다.")
+    return f"{year}년 교육계획 {label}: {this} ({year - 1}년 {last})." + (f" {note}" if note else "")
 
 
 class PassageIndex:

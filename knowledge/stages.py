@@ -278,15 +278,11 @@ def resolve(
         # a fact or finding found only by a keyword that asks ("몇 명") is no record of the turn's
         # own: "몇명 규모에요" after a fact goes on with it
         asking = {(m.start, m.end) for m in u.matches if m.kind == "attr" and _COUNT_ASKED.search(m.text)}
-        by_asking = {
-            kind
-            for kind in SOFT_KINDS & set(entities)
-            if asking and all((m.start, m.end) in asking for m in u.matches if m.kind == kind)
-        }
-        for kind, values in context.entities.items():
-            if kind in by_asking:
+        for kind in SOFT_KINDS & set(entities) & set(context.entities):
+            if asking and all((m.start, m.end) in asking for m in u.matches if m.kind == kind):
                 del entities[kind]
                 features.pop(kind, None)
+        for kind, values in context.entities.items():
             if kind in entities or (kind not in INHERITABLE and not (topic_too and kind == "topic")):
                 continue
             if kind == "budget_line" and (
@@ -1334,7 +1330,6 @@ _ASKS_BEFORE = re.compile(rf"{_QUESTION_WORD.pattern}|{_WHICH.pattern}")  # ask 
 _ASKS_AFTER = re.compile(r"[이가은는을를]?(?:뭐|무엇|어떻게|어떤|어디)")
 
 
-# a count of the units of the organisation asked ("팀이 몇 개", "몇 팀")
 def _asked_ranks(u: Understanding) -> list[Match]:
     """The ranks a question asks of, not the asker's own said before a subject of its own ("9급
     합격한 신규인데 신임자 과정 몇 주": the course's length, whatever the asker's rank)."""
@@ -1357,8 +1352,9 @@ _LENGTHS = {
 }
 
 
+# a count of the units of the organisation asked ("팀이 몇 개", "몇 개 팀"; "그 과 몇 명" counts
+# the department's people, not its units)
 _UNITS_COUNTED = re.compile(
-    # ("그 과 몇 명" counts the department's people, not its units)
     r"(?<![가-힣])(팀|과)\s*(?:이|가|은|는|도)?\s*몇(?!\s*(?:명|분|회|번|시|년|월|일|층|주|%))"
     r"|몇\s*(?:개\s*)?(팀|과)(?![정목제장업])"
 )

@@ -897,9 +897,9 @@ class Understander:
                 covered[i] = True
         if audited:
             # who audited, said on its own when a finding is asked ("의회에서 지적받은 거"): the audit's
-            for word in self._audit_words:
-                for at in (mm.start() for mm in re.finditer(re.escape(word), k)) if len(word) >= 2 else ():
-                    covered[at : at + len(word)] = [True] * len(word)
+            for word in (w for w in self._audit_words if len(w) >= 2):
+                for found in re.finditer(re.escape(word), k):
+                    covered[found.start() : found.end()] = [True] * len(word)
         foreign: list[tuple[int, int]] = []
         elsewhere: list[str] = []
         suffix_attrs: dict[str, str] = {}
@@ -1342,8 +1342,9 @@ _PARTICLE_SET = frozenset(PARTICLES)
 # what may follow a question's own end: words of asking and feeling ("궁금해요", "좀 알려줘",
 # "알려주실 수 있나요?", "부탁드려요", "ㅠㅠ")
 _ASKING_AFTER = r"(?:\s+(?:좀|궁금\S*|알려\S*|답변\S*|부탁\S*|수|있나요\S*|ㅠ+|ㅜ+|[?.!~]+))+\s*$"
-# a run of eight letters or more written without a space ("하반기공채필합발표언제임")
+# a run of five letters or more written without a space ("하반기공채필합발표언제임")
 _LONG_RUN = re.compile(r"[가-힣0-9]{5,}")
+# "몇 백만원", "몇 천": a count of a number's order of magnitude
 _MAGNITUDE = re.compile(r"몇\s*[십백천만억]")
 
 
