@@ -1108,6 +1108,7 @@ def test_malformed_turns_in_nlu_are_a_clear_error(turns: object) -> None:
         ("source_words", "표"),
         ("exact_words", [""]),
         ("org_units", {}),
+        ("attending_verbs", "들"),
         ("span.before", "기간"),
     ],
 )

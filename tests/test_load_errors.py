@@ -128,6 +128,16 @@ FIELD_CASES = [
         ["expected one of application, written_exam", "got 'personality'"],
         id="not-one-of-choices",
     ),
+    pytest.param(
+        "exams.yaml",
+        "  open_total_note: >-\n    '우수 신규공무원 선발' 사업개요에는 채용규모가 2,980명으로 나와 있습니다 "
+        "(채용계획 표의 2,984명과 4명\n    차이가 나며, 그 이유는 업무보고에 나와 있지 않습니다).\n",
+        "  open_total_note: [2980, 2984]\n",
+        None,
+        "recruitment.open_total_note",
+        ["expected text"],
+        id="note-not-text",
+    ),
 ]
 
 
