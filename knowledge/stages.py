@@ -453,6 +453,10 @@ def _continues(u: Understanding, context: Context) -> bool:
         # "인재개발원 직원은 몇 명": the centre's own organisation, a subject of its own (its
         # departments are asked of any subject: "담당 부서는?")
         families_now.add("org")
+    if "self" in u.entities and current_subjects <= {"self"} and families_now:
+        # "인재개발원 안에 건물이 몇 동": the centre's own buildings (courses, budget), not the one
+        # the last turn was about
+        return False
     # (a rank the last turn named qualified its subject, it was no subject of its own)
     ctx_families = {FAMILY.get(k) for k in context.entities if k in SUBJECT_KINDS and k != "rank"}
     ctx_families |= {CONCEPT_FAMILY.get(c.split(".", 1)[1]) for c in context.concepts}

@@ -78,6 +78,8 @@ _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:(\d{1,2})\s*일)?")
 _ENDING_SET = frozenset(ENDINGS)
 _JAMO_START, _JAMO_END = 0x1100, 0x318F  # conjoining and compatibility jamo
 _NUMBERISH = re.compile(r"^(제)?\d+[가-힣a-z]{0,3}$")
+# Prefixes of the whole or of each, written onto a noun ("총면적", "전직원", "각과정", "매회차")
+_WHOLE_OF = frozenset("총전각매")
 _RELATIVE = {
     "오늘": ("day", 0),
     "금일": ("day", 0),
@@ -1042,6 +1044,14 @@ class Understander:
             ):
                 continue
             verdict = self._account(word, m, k)
+            if verdict == "foreign" and whole[:1] in _WHOLE_OF and len(whole) >= 3:
+                # "총면적", "각과정": a word of the vocabulary or the report, of the whole or each
+                rest = whole[1:]
+                if rest in self.cue_words:
+                    continue
+                if rest in self.report_words:
+                    elsewhere.append(rest)
+                    continue
             if verdict == "foreign" and len(whole) >= 4:
                 parts = self.segment(whole)  # MeCab cut an unspaced word badly ("가독성")
                 if parts is not None:

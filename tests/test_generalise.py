@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a prefix of the whole written onto a word of the vocabulary ("총면적") and the ㎡ sign ask an area
+    ("인재원 건물들 총면적이 몇㎡쯤 돼요", ["16,657"]),
     # "답변 부탁드립니다" after the question asks nothing of its own
     ("퇴직 교육 제주도 문화탐방은 부부 같이 가요? 답변 부탁드립니다", ["부부가 함께"]),
     # the cohort asked ("몇 기로") of an exam round's passers is the course's cohort for them
@@ -612,6 +614,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # the centre named with a kind of record asks its own records of that kind, not the last one
+    (["창의관은 몇 층짜리 건물이에요?", "인재원 전체로 보면 건물이 몇 동 있어요?"], "4개동", "창의관의"),
     # an exam's event taken over is no part of a later question that names a course of its own
     (
         ["신임자 과정 언제 시작해요?", "면접 질문 뭐 나와요?", "386회면 이러닝은 빠진 숫자인가요?"],
@@ -641,7 +645,7 @@ DIALOGUES = [
     # letters of a lead-in typed on to thanks ("ㅇㅋ감사요") are thanks, not the last subject again
     (["신임자 과정 몇 명 받아요", "ㅇㅋ감사요"], "더 궁금한 점", "2,276"),
     # the interview's way asked apart ("면접은 어떤 방식"), after an exam round's date
-    (["2회 공채 필기 언제예요", "7급 면접은 어떤 방식으로 해요?"], "집단토론", "업무보고에 나와 있지 않습니다"),
+    (["2회 공채 필기 언제예요", "7급 면접 방식은 어떻게 돼요?"], "집단토론", "업무보고에 나와 있지 않습니다"),
     # "그중" typed on to the next word is no 중국 (China)
     (["6급 미래인재 과정 하반기 몇 명이에요", "그중국제반은몇명이에요"], "28", "업무보고에 나와 있지 않습니다"),
     # a turn with no word of its own asks of the subject taken over, not of another record of
