@@ -71,6 +71,10 @@ SPLIT_FILES = {
     "dev45": ROOT / "tests" / "devset45.tsv",  # the same, two fifths near misses close to what the report gives
     "dev46": ROOT / "tests" / "devset46.tsv",  # the same, half on the daycare and the exams, two fifths declines
     "dev47": ROOT / "tests" / "devset47.tsv",  # the same, half on e-learning, international training and courses
+    "dev48": ROOT / "tests" / "devset48.tsv",  # the same, leaning to courses, plan tables and audits
+    "dev49": ROOT / "tests" / "devset49.tsv",  # the same, half declines; exams, the daycare and facilities
+    "dev50": ROOT / "tests" / "devset50.tsv",  # the same, forty conversations over every section
+    "dev51": ROOT / "tests" / "devset51.tsv",  # the same, sixty declines, forty-five of them near misses
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second

@@ -1389,6 +1389,7 @@ def which_of_its_own(text: str) -> str | None:
 
 _LISTED = re.compile(
     r"[가-힣A-Za-z」'’\"][^,·\n\d]{0,20}(?:,\s*|(?<=\S)·)[가-힣A-Za-z「'‘\"]{2}|[①②③]|\n\s*•[^\n]*\n\s*•"
+    r"|(?:[월화수목금토일]\s*[,·]\s*)+[월화수목금토일](?![가-힣])"  # days of the week ("수, 금")
 )
 _ORDINAL = re.compile(r"\d+\s*(?:번째|순위|위|등|째)")
 # a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer

@@ -34,6 +34,10 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "인가" closes a question written like a note; it is no typo of a term ("인강")
+    ("청사 건물은 총 몇 동인가", ["4개동"]),
+    # the days of the week a course runs are a list of their own ("수, 금")
+    ("핵심가치 교육 하는 요일은 무슨 요일이에요", ["수, 금"]),
     # a prefix of the whole written onto a word of the vocabulary ("총면적") and the ㎡ sign ask an area
     ("인재원 건물들 총면적이 몇㎡쯤 돼요", ["16,657"]),
     # "답변 부탁드립니다" after the question asks nothing of its own
