@@ -1064,6 +1064,9 @@ class Brain:
         # itself: "6급 국내반 복지 행정 분야 몇 명" is no question of the cohort's 69)
         generic_words = [w for w in u.elsewhere if len(w) >= 2 and self.accounting.generic(w)]
 
+        # the deeds the question word asks of ("언제 설립됐어요", "어느 과에서 주관"), said next to it
+        deeds = [a for a in u.actions if (a,) in words and _next_to_a_cue(u, a)]
+
         def best(about: list[tuple[str, ...]], owned: bool = False) -> Passage | None:
             return self.passages.best(
                 words + about,
@@ -1081,6 +1084,9 @@ class Brain:
                     # (one word is enough only where the value asked is said of it: "경기도 70만원"
                     # in a list of other bodies' pay says nothing of whom 경기도 recruits)
                     and (not one_asked or _said_together(words[0], patterns, text, self.accounting.holds))
+                    # (the value asked of a deed is said next to it: "언제 설립" is no year of
+                    # another sentence's clause that names "설립 목적")
+                    and all(_said_near(a, patterns, text) for a in deeds)
                 ),
                 kinds=frozenset({"budget_line"}) if head else None,
                 head=head,
@@ -1436,6 +1442,22 @@ def _said_together(
         if any(holds(f, key(part)) for f in forms) and all(p.search(part) for p in patterns):
             return True
     return False
+
+
+def _next_to_a_cue(u: Understanding, word: str, reach: int = 4) -> bool:
+    """Whether ``word`` is written within ``reach`` letters of a cue word of the question."""
+    spots = [m.start() for m in re.finditer(re.escape(word), u.key)]
+    cues = [(m.start, m.end) for m in u.matches if m.kind == "attr"]
+    return any(s - reach <= spot + len(word) and spot <= e + reach for spot in spots for s, e in cues)
+
+
+def _said_near(word: str, patterns: list[re.Pattern[str]], text: str, reach: int = 30) -> bool:
+    """Whether every value asked is written within ``reach`` letters of ``word`` in ``text``."""
+    spots = [m.start() for m in re.finditer(re.escape(word), text)]
+    return not patterns or any(
+        all(any(v.start() - reach <= spot <= v.end() + reach for v in p.finditer(text)) for p in patterns)
+        for spot in spots
+    )
 
 
 # a figure with its unit: a part that starts with one, and one that ends in one ("3개 과정")

@@ -331,6 +331,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a date asked of a deed is one written next to it, not a year of a clause naming its purpose
+    ("어린이집은 언제 설립했나요", "어린이집의 날짜"),
     # the questions of a test themselves: the report tells of a question sheet, quotes none
     ("면접 때 실제로 어떤 질문 나오는지 예시 좀 있을까요", "찾지 못했습니다"),
     # which of the things it names ("무슨 외국어") asks their names, which a count is not
