@@ -1466,3 +1466,11 @@ def test_no_cue_word_starts_in_a_verb_ending(brain: Brain) -> None:
     """ "알려주시기 바랍니다" is 알려 + 주 + 시 + 기: no 시기 (a time) is asked."""
     u = brain.understander.understand("세출예산 증감률을 알려주시기 바랍니다", NOW.date())
     assert not any(m.kind == "attr" and m.value == "schedule" for m in u.matches), u.matches
+
+
+def test_a_plan_row_without_figures_says_the_table_gives_none(brain: Brain) -> None:
+    """ "u-지식여행" has a row in the plan table but no figures of its own: the reply says so in
+    words, never as a placeholder ("수치 없음입니다")."""
+    reply = brain.answer("u-지식여행 작년엔 몇과정 했어요?", now=NOW)
+    assert "수치 없음" not in reply.text, reply.text
+    assert "과정 수·횟수·인원이 2018년, 2017년 모두 나와 있지 않습니다" in reply.text, reply.text

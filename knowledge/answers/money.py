@@ -358,6 +358,11 @@ def plan_line(r: kdb.PlanRow, year: int, first: bool = False) -> str:
         if isinstance(a, int) and isinstance(b, int):
             change.append(f"{b - a:+,}{unit}")
     tail = f"; 전년 대비 {', '.join(change)}" if change else ""
+    if figures(r.y2018) == figures(r.y2017) == "수치 없음":
+        # (a row the table gives no figures for, but in brackets outside its sums: "u-지식여행")
+        if first:
+            return f"교육계획 표에는 {label}의 과정 수·횟수·인원이 {year}년, {year - 1}년 모두 나와 있지 않습니다."
+        return f"{label}: 표에 과정 수·횟수·인원 없음"
     if first:
         return f"{year}년 {label} 교육계획은 {figures(r.y2018)}입니다 ({year - 1}년 {figures(r.y2017)}{tail})."
     return f"{label}: {figures(r.y2018)} ({year - 1}년 {figures(r.y2017)}{tail})"
