@@ -610,6 +610,13 @@ class Understander:
         if asked_part != text:
             asked_end = len(key(asked_part))
             matches = [m for m in matches if not (m.kind == "attr" and m.start >= asked_end)]
+        # "필기 붙었는데", "면접 통과하면": a sitting passed is known by its result
+        matches = [
+            replace(m, value=_RESULT_OF[m.value])
+            if m.kind == "event_type" and m.value in _RESULT_OF and _PASSED.match(k, m.end)
+            else m
+            for m in matches
+        ]
         # "필기 봤는데 합격자 발표 언제": the event the asker went through is not the one asked
         gone_through = [m.value for m in matches if m.kind == "event_type" and m.end <= told_end]
         if any(m.kind in _EVENTS and m.start >= told_end for m in matches):
@@ -1332,6 +1339,10 @@ _SENTENCE_END = re.compile(
 )
 # a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
 # "구청 교육담당입니다. …")
+# a sitting and the announcement of who passed it; and a word for having passed, after the
+# sitting and its particle ("필기는 붙었어요")
+_RESULT_OF = {"written_exam": "written_result", "interview": "final_result"}
+_PASSED = re.compile(r"(?:은|는|이|가|도|만|에서|에)?(?:붙|합격|통과|패스|됐|되었|되면)")
 _TOLD = re.compile(r"(?:(?:인데|는데|은데|신데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 

@@ -34,6 +34,10 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a sitting passed is gone through to its result: what comes next follows the announcement
+    ("2회 공채 필기 통과했으면 그다음엔 뭐 봐요", ["인성검사는 2018년 9월 8일"]),
+    # ... also when told after the question, and "담" said short for 다음
+    ("2회 공채 담 일정 알려주세요? 필기는 합격했어요", ["인성검사는 2018년 9월 8일"]),
     # "인가" closes a question written like a note; it is no typo of a term ("인강")
     ("청사 건물은 총 몇 동인가", ["4개동"]),
     # the days of the week a course runs are a list of their own ("수, 금")

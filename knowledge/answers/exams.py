@@ -326,8 +326,14 @@ def _next_after_named(u: Understanding) -> bool:
     """Whether "다음" comes after the event the question names ("필기 합격하면 다음 일정은"), not
     before it ("다음 필기시험": the next one of them)."""
     at = next_at(u)
+    # (what the asker tells after the question is gone through: "다음 일정 뭐예요? 필기는 붙었어요")
+    told_after = len(key(u.text[: u.text.rindex("?")])) if "?" in u.text.rstrip("?") else None
     # (an event said as the topic, "면접은 그 다음 언제?", is the one asked, coming next)
     return at is not None and any(
-        m.kind in ("event_type", "event_any") and m.end <= at and u.key[m.end : m.end + 1] not in ("은", "는")
+        m.kind in ("event_type", "event_any")
+        and (
+            (m.end <= at and u.key[m.end : m.end + 1] not in ("은", "는"))
+            or (told_after is not None and m.start >= told_after)
+        )
         for m in u.matches
     )
