@@ -396,7 +396,9 @@ def resolve(
         and isinstance(context.entities.get("next_from"), int)
         and "program" in inherited
         and asks_next(u)
-    ):  # "그 다음 기수는?" after a course's card that told of its next cohort
+        and _AFTER_THAT.search(u.text)
+    ):  # "그 다음 기수는?" after a course's card that told of its next cohort (a bare "다음 기수는?"
+        # asks the next to come, which is the one it told of)
         cohort = context.entities["next_from"]
         inherited["cohort"] = [str(cohort)]
     if cohort is not None and "program" not in entities:
@@ -1387,6 +1389,7 @@ def which_of_its_own(text: str) -> str | None:
     return m.group(1) if m is not None and m.group(1) in text[: m.start()] else None
 
 
+_AFTER_THAT = re.compile(r"그\s*(?:다음|담)|그\s*뒤|그\s*후|이후|그\s*이후")
 _LISTED = re.compile(
     r"[가-힣A-Za-z」'’\"][^,·\n\d]{0,20}(?:,\s*|(?<=\S)·)[가-힣A-Za-z「'‘\"]{2}|[①②③]|\n\s*•[^\n]*\n\s*•"
     r"|(?:[월화수목금토일]\s*[,·]\s*)+[월화수목금토일](?![가-힣])"  # days of the week ("수, 금")

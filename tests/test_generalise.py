@@ -624,6 +624,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a bare "다음 기수" after a card that told of the next cohort asks that cohort, not the one after
+    (["신임자 과정 상반기엔 몇 명 교육했어요?", "다음 기수 언제 시작하죠"], "제8기", "제9기"),
     # the centre named with a kind of record asks its own records of that kind, not the last one
     (["창의관은 몇 층짜리 건물이에요?", "인재원 전체로 보면 건물이 몇 동 있어요?"], "4개동", "창의관의"),
     # an exam's event taken over is no part of a later question that names a course of its own
