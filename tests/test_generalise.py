@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # an area of the e-learning plan named alone: its rows added up first (자격증 3 + 외국어 1)
+    ("이러닝 개인학습 과정은 모두 몇 개예요", ["개인학습 교육계획은 4개 과정, 43,000명"]),
     # a sitting passed is gone through to its result: what comes next follows the announcement
     ("2회 공채 필기 통과했으면 그다음엔 뭐 봐요", ["인성검사는 2018년 9월 8일"]),
     # ... also when told after the question, and "담" said short for 다음

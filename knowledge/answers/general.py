@@ -8,7 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from knowledge.answers.common import AnswerBase, Composed, _question_words
-from knowledge.answers.money import plan_line, plan_rows_asked
+from knowledge.answers.money import plan_lines, plan_rows_asked
 from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.text import basis, josa, num, with_status
@@ -131,7 +131,7 @@ class GeneralAnswers(AnswerBase):
             # "작년은?" after one e-learning row of the plan: the same row
             rows = [r for r in every if r.id in u.inherited["plan_row"] and key(r.mode) == "e러닝"]
         if rows:  # "e러닝 핵심가치 인원": a row of the plan table answers it
-            lines = [plan_line(r, self.year, first=True) for r in rows[:3]]
+            lines = plan_lines(rows, u, self.year)
             return Composed("\n".join([*lines, basis(rows[0].source)]), {"plan_row": [r.id for r in rows[:3]]})
         feats = u.features
         lines: list[str] = []

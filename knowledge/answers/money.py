@@ -265,14 +265,7 @@ class MoneyAnswers(AnswerBase):
             # "작년엔?" after the IT courses' row: the same rows ("전체는요?": the whole plan)
             chosen = [r for r in rows if r.id in u.inherited["plan_row"]]
         if chosen:
-            sums = _area_sums(chosen, u)
-            if sums:
-                # an area named without a category of it ("직무역량 집합교육 몇 과정"): its rows added up
-                # first, then each row
-                lines = [plan_line(r, self.year, first=True) for r in sums]
-                lines += ["• " + plan_line(r, self.year) for r in chosen[:6]]
-            else:
-                lines = [plan_line(r, self.year, first=True) for r in chosen[:3]]
+            lines = plan_lines(chosen, u, self.year)
         else:
             totals = [r for r in rows if r.area in ("전체", "소계") or r.mode == "전체"]
             lines = [plan_line(totals[0], self.year, first=True)] if totals else []
@@ -285,6 +278,15 @@ def _same_business(name: str, program: kdb.Program) -> bool:
     compact = name.replace(" ", "").replace("운영", "")
     names = [program.name, *program.aliases]
     return any(len(n.replace(" ", "")) >= 3 and n.replace(" ", "").replace("운영", "") in compact for n in names)
+
+
+def plan_lines(chosen: list[kdb.PlanRow], u: Understanding, year: int) -> list[str]:
+    """The lines of the plan rows asked: an area named without a category of it ("직무역량
+    집합교육 몇 과정", "이러닝 개인학습은") first as its rows added up, then each row."""
+    sums = _area_sums(chosen, u)
+    if sums:
+        return [plan_line(r, year, first=True) for r in sums] + ["• " + plan_line(r, year) for r in chosen[:6]]
+    return [plan_line(r, year, first=True) for r in chosen[:3]]
 
 
 def _area_sums(chosen: list[kdb.PlanRow], u: Understanding) -> list[kdb.PlanRow]:
