@@ -92,9 +92,15 @@ class Brain:
             for parent, children in by_parent.items()
         }
         self._rank_siblings: dict[tuple[str, str], str] = {}
+        # (a course's rank as the data writes it, "5급 승진대상자", is the rank named "5급")
+        rank_names = [str(r) for r in (self.nlu.get("ranks") or {})]
+
+        def ranks_of(c: kdb.Program) -> set[str]:
+            return set(c.ranks) | {n for n in rank_names for r in c.ranks if r != n and r.startswith(n)}
+
         for children in by_parent.values():
-            for rank in {r for c in children for r in c.ranks}:
-                having = [c.id for c in children if rank in c.ranks]
+            for rank in {r for c in children for r in ranks_of(c)}:
+                having = [c.id for c in children if rank in ranks_of(c)]
                 if len(having) == 1:
                     for c in children:
                         self._rank_siblings[(c.id, rank)] = having[0]

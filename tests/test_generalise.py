@@ -626,6 +626,10 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a rank alone after a course for another rank: the sibling course written with that rank
+    (["4급 승진대상자 역량이해교육 몇 명 계획이에요?", "그럼 5급 대상자 건요?"], "10회 500명", "2회 50명입니다"),
+    # another year asked of a course its own record has none of: the whole program's, said as such
+    (["4급 역량이해교육 올해 몇 회예요", "작년엔 수료 인원 몇 명이었어요?"], "468명 수료", "2017년은 업무보고에"),
     # a bare "다음 기수" after a card that told of the next cohort asks that cohort, not the one after
     (["신임자 과정 상반기엔 몇 명 교육했어요?", "다음 기수 언제 시작하죠"], "제8기", "제9기"),
     # the centre named with a kind of record asks its own records of that kind, not the last one

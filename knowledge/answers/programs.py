@@ -248,7 +248,7 @@ class ProgramAnswers(AnswerBase):
         if cohort is not None:
             return cohort
         parent = self.kb.program(p.parent) if p.parent else None
-        whole = self._half_of_parent(p, parent, u, plan) if parent is not None else None
+        whole = self._of_parent(p, parent, u, plan) if parent is not None else None
         if whole is not None:
             return whole
         asked = self._relevant_facts(self._program_facts(p), u, limit=3, names=(p.name,))
@@ -280,25 +280,36 @@ class ProgramAnswers(AnswerBase):
             lines += [self._session_line(s, today) for s in sessions[:6]]
         return Composed("\n".join([*lines, basis(p.source)]), topics=self._topic(p))
 
-    def _half_of_parent(self, p: kdb.Program, parent: kdb.Program, u: Understanding, plan: str) -> Composed | None:
-        """A half of the year asked of a course taken over ("하반기엔 몇 명" after one of the
-        leadership courses) whose own record says nothing of that half: the whole program's
-        figure for it leads, said to be the whole's, then that the course's own is not given."""
-        halves = halves_named(u)
+    def _of_parent(self, p: kdb.Program, parent: kdb.Program, u: Understanding, plan: str) -> Composed | None:
+        """A half of the year, or another year, asked of a course taken over ("하반기엔 몇 명"
+        after one of the leadership courses, "작년엔 몇 명 수료했어요" after the 4급 one) whose own
+        record says nothing of it: the whole program's figure for it leads, said to be the
+        whole's, then that the course's own is not given."""
+        if "program" not in u.inherited:
+            return None
         own = " ".join(key(f.label + f.text) for f in p.facts)
-        if not halves or "program" not in u.inherited or any(h in own for h in halves):
+        halves = halves_named(u)
+        years = [y for y in dict.fromkeys(u.years) if y != self.year]
+        counted = re.compile(r"\d[\d,]*\s*(?:명|회)")
+        if halves:
+            if any(h in own for h in halves):
+                return None
+            said = halves[0]
+            of_it = [f for f in parent.facts if any(h in key(f.label) for h in halves) and counted.search(f.text)]
+        elif len(years) == 1:
+            marks = (f"{years[0]}년", f"’{years[0] % 100}", f"'{years[0] % 100}")
+            if any(m in f.label + f.text for m in marks for f in p.facts):
+                return None
+            said = f"{years[0]}년"
+            of_it = [f for f in parent.facts if any(m in f.label + f.text for m in marks) and counted.search(f.text)]
+        else:
             return None
-        of_half = [
-            f
-            for f in parent.facts
-            if any(h in key(f.label) for h in halves) and re.search(r"\d[\d,]*\s*(?:명|회)", f.text)
-        ]
-        if not of_half:
+        if not of_it:
             return None
-        f = of_half[0]
+        f = of_it[0]
         lines = [
             f"{parent.name} 전체의 {f.label}: {f.text}",
-            f"• {p.name} 하나의 {halves[0]} 인원은 업무보고에 따로 나와 있지 않습니다.",
+            f"• {p.name} 하나의 {said} 인원은 업무보고에 따로 나와 있지 않습니다.",
             *([f"• {plan}"] if plan else []),
         ]
         return Composed("\n".join([*lines, basis(parent.source)]), topics=self._topic(parent))
