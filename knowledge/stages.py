@@ -599,7 +599,7 @@ class Accounting:
             "attr.location": re.compile(rf"{place}|{site}"),
             # a rule of choosing or admitting: ranks, limits, conditions
             # (not the terms of a hire, "채용 조건": pay and service, not who may apply)
-            "attr.criteria": re.compile(r"요건|(?<!채용)(?<!채용\s)조건|순위|이내|자격|우선"),
+            "attr.criteria": re.compile(r"요건|(?<!채용)(?<!채용\s)조건|순위|이내|자격(?!증)|우선"),
             # an address: a web address, or a street and number (a building's name is none)
             "attr.address": re.compile(r"\.kr|\.com|www\.|https?://|[가-힣]+(?:로|길)\s*\d+"),
             "attr.cost": re.compile(r"\d[\d,]*\s*(?:천원|만원|백만원|억|원)"),

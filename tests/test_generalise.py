@@ -337,6 +337,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a certificate (자격증) is no qualification (자격) a rule asks of
+    ("이러닝 자격증 과정은 이수 기준이 어떻게 돼요", "이수기준은 업무보고에 나와 있지 않습니다"),
     # a date asked of a deed is one written next to it, not a year of a clause naming its purpose
     ("어린이집은 언제 설립했나요", "어린이집의 날짜"),
     # the questions of a test themselves: the report tells of a question sheet, quotes none
