@@ -75,6 +75,9 @@ SPLIT_FILES = {
     "dev49": ROOT / "tests" / "devset49.tsv",  # the same, half declines; exams, the daycare and facilities
     "dev50": ROOT / "tests" / "devset50.tsv",  # the same, forty conversations over every section
     "dev51": ROOT / "tests" / "devset51.tsv",  # the same, sixty declines, forty-five of them near misses
+    "dev52": ROOT / "tests" / "devset52.tsv",  # the same, single questions, eighty declines, sixty near misses
+    "dev53": ROOT / "tests" / "devset53.tsv",  # the same, forty-five conversations, most follow-ups without a subject
+    "dev54": ROOT / "tests" / "devset54.tsv",  # the same, many voices; the daycare, facilities, e-learning, abroad
     "test": TESTSET,
     "test2": ROOT / "tests" / "testset2.tsv",  # written after the first round of tuning
     "test3": ROOT / "tests" / "testset3.tsv",  # written after the second

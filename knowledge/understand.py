@@ -1591,7 +1591,9 @@ def _relative_range(today: dt.date, unit: str, offset: int) -> tuple[dt.date, dt
 
 # "다음 주", "다음 달", "다음에" speak of time, not of what comes after the last answer
 # ("다음에" is "later", except before a verb that qualifies a noun: "다음에 시작하는 과정")
-_NEXT = re.compile(r"다음(?!\s*(?:주|달|번|해|년|날|에))|다음에\s*[가-힣]+(?:는|할)\s|그\s*뒤|그\s*후")
+_NEXT = re.compile(
+    r"다음(?!\s*(?:주|달|번|해|년|날|에))|다음에\s*[가-힣]+(?:는|할)\s|그\s*뒤|그\s*후|끝나(?:면|고)|마치(?:면|고)|남은\s*(?:단계|일정|절차)"
+)
 
 
 # Particles of company ("어느 부서랑 했어요": with which unit)

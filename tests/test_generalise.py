@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "끝나면 남은 단계" asks what comes after the event it names, as "다음" does
+    ("2회 공채 인성검사 끝나면 남은 단계는 뭐예요", ["면접시험은 2018년 10월 15일"]),
     # an area of the e-learning plan named alone: its rows added up first (자격증 3 + 외국어 1)
     ("이러닝 개인학습 과정은 모두 몇 개예요", ["개인학습 교육계획은 4개 과정, 43,000명"]),
     # a sitting passed is gone through to its result: what comes next follows the announcement
