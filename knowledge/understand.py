@@ -969,6 +969,18 @@ class Understander:
             )
             if len(whole) > 2 and whole.endswith("들") and whole[:-1] in self.report_words:
                 whole = whole[:-1]  # a plural is its noun ("공무원들": 공무원)
+            # a word of the report with a word for the report after it ("계획표": the plan's table)
+            head = next(
+                (whole[: -len(w)] for w in self.source_words if whole.endswith(w) and len(whole) > len(w) + 1), ""
+            )
+            if (
+                head in self.report_words
+                and head not in self.function_words
+                and not all(covered[lead : lead + len(head)])
+            ):
+                if not m.action:
+                    elsewhere.append(head)
+                continue
             if (
                 whole in self.function_words
                 or whole in self.source_words

@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a word of the report with a word for the report after it ("계획표") names where a figure is
+    ("계획표에 인문소양 집합교육은 몇 과정으로 잡혀 있어요", ["7개 과정"]),
     # "끝나면 남은 단계" asks what comes after the event it names, as "다음" does
     ("2회 공채 인성검사 끝나면 남은 단계는 뭐예요", ["면접시험은 2018년 10월 15일"]),
     # an area of the e-learning plan named alone: its rows added up first (자격증 3 + 외국어 1)
