@@ -34,6 +34,9 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the asker's spouse is a person of theirs, no subject; "남편이랑 같이" is the report's 부부가 함께
+    ("아내가 인재개발원 다니면 애 어린이집 몇 순위예요", ["0순위"]),
+    ("퇴직 교육에 남편이랑 같이 가는 것도 있나요", ["부부가 함께"]),
     # a word of the report with a word for the report after it ("계획표") names where a figure is
     ("계획표에 인문소양 집합교육은 몇 과정으로 잡혀 있어요", ["7개 과정"]),
     # "끝나면 남은 단계" asks what comes after the event it names, as "다음" does
