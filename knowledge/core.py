@@ -596,7 +596,18 @@ class Brain:
             self.accounting.unanswered_values(u, self._without_names(u, answer))
             or self._parts_counted(u, answer)
             or _members_unlisted(u.text, answer)
+            or self._years_unsaid(u, answer)
         )
+
+    def _years_unsaid(self, u: Understanding, answer: str) -> list[str]:
+        """A year other than the report's, asked of a figure ("작년 예산이랑 비교하면"), that the
+        answer never mentions: its figures are of the report's year only."""
+        return [
+            f"{y}년"
+            for y in dict.fromkeys(u.years)
+            if y < self.year
+            and not re.search(rf"{y}|[’']{y % 100:02d}(?!\d)|전년|증감|작년|(?<![가-힣])[증감]\s*\d", answer)
+        ][:1]
 
     def _parts_counted(self, u: Understanding, answer: str) -> list[str]:
         """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the

@@ -635,6 +635,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # last year asked of a figure whose record gives this year's only: said to be lacking
+    (
+        ["직위 직급별 리더십 교육 예산 얼마예요", "작년보다 많아진 거예요?"],
+        "2017년은 업무보고에 나와 있지 않습니다",
+        "집행률",
+    ),
     # a rank alone after a course for another rank: the sibling course written with that rank
     (["4급 승진대상자 역량이해교육 몇 명 계획이에요?", "그럼 5급 대상자 건요?"], "10회 500명", "2회 50명입니다"),
     # another year asked of a course its own record has none of: the whole program's, said as such
