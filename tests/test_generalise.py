@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the amount a line is given (편성액) is its budget
+    ("신임자과정 운영 올해 편성액이 얼마죠", ["1,816,633천원"]),
     # the asker's spouse is a person of theirs, no subject; "남편이랑 같이" is the report's 부부가 함께
     ("아내가 인재개발원 다니면 애 어린이집 몇 순위예요", ["0순위"]),
     ("퇴직 교육에 남편이랑 같이 가는 것도 있나요", ["부부가 함께"]),
