@@ -111,6 +111,11 @@ def entity_terms(
         if (
             (len(owners) == 1 or same)
             and variant_key not in reserved
+            # (nor two words of the vocabulary side by side: "보수공사" of "옥상 방수 보수 공사"
+            # names a kind of works, not that one)
+            and not any(
+                variant_key[:i] in reserved and variant_key[i:] in reserved for i in range(2, len(variant_key) - 1)
+            )
             and variant_key not in written
             and sum(variant_key in t for t in texts) < generic_records
             and _ends_in_a_noun(variant_key)

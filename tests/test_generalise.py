@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # two words of the vocabulary side by side ("보수공사") name a kind of works, not one item
+    ("올해 인재원 보수공사는 어떤 것들 했나요", ["당직실", "가림벽"]),
     # the amount a line is given (편성액) is its budget
     ("신임자과정 운영 올해 편성액이 얼마죠", ["1,816,633천원"]),
     # the asker's spouse is a person of theirs, no subject; "남편이랑 같이" is the report's 부부가 함께
