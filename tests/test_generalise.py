@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # the wording of a thing (문구, 문장) is the thing as written
+    ("인재개발원 목표 문장 그대로 알려주세요", ["긍정의 조직문화 확산"]),
     # two words of the vocabulary side by side ("보수공사") name a kind of works, not one item
     ("올해 인재원 보수공사는 어떤 것들 했나요", ["당직실", "가림벽"]),
     # the amount a line is given (편성액) is its budget
