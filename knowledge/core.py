@@ -985,7 +985,10 @@ class Brain:
             # a course's name without its word for a course ("it과정" → "it"): a fact writes it
             # apart ("e-러닝 IT는 21개 과정")
             forms |= {
-                f[: -len(h)] for f in list(forms) for h in self._course_heads if f.endswith(h) and len(f) - len(h) >= 2
+                f[: -len(h)]
+                for f in list(forms)
+                for h in self._course_heads
+                if m.kind in ("program", "session") and f.endswith(h) and len(f) - len(h) >= 2
             }
             owners.add((m.kind, m.value))
             words.append(tuple(forms))

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from knowledge.normalize import key
-from knowledge.text import num, with_status, won
+from knowledge.text import fmt_span, num, with_status, won
 
 _SUBSECTION = re.compile(r"^[ⅠⅡⅢⅣⅤⅥ]-")
 
@@ -206,6 +206,16 @@ def _record_passages(db: Database) -> list[Passage]:
                 add("program", p.id, f"{p.name} {label}: {value}", p.source)
         if p.content:
             add("program", p.id, f"{p.name} 교육내용: {', '.join(p.content)}", p.source)
+        # a cohort whose target or note says what no field of its course does ("키예프시
+        # 스마트시티과정 … '5월, 정책수출사업단'"): its line, read with its course's name only as a
+        # fact of the course is (its cohort's 69 is no figure of "국내반 복지 행정 분야")
+        # (a course's only cohort is the course itself, whose fields are passages already)
+        cohorts = kdb.sessions_of(db, p.id)
+        for c in cohorts if len(cohorts) > 1 else []:
+            if c.target or c.note:
+                when = fmt_span(c.start, c.end) if c.start else (f"{int(c.month[5:7])}월" if c.month else "")
+                text = f"{c.name}: {', '.join(b for b in (when, c.target, c.note) if b)}"
+                out.append(Passage(text, c.source or p.source, ("program", p.id), key(text), key(p.name)))
     for d in kdb.departments(db):
         add("department", d.id, f"{d.name}({d.headcount}명)의 주요 업무: {', '.join(d.duties)}", d.source)
     for a in kdb.amenities(db):

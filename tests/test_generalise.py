@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a cohort's own line (its target and note) is a passage too: who it was run with finds it
+    ("시립대랑 같이 한 외국 공무원 연수는 어느 나라 과정이에요", ["아르헨티나"]),
     # the wording of a thing (문구, 문장) is the thing as written
     ("인재개발원 목표 문장 그대로 알려주세요", ["긍정의 조직문화 확산"]),
     # two words of the vocabulary side by side ("보수공사") name a kind of works, not one item
