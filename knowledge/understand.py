@@ -559,6 +559,12 @@ class Understander:
             and not (
                 m.kind == "attr" and not m.exact and _verb_and_ending_in(analysed, m.start, m.end) and _a_noun(m.text)
             )
+            # nor is a part of a verb's stem a typo of a cue ("떨어지면": no "어집", the daycare)
+            and not (
+                m.kind in ("attr", "concept")
+                and not m.exact
+                and any(a.pos in ("VV", "VA") and a.start < m.start and m.end <= a.end for a in analysed)
+            )
             # nor is a number's order of magnitude a typo of a unit ("몇 백만원": no "몇 분")
             and not (m.kind == "attr" and not m.exact and _MAGNITUDE.search(k, m.start, m.end + 1))
         ]

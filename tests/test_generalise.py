@@ -1509,3 +1509,9 @@ def test_a_plan_row_without_figures_says_the_table_gives_none(brain: Brain) -> N
     reply = brain.answer("u-지식여행 작년엔 몇과정 했어요?", now=NOW)
     assert "수치 없음" not in reply.text, reply.text
     assert "과정 수·횟수·인원이 2018년, 2017년 모두 나와 있지 않습니다" in reply.text, reply.text
+
+
+def test_a_part_of_a_verbs_stem_is_no_typo_of_a_cue(brain: Brain) -> None:
+    """ "떨어지면" is 떨어지 + 면: its "어지" is no typo of "어집" (the daycare)."""
+    u = brain.understander.understand("5급 역량평가 떨어지면 언제 다시 봐요", NOW.date())
+    assert not any(m.kind == "concept" and m.value == "daycare" for m in u.matches), u.matches
