@@ -613,11 +613,13 @@ class Brain:
         """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the
         3차 경력경쟁, among whose series it is listed): the answer must give it in what it says
         of that part; the record's own count is the whole's."""
-        if not {"명", "사람"} & set(u.counters) and "인원" not in u.key:
+        people = bool({"명", "사람"} & set(u.counters)) or "인원" in u.key
+        money = "attr.cost" in u.features or (u.intent or "").startswith("budget.")
+        if not people and not money:
             return []
         patterns = self.accounting.asked_values(u)
         out: list[str] = []
-        for m in u.matches:
+        for m in u.matches if people else []:
             said = u.key[m.start : m.end]
             if (m.kind, m.value, said) not in self._part_names:
                 continue
@@ -625,14 +627,15 @@ class Brain:
             if not any(all(p.search(item) for p in patterns) for item in items):
                 out.append("인원")  # (said of the part: "기술계고졸자의 인원은 …")
         # a word of the question the answer has only as an item of a list, with no figure in it
-        # ("시·자치구·소방직 공무원"): the count it gives is of the whole list's people
+        # ("시·자치구·소방직 공무원", "재산임대, 사용료, 수수료"): the count or sum it gives is
+        # of the whole list
         for word in u.elsewhere:
             if len(word) < 2 or self.accounting.generic(word) or out:
                 continue
             anywhere = _list_items(answer, [word], listed=False)
             listed = _list_items(answer, [word], marks=",、·")
             if anywhere and len(listed) == len(anywhere) and not any(re.search(r"\d", i) for _, _, i in listed):
-                out.append(f"{word} 인원")
+                out.append(f"{word} {'인원' if people else '금액'}")
         return out
 
     def _without_names(self, u: Understanding, text: str) -> str:
@@ -1511,6 +1514,9 @@ def _series_forms(name: str) -> list[str]:
     return [name, *([name[:-1]] if name.endswith("직") and len(name) >= 3 else [])]
 
 
+_ITEM_BOUND = re.compile(r"(?<!\d),|,(?!\d)|[、(:—\n]|[.!?]\s")
+
+
 def _list_items(text: str, forms: list[str], listed: bool = True, marks: str = ",、") -> list[tuple[int, int, str]]:
     """Where a text writes one of ``forms`` as an item of a list ("…, 연구지도직 등"; with ``marks``
     ",、·" also "시·자치구·소방직"), or with ``listed`` false anywhere, with the item (the clause it
@@ -1522,8 +1528,10 @@ def _list_items(text: str, forms: list[str], listed: bool = True, marks: str = "
             in_list = re.search(rf"[{marks}]\s*$", text[:start]) or re.match(rf"\s*(?:등|[{marks}])", text[end:])
             if listed and not in_list:
                 continue
-            lead = max(text.rfind(c, 0, start) for c in ",、(:—\n") + 1
-            tail = re.search(r"[,、)\n]|등", text[end:])
+            # (a comma inside a figure, "1,071", ends no item; a sentence's end does)
+            bounds = [b.end() for b in _ITEM_BOUND.finditer(text, 0, start)]
+            lead = bounds[-1] if bounds else 0
+            tail = re.search(r"(?<!\d),|,(?!\d)|[、)\n]|등", text[end:])
             out.append((start, end, text[lead : end + (tail.start() if tail else len(text) - end)]))
     return out
 

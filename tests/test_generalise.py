@@ -352,6 +352,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a part the answer only lists among others, with no sum of its own ("재산임대, 사용료, …")
+    ("세입 중 재산임대 수입 금액 알려주세요", "재산임대 금액은 업무보고에 나와 있지 않습니다"),
     # a certificate (자격증) is no qualification (자격) a rule asks of
     ("이러닝 자격증 과정은 이수 기준이 어떻게 돼요", "이수기준은 업무보고에 나와 있지 않습니다"),
     # a date asked of a deed is one written next to it, not a year of a clause naming its purpose
