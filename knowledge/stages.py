@@ -1019,8 +1019,14 @@ class Accounting:
         periods = [(key(m.group(0)), label, pattern) for rx, pattern, label in _PER_PERIOD if (m := rx.search(u.text))]
         per_period = [(label, pattern) for _, label, pattern in periods]
         period_words = {said for said, _, _ in periods}
+        # "12월 며칠이었어요": a day of that month, which a date of another month is not
+        month_day = [
+            (f"{n}월 날짜", re.compile(rf"(?<!\d){n}\s*월\s*\d{{1,2}}\s*일|(?<![\d’'.])0?{n}\.\s?\d{{1,2}}\."))
+            for n in dict.fromkeys(_MONTH_DAY_ASKED.findall(u.text))
+        ][:1]
         return (
             years
+            + month_day
             + counted
             + named_cost[:1]
             + per_unit[:1]
@@ -1389,6 +1395,7 @@ def which_of_its_own(text: str) -> str | None:
     return m.group(1) if m is not None and m.group(1) in text[: m.start()] else None
 
 
+_MONTH_DAY_ASKED = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(?:며칠|몇\s*일|몇일|언제)")
 _AFTER_THAT = re.compile(r"그\s*(?:다음|담)|그\s*뒤|그\s*후|이후|그\s*이후")
 _LISTED = re.compile(
     r"[가-힣A-Za-z」'’\"][^,·\n\d]{0,20}(?:,\s*|(?<=\S)·)[가-힣A-Za-z「'‘\"]{2}|[①②③]|\n\s*•[^\n]*\n\s*•"

@@ -352,6 +352,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a day asked of a month ("12월 며칠") is a date in that month, not the round's other dates
+    ("사회복지직 추가 공채는 정확히 12월 며칠이었죠", "12월 날짜"),
     # a part the answer only lists among others, with no sum of its own ("재산임대, 사용료, …")
     ("세입 중 재산임대 수입 금액 알려주세요", "재산임대 금액은 업무보고에 나와 있지 않습니다"),
     # a certificate (자격증) is no qualification (자격) a rule asks of
