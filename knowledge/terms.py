@@ -29,7 +29,9 @@ def name_variants(name: str, generic: frozenset[str] = frozenset()) -> list[str]
         out.append(word)
         if len(word) >= 4 and word.endswith("시"):
             out.append(word[:-1])  # a city said without its suffix ("키예프시" → "키예프")
-        if i + 1 < len(words):
+        # (not with a word that only counts or lists: "교육 (총 40회)" holds no name "교육총")
+        lone = any(w in ("총", "등", "외", "각") for w in words[i : i + 2])
+        if i + 1 < len(words) and not lone:
             out.append(word + words[i + 1])
             if re.match(r"제\d", word):  # "제2회 공개경쟁" is also said "2회 공개경쟁"
                 out.append(word[1:] + words[i + 1])
@@ -117,6 +119,7 @@ def entity_terms(
                 variant_key[:i] in reserved and variant_key[i:] in reserved for i in range(2, len(variant_key) - 1)
             )
             and variant_key not in written
+            and not variant_key.endswith("등")  # ("전문경력관등": a list's "etc." ends no name)
             and sum(variant_key in t for t in texts) < generic_records
             and _ends_in_a_noun(variant_key)
         ):

@@ -34,6 +34,9 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # "총" and "등" join no shorter name ("교육 (총 40회)" names no cohort "교육총"): the course's
+    # total is asked, with the plan table's other figure
+    ("핵심가치 공유교육 총 인원 다 합치면 몇 명이죠", ["5,000명", "6,200명"]),
     # a cohort's own line (its target and note) is a passage too: who it was run with finds it
     ("시립대랑 같이 한 외국 공무원 연수는 어느 나라 과정이에요", ["아르헨티나"]),
     # the wording of a thing (문구, 문장) is the thing as written
