@@ -334,7 +334,13 @@ class Brain:
         적용됐어", "언제부터 바뀐 거예요"; a word such as 시험 in it names no subject), or a thing
         the last answer named, pointed at with 그 ("그 네 개 기관이 어디어디예요?"). Its sentence
         that gives the value; for a thing pointed at, else plainly that the report does not."""
-        if _OF_THOSE.match(text) and not any(m.kind == "attr" for m in u.matches) and not stages.asks_its_own(text):
+        if (
+            _OF_THOSE.match(text)
+            and not any(m.kind == "attr" for m in u.matches)
+            and not stages.asks_its_own(text)
+            # (a word the report never uses is in no sentence of it: "그중에 코딩 과정도 있어요?")
+            and not u.unknown_words
+        ):
             # "그 중 전문경력관은" after a list with a figure for each: the item of the last answer
             # (a value asked of it, "그중 집행률은?", or a question of its own, "그중 건의사항은
             # 뭐였어", is asked of its own record)

@@ -650,6 +650,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # "그중에" with a word the report never uses is no question of the last answer's sentence
+    (
+        ["e러닝 IT 과정은 몇 개예요?", "그중에 블록체인 과정도 있나요?"],
+        "블록체인은 업무보고에 나와 있지 않습니다",
+        "21개 과정",
+    ),
     # last year asked of a figure whose record gives this year's only: said to be lacking
     (
         ["직위 직급별 리더십 교육 예산 얼마예요", "작년보다 많아진 거예요?"],
