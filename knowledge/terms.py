@@ -102,6 +102,8 @@ def entity_terms(
     for kind, value, name, _ in records:
         bare = re.sub(r"[^가-힣A-Za-z0-9]", "", name)
         one_of[(kind, value)] = by_name.setdefault((kind, bare), value)
+    # (a half of the year is a word of the vocabulary too: "하반기 과정" names no one cohort)
+    common = reserved | {"상반기", "하반기"}
     for variant_key, owners in derived.items():
         # a cohort named as its program ("2018 국제연수정책포럼" 제1기) is no second owner
         programs = {v for k, v in owners if k == "program"}
@@ -115,9 +117,7 @@ def entity_terms(
             and variant_key not in reserved
             # (nor two words of the vocabulary side by side: "보수공사" of "옥상 방수 보수 공사"
             # names a kind of works, not that one)
-            and not any(
-                variant_key[:i] in reserved and variant_key[i:] in reserved for i in range(2, len(variant_key) - 1)
-            )
+            and not any(variant_key[:i] in common and variant_key[i:] in common for i in range(2, len(variant_key) - 1))
             and variant_key not in written
             and not variant_key.endswith("등")  # ("전문경력관등": a list's "etc." ends no name)
             and sum(variant_key in t for t in texts) < generic_records

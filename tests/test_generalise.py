@@ -650,6 +650,8 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # a half of the year and a word for a course ("하반기 과정") name no one course's cohort
+    (["외국도시 공무원 연수는 보통 어떻게 진행돼요?", "그럼 하반기 과정은 몇 명 규모예요?"], "120명", "국내반"),
     # "그중에" with a word the report never uses is no question of the last answer's sentence
     (
         ["e러닝 IT 과정은 몇 개예요?", "그중에 블록체인 과정도 있나요?"],
