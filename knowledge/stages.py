@@ -414,6 +414,8 @@ def resolve(
         and any(f.startswith("attr.") for f in features)
         and features.get("rank", 0.0) >= 0.9  # said (nearly) as written, not a typo's guess ("…입니다")
         and current_subjects_of(u) == {"rank"}
+        # (a rank that qualifies an exam the question names asks no course: "신규 공채 몇 명")
+        and "concept.exam" not in features
     ):
         # a rank whose courses are one program names it, when something is asked of it ("퇴직
         # 앞둔 사람 교육 몇 명 받아요"); "퇴직자 교육 있어요?" still lists the courses for the rank

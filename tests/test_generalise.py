@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a rank that qualifies an exam ("신규 … 채용시험") names no course for that rank
+    ("올해 신규 공무원 채용시험으로 몇 명 뽑아요", ["2,984명"]),
     # "총" and "등" join no shorter name ("교육 (총 40회)" names no cohort "교육총"): the course's
     # total is asked, with the plan table's other figure
     ("핵심가치 공유교육 총 인원 다 합치면 몇 명이죠", ["5,000명", "6,200명"]),
