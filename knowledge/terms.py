@@ -50,7 +50,9 @@ def _ends_in_a_noun(word: str) -> bool:
     ("가능한" of "바로 적용 가능한 보고서 1일 특강" is no name of it). (MeCab misreads a lone
     noun now and then, "보고서" as 보 + 고서, so only this suffix, which it reads reliably, counts.)"""
     parts = morph.analyse(word)
-    return not parts or not parts[-1].pos.startswith(("XSA", "XSV"))
+    # (nor a word for the people a record serves: "교육생" of "장애인 교육생 편의시설 개선")
+    people = len(parts) == 2 and parts[-1].pos == "XSN" and parts[-1].surface in ("생", "자")
+    return not parts or not (parts[-1].pos.startswith(("XSA", "XSV")) or people)
 
 
 def entity_terms(

@@ -34,6 +34,10 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a word for the people a record serves ("교육생") is no shorter name of that record
+    ("교육생들이 이용 가능한 시설은 어떤 것들이 있나요", ["구내식당", "도서실"]),
+    # "몸이 불편한" is said of the report's 장애인
+    ("몸이 불편한 교육생 위한 시설 개선도 하나요", ["장애인 교육생 편의시설 개선"]),
     # a rank that qualifies an exam ("신규 … 채용시험") names no course for that rank
     ("올해 신규 공무원 채용시험으로 몇 명 뽑아요", ["2,984명"]),
     # "총" and "등" join no shorter name ("교육 (총 40회)" names no cohort "교육총"): the course's
