@@ -111,6 +111,9 @@ class PassageIndex:
                     text, b.source, ("budget_line", b.id), key(text + " ".join(b.aliases) + (b.group or "")) + "예산"
                 )
             )
+            if b.note and re.search(r"\d", b.note):  # a figure its note gives ("부족액은 1,000,000천원")
+                said = f"{b.name}: {b.note}"
+                out.append(Passage(said, b.source, ("budget_line", b.id), key(said) + "예산"))
         rows = kdb.plan_rows(db)
         labels = {x for r in rows for x in (r.area, r.category) if x and x not in ("전체", "소계")}
         for r in rows:

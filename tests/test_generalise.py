@@ -34,6 +34,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
 
 ANSWERED = [
     # (question, facts the reply must hold)
+    # a figure a budget line's note gives (부족액) is a passage of its own
+    ("공채 시험 사업은 연말 부족액이 얼마예요", ["1,000,000천원"]),
     # a word for the people a record serves ("교육생") is no shorter name of that record
     ("교육생들이 이용 가능한 시설은 어떤 것들이 있나요", ["구내식당", "도서실"]),
     # "몸이 불편한" is said of the report's 장애인
