@@ -349,6 +349,20 @@ class Brain:
                 return said
         if stages.current_subjects_of(u) - set(u.inherited):
             return None
+        past = [y for y in u.years if y < self.year]
+        if past and u.inherited and not u.elsewhere and context.detail:
+            # "작년엔 몇 명이었어요?" after an answer whose figure it gave beside last year's
+            # ("2,984명 (2017년 2,630명)"): that sentence, not a new reading of the year alone
+            first = _FIRST_SENTENCE.split(context.detail.strip(), maxsplit=1)[0]
+            # (only a count at most is asked, in the unit the figure is given in)
+            unit = rf"\s*(?:{'|'.join(map(re.escape, u.counters))})" if u.counters else ""
+            other = [f for f in u.features if f.startswith(("attr.", "concept.")) and f != "attr.headcount"]
+            if not other and re.search(rf"(?:{past[0]}|[’']{past[0] % 100:02d})년\s*[\d,]+{unit}", first):
+                lines = [line.strip() for line in context.detail.splitlines() if line.strip().startswith("(")]
+                body = first + (f"\n{lines[-1]}" if lines else "")
+                return Reply(
+                    body, context.intent, _confidence(u.score), dict(context.entities), (), replace(context, at=now)
+                )
         done_when = (u.actions or "부터" in u.key) and u.features.keys() & stages.DATE_ASKS
         if context.intent in ("topic.answer", "fact.answer") and (self.turns.referring.search(text) or done_when):
             said = self._from_last_answer(u, context, now, yes_no=True)

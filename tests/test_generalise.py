@@ -658,6 +658,12 @@ def test_a_greeting_opens_a_question_and_greets_only_when_alone(brain: Brain) ->
 
 DIALOGUES = [
     # turns, and what the last reply must (and must not) hold
+    # last year asked alone after an answer that gave its figure beside this year's: that sentence
+    (
+        ["올해 공무원 채용계획 전체 몇 명이에요", "공개 경력경쟁만 보면?", "작년엔 몇 명이었죠?"],
+        "2,630명",
+        "추가 공개경쟁",
+    ),
     # a half of the year and a word for a course ("하반기 과정") name no one course's cohort
     (["외국도시 공무원 연수는 보통 어떻게 진행돼요?", "그럼 하반기 과정은 몇 명 규모예요?"], "120명", "국내반"),
     # "그중에" with a word the report never uses is no question of the last answer's sentence
