@@ -782,7 +782,10 @@ class Accounting:
         missing += [
             u.suffix_nouns.get(attr, word)
             for attr, word in u.suffix_attrs.items()
-            if f"attr.{attr}" in uses and len(stem := key(word)[:-1]) >= 2 and not shown(stem)
+            if f"attr.{attr}" in uses
+            and len(stem := key(word)[:-1]) >= 2
+            # (a fee, "보육료", is what users pay: a budget line of 보육 is none unless it names it)
+            and not shown(key(word) if key(word).endswith("료") else stem)
         ]
         # (what else the question asks that the report lacks is said first: "식비" of the course,
         # not the course under the cafeteria's card)

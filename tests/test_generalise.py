@@ -363,6 +363,8 @@ ANSWERED = [
 ]
 DECLINED = [
     # (question, what the first line says the report lacks)
+    # a fee users pay ("보육료") is no budget line of the thing it is paid for
+    ("보육료 얼마 받아요?", "보육료는 업무보고에 나와 있지 않습니다"),
     # a day asked of a month ("12월 며칠") is a date in that month, not the round's other dates
     ("사회복지직 추가 공채는 정확히 12월 며칠이었죠", "12월 날짜"),
     # a part the answer only lists among others, with no sum of its own ("재산임대, 사용료, …")
