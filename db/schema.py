@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -335,18 +336,28 @@ def creation_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _open(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=30.0)
-    try:
-        # Before anything else, so that every later statement waits for a writer.
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    except BaseException:
-        conn.close()
-        raise
-    return Database(conn)
+def _open(path: Path, attempts: int = 100) -> Database:
+    attempt = 0
+    while True:
+        conn = sqlite3.connect(str(path), timeout=30.0)
+        try:
+            # Before anything else, so that every later statement waits for a writer.
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            return Database(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            attempt += 1
+            # switching a file to WAL is not waited for by SQLite while another process reads
+            # it (six first runs at once on a loaded machine): try again shortly
+            if "locked" not in str(exc) or attempt >= attempts:
+                raise
+            time.sleep(0.05)
+        except BaseException:
+            conn.close()
+            raise
 
 
 def connect(path: Path | str, *, stop_before: str | None = None) -> Database:

@@ -382,3 +382,31 @@ def test_a_file_locked_even_under_the_creation_lock_is_a_clear_error(tmp_path, m
     monkeypatch.setattr(schema, "_open", always_locked)
     with pytest.raises(DatabaseOpenError):
         connect(path)
+
+
+def test_opening_retries_a_file_another_process_is_switching_to_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite does not wait for a file another process is switching to WAL ("database is
+    locked" at once, six first runs on a loaded machine): opening tries again shortly, and
+    gives up with the error after its attempts."""
+    from db import schema
+
+    failures = {"left": 3}
+
+    class Switching(sqlite3.Connection):
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql.startswith("PRAGMA journal_mode") and failures["left"]:
+                failures["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return super().execute(sql, *args)
+
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(schema.sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Switching, **k))
+    db = schema._open(tmp_path / "a.db")
+    assert failures["left"] == 0 and db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+    failures["left"] = 5
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        schema._open(tmp_path / "b.db", attempts=3)
