@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from db import knowledge as kdb
 from knowledge.normalize import key
-from knowledge.text import fmt_span, num, with_status, won
+from knowledge.text import cohort_detail, num, with_status, won
 
 _SUBSECTION = re.compile(r"^[ⅠⅡⅢⅣⅤⅥ]-")
 
@@ -216,8 +216,7 @@ def _record_passages(db: Database) -> list[Passage]:
         cohorts = kdb.sessions_of(db, p.id)
         for c in cohorts if len(cohorts) > 1 else []:
             if c.target or c.note:
-                when = fmt_span(c.start, c.end) if c.start else (f"{int(c.month[5:7])}월" if c.month else "")
-                text = f"{c.name}: {', '.join(b for b in (when, c.target, c.note) if b)}"
+                text = f"{c.name}: {cohort_detail(c, headcount=False)}"
                 out.append(Passage(text, c.source or p.source, ("program", p.id), key(text), key(p.name)))
     for d in kdb.departments(db):
         add("department", d.id, f"{d.name}({d.headcount}명)의 주요 업무: {', '.join(d.duties)}", d.source)

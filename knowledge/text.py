@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.knowledge import Session
 
 BASIS = "2018년 업무보고 기준"
 WEEKDAYS = "월화수목금토일"
@@ -37,6 +41,13 @@ def fmt_span(start: str, end: str | None, *, compact: bool = False) -> str:
 def fmt_month(ym: str) -> str:
     y, m = ym.split("-")
     return f"{int(y)}년 {int(m)}월"
+
+
+def cohort_detail(s: Session, *, headcount: bool = True) -> str:
+    """A cohort's line as a fact says it: its dates (or month), headcount, target and note."""
+    when = fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else "")
+    count = f"{s.headcount:,}명" if headcount and s.headcount else ""
+    return ", ".join(x for x in (when, count, s.target or "", s.note or "") if x)
 
 
 def when_note(start: str, end: str | None, today: dt.date) -> str:

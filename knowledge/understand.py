@@ -1355,12 +1355,12 @@ _SENTENCE_END = re.compile(
     # ... or a polite sentence the question follows with "그럼" ("… 가정이에요 그럼 몇 순위예요")
     r"(?<=요)\s+(?=(?:그럼|그러면|그러니까|그래서)\s)"
 )
-# a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
-# "구청 교육담당입니다. …")
 # a sitting and the announcement of who passed it; and a word for having passed, after the
 # sitting and its particle ("필기는 붙었어요")
 _RESULT_OF = {"written_exam": "written_result", "interview": "final_result"}
 _PASSED = re.compile(r"(?:은|는|이|가|도|만|에서|에)?(?:붙|합격|통과|패스|됐|되었|되면)")
+# a clause or sentence that tells the asker's situation before the question ("…담당인데요 …",
+# "구청 교육담당입니다. …")
 _TOLD = re.compile(r"(?:(?:인데|는데|은데|신데)요?,?|(?<=[가-힣])[.。])\s+(?=\S)")
 
 

@@ -15,7 +15,7 @@ from db import knowledge as kdb
 from knowledge.normalize import key, strip_ending, without_particles
 from knowledge.reply import Topic
 from knowledge.shape import SAYS_MISSING
-from knowledge.text import EVENT_NAMES, fmt_month, fmt_span, when_note
+from knowledge.text import EVENT_NAMES, cohort_detail, fmt_month, fmt_span, when_note
 from knowledge.understand import Understanding, halves_named, is_predicate
 
 
@@ -186,17 +186,7 @@ class AnswerBase:
         extra = [kdb.Fact(label, value, p.source) for label, value in fields if value]
         extra += [kdb.Fact("교육내용", c, p.source) for c in p.content]
         for s in self._sessions(p) if cohorts is None else cohorts:
-            detail = ", ".join(
-                x
-                for x in (
-                    fmt_span(s.start, s.end) if s.start else (fmt_month(s.month) if s.month else ""),
-                    f"{s.headcount:,}명" if s.headcount else "",
-                    s.target or "",
-                    s.note or "",
-                )
-                if x
-            )
-            extra.append(kdb.Fact(s.name, detail, s.source))
+            extra.append(kdb.Fact(s.name, cohort_detail(s), s.source))
         parent = self.kb.program(p.parent) if p.parent else None
         # A sub-course's figures are often reported on its parent ("4차 산업혁명 교육 2,172명").
         return (*p.facts, *extra, *(parent.facts if parent else ()))
