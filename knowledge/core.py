@@ -357,12 +357,8 @@ class Brain:
             # (only a count at most is asked, in the unit the figure is given in)
             unit = rf"\s*(?:{'|'.join(map(re.escape, u.counters))})" if u.counters else ""
             other = [f for f in u.features if f.startswith(("attr.", "concept.")) and f != "attr.headcount"]
-            if not other and re.search(rf"(?:{past[0]}|[’']{past[0] % 100:02d})년\s*[\d,]+{unit}", first):
-                lines = [line.strip() for line in context.detail.splitlines() if line.strip().startswith("(")]
-                body = first + (f"\n{lines[-1]}" if lines else "")
-                return Reply(
-                    body, context.intent, _confidence(u.score), dict(context.entities), (), replace(context, at=now)
-                )
+            if not other and re.search(rf"(?:{stages.year_written(past[0]).pattern})년\s*[\d,]+{unit}", first):
+                return self._said_again(first, u, context, now)
         done_when = (u.actions or "부터" in u.key) and u.features.keys() & stages.DATE_ASKS
         if context.intent in ("topic.answer", "fact.answer") and (self.turns.referring.search(text) or done_when):
             said = self._from_last_answer(u, context, now, yes_no=True)
@@ -625,8 +621,7 @@ class Brain:
         return [
             f"{y}년"
             for y in dict.fromkeys(u.years)
-            if y < self.year
-            and not re.search(rf"{y}|[’']{y % 100:02d}(?!\d)|전년|증감|작년|(?<![가-힣])[증감]\s*\d", answer)
+            if y < self.year and not stages.year_written(y).search(answer) and not _CHANGE_SAID.search(answer)
         ][:1]
 
     def _parts_counted(self, u: Understanding, answer: str) -> list[str]:
@@ -1252,8 +1247,6 @@ class Brain:
         rare = [p for p in patterns if p.pattern in self._rare_values]
         if not (words and patterns or yes_no and (words or patterns) or (u.inherited and rare and not words)):
             return None
-        lines = [line.strip() for line in context.detail.splitlines() if line.strip()]
-        basis_line = next((line for line in reversed(lines) if line.startswith("(")), "")
         for sentence in stages.sentences(context.detail):
             compact = key(sentence)
             # (a sentence saying the report lacks what it names answers nothing of it)
@@ -1263,11 +1256,15 @@ class Brain:
                 and not shapes.SAYS_MISSING.search(sentence)
                 and not _members_unlisted(u.text, sentence)
             ):
-                body = sentence + (f"\n{basis_line}" if basis_line else "")
-                return Reply(
-                    body, context.intent, _confidence(u.score), dict(context.entities), (), replace(context, at=now)
-                )
+                return self._said_again(sentence, u, context, now)
         return None
+
+    def _said_again(self, sentence: str, u: Understanding, context: Context, now: dt.datetime) -> Reply:
+        """A sentence of the last answer, said again with the line citing the report, as the
+        answer to a follow-up about it."""
+        cited = [line.strip() for line in context.detail.splitlines() if line.strip().startswith("(")]
+        body = sentence + (f"\n{cited[-1]}" if cited else "")
+        return Reply(body, context.intent, _confidence(u.score), dict(context.entities), (), replace(context, at=now))
 
     def _not_in_report(
         self,
@@ -1539,6 +1536,8 @@ def _series_forms(name: str) -> list[str]:
     return [name, *([name[:-1]] if name.endswith("직") and len(name) >= 3 else [])]
 
 
+# a change from last year said ("전년 대비", "증감액", "증 49시간")
+_CHANGE_SAID = re.compile(r"전년|증감|작년|(?<![가-힣])[증감]\s*\d")
 _ITEM_BOUND = re.compile(r"(?<!\d),|,(?!\d)|[、(:—\n]|[.!?]\s")
 
 

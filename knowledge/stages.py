@@ -873,7 +873,7 @@ class Accounting:
         for m in _YEAR_WORD.finditer(u.text):
             year, word = m.group(1), m.group(2)[:2]
             said = {y for y, _ in re.findall(rf"(\d{{4}})년\s*({re.escape(word)})", body)}
-            if said and year not in said and not _year_written(int(year)).search(body):
+            if said and year not in said and not year_written(int(year)).search(body):
                 out.append(f"{year}년")
         # a year asked of a series the text gives year by year, without that year ("2018년 한 부서
         # 평균재직기간": 2011년 2년4개월, …, 2017년 2년10개월)
@@ -954,7 +954,7 @@ class Accounting:
         narrower = {(m.start, m.end) for m in u.matches if m.kind == "attr" and m.value in ("weekday", "day")}
         # a year written out ("2019년 예산") that is not the report's must be the answer's too
         years = [
-            (f"{y}년", _year_written(y))
+            (f"{y}년", year_written(y))
             for y in dict.fromkeys(u.years)
             if y != self.year
             and (
@@ -1445,7 +1445,7 @@ def _date_in(year: int) -> re.Pattern[str]:
     return re.compile(rf"(?:{year}\s*년|[’']{year % 100:02d}\s*(?:년|\.))\s*\d{{1,2}}\s*(?:월|\.)")
 
 
-def _year_written(year: int) -> re.Pattern[str]:
+def year_written(year: int) -> re.Pattern[str]:
     """A year as a reply writes it: 2017 or the report's ’17."""
     return re.compile(rf"{year}|[’']{year % 100:02d}")
 

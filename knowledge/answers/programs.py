@@ -14,6 +14,7 @@ from knowledge.matcher import SOFT_KINDS
 from knowledge.normalize import key
 from knowledge.reply import Topic
 from knowledge.shape import SAYS_MISSING, lacks
+from knowledge.stages import year_written
 from knowledge.text import basis, fmt_date, fmt_month, fmt_span, josa, when_note
 from knowledge.understand import Understanding, asks_next, counting_units, halves_named
 
@@ -297,11 +298,11 @@ class ProgramAnswers(AnswerBase):
             said = halves[0]
             of_it = [f for f in parent.facts if any(h in key(f.label) for h in halves) and counted.search(f.text)]
         elif len(years) == 1:
-            marks = (f"{years[0]}년", f"’{years[0] % 100}", f"'{years[0] % 100}")
-            if any(m in f.label + f.text for m in marks for f in p.facts):
+            written = year_written(years[0])
+            if any(written.search(f.label + f.text) for f in p.facts):
                 return None
             said = f"{years[0]}년"
-            of_it = [f for f in parent.facts if any(m in f.label + f.text for m in marks) and counted.search(f.text)]
+            of_it = [f for f in parent.facts if written.search(f.label + f.text) and counted.search(f.text)]
         else:
             return None
         if not of_it:
