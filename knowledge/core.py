@@ -629,11 +629,11 @@ class Brain:
         3차 경력경쟁, among whose series it is listed): the answer must give it in what it says
         of that part; the record's own count is the whole's."""
         people = bool({"명", "사람"} & set(u.counters)) or "인원" in u.key
+        # a sum: asked by a word of cost or budget, of a budget reading, or by "얼마" of money
         money = (
             bool({"attr.cost", "concept.budget"} & set(u.features))
             or (u.intent or "").startswith("budget.")
-            # ("얼마나 돼요" asks a sum; "얼마나 자주" a frequency)
-            or ("얼마" in u.text and not re.search(r"얼마\s*나?\s*(?:자주|동안|만에|걸|오래|많이)", u.text))
+            or ("얼마" in u.text and stages.of_money(u))
         )
         if not people and not money:
             return []

@@ -1129,14 +1129,7 @@ class Accounting:
         self, u: Understanding, m: Match, pattern: re.Pattern[str], in_year: re.Pattern[str] | None
     ) -> re.Pattern[str]:
         """What the value a cue asks looks like in this question, narrower than the cue's own."""
-        if (
-            m.value == "cost"
-            and key(m.text) == "얼마"
-            and not _MONEY.search(u.text)
-            and not (u.intent or "").startswith("budget.")
-            and not any(k in u.entities for k in ("budget_line", "work"))
-            and "cost" not in u.suffix_attrs  # ("교육비 얼마예요": a sum of money)
-        ):
+        if m.value == "cost" and key(m.text) == "얼마" and not of_money(u):
             # "평균 얼마였어요" of a tenure: how much of what is spoken of, not a sum of money
             return _QUANTITY
         said_at = u.text.find(m.text) if m.value == "example" else -1
@@ -1410,6 +1403,19 @@ _ORDINAL = re.compile(r"\d+\s*(?:번째|순위|위|등|째)")
 # a word for a rate ("응시율", "집행률", "증감률") and what a rate looks like in an answer
 _RATE_WORD = re.compile(r"[가-힣]{1,6}[율률](?=[은는이가을를도만요]|[\s?.!]|$)")
 _PERCENT = re.compile(r"\d\s*%|퍼센트|%p")
+
+
+def of_money(u: Understanding) -> bool:
+    """Whether the question speaks of money: a word of money ("수입", "예산"), a budget reading
+    or record, or a cost suffix ("교육비 얼마예요"); "평균 얼마였어요" of a tenure does not."""
+    return (
+        _MONEY.search(u.text) is not None
+        or (u.intent or "").startswith("budget.")
+        or any(k in u.entities for k in ("budget_line", "work"))
+        or "cost" in u.suffix_attrs
+    )
+
+
 # words that make "얼마" ask a sum of money, and what any other amount looks like
 _MONEY = re.compile(
     # (원 of money, not of 민원 or 인원)
