@@ -94,13 +94,14 @@ class Brain:
         self._rank_siblings: dict[tuple[str, str], str] = {}
         # (a course's rank as the data writes it, "5급 승진대상자", is the rank named "5급")
         rank_names = [str(r) for r in (self.nlu.get("ranks") or {})]
-
-        def ranks_of(c: kdb.Program) -> set[str]:
-            return set(c.ranks) | {n for n in rank_names for r in c.ranks if r != n and r.startswith(n)}
-
+        ranks_of = {
+            c.id: set(c.ranks) | {n for n in rank_names for r in c.ranks if r != n and r.startswith(n)}
+            for children in by_parent.values()
+            for c in children
+        }
         for children in by_parent.values():
-            for rank in {r for c in children for r in ranks_of(c)}:
-                having = [c.id for c in children if rank in ranks_of(c)]
+            for rank in {r for c in children for r in ranks_of[c.id]}:
+                having = [c.id for c in children if rank in ranks_of[c.id]]
                 if len(having) == 1:
                     for c in children:
                         self._rank_siblings[(c.id, rank)] = having[0]
@@ -627,7 +628,8 @@ class Brain:
     def _parts_counted(self, u: Understanding, answer: str) -> list[str]:
         """A count of people asked of a record named by a part of it ("연구지도직은 몇 명": the
         3차 경력경쟁, among whose series it is listed): the answer must give it in what it says
-        of that part; the record's own count is the whole's."""
+        of that part; the record's own count is the whole's. Likewise a count or a sum asked of a
+        part the answer only lists among others ("재산임대" of 경상적세외수입)."""
         people = bool({"명", "사람"} & set(u.counters)) or "인원" in u.key
         # a sum: asked by a word of cost or budget, of a budget reading, or by "얼마" of money
         money = (
